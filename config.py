@@ -1,0 +1,72 @@
+"""Settings, read from the environment. Every setting has a sane development default except
+SECRET_KEY, which must be set whenever the app does not run in development or testing."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    return os.environ.get(name, str(default)).lower() in ("1", "true", "yes", "on")
+
+
+class Config:
+    #: development | production | testing
+    ENV_NAME = os.environ.get("EXHIBIT_ENV", "development")
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    #: SQLAlchemy URL; PostgreSQL as postgresql+psycopg://user@host/db
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'exhibit.sqlite3'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    #: absolute base of every link printed on paper (QR codes, PDFs)
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    #: optional; enables Redis-backed rate limits (and background jobs in later features)
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    #: requests bigger than this answer 413
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024))
+    #: JSON API bodies are small; anything larger is refused with 413
+    API_MAX_JSON_BYTES = 64 * 1024
+
+    BABEL_DEFAULT_LOCALE = "vi"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "exhibit" / "translations")
+    LANGUAGES = ("vi", "en")
+
+    WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token; fairs run all day
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    #: sign-in attempts per client address (HTML login and POST /api/v1/tokens)
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+
+    #: SQLite waits this long (seconds) for a competing writer before giving up
+    SQLITE_BUSY_TIMEOUT = 30
+    #: PostgreSQL waits this long for a booth row lock; a longer wait answers 409 "try again"
+    LOCK_TIMEOUT_MS = 5000
+
+    #: Test-only switch: turns the booking guard (row lock) off and widens the race window so
+    #: the concurrency control test can show a double booking. Ignored unless TESTING.
+    UNSAFE_BOOKING_FOR_TESTS = _bool("EXHIBIT_UNSAFE_BOOKING_FOR_TESTS")
+    TESTING = _bool("EXHIBIT_TESTING")
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    """The settings as a dict, with overrides applied and production requirements checked."""
+    settings = {k: getattr(Config, k) for k in dir(Config) if k.isupper()}
+    settings.update(overrides or {})
+    relaxed = settings["ENV_NAME"] in ("development", "testing") or settings.get("TESTING")
+    if not settings["SECRET_KEY"]:
+        if not relaxed:
+            raise RuntimeError("SECRET_KEY must be set outside development (export SECRET_KEY=...).")
+        settings["SECRET_KEY"] = "dev-only-not-secret"
+    if not settings.get("TESTING"):
+        settings["UNSAFE_BOOKING_FOR_TESTS"] = False
+    return settings

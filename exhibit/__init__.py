@@ -1,0 +1,97 @@
+"""exhibit: run Vietnamese trade fairs and OCOP exhibition weeks."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, g, request, session
+from flask_login import current_user
+
+from config import BASE_DIR, load_config
+from exhibit.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def select_locale() -> str:
+    """The user's saved language, else the session's choice, else Vietnamese."""
+    languages = ("vi", "en")
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("locale") in languages:
+        return session["locale"]
+    return "vi"
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder=str(BASE_DIR / "templates"),
+                static_folder=str(BASE_DIR / "static"), instance_path=str(BASE_DIR / "instance"))
+    app.config.from_mapping(load_config(overrides))
+    Path(app.instance_path).mkdir(exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+
+    from exhibit.core.db import configure_engine
+    with app.app_context():
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT"])
+
+    _import_models()
+    _register_blueprints(app)
+    _register_template_helpers(app)
+    from exhibit.core.errors import register_error_handlers
+    register_error_handlers(app)
+    from exhibit.cli import register_cli
+    register_cli(app)
+
+    @app.before_request
+    def _remember_lang():
+        g.lang = select_locale()
+
+    return app
+
+
+def _import_models() -> None:
+    """Every model module, so SQLAlchemy and Alembic see the whole schema."""
+    from exhibit.accounts import models as _accounts  # noqa: F401
+    from exhibit.booking import models as _booking  # noqa: F401
+    from exhibit.businesses import models as _businesses  # noqa: F401
+    from exhibit.core import audit as _audit  # noqa: F401
+    from exhibit.floorplan import models as _floorplan  # noqa: F401
+    from exhibit.weeks import models as _weeks  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from exhibit.accounts.views import bp as accounts_bp
+    from exhibit.api import bp as api_bp
+    from exhibit.booking.views import bp as booking_bp
+    from exhibit.floorplan.views import bp as floorplan_bp
+    from exhibit.public.views import bp as public_bp
+    from exhibit.weeks.views import bp as weeks_bp
+
+    for blueprint in (public_bp, accounts_bp, weeks_bp, floorplan_bp, booking_bp, api_bp):
+        app.register_blueprint(blueprint)
+    csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never cookies
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from exhibit.vn import dates, money, phones
+
+    @login_manager.user_loader
+    def _load_user(user_id: str):
+        from exhibit.accounts.models import User
+        return db.session.get(User, int(user_id))
+
+    app.jinja_env.filters["vnd"] = money.format_vnd
+    app.jinja_env.filters["ddmmyyyy"] = dates.format_date
+    app.jinja_env.filters["phone"] = phones.format_phone
+
+    @app.template_filter("local_time")
+    def _local_time(moment, fmt="%H:%M %d/%m/%Y"):
+        return dates.to_vietnam_time(moment).strftime(fmt) if moment else ""
+
+    @app.context_processor
+    def _globals():
+        return {"lang": g.get("lang", "vi"), "current_path": request.full_path}

@@ -1,0 +1,49 @@
+from flask_babel import lazy_gettext as _l
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo
+
+from exhibit.businesses.models import LegalForm
+from exhibit.core.forms import BaseForm, province_choices
+
+
+class SignupForm(BaseForm):
+    field_aliases = {"business.email": "business_email", "business.province_code": "province"}
+
+    email = EmailField(_l("Email"), validators=[DataRequired()])
+    password = PasswordField(_l("Password"), validators=[DataRequired()],
+                             description=_l("At least 10 characters, letters and digits."))
+    password_again = PasswordField(_l("Password again"), validators=[
+        DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])
+    full_name = StringField(_l("Your name"), validators=[DataRequired()])
+    name = StringField(_l("Registered business name"), validators=[DataRequired()],
+                       description=_l("As on the business registration, e.g. Hợp tác xã Thanh Long Hàm Thuận Nam"))
+    legal_form = SelectField(_l("Legal form"), choices=[])
+    tax_code = StringField(_l("Tax code"), validators=[DataRequired()],
+                           description=_l("10 digits; branches add -NNN; household businesses may use the owner's 12-digit ID"))
+    province = SelectField(_l("Province / city"), choices=[])
+    address = StringField(_l("Address"), validators=[DataRequired()])
+    representative = StringField(_l("Representative"), validators=[DataRequired()])
+    representative_position = StringField(_l("Position"), validators=[DataRequired()],
+                                          description=_l("e.g. Giám đốc, Chủ nhiệm HTX, Chủ hộ"))
+    phone = StringField(_l("Phone"), validators=[DataRequired()])
+    business_email = EmailField(_l("Business email"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.legal_form.choices = [(f.value, f.title) for f in LegalForm]
+        self.province.choices = province_choices()
+
+
+class LoginForm(BaseForm):
+    email = EmailField(_l("Email"), validators=[DataRequired()])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+
+
+class MemberForm(BaseForm):
+    full_name = StringField(_l("Name"), validators=[DataRequired()])
+    email = EmailField(_l("Email"), validators=[DataRequired()])
+    password = PasswordField(_l("Initial password"), validators=[DataRequired()])
+
+
+class LanguageForm(BaseForm):
+    locale = StringField()

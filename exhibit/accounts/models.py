@@ -1,0 +1,81 @@
+"""People who sign in, and the API tokens they hold."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from exhibit.core.db import UTCDateTime, utcnow
+from exhibit.extensions import db
+
+
+class Role(str, enum.Enum):
+    ORGANISER = "organiser"
+    EXHIBITOR = "exhibitor"
+    BUYER = "buyer"
+
+    @property
+    def title(self) -> str:
+        return str(ROLE_TITLES[self])
+
+
+ROLE_TITLES = {Role.ORGANISER: _l("Organiser"), Role.EXHIBITOR: _l("Exhibitor"),
+               Role.BUYER: _l("Buyer")}
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('organiser', 'exhibitor', 'buyer')", name="role"),
+        CheckConstraint("role != 'exhibitor' OR business_id IS NOT NULL", name="exhibitor_business"),
+        CheckConstraint("role != 'organiser' OR organizer_id IS NOT NULL", name="organiser_org"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: stored lower-cased; the sign-in name
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(20))
+    #: the business an exhibitor (or buyer) acts for; a business may have several users
+    business_id: Mapped[int | None] = mapped_column(
+        ForeignKey("businesses.id", ondelete="RESTRICT"), index=True)
+    #: the organising body an organiser works for (e.g. ITPC)
+    organizer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizers.id", ondelete="RESTRICT"), index=True)
+    #: interface language chosen by the user ("vi" or "en"); None means the default
+    locale: Mapped[str | None] = mapped_column(String(5))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    business = relationship("Business", back_populates="users")
+    organizer = relationship("Organizer")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    @property
+    def is_organiser(self) -> bool:
+        return self.role == Role.ORGANISER.value
+
+    @property
+    def is_exhibitor(self) -> bool:
+        return self.role == Role.EXHIBITOR.value
+
+
+class ApiToken(db.Model):
+    """A bearer token for the JSON API. Only its SHA-256 is stored."""
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user = relationship("User", lazy="joined")

@@ -1,0 +1,94 @@
+"""Endpoints of /api/v1. Each one parses input, calls one service and shapes the answer."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, jsonify
+
+from exhibit.accounts import services as accounts
+from exhibit.api.auth import json_body, token_required
+from exhibit.api.openapi import openapi_document
+from exhibit.booking import services as booking
+from exhibit.core.errors import ValidationFailed
+from exhibit.extensions import limiter
+from exhibit.floorplan import services as floorplan
+from exhibit.weeks import services as weeks
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _login_limit():
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
+
+
+@bp.post("/accounts")
+def create_account():
+    data = json_body()
+    business = data.get("business")
+    if not isinstance(business, dict):
+        raise ValidationFailed("business must be an object.",
+                               fields={"business": "Required object with the business's details."})
+    user = accounts.register_exhibitor(
+        email=str(data.get("email") or ""), password=str(data.get("password") or ""),
+        full_name=str(data.get("full_name") or ""), business=business)
+    return jsonify({"token": accounts.issue_api_token(user), "user_id": user.id,
+                    "business_id": user.business_id}), 201
+
+
+@bp.post("/tokens")
+@limiter.limit(_login_limit)
+def create_token():
+    data = json_body()
+    user = accounts.authenticate(str(data.get("email") or ""), str(data.get("password") or ""))
+    return jsonify({"token": accounts.issue_api_token(user)})
+
+
+@bp.get("/weeks")
+def list_weeks():
+    return jsonify({"items": [{
+        "slug": w.slug, "name": w.name_vi, "name_en": w.name_en,
+        "start_date": w.start_date.isoformat(), "end_date": w.end_date.isoformat(),
+        "status": w.status,
+        "host_province": {"scheme": w.host_province_scheme, "code": w.host_province_code,
+                          "name": w.host_province_name()},
+    } for w in weeks.public_weeks()]})
+
+
+@bp.get("/weeks/<slug>/booths")
+def list_booths(slug):
+    week = weeks.get_visible_week(slug, None)
+    booking.expire_due_holds(week)
+    states = floorplan.booth_states(week)
+    items = []
+    for booth in floorplan.week_booths(week):
+        state = states[booth.id]
+        business = None
+        if state.allocation is not None and state.status == floorplan.CONFIRMED:
+            business = {"id": state.allocation.business_id, "name": state.allocation.business.name}
+        items.append({"code": booth.code, "id": booth.id, "hall": booth.hall.name,
+                      "type": booth.booth_type, "area_m2": booth.area_m2,
+                      "price_vnd": booth.price_vnd, "status": state.status, "business": business})
+    return jsonify({"items": items})
+
+
+@bp.post("/weeks/<slug>/applications")
+@token_required("exhibitor")
+def apply(slug):
+    data = json_body()
+    week = weeks.get_visible_week(slug, None)
+    application = booking.apply_to_week(actor=g.api_user, week=week, data=data)
+    return jsonify({"application_id": application.id, "status": application.status,
+                    "booth_count": application.booth_count}), 201
+
+
+@bp.post("/weeks/<slug>/booths/<code>/hold")
+@token_required("exhibitor")
+def hold(slug, code):
+    week = weeks.get_visible_week(slug, None)
+    booth = floorplan.get_booth(week, code)
+    allocation = booking.hold_booth(actor=g.api_user, week=week, booth=booth)
+    return jsonify({"hold_id": allocation.id, "booth": booth.code,
+                    "expires_at": allocation.expires_at.isoformat()}), 201

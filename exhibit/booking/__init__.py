@@ -1,0 +1,1 @@
+"""Applications, booth holds and allocations, the waiting list and their audit trail."""

@@ -1,0 +1,505 @@
+"""Applying to a week, holding, confirming, assigning, moving and releasing booths.
+
+The one locking rule (see STYLE.md): inside one write transaction, lock the booth row *before*
+checking whether it is free. PostgreSQL takes ``SELECT … FOR UPDATE`` on the booth; SQLite's
+write transaction (BEGIN IMMEDIATE) already excludes every other writer. The partial unique
+index on allocations is the second, independent guard; whichever fires, the loser gets 409.
+"""
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from exhibit.booking.models import (ACTIVE_STATUSES, Allocation, AllocationSource,
+                                    AllocationStatus, Application, ApplicationStatus)
+from exhibit.core import audit
+from exhibit.core.db import is_postgres, utcnow, write_transaction
+from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from exhibit.extensions import db
+from exhibit.floorplan.models import Booth
+from exhibit.vn.dates import to_vietnam_time
+from exhibit.vn.text import clean_text
+from exhibit.weeks.models import ExhibitionWeek
+from exhibit.weeks.services import booking_closed_reason, require_week_organiser
+
+HOLDABLE_APPLICATION_STATES = (ApplicationStatus.SUBMITTED.value, ApplicationStatus.APPROVED.value)
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+def application_for(week_id: int, business_id: int) -> Application | None:
+    return db.session.scalar(select(Application).where(
+        Application.week_id == week_id, Application.business_id == business_id))
+
+
+def week_applications(week) -> list[Application]:
+    return db.session.scalars(
+        select(Application).where(Application.week_id == week.id)
+        .options(joinedload(Application.business))
+        .order_by(Application.created_at, Application.id)).all()
+
+
+def waiting_list(week) -> list[Application]:
+    return db.session.scalars(
+        select(Application).where(Application.week_id == week.id,
+                                  Application.status == ApplicationStatus.WAITLISTED.value)
+        .options(joinedload(Application.business))
+        .order_by(Application.waitlisted_at, Application.id)).all()
+
+
+def week_allocations(week, *, active_only: bool = True) -> list[Allocation]:
+    query = (select(Allocation).where(Allocation.week_id == week.id)
+             .options(joinedload(Allocation.booth), joinedload(Allocation.business))
+             .order_by(Allocation.created_at.desc()))
+    if active_only:
+        query = query.where(Allocation.status.in_(ACTIVE_STATUSES))
+    return db.session.scalars(query).all()
+
+
+def business_allocations(business_id: int, *, active_only: bool = True) -> list[Allocation]:
+    query = (select(Allocation).where(Allocation.business_id == business_id)
+             .options(joinedload(Allocation.booth), joinedload(Allocation.week))
+             .order_by(Allocation.created_at.desc()))
+    if active_only:
+        query = query.where(Allocation.status.in_(ACTIVE_STATUSES))
+    return db.session.scalars(query).all()
+
+
+def business_applications(business_id: int) -> list[Application]:
+    return db.session.scalars(
+        select(Application).where(Application.business_id == business_id)
+        .options(joinedload(Application.week)).order_by(Application.created_at.desc())).all()
+
+
+def get_allocation(allocation_id: int, week=None) -> Allocation:
+    allocation = db.session.get(Allocation, allocation_id)
+    if allocation is None or (week is not None and allocation.week_id != week.id):
+        raise NotFound(_("This booking does not exist."), code="allocation_not_found")
+    return allocation
+
+
+def get_application(application_id: int, week=None) -> Application:
+    application = db.session.get(Application, application_id)
+    if application is None or (week is not None and application.week_id != week.id):
+        raise NotFound(_("This application does not exist."), code="application_not_found")
+    return application
+
+
+# -- applying ----------------------------------------------------------------------------------
+
+def apply_to_week(*, actor, week: ExhibitionWeek, data: dict, now: datetime | None = None) -> Application:
+    """An exhibitor applies to an open week (one application per business and week)."""
+    now = now or utcnow()
+    _require_open(week, now)
+    errors = {}
+    try:
+        booth_count = int(data.get("booth_count") or 1)
+        if not 1 <= booth_count <= 50:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["booth_count"] = _("Enter a number of booths between 1 and 50.")
+        booth_count = 1
+    if errors:
+        raise ValidationFailed(_("Some fields are not valid."), fields=errors)
+    with write_transaction():
+        application = application_for(week.id, actor.business_id)
+        if application is not None and application.status != ApplicationStatus.WITHDRAWN.value:
+            raise Conflict(_("Your business has already applied to this week."),
+                           code="already_applied")
+        before = None
+        if application is None:
+            application = Application(week_id=week.id, business_id=actor.business_id)
+            db.session.add(application)
+        else:
+            before = {"status": application.status}
+        application.status = ApplicationStatus.SUBMITTED.value
+        application.booth_count = booth_count
+        application.intended_products = (data.get("intended_products") or "").strip()[:4000]
+        application.notes = (data.get("notes") or "").strip()[:4000]
+        application.created_at = now
+        db.session.flush()
+        audit.record("application", application.id, "submit", actor=actor, week_id=week.id,
+                     business_id=actor.business_id, before=before,
+                     after={"status": application.status, "booth_count": booth_count})
+    return application
+
+
+DECISIONS = {"approve": ApplicationStatus.APPROVED, "reject": ApplicationStatus.REJECTED,
+             "waitlist": ApplicationStatus.WAITLISTED}
+
+
+def decide_application(*, actor, application: Application, decision: str, reason: str = "",
+                       now: datetime | None = None) -> Application:
+    """The organiser approves, rejects (with a reason) or waitlists an application.
+
+    Rejecting or waitlisting releases the business's holds at the week, and every booth that
+    frees is offered to the waiting list.
+    """
+    now = now or utcnow()
+    week = application.week
+    require_week_organiser(actor, week)
+    if decision not in DECISIONS:
+        raise ValidationFailed(_("Unknown decision."), fields={"decision": _("Unknown decision.")})
+    reason = clean_text(reason)[:500]
+    if decision == "reject" and not reason:
+        raise ValidationFailed(_("Give a reason for rejecting."),
+                               fields={"reason": _("Give a reason for rejecting.")})
+    new_status = DECISIONS[decision]
+    with write_transaction():
+        application = db.session.get(Application, application.id)
+        if application.status == ApplicationStatus.WITHDRAWN.value:
+            raise Conflict(_("The business has withdrawn this application."), code="withdrawn")
+        before = {"status": application.status, "reason": application.decision_reason}
+        application.status = new_status.value
+        application.decision_reason = reason
+        application.decided_at = now
+        if new_status == ApplicationStatus.WAITLISTED:
+            application.waitlisted_at = now
+        audit.record("application", application.id, decision, actor=actor, week_id=week.id,
+                     business_id=application.business_id, before=before,
+                     after={"status": application.status, "reason": reason})
+        if new_status in (ApplicationStatus.REJECTED, ApplicationStatus.WAITLISTED):
+            held = db.session.scalars(select(Allocation).where(
+                Allocation.application_id == application.id,
+                Allocation.status == AllocationStatus.HELD.value)).all()
+            for allocation in held:
+                _end(allocation, AllocationStatus.RELEASED, actor=actor, now=now,
+                     reason=_("Application %(decision)s", decision=new_status.title))
+            db.session.flush()
+            for allocation in held:
+                _offer_to_waiting_list(week, allocation.booth, now=now)
+    return application
+
+
+# -- holding and confirming --------------------------------------------------------------------
+
+def hold_booth(*, actor, week: ExhibitionWeek, booth: Booth, now: datetime | None = None) -> Allocation:
+    """An exhibitor holds a free booth for the week's hold duration.
+
+    Raises Conflict (409) when the week is not open, the business has no application that may
+    hold booths, has used up its booth count, or the booth is not free — including when another
+    request won the same booth a moment earlier.
+    """
+    now = now or utcnow()
+    _require_open(week, now)
+    if current_app.config.get("UNSAFE_BOOKING_FOR_TESTS"):
+        return _unguarded_hold_for_tests(actor, week, booth, now)
+    try:
+        with write_transaction():
+            application = _holdable_application(week, actor.business_id)
+            booth = _lock_booth(booth.id)
+            _expire_stale_hold(week, booth, now)
+            _require_free(booth)
+            _require_within_booth_count(application, now)
+            allocation = Allocation(
+                week_id=week.id, booth_id=booth.id, business_id=actor.business_id,
+                application_id=application.id, status=AllocationStatus.HELD.value,
+                source=AllocationSource.EXHIBITOR_HOLD.value, created_at=now,
+                expires_at=now + timedelta(minutes=week.hold_minutes))
+            db.session.add(allocation)
+            db.session.flush()
+            audit.record("allocation", allocation.id, "hold", actor=actor, week_id=week.id,
+                         business_id=actor.business_id, after=allocation.snapshot())
+    except IntegrityError:
+        raise _booth_taken(booth) from None
+    return allocation
+
+
+def confirm_allocation(*, actor, allocation: Allocation, now: datetime | None = None) -> Allocation:
+    """The organiser confirms a live hold; the booth is then the business's."""
+    now = now or utcnow()
+    require_week_organiser(actor, allocation.week)
+    with write_transaction():
+        _lock_booth(allocation.booth_id)
+        allocation = db.session.get(Allocation, allocation.id)
+        if allocation.status == AllocationStatus.CONFIRMED.value:
+            raise Conflict(_("This booking is already confirmed."), code="already_confirmed")
+        if allocation.status != AllocationStatus.HELD.value or allocation.expires_at <= now:
+            raise Conflict(_("This hold has ended; the booth must be held or assigned again."),
+                           code="hold_ended")
+        before = allocation.snapshot()
+        allocation.status = AllocationStatus.CONFIRMED.value
+        allocation.confirmed_at, allocation.expires_at = now, None
+        _approve_application_of(allocation, actor, now)
+        audit.record("allocation", allocation.id, "confirm", actor=actor,
+                     week_id=allocation.week_id, business_id=allocation.business_id,
+                     before=before, after=allocation.snapshot())
+    return allocation
+
+
+def assign_booth(*, actor, week: ExhibitionWeek, booth: Booth, business_id: int,
+                 now: datetime | None = None) -> Allocation:
+    """The organiser gives a free booth straight to an applicant business (confirmed at once)."""
+    now = now or utcnow()
+    require_week_organiser(actor, week)
+    try:
+        with write_transaction():
+            application = application_for(week.id, business_id)
+            if application is None or application.status in (
+                    ApplicationStatus.REJECTED.value, ApplicationStatus.WITHDRAWN.value):
+                raise Conflict(_("Only businesses with a live application can be assigned a booth."),
+                               code="no_application")
+            booth = _lock_booth(booth.id)
+            _expire_stale_hold(week, booth, now, offer=False)
+            _require_free(booth)
+            allocation = Allocation(
+                week_id=week.id, booth_id=booth.id, business_id=business_id,
+                application_id=application.id, status=AllocationStatus.CONFIRMED.value,
+                source=AllocationSource.ORGANISER_ASSIGN.value, created_at=now, confirmed_at=now)
+            db.session.add(allocation)
+            db.session.flush()
+            _approve_application_of(allocation, actor, now)
+            audit.record("allocation", allocation.id, "assign", actor=actor, week_id=week.id,
+                         business_id=business_id, after=allocation.snapshot())
+    except IntegrityError:
+        raise _booth_taken(booth) from None
+    return allocation
+
+
+def move_allocation(*, actor, allocation: Allocation, target: Booth,
+                    now: datetime | None = None) -> Allocation:
+    """The organiser moves a booking to another free booth; the old booth goes to the waiting list."""
+    now = now or utcnow()
+    week = allocation.week
+    require_week_organiser(actor, week)
+    if target.week_id != week.id:
+        raise ValidationFailed(_("Choose a booth of the same week."),
+                               fields={"booth": _("Choose a booth of the same week.")})
+    if target.id == allocation.booth_id:
+        raise ValidationFailed(_("Choose a different booth."),
+                               fields={"booth": _("Choose a different booth.")})
+    try:
+        with write_transaction():
+            # Lock both booths in id order, so two crossing moves cannot deadlock.
+            locked = {b.id: b for b in (_lock_booth(i) for i in sorted({allocation.booth_id, target.id}))}
+            old = db.session.get(Allocation, allocation.id)
+            if not old.is_active or (old.status == AllocationStatus.HELD.value and old.expires_at <= now):
+                raise Conflict(_("This booking has ended and cannot be moved."), code="allocation_ended")
+            target = locked[target.id]
+            _expire_stale_hold(week, target, now, offer=False)
+            _require_free(target)
+            before = old.snapshot()
+            _end(old, AllocationStatus.RELEASED, actor=actor, now=now,
+                 reason=_("Moved to booth %(code)s", code=target.code), audit_it=False)
+            db.session.flush()
+            moved = Allocation(
+                week_id=week.id, booth_id=target.id, business_id=old.business_id,
+                application_id=old.application_id, status=old.status,
+                source=AllocationSource.MOVE.value, created_at=now, expires_at=old.expires_at,
+                confirmed_at=old.confirmed_at)
+            db.session.add(moved)
+            db.session.flush()
+            audit.record("allocation", moved.id, "move", actor=actor, week_id=week.id,
+                         business_id=old.business_id, before=before, after=moved.snapshot())
+            _offer_to_waiting_list(week, locked[old.booth_id], now=now)
+    except IntegrityError:
+        raise _booth_taken(target) from None
+    return moved
+
+
+def release_allocation(*, actor, allocation: Allocation, reason: str = "",
+                       now: datetime | None = None) -> Allocation:
+    """End a booking. Organisers release anything; an exhibitor may drop its own hold only.
+
+    The freed booth is offered to the next entry of the waiting list.
+    """
+    now = now or utcnow()
+    week = allocation.week
+    if actor.is_exhibitor:
+        if allocation.business_id != actor.business_id:
+            raise Forbidden(_("This booking belongs to another business."))
+        if allocation.status != AllocationStatus.HELD.value:
+            raise Conflict(_("A confirmed booth can only be released by the organiser."),
+                           code="confirmed_needs_organiser")
+    else:
+        require_week_organiser(actor, week)
+    with write_transaction():
+        booth = _lock_booth(allocation.booth_id)
+        allocation = db.session.get(Allocation, allocation.id)
+        if not allocation.is_active:
+            raise Conflict(_("This booking has already ended."), code="allocation_ended")
+        _end(allocation, AllocationStatus.RELEASED, actor=actor, now=now,
+             reason=clean_text(reason)[:300] or _("Released"))
+        db.session.flush()
+        _offer_to_waiting_list(week, booth, now=now)
+    return allocation
+
+
+def expire_due_holds(week: ExhibitionWeek | None = None, now: datetime | None = None) -> int:
+    """End every hold past its expiry (of one week, or all) and offer the booths on.
+
+    Runs on read (plan pages) and from ``flask --app exhibit expire-holds``. Returns how many
+    holds it ended.
+    """
+    now = now or utcnow()
+    due = select(Allocation.id).where(Allocation.status == AllocationStatus.HELD.value,
+                                      Allocation.expires_at <= now)
+    if week is not None:
+        due = due.where(Allocation.week_id == week.id)
+    if not db.session.scalars(due.limit(1)).first():
+        return 0
+    ended = 0
+    with write_transaction():
+        for allocation_id in db.session.scalars(due.order_by(Allocation.expires_at)).all():
+            allocation = db.session.get(Allocation, allocation_id)
+            booth = _lock_booth(allocation.booth_id)
+            db.session.refresh(allocation)
+            if allocation.status != AllocationStatus.HELD.value or allocation.expires_at > now:
+                continue
+            _end(allocation, AllocationStatus.EXPIRED, actor=None, now=now,
+                 reason=_("Hold expired"))
+            db.session.flush()
+            _offer_to_waiting_list(allocation.week, booth, now=now)
+            ended += 1
+    return ended
+
+
+# -- internals ---------------------------------------------------------------------------------
+
+def _require_open(week: ExhibitionWeek, now: datetime) -> None:
+    closed = booking_closed_reason(week, to_vietnam_time(now).date())
+    if closed:
+        code, message = closed
+        raise Conflict(message, code=code)
+
+
+def _holdable_application(week, business_id: int) -> Application:
+    application = application_for(week.id, business_id)
+    if application is None:
+        raise Conflict(_("Apply to this week before choosing booths."), code="no_application")
+    if application.status not in HOLDABLE_APPLICATION_STATES:
+        raise Conflict(_("Your application is %(status)s, so it cannot hold booths.",
+                         status=application.status_enum.title.lower()),
+                       code="application_not_eligible")
+    return application
+
+
+def _lock_booth(booth_id: int) -> Booth:
+    """Load the booth row with a row lock (PostgreSQL); SQLite's write transaction is the lock."""
+    query = select(Booth).where(Booth.id == booth_id).execution_options(populate_existing=True)
+    if is_postgres():
+        query = query.with_for_update()
+    booth = db.session.scalar(query)
+    if booth is None:
+        raise NotFound(_("This booth no longer exists."), code="booth_not_found")
+    return booth
+
+
+def _active_allocation(booth_id: int) -> Allocation | None:
+    return db.session.scalar(select(Allocation).where(
+        Allocation.booth_id == booth_id, Allocation.status.in_(ACTIVE_STATUSES)))
+
+
+def _booth_taken(booth: Booth) -> Conflict:
+    return Conflict(_("Booth %(code)s has just been taken by another business. Please choose another booth.",
+                      code=booth.code), code="booth_unavailable")
+
+
+def _require_free(booth: Booth) -> None:
+    if booth.blocked:
+        raise Conflict(_("Booth %(code)s is not available.", code=booth.code),
+                       code="booth_unavailable")
+    if _active_allocation(booth.id) is not None:
+        raise _booth_taken(booth)
+
+
+def _expire_stale_hold(week, booth: Booth, now: datetime, *, offer: bool = True) -> None:
+    """A lapsed hold on a booth someone now wants ends here; a booth that frees goes to the
+    waiting list first, so the requester may then find it offered to someone else."""
+    current = _active_allocation(booth.id)
+    if current and current.status == AllocationStatus.HELD.value and current.expires_at <= now:
+        _end(current, AllocationStatus.EXPIRED, actor=None, now=now, reason=_("Hold expired"))
+        db.session.flush()
+        if offer:
+            _offer_to_waiting_list(week, booth, now=now)
+
+
+def _require_within_booth_count(application: Application, now: datetime) -> None:
+    live = db.session.scalar(select(func.count(Allocation.id)).where(
+        Allocation.application_id == application.id,
+        Allocation.status.in_(ACTIVE_STATUSES),
+        (Allocation.status == AllocationStatus.CONFIRMED.value) | (Allocation.expires_at > now)))
+    if live >= application.booth_count:
+        raise Conflict(_("Your application asks for %(n)d booth(s) and you already hold them all.",
+                         n=application.booth_count), code="booth_limit_reached")
+
+
+def _end(allocation: Allocation, status: AllocationStatus, *, actor, now: datetime, reason: str,
+         audit_it: bool = True) -> None:
+    before = allocation.snapshot()
+    allocation.status = status.value
+    allocation.ended_at, allocation.end_reason = now, reason
+    if audit_it:
+        action = "expire" if status == AllocationStatus.EXPIRED else "release"
+        audit.record("allocation", allocation.id, action, actor=actor,
+                     week_id=allocation.week_id, business_id=allocation.business_id,
+                     before=before, after=allocation.snapshot(), note=reason)
+
+
+def _approve_application_of(allocation: Allocation, actor, now: datetime) -> None:
+    application = db.session.get(Application, allocation.application_id) if allocation.application_id else None
+    if application and application.status != ApplicationStatus.APPROVED.value:
+        before = {"status": application.status}
+        application.status, application.decided_at = ApplicationStatus.APPROVED.value, now
+        audit.record("application", application.id, "approve", actor=actor,
+                     week_id=application.week_id, business_id=application.business_id,
+                     before=before, after={"status": application.status},
+                     note=_("Approved with booth %(code)s", code=allocation.booth.code))
+
+
+def _offer_to_waiting_list(week: ExhibitionWeek, booth: Booth, *, now: datetime) -> Allocation | None:
+    """Hold a freed booth for the first business on the waiting list, if there is one."""
+    if booth.blocked or _active_allocation(booth.id) is not None:
+        return None
+    query = (select(Application).where(Application.week_id == week.id,
+                                       Application.status == ApplicationStatus.WAITLISTED.value)
+             .order_by(Application.waitlisted_at, Application.id).limit(1))
+    if is_postgres():
+        query = query.with_for_update()
+    application = db.session.scalar(query)
+    if application is None:
+        return None
+    offer = Allocation(
+        week_id=week.id, booth_id=booth.id, business_id=application.business_id,
+        application_id=application.id, status=AllocationStatus.HELD.value,
+        source=AllocationSource.WAITLIST_OFFER.value, created_at=now,
+        expires_at=now + timedelta(hours=week.waitlist_offer_hours))
+    db.session.add(offer)
+    db.session.flush()
+    application.status, application.decided_at = ApplicationStatus.APPROVED.value, now
+    application.decision_reason = _("Booth %(code)s offered from the waiting list.", code=booth.code)
+    audit.record("application", application.id, "waitlist_offer", actor=None, week_id=week.id,
+                 business_id=application.business_id, before={"status": "waitlisted"},
+                 after={"status": application.status}, note=application.decision_reason)
+    audit.record("allocation", offer.id, "hold", actor=None, week_id=week.id,
+                 business_id=application.business_id, after=offer.snapshot(),
+                 note=_("Offered from the waiting list"))
+    return offer
+
+
+def _unguarded_hold_for_tests(actor, week, booth, now) -> Allocation:
+    """The naive check-then-insert, with no lock and a widened race window.
+
+    Exists only so the concurrency control test can show that without the guard two businesses
+    really do get the same booth. ``load_config`` refuses to enable it outside testing.
+    """
+    application = _holdable_application(week, actor.business_id)
+    free = _active_allocation(booth.id) is None
+    db.session.commit()  # end the read transaction: this is exactly the mistake being shown
+    if not free:
+        raise _booth_taken(booth)
+    time.sleep(float(current_app.config.get("UNSAFE_RACE_WINDOW_S", 0.2)))
+    with write_transaction():
+        allocation = Allocation(
+            week_id=week.id, booth_id=booth.id, business_id=actor.business_id,
+            application_id=application.id, status=AllocationStatus.HELD.value,
+            source=AllocationSource.EXHIBITOR_HOLD.value, created_at=now,
+            expires_at=now + timedelta(minutes=week.hold_minutes))
+        db.session.add(allocation)
+    return allocation

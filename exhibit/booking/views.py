@@ -1,0 +1,220 @@
+"""Booking pages: the exhibitor's dashboard, applying and holding, and the organiser's desk."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from exhibit.booking import services
+from exhibit.booking.forms import ApplyForm, AssignForm, DecisionForm, MoveForm, ReleaseForm
+from exhibit.businesses.models import Business
+from exhibit.core import audit
+from exhibit.core.db import utcnow
+from exhibit.core.errors import Conflict, ValidationFailed
+from exhibit.core.forms import ActionForm
+from exhibit.core.permissions import exhibitor_required, organiser_required
+from exhibit.extensions import db
+from exhibit.floorplan import services as floorplan
+from exhibit.vn.dates import to_vietnam_time
+from exhibit.weeks import services as weeks
+
+bp = Blueprint("booking", __name__)
+
+
+# -- exhibitor ---------------------------------------------------------------------------------
+
+@bp.route("/my")
+@exhibitor_required
+def dashboard():
+    services.expire_due_holds()
+    business = current_user.business
+    today = to_vietnam_time(utcnow()).date()
+    applied = {a.week_id for a in services.business_applications(business.id)}
+    open_weeks = [w for w in weeks.public_weeks()
+                  if w.id not in applied and weeks.booking_closed_reason(w, today) is None]
+    return render_template(
+        "booking/dashboard.html", business=business, open_weeks=open_weeks,
+        applications=services.business_applications(business.id),
+        allocations=services.business_allocations(business.id),
+        release_form=ActionForm(), now=utcnow())
+
+
+@bp.route("/weeks/<slug>/apply", methods=["GET", "POST"])
+@exhibitor_required
+def apply(slug):
+    week = weeks.get_visible_week(slug, current_user)
+    form = ApplyForm()
+    if form.validate_on_submit():
+        try:
+            services.apply_to_week(actor=current_user, week=week, data=form.data)
+        except ValidationFailed as exc:
+            form.apply_errors(exc)
+        except Conflict as exc:
+            flash(exc.message, "error")
+            return redirect(url_for("public.week_page", slug=slug))
+        else:
+            flash(_("Application sent. Now pick your booth on the plan."), "success")
+            return redirect(url_for("floorplan.plan", slug=slug))
+    return render_template("booking/apply.html", week=week, form=form)
+
+
+@bp.route("/weeks/<slug>/booths/<code>/hold", methods=["POST"])
+@exhibitor_required
+def hold(slug, code):
+    week = weeks.get_visible_week(slug, current_user)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    booth = floorplan.get_booth(week, code)
+    allocation = services.hold_booth(actor=current_user, week=week, booth=booth)
+    flash(_("Booth %(code)s is held for you until %(time)s. The organiser will confirm it.",
+            code=booth.code, time=to_vietnam_time(allocation.expires_at).strftime("%H:%M")),
+          "success")
+    return redirect(url_for("booking.dashboard"))
+
+
+@bp.route("/my/allocations/<int:allocation_id>/release", methods=["POST"])
+@exhibitor_required
+def release_own(allocation_id):
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    allocation = services.get_allocation(allocation_id)
+    services.release_allocation(actor=current_user, allocation=allocation,
+                                reason=_("Released by the exhibitor"))
+    flash(_("Booth %(code)s released.", code=allocation.booth.code), "info")
+    return redirect(url_for("booking.dashboard"))
+
+
+# -- organiser ---------------------------------------------------------------------------------
+
+def _organiser_week(slug):
+    week = weeks.get_week(slug)
+    weeks.require_week_organiser(current_user, week)
+    return week
+
+
+@bp.route("/organiser/weeks/<slug>")
+@organiser_required
+def manage_week(slug):
+    week = _organiser_week(slug)
+    services.expire_due_holds(week)
+    applications = services.week_applications(week)
+    assign_form = AssignForm()
+    assign_form.business_id.choices = [
+        (a.business_id, a.business.name) for a in applications
+        if a.status not in ("rejected", "withdrawn")]
+    states = floorplan.booth_states(week)
+    return render_template(
+        "booking/manage_week.html", week=week, applications=applications,
+        waiting=services.waiting_list(week), allocations=services.week_allocations(week),
+        decision_form=DecisionForm(), move_form=MoveForm(), release_form=ReleaseForm(),
+        assign_form=assign_form, action_form=ActionForm(), now=utcnow(), states=states,
+        counts={s: sum(1 for st in states.values() if st.status == s)
+                for s in floorplan.BOOTH_STATUSES})
+
+
+def _back(slug):
+    return redirect(request.form.get("next") or url_for("booking.manage_week", slug=slug))
+
+
+@bp.route("/organiser/weeks/<slug>/applications/<int:application_id>/decide", methods=["POST"])
+@organiser_required
+def decide(slug, application_id):
+    week = _organiser_week(slug)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    application = services.get_application(application_id, week)
+    try:
+        services.decide_application(actor=current_user, application=application,
+                                    decision=form.decision.data, reason=form.reason.data)
+    except ValidationFailed as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("Decision saved for %(name)s.", name=application.business.name), "success")
+    return _back(slug)
+
+
+@bp.route("/organiser/weeks/<slug>/allocations/<int:allocation_id>/confirm", methods=["POST"])
+@organiser_required
+def confirm(slug, allocation_id):
+    week = _organiser_week(slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    allocation = services.confirm_allocation(
+        actor=current_user, allocation=services.get_allocation(allocation_id, week))
+    flash(_("Booth %(code)s confirmed to %(name)s.", code=allocation.booth.code,
+            name=allocation.business.name), "success")
+    return _back(slug)
+
+
+@bp.route("/organiser/weeks/<slug>/allocations/<int:allocation_id>/release", methods=["POST"])
+@organiser_required
+def release(slug, allocation_id):
+    week = _organiser_week(slug)
+    form = ReleaseForm()
+    if not form.validate_on_submit():
+        abort(400)
+    allocation = services.release_allocation(
+        actor=current_user, allocation=services.get_allocation(allocation_id, week),
+        reason=form.reason.data)
+    flash(_("Booth %(code)s released.", code=allocation.booth.code), "info")
+    return _back(slug)
+
+
+@bp.route("/organiser/weeks/<slug>/allocations/<int:allocation_id>/move", methods=["POST"])
+@organiser_required
+def move(slug, allocation_id):
+    week = _organiser_week(slug)
+    form = MoveForm()
+    if not form.validate_on_submit():
+        flash(_("Enter the booth to move to."), "error")
+        return _back(slug)
+    allocation = services.get_allocation(allocation_id, week)
+    try:
+        target = floorplan.get_booth(week, form.booth.data.upper())
+        moved = services.move_allocation(actor=current_user, allocation=allocation, target=target)
+    except (ValidationFailed, Conflict) as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("Moved to booth %(code)s.", code=moved.booth.code), "success")
+    return _back(slug)
+
+
+@bp.route("/organiser/weeks/<slug>/assign", methods=["POST"])
+@organiser_required
+def assign(slug):
+    week = _organiser_week(slug)
+    form = AssignForm()
+    form.business_id.choices = [(a.business_id, "") for a in services.week_applications(week)]
+    if not form.validate_on_submit():
+        flash(_("Choose a booth and a business."), "error")
+        return _back(slug)
+    try:
+        booth = floorplan.get_booth(week, form.booth.data.upper())
+        allocation = services.assign_booth(actor=current_user, week=week, booth=booth,
+                                           business_id=form.business_id.data)
+    except Conflict as exc:
+        flash(exc.message, "error")
+    else:
+        flash(_("Booth %(code)s assigned to %(name)s.", code=allocation.booth.code,
+                name=allocation.business.name), "success")
+    return _back(slug)
+
+
+@bp.route("/organiser/weeks/<slug>/audit")
+@organiser_required
+def week_audit(slug):
+    week = _organiser_week(slug)
+    return render_template("booking/audit.html", week=week, business=None,
+                           entries=audit.entries(week_id=week.id))
+
+
+@bp.route("/organiser/businesses/<int:business_id>/audit")
+@organiser_required
+def business_audit(business_id):
+    business = db.get_or_404(Business, business_id)
+    # An organiser sees the business's history at the weeks their own body runs.
+    own_weeks = {w.id for w in weeks.organiser_weeks(current_user)}
+    entries = [e for e in audit.entries(business_id=business.id)
+               if e.week_id is None or e.week_id in own_weeks]
+    return render_template("booking/audit.html", week=None, business=business, entries=entries)

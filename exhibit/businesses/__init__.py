@@ -1,0 +1,1 @@
+"""Businesses, cooperatives and production establishments that exhibit."""

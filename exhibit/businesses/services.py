@@ -1,0 +1,93 @@
+"""Rules for a business's registration data, shared by sign-up forms, the API and imports."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from exhibit.businesses.models import Business, LegalForm
+from exhibit.core.errors import ValidationFailed
+from exhibit.extensions import db
+from exhibit.vn import phones, provinces, tax_codes
+from exhibit.vn.text import clean_text, fold_search_key
+
+
+def clean_business_data(data: dict) -> dict:
+    """Validate a business's fields; return them cleaned or raise ValidationFailed naming each.
+
+    Accepted keys: name, legal_form, tax_code, address, province_code, province_scheme
+    (default "2025"), representative, representative_position, phone, email.
+    """
+    errors: dict[str, str] = {}
+    cleaned: dict = {}
+
+    name = clean_text(data.get("name"))
+    if not name:
+        errors["name"] = _("Enter the registered name of the business.")
+    elif len(name) > 255:
+        errors["name"] = _("The name is too long (255 characters at most).")
+    cleaned["name"] = name
+
+    legal_form = None
+    try:
+        legal_form = LegalForm(str(data.get("legal_form") or ""))
+        cleaned["legal_form"] = legal_form.value
+    except ValueError:
+        errors["legal_form"] = _("Choose a legal form from the list.")
+
+    try:
+        cleaned["tax_code"] = tax_codes.normalize_tax_code(
+            str(data.get("tax_code") or ""),
+            allow_personal_id=legal_form is None or legal_form.may_use_personal_id)
+    except tax_codes.InvalidTaxCode as exc:
+        errors["tax_code"] = _tax_code_message(exc)
+
+    scheme = str(data.get("province_scheme") or provinces.SCHEME_2025)
+    code = str(data.get("province_code") or "").strip().zfill(2)
+    if scheme not in provinces.SCHEMES or provinces.get_province(scheme, code) is None:
+        errors["province_code"] = _("Choose a province from the list.")
+    cleaned["province_scheme"], cleaned["province_code"] = scheme, code
+
+    address = clean_text(data.get("address"))
+    if not address:
+        errors["address"] = _("Enter the address.")
+    cleaned["address"] = address[:500]
+
+    try:
+        cleaned["phone"] = phones.normalize_phone(str(data.get("phone") or ""))
+    except phones.InvalidPhone:
+        errors["phone"] = _("Enter a Vietnamese phone number, e.g. 0912 345 678 or 028 3823 4567.")
+
+    email = clean_text(data.get("email")).lower()
+    if email and "@" not in email:
+        errors["email"] = _("Enter a valid email address.")
+    cleaned["email"] = email
+    cleaned["representative"] = clean_text(data.get("representative"))[:200]
+    cleaned["representative_position"] = clean_text(data.get("representative_position"))[:120]
+
+    if errors:
+        raise ValidationFailed(_("Some business details are not valid."), fields=errors)
+    return cleaned
+
+
+def _tax_code_message(exc: tax_codes.InvalidTaxCode) -> str:
+    messages = {
+        "empty": _("Enter the tax code."),
+        "checksum": _("The tax code's check digit is wrong; check the number on the business "
+                      "registration."),
+        "branch": _("A branch suffix must be between -001 and -999."),
+        "personal_id_not_allowed": _("A 12-digit personal ID is accepted only for household "
+                                     "businesses and production establishments."),
+    }
+    return messages.get(exc.reason, _("A tax code has 10 digits, 10 digits plus a branch "
+                                      "suffix -NNN, or 12 digits."))
+
+
+def tax_code_taken(tax_code: str) -> bool:
+    return db.session.scalar(select(Business.id).where(Business.tax_code == tax_code)) is not None
+
+
+def new_business(cleaned: dict) -> Business:
+    """A Business from cleaned data, added to the session (the caller owns the transaction)."""
+    business = Business(**cleaned, name_search=fold_search_key(cleaned["name"]))
+    db.session.add(business)
+    return business

@@ -1,0 +1,42 @@
+"""Commands for `flask --app exhibit …`."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+from exhibit.core.errors import AppError
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("create-organizer")
+    @click.option("--email", required=True)
+    @click.option("--password", required=True)
+    @click.option("--name", "full_name", default="", help="The person's name.")
+    @click.option("--organization", default="Trung tâm Xúc tiến Thương mại và Đầu tư TP.HCM",
+                  show_default=True, help="The organising body; created if missing.")
+    @click.option("--short-name", default="ITPC", show_default=True,
+                  help="The body's code in document numbers.")
+    def create_organizer(email, password, full_name, organization, short_name):
+        """Create an organiser account."""
+        from exhibit.accounts.services import create_organiser_user
+        try:
+            user = create_organiser_user(email=email, password=password, full_name=full_name,
+                                         organizer_name=organization,
+                                         organizer_short_name=short_name)
+        except AppError as exc:
+            details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+            raise click.ClickException(f"{exc.message} {details}".strip()) from None
+        click.echo(f"Organiser {user.email} created for {organization}.")
+
+    @app.cli.command("expire-holds")
+    def expire_holds():
+        """End every booth hold past its expiry and offer the booths to the waiting lists."""
+        from exhibit.booking.services import expire_due_holds
+        click.echo(f"{expire_due_holds()} hold(s) expired.")
+
+    @app.cli.command("seed-demo")
+    def seed_demo():
+        """Load the demo organiser, weeks, floor plans and businesses (safe to run again)."""
+        from exhibit.demo import seed_demo as run
+        for line in run():
+            click.echo(line)

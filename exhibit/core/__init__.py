@@ -1,0 +1,1 @@
+"""Shared building blocks: database transactions, errors, audit log, forms, permissions."""

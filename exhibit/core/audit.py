@@ -1,0 +1,62 @@
+"""The append-only audit log: who changed what, when, from what to what.
+
+Services call ``record()`` inside their write transaction, so an entry exists exactly when the
+change it describes was committed.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from exhibit.core.db import UTCDateTime, utcnow
+from exhibit.extensions import db
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entries"
+    __table_args__ = (
+        Index("ix_audit_entries_week_at", "week_id", "at"),
+        Index("ix_audit_entries_business_at", "business_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: the signed-in user who made the change; None for the system (expiry job, waitlist)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    week_id: Mapped[int | None] = mapped_column(ForeignKey("exhibition_weeks.id", ondelete="CASCADE"))
+    business_id: Mapped[int | None] = mapped_column(ForeignKey("businesses.id", ondelete="CASCADE"))
+    #: what kind of thing changed: "application", "allocation", "booth", "week", ...
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int | None]
+    #: what happened, as a stable code: "hold", "confirm", "release", "expire", "move", ...
+    action: Mapped[str] = mapped_column(String(40))
+    before: Mapped[dict | None] = mapped_column(JSON)
+    after: Mapped[dict | None] = mapped_column(JSON)
+    note: Mapped[str | None] = mapped_column(String(500))
+
+    actor = db.relationship("User", lazy="joined")
+    business = db.relationship("Business", lazy="joined")
+
+
+def record(entity: str, entity_id: int | None, action: str, *, actor=None, week_id=None,
+           business_id=None, before: dict[str, Any] | None = None,
+           after: dict[str, Any] | None = None, note: str | None = None) -> AuditEntry:
+    entry = AuditEntry(
+        actor_id=getattr(actor, "id", None), week_id=week_id, business_id=business_id,
+        entity=entity, entity_id=entity_id, action=action, before=before, after=after,
+        note=(note or None) and note[:500],
+    )
+    db.session.add(entry)
+    return entry
+
+
+def entries(*, week_id: int | None = None, business_id: int | None = None, limit: int = 500):
+    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
+    if week_id is not None:
+        query = query.where(AuditEntry.week_id == week_id)
+    if business_id is not None:
+        query = query.where(AuditEntry.business_id == business_id)
+    return db.session.scalars(query).all()

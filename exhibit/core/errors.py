@@ -1,0 +1,112 @@
+"""Errors that services raise and views turn into pages or JSON.
+
+A service never returns an error code: it raises one of these, and the error handlers answer
+HTML pages for the site and ``{"error", "message", "fields"}`` for the API.
+"""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+
+class AppError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, code: str | None = None,
+                 fields: dict[str, str] | None = None):
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+        self.fields = fields or {}
+
+
+class ValidationFailed(AppError):
+    """Input broke a rule; ``fields`` names each bad field with its message."""
+    status = 422
+    code = "validation_failed"
+
+
+class Conflict(AppError):
+    """The request lost to the current state (a booth already taken, a duplicate email)."""
+    status = 409
+    code = "conflict"
+
+
+class NotFound(AppError):
+    status = 404
+    code = "not_found"
+
+
+class Forbidden(AppError):
+    status = 403
+    code = "forbidden"
+
+
+class Unauthorized(AppError):
+    status = 401
+    code = "unauthorized"
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def json_error(status: int, code: str, message: str, fields: dict | None = None, headers=None):
+    response = jsonify({"error": code, "message": message, "fields": fields or {}})
+    response.status_code = status
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def _page(status: int, message: str | None = None):
+    return render_template(f"errors/{status}.html", message=message), status
+
+
+_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
+               422: "validation_failed", 429: "rate_limited"}
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(AppError)
+    def _app_error(error: AppError):
+        if wants_json():
+            return json_error(error.status, error.code, error.message, error.fields)
+        status = error.status if error.status in (403, 404, 409) else 400
+        return _page(status, error.message)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        status = error.code or 500
+        if wants_json():
+            headers = {}
+            if status == 429 and error.response is not None:
+                headers = {k: v for k, v in error.response.headers.items()
+                           if k.lower().startswith(("retry-after", "x-ratelimit"))}
+            message = error.description if status != 429 else _("Too many requests; try again later.")
+            return json_error(status, _HTTP_CODES.get(status, "http_error"), message, headers=headers)
+        if status in (400, 403, 404, 409, 429, 413):
+            return _page(status if status != 413 else 400, None)
+        return error
+
+    @app.errorhandler(OperationalError)
+    def _lock_timeout(error: OperationalError):
+        # A lock wait that ran out (PostgreSQL lock_timeout, SQLite busy) is a lost race, not a bug.
+        text = str(error.orig).lower() if error.orig else ""
+        if "lock" not in text and "locked" not in text:
+            raise error
+        message = _("The system is busy with the same booth right now; please try again.")
+        if wants_json():
+            return json_error(409, "busy_try_again", message)
+        return _page(409, message)
+
+    @app.errorhandler(500)
+    def _server_error(error):
+        if wants_json():
+            return json_error(500, "server_error", _("Something went wrong on our side."))
+        return _page(500)

@@ -1,0 +1,50 @@
+"""The floor plan drawn server-side as SVG: one drawing per hall, booths coloured by status."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from xml.sax.saxutils import escape, quoteattr
+
+from markupsafe import Markup
+
+from exhibit.floorplan.models import Booth, Hall
+from exhibit.floorplan.services import AVAILABLE, BoothState
+
+#: pixels per grid cell (one metre) in the drawing's own coordinates
+CELL = 24
+
+#: fill and stroke per status; the legend in the template uses the same classes
+STATUS_CLASSES = {"available": "st-available", "held": "st-held", "confirmed": "st-confirmed",
+                  "blocked": "st-blocked"}
+
+
+def render_hall(hall: Hall, booths: list[Booth], states: dict[int, BoothState], *,
+                link: Callable[[Booth], str | None], label: Callable[[Booth, BoothState], str],
+                highlight: set[int] | None = None) -> Markup:
+    """One hall as an inline <svg>; each booth is a link (when ``link`` gives one) with a title."""
+    width, height = hall.grid_width * CELL, hall.grid_height * CELL
+    parts = [
+        f'<svg class="plan" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label={quoteattr(hall.name)} xmlns="http://www.w3.org/2000/svg" '
+        f'style="min-width:{min(width, max(360, hall.grid_width * 14))}px">',
+        f'<rect class="hall" x="0" y="0" width="{width}" height="{height}"/>',
+    ]
+    highlight = highlight or set()
+    for booth in booths:
+        state = states.get(booth.id, BoothState(AVAILABLE))
+        x, y = booth.grid_x * CELL + 1.5, booth.grid_y * CELL + 1.5
+        w, h = booth.grid_w * CELL - 3, booth.grid_h * CELL - 3
+        css = STATUS_CLASSES[state.status] + (" mine" if booth.id in highlight else "")
+        font = max(8, min(16, int(min(w / max(len(booth.code), 2) * 1.5, h / 2.2))))
+        shape = (
+            f'<g class="booth {css}" data-code={quoteattr(booth.code)} '
+            f'data-status="{state.status}"><title>{escape(label(booth, state))}</title>'
+            f'<rect x="{x:g}" y="{y:g}" width="{w:g}" height="{h:g}" rx="3"/>'
+            f'<text x="{x + w / 2:g}" y="{y + h / 2:g}" font-size="{font}" '
+            f'text-anchor="middle" dominant-baseline="central">{escape(booth.code)}</text></g>'
+        )
+        href = link(booth)
+        if href:
+            shape = f'<a href={quoteattr(href)} aria-label={quoteattr(label(booth, state))}>{shape}</a>'
+        parts.append(shape)
+    parts.append("</svg>")
+    return Markup("".join(parts))

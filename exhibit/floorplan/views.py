@@ -1,0 +1,169 @@
+"""The floor plan: public plan and booth pages, and the organiser's booth editor and import."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from exhibit.booking import services as booking
+from exhibit.core.errors import ValidationFailed
+from exhibit.core.forms import ActionForm
+from exhibit.core.permissions import organiser_required
+from exhibit.floorplan import services
+from exhibit.floorplan.forms import BoothForm, HallForm, ImportForm
+from exhibit.floorplan.models import Booth, Hall
+from exhibit.floorplan.svg import render_hall
+from exhibit.extensions import db
+from exhibit.vn.money import format_vnd
+from exhibit.weeks.services import get_visible_week, get_week, require_week_organiser
+
+bp = Blueprint("floorplan", __name__)
+
+STATUS_TITLES = {
+    services.AVAILABLE: lambda: _("Available"), services.HELD: lambda: _("Held"),
+    services.CONFIRMED: lambda: _("Confirmed"), services.BLOCKED: lambda: _("Blocked"),
+}
+
+
+def status_title(status: str) -> str:
+    return STATUS_TITLES[status]()
+
+
+def plan_context(week, *, link=None) -> dict:
+    """Everything a template needs to draw the week's plan: one SVG per hall, a legend, counts."""
+    booking.expire_due_holds(week)
+    states = services.booth_states(week)
+    booths = services.week_booths(week)
+    mine = set()
+    if current_user.is_authenticated and current_user.is_exhibitor:
+        mine = {s_id for s_id, s in states.items()
+                if s.allocation and s.allocation.business_id == current_user.business_id}
+    link = link or (lambda b: url_for("floorplan.booth_page", slug=week.slug, code=b.code))
+
+    def label(booth, state):
+        parts = [booth.code, status_title(state.status), f"{booth.area_m2:g} m²",
+                 format_vnd(booth.price_vnd)]
+        if state.status == services.CONFIRMED and state.allocation:
+            parts.append(state.allocation.business.name)
+        return " · ".join(parts)
+
+    by_hall: dict[int, list[Booth]] = {}
+    for booth in booths:
+        by_hall.setdefault(booth.hall_id, []).append(booth)
+    halls = [(hall, render_hall(hall, by_hall.get(hall.id, []), states, link=link, label=label,
+                                highlight=mine)) for hall in week.halls]
+    counts = {status: 0 for status in services.BOOTH_STATUSES}
+    for state in states.values():
+        counts[state.status] += 1
+    return {"plan_halls": halls, "plan_counts": counts, "status_title": status_title}
+
+
+@bp.route("/weeks/<slug>/plan")
+def plan(slug):
+    week = get_visible_week(slug, current_user)
+    return render_template("floorplan/plan.html", week=week, **plan_context(week))
+
+
+@bp.route("/weeks/<slug>/booths/<code>")
+def booth_page(slug, code):
+    week = get_visible_week(slug, current_user)
+    booking.expire_due_holds(week)
+    booth = services.get_booth(week, code)
+    state = services.booth_states(week)[booth.id]
+    application = None
+    if current_user.is_authenticated and current_user.is_exhibitor:
+        application = booking.application_for(week.id, current_user.business_id)
+    from exhibit.vn.dates import to_vietnam_time
+    from exhibit.core.db import utcnow
+    from exhibit.weeks.services import booking_closed_reason
+    closed = booking_closed_reason(week, to_vietnam_time(utcnow()).date())
+    return render_template("floorplan/booth.html", week=week, booth=booth, state=state,
+                           status_title=status_title, application=application,
+                           closed_reason=closed, form=ActionForm())
+
+
+# -- organiser ---------------------------------------------------------------------------------
+
+def _organiser_week(slug):
+    week = get_week(slug)
+    require_week_organiser(current_user, week)
+    return week
+
+
+@bp.route("/organiser/weeks/<slug>/booths")
+@organiser_required
+def manage(slug):
+    week = _organiser_week(slug)
+    link = lambda b: url_for("floorplan.edit_booth", slug=week.slug, booth_id=b.id)  # noqa: E731
+    return render_template("floorplan/manage.html", week=week, booths=services.week_booths(week),
+                           states=services.booth_states(week), hall_form=HallForm(),
+                           import_form=ImportForm(), **plan_context(week, link=link))
+
+
+@bp.route("/organiser/weeks/<slug>/halls/new", methods=["POST"])
+@bp.route("/organiser/weeks/<slug>/halls/<int:hall_id>", methods=["GET", "POST"])
+@organiser_required
+def edit_hall(slug, hall_id=None):
+    week = _organiser_week(slug)
+    hall = db.get_or_404(Hall, hall_id) if hall_id else None
+    if hall and hall.week_id != week.id:
+        return redirect(url_for("floorplan.manage", slug=slug))
+    form = HallForm(obj=hall)
+    if form.validate_on_submit():
+        try:
+            services.save_hall(actor=current_user, week=week, hall=hall,
+                               data={k: f.data for k, f in form._fields.items()})
+        except ValidationFailed as exc:
+            form.apply_errors(exc)
+        else:
+            flash(_("Hall saved."), "success")
+            return redirect(url_for("floorplan.manage", slug=slug))
+    return render_template("floorplan/hall.html", week=week, hall=hall, form=form)
+
+
+@bp.route("/organiser/weeks/<slug>/booths/new", methods=["GET", "POST"])
+@bp.route("/organiser/weeks/<slug>/booths/<int:booth_id>/edit", methods=["GET", "POST"])
+@organiser_required
+def edit_booth(slug, booth_id=None):
+    week = _organiser_week(slug)
+    booth = db.session.get(Booth, booth_id) if booth_id else None
+    if booth_id and (booth is None or booth.week_id != week.id):
+        return redirect(url_for("floorplan.manage", slug=slug))
+    form = BoothForm(obj=booth, halls=week.halls)
+    if not week.halls:
+        flash(_("Add a hall first."), "warning")
+        return redirect(url_for("floorplan.manage", slug=slug))
+    if form.validate_on_submit():
+        data = {k: f.data for k, f in form._fields.items() if k not in ("csrf_token", "hall_id")}
+        try:
+            services.save_booth(actor=current_user, week=week, hall_id=form.hall_id.data,
+                                data=data, booth=booth)
+        except ValidationFailed as exc:
+            form.apply_errors(exc)
+        else:
+            flash(_("Booth saved."), "success")
+            return redirect(url_for("floorplan.manage", slug=slug))
+    return render_template("floorplan/booth_edit.html", week=week, booth=booth, form=form)
+
+
+@bp.route("/organiser/weeks/<slug>/booths/import", methods=["POST"])
+@organiser_required
+def import_booths(slug):
+    week = _organiser_week(slug)
+    form = ImportForm()
+    errors = {}
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            result = services.import_booths(actor=current_user, week=week,
+                                            filename=upload.filename or "booths.csv",
+                                            content=upload.read())
+        except ValidationFailed as exc:
+            errors = exc.fields or {"file": exc.message}
+        else:
+            flash(_("Imported: %(created)d new booths, %(updated)d updated.",
+                    created=result.created, updated=result.updated), "success")
+            return redirect(url_for("floorplan.manage", slug=slug))
+    else:
+        errors = {"file": _("Choose a CSV or XLSX file.")}
+    return render_template("floorplan/import_errors.html", week=week, errors=errors), 422

@@ -1,0 +1,1 @@
+"""Public pages: the list of weeks and each week's page."""

@@ -1,0 +1,29 @@
+"""Dates the Vietnamese way: dd/mm/yyyy in tables, the NĐ 30 place-and-date line in documents."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+VIETNAM_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def nd30_date(day: date) -> str:
+    """"ngày 05 tháng 7 năm 2024": day below 10 and months 1 and 2 take a leading zero (NĐ 30/2020)."""
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def nd30_date_line(place: str, day: date) -> str:
+    """"TP. Hồ Chí Minh, ngày 05 tháng 3 năm 2024"."""
+    return f"{place}, {nd30_date(day)}"
+
+
+def format_date(day: date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def to_vietnam_time(moment: datetime) -> datetime:
+    """Stored timestamps are UTC; people read them in Asia/Ho_Chi_Minh (UTC+7, no DST)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+    return moment.astimezone(VIETNAM_TZ)

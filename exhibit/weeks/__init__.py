@@ -1,0 +1,1 @@
+"""Exhibition weeks and the organisers that run them."""

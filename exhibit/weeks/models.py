@@ -1,0 +1,99 @@
+"""An organising body and the exhibition weeks it runs."""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from exhibit.core.db import UTCDateTime, utcnow
+from exhibit.extensions import db
+from exhibit.vn import provinces
+
+
+class Organizer(db.Model):
+    """The body that runs weeks and signs booth contracts as Bên A (e.g. ITPC)."""
+    __tablename__ = "organizers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), unique=True)
+    #: short code used in document numbers ("ITPC" → "015/2024/HĐ-ITPC")
+    short_name: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(String(500), default="")
+    tax_code: Mapped[str] = mapped_column(String(14), default="")
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+
+
+class WeekStatus(str, enum.Enum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    ARCHIVED = "archived"
+
+    @property
+    def title(self) -> str:
+        return str(WEEK_STATUS_TITLES[self])
+
+
+WEEK_STATUS_TITLES = {WeekStatus.DRAFT: _l("Draft"), WeekStatus.OPEN: _l("Open for registration"),
+                      WeekStatus.CLOSED: _l("Closed"), WeekStatus.ARCHIVED: _l("Archived")}
+
+
+class ExhibitionWeek(db.Model):
+    __tablename__ = "exhibition_weeks"
+    __table_args__ = (
+        CheckConstraint("end_date >= start_date", name="dates"),
+        CheckConstraint("status IN ('draft', 'open', 'closed', 'archived')", name="status"),
+        CheckConstraint("hold_minutes BETWEEN 1 AND 10080", name="hold_minutes"),
+        CheckConstraint("waitlist_offer_hours BETWEEN 1 AND 720", name="waitlist_offer_hours"),
+        CheckConstraint("host_province_scheme IN ('2025', 'legacy63')", name="province_scheme"),
+        CheckConstraint("registration_closes_on IS NULL OR registration_opens_on IS NULL "
+                        "OR registration_closes_on >= registration_opens_on", name="registration"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organizer_id: Mapped[int] = mapped_column(ForeignKey("organizers.id", ondelete="RESTRICT"),
+                                              index=True)
+    #: the week's address in URLs: /weeks/<slug>
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name_vi: Mapped[str] = mapped_column(String(300))
+    name_en: Mapped[str] = mapped_column(String(300), default="")
+    host_province_scheme: Mapped[str] = mapped_column(String(10))
+    host_province_code: Mapped[str] = mapped_column(String(2))
+    #: e.g. "Sở Công Thương tỉnh Bình Thuận"
+    co_organizer: Mapped[str] = mapped_column(String(300), default="")
+    venue_name: Mapped[str] = mapped_column(String(300))
+    venue_address: Mapped[str] = mapped_column(String(500), default="")
+    start_date: Mapped[date]
+    end_date: Mapped[date]
+    #: as printed on the invitation, e.g. "8:00 – 21:00"
+    opening_hours: Mapped[str] = mapped_column(String(120), default="")
+    registration_opens_on: Mapped[date | None]
+    registration_closes_on: Mapped[date | None]
+    status: Mapped[str] = mapped_column(String(10), default=WeekStatus.DRAFT.value)
+    #: how long an exhibitor's hold on a booth lasts before it is released
+    hold_minutes: Mapped[int] = mapped_column(default=15)
+    #: how long a booth offered to the next waiting-list entry is held for it
+    waitlist_offer_hours: Mapped[int] = mapped_column(default=48)
+    description: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    organizer = relationship("Organizer")
+    halls = relationship("Hall", back_populates="week", order_by="Hall.position",
+                         cascade="all, delete-orphan")
+
+    @property
+    def status_enum(self) -> WeekStatus:
+        return WeekStatus(self.status)
+
+    def name(self, lang: str = "vi") -> str:
+        return self.name_en if lang == "en" and self.name_en else self.name_vi
+
+    def host_province_name(self, lang: str = "vi") -> str:
+        return provinces.display_name(self.host_province_scheme, self.host_province_code, lang=lang)
+
+    def is_past(self, today: date) -> bool:
+        return self.end_date < today

@@ -1,0 +1,185 @@
+"""Creating and editing exhibition weeks, and the rules for when a week takes bookings."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from exhibit.core import audit
+from exhibit.core.db import write_transaction
+from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from exhibit.extensions import db
+from exhibit.vn import provinces
+from exhibit.vn.text import clean_text, fold_search_key
+from exhibit.weeks.models import ExhibitionWeek, WeekStatus
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+WEEK_FIELDS = ("slug", "name_vi", "name_en", "host_province_scheme", "host_province_code",
+               "co_organizer", "venue_name", "venue_address", "start_date", "end_date",
+               "opening_hours", "registration_opens_on", "registration_closes_on", "status",
+               "hold_minutes", "waitlist_offer_hours", "description")
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold_search_key(text)).strip("-")[:80]
+
+
+def clean_week_data(data: dict) -> dict:
+    """Validate a week's fields; return them cleaned or raise ValidationFailed naming each."""
+    errors: dict[str, str] = {}
+    cleaned: dict = {}
+    for key in ("name_vi", "name_en", "co_organizer", "venue_name", "venue_address",
+                "opening_hours", "description"):
+        cleaned[key] = clean_text(data.get(key)) if key != "description" else (
+            (data.get("description") or "").strip())
+    if not cleaned["name_vi"]:
+        errors["name_vi"] = _("Enter the week's Vietnamese name.")
+    if not cleaned["venue_name"]:
+        errors["venue_name"] = _("Enter the venue.")
+
+    slug = clean_text(data.get("slug")).lower() or slugify(cleaned["name_vi"])
+    if not _SLUG.match(slug or ""):
+        errors["slug"] = _("Use lower-case letters, digits and hyphens only.")
+    cleaned["slug"] = slug
+
+    scheme = data.get("host_province_scheme") or provinces.SCHEME_2025
+    code = str(data.get("host_province_code") or "").zfill(2)
+    if scheme not in provinces.SCHEMES or provinces.get_province(scheme, code) is None:
+        errors["host_province_code"] = _("Choose a province from the list.")
+    cleaned["host_province_scheme"], cleaned["host_province_code"] = scheme, code
+
+    for key in ("start_date", "end_date", "registration_opens_on", "registration_closes_on"):
+        value = data.get(key)
+        if isinstance(value, str) and value:
+            try:
+                value = date.fromisoformat(value)
+            except ValueError:
+                errors[key] = _("Enter a date as YYYY-MM-DD.")
+                value = None
+        cleaned[key] = value or None
+    if not cleaned["start_date"]:
+        errors.setdefault("start_date", _("Enter the first day."))
+    if not cleaned["end_date"]:
+        errors.setdefault("end_date", _("Enter the last day."))
+    if cleaned["start_date"] and cleaned["end_date"] and cleaned["end_date"] < cleaned["start_date"]:
+        errors["end_date"] = _("The last day cannot be before the first day.")
+    opens, closes = cleaned["registration_opens_on"], cleaned["registration_closes_on"]
+    if opens and closes and closes < opens:
+        errors["registration_closes_on"] = _("Registration cannot close before it opens.")
+
+    status = data.get("status") or WeekStatus.DRAFT.value
+    if status not in {s.value for s in WeekStatus}:
+        errors["status"] = _("Choose a status from the list.")
+    cleaned["status"] = status
+
+    for key, low, high, default in (("hold_minutes", 1, 10080, 15),
+                                    ("waitlist_offer_hours", 1, 720, 48)):
+        try:
+            value = int(data.get(key) if data.get(key) not in (None, "") else default)
+            if not low <= value <= high:
+                raise ValueError
+            cleaned[key] = value
+        except (TypeError, ValueError):
+            errors[key] = _("Enter a whole number between %(low)d and %(high)d.", low=low, high=high)
+    if errors:
+        raise ValidationFailed(_("Some details of the week are not valid."), fields=errors)
+    return cleaned
+
+
+def _slug_taken(slug: str, except_id: int | None = None) -> bool:
+    query = select(ExhibitionWeek.id).where(ExhibitionWeek.slug == slug)
+    if except_id:
+        query = query.where(ExhibitionWeek.id != except_id)
+    return db.session.scalar(query) is not None
+
+
+def create_week(*, actor, data: dict) -> ExhibitionWeek:
+    cleaned = clean_week_data(data)
+    with write_transaction():
+        if _slug_taken(cleaned["slug"]):
+            raise Conflict(_("Another week already uses this address."), code="slug_taken",
+                           fields={"slug": _("Already used by another week.")})
+        week = ExhibitionWeek(organizer_id=actor.organizer_id, **cleaned)
+        db.session.add(week)
+        db.session.flush()
+        audit.record("week", week.id, "create", actor=actor, week_id=week.id,
+                     after=_snapshot(week))
+    return week
+
+
+def update_week(*, actor, week: ExhibitionWeek, data: dict) -> ExhibitionWeek:
+    require_week_organiser(actor, week)
+    cleaned = clean_week_data(data)
+    with write_transaction():
+        week = db.session.get(ExhibitionWeek, week.id)
+        if _slug_taken(cleaned["slug"], except_id=week.id):
+            raise Conflict(_("Another week already uses this address."), code="slug_taken",
+                           fields={"slug": _("Already used by another week.")})
+        before = _snapshot(week)
+        for key, value in cleaned.items():
+            setattr(week, key, value)
+        after = _snapshot(week)
+        changed = {k for k in after if before[k] != after[k]}
+        if changed:
+            audit.record("week", week.id, "update", actor=actor, week_id=week.id,
+                         before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+    return week
+
+
+def _snapshot(week: ExhibitionWeek) -> dict:
+    values = {k: getattr(week, k) for k in WEEK_FIELDS}
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
+
+
+def require_week_organiser(user, week: ExhibitionWeek) -> None:
+    """Only organisers of the body that runs the week may manage it."""
+    if user is None or not user.is_organiser or user.organizer_id != week.organizer_id:
+        raise Forbidden(_("Only the week's organisers can do this."))
+
+
+def get_week(slug: str) -> ExhibitionWeek:
+    week = db.session.scalar(select(ExhibitionWeek).where(ExhibitionWeek.slug == slug))
+    if week is None:
+        raise NotFound(_("There is no exhibition week at this address."), code="week_not_found")
+    return week
+
+
+def public_weeks() -> list[ExhibitionWeek]:
+    """Every week the public may see (all but drafts), newest first."""
+    return db.session.scalars(
+        select(ExhibitionWeek).where(ExhibitionWeek.status != WeekStatus.DRAFT.value)
+        .order_by(ExhibitionWeek.start_date.desc())).all()
+
+
+def organiser_weeks(user) -> list[ExhibitionWeek]:
+    return db.session.scalars(
+        select(ExhibitionWeek).where(ExhibitionWeek.organizer_id == user.organizer_id)
+        .order_by(ExhibitionWeek.start_date.desc())).all()
+
+
+def booking_closed_reason(week: ExhibitionWeek, today: date) -> tuple[str, str] | None:
+    """Why exhibitors cannot apply or hold booths at this week today, as (code, message); None if they can."""
+    if week.status != WeekStatus.OPEN.value:
+        return "week_not_open", _("This week is not open for registration (status: %(status)s).",
+                                  status=week.status_enum.title)
+    if week.registration_opens_on and today < week.registration_opens_on:
+        return "registration_not_started", _("Registration opens on %(day)s.",
+                                             day=week.registration_opens_on.strftime("%d/%m/%Y"))
+    if week.registration_closes_on and today > week.registration_closes_on:
+        return "registration_closed", _("Registration closed on %(day)s.",
+                                        day=week.registration_closes_on.strftime("%d/%m/%Y"))
+    if today > week.end_date:
+        return "week_over", _("This week has already ended.")
+    return None
+
+
+def get_visible_week(slug: str, user) -> ExhibitionWeek:
+    """A week as the public sees it: drafts exist only for their own organisers."""
+    week = get_week(slug)
+    if week.status == WeekStatus.DRAFT.value and not (
+            user is not None and getattr(user, "is_authenticated", False) and user.is_organiser
+            and user.organizer_id == week.organizer_id):
+        raise NotFound(_("There is no exhibition week at this address."), code="week_not_found")
+    return week

@@ -1,0 +1,137 @@
+"""Vectors for exhibit.vn, taken from DOMAIN.md."""
+import unicodedata
+from datetime import date, datetime, timezone
+
+import pytest
+
+from exhibit.vn import dates, money, phones, provinces, tax_codes, text
+
+
+class TestProvinces:
+    def test_both_schemes_are_complete(self):
+        assert len(provinces.provinces(provinces.SCHEME_2025)) == 34
+        assert len(provinces.provinces(provinces.SCHEME_LEGACY)) == 63
+
+    def test_every_legacy_province_maps_to_a_2025_unit(self):
+        for p in provinces.provinces(provinces.SCHEME_LEGACY):
+            assert p.successor is not None, p
+
+    @pytest.mark.parametrize("code,old,new", [
+        ("80", "Long An", "Tây Ninh"), ("82", "Tiền Giang", "Đồng Tháp"),
+        ("91", "Kiên Giang", "An Giang"), ("15", "Yên Bái", "Lào Cai"),
+        ("24", "Bắc Giang", "Bắc Ninh"), ("44", "Quảng Bình", "Quảng Trị"),
+        ("52", "Bình Định", "Gia Lai"),
+    ])
+    def test_seven_codes_changed_meaning(self, code, old, new):
+        assert provinces.get_province("legacy63", code).name == old
+        assert provinces.get_province("2025", code).name == new
+
+    def test_merged_province_shows_both_names(self):
+        assert provinces.display_name("legacy63", "60") == "Tỉnh Bình Thuận (nay thuộc tỉnh Lâm Đồng)"
+        assert provinces.display_name("legacy63", "54") == "Tỉnh Phú Yên (nay thuộc tỉnh Đắk Lắk)"
+        assert provinces.display_name("legacy63", "74") == (
+            "Tỉnh Bình Dương (nay thuộc Thành phố Hồ Chí Minh)")
+        assert provinces.display_name("legacy63", "60", lang="en") == (
+            "Bình Thuận Province (now part of Lâm Đồng Province)")
+
+    def test_province_that_kept_its_name_shows_once(self):
+        assert provinces.display_name("legacy63", "66") == "Tỉnh Đắk Lắk"
+        assert provinces.display_name("2025", "68") == "Tỉnh Lâm Đồng"
+        assert provinces.display_name("2025", "79") == "Thành phố Hồ Chí Minh"
+
+    def test_unknown_code(self):
+        assert provinces.get_province("2025", "60") is None
+
+
+class TestTaxCodes:
+    @pytest.mark.parametrize("code", ["0100047516", "0100109106", "0100233488", "0314409058"])
+    def test_valid_enterprise_codes(self, code):
+        assert tax_codes.normalize_tax_code(code) == code
+
+    def test_branch_code(self):
+        assert tax_codes.normalize_tax_code("0100233488001") == "0100233488-001"
+        assert tax_codes.normalize_tax_code(" 0100233488-999 ") == "0100233488-999"
+
+    @pytest.mark.parametrize("code", ["0100233481", "0100233488-000", "01002334", "abc", "",
+                                      "0100233488-01"])
+    def test_invalid_codes(self, code):
+        with pytest.raises(tax_codes.InvalidTaxCode):
+            tax_codes.normalize_tax_code(code)
+
+    def test_prefix_whose_check_digit_would_be_ten_is_invalid(self):
+        # Find a 9-digit prefix whose weighted sum is divisible by 11: no check digit exists.
+        weights = (31, 29, 23, 19, 17, 13, 7, 5, 3)
+        prefix = next(f"{n:09d}" for n in range(100000000, 100010000)
+                      if sum(w * int(d) for w, d in zip(weights, f"{n:09d}")) % 11 == 0)
+        for last in "0123456789":
+            assert not tax_codes.is_valid_tax_code(prefix + last)
+
+    def test_personal_id_is_a_format_check_only(self):
+        assert tax_codes.normalize_tax_code("079201001234") == "079201001234"
+        with pytest.raises(tax_codes.InvalidTaxCode):
+            tax_codes.normalize_tax_code("079201001234", allow_personal_id=False)
+
+
+class TestPhones:
+    @pytest.mark.parametrize("raw", ["0912345678", "0912 345 678", "+84912345678", "84912345678",
+                                     "(+84) 912.345.678"])
+    def test_spellings_of_one_mobile(self, raw):
+        assert phones.normalize_phone(raw) == "+84912345678"
+
+    def test_landline(self):
+        assert phones.normalize_phone("028 3823 4567") == "+842838234567"
+        assert phones.format_phone("+842838234567") == "028 3823 4567"
+
+    def test_display(self):
+        assert phones.format_phone("+84912345678") == "0912 345 678"
+
+    def test_unknown_mobile_prefix_is_accepted(self):
+        assert phones.normalize_phone("0612345678") == "+84612345678"
+
+    @pytest.mark.parametrize("raw", ["", "12345", "0112345678", "+1 202 555 0100", "số điện thoại"])
+    def test_rejected(self, raw):
+        with pytest.raises(phones.InvalidPhone):
+            phones.normalize_phone(raw)
+
+
+class TestMoneyAndDates:
+    def test_vnd(self):
+        assert money.format_vnd(1404000) == "1.404.000\u00a0₫"
+        assert money.format_vnd(0) == "0\u00a0₫"
+        assert money.format_dong(1404000) == "1.404.000\u00a0đồng"
+
+    @pytest.mark.parametrize("day,line", [
+        (date(2024, 7, 5), "ngày 05 tháng 7 năm 2024"),
+        (date(2024, 2, 1), "ngày 01 tháng 02 năm 2024"),
+        (date(2024, 1, 15), "ngày 15 tháng 01 năm 2024"),
+        (date(2024, 12, 22), "ngày 22 tháng 12 năm 2024"),
+        (date(2024, 3, 5), "ngày 05 tháng 3 năm 2024"),
+    ])
+    def test_nd30_date(self, day, line):
+        assert dates.nd30_date(day) == line
+
+    def test_nd30_date_line(self):
+        assert dates.nd30_date_line("TP. Hồ Chí Minh", date(2024, 3, 5)) == (
+            "TP. Hồ Chí Minh, ngày 05 tháng 3 năm 2024")
+
+    def test_table_date_and_timezone(self):
+        assert dates.format_date(date(2024, 4, 22)) == "22/04/2024"
+        late_utc = datetime(2024, 4, 21, 18, 30, tzinfo=timezone.utc)
+        assert dates.to_vietnam_time(late_utc).strftime("%d/%m %H:%M") == "22/04 01:30"
+
+
+class TestText:
+    @pytest.mark.parametrize("a,b", [
+        ("ca phe", "Cà phê"), ("dak lak", "Đắk Lắk"), ("nuoc mam", "NƯỚC MẮM"),
+        ("thanh long binh thuan", "Thanh Long  Bình Thuận"),
+    ])
+    def test_folding_matches(self, a, b):
+        assert text.fold_search_key(a) == text.fold_search_key(b)
+
+    def test_folding_decomposed_input(self):
+        assert text.fold_search_key(unicodedata.normalize("NFD", "Đắk Lắk")) == "dak lak"
+
+    def test_nfc(self):
+        decomposed = unicodedata.normalize("NFD", "Hợp tác xã Thanh Long")
+        assert text.clean_text("  " + decomposed + "  ") == "Hợp tác xã Thanh Long"
+        assert unicodedata.is_normalized("NFC", text.clean_text(decomposed))
