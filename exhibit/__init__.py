@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask_login import current_user
 
 from config import BASE_DIR, load_config
@@ -13,6 +13,8 @@ from exhibit.extensions import babel, csrf, db, limiter, login_manager, migrate
 def select_locale() -> str:
     """The user's saved language, else the session's choice, else Vietnamese."""
     languages = ("vi", "en")
+    if not has_request_context():
+        return "vi"
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     if session.get("locale") in languages:

@@ -77,7 +77,7 @@ def write_transaction() -> Iterator[None]:
     Whatever the request read before is committed first (it only read), so the write
     transaction starts fresh and, on SQLite, holds the write lock from its first statement.
     """
-    session = db.session
+    session = db.session()  # the real Session behind the scoped proxy
     if session.in_transaction():
         session.commit()
     session.connection(execution_options={"sqlite_immediate": True})

@@ -43,6 +43,8 @@ def normalize_tax_code(raw: str, *, allow_personal_id: bool = True) -> str:
     except InvalidChecksum:
         raise InvalidTaxCode("checksum", "Mã số thuế sai chữ số kiểm tra.") from None
     except InvalidComponent:
+        if len(compact.replace("-", "")) == 10:
+            raise InvalidTaxCode("format", "Mã số thuế không hợp lệ.") from None
         raise InvalidTaxCode("branch", "Mã số thuế không hợp lệ (mã đơn vị phụ thuộc phải từ 001 đến 999).") from None
     except (InvalidLength, InvalidFormat):
         raise InvalidTaxCode(

@@ -1,0 +1,46 @@
+# exhibit — the two commands: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+export FLASK_APP := exhibit
+
+.PHONY: run test serve setup translations extract-messages clean
+
+run: setup
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo
+	@echo ""
+	@echo "  exhibit is running on http://127.0.0.1:$(PORT)  (Ctrl+C stops it)"
+	@echo "  Demo sign-ins are listed above; every demo password is: trienlam2024"
+	@echo ""
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+test: $(VENV)/.dev-installed translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed translations
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(BIN)/pip install -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/python
+	$(BIN)/pip install -r requirements-dev.txt
+	touch $(VENV)/.installed $@
+
+# Compiled catalogues (.mo) are build output, made fresh from the committed .po files.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -d exhibit/translations
+
+# For developers: refresh messages.pot and the catalogues after changing user-facing text.
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o exhibit/translations/messages.pot .
+	$(BIN)/pybabel update -i exhibit/translations/messages.pot -d exhibit/translations
+
+clean:
+	rm -rf $(VENV) instance/exhibit.sqlite3*
