@@ -285,14 +285,15 @@ def move_allocation(*, actor, allocation: Allocation, target: Booth,
             _expire_stale_hold(week, target, now, offer=False)
             _require_free(target)
             before = old.snapshot()
+            status, expires_at, confirmed_at = old.status, old.expires_at, old.confirmed_at
             _end(old, AllocationStatus.RELEASED, actor=actor, now=now,
                  reason=_("Moved to booth %(code)s", code=target.code), audit_it=False)
             db.session.flush()
             moved = Allocation(
                 week_id=week.id, booth_id=target.id, business_id=old.business_id,
-                application_id=old.application_id, status=old.status,
-                source=AllocationSource.MOVE.value, created_at=now, expires_at=old.expires_at,
-                confirmed_at=old.confirmed_at)
+                application_id=old.application_id, status=status,
+                source=AllocationSource.MOVE.value, created_at=now, expires_at=expires_at,
+                confirmed_at=confirmed_at)
             db.session.add(moved)
             db.session.flush()
             audit.record("allocation", moved.id, "move", actor=actor, week_id=week.id,
