@@ -70,6 +70,15 @@ TEST_SETTINGS = {
 
 def make_test_app(url: str, **extra):
     app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": url, **extra})
+
+    @app.before_request
+    def _fresh_request_state():
+        # Tests keep one app context open around many requests, so ``g`` would carry the
+        # locale and signed-in user from one request to the next; in production each request
+        # has its own context.
+        from flask import g
+        for key in ("_flask_babel", "_login_user"):
+            g.pop(key, None)
     with app.app_context():
         from flask_migrate import upgrade
         upgrade()
