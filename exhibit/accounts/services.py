@@ -13,7 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from exhibit.accounts.models import ApiToken, Role, User
 from exhibit.businesses import services as business_services
 from exhibit.core import audit
-from exhibit.core.db import utcnow, write_transaction
+from exhibit.core.db import write_transaction
 from exhibit.core.errors import Conflict, Unauthorized, ValidationFailed
 from exhibit.extensions import db
 from exhibit.vn.text import clean_text

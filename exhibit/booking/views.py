@@ -86,16 +86,10 @@ def release_own(allocation_id):
 
 # -- organiser ---------------------------------------------------------------------------------
 
-def _organiser_week(slug):
-    week = weeks.get_week(slug)
-    weeks.require_week_organiser(current_user, week)
-    return week
-
-
 @bp.route("/organiser/weeks/<slug>")
 @organiser_required
 def manage_week(slug):
-    week = _organiser_week(slug)
+    week = weeks.get_managed_week(slug, current_user)
     services.expire_due_holds(week)
     applications = services.week_applications(week)
     assign_form = AssignForm()
@@ -119,7 +113,7 @@ def _back(slug):
 @bp.route("/organiser/weeks/<slug>/applications/<int:application_id>/decide", methods=["POST"])
 @organiser_required
 def decide(slug, application_id):
-    week = _organiser_week(slug)
+    week = weeks.get_managed_week(slug, current_user)
     form = DecisionForm()
     if not form.validate_on_submit():
         abort(400)
@@ -137,7 +131,7 @@ def decide(slug, application_id):
 @bp.route("/organiser/weeks/<slug>/allocations/<int:allocation_id>/confirm", methods=["POST"])
 @organiser_required
 def confirm(slug, allocation_id):
-    week = _organiser_week(slug)
+    week = weeks.get_managed_week(slug, current_user)
     if not ActionForm().validate_on_submit():
         abort(400)
     allocation = services.confirm_allocation(
@@ -150,7 +144,7 @@ def confirm(slug, allocation_id):
 @bp.route("/organiser/weeks/<slug>/allocations/<int:allocation_id>/release", methods=["POST"])
 @organiser_required
 def release(slug, allocation_id):
-    week = _organiser_week(slug)
+    week = weeks.get_managed_week(slug, current_user)
     form = ReleaseForm()
     if not form.validate_on_submit():
         abort(400)
@@ -164,7 +158,7 @@ def release(slug, allocation_id):
 @bp.route("/organiser/weeks/<slug>/allocations/<int:allocation_id>/move", methods=["POST"])
 @organiser_required
 def move(slug, allocation_id):
-    week = _organiser_week(slug)
+    week = weeks.get_managed_week(slug, current_user)
     form = MoveForm()
     if not form.validate_on_submit():
         flash(_("Enter the booth to move to."), "error")
@@ -183,7 +177,7 @@ def move(slug, allocation_id):
 @bp.route("/organiser/weeks/<slug>/assign", methods=["POST"])
 @organiser_required
 def assign(slug):
-    week = _organiser_week(slug)
+    week = weeks.get_managed_week(slug, current_user)
     form = AssignForm()
     form.business_id.choices = [(a.business_id, "") for a in services.week_applications(week)]
     if not form.validate_on_submit():
@@ -204,7 +198,7 @@ def assign(slug):
 @bp.route("/organiser/weeks/<slug>/audit")
 @organiser_required
 def week_audit(slug):
-    week = _organiser_week(slug)
+    week = weeks.get_managed_week(slug, current_user)
     return render_template("booking/audit.html", week=week, business=None,
                            entries=audit.entries(week_id=week.id))
 

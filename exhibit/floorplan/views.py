@@ -15,7 +15,9 @@ from exhibit.floorplan.models import Booth, Hall
 from exhibit.floorplan.svg import render_hall
 from exhibit.extensions import db
 from exhibit.vn.money import format_vnd
-from exhibit.weeks.services import get_visible_week, get_week, require_week_organiser
+from exhibit.core.db import utcnow
+from exhibit.vn.dates import to_vietnam_time
+from exhibit.weeks.services import booking_closed_reason, get_managed_week, get_visible_week
 
 bp = Blueprint("floorplan", __name__)
 
@@ -73,9 +75,6 @@ def booth_page(slug, code):
     application = None
     if current_user.is_authenticated and current_user.is_exhibitor:
         application = booking.application_for(week.id, current_user.business_id)
-    from exhibit.vn.dates import to_vietnam_time
-    from exhibit.core.db import utcnow
-    from exhibit.weeks.services import booking_closed_reason
     closed = booking_closed_reason(week, to_vietnam_time(utcnow()).date())
     return render_template("floorplan/booth.html", week=week, booth=booth, state=state,
                            status_title=status_title, application=application,
@@ -84,16 +83,10 @@ def booth_page(slug, code):
 
 # -- organiser ---------------------------------------------------------------------------------
 
-def _organiser_week(slug):
-    week = get_week(slug)
-    require_week_organiser(current_user, week)
-    return week
-
-
 @bp.route("/organiser/weeks/<slug>/booths")
 @organiser_required
 def manage(slug):
-    week = _organiser_week(slug)
+    week = get_managed_week(slug, current_user)
     link = lambda b: url_for("floorplan.edit_booth", slug=week.slug, booth_id=b.id)  # noqa: E731
     return render_template("floorplan/manage.html", week=week, booths=services.week_booths(week),
                            states=services.booth_states(week), hall_form=HallForm(),
@@ -104,7 +97,7 @@ def manage(slug):
 @bp.route("/organiser/weeks/<slug>/halls/<int:hall_id>", methods=["GET", "POST"])
 @organiser_required
 def edit_hall(slug, hall_id=None):
-    week = _organiser_week(slug)
+    week = get_managed_week(slug, current_user)
     hall = db.get_or_404(Hall, hall_id) if hall_id else None
     if hall and hall.week_id != week.id:
         return redirect(url_for("floorplan.manage", slug=slug))
@@ -125,7 +118,7 @@ def edit_hall(slug, hall_id=None):
 @bp.route("/organiser/weeks/<slug>/booths/<int:booth_id>/edit", methods=["GET", "POST"])
 @organiser_required
 def edit_booth(slug, booth_id=None):
-    week = _organiser_week(slug)
+    week = get_managed_week(slug, current_user)
     booth = db.session.get(Booth, booth_id) if booth_id else None
     if booth_id and (booth is None or booth.week_id != week.id):
         return redirect(url_for("floorplan.manage", slug=slug))
@@ -149,7 +142,7 @@ def edit_booth(slug, booth_id=None):
 @bp.route("/organiser/weeks/<slug>/booths/import", methods=["POST"])
 @organiser_required
 def import_booths(slug):
-    week = _organiser_week(slug)
+    week = get_managed_week(slug, current_user)
     form = ImportForm()
     errors = {}
     if form.validate_on_submit():

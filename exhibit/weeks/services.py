@@ -183,3 +183,10 @@ def get_visible_week(slug: str, user) -> ExhibitionWeek:
             and user.organizer_id == week.organizer_id):
         raise NotFound(_("There is no exhibition week at this address."), code="week_not_found")
     return week
+
+
+def get_managed_week(slug: str, user) -> ExhibitionWeek:
+    """A week the user organises; 404 if it does not exist, 403 if it is another body's."""
+    week = get_week(slug)
+    require_week_organiser(user, week)
+    return week

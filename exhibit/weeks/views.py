@@ -45,8 +45,7 @@ def create():
 @bp.route("/weeks/<slug>/edit", methods=["GET", "POST"])
 @organiser_required
 def edit(slug):
-    week = services.get_week(slug)
-    services.require_week_organiser(current_user, week)
+    week = services.get_managed_week(slug, current_user)
     form = WeekForm(obj=week)
     if not form.is_submitted():
         form.host_province.data = f"{week.host_province_scheme}:{week.host_province_code}"
