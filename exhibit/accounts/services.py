@@ -24,6 +24,11 @@ _COMMON_PASSWORDS = {"1234567890", "12345678910", "0123456789", "matkhau123", "p
                      "qwertyuiop", "abc1234567", "1qaz2wsx3edc", "iloveyou123", "admin12345"}
 
 
+def login_rate_limit() -> str:
+    """Sign-in attempts allowed per client address (HTML login and POST /api/v1/tokens)."""
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
 def normalize_email(raw: str | None) -> str:
     try:
         return validate_email(clean_text(raw), check_deliverability=False).normalized.lower()

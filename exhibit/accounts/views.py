@@ -17,11 +17,6 @@ from exhibit.extensions import limiter
 bp = Blueprint("accounts", __name__)
 
 
-def _login_limit():
-    from flask import current_app
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 def _safe_next(default: str) -> str:
     target = request.args.get("next") or request.form.get("next") or ""
     parts = urlsplit(target)
@@ -58,7 +53,7 @@ def signup():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(services.login_rate_limit, methods=["POST"])
 def login():
     form = LoginForm()
     if form.validate_on_submit():

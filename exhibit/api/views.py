@@ -1,7 +1,8 @@
 """Endpoints of /api/v1. Each one parses input, calls one service and shapes the answer."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, jsonify
+from flask import Blueprint, g, jsonify
+from flask_babel import gettext as _
 
 from exhibit.accounts import services as accounts
 from exhibit.api.auth import json_body, token_required
@@ -15,10 +16,6 @@ from exhibit.weeks import services as weeks
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-def _login_limit():
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.get("/openapi.json")
 def openapi():
     return jsonify(openapi_document())
@@ -29,8 +26,8 @@ def create_account():
     data = json_body()
     business = data.get("business")
     if not isinstance(business, dict):
-        raise ValidationFailed("business must be an object.",
-                               fields={"business": "Required object with the business's details."})
+        message = _("Send the business's details as an object.")
+        raise ValidationFailed(message, fields={"business": message})
     user = accounts.register_exhibitor(
         email=str(data.get("email") or ""), password=str(data.get("password") or ""),
         full_name=str(data.get("full_name") or ""), business=business)
@@ -39,7 +36,7 @@ def create_account():
 
 
 @bp.post("/tokens")
-@limiter.limit(_login_limit)
+@limiter.limit(accounts.login_rate_limit)
 def create_token():
     data = json_body()
     user = accounts.authenticate(str(data.get("email") or ""), str(data.get("password") or ""))

@@ -96,14 +96,12 @@ def manage_week(slug):
     assign_form.business_id.choices = [
         (a.business_id, a.business.name) for a in applications
         if a.status not in ("rejected", "withdrawn")]
-    states = floorplan.booth_states(week)
     return render_template(
         "booking/manage_week.html", week=week, applications=applications,
         waiting=services.waiting_list(week), allocations=services.week_allocations(week),
         decision_form=DecisionForm(), move_form=MoveForm(), release_form=ReleaseForm(),
-        assign_form=assign_form, action_form=ActionForm(), now=utcnow(), states=states,
-        counts={s: sum(1 for st in states.values() if st.status == s)
-                for s in floorplan.BOOTH_STATUSES})
+        assign_form=assign_form, action_form=ActionForm(), now=utcnow(),
+        counts=floorplan.status_counts(floorplan.booth_states(week)))
 
 
 def _back(slug):
@@ -200,7 +198,7 @@ def assign(slug):
 def week_audit(slug):
     week = weeks.get_managed_week(slug, current_user)
     return render_template("booking/audit.html", week=week, business=None,
-                           entries=audit.entries(week_id=week.id))
+                           entries=audit.entries(week_id=week.id), audit=audit)
 
 
 @bp.route("/organiser/businesses/<int:business_id>/audit")
@@ -211,4 +209,5 @@ def business_audit(business_id):
     own_weeks = {w.id for w in weeks.organiser_weeks(current_user)}
     entries = [e for e in audit.entries(business_id=business.id)
                if e.week_id is None or e.week_id in own_weeks]
-    return render_template("booking/audit.html", week=None, business=business, entries=entries)
+    return render_template("booking/audit.html", week=None, business=business, entries=entries,
+                           audit=audit)

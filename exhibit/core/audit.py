@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -60,3 +61,41 @@ def entries(*, week_id: int | None = None, business_id: int | None = None, limit
     if business_id is not None:
         query = query.where(AuditEntry.business_id == business_id)
     return db.session.scalars(query).all()
+
+
+#: how the log names what happened, in the reader's language
+ACTION_TITLES = {
+    "register": _l("registered"), "add_member": _l("added a user"), "create": _l("created"),
+    "update": _l("edited"), "import_booths": _l("imported booths"), "block": _l("blocked"),
+    "unblock": _l("unblocked"), "submit": _l("applied"), "approve": _l("approved"),
+    "reject": _l("rejected"), "waitlist": _l("put on the waiting list"),
+    "waitlist_offer": _l("offered a booth from the waiting list"), "hold": _l("held the booth"),
+    "confirm": _l("confirmed the booking"), "assign": _l("assigned"), "move": _l("moved"),
+    "release": _l("released"), "expire": _l("hold expired"),
+}
+ENTITY_TITLES = {
+    "business": _l("Business"), "user": _l("User"), "week": _l("Week"), "hall": _l("Hall"),
+    "booth": _l("Booth"), "application": _l("Application"), "allocation": _l("Booking"),
+}
+
+
+def action_title(code: str) -> str:
+    return str(ACTION_TITLES.get(code, code))
+
+
+def entity_title(code: str) -> str:
+    return str(ENTITY_TITLES.get(code, code))
+
+
+def display_value(value) -> str:
+    """A before/after value for people: timestamps in Vietnam time, empty values as a dash."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str) and len(value) >= 19 and value[10:11] == "T":
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        from exhibit.vn.dates import to_vietnam_time
+        return to_vietnam_time(moment).strftime("%H:%M %d/%m/%Y")
+    return str(value)

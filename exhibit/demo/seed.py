@@ -206,8 +206,6 @@ def _open_week(organiser) -> Iterator[str]:
             _business(row[:1] + row[1:2] + row[3:6], scheme="2025", province=row[2],
                       tax_code=fictional_tax_code(200 + n), email=f"ocop{n + 1:02d}@exhibit.demo")
             for n, row in enumerate(data.OCOP_2027)]
-        for company, row in zip(companies, data.OCOP_2027):
-            company.intended = row[6]
     # Through the services: applications, holds, a confirmation and a waiting list.
     users = [db.session.scalar(select(User).where(User.business_id == c.id)) for c in companies]
     for user, row in zip(users[:5], data.OCOP_2027):

@@ -67,6 +67,14 @@ def booth_states(week, now: datetime | None = None) -> dict[int, BoothState]:
     return states
 
 
+def status_counts(states: dict[int, BoothState]) -> dict[str, int]:
+    """How many booths are in each status, in legend order."""
+    counts = {status: 0 for status in BOOTH_STATUSES}
+    for state in states.values():
+        counts[state.status] += 1
+    return counts
+
+
 # -- halls -------------------------------------------------------------------------------------
 
 def clean_hall_data(data: dict) -> dict:
@@ -124,7 +132,7 @@ _TYPE_ALIASES = {
     "standard": BoothType.STANDARD, "tieu chuan": BoothType.STANDARD, "chuan": BoothType.STANDARD,
     "corner": BoothType.CORNER, "goc": BoothType.CORNER,
     "premium": BoothType.PREMIUM, "cao cap": BoothType.PREMIUM,
-    "raw_space": BoothType.RAW_SPACE, "raw space": BoothType.RAW_SPACE,
+    "raw space": BoothType.RAW_SPACE,
     "dat trong": BoothType.RAW_SPACE, "mat bang": BoothType.RAW_SPACE,
 }
 
@@ -156,8 +164,7 @@ def clean_booth_data(data: dict) -> dict:
     cleaned["code"] = code
 
     raw_type = data.get("booth_type") or BoothType.STANDARD.value
-    booth_type = _TYPE_ALIASES.get(fold_search_key(str(raw_type)).replace("_", " ")) or \
-        _TYPE_ALIASES.get(str(raw_type))
+    booth_type = _TYPE_ALIASES.get(fold_search_key(str(raw_type)).replace("_", " "))
     if booth_type is None:
         errors["booth_type"] = _("Unknown booth type; use standard, corner, premium or raw_space.")
     cleaned["booth_type"] = booth_type.value if booth_type else None
@@ -391,7 +398,7 @@ def import_booths(*, actor, week, filename: str, content: bytes) -> ImportResult
         try:
             cleaned = clean_booth_data(record)
         except ValidationFailed as exc:
-            errors[f"row {number}"] = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+            errors[f"row {number}"] = " ".join(exc.fields.values())
             continue
         if not hall_name:
             errors[f"row {number}"] = _("hall: enter the hall's name.")

@@ -54,10 +54,8 @@ def plan_context(week, *, link=None) -> dict:
         by_hall.setdefault(booth.hall_id, []).append(booth)
     halls = [(hall, render_hall(hall, by_hall.get(hall.id, []), states, link=link, label=label,
                                 highlight=mine)) for hall in week.halls]
-    counts = {status: 0 for status in services.BOOTH_STATUSES}
-    for state in states.values():
-        counts[state.status] += 1
-    return {"plan_halls": halls, "plan_counts": counts, "status_title": status_title}
+    return {"plan_halls": halls, "plan_counts": services.status_counts(states),
+            "status_title": status_title}
 
 
 @bp.route("/weeks/<slug>/plan")

@@ -48,7 +48,9 @@ def test_organiser_desk_confirm_move_release_and_audit(client, organiser, open_w
     assert booking.business_allocations(user.business_id) == []
     audit = client.get(f"/organiser/weeks/{open_week.slug}/audit").get_data(as_text=True)
     for action in ("hold", "confirm", "move", "release"):
-        assert f"<b>{action}</b>" in audit
+        assert f'data-action="{action}"' in audit
+    assert "<b>giữ chỗ</b>" in audit and "<b>chuyển gian</b>" in audit  # titles, not codes
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:", audit)  # times shown in Vietnam time
     per_business = client.get(f"/organiser/businesses/{user.business_id}/audit").get_data(as_text=True)
     assert "Doanh nghiệp hủy" in per_business
 
