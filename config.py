@@ -27,8 +27,11 @@ class Config:
     #: optional; enables Redis-backed rate limits (and background jobs in later features)
     REDIS_URL = os.environ.get("REDIS_URL") or None
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    #: one product photo (JPEG, PNG or WebP) and one certificate scan (PDF or photo) at most
+    PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 8 * 1024 * 1024))
+    SCAN_MAX_BYTES = int(os.environ.get("SCAN_MAX_BYTES", 10 * 1024 * 1024))
     #: requests bigger than this answer 413
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 16 * 1024 * 1024))
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 50 * 1024 * 1024))
     #: JSON API bodies are small; anything larger is refused with 413
     API_MAX_JSON_BYTES = 64 * 1024
 

@@ -60,6 +60,7 @@ def _import_models() -> None:
     from exhibit.accounts import models as _accounts  # noqa: F401
     from exhibit.booking import models as _booking  # noqa: F401
     from exhibit.businesses import models as _businesses  # noqa: F401
+    from exhibit.catalogue import models as _catalogue  # noqa: F401
     from exhibit.core import audit as _audit  # noqa: F401
     from exhibit.floorplan import models as _floorplan  # noqa: F401
     from exhibit.weeks import models as _weeks  # noqa: F401
@@ -69,11 +70,14 @@ def _register_blueprints(app: Flask) -> None:
     from exhibit.accounts.views import bp as accounts_bp
     from exhibit.api import bp as api_bp
     from exhibit.booking.views import bp as booking_bp
+    from exhibit.catalogue.views import bp as catalogue_bp
     from exhibit.floorplan.views import bp as floorplan_bp
+    from exhibit.media.views import bp as media_bp
     from exhibit.public.views import bp as public_bp
     from exhibit.weeks.views import bp as weeks_bp
 
-    for blueprint in (public_bp, accounts_bp, weeks_bp, floorplan_bp, booking_bp, api_bp):
+    for blueprint in (public_bp, accounts_bp, weeks_bp, floorplan_bp, booking_bp, catalogue_bp,
+                      media_bp, api_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never cookies
 

@@ -1,8 +1,6 @@
 """Halls and booths: editing, CSV/XLSX import (all or nothing) and booth status on the plan."""
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,6 +12,7 @@ from exhibit.booking.models import ACTIVE_STATUSES, Allocation, AllocationStatus
 from exhibit.core import audit
 from exhibit.core.db import utcnow, write_transaction
 from exhibit.core.errors import Conflict, NotFound, ValidationFailed
+from exhibit.core.spreadsheets import header_key, header_lookup, read_table
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth, BoothType, Hall
 from exhibit.vn.text import clean_text, fold_search_key
@@ -328,41 +327,7 @@ _HEADER_ALIASES = {
 }
 
 
-def _header_key(text) -> str:
-    folded = fold_search_key(str(text or ""))
-    for ch in "()[]_.:²₫":
-        folded = folded.replace(ch, " ")
-    return " ".join(folded.split())
-
-
-_HEADER_LOOKUP = {_header_key(alias): field for field, aliases in _HEADER_ALIASES.items()
-                  for alias in aliases}
-
-
-def read_table(filename: str, content: bytes) -> list[list]:
-    """Rows of a CSV (UTF-8, with or without BOM, or Excel's Windows-1258) or XLSX file."""
-    if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-        try:
-            sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active
-            return [list(row) for row in sheet.iter_rows(values_only=True)]
-        except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-            raise ValidationFailed(_("This file is not a readable XLSX workbook."),
-                                   fields={"file": _("Not a readable XLSX workbook.")}) from None
-    for encoding in ("utf-8-sig", "cp1258"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ValidationFailed(_("Save the CSV file as UTF-8."),
-                               fields={"file": _("Save the CSV file as UTF-8.")})
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [row for row in csv.reader(io.StringIO(text), dialect)]
+_HEADER_LOOKUP = header_lookup(_HEADER_ALIASES)
 
 
 @dataclass
@@ -380,7 +345,7 @@ def import_booths(*, actor, week, filename: str, content: bytes) -> ImportResult
     rows = [r for r in read_table(filename, content) if any(str(c or "").strip() for c in r)]
     if not rows:
         raise ValidationFailed(_("The file is empty."), fields={"file": _("The file is empty.")})
-    header = [_HEADER_LOOKUP.get(_header_key(h)) for h in rows[0]]
+    header = [_HEADER_LOOKUP.get(header_key(h)) for h in rows[0]]
     missing = [f for f in ("hall", "code", "price_vnd") if f not in header]
     if missing:
         message = _("Missing columns: %(cols)s.", cols=", ".join(missing))

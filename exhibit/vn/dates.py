@@ -1,6 +1,7 @@
 """Dates the Vietnamese way: dd/mm/yyyy in tables, the NĐ 30 place-and-date line in documents."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -27,3 +28,26 @@ def to_vietnam_time(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo("UTC"))
     return moment.astimezone(VIETNAM_TZ)
+
+
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+
+
+def parse_date(value) -> date | None:
+    """A date typed by a person or read from a spreadsheet: "2024-11-12", "12/11/2024",
+    "12.11.2024" (day first, as Vietnamese write it) or a date/datetime cell.
+    None for an empty value; ValueError for anything else."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if not text:
+        return None
+    match = _DMY.match(text)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        return date(year, month, day)
+    return date.fromisoformat(text[:10])

@@ -27,3 +27,18 @@ def fold_search_key(text: str | None) -> str:
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     stripped = stripped.replace("đ", "d").replace("Đ", "D")
     return _SPACES.sub(" ", stripped.casefold()).strip()
+
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def search_words(text: str | None) -> list[str]:
+    """The folded words of a text: "Cà phê (rang xay), Đắk Lắk" → ["ca", "phe", "rang", "xay",
+    "dak", "lak"]. Punctuation separates words, so a query never carries LIKE wildcards."""
+    return [w for w in _NON_WORD.sub(" ", fold_search_key(text)).split() if w]
+
+
+def search_document(*parts: str | None) -> str:
+    """Folded words of all ``parts``, padded with spaces so " word" matches at a word start."""
+    words = [w for part in parts for w in search_words(part)]
+    return f" {' '.join(words)} " if words else ""
