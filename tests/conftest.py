@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import uuid
 from datetime import date, timedelta
 
@@ -69,7 +70,8 @@ TEST_SETTINGS = {
 
 
 def make_test_app(url: str, **extra):
-    app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": url, **extra})
+    uploads = tempfile.mkdtemp(prefix="exhibit-uploads-")
+    app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": url, "UPLOAD_DIR": uploads, **extra})
 
     @app.before_request
     def _fresh_request_state():

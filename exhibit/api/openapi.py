@@ -4,6 +4,8 @@ from __future__ import annotations
 from flask import current_app
 
 from exhibit.businesses.models import LegalForm
+from exhibit.catalogue import ocop
+from exhibit.catalogue.search import GROUP_FILTER
 
 
 def _error(description: str) -> dict:
@@ -82,6 +84,20 @@ def openapi_document() -> dict:
                     "status": {"type": "string", "enum": ["available", "held", "confirmed", "blocked"]},
                     "business": {"type": ["object", "null"], "properties": {
                         "id": {"type": "integer"}, "name": {"type": "string"}}}}},
+                "ProductInput": _product_input_schema(),
+                "Product": {"allOf": [{"$ref": "#/components/schemas/ProductInput"}, {
+                    "type": "object", "properties": {
+                        "id": {"type": "integer"}, "business_id": {"type": "integer"},
+                        "status": {"type": "string", "enum": ["active", "archived"]},
+                        "cert_valid_until": {"type": ["string", "null"], "format": "date"},
+                        "photos": {"type": "array", "items": {"type": "string", "format": "uri"}}}}]},
+                "CatalogueItem": {"type": "object", "properties": {
+                    "id": {"type": "integer"}, "name": {"type": "string"},
+                    "business": {"type": "string"}, "booth": {"type": ["string", "null"]},
+                    "stars": {"type": ["integer", "null"], "description":
+                              "OCOP stars, only when the certificate is valid on the week's dates"},
+                    "price_vnd": {"type": "integer"}, "unit": {"type": "string"},
+                    "group": {"type": ["string", "null"]}}},
                 "Hold": {"type": "object", "required": ["hold_id", "booth", "expires_at"],
                          "properties": {"hold_id": {"type": "integer"}, "booth": {"type": "string"},
                                         "expires_at": {"type": "string", "format": "date-time"}}},
@@ -136,5 +152,89 @@ def openapi_document() -> dict:
                               "409": _error("booth_unavailable, week_not_open, "
                                             "registration_closed, no_application, "
                                             "booth_limit_reached, ...")}}},
+            "/weeks/{slug}/products": {"get": {
+                "summary": "The week's public catalogue: approved products, searchable without "
+                           "diacritics, relevance-ranked, paginated",
+                "parameters": [slug, *_catalogue_parameters()],
+                "responses": {"200": {"description": "A page of products", "content": {
+                    "application/json": {"schema": {"type": "object", "properties": {
+                        "items": {"type": "array", "items": {"$ref": "#/components/schemas/CatalogueItem"}},
+                        "total": {"type": "integer"}, "page": {"type": "integer"},
+                        "per_page": {"type": "integer"}}}}}},
+                    "404": _error("Unknown week"), "422": _error("Invalid filters, named in fields")}}},
+            "/products": {"post": {
+                "summary": "Add a product to your business's catalogue (exhibitor token)",
+                "security": [{"bearer": []}],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "allOf": [{"$ref": "#/components/schemas/ProductInput"},
+                              {"required": ["name", "price_vnd", "unit"]}]}}}},
+                "responses": {"201": _json("Product", "Created"), "401": _error("No or bad token"),
+                              "403": _error("Not an exhibitor"),
+                              "422": _error("Invalid or unknown fields, named in fields")}}},
+            "/products/{product_id}": {
+                "parameters": [{"name": "product_id", "in": "path", "required": True,
+                                "schema": {"type": "integer"}}],
+                "get": {"summary": "One of your products", "security": [{"bearer": []}],
+                        "responses": {"200": _json("Product", "The product"),
+                                      "404": _error("Not one of your products")}},
+                "patch": {"summary": "Change some fields of one of your products; changing its "
+                                     "name, stars, certificate or group sends it back to review",
+                          "security": [{"bearer": []}],
+                          "requestBody": {"required": True, "content": {"application/json": {
+                              "schema": {"$ref": "#/components/schemas/ProductInput"}}}},
+                          "responses": {"200": _json("Product", "Saved"),
+                                        "404": _error("Not one of your products"),
+                                        "422": _error("Invalid fields")}},
+                "delete": {"summary": "Archive one of your products (it leaves every catalogue)",
+                           "security": [{"bearer": []}],
+                           "responses": {"204": {"description": "Archived"},
+                                         "404": _error("Not one of your products")}}},
         },
     }
+
+
+def _catalogue_parameters() -> list[dict]:
+    def query(name, schema, description):
+        return {"name": name, "in": "query", "schema": schema, "description": description}
+    return [
+        query("q", {"type": "string"}, "words to find; case and diacritics do not matter"),
+        query("province", {"type": "string"}, "origin: a code of today's 34 units (includes the "
+              "old provinces merged into it) or legacy63:NN"),
+        query("group", {"type": "string", "enum": list(GROUP_FILTER)}, "OCOP group"),
+        query("stars", {"type": "integer", "minimum": 3, "maximum": 5},
+              "OCOP stars with a certificate valid on the week's dates"),
+        query("price_min", {"type": "integer"}, "lowest price in đồng"),
+        query("price_max", {"type": "integer"}, "highest price in đồng"),
+        query("page", {"type": "integer", "minimum": 1}, "page number"),
+        query("per_page", {"type": "integer", "minimum": 1, "maximum": 100}, "default 24"),
+    ]
+
+
+def _product_input_schema() -> dict:
+    text = {"type": "string"}
+    return {"type": "object", "additionalProperties": False, "properties": {
+        "name": {**text, "example": "Nước mắm cá cơm Phan Thiết 40 độ đạm"},
+        "name_en": text, "brand": text,
+        "origin_province": {**text, "description": "code of today's 34 units, legacy63:NN, or a "
+                            "name such as \"Bình Thuận\"", "example": "legacy63:60"},
+        "origin_province_scheme": {"type": "string", "enum": ["2025", "legacy63"]},
+        "origin_province_code": text,
+        "ocop_scheme": {"type": "string", "enum": list(ocop.SCHEMES), "default": "qd148"},
+        "ocop_group": {"type": "string", "enum": sorted({g.code for g in ocop.GROUPS.values()}),
+                       "description": "QĐ 148 groups: thuc_pham, do_uong, duoc_lieu, "
+                                      "thu_cong_my_nghe, sinh_vat_canh, du_lich"},
+        "ocop_set": {"type": "integer", "minimum": 1, "maximum": 26,
+                     "description": "QĐ 148 Annex I product set"},
+        "stars": {"type": ["integer", "null"], "enum": [3, 4, 5, None]},
+        "cert_decision_number": {**text, "example": "4894/QĐ-UBND"},
+        "cert_decision_date": {"type": "string", "format": "date", "example": "2024-11-12"},
+        "cert_issuer_level": {"type": "string", "enum": list(ocop.ISSUER_LEVELS)},
+        "cert_issuer_name": {**text, "example": "UBND tỉnh Bình Thuận"},
+        "rural_industrial_level": {"type": "string", "enum": ["", *ocop.RURAL_INDUSTRIAL_LEVELS]},
+        "price_vnd": {"type": "integer", "minimum": 0, "example": 85000},
+        "unit": {**text, "example": "chai"},
+        "net_quantity": {**text, "example": "Chai 500 ml"},
+        "packaging": text, "shelf_life": text, "storage": text, "ingredients": text,
+        "standards": {"type": "array", "items": text, "example": ["HACCP", "VietGAP"]},
+        "barcode": {**text, "description": "EAN-13 with a valid check digit"},
+        "traceability_url": {"type": "string", "format": "uri"}, "story": text}}

@@ -1,13 +1,15 @@
 """Endpoints of /api/v1. Each one parses input, calls one service and shapes the answer."""
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify
+from flask import Blueprint, g, jsonify, request, url_for
 from flask_babel import gettext as _
 
 from exhibit.accounts import services as accounts
 from exhibit.api.auth import json_body, token_required
 from exhibit.api.openapi import openapi_document
 from exhibit.booking import services as booking
+from exhibit.catalogue import search
+from exhibit.catalogue import services as catalogue
 from exhibit.core.errors import ValidationFailed
 from exhibit.extensions import limiter
 from exhibit.floorplan import services as floorplan
@@ -89,3 +91,70 @@ def hold(slug, code):
     allocation = booking.hold_booth(actor=g.api_user, week=week, booth=booth)
     return jsonify({"hold_id": allocation.id, "booth": booth.code,
                     "expires_at": allocation.expires_at.isoformat()}), 201
+
+
+# -- catalogue ---------------------------------------------------------------------------------
+
+_PRODUCT_INPUT = frozenset((*catalogue.PRODUCT_FIELDS, "origin_province"))
+
+
+def _product_input() -> dict:
+    data = json_body()
+    unknown = sorted(set(data) - _PRODUCT_INPUT)
+    if unknown:
+        message = _("Unknown field.")
+        raise ValidationFailed(_("Unknown fields: %(names)s.", names=", ".join(unknown)),
+                               fields={name: message for name in unknown})
+    return data
+
+
+def _product_json(product) -> dict:
+    values = catalogue.product_values(product)
+    values = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in values.items()}
+    return {"id": product.id, "business_id": product.business_id, "status": product.status,
+            **values,
+            "cert_valid_until": product.cert_valid_until.isoformat() if product.cert_valid_until else None,
+            "photos": [url_for("media.serve", key=p.key, _external=True) for p in product.photos]}
+
+
+@bp.get("/weeks/<slug>/products")
+def list_products(slug):
+    week = weeks.get_visible_week(slug, None)
+    page = search.search(week, search.parse_filters(request.args))
+    return jsonify({
+        "items": [{"id": item.product.id, "name": item.product.name,
+                   "business": item.business_name, "booth": item.booth_code,
+                   "stars": item.shown_stars, "price_vnd": item.product.price_vnd,
+                   "unit": item.product.unit, "group": item.product.ocop_group}
+                  for item in page.items],
+        "total": page.total, "page": page.filters.page, "per_page": page.filters.per_page})
+
+
+@bp.post("/products")
+@token_required("exhibitor")
+def create_product():
+    product = catalogue.create_product(actor=g.api_user, data=_product_input())
+    return jsonify(_product_json(product)), 201
+
+
+@bp.get("/products/<int:product_id>")
+@token_required("exhibitor")
+def get_product(product_id):
+    return jsonify(_product_json(catalogue.get_own_product(g.api_user, product_id)))
+
+
+@bp.patch("/products/<int:product_id>")
+@token_required("exhibitor")
+def update_product(product_id):
+    product = catalogue.get_own_product(g.api_user, product_id)
+    product = catalogue.update_product(actor=g.api_user, product=product, data=_product_input())
+    return jsonify(_product_json(product))
+
+
+@bp.delete("/products/<int:product_id>")
+@token_required("exhibitor")
+def delete_product(product_id):
+    """Archives the product: it leaves every catalogue; its history (listings, audit) stays."""
+    product = catalogue.get_own_product(g.api_user, product_id)
+    catalogue.set_archived(actor=g.api_user, product=product, archived=True)
+    return "", 204

@@ -8,6 +8,7 @@ from flask_login import current_user
 from exhibit.booking import services
 from exhibit.booking.forms import ApplyForm, AssignForm, DecisionForm, MoveForm, ReleaseForm
 from exhibit.businesses.models import Business
+from exhibit.catalogue import services as catalogue
 from exhibit.core import audit
 from exhibit.core.db import utcnow
 from exhibit.core.errors import Conflict, ValidationFailed
@@ -36,7 +37,9 @@ def dashboard():
         "booking/dashboard.html", business=business, open_weeks=open_weeks,
         applications=services.business_applications(business.id),
         allocations=services.business_allocations(business.id),
-        release_form=ActionForm(), now=utcnow())
+        release_form=ActionForm(), now=utcnow(),
+        product_count=catalogue.product_count(business.id),
+        listing_counts=catalogue.listing_counts(business.id))
 
 
 @bp.route("/weeks/<slug>/apply", methods=["GET", "POST"])

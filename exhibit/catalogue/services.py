@@ -337,6 +337,18 @@ def business_products(business_id: int, *, include_archived: bool = False) -> li
     return db.session.scalars(query).all()
 
 
+def product_count(business_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(Product).where(
+        Product.business_id == business_id, Product.status == ProductStatus.ACTIVE.value))
+
+
+def listing_counts(business_id: int) -> dict[int, int]:
+    """How many products the business shows at each week: {week id: count}."""
+    return dict(db.session.execute(
+        select(ProductListing.week_id, func.count()).where(ProductListing.business_id == business_id)
+        .group_by(ProductListing.week_id)).all())
+
+
 def create_product(*, actor, data: dict) -> Product:
     business = _actor_business(actor)
     cleaned = clean_product_data(data)
@@ -387,6 +399,16 @@ def _send_back_to_review(actor, product: Product) -> None:
         audit.record("listing", listing.id, "resubmit", actor=actor, week_id=listing.week_id,
                      business_id=product.business_id, before=before,
                      after={"status": listing.status, "product": product.name})
+
+
+def product_listings(product_id: int) -> list[ProductListing]:
+    """Where a product is shown, newest week first."""
+    from exhibit.weeks.models import ExhibitionWeek
+    return db.session.scalars(
+        select(ProductListing).join(ExhibitionWeek, ProductListing.week_id == ExhibitionWeek.id)
+        .where(ProductListing.product_id == product_id)
+        .options(joinedload(ProductListing.week), joinedload(ProductListing.booth))
+        .order_by(ExhibitionWeek.start_date.desc())).all()
 
 
 def set_archived(*, actor, product: Product, archived: bool) -> Product:
@@ -453,7 +475,7 @@ def add_photos(*, actor, product: Product, uploads: list[tuple[str, bytes]]) -> 
     return photos
 
 
-def _own_photo(actor, photo_id: int) -> ProductPhoto:
+def get_own_photo(actor, photo_id: int) -> ProductPhoto:
     photo = db.session.get(ProductPhoto, photo_id)
     if photo is None:
         raise NotFound(_("There is no such photo."))
@@ -462,7 +484,7 @@ def _own_photo(actor, photo_id: int) -> ProductPhoto:
 
 
 def delete_photo(*, actor, photo_id: int) -> None:
-    photo = _own_photo(actor, photo_id)
+    photo = get_own_photo(actor, photo_id)
     keys = (photo.key, photo.thumb_key)
     with write_transaction():
         photo = db.session.get(ProductPhoto, photo_id)
@@ -476,7 +498,7 @@ def delete_photo(*, actor, photo_id: int) -> None:
 
 def make_cover(*, actor, photo_id: int) -> None:
     """Put a photo first: the catalogue shows the first photo."""
-    photo = _own_photo(actor, photo_id)
+    photo = get_own_photo(actor, photo_id)
     with write_transaction():
         photo = db.session.get(ProductPhoto, photo.id)
         photo.position = -1
@@ -632,7 +654,7 @@ class ReviewRow:
     certificate: ocop.CertificateCheck
 
 
-def week_review(week, *, status: str | None = None) -> list[ReviewRow]:
+def week_review(week) -> list[ReviewRow]:
     """Every listing of the week with its certificate checked against the week's dates,
     grouped by business then product name."""
     query = (select(ProductListing).join(Product, ProductListing.product_id == Product.id)
@@ -641,8 +663,6 @@ def week_review(week, *, status: str | None = None) -> list[ReviewRow]:
              .options(joinedload(ProductListing.product).selectinload(Product.photos),
                       joinedload(ProductListing.business), joinedload(ProductListing.booth))
              .order_by(Business.name, Product.name))
-    if status:
-        query = query.where(ProductListing.status == status)
     return [ReviewRow(listing, listing.product, listing.product.certificate_at(week))
             for listing in db.session.scalars(query).unique()]
 

@@ -14,9 +14,11 @@ from exhibit.booking import services as booking
 from exhibit.booking.models import Allocation, AllocationSource, Application
 from exhibit.businesses.models import Business
 from exhibit.businesses.services import clean_business_data, new_business
+from exhibit.catalogue import services as catalogue
+from exhibit.catalogue.models import ListingStatus, ProductListing
 from exhibit.core import audit
 from exhibit.core.db import write_transaction
-from exhibit.demo import data
+from exhibit.demo import data, products
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth, Hall
 from exhibit.weeks.models import ExhibitionWeek
@@ -73,6 +75,12 @@ def seed_demo() -> Iterator[str]:
         description="Triển lãm sản phẩm, phiên kết nối giao thương B2B và lễ ký kết biên bản "
                     "ghi nhớ giữa nhà cung cấp và hệ thống phân phối.")
     yield from _open_week(organiser)
+    yield from _catalogue(organiser, "ocop-binh-thuan-2024", data.BINH_THUAN, "bt", per_business=9,
+                          province_issuer="UBND tỉnh Bình Thuận", district="UBND huyện Hàm Thuận Nam")
+    yield from _catalogue(organiser, "ket-noi-cung-cau-dak-lak-2024", data.DAK_LAK, "dl",
+                          per_business=4, province_issuer="UBND tỉnh Đắk Lắk",
+                          district="UBND huyện Krông Pắc")
+    yield from _open_week_catalogue(organiser)
     yield f"every demo account's password: {DEMO_PASSWORD}"
 
 
@@ -221,3 +229,87 @@ def _open_week(organiser) -> Iterator[str]:
     booking.assign_booth(actor=organiser, week=week, booth=booths[12], business_id=users[4].business_id)
     yield f"week {slug}: open for registration, {len(booths) + 5} booths"
     yield f"exhibitor with a held booth: {users[2].email}; exhibitor not yet applied: {users[5].email}"
+
+
+def _catalogue(organiser, slug, rows, email_prefix, *, per_business, province_issuer,
+               district) -> Iterator[str]:
+    """Products for every business of a past week, listed there as approved.
+
+    Products and photos go through the catalogue services (the same rules as the pages); the
+    listings are written as history, since a week that has ended no longer takes choices."""
+    week = db.session.scalar(select(ExhibitionWeek).where(ExhibitionWeek.slug == slug))
+    if week is None or db.session.scalar(select(ProductListing.id).where(ProductListing.week_id == week.id)):
+        yield f"catalogue {slug}: already there"
+        return
+    count = 0
+    for b, row in enumerate(rows):
+        user = db.session.scalar(select(User).where(User.email == f"{email_prefix}{b + 1:02d}@exhibit.demo"))
+        origin = "legacy63:54" if "Phú Yên" in row[2] else f"legacy63:{week.host_province_code}"
+        made = []
+        for name, family, (_label, net, price) in products.product_lines(row, per_business):
+            certificate = products.certificate_for(count, province_issuer=province_issuer,
+                                                   district_issuer=district,
+                                                   expired_before=week.start_date, family=family)
+            product = catalogue.create_product(actor=user, data={
+                "name": name, "price_vnd": price, "unit": family.unit, "net_quantity": net,
+                "origin_province": origin, "brand": row[1].split()[-1] + " " + row[1].split()[-2],
+                "shelf_life": family.shelf_life, "storage": family.storage,
+                "ingredients": family.ingredients, "standards": list(family.standards),
+                "ocop_group": ocop_group_of(family), "ocop_set": family.ocop_set,
+                "story": f"Sản phẩm của {row[1]}, {row[2]}.", **certificate})
+            catalogue.add_photos(actor=user, product=product, uploads=[
+                ("demo.jpg", products.photo(name, row[1], certificate.get("stars")))])
+            made.append(product)
+            count += 1
+        with write_transaction():
+            booth_id = db.session.scalar(select(Allocation.booth_id).where(
+                Allocation.week_id == week.id, Allocation.business_id == user.business_id))
+            for product in made:
+                db.session.add(ProductListing(
+                    week_id=week.id, product_id=product.id, business_id=user.business_id,
+                    booth_id=booth_id, status=ListingStatus.APPROVED.value,
+                    decided_by_id=organiser.id, decided_at=_utc(week.start_date - timedelta(days=5)),
+                    created_at=_utc(week.start_date - timedelta(days=20))))
+    yield f"catalogue {slug}: {count} approved products with photos"
+
+
+def ocop_group_of(family) -> str:
+    from exhibit.catalogue.ocop import PRODUCT_SETS
+    return PRODUCT_SETS[family.ocop_set].group
+
+
+def _open_week_catalogue(organiser) -> Iterator[str]:
+    """The open week: products chosen through the services, some approved, some awaiting review."""
+    week = db.session.scalar(select(ExhibitionWeek).where(ExhibitionWeek.slug == "tuan-le-ocop-itpc-2027"))
+    if week is None or db.session.scalar(select(ProductListing.id).where(ProductListing.week_id == week.id)):
+        yield "catalogue tuan-le-ocop-itpc-2027: already there"
+        return
+    for n, row in enumerate(data.OCOP_2027[:5]):
+        user = db.session.scalar(select(User).where(User.email == f"ocop{n + 1:02d}@exhibit.demo"))
+        chosen = {}
+        for i, (name, family, (_label, net, price)) in enumerate(
+                products.product_lines(row[:2] + row[3:], 3)):
+            certificate = products.certificate_for(300 + n * 3 + i, province_issuer="UBND tỉnh",
+                                                   district_issuer="UBND huyện",
+                                                   expired_before=week.start_date, family=family)
+            if certificate:
+                certificate["cert_issuer_name"] = certificate["cert_issuer_name"].replace(
+                    "UBND tỉnh", "UBND " + _province_title(row[2]))
+            product = catalogue.create_product(actor=user, data={
+                "name": name, "price_vnd": price, "unit": family.unit, "net_quantity": net,
+                "origin_province": row[2], "ocop_group": ocop_group_of(family),
+                "ocop_set": family.ocop_set, **certificate})
+            catalogue.add_photos(actor=user, product=product, uploads=[
+                ("demo.jpg", products.photo(name, row[1], certificate.get("stars")))])
+            booths = catalogue.business_booths_at(user.business_id, week)
+            chosen[product.id] = booths[0].id if booths else None
+        catalogue.set_week_products(actor=user, week=week, selections=chosen)
+        if n < 2:
+            catalogue.approve_pending(actor=organiser, week=week, business_id=user.business_id)
+    yield "catalogue tuan-le-ocop-itpc-2027: 15 products, 6 approved, 9 awaiting review"
+
+
+def _province_title(code: str) -> str:
+    from exhibit.vn.provinces import SCHEME_2025, get_province
+    province = get_province(SCHEME_2025, code)
+    return province.full_name.replace("Tỉnh", "tỉnh") if province else ""

@@ -74,9 +74,13 @@ def booth_page(slug, code):
     if current_user.is_authenticated and current_user.is_exhibitor:
         application = booking.application_for(week.id, current_user.business_id)
     closed = booking_closed_reason(week, to_vietnam_time(utcnow()).date())
+    products = None
+    if state.status == services.CONFIRMED:
+        from exhibit.catalogue import search
+        products = search.search(week, search.Filters(booth_id=booth.id, per_page=12))
     return render_template("floorplan/booth.html", week=week, booth=booth, state=state,
                            status_title=status_title, application=application,
-                           closed_reason=closed, form=ActionForm())
+                           closed_reason=closed, form=ActionForm(), products=products)
 
 
 # -- organiser ---------------------------------------------------------------------------------
