@@ -81,6 +81,11 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def include_object(object, name, type_, reflected, compare_to):
+    from exhibit.catalogue.fulltext import include_object as keep
+    return keep(object, name, type_, reflected, compare_to)
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -110,6 +115,7 @@ def run_migrations_online():
             connection=connection,
             target_metadata=get_metadata(),
             render_item=render_item,
+            include_object=include_object,
             **conf_args
         )
 

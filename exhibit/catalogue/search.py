@@ -1,10 +1,11 @@
 """The public catalogue of a week: filters, diacritic-insensitive search, ranking, pages.
 
 Search runs on ``Product.search_text``, the folded words of the product and the names around
-it (" ca phe rang xay buon ma thuot hop tac xa … tinh dak lak "). Every query word must begin a
-word there ("ca phe" → LIKE '% ca%' AND LIKE '% phe%'), so "ca phe", "CÀ PHÊ" and "cà phê" are
-the same query on SQLite and PostgreSQL alike. Matches in the name rank first. bench/catalogue
-measures it at 50,000 products.
+it (" ca phe rang xay buon ma thuot hop tac xa … tinh dak lak "), through a full-text index
+(``fulltext``): every query word must begin a word there, so "ca phe", "CÀ PHÊ" and "cà phê"
+are the same query on SQLite and PostgreSQL alike. Matches in the name rank first. Filters,
+counts and the default order use columns copied onto the listing (``services.sync_listing``).
+bench/catalogue measures it at 50,000 products in one week.
 """
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 
 from exhibit.businesses.models import Business
-from exhibit.catalogue import ocop
-from exhibit.catalogue.models import ListingStatus, Product, ProductListing, ProductPhoto, ProductStatus
+from exhibit.catalogue import fulltext, ocop
+from exhibit.catalogue.models import Product, ProductListing, ProductPhoto
 from exhibit.catalogue.services import parse_province
 from exhibit.core.errors import ValidationFailed
 from exhibit.extensions import db
@@ -128,25 +129,28 @@ class Page:
 
 
 def _conditions(week, filters: Filters, words: list[str]) -> list:
-    conditions = [ProductListing.week_id == week.id,
-                  ProductListing.status == ListingStatus.APPROVED.value,
-                  Product.status == ProductStatus.ACTIVE.value]
-    conditions += [Product.search_text.like(f"% {word}%") for word in words]
+    """Conditions on ProductListing alone (plus the full-text subquery), so counting and the
+    default order use the listing's own index."""
+    conditions = [ProductListing.week_id == week.id, ProductListing.visible.is_(True)]
+    if words:
+        dialect = db.session.get_bind().dialect.name
+        conditions.append(ProductListing.product_id.in_(
+            fulltext.matching_product_ids(words, dialect)))
     if filters.province:
         scheme, code = parse_province(filters.province)
         if scheme == provinces.SCHEME_2025:
-            conditions.append(Product.origin_province_now == code)
+            conditions.append(ProductListing.origin_province_now == code)
         else:
-            conditions += [Product.origin_province_scheme == scheme,
-                           Product.origin_province_code == code]
+            conditions.append(ProductListing.product_id.in_(select(Product.id).where(
+                Product.origin_province_scheme == scheme, Product.origin_province_code == code)))
     if filters.group:
-        conditions.append(Product.ocop_group.in_(GROUP_FILTER[filters.group]))
+        conditions.append(ProductListing.ocop_group.in_(GROUP_FILTER[filters.group]))
     if filters.stars:
-        conditions += [Product.stars == filters.stars, *_certificate_covers(week)]
+        conditions.append(ProductListing.shown_stars == filters.stars)
     if filters.price_min is not None:
-        conditions.append(Product.price_vnd >= filters.price_min)
+        conditions.append(ProductListing.price_vnd >= filters.price_min)
     if filters.price_max is not None:
-        conditions.append(Product.price_vnd <= filters.price_max)
+        conditions.append(ProductListing.price_vnd <= filters.price_max)
     if filters.booth_id is not None:
         conditions.append(ProductListing.booth_id == filters.booth_id)
     if filters.business_id is not None:
@@ -154,43 +158,56 @@ def _conditions(week, filters: Filters, words: list[str]) -> list:
     return conditions
 
 
-def _certificate_covers(week) -> list:
-    return [Product.cert_decision_date <= week.start_date, Product.cert_valid_until >= week.end_date]
-
-
 def _rank(words: list[str]):
-    """Higher is better: the phrase starting the name, the phrase in the name, each word in
-    the name, the phrase anywhere."""
+    """Higher is better: the phrase starting the name, the phrase at a word of the name, then
+    each word beginning a word of the name. Computed on the listing's copy of the folded name,
+    so ranking needs no join."""
+    name = ProductListing.sort_name
+
+    def at_word(fragment: str):
+        return name.like(f"{fragment}%") | name.like(f"% {fragment}%")
     phrase = " ".join(words)
-    rank = (case((Product.name_search.like(f" {phrase}%"), 8), else_=0)
-            + case((Product.name_search.like(f"% {phrase}%"), 4), else_=0)
-            + case((Product.search_text.like(f"% {phrase}%"), 2), else_=0))
+    rank = case((name.like(f"{phrase}%"), 8), else_=0) + case((at_word(phrase), 4), else_=0)
     for word in words:
-        rank = rank + case((Product.name_search.like(f"% {word}%"), 1), else_=0)
+        rank = rank + case((at_word(word), 1), else_=0)
     return rank
 
 
+def _count(conditions) -> int:
+    return db.session.scalar(select(func.count(ProductListing.id)).where(*conditions))
+
+
 def search(week, filters: Filters) -> Page:
+    """One page of the week's public catalogue. The page's listing ids and the total come from
+    the listings table alone; one more query reads those rows' details."""
     words = search_words(filters.q)[:MAX_WORDS]
     conditions = _conditions(week, filters, words)
-    joined = (select(ProductListing.id).join(Product, ProductListing.product_id == Product.id))
-    total = db.session.scalar(select(func.count()).select_from(
-        joined.where(*conditions).subquery()))
-    valid_ocop = case((and_(Product.stars.is_not(None), *_certificate_covers(week)), Product.stars),
-                      else_=0)
-    order = [valid_ocop.desc(), Product.name, Product.id]
+    order = [ProductListing.sort_name, ProductListing.id]
+    page_of = (filters.page - 1) * filters.per_page
     if words:
-        order.insert(0, _rank(words).desc())
+        # Matches are few enough to rank all of them: one pass gives the page and the count.
+        order = [_rank(words).desc(), ProductListing.shown_stars.desc(), *order]
+        found = db.session.execute(
+            select(ProductListing.id, func.count().over()).where(*conditions).order_by(*order)
+            .limit(filters.per_page).offset(page_of)).all()
+        ids = [listing_id for listing_id, _total in found]
+        total = found[0][1] if found else _count(conditions) if filters.page > 1 else 0
+    else:
+        # Browsing reads the name index in order; the count is a separate index-only query.
+        total = _count(conditions)
+        ids = db.session.scalars(select(ProductListing.id).where(*conditions).order_by(*order)
+                                 .limit(filters.per_page).offset(page_of)).all()
     rows = db.session.execute(
         select(ProductListing.id, Product, Business.id, Business.name, Booth.code)
         .join(Product, ProductListing.product_id == Product.id)
         .join(Business, ProductListing.business_id == Business.id)
         .outerjoin(Booth, ProductListing.booth_id == Booth.id)
-        .where(*conditions).order_by(*order)
-        .limit(filters.per_page).offset((filters.page - 1) * filters.per_page)).all()
+        .where(ProductListing.id.in_(ids))).all() if ids else []
+    by_id = {row[0]: row for row in rows}
     items = [Item(listing_id, product, business_id, business_name, booth_code,
                   product.certificate_at(week))
-             for listing_id, product, business_id, business_name, booth_code in rows]
+             for listing_id, product, business_id, business_name, booth_code
+             in (by_id[i] for i in ids)]
     if items:
         covers = db.session.scalars(select(ProductPhoto).where(
             ProductPhoto.product_id.in_([i.product.id for i in items]),
@@ -209,28 +226,21 @@ class Facets:
 
 
 def facets(week, lang: str = "vi") -> Facets:
-    """What the week's approved catalogue holds, for the filter menus."""
-    base = [ProductListing.week_id == week.id, ProductListing.status == ListingStatus.APPROVED.value,
-            Product.status == ProductStatus.ACTIVE.value]
-    joined = select().select_from(ProductListing).join(Product, ProductListing.product_id == Product.id)
-    province_rows = db.session.execute(
-        joined.add_columns(Product.origin_province_now, func.count()).where(
-            *base, Product.origin_province_now.is_not(None))
-        .group_by(Product.origin_province_now)).all()
+    """What the week's public catalogue holds, for the filter menus."""
+    base = [ProductListing.week_id == week.id, ProductListing.visible.is_(True)]
+
+    def counts(column):
+        return db.session.execute(select(column, func.count()).where(*base, column.is_not(None))
+                                  .group_by(column)).all()
     province_items = sorted(
         ((code, provinces.display_name(provinces.SCHEME_2025, code, lang=lang), count)
-         for code, count in province_rows), key=lambda item: item[1])
+         for code, count in counts(ProductListing.origin_province_now)), key=lambda item: item[1])
     group_counts: dict[str, int] = {}
-    for group_code, count in db.session.execute(
-            joined.add_columns(Product.ocop_group, func.count()).where(
-                *base, Product.ocop_group.is_not(None)).group_by(Product.ocop_group)):
+    for group_code, count in counts(ProductListing.ocop_group):
         for current, members in GROUP_FILTER.items():
             if group_code in members:
                 group_counts[current] = group_counts.get(current, 0) + count
     group_items = [(code, ocop.group(ocop.QD148, code).title(lang), group_counts[code])
                    for code in GROUP_FILTER if code in group_counts]
-    star_rows = db.session.execute(
-        joined.add_columns(Product.stars, func.count()).where(
-            *base, Product.stars.is_not(None), *_certificate_covers(week))
-        .group_by(Product.stars)).all()
-    return Facets(province_items, group_items, sorted(star_rows, reverse=True))
+    stars = [(n, c) for n, c in counts(ProductListing.shown_stars) if n]
+    return Facets(province_items, group_items, sorted(stars, reverse=True))

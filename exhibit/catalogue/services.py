@@ -311,6 +311,32 @@ def refresh_search(product: Product, business: Business) -> None:
         product_set.name_vi if product_set else "", " ".join(product.standards or []))
 
 
+def sync_listing(listing: ProductListing, product: Product | None = None, week=None) -> None:
+    """Copy onto a listing what the public catalogue filters and orders by."""
+    product = product or listing.product
+    week = week or listing.week
+    listing.visible = (listing.status == ListingStatus.APPROVED.value
+                       and product.status == ProductStatus.ACTIVE.value)
+    listing.shown_stars = product.stars if product.certificate_at(week).shows_as_ocop else 0
+    listing.price_vnd = product.price_vnd
+    listing.origin_province_now = product.origin_province_now
+    listing.ocop_group = product.ocop_group
+    listing.sort_name = product.name_search.strip()
+
+
+def sync_product_listings(product: Product) -> None:
+    for listing in db.session.scalars(select(ProductListing).where(
+            ProductListing.product_id == product.id).options(joinedload(ProductListing.week))):
+        sync_listing(listing, product)
+
+
+def sync_week_listings(week) -> None:
+    """After a week's dates change: which certificates cover them may have changed."""
+    for listing in db.session.scalars(select(ProductListing).where(
+            ProductListing.week_id == week.id).options(joinedload(ProductListing.product))):
+        sync_listing(listing, week=week)
+
+
 # -- products ------------------------------------------------------------------------------------
 
 def _actor_business(actor) -> Business:
@@ -379,6 +405,7 @@ def update_product(*, actor, product: Product, data: dict) -> Product:
         refresh_search(product, product.business)
         if changed & REVIEWED_FIELDS:
             _send_back_to_review(actor, product)
+        sync_product_listings(product)
         if changed:
             audit.record("product", product.id, "update", actor=actor,
                          business_id=product.business_id, before=before, after=snapshot(product))
@@ -420,6 +447,7 @@ def set_archived(*, actor, product: Product, archived: bool) -> Product:
         if product.status != status:
             before = {"status": product.status}
             product.status = status
+            sync_product_listings(product)
             audit.record("product", product.id, "archive" if archived else "restore",
                          actor=actor, business_id=product.business_id, before=before,
                          after={"status": status, "name": product.name})
@@ -634,6 +662,7 @@ def set_week_products(*, actor, week, selections: dict[int, int | None]) -> dict
             if listing is None:
                 listing = ProductListing(week_id=week.id, product_id=product_id,
                                          business_id=business.id, booth_id=booth_id)
+                sync_listing(listing, own[product_id], week)
                 db.session.add(listing)
                 db.session.flush()
                 audit.record("listing", listing.id, "submit", actor=actor, week_id=week.id,
@@ -698,6 +727,7 @@ def review_listing(*, actor, listing: ProductListing, decision: str, reason: str
         listing.status = decision
         listing.reason = reason if decision == ListingStatus.REJECTED.value else ""
         listing.decided_by_id, listing.decided_at = actor.id, utcnow()
+        sync_listing(listing)
         audit.record("listing", listing.id, "approve" if decision == "approved" else "reject",
                      actor=actor, week_id=listing.week_id, business_id=listing.business_id,
                      before=before, after={"status": decision, "product": listing.product.name},
@@ -715,6 +745,7 @@ def approve_pending(*, actor, week, business_id: int) -> int:
         for listing in listings:
             listing.status = ListingStatus.APPROVED.value
             listing.decided_by_id, listing.decided_at = actor.id, utcnow()
+            sync_listing(listing, week=week)
             audit.record("listing", listing.id, "approve", actor=actor, week_id=week.id,
                          business_id=business_id, before={"status": "pending"},
                          after={"status": "approved", "product": listing.product.name})

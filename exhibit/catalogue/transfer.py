@@ -219,6 +219,7 @@ def import_products(*, actor, week, filename: str, content: bytes) -> ImportResu
             listing.booth_id = booth_id if booth_id is not None else listing.booth_id
             listing.status, listing.reason = ListingStatus.APPROVED.value, ""
             listing.decided_by_id, listing.decided_at = actor.id, utcnow()
+            services.sync_listing(listing, product, week)
         audit.record("week", week.id, "import_products", actor=actor, week_id=week.id,
                      after={"created": created, "updated": updated, "file": filename[:100]})
     return ImportResult(created=created, updated=updated)

@@ -32,16 +32,15 @@ _WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 
 
 def fictional_tax_code(n: int) -> str:
-    """The n-th valid 10-digit code with the prefix 99, which no tax office uses."""
-    serial = 1000  # stdnum refuses an all-zero serial
-    while True:
+    """A valid 10-digit code with the prefix 99, which no tax office uses; a different one for
+    each n. Serial 2n is used unless its check digit would be 10; then 2n + 1 is, whose check
+    digit is valid (one more in the last place adds 3 to the weighted sum)."""
+    for serial in (1000 + 2 * n, 1001 + 2 * n):  # stdnum refuses an all-zero serial
         prefix = f"99{serial:07d}"
         remainder = sum(w * int(d) for w, d in zip(_WEIGHTS, prefix)) % 11
         if remainder:
-            if n == 0:
-                return prefix + str(10 - remainder)
-            n -= 1
-        serial += 1
+            return prefix + str(10 - remainder)
+    raise AssertionError("unreachable: two neighbouring serials cannot both be invalid")
 
 
 def _utc(day: date, hour: int = 9) -> datetime:
@@ -265,11 +264,13 @@ def _catalogue(organiser, slug, rows, email_prefix, *, per_business, province_is
             booth_id = db.session.scalar(select(Allocation.booth_id).where(
                 Allocation.week_id == week.id, Allocation.business_id == user.business_id))
             for product in made:
-                db.session.add(ProductListing(
+                listing = ProductListing(
                     week_id=week.id, product_id=product.id, business_id=user.business_id,
                     booth_id=booth_id, status=ListingStatus.APPROVED.value,
                     decided_by_id=organiser.id, decided_at=_utc(week.start_date - timedelta(days=5)),
-                    created_at=_utc(week.start_date - timedelta(days=20))))
+                    created_at=_utc(week.start_date - timedelta(days=20)))
+                catalogue.sync_listing(listing, db.session.get(type(product), product.id), week)
+                db.session.add(listing)
     yield f"catalogue {slug}: {count} approved products with photos"
 
 

@@ -162,3 +162,22 @@ def test_bad_filters_are_named():
     with pytest.raises(ValidationFailed) as caught:
         search.parse_filters({"stars": "7", "group": "xe_hoi", "page": "x", "province": "Mars"})
     assert set(caught.value.fields) == {"stars", "group", "page", "province"}
+
+
+def test_search_index_follows_edits_archive_and_week_dates(listed_product, exhibitor_in_week, open_week, organiser):
+    services.update_product(actor=exhibitor_in_week, product=listed_product, data={"name": "Mắm tôm chua Huế"})
+    services.approve_pending(actor=organiser, week=open_week, business_id=exhibitor_in_week.business_id)
+    assert search.search(open_week, search.Filters(q="mam tom")).total == 1
+    assert search.search(open_week, search.Filters(q="ca com")).total == 0
+    assert search.search(open_week, search.Filters(stars=4)).total == 1
+    # moving the week past the certificate's 36 months takes its stars off the catalogue
+    from exhibit.weeks.services import update_week
+    from exhibit.weeks.services import WEEK_FIELDS
+    data = {key: getattr(open_week, key) for key in WEEK_FIELDS}
+    data.update(start_date=date(2027, 11, 10), end_date=date(2027, 11, 16))
+    update_week(actor=organiser, week=open_week, data=data)
+    assert search.search(open_week, search.Filters(stars=4)).total == 0
+    item, = search.search(open_week, search.Filters(q="mam tom")).items
+    assert item.certificate.status == ocop.EXPIRES_DURING and item.shown_stars is None
+    services.set_archived(actor=exhibitor_in_week, product=listed_product, archived=True)
+    assert search.search(open_week, search.Filters(q="mam tom")).total == 0

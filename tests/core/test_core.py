@@ -4,12 +4,14 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from exhibit.extensions import db
+from exhibit.catalogue.fulltext import include_object
 from tests.conftest import login
 
 
 def test_migrations_equal_the_models(app):
     with db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+        context = MigrationContext.configure(conn, opts={"include_object": include_object})
+        diff = compare_metadata(context, db.metadata)
     assert diff == []
 
 
