@@ -83,7 +83,7 @@ def add_photos(product_id):
         flash(exc.message, "error")
     else:
         flash(_("%(n)d photos added.", n=len(added)), "success")
-    return redirect(url_for("catalogue.edit_product", product_id=product.id) + "#photos")
+    return redirect(url_for("catalogue.edit_product", product_id=product.id) + "#product-photos")
 
 
 @bp.route("/my/photos/<int:photo_id>/<any(delete, cover):action>", methods=["POST"])
@@ -97,7 +97,7 @@ def photo_action(photo_id, action):
         flash(_("Photo removed."), "info")
     else:
         services.make_cover(actor=current_user, photo_id=photo_id)
-    return redirect(url_for("catalogue.edit_product", product_id=product_id) + "#photos")
+    return redirect(url_for("catalogue.edit_product", product_id=product_id) + "#product-photos")
 
 
 @bp.route("/my/products/<int:product_id>/scan", methods=["POST"])

@@ -2,40 +2,11 @@
 opens the floor plan on a phone-sized viewport and holds a booth; the organiser confirms it."""
 from __future__ import annotations
 
-import threading
 from datetime import date, timedelta
 
-import pytest
-from werkzeug.serving import make_server
 
-from tests.conftest import PASSWORD, chromium_or_skip, next_tax_code
-
-PHONE = {"width": 390, "height": 844}
-
-
-@pytest.fixture
-def live_server(app):
-    if app.config["DB_KIND"] != "sqlite":
-        pytest.skip("the browser journey runs once, on SQLite; PostgreSQL is covered by the request tests")
-    app.config["WTF_CSRF_ENABLED"] = True  # the real forms, with their tokens
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    app.config["WTF_CSRF_ENABLED"] = False
-
-
-@pytest.fixture
-def browser():
-    executable = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield browser
-        browser.close()
-
+from tests.conftest import PASSWORD, next_tax_code
+from tests.e2e.conftest import PHONE
 
 def test_exhibitor_signs_up_holds_on_phone_and_organiser_confirms(live_server, browser, organiser, tmp_path):
     from exhibit.floorplan.services import save_booth, save_hall
@@ -75,7 +46,7 @@ def test_exhibitor_signs_up_holds_on_phone_and_organiser_confirms(live_server, b
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1  # no sideways page scroll
     page.screenshot(path=str(tmp_path / "plan-phone.png"), full_page=True)
     page.tap("svg.plan g[data-code='A02']")
-    page.wait_for_url(f"**/booths/A02")
+    page.wait_for_url("**/booths/A02")
     page.click("button:has-text('Giữ gian này')")
     page.wait_for_url("**/my")
     assert page.locator("tr.allocation[data-booth='A02'][data-status='held']").count() == 1

@@ -1,0 +1,45 @@
+"""Browser fixtures: the app served on a free port, and Debian's Chromium driven by Playwright."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.conftest import PASSWORD, chromium_or_skip
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def live_server(app):
+    if app.config["DB_KIND"] != "sqlite":
+        pytest.skip("the browser journey runs once, on SQLite; PostgreSQL is covered by the request tests")
+    app.config["WTF_CSRF_ENABLED"] = True  # the real forms, with their tokens
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture
+def browser():
+    executable = chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield browser
+        browser.close()
+
+
+def sign_in(context, live_server, user, password=PASSWORD):
+    page = context.new_page()
+    page.goto(f"{live_server}/login")
+    page.fill("#email", user.email)
+    page.fill("#password", password)
+    page.click("form.stack button[type=submit]")
+    page.wait_for_load_state()
+    return page
