@@ -139,7 +139,7 @@ def test_expired_certificate_is_flagged_and_not_shown_as_ocop(exhibitor_in_week,
     services.set_week_products(actor=exhibitor_in_week, week=open_week, selections={product.id: None})
     row, = services.week_review(open_week)
     assert row.certificate.status == ocop.EXPIRED and not row.certificate.shows_as_ocop
-    assert "expired" in row.certificate.reason()
+    assert "hết hiệu lực" in row.certificate.reason()  # Vietnamese by default
     services.approve_pending(actor=organiser, week=open_week, business_id=exhibitor_in_week.business_id)
     item, = search.search(open_week, search.Filters()).items
     assert item.shown_stars is None
