@@ -251,7 +251,7 @@ def _catalogue(organiser, slug, rows, email_prefix, *, per_business, province_is
                                                    expired_before=week.start_date, family=family)
             product = catalogue.create_product(actor=user, data={
                 "name": name, "price_vnd": price, "unit": family.unit, "net_quantity": net,
-                "origin_province": origin, "brand": row[1].split()[-1] + " " + row[1].split()[-2],
+                "origin_province": origin, "brand": " ".join(row[1].split()[-2:]),
                 "shelf_life": family.shelf_life, "storage": family.storage,
                 "ingredients": family.ingredients, "standards": list(family.standards),
                 "ocop_group": ocop_group_of(family), "ocop_set": family.ocop_set,
