@@ -171,10 +171,9 @@ def measure(app, week_id: int, queries: int) -> dict:
             for spec in specs:
                 filters = search.parse_filters(spec)
                 begin = time.perf_counter()
-                page = search.search(week, filters)
+                search.search(week, filters)
                 timings.append((time.perf_counter() - begin) * 1000)
                 db.session.rollback()
-                assert page.total >= 0
         every += timings
         results[kind] = {"n": len(timings), "p50_ms": round(statistics.median(timings), 2),
                          "p95_ms": round(_percentile(timings, 0.95), 2)}

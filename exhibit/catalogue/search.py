@@ -24,6 +24,7 @@ from exhibit.core.errors import ValidationFailed
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth
 from exhibit.vn import provinces
+from exhibit.vn.numbers import parse_whole
 from exhibit.vn.text import search_words
 
 PER_PAGE = 24
@@ -68,12 +69,9 @@ def parse_filters(args: Mapping) -> Filters:
     errors: dict[str, str] = {}
 
     def number(key, low, high):
-        raw = str(args.get(key) or "").strip().replace(".", "")
-        if not raw:
-            return None
         try:
-            value = int(raw)
-            if not low <= value <= high:
+            value = parse_whole(args.get(key))
+            if value is not None and not low <= value <= high:
                 raise ValueError
             return value
         except ValueError:

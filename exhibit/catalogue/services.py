@@ -30,7 +30,9 @@ from exhibit.floorplan.models import Booth
 from exhibit.media import images, storage
 from exhibit.vn import provinces
 from exhibit.vn.dates import parse_date, to_vietnam_time
+from exhibit.vn.numbers import parse_whole
 from exhibit.vn.text import clean_text, fold_search_key, nfc, search_document
+from exhibit.weeks.models import ExhibitionWeek
 from exhibit.weeks.services import require_week_organiser
 
 MAX_PHOTOS = 6
@@ -57,23 +59,6 @@ _STANDARD_NAMES["organic"] = "Hữu cơ"
 
 
 # -- validation ----------------------------------------------------------------------------------
-
-def _int(value) -> int | None:
-    """An integer from a form, a JSON number or a spreadsheet ("1.300.000", "1300000 ₫")."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        raise ValueError("a boolean is not a number")
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise ValueError("not whole")
-        return int(value)
-    if isinstance(value, int):
-        return value
-    text = str(value).strip().replace("₫", "").replace("đồng", "").replace("đ", "")
-    text = text.replace(" ", "").replace("\xa0", "").replace(".", "").replace(",", "")
-    return int(text) if text else None
-
 
 def parse_province(value: str | None) -> tuple[str, str] | None:
     """A province as "scheme:code", a bare code of today's map, or a name as people write it
@@ -131,7 +116,7 @@ def clean_product_data(data: dict) -> dict:
     cleaned["unit"] = unit
 
     try:
-        price = _int(data.get("price_vnd"))
+        price = parse_whole(data.get("price_vnd"))
         if price is None:
             errors["price_vnd"] = _("Enter the retail price in đồng.")
         elif not 0 <= price <= MAX_PRICE:
@@ -200,7 +185,7 @@ def _clean_ocop(data: dict, cleaned: dict, errors: dict) -> None:
     if scheme not in ocop.SCHEMES:
         errors["ocop_scheme"] = _("Choose QĐ 148 or QĐ 1048.")
     try:
-        set_number = _int(data.get("ocop_set"))
+        set_number = parse_whole(data.get("ocop_set"))
         if set_number is not None and set_number not in ocop.PRODUCT_SETS:
             raise ValueError
     except (TypeError, ValueError):
@@ -216,7 +201,7 @@ def _clean_ocop(data: dict, cleaned: dict, errors: dict) -> None:
         errors["ocop_group"] = _("Choose an OCOP group from the list.")
 
     try:
-        stars = _int(data.get("stars"))
+        stars = parse_whole(data.get("stars"))
         if stars is not None and stars not in ocop.STARS:
             raise ValueError
     except (TypeError, ValueError):
@@ -413,7 +398,6 @@ def update_product(*, actor, product: Product, data: dict) -> Product:
 
 
 def _send_back_to_review(actor, product: Product) -> None:
-    from exhibit.weeks.models import ExhibitionWeek
     today = to_vietnam_time(utcnow()).date()
     listings = db.session.scalars(
         select(ProductListing).join(ExhibitionWeek, ProductListing.week_id == ExhibitionWeek.id)
@@ -430,7 +414,6 @@ def _send_back_to_review(actor, product: Product) -> None:
 
 def product_listings(product_id: int) -> list[ProductListing]:
     """Where a product is shown, newest week first."""
-    from exhibit.weeks.models import ExhibitionWeek
     return db.session.scalars(
         select(ProductListing).join(ExhibitionWeek, ProductListing.week_id == ExhibitionWeek.id)
         .where(ProductListing.product_id == product_id)
@@ -597,7 +580,6 @@ def can_read_scan(user, product: Product) -> bool:
     if user.is_exhibitor:
         return user.business_id == product.business_id
     if user.is_organiser:
-        from exhibit.weeks.models import ExhibitionWeek
         return db.session.scalar(
             select(ProductListing.id).join(ExhibitionWeek, ProductListing.week_id == ExhibitionWeek.id)
             .where(ProductListing.product_id == product.id,
@@ -694,15 +676,6 @@ def week_review(week) -> list[ReviewRow]:
              .order_by(Business.name, Product.name))
     return [ReviewRow(listing, listing.product, listing.product.certificate_at(week))
             for listing in db.session.scalars(query).unique()]
-
-
-def review_counts(week) -> dict[str, int]:
-    rows = db.session.execute(select(ProductListing.status, func.count())
-                              .where(ProductListing.week_id == week.id)
-                              .group_by(ProductListing.status)).all()
-    counts = {status.value: 0 for status in ListingStatus}
-    counts.update(dict(rows))
-    return counts
 
 
 def get_listing(week, listing_id: int) -> ProductListing:

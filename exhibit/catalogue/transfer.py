@@ -21,6 +21,7 @@ from exhibit.core import audit, spreadsheets
 from exhibit.core.db import utcnow, write_transaction
 from exhibit.core.errors import ValidationFailed
 from exhibit.extensions import db
+from exhibit.floorplan.services import week_booths
 from exhibit.vn import provinces, tax_codes
 from exhibit.vn.dates import format_date
 from exhibit.vn.text import fold_search_key
@@ -116,11 +117,8 @@ def _row_data(record: dict) -> dict:
                                             ocop.RURAL_INDUSTRIAL_LEVELS)
     if isinstance(data.get("stars"), str):
         data["stars"] = data["stars"].replace("★", "").replace("sao", "").strip()
-    for key in ("barcode", "stars"):
-        if isinstance(data.get(key), float) and data[key].is_integer():
-            data[key] = str(int(data[key]))
-    if isinstance(data.get("barcode"), int):
-        data["barcode"] = str(data["barcode"])
+    if isinstance(data.get("barcode"), (int, float)):  # a number cell: 8934563123451.0
+        data["barcode"] = str(int(data["barcode"]))
     return data
 
 
@@ -134,29 +132,16 @@ def import_products(*, actor, week, filename: str, content: bytes) -> ImportResu
     """Create or update products from a table and list them, approved, at the week.
     Any bad row refuses the file: ValidationFailed whose fields are "row N" → message."""
     require_week_organiser(actor, week)
-    rows = spreadsheets.read_table(filename, content)
-    while rows and spreadsheets.is_blank_row(rows[0]):
-        rows.pop(0)
-    if not rows:
-        raise ValidationFailed(_("The file is empty."), fields={"file": _("The file is empty.")})
-    header = [_LOOKUP.get(spreadsheets.header_key(h)) for h in rows[0]]
-    missing = [next(h for f, h, _o in COLUMNS if f == field) for field in REQUIRED if field not in header]
-    if missing:
-        message = _("Missing columns: %(cols)s.", cols=", ".join(missing))
-        raise ValidationFailed(message, fields={"file": message})
-    if len(rows) - 1 > MAX_ROWS:
-        message = _("At most %(n)d products per file.", n=MAX_ROWS)
-        raise ValidationFailed(message, fields={"file": message})
-
+    headers = {field: header for field, header, _others in COLUMNS}
+    records = spreadsheets.read_records(
+        filename, content, lookup=_LOOKUP, required={f: headers[f] for f in REQUIRED},
+        max_rows=MAX_ROWS, too_many=_("At most %(n)d products per file.", n=MAX_ROWS))
     taking_part = _businesses_taking_part(week)
-    booths = {b.code: b for b in _week_booths(week)}
+    booths = {b.code: b for b in week_booths(week)}
     errors: dict[str, str] = {}
     parsed: list[tuple[int, Business, dict, int | None]] = []
     seen: dict[tuple[int, str], int] = {}
-    for number, row in enumerate(rows[1:], start=2):
-        if spreadsheets.is_blank_row(row):
-            continue
-        record = {field: value for field, value in zip(header, row) if field}
+    for number, record in records:
         label = f"row {number}"
         try:
             tax_code = tax_codes.normalize_tax_code(str(record.get("tax_code") or ""),
@@ -172,8 +157,6 @@ def import_products(*, actor, week, filename: str, content: bytes) -> ImportResu
         try:
             cleaned = services.clean_product_data(_row_data(record))
         except ValidationFailed as exc:
-            headers = {f: h for f, h, _o in COLUMNS}
-            headers["origin_province_code"] = headers["origin_province"]
             errors[label] = "; ".join(f"{headers.get(k, k)}: {m}" for k, m in exc.fields.items())
             continue
         booth_id = None
@@ -231,11 +214,6 @@ def _businesses_taking_part(week) -> dict[str, Business]:
         .where(Application.week_id == week.id,
                Application.status.not_in(("rejected", "withdrawn")))).all()
     return {b.tax_code: b for b in rows}
-
-
-def _week_booths(week):
-    from exhibit.floorplan.services import week_booths
-    return week_booths(week)
 
 
 def _existing_products(business_ids: set[int]) -> dict[tuple[int, str], Product]:

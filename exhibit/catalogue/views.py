@@ -2,12 +2,15 @@
 catalogue of a week (search, product, exhibitor)."""
 from __future__ import annotations
 
-from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
+from collections import Counter
+
+from flask import (Blueprint, Response, abort, flash, g, redirect, render_template, request,
                    send_file, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from exhibit.booking import services as booking
+from exhibit.businesses.models import Business
 from exhibit.catalogue import ocop, search, services, transfer
 from exhibit.catalogue.forms import ImportForm, PhotoForm, ProductForm, ReviewForm, ScanForm
 from exhibit.catalogue.models import Product
@@ -188,6 +191,7 @@ def review(slug):
     if status not in (None, "pending", "approved", "rejected", "certificate"):
         abort(400)
     all_rows = services.week_review(week)
+    counts = Counter(row.listing.status for row in all_rows)
     problems = [row for row in all_rows if row.certificate.status not in (ocop.NONE, ocop.VALID)]
     rows = problems if status == "certificate" else [
         row for row in all_rows if status is None or row.listing.status == status]
@@ -195,7 +199,7 @@ def review(slug):
     for row in rows:
         by_business.setdefault(row.listing.business, []).append(row)
     return render_template("catalogue/review.html", week=week, by_business=by_business,
-                           status=status, counts=services.review_counts(week),
+                           status=status, counts=counts, total=len(all_rows),
                            certificate_problems=len(problems),
                            review_form=ReviewForm(), action_form=ActionForm(),
                            import_form=ImportForm())
@@ -280,7 +284,7 @@ def catalogue(slug):
     filters, problem = _filters_or_message()
     page = search.search(week, filters)
     return render_template("catalogue/catalogue.html", week=week, page=page, filters=filters,
-                           problem=problem, facets=search.facets(week, lang=_lang()))
+                           problem=problem, facets=search.facets(week, lang=g.lang))
 
 
 @bp.route("/weeks/<slug>/products/<int:product_id>")
@@ -299,7 +303,6 @@ def exhibitor_page(slug, business_id):
     filters, problem = _filters_or_message()
     filters.business_id = business_id
     page = search.search(week, filters)
-    from exhibit.businesses.models import Business
     business = db.session.get(Business, business_id)
     application = booking.application_for(week.id, business_id)
     if business is None or application is None or application.status in ("rejected", "withdrawn"):
@@ -307,8 +310,3 @@ def exhibitor_page(slug, business_id):
     return render_template("catalogue/exhibitor.html", week=week, business=business, page=page,
                            filters=filters, problem=problem,
                            booths=services.business_booths_at(business_id, week))
-
-
-def _lang() -> str:
-    from flask import g
-    return g.get("lang", "vi")

@@ -57,6 +57,31 @@ def is_blank_row(row: Sequence) -> bool:
     return not any(str(cell if cell is not None else "").strip() for cell in row)
 
 
+def read_records(filename: str, content: bytes, *, lookup: dict[str, str],
+                 required: dict[str, str], max_rows: int, too_many: str) -> list[tuple[int, dict]]:
+    """The rows of an uploaded table as (row number as the spreadsheet shows it, {field: value}).
+
+    The first non-blank row is the header, read through ``lookup`` (see header_lookup); blank
+    rows are skipped without shifting the numbers. Raises ValidationFailed on "file" for an
+    empty file, missing ``required`` columns ({field: title shown}) or more than ``max_rows``
+    rows (``too_many`` is the message)."""
+    rows = read_table(filename, content)
+    first = next((i for i, row in enumerate(rows) if not is_blank_row(row)), None)
+    if first is None:
+        raise ValidationFailed(_("The file is empty."), fields={"file": _("The file is empty.")})
+    header = [lookup.get(header_key(h)) for h in rows[first]]
+    missing = [title for field, title in required.items() if field not in header]
+    if missing:
+        message = _("Missing columns: %(cols)s.", cols=", ".join(missing))
+        raise ValidationFailed(message, fields={"file": message})
+    records = [(number, {field: value for field, value in zip(header, row) if field})
+               for number, row in enumerate(rows[first + 1:], start=first + 2)
+               if not is_blank_row(row)]
+    if len(records) > max_rows:
+        raise ValidationFailed(too_many, fields={"file": too_many})
+    return records
+
+
 def safe_text(value):
     """A cell a spreadsheet will not run: text starting like a formula gets a leading quote."""
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):

@@ -105,7 +105,7 @@ def product_lines(business_row, per_business: int) -> list[tuple[str, Family, tu
     return items
 
 
-def certificate_for(n: int, *, province_issuer: str, district_issuer: str, expired_before: date,
+def certificate_for(n: int, *, province_issuer: str, district_issuer: str | None, expired_before: date,
                     family: Family) -> dict:
     """A varied, plausible certificate (or none) for the n-th product of a week.
 
@@ -133,7 +133,7 @@ def certificate_for(n: int, *, province_issuer: str, district_issuer: str, expir
     if stars == 5:
         data.update(cert_issuer_level="central", cert_issuer_name="Bộ Nông nghiệp và Phát triển nông thôn",
                     cert_decision_number=f"{200 + n}/QĐ-BNN-VPĐP")
-    elif stars == 3 and decided >= ocop.QD148_FROM:
+    elif stars == 3 and decided >= ocop.QD148_FROM and district_issuer:
         data.update(cert_issuer_level="district", cert_issuer_name=district_issuer)
     else:
         data.update(cert_issuer_level="province", cert_issuer_name=province_issuer)

@@ -21,6 +21,7 @@ from exhibit.core.db import write_transaction
 from exhibit.demo import data, products
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth, Hall
+from exhibit.vn.provinces import SCHEME_2025, get_province
 from exhibit.weeks.models import ExhibitionWeek
 
 DEMO_PASSWORD = "trienlam2024"
@@ -254,7 +255,7 @@ def _catalogue(organiser, slug, rows, email_prefix, *, per_business, province_is
                 "origin_province": origin, "brand": " ".join(row[1].split()[-2:]),
                 "shelf_life": family.shelf_life, "storage": family.storage,
                 "ingredients": family.ingredients, "standards": list(family.standards),
-                "ocop_group": ocop_group_of(family), "ocop_set": family.ocop_set,
+                "ocop_set": family.ocop_set,
                 "story": f"Sản phẩm của {row[1]}, {row[2]}.", **certificate})
             catalogue.add_photos(actor=user, product=product, uploads=[
                 ("demo.jpg", products.photo(name, row[1], certificate.get("stars")))])
@@ -274,11 +275,6 @@ def _catalogue(organiser, slug, rows, email_prefix, *, per_business, province_is
     yield f"catalogue {slug}: {count} approved products with photos"
 
 
-def ocop_group_of(family) -> str:
-    from exhibit.catalogue.ocop import PRODUCT_SETS
-    return PRODUCT_SETS[family.ocop_set].group
-
-
 def _open_week_catalogue(organiser) -> Iterator[str]:
     """The open week: products chosen through the services, some approved, some awaiting review."""
     week = db.session.scalar(select(ExhibitionWeek).where(ExhibitionWeek.slug == "tuan-le-ocop-itpc-2027"))
@@ -290,16 +286,13 @@ def _open_week_catalogue(organiser) -> Iterator[str]:
         chosen = {}
         for i, (name, family, (_label, net, price)) in enumerate(
                 products.product_lines(row[:2] + row[3:], 3)):
-            certificate = products.certificate_for(300 + n * 3 + i, province_issuer="UBND tỉnh",
-                                                   district_issuer="UBND huyện",
-                                                   expired_before=week.start_date, family=family)
-            if certificate:
-                certificate["cert_issuer_name"] = certificate["cert_issuer_name"].replace(
-                    "UBND tỉnh", "UBND " + _province_title(row[2]))
+            province = get_province(SCHEME_2025, row[2])
+            certificate = products.certificate_for(
+                300 + n * 3 + i, province_issuer=f"UBND {province.name_in_sentence}",
+                district_issuer=None, expired_before=week.start_date, family=family)
             product = catalogue.create_product(actor=user, data={
                 "name": name, "price_vnd": price, "unit": family.unit, "net_quantity": net,
-                "origin_province": row[2], "ocop_group": ocop_group_of(family),
-                "ocop_set": family.ocop_set, **certificate})
+                "origin_province": row[2], "ocop_set": family.ocop_set, **certificate})
             catalogue.add_photos(actor=user, product=product, uploads=[
                 ("demo.jpg", products.photo(name, row[1], certificate.get("stars")))])
             booths = catalogue.business_booths_at(user.business_id, week)
@@ -308,9 +301,3 @@ def _open_week_catalogue(organiser) -> Iterator[str]:
         if n < 2:
             catalogue.approve_pending(actor=organiser, week=week, business_id=user.business_id)
     yield "catalogue tuan-le-ocop-itpc-2027: 15 products, 6 approved, 9 awaiting review"
-
-
-def _province_title(code: str) -> str:
-    from exhibit.vn.provinces import SCHEME_2025, get_province
-    province = get_province(SCHEME_2025, code)
-    return province.full_name.replace("Tỉnh", "tỉnh") if province else ""

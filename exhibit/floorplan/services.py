@@ -12,9 +12,10 @@ from exhibit.booking.models import ACTIVE_STATUSES, Allocation, AllocationStatus
 from exhibit.core import audit
 from exhibit.core.db import utcnow, write_transaction
 from exhibit.core.errors import Conflict, NotFound, ValidationFailed
-from exhibit.core.spreadsheets import header_key, header_lookup, read_table
+from exhibit.core.spreadsheets import header_lookup, read_records
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth, BoothType, Hall
+from exhibit.vn.numbers import parse_decimal, parse_whole
 from exhibit.vn.text import clean_text, fold_search_key
 from exhibit.weeks.services import require_week_organiser
 
@@ -136,19 +137,6 @@ _TYPE_ALIASES = {
 }
 
 
-def _number(value, *, integer: bool = False):
-    """Parse "1.300.000", "1300000 ₫", "2,5" (Vietnamese decimal comma) or a number."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return int(value) if integer else float(value)
-    text = str(value or "").strip().replace("₫", "").replace("đ", "").replace(" ", "")
-    if not text:
-        return None
-    if integer:
-        text = text.replace(".", "").replace(",", "")
-        return int(text)
-    return float(text.replace(",", "."))
-
-
 def clean_booth_data(data: dict) -> dict:
     """Validate one booth's fields. Keys: code, booth_type, width_m, depth_m, area_m2 (optional,
     default width × depth), price_vnd, grid_x, grid_y, grid_w, grid_h (default width/depth
@@ -170,7 +158,7 @@ def clean_booth_data(data: dict) -> dict:
 
     for key, default in (("width_m", 3.0), ("depth_m", 3.0)):
         try:
-            value = _number(data.get(key))
+            value = parse_decimal(data.get(key))
             value = default if value is None else value
             if not 0 < value <= 200:
                 raise ValueError
@@ -178,7 +166,7 @@ def clean_booth_data(data: dict) -> dict:
         except (TypeError, ValueError):
             errors[key] = _("Enter a size in metres greater than 0.")
     try:
-        area = _number(data.get("area_m2"))
+        area = parse_decimal(data.get("area_m2"))
         if area is not None and not 0 < area <= 40000:
             raise ValueError
         if area is None and "width_m" in cleaned and "depth_m" in cleaned:
@@ -187,7 +175,7 @@ def clean_booth_data(data: dict) -> dict:
     except (TypeError, ValueError):
         errors["area_m2"] = _("Enter an area in square metres greater than 0.")
     try:
-        price = _number(data.get("price_vnd"), integer=True)
+        price = parse_whole(data.get("price_vnd"))
         if price is None or price < 0:
             raise ValueError
         cleaned["price_vnd"] = price
@@ -199,7 +187,7 @@ def clean_booth_data(data: dict) -> dict:
                 "grid_h": max(1, round(cleaned.get("depth_m") or 3))}
     for key, default in defaults.items():
         try:
-            value = _number(data.get(key), integer=True)
+            value = parse_whole(data.get(key))
             value = default if value is None else value
             if value < (1 if key in ("grid_w", "grid_h") else 0) or value > 500:
                 raise ValueError
@@ -342,23 +330,14 @@ def import_booths(*, actor, week, filename: str, content: bytes) -> ImportResult
     Raises ValidationFailed whose fields are "row N" → message (N as in the spreadsheet).
     """
     require_week_organiser(actor, week)
-    rows = [r for r in read_table(filename, content) if any(str(c or "").strip() for c in r)]
-    if not rows:
-        raise ValidationFailed(_("The file is empty."), fields={"file": _("The file is empty.")})
-    header = [_HEADER_LOOKUP.get(header_key(h)) for h in rows[0]]
-    missing = [f for f in ("hall", "code", "price_vnd") if f not in header]
-    if missing:
-        message = _("Missing columns: %(cols)s.", cols=", ".join(missing))
-        raise ValidationFailed(message, fields={"file": message})
-    if len(rows) - 1 > MAX_IMPORT_ROWS:
-        message = _("At most %(n)d booths per file.", n=MAX_IMPORT_ROWS)
-        raise ValidationFailed(message, fields={"file": message})
-
+    records = read_records(filename, content, lookup=_HEADER_LOOKUP,
+                           required={f: f for f in ("hall", "code", "price_vnd")},
+                           max_rows=MAX_IMPORT_ROWS,
+                           too_many=_("At most %(n)d booths per file.", n=MAX_IMPORT_ROWS))
     errors: dict[str, str] = {}
     parsed: list[tuple[int, str, dict]] = []
     seen_codes: dict[str, int] = {}
-    for number, row in enumerate(rows[1:], start=2):
-        record = {field: value for field, value in zip(header, row) if field}
+    for number, record in records:
         hall_name = clean_text(str(record.pop("hall", "") or ""))
         try:
             cleaned = clean_booth_data(record)

@@ -67,21 +67,21 @@ def _flatten(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def _jpeg(image: Image.Image, longest_side: int) -> bytes:
+def _jpeg(image: Image.Image, longest_side: int) -> tuple[bytes, tuple[int, int]]:
+    """The image at most ``longest_side`` pixels wide and high, as JPEG, with its size."""
     copy = image.copy()
     copy.thumbnail((longest_side, longest_side), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     # No exif= argument: the new file carries no camera data, GPS position or comments.
     copy.save(out, "JPEG", quality=85, optimize=True, progressive=True)
-    return out.getvalue()
+    return out.getvalue(), copy.size
 
 
 def process_photo(content: bytes, *, field: str = "photo", max_bytes: int) -> ProcessedPhoto:
     image = _flatten(open_image(content, field=field, max_bytes=max_bytes))
-    display = _jpeg(image, DISPLAY_SIZE)
-    width, height = Image.open(io.BytesIO(display)).size
-    return ProcessedPhoto(display=display, thumb=_jpeg(image, THUMB_SIZE), width=width,
-                          height=height)
+    display, (width, height) = _jpeg(image, DISPLAY_SIZE)
+    thumb, _size = _jpeg(image, THUMB_SIZE)
+    return ProcessedPhoto(display=display, thumb=thumb, width=width, height=height)
 
 
 def process_scan(content: bytes, *, field: str, max_bytes: int) -> tuple[bytes, str]:
@@ -94,4 +94,4 @@ def process_scan(content: bytes, *, field: str, max_bytes: int) -> tuple[bytes, 
             _refuse(field, _("The PDF is damaged or incomplete; export it again and retry."))
         return content, ".pdf"
     image = _flatten(open_image(content, field=field, max_bytes=max_bytes))
-    return _jpeg(image, 2400), ".jpg"
+    return _jpeg(image, 2400)[0], ".jpg"

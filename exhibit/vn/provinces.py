@@ -34,6 +34,12 @@ class Province:
         return f"Tỉnh {self.name}" if self.kind == "tinh" else self.name
 
     @property
+    def name_in_sentence(self) -> str:
+        """Mid-sentence the administrative noun is lower-case: "tỉnh Lâm Đồng", "Thành phố Huế"
+        (a city's "Thành phố" is part of its name)."""
+        return f"tỉnh {self.name}" if self.kind == "tinh" else self.name
+
+    @property
     def full_name_en(self) -> str:
         if self.kind == "tinh":
             return f"{self.name} Province"
@@ -85,8 +91,5 @@ def display_name(scheme: str, code: str, *, lang: str = "vi") -> str:
     if successor is None or successor.name == province.name:
         return own
     if lang == "vi":
-        # Mid-sentence the administrative noun is lower-case: "nay thuộc tỉnh Lâm Đồng".
-        target = successor.full_name
-        target = "tỉnh" + target[len("Tỉnh"):] if successor.kind == "tinh" else target
-        return f"{own} (nay thuộc {target})"
+        return f"{own} (nay thuộc {successor.name_in_sentence})"
     return f"{own} (now part of {successor.full_name_en})"

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import io
-from datetime import date
-
 import pytest
 from PIL import Image
 
@@ -42,7 +40,3 @@ def listed_product(exhibitor_in_week, open_week, organiser):
     listing = services.business_listings(exhibitor_in_week.business_id, open_week)[product.id]
     services.review_listing(actor=organiser, listing=listing, decision="approved")
     return product
-
-
-def week_dates(start: date, end: date):
-    return start, end

@@ -2,6 +2,7 @@
 import io
 import re
 
+import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
@@ -114,3 +115,13 @@ def test_plan_svg_colours_booths_by_status_and_links_them(client, organiser, ope
                         "A05": "available", "A06": "blocked"}
     assert f'href="/weeks/{open_week.slug}/booths/A01"' in html
     assert "<svg" in html and 'class="legend"' in html
+
+
+def test_import_errors_keep_spreadsheet_row_numbers_across_blank_rows(app, organiser, open_week):
+    from exhibit.core.errors import ValidationFailed
+    from exhibit.floorplan.services import import_booths
+    # header row 1, a booth on row 2, two blank rows, a fractional price on row 5
+    content = "hall,code,price_vnd,grid_x,grid_y\nSảnh B,C01,0,0,1\n,,,,\n\nSảnh B,C02,\"1300000,5\",4,1\n"
+    with pytest.raises(ValidationFailed) as caught:
+        import_booths(actor=organiser, week=open_week, filename="x.csv", content=content.encode())
+    assert list(caught.value.fields) == ["row 5"]

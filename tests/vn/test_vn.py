@@ -4,7 +4,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from exhibit.vn import dates, money, phones, provinces, tax_codes, text
+from exhibit.vn import dates, money, numbers, phones, provinces, tax_codes, text
 
 
 class TestProvinces:
@@ -135,3 +135,20 @@ class TestText:
         decomposed = unicodedata.normalize("NFD", "Hợp tác xã Thanh Long")
         assert text.clean_text("  " + decomposed + "  ") == "Hợp tác xã Thanh Long"
         assert unicodedata.is_normalized("NFC", text.clean_text(decomposed))
+
+
+class TestNumbers:
+    @pytest.mark.parametrize("typed,expected", [
+        ("1.300.000", 1_300_000), ("85.000đ", 85_000), ("1300000 ₫", 1_300_000),
+        ("1.404.000 đồng", 1_404_000), (85000, 85000), (85000.0, 85000), ("", None), (None, None)])
+    def test_whole(self, typed, expected):
+        assert numbers.parse_whole(typed) == expected
+
+    @pytest.mark.parametrize("typed", ["2,5", 2.5, True, "nhiều", "1.300.000,50"])
+    def test_whole_refuses_fractions_and_words(self, typed):
+        with pytest.raises(ValueError):
+            numbers.parse_whole(typed)
+
+    @pytest.mark.parametrize("typed,expected", [("2,5", 2.5), ("2.5", 2.5), (3, 3.0), ("", None)])
+    def test_decimal(self, typed, expected):
+        assert numbers.parse_decimal(typed) == expected
