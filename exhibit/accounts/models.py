@@ -17,6 +17,8 @@ class Role(str, enum.Enum):
     ORGANISER = "organiser"
     EXHIBITOR = "exhibitor"
     BUYER = "buyer"
+    #: entrance staff: checks badges in at the gate for their organising body's weeks
+    ENTRANCE = "entrance"
 
     @property
     def title(self) -> str:
@@ -24,15 +26,16 @@ class Role(str, enum.Enum):
 
 
 ROLE_TITLES = {Role.ORGANISER: _l("Organiser"), Role.EXHIBITOR: _l("Exhibitor"),
-               Role.BUYER: _l("Buyer")}
+               Role.BUYER: _l("Buyer"), Role.ENTRANCE: _l("Entrance staff")}
 
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('organiser', 'exhibitor', 'buyer')", name="role"),
+        CheckConstraint("role IN ('organiser', 'exhibitor', 'buyer', 'entrance')", name="role"),
         CheckConstraint("role != 'exhibitor' OR business_id IS NOT NULL", name="exhibitor_business"),
         CheckConstraint("role != 'organiser' OR organizer_id IS NOT NULL", name="organiser_org"),
+        CheckConstraint("role != 'entrance' OR organizer_id IS NOT NULL", name="entrance_org"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,6 +69,10 @@ class User(UserMixin, db.Model):
     @property
     def is_exhibitor(self) -> bool:
         return self.role == Role.EXHIBITOR.value
+
+    @property
+    def is_entrance(self) -> bool:
+        return self.role == Role.ENTRANCE.value
 
 
 class ApiToken(db.Model):

@@ -1,0 +1,1 @@
+"""Shared reportlab toolkit: fonts registered once, fast QR drawing, fitted text, N-up sheets."""
