@@ -40,3 +40,30 @@ def register_cli(app: Flask) -> None:
         from exhibit.demo import seed_demo as run
         for line in run():
             click.echo(line)
+
+    @app.cli.command("print-worker")
+    @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+    def print_worker(burst: bool):
+        """Render queued badge print jobs (needs REDIS_URL)."""
+        if not app.config.get("REDIS_URL"):
+            raise click.ClickException("REDIS_URL is not set: print jobs run inline.")
+        from exhibit.badges.printing import run_worker
+        run_worker(burst=burst)
+
+    @app.cli.command("create-entrance-staff")
+    @click.option("--email", required=True)
+    @click.option("--password", required=True)
+    @click.option("--name", "full_name", default="")
+    @click.option("--organizer-email", required=True,
+                  help="An organiser of the body whose entrances this person staffs.")
+    def create_entrance_staff(email: str, password: str, full_name: str, organizer_email: str):
+        """Create an entrance staff account: it can only check badges in."""
+        from exhibit.accounts.services import create_entrance_user
+        from exhibit.core.errors import AppError
+        try:
+            user = create_entrance_user(email=email, password=password, full_name=full_name,
+                                        organiser_email=organizer_email)
+        except AppError as exc:
+            details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+            raise click.ClickException(f"{exc.message} {details}".strip()) from None
+        click.echo(f"Entrance staff {user.email} created.")

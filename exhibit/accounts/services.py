@@ -171,6 +171,33 @@ def create_organiser_user(*, email: str, password: str, organizer_name: str,
     return user
 
 
+def create_entrance_user(*, email: str, password: str, full_name: str = "",
+                         organiser: User | None = None, organiser_email: str = "") -> User:
+    """An entrance staff account for the organiser's body: it can check badges in, nothing
+    else. ``organiser`` is the organiser creating it (or found by ``organiser_email``)."""
+    if organiser is None:
+        organiser = db.session.scalar(select(User).where(
+            User.email == normalize_email(organiser_email), User.role == Role.ORGANISER.value))
+        if organiser is None:
+            raise ValidationFailed(_("No organiser has this email."),
+                                   fields={"organizer_email": _("No organiser has this email.")})
+    email = normalize_email(email)
+    if problem := password_problem(password or "", email):
+        raise ValidationFailed(problem, fields={"password": problem})
+    with write_transaction():
+        if email_taken(email):
+            raise Conflict(_("An account with this email already exists."), code="email_taken",
+                           fields={"email": _("Already registered.")})
+        user = User(email=email, password_hash=hash_password(password),
+                    full_name=clean_text(full_name), role=Role.ENTRANCE.value,
+                    organizer_id=organiser.organizer_id)
+        db.session.add(user)
+        db.session.flush()
+        audit.record("user", user.id, "create", actor=organiser, after={"email": email,
+                                                                         "role": user.role})
+    return user
+
+
 def set_locale(user: User, locale: str) -> None:
     with write_transaction():
         db.session.get(User, user.id).locale = locale

@@ -28,6 +28,8 @@ def _safe_next(default: str) -> str:
 def home_for(user) -> str:
     if user.is_organiser:
         return url_for("weeks.organiser_home")
+    if user.is_entrance:
+        return url_for("badges.gate_home")
     return url_for("booking.dashboard")
 
 

@@ -162,6 +162,41 @@ def openapi_document() -> dict:
                         "total": {"type": "integer"}, "page": {"type": "integer"},
                         "per_page": {"type": "integer"}}}}}},
                     "404": _error("Unknown week"), "422": _error("Invalid filters, named in fields")}}},
+            "/weeks/{slug}/badges.pdf": {"get": {
+                "summary": "Every live badge of one kind at the week as one printable sheet "
+                           "(organiser token); QR codes are absolute URLs on PUBLIC_BASE_URL",
+                "security": [{"bearer": []}],
+                "parameters": [slug,
+                               {"name": "kind", "in": "query", "required": True,
+                                "schema": {"type": "string",
+                                           "enum": ["staff", "visitor", "buyer", "organiser"]}},
+                               {"name": "layout", "in": "query", "schema": {
+                                   "type": "string", "enum": ["a4-8", "a6-4"],
+                                   "default": "a4-8"}}],
+                "responses": {"200": {"description": "The PDF", "content": {
+                    "application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
+                    "401": _error("No or bad token"), "403": _error("Not this week's organiser"),
+                    "404": _error("Unknown week"), "422": _error("Bad kind or layout")}}},
+            "/checkins": {"post": {
+                "summary": "Check a badge in at the entrance (organiser or entrance staff "
+                           "token). A retry with the same nonce returns the first answer.",
+                "security": [{"bearer": []}],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["code", "nonce"], "properties": {
+                        "code": {"type": "string", "description": "Scanned URL or typed code"},
+                        "nonce": {"type": "string", "minLength": 8, "maxLength": 64}}}}}},
+                "responses": {"200": {"description": "The answer for this scan", "content": {
+                    "application/json": {"schema": {"type": "object", "properties": {
+                        "status": {"type": "string",
+                                   "enum": ["ok", "already_checked_in", "invalid"]},
+                        "first_at": {"type": "string", "format": "date-time", "nullable": True},
+                        "reason": {"type": "string", "nullable": True, "enum": [
+                            "unknown", "revoked", "contact_code", "not_running", None]},
+                        "message": {"type": "string"},
+                        "badge": {"type": "object", "properties": {
+                            "name": {"type": "string"}, "kind": {"type": "string"}}}}}}}},
+                    "401": _error("No or bad token"), "403": _error("Not entrance staff"),
+                    "422": _error("Missing code or malformed nonce")}}},
             "/products": {"post": {
                 "summary": "Add a product to your business's catalogue (exhibitor token)",
                 "security": [{"bearer": []}],

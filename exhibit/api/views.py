@@ -158,3 +158,48 @@ def delete_product(product_id):
     product = catalogue.get_own_product(g.api_user, product_id)
     catalogue.set_archived(actor=g.api_user, product=product, archived=True)
     return "", 204
+
+
+# -- badges and the entrance -------------------------------------------------------------------
+
+@bp.get("/weeks/<slug>/badges.pdf")
+@token_required("organiser")
+def badges_pdf(slug):
+    """Every live badge of one kind as one sheet PDF, rendered to a temporary file and streamed
+    from it, so memory stays flat whatever the count."""
+    import tempfile
+
+    from flask import send_file
+
+    from exhibit.badges import printing
+    week = weeks.get_managed_week(slug, g.api_user)
+    kind = request.args.get("kind", "")
+    layout = request.args.get("layout", "a4-8")
+    printing.check_choice(kind, layout)
+    spool = tempfile.TemporaryFile()
+    printing.write_week_sheet(spool, week, kind, layout, lang=g.lang)
+    spool.seek(0)
+    return send_file(spool, mimetype="application/pdf", as_attachment=False,
+                     download_name=f"badges-{week.slug}-{kind}.pdf")
+
+
+@bp.post("/checkins")
+@token_required("organiser", "entrance")
+def create_checkin():
+    from exhibit.badges import checkin
+    data = json_body()
+    code, nonce = data.get("code"), data.get("nonce")
+    fields = {}
+    if not isinstance(code, str) or not code.strip():
+        fields["code"] = _("Send the scanned or typed badge code as text.")
+    if not isinstance(nonce, str):
+        fields["nonce"] = _("Send a nonce of 8–64 letters or digits, new for each scan.")
+    if fields:
+        raise ValidationFailed(_("Please correct the marked fields."), fields=fields)
+    result = checkin.check_in(actor=g.api_user, code=code, nonce=nonce)
+    body = {"status": result.status,
+            "first_at": result.first_at.isoformat() if result.first_at else None,
+            "reason": result.reason or None, "message": result.message}
+    if result.badge is not None and result.status != checkin.INVALID:
+        body["badge"] = {"name": result.badge.full_name, "kind": result.badge.kind}
+    return jsonify(body)

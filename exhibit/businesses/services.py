@@ -91,3 +91,30 @@ def new_business(cleaned: dict) -> Business:
     business = Business(**cleaned, name_search=fold_search_key(cleaned["name"]))
     db.session.add(business)
     return business
+
+
+def set_logo(*, actor, filename: str, content: bytes) -> Business:
+    """The exhibitor's logo, printed on booth posters and shown on its booth page. Checked and
+    re-encoded like product photos (EXIF removed); the previous logo file is deleted."""
+    from flask import current_app
+
+    from exhibit.core import audit
+    from exhibit.core.db import write_transaction
+    from exhibit.media import images, storage
+    if not getattr(actor, "is_exhibitor", False):
+        raise ValidationFailed(_("Only exhibitors upload a logo."))
+    photo = images.process_photo(content, field="logo",
+                                 max_bytes=current_app.config["PHOTO_MAX_BYTES"])
+    key = storage.save("photos", ".jpg", photo.thumb)
+    business = db.session.get(Business, actor.business_id)
+    old = business.logo_key
+    try:
+        with write_transaction():
+            business.logo_key = key
+            audit.record("business", business.id, "update", actor=actor,
+                         business_id=business.id, after={"logo": filename[:100]})
+    except Exception:
+        storage.delete(key)
+        raise
+    storage.delete(old)
+    return business

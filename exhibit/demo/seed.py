@@ -18,7 +18,7 @@ from exhibit.catalogue import services as catalogue
 from exhibit.catalogue.models import ListingStatus, ProductListing
 from exhibit.core import audit
 from exhibit.core.db import write_transaction
-from exhibit.demo import data, products
+from exhibit.demo import data, products, visitors
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth, Hall
 from exhibit.vn.provinces import SCHEME_2025, get_province
@@ -81,6 +81,11 @@ def seed_demo() -> Iterator[str]:
                           per_business=4, province_issuer="UBND tỉnh Đắk Lắk",
                           district="UBND huyện Krông Pắc")
     yield from _open_week_catalogue(organiser)
+    yield from visitors.seed_visitors(organiser, "ocop-binh-thuan-2024", visitors=230, buyers=3,
+                                      seed=11)
+    yield from visitors.seed_visitors(organiser, "ket-noi-cung-cau-dak-lak-2024", visitors=160,
+                                      buyers=6, seed=12)
+    yield visitors.seed_entrance_user(organiser, _user)
     yield f"every demo account's password: {DEMO_PASSWORD}"
 
 

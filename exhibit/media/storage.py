@@ -47,6 +47,22 @@ def save(kind: str, suffix: str, content: bytes) -> str:
     return key
 
 
+def save_written(kind: str, suffix: str, write) -> str:
+    """Like :func:`save`, for large files: ``write(binary_file)`` streams into a temporary
+    file that becomes the stored file only once it is complete."""
+    key = new_key(kind, suffix)
+    target = path_for(key)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(target.name + ".part")
+    try:
+        with temporary.open("wb") as handle:
+            write(handle)
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return key
+
+
 def delete(*keys: str) -> None:
     """Remove files; a missing file is not an error (deleting twice is harmless)."""
     for key in keys:

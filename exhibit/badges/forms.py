@@ -1,0 +1,50 @@
+"""Badge forms: input only; the rules live in badges.services."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, HiddenField, SelectField, StringField
+
+from exhibit.core.forms import BaseForm
+
+
+class StaffForm(BaseForm):
+    full_name = StringField(_l("Full name"))
+    position = StringField(_l("Position"), description=_l("e.g. Giám đốc, Nhân viên bán hàng"))
+    phone = StringField(_l("Phone (optional)"), render_kw={"inputmode": "tel"})
+
+
+class BadgeForm(BaseForm):
+    kind = SelectField(_l("Kind"), choices=[("buyer", _l("Buyer")),
+                                            ("organiser", _l("Organiser staff")),
+                                            ("visitor", _l("Visitor"))])
+    full_name = StringField(_l("Full name"))
+    position = StringField(_l("Position"))
+    organisation = StringField(_l("Organisation"), description=_l("e.g. Saigon Co.op"))
+    phone = StringField(_l("Phone"), render_kw={"inputmode": "tel"})
+    email = StringField(_l("Email"), render_kw={"type": "email"})
+
+
+class VisitorForm(BaseForm):
+    full_name = StringField(_l("Full name"), render_kw={"autocomplete": "name"})
+    phone = StringField(_l("Phone"), render_kw={"inputmode": "tel", "autocomplete": "tel"})
+    email = StringField(_l("Email (optional)"), render_kw={"type": "email",
+                                                          "autocomplete": "email"})
+    organisation = StringField(_l("Organisation (optional)"))
+    consent = BooleanField(_l("I agree that exhibitors who scan my badge receive my name, phone "
+                              "number, email and organisation, to contact me about their "
+                              "products."))
+
+
+class PrintForm(BaseForm):
+    kind = SelectField(_l("Badges"), choices=[("staff", _l("Exhibitor staff")),
+                                              ("buyer", _l("Buyers")),
+                                              ("organiser", _l("Organiser staff")),
+                                              ("visitor", _l("Visitors"))])
+    layout = SelectField(_l("Sheet"), choices=[("a4-8", _l("A4, 8 badges (95 × 68 mm)")),
+                                               ("a6-4", _l("A4, 4 A6 badges"))])
+
+
+class CheckInForm(BaseForm):
+    code = StringField(_l("Badge code"), render_kw={"autocomplete": "off",
+                                                    "autocapitalize": "characters"})
+    nonce = HiddenField()

@@ -1,0 +1,305 @@
+"""Issuing, listing and revoking badges; visitors' pre-registration; the faces printed on them.
+
+Rules:
+* exhibitor staff need a confirmed booth, and a business may register at most
+  ``STAFF_PER_BOOTH`` staff per confirmed booth;
+* a visitor registers once per week and phone number, and agrees that exhibitors who scan the
+  badge receive their contact;
+* codes are never reused: a revoked badge keeps its codes, which then answer "revoked".
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from exhibit.badges.models import Badge, BadgeKind
+from exhibit.badges.render import BadgeFace
+from exhibit.booking.models import Allocation, AllocationStatus
+from exhibit.businesses.models import Business
+from exhibit.core import audit
+from exhibit.core.db import utcnow, write_transaction
+from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from exhibit.core.tokens import grouped, new_code, normalise_code
+from exhibit.extensions import db
+from exhibit.floorplan.models import Booth
+from exhibit.vn import phones
+from exhibit.vn.text import clean_text
+
+#: badges an exhibitor may register per confirmed booth
+STAFF_PER_BOOTH = 4
+#: the sentence a visitor agrees to; stored with each lead it produces
+CONTACT_CONSENT = ("I agree that exhibitors who scan my badge receive my name, phone number, "
+                   "email and organisation, to contact me about their products.")
+_LIMITS = {"full_name": 200, "position": 120, "organisation": 255, "email": 254}
+
+
+def absolute_url(path: str) -> str:
+    """A URL for printing: QR codes point at PUBLIC_BASE_URL, not at whoever asked."""
+    return current_app.config["PUBLIC_BASE_URL"] + path
+
+
+def entry_url(code: str) -> str:
+    return absolute_url(f"/e/{code}")
+
+
+def contact_url(code: str) -> str:
+    return absolute_url(f"/c/{code}")
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+def week_badges(week, kind: str | None = None, *, include_revoked: bool = True) -> list[Badge]:
+    query = select(Badge).where(Badge.week_id == week.id).order_by(Badge.kind, Badge.full_name,
+                                                                   Badge.id)
+    if kind:
+        query = query.where(Badge.kind == kind)
+    if not include_revoked:
+        query = query.where(Badge.revoked_at.is_(None))
+    return list(db.session.scalars(query))
+
+
+def badge_counts(week) -> dict[str, int]:
+    rows = db.session.execute(select(Badge.kind, func.count()).where(
+        Badge.week_id == week.id, Badge.revoked_at.is_(None)).group_by(Badge.kind))
+    return {kind: count for kind, count in rows}
+
+
+def business_staff(week, business_id: int) -> list[Badge]:
+    return list(db.session.scalars(select(Badge).where(
+        Badge.week_id == week.id, Badge.business_id == business_id,
+        Badge.kind == BadgeKind.STAFF.value).order_by(Badge.revoked_at.isnot(None), Badge.id)))
+
+
+def get_week_badge(week, badge_id: int) -> Badge:
+    badge = db.session.get(Badge, badge_id)
+    if badge is None or badge.week_id != week.id:
+        raise NotFound(_("There is no such badge."))
+    return badge
+
+
+def badge_by_entry_code(code: str) -> Badge | None:
+    code = normalise_code(code)
+    return db.session.scalar(select(Badge).where(Badge.entry_code == code)) if code else None
+
+
+def badge_by_contact_code(code: str) -> Badge | None:
+    code = normalise_code(code)
+    return db.session.scalar(select(Badge).where(Badge.contact_code == code)) if code else None
+
+
+def confirmed_booth_codes(week) -> dict[int, list[str]]:
+    """Booth codes confirmed to each business at the week, for printing on staff badges."""
+    rows = db.session.execute(
+        select(Allocation.business_id, Booth.code).join(Booth, Booth.id == Allocation.booth_id)
+        .where(Allocation.week_id == week.id,
+               Allocation.status == AllocationStatus.CONFIRMED.value)
+        .order_by(Booth.code))
+    codes: dict[int, list[str]] = defaultdict(list)
+    for business_id, code in rows:
+        codes[business_id].append(code)
+    return codes
+
+
+def staff_allowance(week, business_id: int) -> tuple[int, int]:
+    """(badges in use, badges allowed) for an exhibitor at a week."""
+    booths = len(confirmed_booth_codes(week).get(business_id, []))
+    used = db.session.scalar(select(func.count()).select_from(Badge).where(
+        Badge.week_id == week.id, Badge.business_id == business_id,
+        Badge.kind == BadgeKind.STAFF.value, Badge.revoked_at.is_(None)))
+    return used or 0, booths * STAFF_PER_BOOTH
+
+
+# -- changing ----------------------------------------------------------------------------------
+
+def clean_badge_data(data: dict, *, phone_required: bool = False) -> dict:
+    """Name, position, organisation, phone and email, checked; raises ValidationFailed."""
+    errors, cleaned = {}, {}
+    for field, limit in _LIMITS.items():
+        value = clean_text(data.get(field))
+        if len(value) > limit:
+            errors[field] = _("At most %(n)d characters.", n=limit)
+        cleaned[field] = value
+    if not cleaned["full_name"]:
+        errors["full_name"] = _("Enter the name to print on the badge.")
+    email = cleaned["email"].lower()
+    if email and ("@" not in email or "." not in email.rsplit("@", 1)[-1]):
+        errors["email"] = _("Enter a valid email address.")
+    cleaned["email"] = email
+    raw_phone = clean_text(data.get("phone"))
+    cleaned["phone"] = ""
+    if raw_phone:
+        try:
+            cleaned["phone"] = phones.normalize_phone(raw_phone)
+        except phones.InvalidPhone:
+            errors["phone"] = _("Enter a Vietnamese phone number, e.g. 0912 345 678.")
+    elif phone_required:
+        errors["phone"] = _("Enter your phone number.")
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
+    return cleaned
+
+
+def _new_badge(week, kind: BadgeKind, cleaned: dict, *, actor=None, business_id=None,
+               consent: bool = False) -> Badge:
+    badge = Badge(week_id=week.id, kind=kind.value, business_id=business_id,
+                  entry_code=new_code(),
+                  contact_code=new_code() if kind.has_contact_code else None,
+                  contact_consent_at=utcnow() if consent else None,
+                  created_by_id=getattr(actor, "id", None), **cleaned)
+    db.session.add(badge)
+    db.session.flush()
+    audit.record("badge", badge.id, "create", actor=actor, week_id=week.id,
+                 business_id=business_id, after={"kind": badge.kind, "name": badge.full_name})
+    return badge
+
+
+def add_staff_badge(*, actor, week, data: dict) -> Badge:
+    """An exhibitor registers one of its staff for a week."""
+    if not actor.is_exhibitor:
+        raise Forbidden(_("Only exhibitors register their staff."))
+    cleaned = clean_badge_data(data)
+    cleaned["organisation"] = ""
+    with write_transaction():
+        # Lock the business row so two staff added at once cannot pass the limit together.
+        db.session.execute(select(Business.id).where(Business.id == actor.business_id)
+                           .with_for_update())
+        used, allowed = staff_allowance(week, actor.business_id)
+        if allowed == 0:
+            raise Forbidden(_("Staff badges open once a booth is confirmed to you."))
+        if used >= allowed:
+            raise Conflict(_("You have used all %(n)d staff badges (%(per)d per confirmed "
+                             "booth). Revoke one to add someone else.",
+                             n=allowed, per=STAFF_PER_BOOTH), code="staff_limit")
+        return _new_badge(week, BadgeKind.STAFF, cleaned, actor=actor,
+                          business_id=actor.business_id)
+
+
+def add_badge(*, actor, week, kind: str, data: dict) -> Badge:
+    """The organiser issues a buyer's, an organiser staff member's or a visitor's badge."""
+    try:
+        badge_kind = BadgeKind(kind)
+    except ValueError:
+        raise ValidationFailed(_("Choose a kind of badge."), fields={"kind": _("Unknown kind.")})
+    if badge_kind == BadgeKind.STAFF:
+        raise ValidationFailed(_("Exhibitors register their own staff."),
+                               fields={"kind": _("Exhibitors register their own staff.")})
+    cleaned = clean_badge_data(data, phone_required=badge_kind == BadgeKind.VISITOR)
+    try:
+        with write_transaction():
+            return _new_badge(week, badge_kind, cleaned, actor=actor,
+                              consent=badge_kind.has_contact_code)
+    except IntegrityError:
+        raise _phone_taken() from None
+
+
+def _phone_taken() -> ValidationFailed:
+    message = _("This phone number is already registered for this week.")
+    return ValidationFailed(message, fields={"phone": message}, code="already_registered")
+
+
+def register_visitor(*, week, data: dict) -> Badge:
+    """A visitor pre-registers online for a week and gets a badge to download."""
+    if week.status not in ("open", "closed"):
+        raise Forbidden(_("Visitor registration is not open for this week."))
+    cleaned = clean_badge_data(data, phone_required=True)
+    if not data.get("consent"):
+        raise ValidationFailed(_("Please correct the marked fields."), fields={
+            "consent": _("Tick the box to agree, or visitors cannot be given a badge.")})
+    if db.session.scalar(select(Badge.id).where(
+            Badge.week_id == week.id, Badge.kind == BadgeKind.VISITOR.value,
+            Badge.phone == cleaned["phone"], Badge.revoked_at.is_(None))):
+        raise _phone_taken()
+    try:
+        with write_transaction():
+            return _new_badge(week, BadgeKind.VISITOR, cleaned, consent=True)
+    except IntegrityError:  # the same phone registered by a concurrent request
+        raise _phone_taken() from None
+
+
+def revoke_badge(*, actor, badge: Badge) -> Badge:
+    """Revoke a badge: its codes stay in the database and answer "revoked" from now on."""
+    if actor.is_exhibitor and (badge.business_id != actor.business_id
+                               or badge.kind != BadgeKind.STAFF.value):
+        raise NotFound(_("There is no such badge."))
+    if badge.revoked_at is None:
+        with write_transaction():
+            badge.revoked_at = utcnow()
+            audit.record("badge", badge.id, "revoke", actor=actor, week_id=badge.week_id,
+                         business_id=badge.business_id, after={"name": badge.full_name})
+    return badge
+
+
+# -- printing ----------------------------------------------------------------------------------
+
+def face_labels() -> dict[str, str]:
+    """The printed words, in the current language."""
+    return {"entry_label": _("Entrance"),
+            "contact_label": _("Exhibitors scan this code to receive your contact details")}
+
+
+def booths_line(codes: list[str]) -> str:
+    if not codes:
+        return ""
+    return _("Booth %(codes)s", codes=", ".join(codes))
+
+
+def face_for(badge: Badge, week, *, lang: str, booth_codes: list[str] | None = None
+             ) -> BadgeFace:
+    return _face(week, lang, face_labels(), kind=badge.kind, full_name=badge.full_name,
+                 position=badge.position, organisation=badge.organisation_name,
+                 entry_code=badge.entry_code, contact_code=badge.contact_code,
+                 booth_codes=booth_codes or [])
+
+
+def _face(week, lang: str, labels: dict, *, kind: str, full_name: str, position: str,
+          organisation: str, entry_code: str, contact_code: str | None,
+          booth_codes: list[str]) -> BadgeFace:
+    return BadgeFace(
+        kind=kind, band=BadgeKind(kind).band, week_name=week.name(lang),
+        full_name=full_name, position=position, organisation=organisation,
+        booths=booths_line(booth_codes),
+        entry_url=entry_url(entry_code), entry_code=grouped(entry_code),
+        entry_label=labels["entry_label"],
+        contact_url=contact_url(contact_code) if contact_code else "",
+        contact_label=labels["contact_label"] if contact_code else "")
+
+
+#: rows fetched per round trip when printing a whole week
+CHUNK = 500
+
+
+def faces_for_week(week, kind: str, *, lang: str, business_id: int | None = None
+                   ) -> Iterator[BadgeFace]:
+    """Faces of every live badge of a kind, read in chunks by id: printing 10,000 badges never
+    holds 10,000 rows or ORM objects at once."""
+    booth_codes = confirmed_booth_codes(week)
+    labels = face_labels()
+    columns = (Badge.id, Badge.kind, Badge.full_name, Badge.position, Badge.organisation,
+               Badge.business_id, Badge.entry_code, Badge.contact_code, Business.name)
+    last_id = 0
+    while True:
+        query = (select(*columns).outerjoin(Business, Business.id == Badge.business_id)
+                 .where(Badge.week_id == week.id, Badge.kind == kind,
+                        Badge.revoked_at.is_(None), Badge.id > last_id)
+                 .order_by(Badge.id).limit(CHUNK))
+        if business_id is not None:
+            query = query.where(Badge.business_id == business_id)
+        rows = db.session.execute(query).all()
+        if not rows:
+            return
+        for row in rows:
+            yield _face(week, lang, labels, kind=row.kind, full_name=row.full_name,
+                        position=row.position, organisation=row.name or row.organisation,
+                        entry_code=row.entry_code, contact_code=row.contact_code,
+                        booth_codes=booth_codes.get(row.business_id, []))
+        last_id = rows[-1].id
+
+
+def count_for_week(week, kind: str) -> int:
+    return db.session.scalar(select(func.count()).select_from(Badge).where(
+        Badge.week_id == week.id, Badge.kind == kind, Badge.revoked_at.is_(None))) or 0

@@ -1,0 +1,278 @@
+"""Routes: badges for organisers and exhibitors, visitor registration, badge codes, the gate."""
+from __future__ import annotations
+
+import io
+import secrets
+
+from flask import (Blueprint, Response, flash, redirect, render_template, request, send_file,
+                   url_for)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from exhibit.badges import checkin, printing, services
+from exhibit.badges.forms import BadgeForm, CheckInForm, PrintForm, StaffForm, VisitorForm
+from exhibit.badges.models import BadgeKind
+from exhibit.badges.render import render_sheet
+from exhibit.core.errors import AppError, NotFound, ValidationFailed
+from exhibit.core.forms import ActionForm
+from exhibit.core.permissions import exhibitor_required, organiser_required, role_required
+from exhibit.extensions import limiter
+from exhibit.media import storage
+from exhibit.weeks.services import get_managed_week, get_visible_week, get_week
+
+bp = Blueprint("badges", __name__)
+gate_required = role_required("organiser", "entrance")
+
+
+def _pdf(content: bytes, filename: str) -> Response:
+    return Response(content, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{filename}"'})
+
+
+def _sheet(faces, layout: str, title: str) -> bytes:
+    buffer = io.BytesIO()
+    render_sheet(buffer, faces, layout_key=layout, title=title)
+    return buffer.getvalue()
+
+
+def _layout_arg(default: str = "a4-8") -> str:
+    layout = request.args.get("layout", default)
+    if layout not in ("a4-8", "a6-4", "single", "a6-1"):
+        raise ValidationFailed(_("Choose a sheet layout."),
+                               fields={"layout": _("Choose a sheet layout.")})
+    return layout
+
+
+# -- organiser ---------------------------------------------------------------------------------
+
+@bp.route("/organiser/weeks/<slug>/badges")
+@organiser_required
+def manage(slug):
+    week = get_managed_week(slug, current_user)
+    kind = request.args.get("kind", "staff")
+    if kind not in {k.value for k in BadgeKind}:
+        kind = "staff"
+    return render_template("badges/manage.html", week=week, kind=kind, kinds=list(BadgeKind),
+                           badges=services.week_badges(week, kind),
+                           counts=services.badge_counts(week), form=BadgeForm(kind=kind if kind != "staff" else "buyer"),
+                           print_form=PrintForm(kind=kind), jobs=printing.week_jobs(week),
+                           action=ActionForm(), checkins=checkin.checkins_by_day(week))
+
+
+@bp.route("/organiser/weeks/<slug>/badges/new", methods=["POST"])
+@organiser_required
+def add(slug):
+    week = get_managed_week(slug, current_user)
+    form = BadgeForm()
+    if form.validate_on_submit():
+        try:
+            badge = services.add_badge(actor=current_user, week=week, kind=form.kind.data,
+                                       data=form.data)
+            flash(_("Badge issued to %(name)s.", name=badge.full_name), "success")
+            return redirect(url_for("badges.manage", slug=slug, kind=badge.kind))
+        except ValidationFailed as error:
+            form.apply_errors(error)
+    kind = form.kind.data or "buyer"
+    return render_template("badges/manage.html", week=week, kind=kind, kinds=list(BadgeKind),
+                           badges=services.week_badges(week, kind),
+                           counts=services.badge_counts(week), form=form,
+                           print_form=PrintForm(kind=kind), jobs=printing.week_jobs(week),
+                           action=ActionForm(), checkins=checkin.checkins_by_day(week)), 422
+
+
+@bp.route("/organiser/weeks/<slug>/badges/<int:badge_id>/revoke", methods=["POST"])
+@organiser_required
+def revoke(slug, badge_id):
+    week = get_managed_week(slug, current_user)
+    badge = services.get_week_badge(week, badge_id)
+    if ActionForm().validate_on_submit():
+        services.revoke_badge(actor=current_user, badge=badge)
+        flash(_("Badge of %(name)s revoked: its codes no longer open the entrance.",
+                name=badge.full_name), "success")
+    return redirect(url_for("badges.manage", slug=slug, kind=badge.kind))
+
+
+@bp.route("/organiser/weeks/<slug>/badges/<int:badge_id>.pdf")
+@organiser_required
+def one_badge(slug, badge_id):
+    week = get_managed_week(slug, current_user)
+    badge = services.get_week_badge(week, badge_id)
+    return _pdf(_badge_pdf(week, badge, _layout_arg("single")), f"badge-{badge.id}.pdf")
+
+
+def _badge_pdf(week, badge, layout: str) -> bytes:
+    codes = services.confirmed_booth_codes(week).get(badge.business_id, [])
+    face = services.face_for(badge, week, lang=_lang(), booth_codes=codes)
+    return _sheet([face], layout, badge.full_name)
+
+
+def _lang() -> str:
+    from flask import g
+    return getattr(g, "lang", "vi")
+
+
+@bp.route("/organiser/weeks/<slug>/badges/print", methods=["POST"])
+@organiser_required
+def start_print(slug):
+    week = get_managed_week(slug, current_user)
+    form = PrintForm()
+    if not form.validate_on_submit():
+        flash(_("Choose which badges and which sheet."), "error")
+        return redirect(url_for("badges.manage", slug=slug))
+    job = printing.start_print_job(actor=current_user, week=week, kind=form.kind.data,
+                                   layout=form.layout.data, lang=_lang())
+    return redirect(url_for("badges.print_job", slug=slug, job_id=job.id))
+
+
+@bp.route("/organiser/weeks/<slug>/print-jobs/<int:job_id>")
+@organiser_required
+def print_job(slug, job_id):
+    week = get_managed_week(slug, current_user)
+    job = printing.get_job(week, job_id)
+    return render_template("badges/print_job.html", week=week, job=job)
+
+
+@bp.route("/organiser/weeks/<slug>/print-jobs/<int:job_id>.pdf")
+@organiser_required
+def print_job_file(slug, job_id):
+    week = get_managed_week(slug, current_user)
+    job = printing.get_job(week, job_id)
+    if job.status != "done" or not job.file_key:
+        raise NotFound(_("This print job has no file yet."))
+    return send_file(storage.path_for(job.file_key), mimetype="application/pdf",
+                     download_name=f"the-{week.slug}-{job.kind}-{job.layout}.pdf",
+                     as_attachment=False, conditional=True)
+
+
+# -- exhibitor staff ---------------------------------------------------------------------------
+
+@bp.route("/my/weeks/<slug>/staff", methods=["GET", "POST"])
+@exhibitor_required
+def staff(slug):
+    week = get_visible_week(slug, current_user)
+    form = StaffForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            badge = services.add_staff_badge(actor=current_user, week=week, data=form.data)
+            flash(_("Badge added for %(name)s.", name=badge.full_name), "success")
+            return redirect(url_for("badges.staff", slug=slug))
+        except ValidationFailed as error:
+            form.apply_errors(error)
+            status = 422
+        except AppError as error:
+            form.extra_errors = [error.message]
+            status = error.status
+    used, allowed = services.staff_allowance(week, current_user.business_id)
+    return render_template("badges/staff.html", week=week, form=form, used=used,
+                           allowed=allowed, action=ActionForm(),
+                           badges=services.business_staff(week, current_user.business_id)
+                           ), status
+
+
+@bp.route("/my/weeks/<slug>/staff/<int:badge_id>/revoke", methods=["POST"])
+@exhibitor_required
+def revoke_staff(slug, badge_id):
+    week = get_visible_week(slug, current_user)
+    badge = services.get_week_badge(week, badge_id)
+    if ActionForm().validate_on_submit():
+        services.revoke_badge(actor=current_user, badge=badge)
+        flash(_("Badge of %(name)s revoked.", name=badge.full_name), "success")
+    return redirect(url_for("badges.staff", slug=slug))
+
+
+@bp.route("/my/weeks/<slug>/staff/badges.pdf")
+@exhibitor_required
+def staff_sheet(slug):
+    week = get_visible_week(slug, current_user)
+    layout = _layout_arg()
+    buffer = io.BytesIO()
+    printing.write_week_sheet(buffer, week, "staff", layout, lang=_lang(),
+                              business_id=current_user.business_id)
+    return _pdf(buffer.getvalue(), f"the-nhan-vien-{week.slug}.pdf")
+
+
+# -- visitors ----------------------------------------------------------------------------------
+
+@bp.route("/weeks/<slug>/visit", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def register_visitor(slug):
+    week = get_visible_week(slug, current_user)
+    form = VisitorForm()
+    if form.validate_on_submit():
+        try:
+            badge = services.register_visitor(week=week, data=form.data)
+            return redirect(url_for("badges.entry", code=badge.entry_code, new=1))
+        except ValidationFailed as error:
+            form.apply_errors(error)
+        except AppError as error:
+            form.extra_errors = [error.message]
+    status = 422 if form.errors or getattr(form, "extra_errors", None) else 200
+    return render_template("badges/register.html", week=week, form=form), status
+
+
+@bp.route("/e/<code>")
+def entry(code):
+    """Where a badge's entrance QR leads: the badge's status, its PDF, and for entrance staff a
+    check-in button."""
+    badge = services.badge_by_entry_code(code)
+    if badge is None:
+        raise NotFound(_("Unknown code."), code="unknown_code")
+    can_check_in = current_user.is_authenticated and checkin.may_check_in(
+        current_user, badge.week.organizer_id)
+    form = CheckInForm(code=badge.entry_code, nonce=secrets.token_urlsafe(12))
+    return render_template("badges/entry.html", badge=badge, week=badge.week,
+                           can_check_in=can_check_in, form=form,
+                           new=request.args.get("new") == "1")
+
+
+@bp.route("/e/<code>/badge.pdf")
+def entry_badge(code):
+    badge = services.badge_by_entry_code(code)
+    if badge is None or badge.revoked_at is not None:
+        raise NotFound(_("Unknown code."), code="unknown_code")
+    return _pdf(_badge_pdf(badge.week, badge, _layout_arg("single")),
+                f"the-{badge.week.slug}.pdf")
+
+
+@bp.route("/c/<code>")
+def contact_code(code):
+    """Where a badge's exhibitor QR leads: exhibitors save the contact, others see why not."""
+    badge = services.badge_by_contact_code(code)
+    if badge is None:
+        raise NotFound(_("Unknown code."), code="unknown_code")
+    return render_template("badges/contact_code.html", badge=badge, week=badge.week,
+                           code=badge.contact_code)
+
+
+# -- the entrance ------------------------------------------------------------------------------
+
+@bp.route("/gate")
+@gate_required
+def gate_home():
+    from exhibit.weeks.services import organiser_weeks
+    weeks = organiser_weeks(current_user)
+    return render_template("badges/gate_home.html", weeks=weeks)
+
+
+@bp.route("/gate/<slug>", methods=["GET", "POST"])
+@gate_required
+def gate(slug):
+    week = get_week(slug)
+    if not checkin.may_check_in(current_user, week.organizer_id):
+        raise NotFound(_("There is no exhibition week at this address."))
+    form = CheckInForm()
+    result, status = None, 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                result = checkin.check_in(actor=current_user, code=form.code.data or "",
+                                          nonce=form.nonce.data or "")
+            except ValidationFailed as error:
+                form.apply_errors(error)
+                status = 422
+        else:
+            status = 400
+    fresh = CheckInForm(formdata=None, nonce=secrets.token_urlsafe(12))
+    return render_template("badges/gate.html", week=week, form=fresh, failed=form,
+                           result=result, recent=checkin.recent_scans(week)), status

@@ -1,0 +1,36 @@
+"""Forms of the visitor's pages and the exhibitor's leads: input only; rules in services."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
+
+from exhibit.core.forms import BaseForm
+
+
+class ContactForm(BaseForm):
+    full_name = StringField(_l("Your name"), render_kw={"autocomplete": "name"})
+    phone = StringField(_l("Phone"), render_kw={"inputmode": "tel", "autocomplete": "tel"})
+    email = StringField(_l("Email (optional)"), render_kw={"type": "email",
+                                                          "autocomplete": "email"})
+    organisation = StringField(_l("Organisation (optional)"))
+    message = TextAreaField(_l("Message (optional)"), render_kw={"rows": 3})
+    consent = BooleanField(_l("I agree that this exhibitor receives my name, phone number, email "
+                              "and message, to contact me about its products. The organiser "
+                              "keeps them for this exhibition week only."))
+
+
+class LeadForm(BaseForm):
+    rating = SelectField(_l("Rating"), choices=[(str(n), "☆" if n == 0 else "★" * n)
+                                               for n in range(6)], default="0")
+    tags = StringField(_l("Tags"), description=_l("Separated by commas, e.g. đại lý, xuất khẩu"))
+    notes = TextAreaField(_l("Notes"), render_kw={"rows": 2})
+
+
+class CaptureForm(BaseForm):
+    code = StringField(_l("Badge code"), render_kw={"autocomplete": "off",
+                                                    "autocapitalize": "characters"})
+
+
+class LogoForm(BaseForm):
+    logo = FileField(_l("Logo (JPEG, PNG or WebP)"))

@@ -1,0 +1,307 @@
+"""Booth QR tokens, the visitor's scan page, favourites, contacts left at a booth, and leads.
+
+A booth's QR code points at ``/b/<token>``. The token is bound to the booth's id, so the
+organiser can renumber booths after posters are printed; reissuing a token (a poster stolen or
+misprinted) keeps the old one as "replaced" so it can say so instead of a bare 404.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from exhibit.badges.models import Badge
+from exhibit.badges.services import clean_badge_data
+from exhibit.booking.models import Allocation, AllocationStatus
+from exhibit.businesses.models import Business
+from exhibit.catalogue.models import ProductListing
+from exhibit.core import audit
+from exhibit.core.db import utcnow, write_transaction
+from exhibit.core.errors import Forbidden, NotFound, ValidationFailed
+from exhibit.core.tokens import new_code, normalise_code
+from exhibit.extensions import db
+from exhibit.floorplan.models import Booth
+from exhibit.visitors.models import (BoothScan, BoothToken, Favourite, FavouriteList, Lead,
+                                     LeadSource)
+from exhibit.vn.text import clean_text
+
+#: the consent a visitor gives when leaving their contact on a booth page
+LEAVE_CONTACT_CONSENT = ("I agree that this exhibitor receives my name, phone number, email and "
+                         "message, to contact me about its products. The organiser keeps them "
+                         "for this exhibition week only.")
+MAX_FAVOURITES = 200
+
+
+# -- booth tokens ------------------------------------------------------------------------------
+
+def current_token(booth: Booth) -> str:
+    """The booth's QR token, created on first use."""
+    token = db.session.scalar(select(BoothToken.token).where(
+        BoothToken.booth_id == booth.id, BoothToken.replaced_at.is_(None)))
+    if token:
+        return token
+    try:
+        with write_transaction():
+            row = BoothToken(booth_id=booth.id, token=new_code())
+            db.session.add(row)
+        return row.token
+    except IntegrityError:  # created by a concurrent request: the partial index kept one
+        db.session.rollback()
+        return current_token(booth)
+
+
+def week_tokens(week) -> dict[int, str]:
+    """Current tokens of every booth at a week, creating the missing ones in one transaction."""
+    booth_ids = db.session.scalars(select(Booth.id).where(Booth.week_id == week.id)).all()
+    tokens = dict(db.session.execute(
+        select(BoothToken.booth_id, BoothToken.token).join(Booth, Booth.id == BoothToken.booth_id)
+        .where(Booth.week_id == week.id, BoothToken.replaced_at.is_(None))).all())
+    missing = [booth_id for booth_id in booth_ids if booth_id not in tokens]
+    if missing:
+        try:
+            with write_transaction():
+                for booth_id in missing:
+                    row = BoothToken(booth_id=booth_id, token=new_code())
+                    db.session.add(row)
+                    tokens[booth_id] = row.token
+        except IntegrityError:
+            db.session.rollback()
+            return week_tokens(week)
+    return tokens
+
+
+def reissue_token(*, actor, booth: Booth) -> str:
+    """Replace the booth's token: printed codes with the old one stop opening the booth."""
+    with write_transaction():
+        old = db.session.scalar(select(BoothToken).where(
+            BoothToken.booth_id == booth.id, BoothToken.replaced_at.is_(None)).with_for_update())
+        if old is not None:
+            old.replaced_at = utcnow()
+            db.session.flush()
+        row = BoothToken(booth_id=booth.id, token=new_code())
+        db.session.add(row)
+        audit.record("booth", booth.id, "reissue_qr", actor=actor, week_id=booth.week_id,
+                     before={"token": old.token if old else None}, after={"token": row.token})
+    return row.token
+
+
+@dataclass
+class ScanTarget:
+    booth: Booth
+    #: None when the token was replaced (the page says so)
+    replaced_at: datetime | None
+    business: Business | None
+
+
+def resolve_booth_token(token: str) -> ScanTarget:
+    """The booth a scanned token opens, with its confirmed exhibitor: one query."""
+    row = db.session.execute(
+        select(BoothToken, Booth, Business)
+        .join(Booth, Booth.id == BoothToken.booth_id)
+        .outerjoin(Allocation, (Allocation.booth_id == Booth.id)
+                   & (Allocation.status == AllocationStatus.CONFIRMED.value))
+        .outerjoin(Business, Business.id == Allocation.business_id)
+        .where(BoothToken.token == normalise_code(token))).first()
+    if row is None:
+        raise NotFound(_("This QR code does not belong to any booth."), code="unknown_token")
+    token_row, booth, business = row
+    return ScanTarget(booth, token_row.replaced_at, business)
+
+
+def record_scan(*, booth_id: int, week_id: int, visitor_key: str) -> None:
+    """Count one scan (called after the page has been sent)."""
+    with write_transaction():
+        db.session.add(BoothScan(booth_id=booth_id, week_id=week_id,
+                                 visitor_key=visitor_key[:32]))
+
+
+def scan_counts(week) -> list[tuple[str, int, int]]:
+    """(booth code, scans, distinct phones) for the week's booths, most scanned first."""
+    rows = db.session.execute(
+        select(Booth.code, func.count(), func.count(func.distinct(BoothScan.visitor_key)))
+        .join(Booth, Booth.id == BoothScan.booth_id).where(BoothScan.week_id == week.id)
+        .group_by(Booth.code).order_by(func.count().desc(), Booth.code)).all()
+    return [tuple(row) for row in rows]
+
+
+def booth_posters(week, booths: list[Booth], exhibitors: dict[int, Business]):
+    """Poster data for booths, each with its current QR token as an absolute URL."""
+    from exhibit.badges.services import absolute_url
+    from exhibit.media import storage
+    from exhibit.visitors.posters import Poster
+    tokens = week_tokens(week)
+    for booth in booths:
+        business = exhibitors.get(booth.id)
+        logo = storage.path_for(business.logo_key) if business and business.logo_key else None
+        yield Poster(week_name=week.name_vi, week_name_en=week.name_en, booth_code=booth.code,
+                     hall_name=booth.hall.name, exhibitor=business.name if business else "",
+                     logo_path=logo, url=absolute_url(f"/b/{tokens[booth.id]}"))
+
+
+# -- favourites --------------------------------------------------------------------------------
+
+def new_visitor_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def favourite_list(owner_key: str | None) -> FavouriteList | None:
+    if not owner_key:
+        return None
+    return db.session.scalar(select(FavouriteList).where(FavouriteList.owner_key == owner_key))
+
+
+def shared_list(share_token: str) -> FavouriteList:
+    found = db.session.scalar(select(FavouriteList).where(
+        FavouriteList.share_token == normalise_code(share_token)))
+    if found is None:
+        raise NotFound(_("This list of favourites does not exist."))
+    return found
+
+
+def saved_listing_ids(owner_key: str | None) -> set[int]:
+    if not owner_key:
+        return set()
+    return set(db.session.scalars(
+        select(Favourite.listing_id).join(FavouriteList, FavouriteList.id == Favourite.list_id)
+        .where(FavouriteList.owner_key == owner_key)))
+
+
+def toggle_favourite(*, owner_key: str, listing_id: int) -> bool:
+    """Save a visible product to the visitor's list, or remove it; returns True if saved."""
+    listing = db.session.get(ProductListing, listing_id)
+    if listing is None or not listing.visible:
+        raise NotFound(_("This product is not in the catalogue."))
+    with write_transaction():
+        found = favourite_list(owner_key)
+        if found is None:
+            found = FavouriteList(owner_key=owner_key, share_token=new_code())
+            db.session.add(found)
+            db.session.flush()
+        existing = db.session.get(Favourite, (found.id, listing_id))
+        if existing is not None:
+            db.session.delete(existing)
+            return False
+        count = db.session.scalar(select(func.count()).select_from(Favourite)
+                                  .where(Favourite.list_id == found.id))
+        if count >= MAX_FAVOURITES:
+            raise ValidationFailed(_("Your list is full (%(n)d products).", n=MAX_FAVOURITES))
+        db.session.add(Favourite(list_id=found.id, listing_id=listing_id))
+        return True
+
+
+def favourite_items(found: FavouriteList) -> list[ProductListing]:
+    return list(db.session.scalars(
+        select(ProductListing).join(Favourite, Favourite.listing_id == ProductListing.id)
+        .where(Favourite.list_id == found.id, ProductListing.visible.is_(True))
+        .order_by(Favourite.created_at)))
+
+
+# -- leads -------------------------------------------------------------------------------------
+
+def leave_contact(*, target: ScanTarget, visitor_key: str, data: dict, consent_text: str) -> Lead:
+    """A visitor leaves their contact for the exhibitor at a booth, with explicit consent."""
+    if target.business is None or target.replaced_at is not None:
+        raise NotFound(_("No exhibitor is at this booth yet."))
+    cleaned = clean_badge_data(data)
+    errors = {}
+    if not cleaned["phone"] and not cleaned["email"]:
+        errors["phone"] = _("Give a phone number or an email, or the exhibitor cannot reply.")
+    message = clean_text(data.get("message"))
+    if len(message) > 1000:
+        errors["message"] = _("At most %(n)d characters.", n=1000)
+    if not data.get("consent"):
+        errors["consent"] = _("Tick the box to agree, or your contact cannot be passed on.")
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
+    with write_transaction():
+        lead = Lead(week_id=target.booth.week_id, business_id=target.business.id,
+                    booth_id=target.booth.id, source=LeadSource.CONTACT_FORM.value,
+                    visitor_key=visitor_key[:32], full_name=cleaned["full_name"],
+                    phone=cleaned["phone"], email=cleaned["email"],
+                    organisation=cleaned["organisation"], message=message,
+                    consent_text=consent_text, consent_at=utcnow())
+        db.session.add(lead)
+    return lead
+
+
+def capture_badge(*, actor, code: str) -> tuple[Lead, bool]:
+    """An exhibitor's staff scans a visitor's (or buyer's) badge: the contact becomes a lead.
+    Returns (lead, created); scanning the same badge again returns the existing lead."""
+    if not actor.is_exhibitor:
+        raise Forbidden(_("Only exhibitors collect contacts from badges."))
+    normalised = normalise_code(code)
+    badge = db.session.scalar(select(Badge).where(Badge.contact_code == normalised)) \
+        if normalised else None
+    if badge is None:
+        entry = db.session.scalar(select(Badge.id).where(Badge.entry_code == normalised)) \
+            if normalised else None
+        message = (_("This is the badge's entrance code. Scan the smaller code marked for "
+                     "exhibitors.") if entry else _("Unknown code."))
+        raise ValidationFailed(message, fields={"code": message}, code="unknown_code")
+    if badge.revoked_at is not None:
+        message = _("This badge was revoked.")
+        raise ValidationFailed(message, fields={"code": message}, code="revoked")
+    existing = db.session.scalar(select(Lead).where(Lead.business_id == actor.business_id,
+                                                    Lead.badge_id == badge.id))
+    if existing is not None:
+        return existing, False
+    booth_id = db.session.scalar(select(Allocation.booth_id).where(
+        Allocation.business_id == actor.business_id, Allocation.week_id == badge.week_id,
+        Allocation.status == AllocationStatus.CONFIRMED.value).order_by(Allocation.id))
+    try:
+        with write_transaction():
+            lead = Lead(week_id=badge.week_id, business_id=actor.business_id, booth_id=booth_id,
+                        source=LeadSource.BADGE_SCAN.value, badge_id=badge.id,
+                        full_name=badge.full_name, phone=badge.phone, email=badge.email,
+                        organisation=badge.organisation_name,
+                        consent_at=badge.contact_consent_at, captured_by_id=actor.id)
+            db.session.add(lead)
+        return lead, True
+    except IntegrityError:  # the same badge scanned twice at once
+        db.session.rollback()
+        return db.session.scalar(select(Lead).where(Lead.business_id == actor.business_id,
+                                                    Lead.badge_id == badge.id)), False
+
+
+def business_leads(business_id: int, week_id: int | None = None) -> list[Lead]:
+    query = select(Lead).where(Lead.business_id == business_id).order_by(Lead.created_at.desc(),
+                                                                          Lead.id.desc())
+    if week_id:
+        query = query.where(Lead.week_id == week_id)
+    return list(db.session.scalars(query))
+
+
+def get_own_lead(actor, lead_id: int) -> Lead:
+    lead = db.session.get(Lead, lead_id)
+    if lead is None or not actor.is_exhibitor or lead.business_id != actor.business_id:
+        raise NotFound(_("There is no such contact."))
+    return lead
+
+
+def update_lead(*, actor, lead: Lead, data: dict) -> Lead:
+    """The exhibitor's follow-up on a lead: rating 0–5, tags, notes."""
+    errors = {}
+    try:
+        rating = int(str(data.get("rating") if data.get("rating") is not None else 0).strip()
+                     or 0)
+        if not 0 <= rating <= 5:
+            raise ValueError
+    except ValueError:
+        errors["rating"] = _("Choose a rating from 0 to 5.")
+        rating = 0
+    tags = ", ".join(dict.fromkeys(t for t in (clean_text(x) for x in
+                                               str(data.get("tags") or "").split(",")) if t))
+    if len(tags) > 300:
+        errors["tags"] = _("At most %(n)d characters.", n=300)
+    notes = clean_text(data.get("notes"))
+    if len(notes) > 5000:
+        errors["notes"] = _("At most %(n)d characters.", n=5000)
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
+    with write_transaction():
+        lead.rating, lead.tags, lead.notes, lead.updated_at = rating, tags, notes, utcnow()
+    return lead

@@ -1,0 +1,313 @@
+"""Routes: the booth QR page, favourites, leads, booth QR codes and posters."""
+from __future__ import annotations
+
+import io
+
+import qrcode
+import qrcode.image.svg
+from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
+                   url_for)
+from flask_babel import gettext as _
+from flask_login import current_user
+from qrcode.constants import ERROR_CORRECT_M
+from sqlalchemy import select
+
+from exhibit.badges.services import absolute_url
+from exhibit.businesses import services as businesses
+from exhibit.catalogue import search
+from exhibit.core.db import utcnow
+from exhibit.core.errors import NotFound, ValidationFailed
+from exhibit.core.forms import ActionForm
+from exhibit.core.permissions import exhibitor_required, organiser_required
+from exhibit.extensions import db, limiter
+from exhibit.floorplan import services as floorplan
+from exhibit.floorplan.models import Booth
+from exhibit.floorplan.svg import render_hall
+from exhibit.visitors import leads as lead_files
+from exhibit.visitors import posters, services
+from exhibit.visitors.forms import CaptureForm, ContactForm, LeadForm, LogoForm
+from exhibit.weeks.services import get_managed_week, get_visible_week
+
+bp = Blueprint("visitors", __name__)
+
+VISITOR_COOKIE = "vk"
+ONE_YEAR = 365 * 24 * 3600
+
+
+def _visitor_key() -> tuple[str, bool]:
+    """The anonymous visitor id from the cookie, or a new one (True when new)."""
+    key = request.cookies.get(VISITOR_COOKIE, "")
+    if 16 <= len(key) <= 32 and key.replace("-", "").replace("_", "").isalnum():
+        return key, False
+    return services.new_visitor_key(), True
+
+
+def _with_visitor_cookie(response, key: str, new: bool):
+    if new:
+        response.set_cookie(VISITOR_COOKIE, key, max_age=ONE_YEAR, httponly=True,
+                            samesite="Lax", secure=request.is_secure)
+    return response
+
+
+# -- the visitor's phone -----------------------------------------------------------------------
+
+@bp.route("/b/<token>")
+def scan(token):
+    target = services.resolve_booth_token(token)
+    booth, week = target.booth, target.booth.week
+    if target.replaced_at is not None:
+        return render_template("visitors/replaced.html", booth=booth, week=week), 410
+    key, new = _visitor_key()
+    products = None
+    if target.business is not None:
+        products = search.search(week, search.Filters(business_id=target.business.id,
+                                                      per_page=60))
+    hall = booth.hall
+    hall_booths = [b for b in floorplan.week_booths(week) if b.hall_id == hall.id]
+    plan = render_hall(hall, hall_booths, {}, link=lambda b: None, label=lambda b, s: b.code,
+                       highlight={booth.id})
+    response = Response(render_template(
+        "visitors/scan.html", token=token, booth=booth, week=week, business=target.business,
+        products=products, plan=plan, saved=services.saved_listing_ids(key),
+        form=ContactForm(), action=ActionForm(), sent=request.args.get("sent") == "1"))
+    booth_id, week_id = booth.id, week.id
+    # Counted after the page has gone out: a slow write never delays the visitor.
+    response.call_on_close(lambda: _record_scan_quietly(booth_id, week_id, key))
+    response.headers["Cache-Control"] = "private, no-store"
+    return _with_visitor_cookie(response, key, new)
+
+
+def _record_scan_quietly(booth_id: int, week_id: int, key: str) -> None:
+    from flask import current_app
+    try:
+        services.record_scan(booth_id=booth_id, week_id=week_id, visitor_key=key)
+    except Exception:  # noqa: BLE001 - a lost count must not turn into an error page
+        current_app.logger.exception("could not record a booth scan")
+        db.session.rollback()
+
+
+@bp.route("/b/<token>/save/<int:listing_id>", methods=["POST"])
+def save_product(token, listing_id):
+    services.resolve_booth_token(token)  # 404 for a token that never existed
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    key, new = _visitor_key()
+    saved = services.toggle_favourite(owner_key=key, listing_id=listing_id)
+    flash(_("Saved to your favourites.") if saved else _("Removed from your favourites."),
+          "success")
+    response = redirect(url_for("visitors.scan", token=token) + f"#p-{listing_id}")
+    return _with_visitor_cookie(response, key, new)
+
+
+@bp.route("/b/<token>/contact", methods=["POST"])
+@limiter.limit("5 per 10 minutes;20 per day")
+def leave_contact(token):
+    target = services.resolve_booth_token(token)
+    form = ContactForm()
+    key, new = _visitor_key()
+    if form.validate_on_submit():
+        try:
+            services.leave_contact(target=target, visitor_key=key, data=form.data,
+                                   consent_text=str(form.consent.label.text))
+            response = redirect(url_for("visitors.scan", token=token, sent=1) + "#contact")
+            return _with_visitor_cookie(response, key, new)
+        except ValidationFailed as error:
+            form.apply_errors(error)
+    booth, week = target.booth, target.booth.week
+    products = search.search(week, search.Filters(business_id=target.business.id, per_page=60)) \
+        if target.business else None
+    return render_template("visitors/scan.html", token=token, booth=booth, week=week,
+                           business=target.business, products=products, plan=None,
+                           saved=services.saved_listing_ids(key), form=form,
+                           action=ActionForm(), sent=False), 422
+
+
+@bp.route("/favourites")
+def my_favourites():
+    key = request.cookies.get(VISITOR_COOKIE, "")
+    found = services.favourite_list(key)
+    return render_template("visitors/favourites.html", found=found, own=True,
+                           items=services.favourite_items(found) if found else [],
+                           share_url=absolute_url(url_for("visitors.shared_favourites",
+                                                          share_token=found.share_token))
+                           if found else "")
+
+
+@bp.route("/f/<share_token>")
+def shared_favourites(share_token):
+    found = services.shared_list(share_token)
+    return render_template("visitors/favourites.html", found=found, own=False,
+                           items=services.favourite_items(found), share_url="")
+
+
+# -- the exhibitor's leads ---------------------------------------------------------------------
+
+def _lead_week_id():
+    value = request.args.get("week", "")
+    return int(value) if value.isdigit() else None
+
+
+@bp.route("/my/leads")
+@exhibitor_required
+def leads():
+    week_id = _lead_week_id()
+    items = services.business_leads(current_user.business_id, week_id)
+    weeks = lead_files.lead_weeks(current_user.business_id)
+    return render_template("visitors/leads.html", leads=items, weeks=weeks, week_id=week_id,
+                           forms={lead.id: LeadForm(prefix=f"l{lead.id}", data={
+                               "rating": str(lead.rating), "tags": lead.tags,
+                               "notes": lead.notes}) for lead in items})
+
+
+@bp.route("/my/leads/<int:lead_id>", methods=["POST"])
+@exhibitor_required
+def update_lead(lead_id):
+    lead = services.get_own_lead(current_user, lead_id)
+    form = LeadForm(prefix=f"l{lead.id}")
+    if form.validate_on_submit():
+        try:
+            services.update_lead(actor=current_user, lead=lead, data=form.data)
+            flash(_("Saved."), "success")
+        except ValidationFailed as error:
+            flash(" ".join(error.fields.values()) or error.message, "error")
+    return redirect(url_for("visitors.leads", week=request.args.get("week") or None)
+                    + f"#lead-{lead.id}")
+
+
+@bp.route("/my/leads/export.<any(csv, xlsx):fmt>")
+@exhibitor_required
+def export_leads(fmt):
+    content, mimetype = lead_files.export(current_user.business_id, _lead_week_id(), fmt)
+    return Response(content, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="lien-he-khach-hang.{fmt}"'})
+
+
+@bp.route("/my/leads/scan", methods=["GET", "POST"])
+@exhibitor_required
+def capture(code=None):
+    form = CaptureForm()
+    if request.method == "GET" and request.args.get("code"):
+        form.code.data = request.args["code"]
+    if form.validate_on_submit():
+        try:
+            lead, created = services.capture_badge(actor=current_user, code=form.code.data)
+            flash(_("Contact saved: %(name)s.", name=lead.full_name) if created
+                  else _("%(name)s is already in your contacts.", name=lead.full_name),
+                  "success")
+            return redirect(url_for("visitors.leads") + f"#lead-{lead.id}")
+        except ValidationFailed as error:
+            form.apply_errors(error)
+            return render_template("visitors/capture.html", form=form), 422
+    return render_template("visitors/capture.html", form=form)
+
+
+@bp.route("/my/logo", methods=["POST"])
+@exhibitor_required
+def upload_logo():
+    form = LogoForm()
+    if form.validate_on_submit() and form.logo.data:
+        try:
+            businesses.set_logo(actor=current_user, filename=form.logo.data.filename or "",
+                                content=form.logo.data.read())
+            flash(_("Logo saved. It is printed on your booth posters."), "success")
+        except ValidationFailed as error:
+            flash(" ".join(error.fields.values()) or error.message, "error")
+    else:
+        flash(_("Choose an image file."), "error")
+    return redirect(url_for("booking.dashboard"))
+
+
+@bp.route("/my/weeks/<slug>/posters.pdf")
+@exhibitor_required
+def my_posters(slug):
+    week = get_visible_week(slug, current_user)
+    from exhibit.catalogue.services import business_booths_at
+    booths = business_booths_at(current_user.business_id, week)
+    if not booths:
+        raise NotFound(_("You have no booth at this week."))
+    return _posters_response(week, booths)
+
+
+# -- organiser: booth QR codes and posters -----------------------------------------------------
+
+def _managed_booth(slug, booth_id):
+    week = get_managed_week(slug, current_user)
+    booth = db.session.get(Booth, booth_id)
+    if booth is None or booth.week_id != week.id:
+        raise NotFound(_("There is no such booth."))
+    return week, booth
+
+
+@bp.route("/organiser/weeks/<slug>/qr-codes")
+@organiser_required
+def qr_codes(slug):
+    week = get_managed_week(slug, current_user)
+    tokens = services.week_tokens(week)
+    counts = {code: (scans, phones) for code, scans, phones in services.scan_counts(week)}
+    return render_template("visitors/qr_codes.html", week=week,
+                           booths=floorplan.week_booths(week), tokens=tokens, counts=counts,
+                           exhibitors=posters_exhibitors(week), form=ActionForm(),
+                           absolute_url=absolute_url)
+
+
+@bp.route("/organiser/weeks/<slug>/booths/<int:booth_id>/qr.<any(png, svg):fmt>")
+@organiser_required
+def booth_qr(slug, booth_id, fmt):
+    week, booth = _managed_booth(slug, booth_id)
+    url = absolute_url(url_for("visitors.scan", token=services.current_token(booth)))
+    code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=12, border=4,
+                         image_factory=qrcode.image.svg.SvgPathImage if fmt == "svg" else None)
+    code.add_data(url)
+    code.make(fit=True)
+    buffer = io.BytesIO()
+    code.make_image().save(buffer)
+    return Response(buffer.getvalue(), mimetype="image/svg+xml" if fmt == "svg" else "image/png",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="qr-{week.slug}-{booth.code}.{fmt}"'})
+
+
+@bp.route("/organiser/weeks/<slug>/booths/<int:booth_id>/reissue-qr", methods=["POST"])
+@organiser_required
+def reissue_qr(slug, booth_id):
+    week, booth = _managed_booth(slug, booth_id)
+    if ActionForm().validate_on_submit():
+        services.reissue_token(actor=current_user, booth=booth)
+        flash(_("Booth %(code)s has a new QR code. Print its poster again: the old code now "
+                "says it was replaced.", code=booth.code), "success")
+    return redirect(url_for("visitors.qr_codes", slug=slug) + f"#booth-{booth.id}")
+
+
+@bp.route("/organiser/weeks/<slug>/posters.pdf")
+@organiser_required
+def week_posters(slug):
+    week = get_managed_week(slug, current_user)
+    booths = floorplan.week_booths(week)
+    if request.args.get("booth", "").isdigit():
+        booths = [b for b in booths if b.id == int(request.args["booth"])]
+    elif request.args.get("occupied") == "1":
+        occupied = posters_exhibitors(week)
+        booths = [b for b in booths if b.id in occupied]
+    return _posters_response(week, booths)
+
+
+def posters_exhibitors(week) -> dict:
+    """Confirmed exhibitor per booth id."""
+    from exhibit.booking.models import Allocation, AllocationStatus
+    from exhibit.businesses.models import Business
+    rows = db.session.execute(
+        select(Allocation.booth_id, Business).join(Business, Business.id == Allocation.business_id)
+        .where(Allocation.week_id == week.id,
+               Allocation.status == AllocationStatus.CONFIRMED.value)).all()
+    return {booth_id: business for booth_id, business in rows}
+
+
+def _posters_response(week, booths):
+    size = request.args.get("size", "a4")
+    if size not in posters.SIZES:
+        raise ValidationFailed(_("Choose A4 or A5."), fields={"size": _("Choose A4 or A5.")})
+    buffer = io.BytesIO()
+    posters.render_posters(buffer, services.booth_posters(week, booths, posters_exhibitors(week)),
+                           size=size, title=f"{week.name_vi} · poster")
+    return Response(buffer.getvalue(), mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="poster-{week.slug}-{size}.pdf"',
+        "Last-Modified": utcnow().strftime("%a, %d %b %Y %H:%M:%S GMT")})
