@@ -65,7 +65,7 @@ TEST_SETTINGS = {
     "TESTING": True, "ENV_NAME": "testing", "SECRET_KEY": "test-secret",
     "WTF_CSRF_ENABLED": False, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     "LOGIN_RATE_LIMIT": "1000 per minute", "RATELIMIT_STORAGE_URI": "memory://",
-    "SERVER_NAME": None,
+    "SERVER_NAME": None, "PUBLIC_BASE_URL": "http://exhibit.test", "REDIS_URL": None,
 }
 
 

@@ -171,6 +171,8 @@ class PrintJob(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
+    week = relationship("ExhibitionWeek")
+
     @property
     def percent(self) -> int:
         return 100 if self.status == "done" else int(100 * self.done / self.total) if self.total else 0

@@ -68,10 +68,10 @@ def start_print_job(*, actor, week, kind: str, layout: str, lang: str) -> PrintJ
 
 
 def _set_progress(job_id: int, **values) -> None:
-    """Write progress on its own connection, so it is visible at once and never mixes with the
-    session that is reading badges."""
-    with db.engine.begin() as connection:
-        connection.execute(update(PrintJob).where(PrintJob.id == job_id).values(**values))
+    """Write progress and commit at once, so the organiser's page sees it. Committing also ends
+    the read of the chunk before, so no transaction stays open for the whole job."""
+    db.session.execute(update(PrintJob).where(PrintJob.id == job_id).values(**values))
+    db.session.commit()
 
 
 def run_print_job(job_id: int, lang: str = "vi") -> None:
@@ -85,7 +85,6 @@ def run_print_job(job_id: int, lang: str = "vi") -> None:
     if job is None or job.status not in ("queued", "running"):
         return None
     week, kind, layout = job.week, job.kind, job.layout
-    db.session.commit()  # end the read transaction: progress is written on other connections
     _set_progress(job_id, status="running")
     try:
         key = storage.save_written(PRINT_KIND, ".pdf", lambda handle: write_week_sheet(
@@ -93,6 +92,7 @@ def run_print_job(job_id: int, lang: str = "vi") -> None:
             progress=lambda done: _set_progress(job_id, done=done)))
     except Exception as error:  # noqa: BLE001 - recorded on the job for the organiser to see
         current_app.logger.exception("print job %s failed", job_id)
+        db.session.rollback()
         _set_progress(job_id, status="failed", error=str(error)[:500], finished_at=utcnow())
         return None
     _set_progress(job_id, status="done", file_key=key, finished_at=utcnow())
@@ -106,7 +106,7 @@ def week_jobs(week, limit: int = 10) -> list[PrintJob]:
 
 
 def get_job(week, job_id: int) -> PrintJob:
-    job = db.session.get(PrintJob, job_id)
+    job = db.session.get(PrintJob, job_id, populate_existing=True)  # fresh progress
     if job is None or job.week_id != week.id:
         raise NotFound(_("There is no such print job."))
     return job

@@ -89,6 +89,8 @@ class QrPlan:
     def codewords(self, data: bytes) -> bytes:
         """Data and error-correction codewords in transmission order (blocks interleaved)."""
         length = len(data)
+        if not length:
+            raise ValueError("a QR code needs at least one byte of data")
         if length > self.capacity:
             raise ValueError(f"{length} bytes do not fit QR version {self.version}")
         # mode 0100, the count, the data, terminator 0000: a whole number of bytes

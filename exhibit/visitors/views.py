@@ -5,7 +5,7 @@ import io
 
 import qrcode
 import qrcode.image.svg
-from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
                    url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -71,19 +71,20 @@ def scan(token):
         products=products, plan=plan, saved=services.saved_listing_ids(key),
         form=ContactForm(), action=ActionForm(), sent=request.args.get("sent") == "1"))
     booth_id, week_id = booth.id, week.id
+    app = current_app._get_current_object()
     # Counted after the page has gone out: a slow write never delays the visitor.
-    response.call_on_close(lambda: _record_scan_quietly(booth_id, week_id, key))
+    response.call_on_close(lambda: _record_scan_quietly(app, booth_id, week_id, key))
     response.headers["Cache-Control"] = "private, no-store"
     return _with_visitor_cookie(response, key, new)
 
 
-def _record_scan_quietly(booth_id: int, week_id: int, key: str) -> None:
-    from flask import current_app
-    try:
-        services.record_scan(booth_id=booth_id, week_id=week_id, visitor_key=key)
-    except Exception:  # noqa: BLE001 - a lost count must not turn into an error page
-        current_app.logger.exception("could not record a booth scan")
-        db.session.rollback()
+def _record_scan_quietly(app, booth_id: int, week_id: int, key: str) -> None:
+    with app.app_context():
+        try:
+            services.record_scan(booth_id=booth_id, week_id=week_id, visitor_key=key)
+        except Exception:  # noqa: BLE001 - a lost count must not turn into an error page
+            app.logger.exception("could not record a booth scan")
+            db.session.rollback()
 
 
 @bp.route("/b/<token>/save/<int:listing_id>", methods=["POST"])
