@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from reportlab.lib.pagesizes import A4, A5, A6, landscape
 from reportlab.lib.units import mm
@@ -93,6 +94,8 @@ def draw_cut_marks(canvas: Canvas, layout: SheetLayout) -> None:
 
 def new_canvas(target, layout: SheetLayout, *, title: str, author: str = "exhibit") -> Canvas:
     fonts.register()
+    if isinstance(target, Path):
+        target = str(target)
     canvas = Canvas(target, pagesize=layout.page, pageCompression=1, invariant=0)
     canvas.setTitle(fonts.pdf_text(title))
     canvas.setAuthor(author)
