@@ -100,6 +100,13 @@ def register_exhibitor(*, email: str, password: str, full_name: str = "",
 
 def add_business_member(*, actor: User, email: str, password: str, full_name: str) -> User:
     """An exhibitor adds a colleague who signs in for the same business."""
+    return _add_user(actor=actor, email=email, password=password, full_name=full_name,
+                     role=Role.EXHIBITOR, action="add_member", business_id=actor.business_id)
+
+
+def _add_user(*, actor: User, email: str, password: str, full_name: str, role: Role,
+              action: str, **links) -> User:
+    """A new account created by ``actor``: email and password checked, audited."""
     email = normalize_email(email)
     if problem := password_problem(password or "", email):
         raise ValidationFailed(problem, fields={"password": problem})
@@ -108,12 +115,11 @@ def add_business_member(*, actor: User, email: str, password: str, full_name: st
             raise Conflict(_("An account with this email already exists."), code="email_taken",
                            fields={"email": _("Already registered.")})
         user = User(email=email, password_hash=hash_password(password),
-                    full_name=clean_text(full_name), role=Role.EXHIBITOR.value,
-                    business_id=actor.business_id)
+                    full_name=clean_text(full_name), role=role.value, **links)
         db.session.add(user)
         db.session.flush()
-        audit.record("user", user.id, "add_member", actor=actor, business_id=actor.business_id,
-                     after={"email": email})
+        audit.record("user", user.id, action, actor=actor, business_id=links.get("business_id"),
+                     after={"email": email, "role": role.value})
     return user
 
 
@@ -181,21 +187,8 @@ def create_entrance_user(*, email: str, password: str, full_name: str = "",
         if organiser is None:
             raise ValidationFailed(_("No organiser has this email."),
                                    fields={"organizer_email": _("No organiser has this email.")})
-    email = normalize_email(email)
-    if problem := password_problem(password or "", email):
-        raise ValidationFailed(problem, fields={"password": problem})
-    with write_transaction():
-        if email_taken(email):
-            raise Conflict(_("An account with this email already exists."), code="email_taken",
-                           fields={"email": _("Already registered.")})
-        user = User(email=email, password_hash=hash_password(password),
-                    full_name=clean_text(full_name), role=Role.ENTRANCE.value,
-                    organizer_id=organiser.organizer_id)
-        db.session.add(user)
-        db.session.flush()
-        audit.record("user", user.id, "create", actor=organiser, after={"email": email,
-                                                                         "role": user.role})
-    return user
+    return _add_user(actor=organiser, email=email, password=password, full_name=full_name,
+                     role=Role.ENTRANCE, action="create", organizer_id=organiser.organizer_id)
 
 
 def set_locale(user: User, locale: str) -> None:

@@ -80,7 +80,6 @@ def check_in(*, actor, code: str, nonce: str, now: datetime | None = None) -> Sc
         return result
     except IntegrityError:
         # the same nonce was answered by a concurrent request: give its answer
-        db.session.rollback()
         previous = _answered(nonce)
         if previous:
             return previous

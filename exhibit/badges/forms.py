@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField
 
+from exhibit.badges.services import CONTACT_CONSENT
 from exhibit.core.forms import BaseForm
 
 
@@ -30,9 +31,7 @@ class VisitorForm(BaseForm):
     email = StringField(_l("Email (optional)"), render_kw={"type": "email",
                                                           "autocomplete": "email"})
     organisation = StringField(_l("Organisation (optional)"))
-    consent = BooleanField(_l("I agree that exhibitors who scan my badge receive my name, phone "
-                              "number, email and organisation, to contact me about their "
-                              "products."))
+    consent = BooleanField(CONTACT_CONSENT)
 
 
 class PrintForm(BaseForm):

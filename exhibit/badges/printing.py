@@ -96,7 +96,6 @@ def run_print_job(job_id: int, lang: str = "vi") -> None:
         _set_progress(job_id, status="failed", error=str(error)[:500], finished_at=utcnow())
         return None
     _set_progress(job_id, status="done", file_key=key, finished_at=utcnow())
-    db.session.expire_all()
     return None
 
 

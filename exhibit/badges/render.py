@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from reportlab.lib.colors import HexColor, white
 from reportlab.lib.units import mm
 
-from exhibit.pdf import fonts
 from exhibit.pdf.fonts import BOLD, REGULAR, SEMIBOLD, pdf_text
 from exhibit.pdf.qr import draw_qr
+from exhibit.pdf.sheets import CARD_FACES, LAYOUTS, new_canvas, render_cards
 from exhibit.pdf.text import draw_fitted
 
 #: band colour per badge kind: green exhibitors, blue buyers, red organisers, orange visitors
@@ -182,10 +182,8 @@ def render_sheet(target, faces, *, layout_key: str = "a4-8", title: str = "Badge
                  progress=None) -> int:
     """Write the badges of ``faces`` (any iterable) as one PDF to ``target`` (a path or a
     binary file); returns how many were drawn."""
-    from exhibit.pdf.sheets import CARD_FACES, LAYOUTS, new_canvas, render_cards
     layout = LAYOUTS[layout_key]
     canvas = new_canvas(target, layout, title=title)
-    fonts.register()
     count = render_cards(canvas, layout, faces, BadgePainter(CARD_FACES[layout_key]),
                          progress=progress)
     if not count:

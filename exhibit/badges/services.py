@@ -14,9 +14,11 @@ from collections.abc import Iterator
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from exhibit.accounts.services import normalize_email
 from exhibit.badges.models import Badge, BadgeKind
 from exhibit.badges.render import BadgeFace
 from exhibit.booking.models import Allocation, AllocationStatus
@@ -33,8 +35,8 @@ from exhibit.vn.text import clean_text
 #: badges an exhibitor may register per confirmed booth
 STAFF_PER_BOOTH = 4
 #: the sentence a visitor agrees to; stored with each lead it produces
-CONTACT_CONSENT = ("I agree that exhibitors who scan my badge receive my name, phone number, "
-                   "email and organisation, to contact me about their products.")
+CONTACT_CONSENT = _l("I agree that exhibitors who scan my badge receive my name, phone number, "
+                     "email and organisation, to contact me about their products.")
 _LIMITS = {"full_name": 200, "position": 120, "organisation": 255, "email": 254}
 
 
@@ -126,10 +128,11 @@ def clean_badge_data(data: dict, *, phone_required: bool = False) -> dict:
         cleaned[field] = value
     if not cleaned["full_name"]:
         errors["full_name"] = _("Enter the name to print on the badge.")
-    email = cleaned["email"].lower()
-    if email and ("@" not in email or "." not in email.rsplit("@", 1)[-1]):
-        errors["email"] = _("Enter a valid email address.")
-    cleaned["email"] = email
+    if cleaned["email"]:
+        try:
+            cleaned["email"] = normalize_email(cleaned["email"])
+        except ValidationFailed as error:
+            errors.update(error.fields)
     raw_phone = clean_text(data.get("phone"))
     cleaned["phone"] = ""
     if raw_phone:

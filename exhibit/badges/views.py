@@ -4,7 +4,7 @@ from __future__ import annotations
 import io
 import secrets
 
-from flask import (Blueprint, Response, flash, redirect, render_template, request, send_file,
+from flask import (Blueprint, Response, flash, g, redirect, render_template, request, send_file,
                    url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -52,11 +52,7 @@ def manage(slug):
     kind = request.args.get("kind", "staff")
     if kind not in {k.value for k in BadgeKind}:
         kind = "staff"
-    return render_template("badges/manage.html", week=week, kind=kind, kinds=list(BadgeKind),
-                           badges=services.week_badges(week, kind),
-                           counts=services.badge_counts(week), form=BadgeForm(kind=kind if kind != "staff" else "buyer"),
-                           print_form=PrintForm(kind=kind), jobs=printing.week_jobs(week),
-                           action=ActionForm(), checkins=checkin.checkins_by_day(week))
+    return _manage_page(week, kind, BadgeForm(kind="buyer" if kind == "staff" else kind))
 
 
 @bp.route("/organiser/weeks/<slug>/badges/new", methods=["POST"])
@@ -72,12 +68,15 @@ def add(slug):
             return redirect(url_for("badges.manage", slug=slug, kind=badge.kind))
         except ValidationFailed as error:
             form.apply_errors(error)
-    kind = form.kind.data or "buyer"
+    return _manage_page(week, form.kind.data or "buyer", form), 422
+
+
+def _manage_page(week, kind: str, form: BadgeForm) -> str:
     return render_template("badges/manage.html", week=week, kind=kind, kinds=list(BadgeKind),
                            badges=services.week_badges(week, kind),
                            counts=services.badge_counts(week), form=form,
                            print_form=PrintForm(kind=kind), jobs=printing.week_jobs(week),
-                           action=ActionForm(), checkins=checkin.checkins_by_day(week)), 422
+                           action=ActionForm(), checkins=checkin.checkins_by_day(week))
 
 
 @bp.route("/organiser/weeks/<slug>/badges/<int:badge_id>/revoke", methods=["POST"])
@@ -102,13 +101,8 @@ def one_badge(slug, badge_id):
 
 def _badge_pdf(week, badge, layout: str) -> bytes:
     codes = services.confirmed_booth_codes(week).get(badge.business_id, [])
-    face = services.face_for(badge, week, lang=_lang(), booth_codes=codes)
+    face = services.face_for(badge, week, lang=g.lang, booth_codes=codes)
     return _sheet([face], layout, badge.full_name)
-
-
-def _lang() -> str:
-    from flask import g
-    return getattr(g, "lang", "vi")
 
 
 @bp.route("/organiser/weeks/<slug>/badges/print", methods=["POST"])
@@ -120,7 +114,7 @@ def start_print(slug):
         flash(_("Choose which badges and which sheet."), "error")
         return redirect(url_for("badges.manage", slug=slug))
     job = printing.start_print_job(actor=current_user, week=week, kind=form.kind.data,
-                                   layout=form.layout.data, lang=_lang())
+                                   layout=form.layout.data, lang=g.lang)
     return redirect(url_for("badges.print_job", slug=slug, job_id=job.id))
 
 
@@ -187,7 +181,7 @@ def staff_sheet(slug):
     week = get_visible_week(slug, current_user)
     layout = _layout_arg()
     buffer = io.BytesIO()
-    printing.write_week_sheet(buffer, week, "staff", layout, lang=_lang(),
+    printing.write_week_sheet(buffer, week, "staff", layout, lang=g.lang,
                               business_id=current_user.business_id)
     return _pdf(buffer.getvalue(), f"the-nhan-vien-{week.slug}.pdf")
 

@@ -129,7 +129,7 @@ def seed_visitors(organiser, slug: str, *, visitors: int, buyers: int, seed: int
                     message=rng.choice(["Tôi muốn đặt hàng số lượng lớn, xin báo giá sỉ.",
                                         "Cho tôi xin catalogue sản phẩm.",
                                         "Quan tâm làm đại lý tại Thủ Đức.", ""]),
-                    consent_text=LEAVE_CONTACT_CONSENT, consent_at=at, created_at=at,
+                    consent_text=str(LEAVE_CONTACT_CONSENT), consent_at=at, created_at=at,
                     updated_at=at))
                 leads += 1
             for badge in rng.sample(visitor_badges, rng.randint(0, 3)):
@@ -138,7 +138,7 @@ def seed_visitors(organiser, slug: str, *, visitors: int, buyers: int, seed: int
                     week_id=week.id, business_id=allocation.business_id,
                     booth_id=allocation.booth_id, source="badge_scan", badge_id=badge.id,
                     full_name=badge.full_name, phone=badge.phone, email=badge.email,
-                    organisation=badge.organisation, consent_text=CONTACT_CONSENT,
+                    organisation=badge.organisation, consent_text=str(CONTACT_CONSENT),
                     consent_at=badge.contact_consent_at, created_at=at, updated_at=at,
                     rating=rng.choice((0, 0, 3, 4, 5)),
                     tags=rng.choice(("", "đại lý", "khách sỉ, xuất khẩu"))))

@@ -6,6 +6,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 
 from exhibit.core.forms import BaseForm
+from exhibit.visitors.services import LEAVE_CONTACT_CONSENT
 
 
 class ContactForm(BaseForm):
@@ -15,9 +16,7 @@ class ContactForm(BaseForm):
                                                           "autocomplete": "email"})
     organisation = StringField(_l("Organisation (optional)"))
     message = TextAreaField(_l("Message (optional)"), render_kw={"rows": 3})
-    consent = BooleanField(_l("I agree that this exhibitor receives my name, phone number, email "
-                              "and message, to contact me about its products. The organiser "
-                              "keeps them for this exhibition week only."))
+    consent = BooleanField(LEAVE_CONTACT_CONSENT)
 
 
 class LeadForm(BaseForm):

@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from exhibit.badges.models import Badge
-from exhibit.badges.services import clean_badge_data
+from exhibit.badges.services import CONTACT_CONSENT, clean_badge_data
 from exhibit.booking.models import Allocation, AllocationStatus
 from exhibit.businesses.models import Business
 from exhibit.catalogue.models import ProductListing
@@ -27,12 +28,13 @@ from exhibit.extensions import db
 from exhibit.floorplan.models import Booth
 from exhibit.visitors.models import (BoothScan, BoothToken, Favourite, FavouriteList, Lead,
                                      LeadSource)
+from exhibit.vn.numbers import parse_whole
 from exhibit.vn.text import clean_text
 
 #: the consent a visitor gives when leaving their contact on a booth page
-LEAVE_CONTACT_CONSENT = ("I agree that this exhibitor receives my name, phone number, email and "
-                         "message, to contact me about its products. The organiser keeps them "
-                         "for this exhibition week only.")
+LEAVE_CONTACT_CONSENT = _l("I agree that this exhibitor receives my name, phone number, email "
+                           "and message, to contact me about its products. The organiser keeps "
+                           "them for this exhibition week only.")
 MAX_FAVOURITES = 200
 
 
@@ -128,9 +130,23 @@ def scan_counts(week) -> list[tuple[str, int, int]]:
     return [tuple(row) for row in rows]
 
 
+def booth_url(token: str) -> str:
+    """The absolute URL a booth's QR code holds."""
+    from exhibit.badges.services import absolute_url
+    return absolute_url(f"/b/{token}")
+
+
+def confirmed_exhibitors(week) -> dict[int, Business]:
+    """The business confirmed at each occupied booth of a week, by booth id."""
+    rows = db.session.execute(
+        select(Allocation.booth_id, Business).join(Business, Business.id == Allocation.business_id)
+        .where(Allocation.week_id == week.id,
+               Allocation.status == AllocationStatus.CONFIRMED.value)).all()
+    return {booth_id: business for booth_id, business in rows}
+
+
 def booth_posters(week, booths: list[Booth], exhibitors: dict[int, Business]):
     """Poster data for booths, each with its current QR token as an absolute URL."""
-    from exhibit.badges.services import absolute_url
     from exhibit.media import storage
     from exhibit.visitors.posters import Poster
     tokens = week_tokens(week)
@@ -139,7 +155,7 @@ def booth_posters(week, booths: list[Booth], exhibitors: dict[int, Business]):
         logo = storage.path_for(business.logo_key) if business and business.logo_key else None
         yield Poster(week_name=week.name_vi, week_name_en=week.name_en, booth_code=booth.code,
                      hall_name=booth.hall.name, exhibitor=business.name if business else "",
-                     logo_path=logo, url=absolute_url(f"/b/{tokens[booth.id]}"))
+                     logo_path=logo, url=booth_url(tokens[booth.id]))
 
 
 # -- favourites --------------------------------------------------------------------------------
@@ -202,7 +218,7 @@ def favourite_items(found: FavouriteList) -> list[ProductListing]:
 
 # -- leads -------------------------------------------------------------------------------------
 
-def leave_contact(*, target: ScanTarget, visitor_key: str, data: dict, consent_text: str) -> Lead:
+def leave_contact(*, target: ScanTarget, visitor_key: str, data: dict) -> Lead:
     """A visitor leaves their contact for the exhibitor at a booth, with explicit consent."""
     if target.business is None or target.replaced_at is not None:
         raise NotFound(_("No exhibitor is at this booth yet."))
@@ -223,7 +239,7 @@ def leave_contact(*, target: ScanTarget, visitor_key: str, data: dict, consent_t
                     visitor_key=visitor_key[:32], full_name=cleaned["full_name"],
                     phone=cleaned["phone"], email=cleaned["email"],
                     organisation=cleaned["organisation"], message=message,
-                    consent_text=consent_text, consent_at=utcnow())
+                    consent_text=str(LEAVE_CONTACT_CONSENT), consent_at=utcnow())
         db.session.add(lead)
     return lead
 
@@ -258,7 +274,8 @@ def capture_badge(*, actor, code: str) -> tuple[Lead, bool]:
                         source=LeadSource.BADGE_SCAN.value, badge_id=badge.id,
                         full_name=badge.full_name, phone=badge.phone, email=badge.email,
                         organisation=badge.organisation_name,
-                        consent_at=badge.contact_consent_at, captured_by_id=actor.id)
+                        consent_text=str(CONTACT_CONSENT), consent_at=badge.contact_consent_at,
+                        captured_by_id=actor.id)
             db.session.add(lead)
         return lead, True
     except IntegrityError:  # the same badge scanned twice at once
@@ -286,8 +303,7 @@ def update_lead(*, actor, lead: Lead, data: dict) -> Lead:
     """The exhibitor's follow-up on a lead: rating 0–5, tags, notes."""
     errors = {}
     try:
-        rating = int(str(data.get("rating") if data.get("rating") is not None else 0).strip()
-                     or 0)
+        rating = parse_whole(data.get("rating")) or 0
         if not 0 <= rating <= 5:
             raise ValueError
     except ValueError:

@@ -10,12 +10,10 @@ from flask import (Blueprint, Response, abort, current_app, flash, redirect, ren
 from flask_babel import gettext as _
 from flask_login import current_user
 from qrcode.constants import ERROR_CORRECT_M
-from sqlalchemy import select
 
 from exhibit.badges.services import absolute_url
 from exhibit.businesses import services as businesses
 from exhibit.catalogue import search
-from exhibit.core.db import utcnow
 from exhibit.core.errors import NotFound, ValidationFailed
 from exhibit.core.forms import ActionForm
 from exhibit.core.permissions import exhibitor_required, organiser_required
@@ -54,28 +52,33 @@ def _with_visitor_cookie(response, key: str, new: bool):
 @bp.route("/b/<token>")
 def scan(token):
     target = services.resolve_booth_token(token)
-    booth, week = target.booth, target.booth.week
     if target.replaced_at is not None:
-        return render_template("visitors/replaced.html", booth=booth, week=week), 410
+        return render_template("visitors/replaced.html", booth=target.booth,
+                               week=target.booth.week), 410
     key, new = _visitor_key()
-    products = None
-    if target.business is not None:
-        products = search.search(week, search.Filters(business_id=target.business.id,
-                                                      per_page=60))
-    hall = booth.hall
-    hall_booths = [b for b in floorplan.week_booths(week) if b.hall_id == hall.id]
-    plan = render_hall(hall, hall_booths, {}, link=lambda b: None, label=lambda b, s: b.code,
-                       highlight={booth.id})
-    response = Response(render_template(
-        "visitors/scan.html", token=token, booth=booth, week=week, business=target.business,
-        products=products, plan=plan, saved=services.saved_listing_ids(key),
-        form=ContactForm(), action=ActionForm(), sent=request.args.get("sent") == "1"))
-    booth_id, week_id = booth.id, week.id
+    response = Response(_scan_page(token, target, key, ContactForm(),
+                                   sent=request.args.get("sent") == "1"))
+    booth_id, week_id = target.booth.id, target.booth.week_id
     app = current_app._get_current_object()
     # Counted after the page has gone out: a slow write never delays the visitor.
     response.call_on_close(lambda: _record_scan_quietly(app, booth_id, week_id, key))
     response.headers["Cache-Control"] = "private, no-store"
     return _with_visitor_cookie(response, key, new)
+
+
+def _scan_page(token: str, target, key: str, form: ContactForm, *, sent: bool = False) -> str:
+    """The booth's page: where it is in its hall, its exhibitor and the exhibitor's products."""
+    booth, week = target.booth, target.booth.week
+    products = None
+    if target.business is not None:
+        products = search.search(week, search.Filters(business_id=target.business.id,
+                                                      per_page=60))
+    plan = render_hall(booth.hall, booth.hall.booths, {}, link=lambda b: None,
+                       label=lambda b, s: b.code, highlight={booth.id})
+    return render_template("visitors/scan.html", token=token, booth=booth, week=week,
+                           business=target.business, products=products, plan=plan,
+                           saved=services.saved_listing_ids(key), form=form,
+                           action=ActionForm(), sent=sent)
 
 
 def _record_scan_quietly(app, booth_id: int, week_id: int, key: str) -> None:
@@ -108,19 +111,12 @@ def leave_contact(token):
     key, new = _visitor_key()
     if form.validate_on_submit():
         try:
-            services.leave_contact(target=target, visitor_key=key, data=form.data,
-                                   consent_text=str(form.consent.label.text))
+            services.leave_contact(target=target, visitor_key=key, data=form.data)
             response = redirect(url_for("visitors.scan", token=token, sent=1) + "#contact")
             return _with_visitor_cookie(response, key, new)
         except ValidationFailed as error:
             form.apply_errors(error)
-    booth, week = target.booth, target.booth.week
-    products = search.search(week, search.Filters(business_id=target.business.id, per_page=60)) \
-        if target.business else None
-    return render_template("visitors/scan.html", token=token, booth=booth, week=week,
-                           business=target.business, products=products, plan=None,
-                           saved=services.saved_listing_ids(key), form=form,
-                           action=ActionForm(), sent=False), 422
+    return _scan_page(token, target, key, form), 422
 
 
 @bp.route("/favourites")
@@ -185,7 +181,7 @@ def export_leads(fmt):
 
 @bp.route("/my/leads/scan", methods=["GET", "POST"])
 @exhibitor_required
-def capture(code=None):
+def capture():
     form = CaptureForm()
     if request.method == "GET" and request.args.get("code"):
         form.code.data = request.args["code"]
@@ -223,7 +219,9 @@ def upload_logo():
 def my_posters(slug):
     week = get_visible_week(slug, current_user)
     from exhibit.catalogue.services import business_booths_at
-    booths = business_booths_at(current_user.business_id, week)
+    exhibitors = services.confirmed_exhibitors(week)
+    booths = [booth for booth in business_booths_at(current_user.business_id, week)
+              if booth.id in exhibitors]
     if not booths:
         raise NotFound(_("You have no booth at this week."))
     return _posters_response(week, booths)
@@ -247,15 +245,15 @@ def qr_codes(slug):
     counts = {code: (scans, phones) for code, scans, phones in services.scan_counts(week)}
     return render_template("visitors/qr_codes.html", week=week,
                            booths=floorplan.week_booths(week), tokens=tokens, counts=counts,
-                           exhibitors=posters_exhibitors(week), form=ActionForm(),
-                           absolute_url=absolute_url)
+                           exhibitors=services.confirmed_exhibitors(week), form=ActionForm(),
+                           booth_url=services.booth_url)
 
 
 @bp.route("/organiser/weeks/<slug>/booths/<int:booth_id>/qr.<any(png, svg):fmt>")
 @organiser_required
 def booth_qr(slug, booth_id, fmt):
     week, booth = _managed_booth(slug, booth_id)
-    url = absolute_url(url_for("visitors.scan", token=services.current_token(booth)))
+    url = services.booth_url(services.current_token(booth))
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=12, border=4,
                          image_factory=qrcode.image.svg.SvgPathImage if fmt == "svg" else None)
     code.add_data(url)
@@ -286,20 +284,9 @@ def week_posters(slug):
     if request.args.get("booth", "").isdigit():
         booths = [b for b in booths if b.id == int(request.args["booth"])]
     elif request.args.get("occupied") == "1":
-        occupied = posters_exhibitors(week)
+        occupied = services.confirmed_exhibitors(week)
         booths = [b for b in booths if b.id in occupied]
     return _posters_response(week, booths)
-
-
-def posters_exhibitors(week) -> dict:
-    """Confirmed exhibitor per booth id."""
-    from exhibit.booking.models import Allocation, AllocationStatus
-    from exhibit.businesses.models import Business
-    rows = db.session.execute(
-        select(Allocation.booth_id, Business).join(Business, Business.id == Allocation.business_id)
-        .where(Allocation.week_id == week.id,
-               Allocation.status == AllocationStatus.CONFIRMED.value)).all()
-    return {booth_id: business for booth_id, business in rows}
 
 
 def _posters_response(week, booths):
@@ -307,8 +294,7 @@ def _posters_response(week, booths):
     if size not in posters.SIZES:
         raise ValidationFailed(_("Choose A4 or A5."), fields={"size": _("Choose A4 or A5.")})
     buffer = io.BytesIO()
-    posters.render_posters(buffer, services.booth_posters(week, booths, posters_exhibitors(week)),
+    posters.render_posters(buffer, services.booth_posters(week, booths, services.confirmed_exhibitors(week)),
                            size=size, title=f"{week.name_vi} · poster")
     return Response(buffer.getvalue(), mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="poster-{week.slug}-{size}.pdf"',
-        "Last-Modified": utcnow().strftime("%a, %d %b %Y %H:%M:%S GMT")})
+        "Content-Disposition": f'inline; filename="poster-{week.slug}-{size}.pdf"'})

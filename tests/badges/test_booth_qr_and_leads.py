@@ -117,7 +117,7 @@ def test_leaving_a_contact_needs_consent_and_is_rate_limited(
     assert client.post(f"/b/{token}/contact", data=contact()).status_code == 302
     lead = db.session.scalar(select(Lead))
     assert lead.business_id == exhibitor_with_booth.business_id and lead.phone == "+84987654321"
-    assert lead.consent_at and lead.consent_text
+    assert lead.consent_at and lead.consent_text.startswith("Tôi đồng ý")
     statuses = [client.post(f"/b/{token}/contact", data=contact()).status_code
                 for _ in range(6)]
     assert 429 in statuses
@@ -137,6 +137,7 @@ def test_exhibitor_scans_a_badge_into_leads_and_exports_them_safely(
     assert count(Lead) == 1
     lead = db.session.scalar(select(Lead))
     assert lead.source == "badge_scan" and lead.booth.code == "A01"
+    assert lead.consent_at == visitor.contact_consent_at and lead.consent_text.startswith("Tôi")
     client.post(f"/my/leads/{lead.id}", data={f"l{lead.id}-rating": "4",
                                               f"l{lead.id}-tags": "đại lý, đại lý, xuất khẩu",
                                               f"l{lead.id}-notes": "Gọi lại thứ Hai"})
