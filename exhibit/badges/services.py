@@ -30,6 +30,7 @@ from exhibit.core.tokens import grouped, new_code, normalise_code
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth
 from exhibit.vn import phones
+from exhibit.vn.dates import to_vietnam_time
 from exhibit.vn.text import clean_text
 
 #: badges an exhibitor may register per confirmed booth
@@ -205,9 +206,14 @@ def _phone_taken() -> ValidationFailed:
     return ValidationFailed(message, fields={"phone": message}, code="already_registered")
 
 
+def visitor_registration_open(week) -> bool:
+    """Visitors register for a published week until its last day (Vietnam time)."""
+    return week.status in ("open", "closed") and not week.is_past(to_vietnam_time(utcnow()).date())
+
+
 def register_visitor(*, week, data: dict) -> Badge:
     """A visitor pre-registers online for a week and gets a badge to download."""
-    if week.status not in ("open", "closed"):
+    if not visitor_registration_open(week):
         raise Forbidden(_("Visitor registration is not open for this week."))
     cleaned = clean_badge_data(data, phone_required=True)
     if not data.get("consent"):

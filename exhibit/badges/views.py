@@ -193,15 +193,14 @@ def staff_sheet(slug):
 def register_visitor(slug):
     week = get_visible_week(slug, current_user)
     form = VisitorForm()
+    status = 200
     if form.validate_on_submit():
         try:
             badge = services.register_visitor(week=week, data=form.data)
             return redirect(url_for("badges.entry", code=badge.entry_code, new=1))
-        except ValidationFailed as error:
-            form.apply_errors(error)
         except AppError as error:
-            form.extra_errors = [error.message]
-    status = 422 if form.errors or getattr(form, "extra_errors", None) else 200
+            form.apply_errors(error)
+            status = error.status
     return render_template("badges/register.html", week=week, form=form), status
 
 

@@ -31,7 +31,9 @@ GIVEN = ["An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Hải", "Hạnh", "Hi
          "Quyên", "Sơn", "Tâm", "Thảo", "Thắng", "Trang", "Trung", "Tuấn", "Uyên", "Vy", "Yến",
          "Diễm Hạnh", "Hoàng Phương"]
 POSITIONS = ["Giám đốc", "Phó Giám đốc", "Trưởng phòng Kinh doanh", "Nhân viên bán hàng",
-             "Nhân viên kinh doanh", "Chủ nhiệm HTX", "Kế toán"]
+             "Nhân viên kinh doanh", "Kế toán"]
+#: a cooperative is led by its chair, not a director
+COOPERATIVE_POSITIONS = ["Chủ nhiệm HTX", "Phó Chủ nhiệm HTX", "Nhân viên bán hàng", "Kế toán"]
 BUYERS = [("Saigon Co.op", "Trưởng phòng Thu mua"), ("Bách Hóa Xanh", "Chuyên viên ngành hàng"),
           ("WinMart", "Giám đốc ngành hàng"), ("MM Mega Market Việt Nam", "Chuyên viên thu mua"),
           ("Lotte Mart", "Trưởng nhóm thu mua"), ("Emart Việt Nam", "Chuyên viên phát triển nhà cung cấp")]
@@ -70,7 +72,10 @@ def seed_visitors(organiser, slug: str, *, visitors: int, buyers: int, seed: int
             for _i in range(rng.randint(2, 4)):
                 db.session.add(Badge(
                     week_id=week.id, kind=BadgeKind.STAFF.value, full_name=_name(rng),
-                    position=rng.choice(POSITIONS), business_id=allocation.business_id,
+                    position=rng.choice(COOPERATIVE_POSITIONS
+                                        if allocation.business.legal_form == "hop_tac_xa"
+                                        else POSITIONS),
+                    business_id=allocation.business_id,
                     entry_code=new_code(), created_at=created))
                 staff += 1
         for organisation, position in BUYERS[:buyers]:

@@ -96,7 +96,9 @@ def new_canvas(target, layout: SheetLayout, *, title: str, author: str = "exhibi
     fonts.register()
     if isinstance(target, Path):
         target = str(target)
-    canvas = Canvas(target, pagesize=layout.page, pageCompression=1, invariant=0)
+    # Start every page in Be Vietnam Pro, so no unembedded Helvetica is referenced at all.
+    canvas = Canvas(target, pagesize=layout.page, pageCompression=1, invariant=0,
+                    initialFontName=fonts.REGULAR, initialFontSize=10)
     canvas.setTitle(fonts.pdf_text(title))
     canvas.setAuthor(author)
     canvas.setCreator("exhibit")

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from exhibit.badges.services import visitor_registration_open
 from exhibit.booking import services as booking
 from exhibit.core.db import utcnow
 from exhibit.floorplan.views import plan_context
@@ -31,4 +32,5 @@ def week_page(slug):
         application = booking.application_for(week.id, current_user.business_id)
     return render_template("public/week.html", week=week, today=today,
                            closed_reason=weeks.booking_closed_reason(week, today),
-                           application=application, **plan_context(week))
+                           application=application,
+                           visitors_welcome=visitor_registration_open(week), **plan_context(week))

@@ -80,3 +80,20 @@ def decode_pdf_qr_codes(pdf: bytes, dpi: int = 150) -> list[list[str]]:
 def pdf_text(pdf: bytes) -> str:
     from pypdf import PdfReader
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def unembedded_fonts(pdf: bytes) -> set[str]:
+    """Fonts a PDF uses without embedding them (it should use none)."""
+    from pypdf import PdfReader
+    missing = set()
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        fonts = (page.get("/Resources") or {}).get("/Font") or {}
+        for ref in fonts.values():
+            font = ref.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is None and "/DescendantFonts" in font:
+                descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor is not None else {}
+            if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+                missing.add(str(font.get("/BaseFont")))
+    return missing

@@ -227,3 +227,15 @@ def test_bulk_print_job_through_redis_and_a_worker(app, organiser, open_week):
     db.session.expire_all()
     job = db.session.get(PrintJob, job.id)
     assert job.status == "done" and job.done == 5 and job.file_key
+
+
+def test_visitor_registration_is_offered_until_the_week_ends(client, open_week):
+    assert f"/weeks/{open_week.slug}/visit" in client.get(f"/weeks/{open_week.slug}").get_data(
+        as_text=True)
+    open_week.start_date -= timedelta(days=400)
+    open_week.end_date -= timedelta(days=400)
+    db.session.commit()
+    assert f"/weeks/{open_week.slug}/visit" not in client.get(
+        f"/weeks/{open_week.slug}").get_data(as_text=True)
+    response = client.post(f"/weeks/{open_week.slug}/visit", data=visitor_data())
+    assert response.status_code == 403 and count(Badge) == 0

@@ -11,7 +11,7 @@ from exhibit.extensions import db, limiter
 from exhibit.floorplan.services import get_booth
 from exhibit.visitors import services
 from exhibit.visitors.models import BoothScan, Favourite, Lead
-from tests.badges.conftest import decode_pdf_qr_codes, pdf_text, visitor_data
+from tests.badges.conftest import decode_pdf_qr_codes, pdf_text, unembedded_fonts, visitor_data
 from tests.conftest import login
 
 
@@ -34,6 +34,7 @@ def test_poster_code_opens_the_booth_and_survives_renumbering(
     assert pdf.status_code == 200
     text = pdf_text(pdf.data)
     assert "Quét mã để xem sản phẩm" in text and "Hợp tác xã Thanh long Hàm Thuận Nam" in text
+    assert unembedded_fonts(pdf.data) == set()
     [[url]] = decode_pdf_qr_codes(pdf.data)
     token = services.current_token(booth)
     assert url == f"{app.config['PUBLIC_BASE_URL']}/b/{token}"
