@@ -30,6 +30,9 @@ class Config:
     #: one product photo (JPEG, PNG or WebP) and one certificate scan (PDF or photo) at most
     PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 8 * 1024 * 1024))
     SCAN_MAX_BYTES = int(os.environ.get("SCAN_MAX_BYTES", 10 * 1024 * 1024))
+    #: VAT on booth rent that new contracts start with (10 is the standard rate; 8 applied in
+    #: the reduction periods); each contract stores its own rate and the organiser can change it
+    CONTRACT_VAT_PERCENT = int(os.environ.get("CONTRACT_VAT_PERCENT", 10))
     #: requests bigger than this answer 413
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", 50 * 1024 * 1024))
     #: JSON API bodies are small; anything larger is refused with 413

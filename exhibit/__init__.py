@@ -58,11 +58,13 @@ def create_app(overrides: dict | None = None) -> Flask:
 def _import_models() -> None:
     """Every model module, so SQLAlchemy and Alembic see the whole schema."""
     from exhibit.accounts import models as _accounts  # noqa: F401
+    from exhibit.b2b import models as _b2b  # noqa: F401
     from exhibit.badges import models as _badges  # noqa: F401
     from exhibit.booking import models as _booking  # noqa: F401
     from exhibit.businesses import models as _businesses  # noqa: F401
     from exhibit.catalogue import models as _catalogue  # noqa: F401
     from exhibit.core import audit as _audit  # noqa: F401
+    from exhibit.documents import models as _documents  # noqa: F401
     from exhibit.floorplan import models as _floorplan  # noqa: F401
     from exhibit.visitors import models as _visitors  # noqa: F401
     from exhibit.weeks import models as _weeks  # noqa: F401

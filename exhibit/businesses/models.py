@@ -72,6 +72,8 @@ class Business(db.Model):
     #: E.164, e.g. "+84912345678"
     phone: Mapped[str] = mapped_column(String(20))
     email: Mapped[str] = mapped_column(String(254), default="")
+    bank_account: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    bank_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     #: media key of the logo printed on booth posters ("" when none was uploaded)
     logo_key: Mapped[str] = mapped_column(String(80), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

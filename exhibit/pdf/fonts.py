@@ -16,9 +16,11 @@ REGULAR = "BeVietnamPro"
 BOLD = "BeVietnamPro-Bold"
 SEMIBOLD = "BeVietnamPro-SemiBold"
 ITALIC = "BeVietnamPro-Italic"
+BOLD_ITALIC = "BeVietnamPro-BoldItalic"
 
 _FILES = {REGULAR: "BeVietnamPro-Regular.ttf", BOLD: "BeVietnamPro-Bold.ttf",
-          SEMIBOLD: "BeVietnamPro-SemiBold.ttf", ITALIC: "BeVietnamPro-Italic.ttf"}
+          SEMIBOLD: "BeVietnamPro-SemiBold.ttf", ITALIC: "BeVietnamPro-Italic.ttf",
+          BOLD_ITALIC: "BeVietnamPro-BoldItalic.ttf"}
 _lock = threading.Lock()
 _registered = False
 
@@ -38,7 +40,7 @@ def register() -> None:
         for name in _FILES:
             pdfmetrics.registerFont(TTFont(name, str(font_path(name))))
         pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC,
-                                      boldItalic=BOLD)
+                                      boldItalic=BOLD_ITALIC)
         _registered = True
 
 

@@ -25,6 +25,14 @@ class Organizer(db.Model):
     tax_code: Mapped[str] = mapped_column(String(14), default="")
     phone: Mapped[str] = mapped_column(String(20), default="")
     email: Mapped[str] = mapped_column(String(254), default="")
+    #: who signs contracts for the organiser, and the account deposits are paid into
+    representative: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    representative_position: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    #: e.g. "Giấy ủy quyền số 12/GUQ-ITPC ngày 02/01/2024" when the signer is not the legal
+    #: representative
+    authorisation: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    bank_account: Mapped[str] = mapped_column(String(40), default="", server_default="")
+    bank_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
 
 
 class WeekStatus(str, enum.Enum):

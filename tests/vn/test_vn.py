@@ -152,3 +152,41 @@ class TestNumbers:
     @pytest.mark.parametrize("typed,expected", [("2,5", 2.5), ("2.5", 2.5), (3, 3.0), ("", None)])
     def test_decimal(self, typed, expected):
         assert numbers.parse_decimal(typed) == expected
+
+
+class TestAmountInWords:
+    """Every vector of DOMAIN.md §6, and more of our own up to nghìn tỷ."""
+
+    @pytest.mark.parametrize("n,expected", [
+        (0, "không"), (10, "mười"), (11, "mười một"), (20, "hai mươi"), (24, "hai mươi tư"),
+        (25, "hai mươi lăm"), (101, "một trăm lẻ một"), (110, "một trăm mười"),
+        (114, "một trăm mười bốn"), (1010, "một nghìn không trăm mười"),
+        (2005, "hai nghìn không trăm lẻ năm"), (2024, "hai nghìn không trăm hai mươi tư"),
+        (105, "một trăm lẻ năm"), (15, "mười lăm"), (21, "hai mươi mốt"),
+        (105000, "một trăm lẻ năm nghìn"), (1024000, "một triệu không trăm hai mươi tư nghìn"),
+        (1000500, "một triệu năm trăm"), (12600000, "mười hai triệu sáu trăm nghìn"),
+        (1200000000, "một tỷ hai trăm triệu"), (2000000001, "hai tỷ không trăm lẻ một"),
+        (10**12, "một nghìn tỷ"),
+        # our own
+        (1, "một"), (5, "năm"), (14, "mười bốn"), (31, "ba mươi mốt"), (44, "bốn mươi tư"),
+        (55, "năm mươi lăm"), (104, "một trăm lẻ bốn"), (111, "một trăm mười một"),
+        (115, "một trăm mười lăm"), (1000, "một nghìn"), (1001, "một nghìn không trăm lẻ một"),
+        (1000001, "một triệu không trăm lẻ một"), (1001000000, "một tỷ không trăm lẻ một triệu"),
+        (1404000, "một triệu bốn trăm lẻ bốn nghìn"), (1495000, "một triệu bốn trăm chín mươi lăm nghìn"),
+        (999999999, "chín trăm chín mươi chín triệu chín trăm chín mươi chín nghìn chín trăm "
+                    "chín mươi chín"),
+        (1000000000005, "một nghìn tỷ không trăm lẻ năm"),
+        (3250000000000, "ba nghìn hai trăm năm mươi tỷ"),
+        (21_000_000_000_000, "hai mươi mốt nghìn tỷ"),
+        (1_234_567_890_123, "một nghìn hai trăm ba mươi tư tỷ năm trăm sáu mươi bảy triệu "
+                            "tám trăm chín mươi nghìn một trăm hai mươi ba"),
+    ])
+    def test_vectors(self, n, expected):
+        from exhibit.vn.words import number_in_words
+        assert number_in_words(n) == expected
+
+    def test_amount_is_capitalised_and_ends_in_dong(self):
+        from exhibit.vn.words import amount_in_words
+        assert amount_in_words(1404000) == "Một triệu bốn trăm lẻ bốn nghìn đồng"
+        assert amount_in_words(0) == "Không đồng"
+        assert amount_in_words(1300000) == "Một triệu ba trăm nghìn đồng"

@@ -1,0 +1,268 @@
+"""Documents (contracts and MoUs), their lines, their stored files and the numbering counter.
+
+A document is edited while a draft. Issuing it takes the next number of its organiser's year
+(once: a revision keeps its number), freezes the PDF as a stored file with its SHA-256 and
+raises the version. A revision reopens an issued document as a draft; every issued version
+stays retrievable. Signing stores the signed scan; cancelling is final.
+"""
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (JSON, BigInteger, CheckConstraint, ForeignKey, Index, String, Text,
+                        UniqueConstraint, text)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from exhibit.core.db import UTCDateTime, utcnow
+from exhibit.extensions import db
+
+
+class DocumentKind(str, enum.Enum):
+    CONTRACT = "contract"
+    MOU = "mou"
+
+    @property
+    def title(self) -> str:
+        return str(DOCUMENT_KIND_TITLES[self])
+
+    @property
+    def number_code(self) -> str:
+        """The document-type code in the number: "015/2024/HĐ-ITPC", "016/2024/BGN-ITPC"."""
+        return "HĐ" if self is DocumentKind.CONTRACT else "BGN"
+
+
+DOCUMENT_KIND_TITLES = {DocumentKind.CONTRACT: _l("Booth rental contract"),
+                        DocumentKind.MOU: _l("Memorandum of understanding")}
+
+
+class DocumentStatus(str, enum.Enum):
+    DRAFT = "draft"
+    ISSUED = "issued"
+    SIGNED = "signed"
+    CANCELLED = "cancelled"
+
+    @property
+    def title(self) -> str:
+        return str(DOCUMENT_STATUS_TITLES[self])
+
+
+DOCUMENT_STATUS_TITLES = {
+    DocumentStatus.DRAFT: _l("Draft"), DocumentStatus.ISSUED: _l("Issued"),
+    DocumentStatus.SIGNED: _l("Signed"), DocumentStatus.CANCELLED: _l("Cancelled"),
+}
+
+
+class DocumentCounter(db.Model):
+    """The last number given to a document of one organiser in one year.
+
+    ``next_number`` raises it in a single INSERT … ON CONFLICT DO UPDATE … RETURNING, so two
+    transactions can never read the same value; a rolled-back transaction gives its number
+    back together with everything else it wrote, so numbers have no gaps either.
+    """
+    __tablename__ = "document_counters"
+    __table_args__ = (CheckConstraint("last_number >= 1", name="positive"),)
+
+    organizer_id: Mapped[int] = mapped_column(ForeignKey("organizers.id", ondelete="CASCADE"),
+                                              primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_number: Mapped[int]
+
+
+_kinds = "'contract', 'mou'"
+_statuses = "'draft', 'issued', 'signed', 'cancelled'"
+
+
+class Document(db.Model):
+    __tablename__ = "documents"
+    __table_args__ = (
+        # The schema's half of "never collide": one sequence number per organiser and year.
+        UniqueConstraint("organizer_id", "year", "sequence", name="uq_documents_number"),
+        CheckConstraint(f"kind IN ({_kinds})", name="kind"),
+        CheckConstraint(f"status IN ({_statuses})", name="status"),
+        CheckConstraint("vat_percent BETWEEN 0 AND 20", name="vat_percent"),
+        CheckConstraint("deposit_percent BETWEEN 0 AND 100", name="deposit_percent"),
+        CheckConstraint("subtotal_vnd >= 0 AND vat_vnd >= 0 AND total_vnd = subtotal_vnd + vat_vnd",
+                        name="amounts"),
+        CheckConstraint("status = 'draft' OR sequence IS NOT NULL", name="numbered"),
+        CheckConstraint("kind = 'contract' OR buyer_business_id IS NOT NULL", name="mou_buyer"),
+        Index("ix_documents_week_kind", "week_id", "kind", "status"),
+        # One live contract per business and week: a new one needs the old one cancelled.
+        Index("uq_documents_live_contract", "week_id", "business_id", unique=True,
+              sqlite_where=text("kind = 'contract' AND status != 'cancelled'"),
+              postgresql_where=text("kind = 'contract' AND status != 'cancelled'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    organizer_id: Mapped[int] = mapped_column(ForeignKey("organizers.id", ondelete="RESTRICT"))
+    week_id: Mapped[int] = mapped_column(ForeignKey("exhibition_weeks.id", ondelete="RESTRICT"))
+    #: the exhibitor: Bên B of a contract, the supplier (Bên B) of an MoU
+    business_id: Mapped[int] = mapped_column(ForeignKey("businesses.id", ondelete="RESTRICT"),
+                                             index=True)
+    #: the distributor, Bên A of an MoU
+    buyer_business_id: Mapped[int | None] = mapped_column(
+        ForeignKey("businesses.id", ondelete="RESTRICT"), index=True)
+    #: the B2B meeting an MoU came from
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("b2b_meetings.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(String(10), default=DocumentStatus.DRAFT.value)
+    #: 0 until first issued; each issue adds one
+    version: Mapped[int] = mapped_column(default=0)
+    year: Mapped[int | None]
+    sequence: Mapped[int | None]
+    #: "015/2024/HĐ-ITPC", given at the first issue and kept by every revision
+    number: Mapped[str] = mapped_column(String(60), default="")
+    #: place and date of the document's date line
+    place: Mapped[str] = mapped_column(String(120), default="TP. Hồ Chí Minh")
+    dated_on: Mapped[date | None]
+    #: the parties as printed: name, address, tax code, phone, email, bank account and bank,
+    #: representative, position, authorisation, legal form (the seal line depends on it)
+    party_a: Mapped[dict] = mapped_column(JSON, default=dict)
+    party_b: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: the organiser's witness block on an MoU ({} when none)
+    witness: Mapped[dict] = mapped_column(JSON, default=dict)
+    vat_percent: Mapped[int] = mapped_column(default=0)
+    subtotal_vnd: Mapped[int] = mapped_column(BigInteger, default=0)
+    vat_vnd: Mapped[int] = mapped_column(BigInteger, default=0)
+    total_vnd: Mapped[int] = mapped_column(BigInteger, default=0)
+    deposit_percent: Mapped[int] = mapped_column(default=50)
+    deposit_due_on: Mapped[date | None]
+    balance_due_on: Mapped[date | None]
+    #: who pays when the exhibitor does not (a subsidised provincial programme)
+    funding_source: Mapped[str] = mapped_column(String(300), default="")
+    #: MoU: what the parties expect to trade in a year, the basis for the organiser's report
+    expected_value_vnd: Mapped[int] = mapped_column(BigInteger, default=0)
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    price_terms: Mapped[str] = mapped_column(Text, default="")
+    payment_terms: Mapped[str] = mapped_column(Text, default="")
+    valid_months: Mapped[int] = mapped_column(default=12)
+    binding: Mapped[bool] = mapped_column(default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancel_reason: Mapped[str] = mapped_column(String(500), default="")
+
+    organizer = relationship("Organizer")
+    week = relationship("ExhibitionWeek")
+    business = relationship("Business", foreign_keys=[business_id])
+    buyer_business = relationship("Business", foreign_keys=[buyer_business_id])
+    lines = relationship("DocumentLine", order_by="DocumentLine.position",
+                         cascade="all, delete-orphan", back_populates="document")
+    files = relationship("DocumentFile", order_by="DocumentFile.id", back_populates="document")
+
+    @property
+    def kind_enum(self) -> DocumentKind:
+        return DocumentKind(self.kind)
+
+    @property
+    def status_enum(self) -> DocumentStatus:
+        return DocumentStatus(self.status)
+
+    @property
+    def deposit_vnd(self) -> int:
+        return self.total_vnd * self.deposit_percent // 100
+
+    def file(self, purpose: str, version: int | None = None) -> DocumentFile | None:
+        version = self.version if version is None else version
+        return next((f for f in self.files if f.purpose == purpose and f.version == version), None)
+
+
+class DocumentLine(db.Model):
+    """A booth of a contract, or a product of an MoU."""
+    __tablename__ = "document_lines"
+    __table_args__ = (CheckConstraint("unit_price_vnd >= 0 AND amount_vnd >= 0", name="amounts"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"),
+                                             index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    allocation_id: Mapped[int | None] = mapped_column(ForeignKey("allocations.id", ondelete="SET NULL"))
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id", ondelete="SET NULL"))
+    #: booth code or product name, as printed
+    label: Mapped[str] = mapped_column(String(300))
+    #: booth type or product specification
+    detail: Mapped[str] = mapped_column(String(300), default="")
+    area_m2: Mapped[float | None]
+    #: MoU: the expected monthly volume, e.g. "2.000 hộp/tháng"
+    quantity: Mapped[str] = mapped_column(String(120), default="")
+    unit_price_vnd: Mapped[int] = mapped_column(BigInteger, default=0)
+    amount_vnd: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    document = relationship("Document", back_populates="lines")
+
+
+class DocumentFile(db.Model):
+    """A frozen PDF of an issued version, or the scan of the signed document."""
+    __tablename__ = "document_files"
+    __table_args__ = (
+        UniqueConstraint("document_id", "version", "purpose", name="uq_document_files_version"),
+        CheckConstraint("purpose IN ('issued', 'signed')", name="purpose"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"),
+                                             index=True)
+    version: Mapped[int]
+    purpose: Mapped[str] = mapped_column(String(10))
+    storage_key: Mapped[str] = mapped_column(String(120))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    content_type: Mapped[str] = mapped_column(String(60), default="application/pdf")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    document = relationship("Document", back_populates="files")
+
+
+class PaymentKind(str, enum.Enum):
+    DEPOSIT = "deposit"
+    BALANCE = "balance"
+    REFUND = "refund"
+
+    @property
+    def title(self) -> str:
+        return str(PAYMENT_KIND_TITLES[self])
+
+
+PAYMENT_KIND_TITLES = {PaymentKind.DEPOSIT: _l("Deposit"), PaymentKind.BALANCE: _l("Balance"),
+                       PaymentKind.REFUND: _l("Refund")}
+
+
+class Payment(db.Model):
+    """A payment received (or refunded) for a business's booths at a week, as the organiser
+    recorded it. What is due comes from the business's contract for the week."""
+    __tablename__ = "payments"
+    __table_args__ = (
+        CheckConstraint("kind IN ('deposit', 'balance', 'refund')", name="kind"),
+        CheckConstraint("amount_vnd > 0", name="amount"),
+        Index("ix_payments_week_business", "week_id", "business_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    week_id: Mapped[int] = mapped_column(ForeignKey("exhibition_weeks.id", ondelete="RESTRICT"))
+    business_id: Mapped[int] = mapped_column(ForeignKey("businesses.id", ondelete="RESTRICT"))
+    #: the booth the payment was made for, when the payer named one
+    allocation_id: Mapped[int | None] = mapped_column(ForeignKey("allocations.id", ondelete="SET NULL"))
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(10))
+    amount_vnd: Mapped[int] = mapped_column(BigInteger)
+    paid_on: Mapped[date]
+    #: bank transfer reference or receipt number
+    reference: Mapped[str] = mapped_column(String(120), default="")
+    note: Mapped[str] = mapped_column(String(500), default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    business = relationship("Business")
+
+    @property
+    def kind_enum(self) -> PaymentKind:
+        return PaymentKind(self.kind)
+
+    @property
+    def signed_amount(self) -> int:
+        return -self.amount_vnd if self.kind == PaymentKind.REFUND.value else self.amount_vnd

@@ -1,0 +1,538 @@
+"""The rules of documents: drafting a contract or an MoU, issuing, revising, signing and
+cancelling it, and who may read it.
+
+Every step runs in one write transaction with the document's row locked, so two people pressing
+"issue" at once give one issue and one 409. Issuing numbers the document from the organiser's
+counter (see :mod:`exhibit.documents.numbering`), renders the PDF, stores it under UPLOAD_DIR
+with its SHA-256 and raises the version; every step is audited.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from exhibit.booking.models import Allocation, AllocationStatus
+from exhibit.businesses.models import Business
+from exhibit.core import audit
+from exhibit.core.db import is_postgres, utcnow, write_transaction
+from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from exhibit.documents import numbering
+from exhibit.documents.models import (Document, DocumentFile, DocumentKind, DocumentLine,
+                                      DocumentStatus)
+from exhibit.extensions import db
+from exhibit.floorplan.models import Booth
+from exhibit.media import storage
+from exhibit.vn import numbers
+from exhibit.vn.dates import parse_date, to_vietnam_time
+from exhibit.vn.text import clean_text
+from exhibit.weeks.models import ExhibitionWeek, Organizer
+from exhibit.weeks.services import require_week_organiser
+
+VAT_RATES = (0, 5, 8, 10)
+SIGNED_SCAN_TYPES = {b"%PDF": (".pdf", "application/pdf"), b"\xff\xd8\xff": (".jpg", "image/jpeg")}
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+def week_documents(week, kind: str | None = None) -> list[Document]:
+    query = (select(Document).where(Document.week_id == week.id)
+             .options(selectinload(Document.business), selectinload(Document.buyer_business))
+             .order_by(Document.kind, Document.sequence.is_(None), Document.sequence, Document.id))
+    if kind:
+        query = query.where(Document.kind == kind)
+    return db.session.scalars(query).all()
+
+
+def business_documents(business_id: int) -> list[Document]:
+    """Documents a business is a party to, newest first (drafts are the organiser's own)."""
+    return db.session.scalars(
+        select(Document).where((Document.business_id == business_id)
+                               | (Document.buyer_business_id == business_id),
+                               Document.status != DocumentStatus.DRAFT.value)
+        .order_by(Document.id.desc())).all()
+
+
+def get_document(document_id: int, user) -> Document:
+    """A document the user may read: its organiser's staff, or a user of a party's business."""
+    document = db.session.get(Document, document_id)
+    if document is None:
+        raise NotFound(_("There is no such document."), code="document_not_found")
+    require_reader(user, document)
+    return document
+
+
+def require_reader(user, document: Document) -> None:
+    if user is None:
+        raise Forbidden(_("Sign in to read this document."))
+    if user.is_organiser and user.organizer_id == document.organizer_id:
+        return
+    parties = {document.business_id, document.buyer_business_id}
+    if document.status != DocumentStatus.DRAFT.value and user.business_id in parties:
+        return
+    raise Forbidden(_("Only the organiser and the parties can read this document."))
+
+
+def confirmed_allocations(week_id: int, business_id: int) -> list[Allocation]:
+    return db.session.scalars(
+        select(Allocation).join(Booth, Booth.id == Allocation.booth_id)
+        .where(Allocation.week_id == week_id, Allocation.business_id == business_id,
+               Allocation.status == AllocationStatus.CONFIRMED.value)
+        .options(selectinload(Allocation.booth)).order_by(Booth.code)).all()
+
+
+def businesses_without_contract(week) -> list[Business]:
+    """Confirmed exhibitors of the week that have no live contract yet."""
+    with_contract = select(Document.business_id).where(
+        Document.week_id == week.id, Document.kind == DocumentKind.CONTRACT.value,
+        Document.status != DocumentStatus.CANCELLED.value)
+    return db.session.scalars(
+        select(Business).join(Allocation, Allocation.business_id == Business.id)
+        .where(Allocation.week_id == week.id,
+               Allocation.status == AllocationStatus.CONFIRMED.value,
+               Business.id.not_in(with_contract))
+        .distinct().order_by(Business.name)).all()
+
+
+# -- parties ----------------------------------------------------------------------------------
+
+def organizer_party(organizer: Organizer) -> dict:
+    return {"name": organizer.name, "address": organizer.address, "tax_code": organizer.tax_code,
+            "phone": _phone(organizer.phone), "email": organizer.email,
+            "bank_account": organizer.bank_account, "bank_name": organizer.bank_name,
+            "representative": organizer.representative,
+            "position": organizer.representative_position,
+            "authorisation": organizer.authorisation, "has_seal": True}
+
+
+def business_party(business: Business) -> dict:
+    return {"name": business.name, "address": business.address, "tax_code": business.tax_code,
+            "phone": business.phone_display, "email": business.email,
+            "bank_account": business.bank_account, "bank_name": business.bank_name,
+            "representative": business.representative,
+            "position": business.representative_position, "authorisation": "",
+            "legal_form": business.legal_form, "has_seal": business.legal_form_enum.has_seal}
+
+
+def _phone(value: str) -> str:
+    from exhibit.vn.phones import format_phone
+    return format_phone(value) if value else ""
+
+
+PARTY_FIELDS = ("representative", "position", "authorisation", "bank_account", "bank_name")
+
+
+# -- drafting ---------------------------------------------------------------------------------
+
+def _vietnam_today(now: datetime | None = None) -> date:
+    return to_vietnam_time(now or utcnow()).date()
+
+
+def create_contract(*, actor, week: ExhibitionWeek, business_id: int,
+                    now: datetime | None = None) -> Document:
+    """A draft contract for the business's confirmed booths at the week, with the settings'
+    VAT rate, a 50% deposit due in 7 days and the balance due a week before opening."""
+    require_week_organiser(actor, week)
+    today = _vietnam_today(now)
+    with write_transaction():
+        business = db.session.get(Business, business_id)
+        if business is None:
+            raise NotFound(_("There is no such business."), code="business_not_found")
+        allocations = confirmed_allocations(week.id, business_id)
+        if not allocations:
+            raise ValidationFailed(_("The business has no confirmed booth at this week."),
+                                   code="no_confirmed_booth")
+        balance_due = max(today, week.start_date - timedelta(days=7))
+        document = Document(
+            kind=DocumentKind.CONTRACT.value, organizer_id=week.organizer_id, week_id=week.id,
+            business_id=business_id, party_a=organizer_party(week.organizer),
+            party_b=business_party(business),
+            vat_percent=int(current_app.config["CONTRACT_VAT_PERCENT"]), deposit_percent=50,
+            deposit_due_on=min(today + timedelta(days=7), balance_due),
+            balance_due_on=balance_due, created_by_id=actor.id)
+        _set_contract_lines(document, allocations)
+        if document.subtotal_vnd == 0:
+            document.funding_source = default_funding_source(week)
+        db.session.add(document)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            raise Conflict(_("This business already has a contract for the week; cancel it "
+                             "before drafting a new one."), code="contract_exists") from None
+        audit.record("document", document.id, "create", actor=actor, week_id=week.id,
+                     business_id=business_id, after=_snapshot(document))
+    return document
+
+
+def default_funding_source(week: ExhibitionWeek) -> str:
+    body = week.co_organizer or week.organizer.name
+    return f"kinh phí Chương trình xúc tiến thương mại của {body}"
+
+
+def _set_contract_lines(document: Document, allocations: list[Allocation]) -> None:
+    from exhibit.floorplan.models import BoothType
+    document.lines = [
+        DocumentLine(position=i, allocation_id=a.id, label=a.booth.code,
+                     detail=_booth_type_vi(BoothType(a.booth.booth_type), a.booth),
+                     area_m2=a.booth.area_m2, unit_price_vnd=a.booth.price_vnd,
+                     amount_vnd=a.booth.price_vnd)
+        for i, a in enumerate(allocations)]
+    _recompute(document)
+
+
+def _booth_type_vi(kind, booth) -> str:
+    size = f"{_metres(booth.width_m)} m × {_metres(booth.depth_m)} m"
+    return {"standard": f"Gian tiêu chuẩn {size}", "corner": f"Gian góc {size}",
+            "premium": f"Gian cao cấp {size}", "raw_space": "Đất trống"}[kind.value]
+
+
+def _metres(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def _recompute(document: Document) -> None:
+    subtotal = sum(line.amount_vnd for line in document.lines)
+    document.subtotal_vnd = subtotal
+    # VAT on whole đồng, rounded half up.
+    document.vat_vnd = (subtotal * document.vat_percent + 50) // 100
+    document.total_vnd = document.subtotal_vnd + document.vat_vnd
+
+
+def create_mou(*, actor, week: ExhibitionWeek, supplier_id: int, buyer_business_id: int,
+               meeting=None, product_ids: list[int] | None = None, witness: bool = True) -> Document:
+    """A draft MoU between a supplier (Bên B) and a buyer (Bên A) at the week, optionally
+    prefilled from a B2B meeting: its parties and the supplier's products matching the buyer's
+    needs."""
+    from exhibit.catalogue.models import Product
+    require_week_organiser(actor, week)
+    with write_transaction():
+        supplier = db.session.get(Business, supplier_id)
+        buyer = db.session.get(Business, buyer_business_id)
+        if supplier is None or buyer is None:
+            raise NotFound(_("There is no such business."), code="business_not_found")
+        if supplier.id == buyer.id:
+            raise ValidationFailed(_("The buyer and the supplier must be different businesses."),
+                                   fields={"buyer": _("Choose another business.")})
+        document = Document(
+            kind=DocumentKind.MOU.value, organizer_id=week.organizer_id, week_id=week.id,
+            business_id=supplier.id, buyer_business_id=buyer.id,
+            meeting_id=meeting.id if meeting is not None else None,
+            party_a=business_party(buyer), party_b=business_party(supplier),
+            witness=organizer_party(week.organizer) if witness else {},
+            purpose=default_mou_purpose(week), price_terms=DEFAULT_PRICE_TERMS,
+            payment_terms=DEFAULT_PAYMENT_TERMS, valid_months=12, binding=False,
+            deposit_percent=0, created_by_id=actor.id)
+        products = []
+        if product_ids:
+            products = db.session.scalars(select(Product).where(
+                Product.id.in_(product_ids), Product.business_id == supplier.id)
+                .order_by(Product.name)).all()
+        document.lines = [_mou_line(i, p) for i, p in enumerate(products)]
+        db.session.add(document)
+        db.session.flush()
+        audit.record("document", document.id, "create", actor=actor, week_id=week.id,
+                     business_id=supplier.id, after=_snapshot(document))
+    return document
+
+
+def _mou_line(position: int, product) -> DocumentLine:
+    detail = " – ".join(x for x in (product.net_quantity, product.packaging) if x)
+    return DocumentLine(position=position, product_id=product.id, label=product.name,
+                        detail=detail, quantity=f"… {product.unit}/tháng",
+                        unit_price_vnd=product.price_vnd, amount_vnd=0)
+
+
+def default_mou_purpose(week: ExhibitionWeek) -> str:
+    return ("Trên cơ sở kết quả kết nối giao thương tại " + week.name_vi + ", hai bên thống "
+            "nhất hợp tác đưa sản phẩm của Bên B vào hệ thống phân phối của Bên A, mở rộng thị "
+            "trường tiêu thụ và phát triển quan hệ hợp tác lâu dài, cùng có lợi.")
+
+
+DEFAULT_PRICE_TERMS = ("Giá mua bán được hai bên thỏa thuận theo từng đơn đặt hàng, căn cứ giá "
+                       "tham khảo nêu tại Điều 2 và biến động thị trường; giá đã bao gồm thuế "
+                       "giá trị gia tăng và chi phí vận chuyển đến kho của Bên A, trừ khi có "
+                       "thỏa thuận khác.")
+DEFAULT_PAYMENT_TERMS = ("Thanh toán bằng chuyển khoản trong vòng 30 ngày kể từ ngày Bên A nhận "
+                         "đủ hàng và hóa đơn giá trị gia tăng hợp lệ.")
+
+
+#: fields of a draft an organiser may edit, by kind
+CONTRACT_FIELDS = ("place", "dated_on", "vat_percent", "deposit_percent", "deposit_due_on",
+                   "balance_due_on", "funding_source", "notes")
+MOU_FIELDS = ("place", "dated_on", "purpose", "price_terms", "payment_terms", "valid_months",
+              "binding", "expected_value_vnd", "notes", "with_witness")
+
+
+def update_draft(*, actor, document: Document, data: dict, lines: list[dict] | None = None) -> Document:
+    """Edit a draft. ``data`` holds the fields above, plus ``party_a.*`` / ``party_b.*`` for
+    the signers and bank details; ``lines`` replaces an MoU's products (label, detail,
+    quantity, unit_price_vnd). A contract's booths are re-read from its confirmed allocations."""
+    cleaned, party_changes, errors = _clean_document_data(document, data)
+    cleaned_lines = _clean_mou_lines(lines, errors) if lines is not None else None
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
+    with write_transaction():
+        document = _lock(document.id)
+        _require_organiser(actor, document)
+        _require_status(document, DocumentStatus.DRAFT, _("Only a draft can be edited."))
+        before = _snapshot(document)
+        with_witness = cleaned.pop("with_witness", None)
+        for key, value in cleaned.items():
+            setattr(document, key, value)
+        if with_witness is not None:
+            document.witness = organizer_party(document.organizer) if with_witness else {}
+        for side, changes in party_changes.items():
+            setattr(document, side, {**getattr(document, side), **changes})
+        if document.kind == DocumentKind.CONTRACT.value:
+            allocations = confirmed_allocations(document.week_id, document.business_id)
+            if allocations:
+                _set_contract_lines(document, allocations)
+            _recompute(document)
+        elif cleaned_lines is not None:
+            document.lines = [DocumentLine(position=i, **line) for i, line in enumerate(cleaned_lines)]
+        audit.record("document", document.id, "update", actor=actor, week_id=document.week_id,
+                     business_id=document.business_id, before=before, after=_snapshot(document))
+    return document
+
+
+def _clean_document_data(document: Document, data: dict) -> tuple[dict, dict, dict]:
+    allowed = CONTRACT_FIELDS if document.kind == DocumentKind.CONTRACT.value else MOU_FIELDS
+    cleaned: dict = {}
+    errors: dict = {}
+    for key in allowed:
+        if key not in data:
+            continue
+        value = data[key]
+        try:
+            if key in ("dated_on", "deposit_due_on", "balance_due_on"):
+                cleaned[key] = parse_date(value)
+            elif key in ("vat_percent", "deposit_percent", "valid_months", "expected_value_vnd"):
+                cleaned[key] = numbers.parse_whole(value) or 0
+            elif key in ("binding", "with_witness"):
+                cleaned[key] = value in (True, "1", "true", "on", "y", "yes")
+            else:
+                cleaned[key] = clean_text(value) if key not in ("purpose", "price_terms",
+                                                               "payment_terms", "notes") \
+                    else (value or "").strip()
+        except (TypeError, ValueError):
+            errors[key] = _("Not a valid value.")
+    if "vat_percent" in cleaned and cleaned["vat_percent"] not in VAT_RATES:
+        errors["vat_percent"] = _("VAT is 0, 5, 8 or 10 percent.")
+    if "deposit_percent" in cleaned and not 0 <= cleaned["deposit_percent"] <= 100:
+        errors["deposit_percent"] = _("Between 0 and 100 percent.")
+    if "valid_months" in cleaned and not 1 <= cleaned["valid_months"] <= 120:
+        errors["valid_months"] = _("Between 1 and 120 months.")
+    if cleaned.get("expected_value_vnd", 0) < 0:
+        errors["expected_value_vnd"] = _("Not a valid value.")
+    deposit_due = cleaned.get("deposit_due_on", document.deposit_due_on)
+    balance_due = cleaned.get("balance_due_on", document.balance_due_on)
+    if deposit_due and balance_due and balance_due < deposit_due:
+        errors["balance_due_on"] = _("The balance cannot fall due before the deposit.")
+    if "place" in cleaned and not cleaned["place"]:
+        errors["place"] = _("Required.")
+    party_changes: dict = {}
+    for side in ("party_a", "party_b"):
+        for field in PARTY_FIELDS:
+            key = f"{side}.{field}"
+            if key in data:
+                party_changes.setdefault(side, {})[field] = clean_text(data[key])[:200]
+    return cleaned, party_changes, errors
+
+
+def _clean_mou_lines(lines: list[dict], errors: dict) -> list[dict]:
+    cleaned = []
+    for i, line in enumerate(lines):
+        label = clean_text(line.get("label"))
+        if not label:
+            continue
+        try:
+            price = numbers.parse_whole(line.get("unit_price_vnd")) or 0
+            if price < 0:
+                raise ValueError
+        except (TypeError, ValueError):
+            errors[f"lines-{i}-unit_price_vnd"] = _("Not a valid amount.")
+            continue
+        cleaned.append({"label": label[:300], "detail": clean_text(line.get("detail"))[:300],
+                        "quantity": clean_text(line.get("quantity"))[:120],
+                        "unit_price_vnd": price, "amount_vnd": 0,
+                        "product_id": line.get("product_id")})
+    return cleaned
+
+
+# -- lifecycle --------------------------------------------------------------------------------
+
+def issue(*, actor, document: Document, now: datetime | None = None) -> Document:
+    """Number the document (first issue only), render and store the PDF, version += 1."""
+    from exhibit.documents import render
+    now = now or utcnow()
+    written: list[str] = []
+    try:
+        with write_transaction():
+            document = _lock(document.id)
+            _require_organiser(actor, document)
+            _require_status(document, DocumentStatus.DRAFT, _("Only a draft can be issued."))
+            problems = issue_problems(document)
+            if problems:
+                raise ValidationFailed(problems[0], code="not_ready", fields={"document": problems[0]})
+            if document.dated_on is None:
+                document.dated_on = _vietnam_today(now)
+            if document.sequence is None:
+                document.year = document.dated_on.year
+                document.sequence = numbering.next_number(document.organizer_id, document.year)
+                document.number = numbering.format_number(
+                    document.sequence, document.year, document.kind_enum,
+                    document.organizer.short_name)
+            document.version += 1
+            document.status = DocumentStatus.ISSUED.value
+            document.issued_at = now
+            content = render.render_pdf(document)
+            key = storage.save("documents", ".pdf", content)
+            written.append(key)
+            db.session.add(DocumentFile(
+                document_id=document.id, version=document.version, purpose="issued",
+                storage_key=key, sha256=hashlib.sha256(content).hexdigest(), size=len(content),
+                created_by_id=actor.id, created_at=now))
+            audit.record("document", document.id, "issue", actor=actor, week_id=document.week_id,
+                         business_id=document.business_id, after=_snapshot(document))
+    except BaseException:
+        storage.delete(*written)  # the transaction rolled back: no row points at the file
+        raise
+    return document
+
+
+def issue_problems(document: Document) -> list[str]:
+    """What keeps a draft from being issued, in words for the organiser."""
+    problems = []
+    if document.kind == DocumentKind.CONTRACT.value:
+        if not document.lines:
+            problems.append(_("The contract has no booth."))
+        if document.total_vnd and not document.party_a.get("bank_account"):
+            problems.append(_("Enter the organiser's bank account: Bên B pays into it."))
+        if not document.total_vnd and not document.funding_source:
+            problems.append(_("A contract without rent names who pays for the booths."))
+    elif not document.lines:
+        problems.append(_("The memorandum names no product."))
+    for side in ("party_a", "party_b"):
+        if not getattr(document, side).get("representative"):
+            problems.append(_("Enter who signs for each party."))
+            break
+    return problems
+
+
+def revise(*, actor, document: Document) -> Document:
+    """Reopen an issued document as a draft; its number stays and its issued versions stay
+    retrievable. Issuing it again makes the next version."""
+    with write_transaction():
+        document = _lock(document.id)
+        _require_organiser(actor, document)
+        _require_status(document, DocumentStatus.ISSUED,
+                        _("Only an issued, unsigned document can be revised."))
+        document.status = DocumentStatus.DRAFT.value
+        audit.record("document", document.id, "revise", actor=actor, week_id=document.week_id,
+                     business_id=document.business_id, after=_snapshot(document))
+    return document
+
+
+def mark_signed(*, actor, document: Document, filename: str, content: bytes,
+                now: datetime | None = None) -> Document:
+    """Store the scan of the signed document (PDF or JPEG) and mark the document signed."""
+    suffix, content_type = _scan_type(content)
+    limit = current_app.config["SCAN_MAX_BYTES"]
+    if len(content) > limit:
+        message = _("The scan is larger than %(mb)s MB.", mb=limit // (1024 * 1024))
+        raise ValidationFailed(message, fields={"scan": message})
+    now = now or utcnow()
+    key = storage.save("documents", suffix, content)
+    try:
+        with write_transaction():
+            document = _lock(document.id)
+            _require_organiser(actor, document)
+            _require_status(document, DocumentStatus.ISSUED,
+                            _("Only an issued document can be marked signed."))
+            document.status = DocumentStatus.SIGNED.value
+            document.signed_at = now
+            db.session.add(DocumentFile(
+                document_id=document.id, version=document.version, purpose="signed",
+                storage_key=key, sha256=hashlib.sha256(content).hexdigest(), size=len(content),
+                content_type=content_type, created_by_id=actor.id, created_at=now))
+            audit.record("document", document.id, "sign", actor=actor, week_id=document.week_id,
+                         business_id=document.business_id,
+                         after={**_snapshot(document), "scan": filename[:100]})
+    except BaseException:
+        storage.delete(key)
+        raise
+    return document
+
+
+def _scan_type(content: bytes) -> tuple[str, str]:
+    for magic, kind in SIGNED_SCAN_TYPES.items():
+        if content.startswith(magic):
+            return kind
+    message = _("Upload the signed document as a PDF or a JPEG photo.")
+    raise ValidationFailed(message, fields={"scan": message})
+
+
+def cancel(*, actor, document: Document, reason: str, now: datetime | None = None) -> Document:
+    reason = clean_text(reason)
+    if not reason:
+        message = _("Say why the document is cancelled.")
+        raise ValidationFailed(message, fields={"reason": message})
+    with write_transaction():
+        document = _lock(document.id)
+        _require_organiser(actor, document)
+        if document.status == DocumentStatus.CANCELLED.value:
+            raise Conflict(_("The document is already cancelled."), code="already_cancelled")
+        document.status = DocumentStatus.CANCELLED.value
+        document.cancelled_at = now or utcnow()
+        document.cancel_reason = reason[:500]
+        audit.record("document", document.id, "cancel", actor=actor, week_id=document.week_id,
+                     business_id=document.business_id, after=_snapshot(document), note=reason)
+    return document
+
+
+def pdf_content(document: Document, version: int | None = None) -> bytes:
+    """The stored PDF of an issued version (the latest by default); a draft is rendered live,
+    marked as a draft."""
+    from exhibit.documents import render
+    if version is None and document.status == DocumentStatus.DRAFT.value:
+        return render.render_pdf(document, draft=True)
+    stored = document.file("issued", version)
+    if stored is None:
+        raise NotFound(_("This version of the document does not exist."), code="version_not_found")
+    return storage.path_for(stored.storage_key).read_bytes()
+
+
+def _lock(document_id: int) -> Document:
+    query = select(Document).where(Document.id == document_id).execution_options(populate_existing=True)
+    if is_postgres():
+        query = query.with_for_update()
+    document = db.session.scalar(query)
+    if document is None:
+        raise NotFound(_("There is no such document."), code="document_not_found")
+    return document
+
+
+def _require_organiser(actor, document: Document) -> None:
+    if actor is None or not actor.is_organiser or actor.organizer_id != document.organizer_id:
+        raise Forbidden(_("Only the organiser can change this document."))
+
+
+def _require_status(document: Document, status: DocumentStatus, message: str) -> None:
+    if document.status != status.value:
+        raise Conflict(message + " " + _("It is now: %(status)s.", status=document.status_enum.title),
+                       code="wrong_status")
+
+
+def _snapshot(document: Document) -> dict:
+    return {"status": document.status, "number": document.number, "version": document.version,
+            "total_vnd": document.total_vnd, "vat_percent": document.vat_percent,
+            "expected_value_vnd": document.expected_value_vnd}
+
+
+def parties_text(document: Document) -> list[str]:
+    return [p["name"] for p in (document.party_a, document.party_b) if p.get("name")]
