@@ -73,9 +73,11 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from exhibit.accounts.views import bp as accounts_bp
     from exhibit.api import bp as api_bp
+    from exhibit.b2b.views import bp as b2b_bp
     from exhibit.badges.views import bp as badges_bp
     from exhibit.booking.views import bp as booking_bp
     from exhibit.catalogue.views import bp as catalogue_bp
+    from exhibit.documents.views import bp as documents_bp
     from exhibit.floorplan.views import bp as floorplan_bp
     from exhibit.media.views import bp as media_bp
     from exhibit.public.views import bp as public_bp
@@ -83,7 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from exhibit.weeks.views import bp as weeks_bp
 
     for blueprint in (public_bp, accounts_bp, weeks_bp, floorplan_bp, booking_bp, catalogue_bp,
-                      media_bp, badges_bp, visitors_bp, api_bp):
+                      media_bp, badges_bp, visitors_bp, documents_bp, b2b_bp, api_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never cookies
 

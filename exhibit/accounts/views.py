@@ -30,6 +30,8 @@ def home_for(user) -> str:
         return url_for("weeks.organiser_home")
     if user.is_entrance:
         return url_for("badges.gate_home")
+    if user.role == "buyer":
+        return url_for("b2b.home")
     return url_for("booking.dashboard")
 
 

@@ -177,6 +177,37 @@ def openapi_document() -> dict:
                     "application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
                     "401": _error("No or bad token"), "403": _error("Not this week's organiser"),
                     "404": _error("Unknown week"), "422": _error("Bad kind or layout")}}},
+            "/weeks/{slug}/documents": {"get": {
+                "summary": "The week's booth contracts and MoUs (organiser token)",
+                "security": [{"bearer": []}], "parameters": [slug],
+                "responses": {"200": {"description": "Documents", "content": {"application/json": {
+                    "schema": {"type": "object", "properties": {"items": {"type": "array", "items": {
+                        "type": "object", "properties": {
+                            "id": {"type": "integer"},
+                            "number": {"type": "string", "nullable": True,
+                                       "example": "015/2024/HĐ-ITPC"},
+                            "kind": {"type": "string", "enum": ["contract", "mou"]},
+                            "status": {"type": "string",
+                                       "enum": ["draft", "issued", "signed", "cancelled"]},
+                            "version": {"type": "integer"},
+                            "parties": {"type": "array", "items": {"type": "string"}},
+                            "total_vnd": {"type": "integer", "description":
+                                          "Contract total with VAT, or an MoU's expected value"},
+                            "url": {"type": "string", "format": "uri"}}}}}}}}},
+                    "401": _error("No or bad token"), "403": _error("Not this week's organiser"),
+                    "404": _error("Unknown week")}}},
+            "/documents/{id}.pdf": {"get": {
+                "summary": "A document's PDF: the latest issued version or ?version=N (token of "
+                           "its organiser, or of a party's user once issued); a draft renders "
+                           "live, marked as a draft",
+                "security": [{"bearer": []}],
+                "parameters": [{"name": "id", "in": "path", "required": True,
+                                "schema": {"type": "integer"}},
+                               {"name": "version", "in": "query", "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "The PDF", "content": {
+                    "application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
+                    "401": _error("No or bad token"), "403": _error("Not the organiser or a party"),
+                    "404": _error("Unknown document or version")}}},
             "/checkins": {"post": {
                 "summary": "Check a badge in at the entrance (organiser or entrance staff "
                            "token). A retry with the same nonce returns the first answer.",

@@ -203,3 +203,32 @@ def create_checkin():
     if result.badge is not None and result.status != checkin.INVALID:
         body["badge"] = {"name": result.badge.full_name, "kind": result.badge.kind}
     return jsonify(body)
+
+
+# -- documents ---------------------------------------------------------------------------------
+
+@bp.get("/weeks/<slug>/documents")
+@token_required("organiser")
+def list_documents(slug):
+    """The week's contracts and MoUs; ``url`` serves the PDF to the same token (and to tokens of
+    the parties' users once issued)."""
+    from exhibit.documents import services as documents
+    week = weeks.get_managed_week(slug, g.api_user)
+    return jsonify({"items": [{
+        "id": d.id, "number": d.number or None, "kind": d.kind, "status": d.status,
+        "version": d.version,
+        "parties": [p for p in (d.party_a.get("name"), d.party_b.get("name")) if p],
+        "total_vnd": d.total_vnd if d.kind == "contract" else d.expected_value_vnd,
+        "url": url_for("api.document_pdf", document_id=d.id, _external=True),
+    } for d in documents.week_documents(week)]})
+
+
+@bp.get("/documents/<int:document_id>.pdf")
+@token_required("organiser", "exhibitor", "buyer")
+def document_pdf(document_id):
+    from flask import Response
+
+    from exhibit.documents import services as documents
+    document = documents.get_document(document_id, g.api_user)
+    content = documents.pdf_content(document, request.args.get("version", type=int))
+    return Response(content, mimetype="application/pdf")

@@ -18,7 +18,7 @@ from exhibit.catalogue import services as catalogue
 from exhibit.catalogue.models import ListingStatus, ProductListing
 from exhibit.core import audit
 from exhibit.core.db import write_transaction
-from exhibit.demo import data, products, visitors
+from exhibit.demo import data, documents, products, visitors
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth, Hall
 from exhibit.vn.provinces import SCHEME_2025, get_province
@@ -86,6 +86,7 @@ def seed_demo() -> Iterator[str]:
     yield from visitors.seed_visitors(organiser, "ket-noi-cung-cau-dak-lak-2024", visitors=160,
                                       buyers=6, seed=12)
     yield visitors.seed_entrance_user(organiser, _user)
+    yield from documents.seed_documents(organiser)
     yield f"every demo account's password: {DEMO_PASSWORD}"
 
 

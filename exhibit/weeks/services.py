@@ -13,7 +13,7 @@ from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from exhibit.extensions import db
 from exhibit.vn import provinces
 from exhibit.vn.text import clean_text, fold_search_key
-from exhibit.weeks.models import ExhibitionWeek, WeekStatus
+from exhibit.weeks.models import ExhibitionWeek, Organizer, WeekStatus
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 WEEK_FIELDS = ("slug", "name_vi", "name_en", "host_province_scheme", "host_province_code",
@@ -193,3 +193,42 @@ def get_managed_week(slug: str, user) -> ExhibitionWeek:
     week = get_week(slug)
     require_week_organiser(user, week)
     return week
+
+
+ORGANIZER_FIELDS = ("name", "address", "tax_code", "phone", "email", "representative",
+                    "representative_position", "authorisation", "bank_account", "bank_name")
+
+
+def update_organizer(*, actor, data: dict):
+    """An organiser edits its body's details: the Bên A block of every new contract."""
+    from exhibit.vn import phones, tax_codes
+    if actor is None or not actor.is_organiser:
+        raise Forbidden(_("Only organisers can do this."))
+    organizer = actor.organizer
+    cleaned = {key: clean_text(data.get(key)) for key in ORGANIZER_FIELDS if key in data}
+    errors = {}
+    if "name" in cleaned and not cleaned["name"]:
+        errors["name"] = _("Required.")
+    if cleaned.get("tax_code"):
+        try:
+            cleaned["tax_code"] = tax_codes.normalize_tax_code(cleaned["tax_code"])
+        except tax_codes.InvalidTaxCode:
+            errors["tax_code"] = _("Not a valid tax code.")
+    if cleaned.get("phone"):
+        try:
+            cleaned["phone"] = phones.normalize_phone(cleaned["phone"])
+        except phones.InvalidPhone:
+            errors["phone"] = _("Enter a Vietnamese phone number, e.g. 0912 345 678 or 028 3823 4567.")
+    if cleaned.get("email") and "@" not in cleaned["email"]:
+        errors["email"] = _("Enter a valid email address.")
+    if cleaned.get("bank_account") and not cleaned["bank_account"].replace(" ", "").isdigit():
+        errors["bank_account"] = _("A bank account number has digits only.")
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
+    limits = {c.name: c.type.length for c in Organizer.__table__.columns if hasattr(c.type, "length")}
+    with write_transaction():
+        before = {k: getattr(organizer, k) for k in cleaned}
+        for key, value in cleaned.items():
+            setattr(organizer, key, value[:limits.get(key) or None])
+        audit.record("organizer", organizer.id, "update", actor=actor, before=before, after=cleaned)
+    return organizer

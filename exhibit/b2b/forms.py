@@ -1,0 +1,70 @@
+"""B2B forms: input only; the rules live in b2b.services."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import (DateField, IntegerField, PasswordField, SelectField, SelectMultipleField,
+                     StringField, TextAreaField, TimeField)
+from wtforms.validators import Optional
+
+from exhibit.b2b.models import BuyerKind
+from exhibit.businesses.models import LegalForm
+from exhibit.catalogue import ocop
+from exhibit.core.forms import BaseForm, province_choices
+
+
+def group_choices(lang: str = "vi"):
+    return [(g.code, g.title(lang)) for g in ocop.groups(ocop.QD148)]
+
+
+class NeedForm(BaseForm):
+    product_group = SelectField(_l("Product group"))
+    description = StringField(_l("What you are looking for"),
+                              description=_l("e.g. Cà phê rang xay, hạt điều rang muối"))
+    min_stars = SelectField(_l("OCOP stars at least"),
+                            choices=[("", _l("Not required")), ("3", "3★"), ("4", "4★"), ("5", "5★")])
+    certifications = SelectMultipleField(_l("Certifications required"),
+                                         choices=[(s, s) for s in ocop.STANDARDS])
+    monthly_volume = StringField(_l("Volume per month"), description=_l("e.g. 2 tấn/tháng"))
+
+
+class BuyerForm(NeedForm):
+    kind = SelectField(_l("Kind of buyer"), choices=[(k.value, k.title) for k in BuyerKind])
+    contact_name = StringField(_l("Who comes to the meetings"))
+    contact_position = StringField(_l("Position"))
+    contact_phone = StringField(_l("Phone"), render_kw={"inputmode": "tel"})
+    contact_email = StringField(_l("Email"))
+
+
+class NewBuyerForm(BuyerForm):
+    email = StringField(_l("Email (your sign-in)"), render_kw={"type": "email"})
+    password = PasswordField(_l("Password"))
+    name = StringField(_l("Organisation's registered name"), description=_l("e.g. Liên hiệp HTX Thương mại TP.HCM (Saigon Co.op)"))
+    legal_form = SelectField(_l("Legal form"), choices=[(f.value, f.title) for f in LegalForm])
+    tax_code = StringField(_l("Tax code"))
+    address = StringField(_l("Address"))
+    province = SelectField(_l("Province"))
+    representative = StringField(_l("Legal representative"))
+    representative_position = StringField(_l("Representative's position"))
+    phone = StringField(_l("Organisation's phone"), render_kw={"inputmode": "tel"})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.province.choices = province_choices()
+
+
+class SlotsForm(BaseForm):
+    day = DateField(_l("Day"))
+    start = TimeField(_l("First meeting at"))
+    minutes = IntegerField(_l("Minutes per meeting"), default=20)
+    gap_minutes = IntegerField(_l("Break between meetings (minutes)"), default=5, validators=[Optional()])
+    count = IntegerField(_l("Number of slots"), default=8)
+
+
+class TablesForm(BaseForm):
+    count = IntegerField(_l("Tables to add"), default=10)
+    prefix = StringField(_l("Label"), default="Bàn")
+
+
+class OutcomeForm(BaseForm):
+    outcome = SelectField(_l("Outcome"))
+    notes = TextAreaField(_l("Notes"), render_kw={"rows": 2})

@@ -1,0 +1,574 @@
+"""The rules of a B2B supply–demand session.
+
+Buyers register for a week with their needs; suppliers are the week's confirmed exhibitors.
+Either side asks the other for a meeting, the other side accepts or declines; the organiser
+sets slots and tables and schedules accepted meetings. Scheduling locks the week's row and
+checks the table, the buyer and the supplier are free; the partial unique indexes on
+b2b_meetings are the second guard, so a lost race is a 409, never a double booking.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from exhibit.accounts.models import Role, User
+from exhibit.accounts.services import email_taken, hash_password, normalize_email, password_problem
+from exhibit.b2b.models import (Buyer, BuyerKind, Meeting, MeetingOutcome, MeetingSlot,
+                                MeetingStatus, MeetingTable, SourcingNeed)
+from exhibit.booking.models import Allocation, AllocationStatus
+from exhibit.businesses import services as business_services
+from exhibit.businesses.models import Business
+from exhibit.catalogue import ocop
+from exhibit.catalogue.models import ListingStatus, Product, ProductListing
+from exhibit.core import audit
+from exhibit.core.db import is_postgres, utcnow, write_transaction
+from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from exhibit.extensions import db
+from exhibit.vn import phones
+from exhibit.vn.dates import VIETNAM_TZ, to_vietnam_time
+from exhibit.vn.text import clean_text
+from exhibit.weeks.models import ExhibitionWeek
+from exhibit.weeks.services import require_week_organiser
+
+OPEN_STATUSES = (MeetingStatus.REQUESTED.value, MeetingStatus.ACCEPTED.value)
+MAX_SLOTS_AT_ONCE = 48
+MAX_TABLES = 200
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+def week_buyers(week) -> list[Buyer]:
+    return db.session.scalars(select(Buyer).where(Buyer.week_id == week.id)
+                              .options(selectinload(Buyer.needs), selectinload(Buyer.business))
+                              .order_by(Buyer.id)).all()
+
+
+def buyer_for(week, business_id: int | None) -> Buyer | None:
+    if business_id is None:
+        return None
+    return db.session.scalar(select(Buyer).where(Buyer.week_id == week.id,
+                                                 Buyer.business_id == business_id))
+
+
+def get_buyer(week, buyer_id: int) -> Buyer:
+    buyer = db.session.get(Buyer, buyer_id)
+    if buyer is None or buyer.week_id != week.id:
+        raise NotFound(_("There is no such buyer at this week."), code="buyer_not_found")
+    return buyer
+
+
+def slots(week) -> list[MeetingSlot]:
+    return db.session.scalars(select(MeetingSlot).where(MeetingSlot.week_id == week.id)
+                              .order_by(MeetingSlot.starts_at)).all()
+
+
+def tables(week) -> list[MeetingTable]:
+    return db.session.scalars(select(MeetingTable).where(MeetingTable.week_id == week.id)
+                              .order_by(MeetingTable.position, MeetingTable.label)).all()
+
+
+def week_meetings(week) -> list[Meeting]:
+    return db.session.scalars(
+        select(Meeting).where(Meeting.week_id == week.id)
+        .options(selectinload(Meeting.buyer).selectinload(Buyer.business),
+                 selectinload(Meeting.supplier), selectinload(Meeting.slot),
+                 selectinload(Meeting.table))
+        .order_by(Meeting.slot_id.is_(None), Meeting.id)).all()
+
+
+def get_meeting(week, meeting_id: int) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or meeting.week_id != week.id:
+        raise NotFound(_("There is no such meeting."), code="meeting_not_found")
+    return meeting
+
+
+def participant_meetings(week, *, buyer: Buyer | None = None,
+                         supplier_id: int | None = None) -> list[Meeting]:
+    query = select(Meeting).where(Meeting.week_id == week.id).options(
+        selectinload(Meeting.buyer).selectinload(Buyer.business), selectinload(Meeting.supplier),
+        selectinload(Meeting.slot), selectinload(Meeting.table))
+    if buyer is not None:
+        query = query.where(Meeting.buyer_id == buyer.id)
+    if supplier_id is not None:
+        query = query.where(Meeting.supplier_id == supplier_id)
+    meetings = db.session.scalars(query).all()
+    return sorted(meetings, key=lambda m: (m.slot.starts_at if m.slot else datetime.max.replace(
+        tzinfo=VIETNAM_TZ), m.id))
+
+
+def supplier_ids(week) -> set[int]:
+    """The week's suppliers: businesses with a confirmed booth."""
+    return set(db.session.scalars(select(Allocation.business_id).where(
+        Allocation.week_id == week.id, Allocation.status == AllocationStatus.CONFIRMED.value)))
+
+
+def is_supplier(week, business_id: int | None) -> bool:
+    return business_id is not None and business_id in supplier_ids(week)
+
+
+# -- matching ---------------------------------------------------------------------------------
+
+@dataclass
+class Match:
+    """A buyer and a supplier whose approved products meet at least one of the buyer's needs."""
+    buyer: Buyer
+    supplier: Business
+    needs: list[SourcingNeed] = field(default_factory=list)
+    products: list[Product] = field(default_factory=list)
+
+    @property
+    def score(self) -> int:
+        return len(self.needs) * 100 + len(self.products)
+
+
+def product_meets(product: Product, shown_stars: int, need: SourcingNeed) -> bool:
+    if product.ocop_group != need.product_group:
+        return False
+    if need.min_stars and shown_stars < need.min_stars:
+        return False
+    have = {s.casefold() for s in (product.standards or [])}
+    return all(c.casefold() in have for c in need.certifications or [])
+
+
+def matches(week, *, buyer: Buyer | None = None, supplier_id: int | None = None) -> list[Match]:
+    """Buyer–supplier pairs of the week with matching products, best first. Stars count only
+    when the certificate covers the week (the listing's shown stars)."""
+    buyers = [buyer] if buyer is not None else week_buyers(week)
+    suppliers = supplier_ids(week)
+    if supplier_id is not None:
+        suppliers &= {supplier_id}
+    if not buyers or not suppliers:
+        return []
+    rows = db.session.execute(
+        select(ProductListing.shown_stars, Product)
+        .join(Product, Product.id == ProductListing.product_id)
+        .where(ProductListing.week_id == week.id,
+               ProductListing.status == ListingStatus.APPROVED.value,
+               ProductListing.business_id.in_(suppliers))).all()
+    by_supplier: dict[int, list[tuple[int, Product]]] = defaultdict(list)
+    for stars, product in rows:
+        by_supplier[product.business_id].append((stars, product))
+    businesses = {b.id: b for b in db.session.scalars(
+        select(Business).where(Business.id.in_(list(by_supplier))))}
+    found = []
+    for b in buyers:
+        for sid, products in by_supplier.items():
+            match = Match(buyer=b, supplier=businesses[sid])
+            for need in b.needs:
+                meeting = [p for stars, p in products if product_meets(p, stars, need)]
+                if meeting:
+                    match.needs.append(need)
+                    match.products += [p for p in meeting if p not in match.products]
+            if match.needs:
+                found.append(match)
+    return sorted(found, key=lambda m: (-m.score, m.supplier.name, m.buyer.id))
+
+
+# -- buyers -----------------------------------------------------------------------------------
+
+def clean_need(data: dict) -> dict:
+    errors: dict[str, str] = {}
+    group = str(data.get("product_group") or "")
+    if ocop.group(ocop.QD148, group) is None:
+        errors["product_group"] = _("Choose a product group.")
+    stars = data.get("min_stars")
+    try:
+        stars = int(stars) if stars not in (None, "", "0", 0) else None
+        if stars is not None and stars not in ocop.STARS:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors["min_stars"] = _("OCOP stars are 3, 4 or 5.")
+        stars = None
+    raw = data.get("certifications") or []
+    if isinstance(raw, str):
+        raw = [part for part in raw.replace(";", ",").split(",")]
+    certifications = sorted({clean_text(c) for c in raw if clean_text(c)})
+    unknown = [c for c in certifications if c not in ocop.STANDARDS]
+    if unknown:
+        errors["certifications"] = _("Unknown certification: %(names)s.", names=", ".join(unknown))
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
+    return {"product_group": group, "min_stars": stars, "certifications": certifications,
+            "description": clean_text(data.get("description"))[:500],
+            "monthly_volume": clean_text(data.get("monthly_volume"))[:120]}
+
+
+def _clean_buyer(data: dict) -> dict:
+    errors: dict[str, str] = {}
+    kind = str(data.get("kind") or "")
+    if kind not in {k.value for k in BuyerKind}:
+        errors["kind"] = _("Choose the kind of buyer.")
+    contact = clean_text(data.get("contact_name"))
+    if not contact:
+        errors["contact_name"] = _("Enter who comes to the meetings.")
+    phone = ""
+    if data.get("contact_phone"):
+        try:
+            phone = phones.normalize_phone(str(data["contact_phone"]))
+        except phones.InvalidPhone:
+            errors["contact_phone"] = _("Enter a Vietnamese phone number, e.g. 0912 345 678 or 028 3823 4567.")
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
+    return {"kind": kind, "contact_name": contact[:200],
+            "contact_position": clean_text(data.get("contact_position"))[:120],
+            "contact_phone": phone, "contact_email": clean_text(data.get("contact_email")).lower()[:254],
+            "notes": (data.get("notes") or "").strip()[:2000]}
+
+
+def register_buyer(*, week: ExhibitionWeek, data: dict, user: User | None = None,
+                   account: dict | None = None, business: dict | None = None) -> Buyer:
+    """Register an organisation as a buyer at the week with its first need.
+
+    A signed-in buyer (``user``) registers the organisation it acts for; a newcomer gives an
+    ``account`` (email, password, full_name) and its ``business`` details, and gets a buyer
+    account for the organisation."""
+    if week.end_date < _today():
+        raise Forbidden(_("This week's B2B session is over."))
+    errors: dict[str, str] = {}
+    buyer_values, need_values, business_values = {}, {}, {}
+    email = ""
+    for prefix, clean, target in (("", _clean_buyer, buyer_values), ("need.", clean_need, need_values)):
+        try:
+            target.update(clean(data if not prefix else data.get("need") or {}))
+        except ValidationFailed as exc:
+            errors.update({prefix + k: v for k, v in exc.fields.items()})
+    if user is None:
+        account = account or {}
+        try:
+            email = normalize_email(account.get("email"))
+        except ValidationFailed as exc:
+            errors.update({f"account.{k}": v for k, v in exc.fields.items()})
+        if problem := password_problem(account.get("password") or "", email):
+            errors["account.password"] = problem
+        try:
+            business_values = business_services.clean_business_data(business or {})
+        except ValidationFailed as exc:
+            errors.update({f"business.{k}": v for k, v in exc.fields.items()})
+    elif user.role != Role.BUYER.value or user.business_id is None:
+        raise Forbidden(_("Sign in with a buyer's account to register as a buyer."))
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
+    with write_transaction():
+        if user is None:
+            if email_taken(email):
+                raise Conflict(_("An account with this email already exists; sign in instead."),
+                               code="email_taken", fields={"account.email": _("Already registered.")})
+            if business_services.tax_code_taken(business_values["tax_code"]):
+                raise Conflict(_("This tax code is already registered. Ask a colleague to add "
+                                 "you, or ask the organiser."), code="tax_code_taken",
+                               fields={"business.tax_code": _("Already registered.")})
+            company = business_services.new_business(business_values)
+            db.session.flush()
+            user = User(email=email, password_hash=hash_password(account["password"]),
+                        full_name=clean_text(account.get("full_name")) or buyer_values["contact_name"],
+                        role=Role.BUYER.value, business_id=company.id)
+            db.session.add(user)
+            db.session.flush()
+        if buyer_for(week, user.business_id) is not None:
+            raise Conflict(_("Your organisation is already registered for this week's B2B "
+                             "session."), code="buyer_exists")
+        buyer = Buyer(week_id=week.id, business_id=user.business_id, **buyer_values)
+        buyer.needs.append(SourcingNeed(**need_values))
+        db.session.add(buyer)
+        db.session.flush()
+        audit.record("buyer", buyer.id, "register", actor=user, week_id=week.id,
+                     business_id=user.business_id, after={"kind": buyer.kind})
+    return buyer
+
+
+def add_need(*, actor: User, buyer: Buyer, data: dict) -> SourcingNeed:
+    _require_buyer_side(actor, buyer)
+    values = clean_need(data)
+    with write_transaction():
+        need = SourcingNeed(buyer_id=buyer.id, **values)
+        db.session.add(need)
+        db.session.flush()
+        audit.record("need", need.id, "create", actor=actor, week_id=buyer.week_id,
+                     business_id=buyer.business_id, after=values)
+    return need
+
+
+def remove_need(*, actor: User, buyer: Buyer, need_id: int) -> None:
+    _require_buyer_side(actor, buyer)
+    with write_transaction():
+        need = db.session.get(SourcingNeed, need_id)
+        if need is None or need.buyer_id != buyer.id:
+            raise NotFound(_("There is no such need."), code="need_not_found")
+        db.session.delete(need)
+        audit.record("need", need_id, "delete", actor=actor, week_id=buyer.week_id,
+                     business_id=buyer.business_id)
+
+
+def _require_buyer_side(actor: User, buyer: Buyer) -> None:
+    if actor.business_id == buyer.business_id and actor.role == Role.BUYER.value:
+        return
+    week = db.session.get(ExhibitionWeek, buyer.week_id)
+    require_week_organiser(actor, week)
+
+
+# -- meeting requests -------------------------------------------------------------------------
+
+def request_meeting(*, actor: User, week: ExhibitionWeek, buyer_id: int, supplier_id: int,
+                    message: str = "") -> Meeting:
+    """A buyer asks a supplier, a supplier asks a buyer, or the organiser pairs them (then the
+    meeting is accepted at once)."""
+    buyer = get_buyer(week, buyer_id)
+    if actor.is_organiser:
+        require_week_organiser(actor, week)
+        side = "organiser"
+    elif actor.role == Role.BUYER.value and actor.business_id == buyer.business_id:
+        side = "buyer"
+    elif actor.is_exhibitor and actor.business_id == supplier_id:
+        side = "supplier"
+    else:
+        raise Forbidden(_("Only the buyer, the supplier or the organiser can ask for this meeting."))
+    if week.end_date < _today():
+        raise Forbidden(_("This week's B2B session is over."))
+    with write_transaction():
+        if supplier_id not in supplier_ids(week):
+            message_text = _("This business has no confirmed booth at the week.")
+            raise ValidationFailed(message_text, fields={"supplier_id": message_text})
+        meeting = Meeting(week_id=week.id, buyer_id=buyer.id, supplier_id=supplier_id,
+                          requested_by=side, message=clean_text(message)[:1000],
+                          status=(MeetingStatus.ACCEPTED if side == "organiser"
+                                  else MeetingStatus.REQUESTED).value)
+        if side == "organiser":
+            meeting.decided_at = utcnow()
+        db.session.add(meeting)
+        try:
+            db.session.flush()
+        except IntegrityError:
+            raise Conflict(_("These two already have an open meeting request."),
+                           code="meeting_exists") from None
+        audit.record("meeting", meeting.id, "request", actor=actor, week_id=week.id,
+                     business_id=supplier_id, after={"buyer_id": buyer.id, "by": side})
+    return meeting
+
+
+def respond(*, actor: User, meeting: Meeting, accept: bool) -> Meeting:
+    """The side that was asked (or the organiser) accepts or declines a request."""
+    with write_transaction():
+        meeting = _lock_meeting(meeting.id)
+        side = _side(actor, meeting)
+        if side == meeting.requested_by:
+            raise Forbidden(_("The other side answers a request."))
+        if meeting.status != MeetingStatus.REQUESTED.value:
+            raise Conflict(_("This request has already been answered."), code="wrong_status")
+        meeting.status = (MeetingStatus.ACCEPTED if accept else MeetingStatus.DECLINED).value
+        meeting.decided_at = utcnow()
+        audit.record("meeting", meeting.id, "accept" if accept else "decline", actor=actor,
+                     week_id=meeting.week_id, business_id=meeting.supplier_id)
+    return meeting
+
+
+def cancel_meeting(*, actor: User, meeting: Meeting) -> Meeting:
+    with write_transaction():
+        meeting = _lock_meeting(meeting.id)
+        _side(actor, meeting)
+        if meeting.status not in OPEN_STATUSES:
+            raise Conflict(_("This meeting is no longer open."), code="wrong_status")
+        meeting.status = MeetingStatus.CANCELLED.value
+        meeting.slot_id = meeting.table_id = None
+        audit.record("meeting", meeting.id, "cancel", actor=actor, week_id=meeting.week_id,
+                     business_id=meeting.supplier_id)
+    return meeting
+
+
+def record_outcome(*, actor: User, meeting: Meeting, outcome: str, notes: str = "") -> Meeting:
+    if outcome not in {o.value for o in MeetingOutcome}:
+        message = _("Choose an outcome.")
+        raise ValidationFailed(message, fields={"outcome": message})
+    with write_transaction():
+        meeting = _lock_meeting(meeting.id)
+        _side(actor, meeting)
+        if meeting.status != MeetingStatus.ACCEPTED.value:
+            raise Conflict(_("Only an accepted meeting has an outcome."), code="wrong_status")
+        meeting.outcome = outcome
+        meeting.outcome_notes = (notes or "").strip()[:1000]
+        audit.record("meeting", meeting.id, "outcome", actor=actor, week_id=meeting.week_id,
+                     business_id=meeting.supplier_id, after={"outcome": outcome})
+    return meeting
+
+
+def _side(actor: User, meeting: Meeting) -> str:
+    """Which side of the meeting the actor is on; Forbidden for anyone else."""
+    if actor.is_organiser:
+        require_week_organiser(actor, db.session.get(ExhibitionWeek, meeting.week_id))
+        return "organiser"
+    if actor.role == Role.BUYER.value and actor.business_id == meeting.buyer.business_id:
+        return "buyer"
+    if actor.is_exhibitor and actor.business_id == meeting.supplier_id:
+        return "supplier"
+    raise Forbidden(_("This meeting is not yours."))
+
+
+def _lock_meeting(meeting_id: int) -> Meeting:
+    query = select(Meeting).where(Meeting.id == meeting_id).execution_options(populate_existing=True)
+    if is_postgres():
+        query = query.with_for_update()
+    meeting = db.session.scalar(query)
+    if meeting is None:
+        raise NotFound(_("There is no such meeting."), code="meeting_not_found")
+    return meeting
+
+
+# -- slots, tables and scheduling -------------------------------------------------------------
+
+def add_slots(*, actor: User, week: ExhibitionWeek, day: date, start: time, minutes: int,
+              count: int, gap_minutes: int = 0) -> list[MeetingSlot]:
+    """``count`` consecutive slots of ``minutes`` from ``start`` (Vietnam time) on ``day``."""
+    require_week_organiser(actor, week)
+    errors = {}
+    if not week.start_date <= day <= week.end_date:
+        errors["day"] = _("Choose a day of the week's dates.")
+    if not 5 <= minutes <= 240:
+        errors["minutes"] = _("A meeting lasts 5 to 240 minutes.")
+    if not 1 <= count <= MAX_SLOTS_AT_ONCE:
+        errors["count"] = _("Between 1 and %(n)s slots at a time.", n=MAX_SLOTS_AT_ONCE)
+    if not 0 <= gap_minutes <= 120:
+        errors["gap_minutes"] = _("A break of 0 to 120 minutes.")
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
+    begin = datetime.combine(day, start, tzinfo=VIETNAM_TZ)
+    made = []
+    with write_transaction():
+        _lock_week(week.id)
+        existing = slots(week)
+        for n in range(count):
+            starts = begin + timedelta(minutes=n * (minutes + gap_minutes))
+            ends = starts + timedelta(minutes=minutes)
+            if any(s.starts_at < ends and starts < s.ends_at for s in existing + made):
+                raise Conflict(_("The slot at %(time)s overlaps an existing slot.",
+                                 time=starts.strftime("%H:%M %d/%m/%Y")), code="slot_overlap")
+            slot = MeetingSlot(week_id=week.id, starts_at=starts, ends_at=ends)
+            db.session.add(slot)
+            made.append(slot)
+        db.session.flush()
+        audit.record("week", week.id, "add_slots", actor=actor, week_id=week.id,
+                     after={"count": count, "from": begin.isoformat(), "minutes": minutes})
+    return made
+
+
+def add_tables(*, actor: User, week: ExhibitionWeek, count: int, prefix: str = "Bàn") -> list[MeetingTable]:
+    require_week_organiser(actor, week)
+    with write_transaction():
+        _lock_week(week.id)
+        existing = tables(week)
+        if not 1 <= count or len(existing) + count > MAX_TABLES:
+            message = _("A session has at most %(n)s tables.", n=MAX_TABLES)
+            raise ValidationFailed(message, fields={"count": message})
+        prefix = clean_text(prefix)[:30] or "Bàn"
+        labels = {t.label for t in existing}
+        made, n = [], len(existing)
+        while len(made) < count:
+            n += 1
+            label = f"{prefix} {n:02d}"
+            if label in labels:
+                continue
+            made.append(MeetingTable(week_id=week.id, label=label, position=n))
+        db.session.add_all(made)
+        db.session.flush()
+        audit.record("week", week.id, "add_tables", actor=actor, week_id=week.id,
+                     after={"count": count})
+    return made
+
+
+def schedule(*, actor: User, meeting: Meeting, slot_id: int, table_id: int) -> Meeting:
+    """Put an accepted meeting at a slot and table. 409 names what is taken."""
+    week = db.session.get(ExhibitionWeek, meeting.week_id)
+    require_week_organiser(actor, week)
+    try:
+        with write_transaction():
+            _lock_week(week.id)
+            meeting = _lock_meeting(meeting.id)
+            slot, table = db.session.get(MeetingSlot, slot_id), db.session.get(MeetingTable, table_id)
+            if slot is None or slot.week_id != week.id or table is None or table.week_id != week.id:
+                message = _("Choose a slot and a table of this week.")
+                raise ValidationFailed(message, fields={"slot_id": message})
+            if meeting.status != MeetingStatus.ACCEPTED.value:
+                raise Conflict(_("Only an accepted meeting can be scheduled."), code="wrong_status")
+            _require_free(meeting, slot.id, table.id)
+            meeting.slot_id, meeting.table_id = slot.id, table.id
+            db.session.flush()
+            audit.record("meeting", meeting.id, "schedule", actor=actor, week_id=week.id,
+                         business_id=meeting.supplier_id,
+                         after={"slot": slot.starts_at.isoformat(), "table": table.label})
+    except IntegrityError:
+        raise Conflict(_("The slot was just taken; choose another."), code="slot_taken") from None
+    return meeting
+
+
+def _require_free(meeting: Meeting, slot_id: int, table_id: int) -> None:
+    others = db.session.scalars(select(Meeting).where(
+        Meeting.slot_id == slot_id, Meeting.id != meeting.id)).all()
+    for other in others:
+        if other.table_id == table_id:
+            raise Conflict(_("This table is taken at that time."), code="table_taken")
+        if other.buyer_id == meeting.buyer_id:
+            raise Conflict(_("The buyer has another meeting at that time."), code="buyer_busy")
+        if other.supplier_id == meeting.supplier_id:
+            raise Conflict(_("The supplier has another meeting at that time."), code="supplier_busy")
+
+
+def unschedule(*, actor: User, meeting: Meeting) -> Meeting:
+    week = db.session.get(ExhibitionWeek, meeting.week_id)
+    require_week_organiser(actor, week)
+    with write_transaction():
+        meeting = _lock_meeting(meeting.id)
+        meeting.slot_id = meeting.table_id = None
+        audit.record("meeting", meeting.id, "unschedule", actor=actor, week_id=week.id,
+                     business_id=meeting.supplier_id)
+    return meeting
+
+
+def auto_schedule(*, actor: User, week: ExhibitionWeek) -> int:
+    """Give every accepted, unscheduled meeting the earliest slot where its buyer and supplier
+    are free, at the first free table. Returns how many were scheduled."""
+    require_week_organiser(actor, week)
+    with write_transaction():
+        _lock_week(week.id)
+        all_slots, all_tables = slots(week), tables(week)
+        meetings = db.session.scalars(select(Meeting).where(
+            Meeting.week_id == week.id, Meeting.status == MeetingStatus.ACCEPTED.value)
+            .order_by(Meeting.decided_at, Meeting.id)).all()
+        busy: dict[int, set] = defaultdict(set)
+        for m in meetings:
+            if m.slot_id:
+                busy[m.slot_id] |= {("t", m.table_id), ("b", m.buyer_id), ("s", m.supplier_id)}
+        placed = 0
+        for m in meetings:
+            if m.slot_id:
+                continue
+            for slot in all_slots:
+                taken = busy[slot.id]
+                if ("b", m.buyer_id) in taken or ("s", m.supplier_id) in taken:
+                    continue
+                table = next((t for t in all_tables if ("t", t.id) not in taken), None)
+                if table is None:
+                    continue
+                m.slot_id, m.table_id = slot.id, table.id
+                taken |= {("t", table.id), ("b", m.buyer_id), ("s", m.supplier_id)}
+                placed += 1
+                break
+        db.session.flush()
+        audit.record("week", week.id, "auto_schedule", actor=actor, week_id=week.id,
+                     after={"scheduled": placed})
+    return placed
+
+
+def _today() -> date:
+    return to_vietnam_time(utcnow()).date()
+
+
+def _lock_week(week_id: int) -> None:
+    """Serialise scheduling within a week (PostgreSQL row lock; SQLite's write lock already)."""
+    if is_postgres():
+        db.session.execute(select(ExhibitionWeek.id).where(ExhibitionWeek.id == week_id)
+                           .with_for_update())

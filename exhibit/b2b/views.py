@@ -1,0 +1,345 @@
+"""Routes: the organiser's B2B desk, buyer registration, and the participants' B2B page
+(buyers and suppliers share one page: matches, requests, meetings, schedule PDF)."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user
+
+from exhibit.b2b import services
+from exhibit.b2b.forms import (BuyerForm, NeedForm, NewBuyerForm, OutcomeForm, SlotsForm,
+                               TablesForm, group_choices)
+from exhibit.b2b.models import MeetingOutcome
+from exhibit.b2b.schedule import render_schedule
+from exhibit.catalogue import ocop
+from exhibit.core.errors import AppError, Forbidden, ValidationFailed
+from exhibit.core.forms import ActionForm, split_province
+from exhibit.core.permissions import organiser_required, role_required
+from exhibit.documents import services as documents
+from exhibit.weeks.services import get_managed_week, get_visible_week
+
+bp = Blueprint("b2b", __name__)
+participant_required = role_required("buyer", "exhibitor")
+
+
+def _outcome_form(**data) -> OutcomeForm:
+    form = OutcomeForm(**data)
+    form.outcome.choices = [(o.value, o.title) for o in MeetingOutcome]
+    return form
+
+
+def _need_form(form):
+    form.product_group.choices = group_choices(g.lang)
+    return form
+
+
+def _need_data(form) -> dict:
+    return {"product_group": form.product_group.data, "description": form.description.data,
+            "min_stars": form.min_stars.data, "certifications": form.certifications.data,
+            "monthly_volume": form.monthly_volume.data}
+
+
+# -- organiser ---------------------------------------------------------------------------------
+
+@bp.route("/organiser/weeks/<slug>/b2b")
+@organiser_required
+def manage(slug):
+    week = get_managed_week(slug, current_user)
+    meetings = services.week_meetings(week)
+    outcomes = {}
+    for m in meetings:
+        outcomes[m.outcome or "none"] = outcomes.get(m.outcome or "none", 0) + 1
+    return render_template(
+        "b2b/manage.html", week=week, buyers=services.week_buyers(week), meetings=meetings,
+        slots=services.slots(week), tables=services.tables(week), action=ActionForm(),
+        slots_form=SlotsForm(day=week.start_date), tables_form=TablesForm(),
+        outcome_form=_outcome_form(), matches=services.matches(week)[:30], outcomes=outcomes,
+        group_title=lambda code: (ocop.group(ocop.QD148, code) or ocop.group(ocop.QD1048, code)).title(g.lang))
+
+
+@bp.route("/organiser/weeks/<slug>/b2b/slots", methods=["POST"])
+@organiser_required
+def add_slots(slug):
+    week = get_managed_week(slug, current_user)
+    form = SlotsForm()
+    if form.validate_on_submit():
+        try:
+            made = services.add_slots(actor=current_user, week=week, day=form.day.data,
+                                      start=form.start.data, minutes=form.minutes.data or 0,
+                                      count=form.count.data or 0, gap_minutes=form.gap_minutes.data or 0)
+            flash(_("%(n)s slots added.", n=len(made)), "success")
+        except AppError as error:
+            flash(error.message + " " + " ".join(error.fields.values()), "error")
+    else:
+        flash(_("Enter the day, the first time, the length and the number of slots."), "error")
+    return redirect(url_for("b2b.manage", slug=slug) + "#slots")
+
+
+@bp.route("/organiser/weeks/<slug>/b2b/tables", methods=["POST"])
+@organiser_required
+def add_tables(slug):
+    week = get_managed_week(slug, current_user)
+    form = TablesForm()
+    if form.validate_on_submit():
+        try:
+            made = services.add_tables(actor=current_user, week=week, count=form.count.data or 0,
+                                       prefix=form.prefix.data)
+            flash(_("%(n)s tables added.", n=len(made)), "success")
+        except AppError as error:
+            flash(error.message, "error")
+    return redirect(url_for("b2b.manage", slug=slug) + "#slots")
+
+
+@bp.route("/organiser/weeks/<slug>/b2b/auto-schedule", methods=["POST"])
+@organiser_required
+def auto_schedule(slug):
+    week = get_managed_week(slug, current_user)
+    if ActionForm().validate_on_submit():
+        placed = services.auto_schedule(actor=current_user, week=week)
+        flash(_("%(n)s meetings scheduled.", n=placed), "success")
+    return redirect(url_for("b2b.manage", slug=slug) + "#meetings")
+
+
+@bp.route("/organiser/weeks/<slug>/b2b/pair", methods=["POST"])
+@organiser_required
+def pair(slug):
+    week = get_managed_week(slug, current_user)
+    if ActionForm().validate_on_submit():
+        try:
+            services.request_meeting(actor=current_user, week=week,
+                                     buyer_id=request.form.get("buyer_id", type=int) or 0,
+                                     supplier_id=request.form.get("supplier_id", type=int) or 0)
+            flash(_("Meeting added; schedule it below."), "success")
+        except AppError as error:
+            flash(error.message, "error")
+    return redirect(url_for("b2b.manage", slug=slug) + "#meetings")
+
+
+@bp.route("/organiser/weeks/<slug>/b2b/meetings/<int:meeting_id>/schedule", methods=["POST"])
+@organiser_required
+def schedule(slug, meeting_id):
+    week = get_managed_week(slug, current_user)
+    meeting = services.get_meeting(week, meeting_id)
+    if ActionForm().validate_on_submit():
+        try:
+            if request.form.get("slot_id") == "":
+                services.unschedule(actor=current_user, meeting=meeting)
+            else:
+                services.schedule(actor=current_user, meeting=meeting,
+                                  slot_id=request.form.get("slot_id", type=int) or 0,
+                                  table_id=request.form.get("table_id", type=int) or 0)
+            flash(_("Schedule saved."), "success")
+        except AppError as error:
+            flash(error.message, "error")
+    return redirect(url_for("b2b.manage", slug=slug) + f"#m{meeting_id}")
+
+
+@bp.route("/organiser/weeks/<slug>/b2b/meetings/<int:meeting_id>/mou", methods=["POST"])
+@organiser_required
+def create_mou(slug, meeting_id):
+    """A draft MoU prefilled from the meeting: its parties and the supplier's matching products."""
+    week = get_managed_week(slug, current_user)
+    meeting = services.get_meeting(week, meeting_id)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("b2b.manage", slug=slug))
+    found = services.matches(week, buyer=meeting.buyer, supplier_id=meeting.supplier_id)
+    products = [p.id for p in found[0].products] if found else []
+    document = documents.create_mou(actor=current_user, week=week, supplier_id=meeting.supplier_id,
+                                    buyer_business_id=meeting.buyer.business_id, meeting=meeting,
+                                    product_ids=products[:10])
+    flash(_("Draft MoU created from the meeting."), "success")
+    return redirect(url_for("documents.detail", document_id=document.id))
+
+
+# -- buyers register -----------------------------------------------------------------------------
+
+@bp.route("/weeks/<slug>/b2b/register", methods=["GET", "POST"])
+def register(slug):
+    week = get_visible_week(slug, current_user if current_user.is_authenticated else None)
+    signed_in = current_user.is_authenticated
+    if signed_in and current_user.role != "buyer":
+        raise Forbidden(_("Sign in with a buyer's account, or sign out to register a new buyer."))
+    form = _need_form(BuyerForm() if signed_in else NewBuyerForm())
+    if form.validate_on_submit():
+        data = {key: form[key].data for key in ("kind", "contact_name", "contact_position",
+                                                "contact_phone", "contact_email")}
+        data["need"] = _need_data(form)
+        try:
+            if signed_in:
+                services.register_buyer(week=week, data=data, user=current_user)
+            else:
+                scheme, code = split_province(form.province.data)
+                business = {key: form[key].data for key in (
+                    "name", "legal_form", "tax_code", "address", "representative",
+                    "representative_position", "phone")}
+                business.update(province_scheme=scheme, province_code=code, email=form.email.data)
+                buyer = services.register_buyer(
+                    week=week, data=data, business=business,
+                    account={"email": form.email.data, "password": form.password.data,
+                             "full_name": form.contact_name.data})
+                from exhibit.accounts.models import User
+                from exhibit.extensions import db
+                login_user(db.session.scalar(db.select(User).where(
+                    User.business_id == buyer.business_id, User.role == "buyer")))
+            flash(_("Registered for the B2B session. Here are the suppliers matching your needs."), "success")
+            return redirect(url_for("b2b.participant", slug=slug))
+        except ValidationFailed as error:
+            form.apply_errors(error, prefix="")
+            for name, message in error.fields.items():
+                key = name.split(".", 1)[-1]
+                if key in form._fields and message not in form[key].errors:
+                    form[key].errors = [*form[key].errors, message]
+        except AppError as error:
+            flash(error.message, "error")
+    return render_template("b2b/register.html", week=week, form=form, signed_in=signed_in), \
+        (422 if request.method == "POST" else 200)
+
+
+# -- participants --------------------------------------------------------------------------------
+
+def _participant(week):
+    """(side, buyer, supplier_id) of the signed-in user at the week; 403 when neither."""
+    if current_user.role == "buyer":
+        buyer = services.buyer_for(week, current_user.business_id)
+        if buyer is None:
+            return "buyer", None, None
+        return "buyer", buyer, None
+    if services.is_supplier(week, current_user.business_id):
+        return "supplier", None, current_user.business_id
+    raise Forbidden(_("Only buyers registered for the week and exhibitors with a confirmed booth "
+                      "take part in its B2B session."))
+
+
+@bp.route("/my/b2b")
+@participant_required
+def home():
+    from exhibit.b2b.models import Buyer
+    from exhibit.extensions import db
+    if current_user.role == "buyer":
+        weeks = [b.week_id for b in db.session.scalars(db.select(Buyer).where(
+            Buyer.business_id == current_user.business_id))]
+    else:
+        from exhibit.booking.services import business_allocations
+        weeks = sorted({a.week_id for a in business_allocations(current_user.business_id)
+                        if a.status == "confirmed"})
+    from exhibit.weeks.models import ExhibitionWeek
+    found = db.session.scalars(db.select(ExhibitionWeek).where(ExhibitionWeek.id.in_(weeks))
+                               .order_by(ExhibitionWeek.start_date.desc())).all()
+    return render_template("b2b/home.html", weeks=found)
+
+
+@bp.route("/my/weeks/<slug>/b2b")
+@participant_required
+def participant(slug):
+    week = get_visible_week(slug, current_user)
+    side, buyer, supplier_id = _participant(week)
+    if side == "buyer" and buyer is None:
+        return redirect(url_for("b2b.register", slug=slug))
+    meetings = services.participant_meetings(week, buyer=buyer, supplier_id=supplier_id)
+    found = services.matches(week, buyer=buyer, supplier_id=supplier_id)
+    open_pairs = {(m.buyer_id, m.supplier_id) for m in meetings if m.status in services.OPEN_STATUSES}
+    return render_template(
+        "b2b/participant.html", week=week, side=side, buyer=buyer, meetings=meetings,
+        matches=found, open_pairs=open_pairs, action=ActionForm(),
+        need_form=_need_form(NeedForm()), outcome_form=_outcome_form(),
+        group_title=lambda code: ocop.group(ocop.QD148, code).title(g.lang))
+
+
+@bp.route("/my/weeks/<slug>/b2b/request", methods=["POST"])
+@participant_required
+def request_meeting(slug):
+    week = get_visible_week(slug, current_user)
+    side, buyer, supplier_id = _participant(week)
+    if ActionForm().validate_on_submit():
+        try:
+            services.request_meeting(
+                actor=current_user, week=week,
+                buyer_id=buyer.id if buyer else request.form.get("buyer_id", type=int) or 0,
+                supplier_id=supplier_id or request.form.get("supplier_id", type=int) or 0,
+                message=request.form.get("message", ""))
+            flash(_("Meeting requested; the other side will answer."), "success")
+        except AppError as error:
+            flash(error.message, "error")
+    return redirect(url_for("b2b.participant", slug=slug))
+
+
+@bp.route("/my/weeks/<slug>/b2b/meetings/<int:meeting_id>/<any(accept, decline, cancel, outcome):step>",
+          methods=["POST"])
+@participant_required
+def meeting_step(slug, meeting_id, step):
+    week = get_visible_week(slug, current_user)
+    meeting = services.get_meeting(week, meeting_id)
+    form = _outcome_form() if step == "outcome" else ActionForm()
+    if form.validate_on_submit():
+        try:
+            if step in ("accept", "decline"):
+                services.respond(actor=current_user, meeting=meeting, accept=step == "accept")
+            elif step == "cancel":
+                services.cancel_meeting(actor=current_user, meeting=meeting)
+            else:
+                services.record_outcome(actor=current_user, meeting=meeting,
+                                        outcome=form.outcome.data, notes=form.notes.data)
+            flash(_("Saved."), "success")
+        except AppError as error:
+            flash(error.message, "error")
+    return redirect(url_for("b2b.participant", slug=slug) + f"#m{meeting_id}")
+
+
+@bp.route("/my/weeks/<slug>/b2b/needs", methods=["POST"])
+@role_required("buyer")
+def add_need(slug):
+    week = get_visible_week(slug, current_user)
+    _side, buyer, _supplier = _participant(week)
+    if buyer is None:
+        abort(404)
+    form = _need_form(NeedForm())
+    if form.validate_on_submit():
+        try:
+            services.add_need(actor=current_user, buyer=buyer, data=_need_data(form))
+            flash(_("Need added."), "success")
+        except ValidationFailed as error:
+            flash(" ".join(error.fields.values()) or error.message, "error")
+    return redirect(url_for("b2b.participant", slug=slug))
+
+
+@bp.route("/my/weeks/<slug>/b2b/needs/<int:need_id>/delete", methods=["POST"])
+@role_required("buyer")
+def remove_need(slug, need_id):
+    week = get_visible_week(slug, current_user)
+    _side, buyer, _supplier = _participant(week)
+    if buyer is not None and ActionForm().validate_on_submit():
+        services.remove_need(actor=current_user, buyer=buyer, need_id=need_id)
+    return redirect(url_for("b2b.participant", slug=slug))
+
+
+@bp.route("/my/weeks/<slug>/b2b/schedule.pdf")
+@participant_required
+def schedule_pdf(slug):
+    week = get_visible_week(slug, current_user)
+    side, buyer, supplier_id = _participant(week)
+    if side == "buyer" and buyer is None:
+        abort(404)
+    meetings = services.participant_meetings(week, buyer=buyer, supplier_id=supplier_id)
+    name = current_user.business.name
+    content = render_schedule(week, name, meetings, side=side, lang=g.lang)
+    return Response(content, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="b2b-{week.slug}.pdf"'})
+
+
+@bp.route("/organiser/weeks/<slug>/b2b/schedule.pdf")
+@organiser_required
+def participant_schedule_pdf(slug):
+    """A participant's schedule for the organiser's desk: ?buyer=<id> or ?supplier=<id>."""
+    week = get_managed_week(slug, current_user)
+    buyer_id, supplier_id = request.args.get("buyer", type=int), request.args.get("supplier", type=int)
+    if buyer_id:
+        buyer = services.get_buyer(week, buyer_id)
+        meetings, side, name = services.participant_meetings(week, buyer=buyer), "buyer", buyer.business.name
+    elif supplier_id:
+        meetings = services.participant_meetings(week, supplier_id=supplier_id)
+        side = "supplier"
+        name = meetings[0].supplier.name if meetings else str(supplier_id)
+    else:
+        abort(404)
+    return Response(render_schedule(week, name, meetings, side=side, lang=g.lang),
+                    mimetype="application/pdf")

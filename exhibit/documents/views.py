@@ -1,0 +1,265 @@
+"""Routes: the organiser's documents, payments and organisation details; the PDF for the
+organiser and the parties; a party's own documents."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from exhibit.core import audit
+from exhibit.core.db import utcnow
+from exhibit.core.errors import AppError, ValidationFailed
+from exhibit.core.forms import ActionForm
+from exhibit.core.permissions import organiser_required
+from exhibit.documents import payments, services
+from exhibit.documents.forms import (PARTY_FORM_FIELDS, CancelForm, ContractForm, MouForm,
+                                     OrganisationForm, PaymentForm, SignedScanForm)
+from exhibit.documents.models import DocumentKind
+from exhibit.media import storage
+from exhibit.vn.dates import to_vietnam_time
+from exhibit.vn.words import amount_in_words
+from exhibit.weeks.services import ORGANIZER_FIELDS, get_managed_week, update_organizer
+
+bp = Blueprint("documents", __name__)
+
+
+def _pdf(content: bytes, filename: str, content_type: str = "application/pdf") -> Response:
+    return Response(content, mimetype=content_type,
+                    headers={"Content-Disposition": f'inline; filename="{filename}"',
+                             "Cache-Control": "private, no-store"})
+
+
+def _today():
+    return to_vietnam_time(utcnow()).date()
+
+
+# -- the week's documents ----------------------------------------------------------------------
+
+@bp.route("/organiser/weeks/<slug>/documents")
+@organiser_required
+def week_documents(slug):
+    week = get_managed_week(slug, current_user)
+    return render_template("documents/week.html", week=week,
+                           documents=services.week_documents(week),
+                           waiting=services.businesses_without_contract(week), action=ActionForm())
+
+
+@bp.route("/organiser/weeks/<slug>/documents/contracts", methods=["POST"])
+@organiser_required
+def draft_contracts(slug):
+    """Draft a contract for one business (business_id) or for every confirmed exhibitor
+    without one."""
+    week = get_managed_week(slug, current_user)
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("documents.week_documents", slug=slug))
+    wanted = request.form.get("business_id")
+    targets = [int(wanted)] if wanted and wanted.isdigit() else [
+        b.id for b in services.businesses_without_contract(week)]
+    made = [services.create_contract(actor=current_user, week=week, business_id=b) for b in targets]
+    flash(_("%(n)s draft contracts created.", n=len(made)), "success")
+    if len(made) == 1:
+        return redirect(url_for("documents.detail", document_id=made[0].id))
+    return redirect(url_for("documents.week_documents", slug=slug))
+
+
+# -- one document ------------------------------------------------------------------------------
+
+def _organiser_document(document_id: int):
+    """The document, for an organiser of its body (the decorator made sure of the role)."""
+    return services.get_document(document_id, current_user)
+
+
+def _edit_form(document, formdata=None):
+    form_class = ContractForm if document.kind == DocumentKind.CONTRACT.value else MouForm
+    values = {key: getattr(document, key) for key in (
+        "place", "dated_on", "deposit_percent", "deposit_due_on", "balance_due_on",
+        "funding_source", "notes", "purpose", "price_terms", "payment_terms", "valid_months",
+        "binding", "expected_value_vnd")}
+    values["vat_percent"] = str(document.vat_percent)
+    values["with_witness"] = bool(document.witness)
+    for name in PARTY_FORM_FIELDS:
+        side, key = name[:7], name[8:]  # "party_a_bank_name" → "party_a", "bank_name"
+        values[name] = getattr(document, side).get(key, "")
+    values["products"] = "\n".join(
+        " | ".join([line.label, line.detail, line.quantity,
+                    str(line.unit_price_vnd) if line.unit_price_vnd else ""])
+        for line in document.lines)
+    return form_class(data=values) if formdata is None else form_class(formdata=formdata)
+
+
+def _render_detail(document, form, status: int = 200):
+    return render_template(
+        "documents/detail.html", document=document, form=form, action=ActionForm(),
+        words=amount_in_words(document.total_vnd),
+        scan_form=SignedScanForm(), cancel_form=CancelForm(),
+        problems=services.issue_problems(document) if document.status == "draft" else [],
+        history=[e for e in audit.entries(week_id=document.week_id, limit=2000)
+                 if e.entity == "document" and e.entity_id == document.id],
+        issued_files=[f for f in document.files if f.purpose == "issued"],
+        signed_files=[f for f in document.files if f.purpose == "signed"]), status
+
+
+@bp.route("/organiser/documents/<int:document_id>", methods=["GET", "POST"])
+@organiser_required
+def detail(document_id):
+    document = _organiser_document(document_id)
+    if request.method == "GET":
+        return _render_detail(document, _edit_form(document))
+    form = _edit_form(document, formdata=request.form)
+    if form.validate_on_submit():
+        data = {name: field.data for name, field in form._fields.items()
+                if name not in ("csrf_token", "products") and not name.startswith("party_")}
+        for name in PARTY_FORM_FIELDS:
+            data[f"{name[:7]}.{name[8:]}"] = form[name].data
+        lines = None
+        if document.kind == DocumentKind.MOU.value:
+            lines = [_product_line(row) for row in (form.products.data or "").splitlines()
+                     if row.strip()]
+        try:
+            services.update_draft(actor=current_user, document=document, data=data, lines=lines)
+            flash(_("Draft saved."), "success")
+            return redirect(url_for("documents.detail", document_id=document.id))
+        except ValidationFailed as error:
+            form.apply_errors(error)
+    return _render_detail(document, form, 422)
+
+
+def _product_line(row: str) -> dict:
+    parts = [p.strip() for p in row.split("|")] + ["", "", "", ""]
+    return {"label": parts[0], "detail": parts[1], "quantity": parts[2], "unit_price_vnd": parts[3]}
+
+
+@bp.route("/organiser/documents/<int:document_id>/<any(issue, revise):step>", methods=["POST"])
+@organiser_required
+def lifecycle(document_id, step):
+    document = _organiser_document(document_id)
+    if ActionForm().validate_on_submit():
+        try:
+            if step == "issue":
+                services.issue(actor=current_user, document=document)
+                flash(_("Issued as %(number)s, version %(version)s.", number=document.number,
+                        version=document.version), "success")
+            else:
+                services.revise(actor=current_user, document=document)
+                flash(_("The document is a draft again; issuing it makes a new version."), "success")
+        except AppError as error:
+            flash(error.message, "error")
+    return redirect(url_for("documents.detail", document_id=document.id))
+
+
+@bp.route("/organiser/documents/<int:document_id>/signed", methods=["POST"])
+@organiser_required
+def upload_signed(document_id):
+    document = _organiser_document(document_id)
+    form = SignedScanForm()
+    if form.validate_on_submit():
+        upload = form.scan.data
+        if not upload:
+            form.scan.errors = [_("Choose the scan to upload.")]
+        else:
+            try:
+                services.mark_signed(actor=current_user, document=document,
+                                     filename=upload.filename or "", content=upload.read())
+                flash(_("Signed scan stored; the document is signed."), "success")
+                return redirect(url_for("documents.detail", document_id=document.id))
+            except AppError as error:
+                flash(error.message, "error")
+                return redirect(url_for("documents.detail", document_id=document.id))
+    flash(_("Choose the scan to upload."), "error")
+    return redirect(url_for("documents.detail", document_id=document.id))
+
+
+@bp.route("/organiser/documents/<int:document_id>/cancel", methods=["POST"])
+@organiser_required
+def cancel(document_id):
+    document = _organiser_document(document_id)
+    form = CancelForm()
+    if form.validate_on_submit():
+        try:
+            services.cancel(actor=current_user, document=document, reason=form.reason.data)
+            flash(_("The document is cancelled."), "success")
+        except AppError as error:
+            flash(error.message, "error")
+    return redirect(url_for("documents.detail", document_id=document.id))
+
+
+@bp.route("/documents/<int:document_id>.pdf")
+@login_required
+def pdf(document_id):
+    """The latest issued PDF (or ?version=N); a draft, to its organiser, marked as a draft."""
+    document = services.get_document(document_id, current_user)
+    version = request.args.get("version", type=int)
+    content = services.pdf_content(document, version)
+    name = (document.number or f"du-thao-{document.id}").replace("/", "-")
+    return _pdf(content, f"{name}.pdf")
+
+
+@bp.route("/documents/<int:document_id>/signed/<int:file_id>")
+@login_required
+def signed_scan(document_id, file_id):
+    document = services.get_document(document_id, current_user)
+    stored = next((f for f in document.files if f.id == file_id and f.purpose == "signed"), None)
+    if stored is None:
+        return redirect(url_for("documents.pdf", document_id=document.id))
+    return _pdf(storage.path_for(stored.storage_key).read_bytes(),
+                f"signed-{document.id}{'.pdf' if stored.content_type.endswith('pdf') else '.jpg'}",
+                stored.content_type)
+
+
+@bp.route("/my/documents")
+@login_required
+def mine():
+    documents = services.business_documents(current_user.business_id) if current_user.business_id else []
+    return render_template("documents/mine.html", documents=documents)
+
+
+# -- payments ----------------------------------------------------------------------------------
+
+def _payment_form(week, rows, formdata=None) -> PaymentForm:
+    form = PaymentForm(formdata=formdata) if formdata is not None else PaymentForm(
+        paid_on=_today().strftime("%d/%m/%Y"))
+    form.business_id.choices = [(str(r.business.id), f"{', '.join(r.booths) or '—'} · {r.business.name}")
+                                for r in rows]
+    return form
+
+
+@bp.route("/organiser/weeks/<slug>/payments", methods=["GET", "POST"])
+@organiser_required
+def week_payments(slug):
+    week = get_managed_week(slug, current_user)
+    today = _today()
+    rows = payments.ledger(week, today)
+    form = _payment_form(week, rows, request.form if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            payments.record_payment(actor=current_user, week=week, data=form.data)
+            flash(_("Payment recorded."), "success")
+            return redirect(url_for("documents.week_payments", slug=slug))
+        except ValidationFailed as error:
+            form.apply_errors(error)
+            status = 422
+    return render_template("documents/payments.html", week=week, rows=rows, form=form,
+                           overdue=[r for r in rows if r.state == payments.OVERDUE],
+                           state_title=payments.state_title, today=today), status
+
+
+# -- the organising body ------------------------------------------------------------------------
+
+@bp.route("/organiser/organisation", methods=["GET", "POST"])
+@organiser_required
+def organisation():
+    organizer = current_user.organizer
+    if request.method == "GET":
+        form = OrganisationForm(data={k: getattr(organizer, k) for k in ORGANIZER_FIELDS})
+        return render_template("documents/organisation.html", form=form)
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            update_organizer(actor=current_user, data=form.data)
+            flash(_("Details saved; new contracts use them."), "success")
+            return redirect(url_for("documents.organisation"))
+        except ValidationFailed as error:
+            form.apply_errors(error)
+    return render_template("documents/organisation.html", form=form), 422
+
