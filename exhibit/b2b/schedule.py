@@ -37,7 +37,7 @@ def render_schedule(week, participant_name: str, meetings, *, side: str, lang: s
     if rows:
         head = (["Ngày", "Giờ", "Bàn", "Đối tác", "Liên hệ"] if vi
                 else ["Date", "Time", "Table", "Partner", "Contact"])
-        story.append(nd30.grid(s, head, rows, [16, 26, 18, 70, 45]))
+        story.append(nd30.grid(s, head, rows, [16, 32, 18, 64, 45]))
     else:
         story.append(nd30.paragraph(s, "Chưa có cuộc gặp nào được xếp lịch." if vi
                                     else "No meeting has been scheduled yet."))

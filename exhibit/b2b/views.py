@@ -134,6 +134,22 @@ def schedule(slug, meeting_id):
     return redirect(url_for("b2b.manage", slug=slug) + f"#m{meeting_id}")
 
 
+@bp.route("/organiser/weeks/<slug>/b2b/meetings/<int:meeting_id>/outcome", methods=["POST"])
+@organiser_required
+def organiser_outcome(slug, meeting_id):
+    week = get_managed_week(slug, current_user)
+    meeting = services.get_meeting(week, meeting_id)
+    form = _outcome_form()
+    if form.validate_on_submit():
+        try:
+            services.record_outcome(actor=current_user, meeting=meeting, outcome=form.outcome.data,
+                                    notes=form.notes.data)
+            flash(_("Saved."), "success")
+        except AppError as error:
+            flash(error.message, "error")
+    return redirect(url_for("b2b.manage", slug=slug) + f"#m{meeting_id}")
+
+
 @bp.route("/organiser/weeks/<slug>/b2b/meetings/<int:meeting_id>/mou", methods=["POST"])
 @organiser_required
 def create_mou(slug, meeting_id):
@@ -184,11 +200,9 @@ def register(slug):
             flash(_("Registered for the B2B session. Here are the suppliers matching your needs."), "success")
             return redirect(url_for("b2b.participant", slug=slug))
         except ValidationFailed as error:
-            form.apply_errors(error, prefix="")
-            for name, message in error.fields.items():
-                key = name.split(".", 1)[-1]
-                if key in form._fields and message not in form[key].errors:
-                    form[key].errors = [*form[key].errors, message]
+            # "account.email", "business.phone", "need.product_group" are this form's fields
+            error.fields = {name.split(".", 1)[-1]: message for name, message in error.fields.items()}
+            form.apply_errors(error)
         except AppError as error:
             flash(error.message, "error")
     return render_template("b2b/register.html", week=week, form=form, signed_in=signed_in), \

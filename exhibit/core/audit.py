@@ -71,11 +71,19 @@ ACTION_TITLES = {
     "reject": _l("rejected"), "waitlist": _l("put on the waiting list"),
     "waitlist_offer": _l("offered a booth from the waiting list"), "hold": _l("held the booth"),
     "confirm": _l("confirmed the booking"), "assign": _l("assigned"), "move": _l("moved"),
-    "release": _l("released"), "expire": _l("hold expired"),
+    "release": _l("released"), "expire": _l("hold expired"), "issue": _l("issued"),
+    "revise": _l("reopened for revision"), "sign": _l("stored the signed scan"),
+    "cancel": _l("cancelled"), "record": _l("recorded"), "request": _l("asked for a meeting"),
+    "accept": _l("accepted"), "decline": _l("declined"), "schedule": _l("scheduled"),
+    "unschedule": _l("unscheduled"), "outcome": _l("recorded the outcome"),
+    "add_slots": _l("added meeting slots"), "add_tables": _l("added meeting tables"),
+    "auto_schedule": _l("scheduled the meetings"), "delete": _l("deleted"),
 }
 ENTITY_TITLES = {
     "business": _l("Business"), "user": _l("User"), "week": _l("Week"), "hall": _l("Hall"),
     "booth": _l("Booth"), "application": _l("Application"), "allocation": _l("Booking"),
+    "document": _l("Document"), "payment": _l("Payment"), "buyer": _l("Buyer"),
+    "need": _l("Sourcing need"), "meeting": _l("B2B meeting"), "organizer": _l("Organisation"),
 }
 
 

@@ -17,6 +17,7 @@ from exhibit.documents.forms import (PARTY_FORM_FIELDS, CancelForm, ContractForm
 from exhibit.documents.models import DocumentKind
 from exhibit.media import storage
 from exhibit.vn.dates import to_vietnam_time
+from exhibit.vn.text import fold_search_key
 from exhibit.vn.words import amount_in_words
 from exhibit.weeks.services import ORGANIZER_FIELDS, get_managed_week, update_organizer
 
@@ -90,7 +91,7 @@ def _edit_form(document, formdata=None):
 def _render_detail(document, form, status: int = 200):
     return render_template(
         "documents/detail.html", document=document, form=form, action=ActionForm(),
-        words=amount_in_words(document.total_vnd),
+        words=amount_in_words(document.total_vnd), audit_action=audit.action_title,
         scan_form=SignedScanForm(), cancel_form=CancelForm(),
         problems=services.issue_problems(document) if document.status == "draft" else [],
         history=[e for e in audit.entries(week_id=document.week_id, limit=2000)
@@ -190,8 +191,8 @@ def pdf(document_id):
     document = services.get_document(document_id, current_user)
     version = request.args.get("version", type=int)
     content = services.pdf_content(document, version)
-    name = (document.number or f"du-thao-{document.id}").replace("/", "-")
-    return _pdf(content, f"{name}.pdf")
+    name = fold_search_key(document.number or f"du thao {document.id}").replace("/", "-")
+    return _pdf(content, f"{name.replace(' ', '-')}.pdf")  # ASCII: HTTP headers are Latin-1
 
 
 @bp.route("/documents/<int:document_id>/signed/<int:file_id>")

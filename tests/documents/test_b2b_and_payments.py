@@ -1,0 +1,169 @@
+"""A B2B session end to end through the pages, MoUs from meetings, and the payments ledger."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from tests.badges.conftest import exhibitor_with_booth  # noqa: F401  (fixture)
+from tests.conftest import PASSWORD, business_data, login
+from tests.documents.conftest import pdftotext
+
+
+def _register_buyer_page(client, week, **overrides):
+    business = business_data(name="Liên hiệp HTX Thương mại TP.HCM (Saigon Co.op) thử", legal_form="hop_tac_xa")
+    form = {"email": "thumua@coop.example", "password": "Xk9#mua-Coop-2024",
+            "name": business["name"], "legal_form": business["legal_form"],
+            "tax_code": business["tax_code"], "address": business["address"],
+            "province": "2025:79", "representative": "Nguyễn Văn Khoa",
+            "representative_position": "Tổng Giám đốc", "phone": "028 3832 1234",
+            "kind": "supermarket", "contact_name": "Lê Thu Hà", "contact_phone": "0908 123 456",
+            "product_group": "thuc_pham", "description": "Thanh long, nước mắm", "min_stars": "4",
+            "monthly_volume": "2 tấn/tháng"}
+    form.update(overrides)
+    return client.post(f"/weeks/{week.slug}/b2b/register", data=form)
+
+
+def test_b2b_from_registration_to_signed_mou(app, client, organiser, open_week,
+                                            exhibitor_with_booth):
+    from exhibit.b2b.models import Buyer, Meeting
+    from exhibit.documents import services as documents
+    from exhibit.documents.models import Document
+    from exhibit.extensions import db
+    from exhibit.weeks.services import update_organizer
+    update_organizer(actor=organiser, data={"representative": "Nguyễn Văn Mạnh",
+                                            "representative_position": "Phó Giám đốc"})
+    # a bad phone changes nothing and names the field
+    bad = _register_buyer_page(client, open_week, contact_phone="12")
+    assert bad.status_code == 422 and db.session.query(Buyer).count() == 0
+    response = _register_buyer_page(client, open_week)
+    assert response.status_code == 302, [l for l in response.get_data(as_text=True).splitlines() if "error" in l]
+    buyer = db.session.query(Buyer).one()
+    page = client.get(f"/my/weeks/{open_week.slug}/b2b").get_data(as_text=True)
+    assert "Hợp tác xã Thanh long Hàm Thuận Nam" in page  # the matching supplier
+    client.get("/logout")
+
+    login(client, exhibitor_with_booth)
+    page = client.get(f"/my/weeks/{open_week.slug}/b2b").get_data(as_text=True)
+    assert "Saigon Co.op" in page
+    assert client.post(f"/my/weeks/{open_week.slug}/b2b/request",
+                       data={"buyer_id": buyer.id, "message": "Xin gặp"}).status_code == 302
+    meeting = db.session.query(Meeting).one()
+    assert (meeting.status, meeting.requested_by) == ("requested", "supplier")
+    # the asker cannot accept its own request
+    client.post(f"/my/weeks/{open_week.slug}/b2b/meetings/{meeting.id}/accept")
+    db.session.refresh(meeting)
+    assert meeting.status == "requested"
+    client.get("/logout")
+
+    client.post("/login", data={"email": "thumua@coop.example", "password": "Xk9#mua-Coop-2024"})
+    client.post(f"/my/weeks/{open_week.slug}/b2b/meetings/{meeting.id}/accept")
+    db.session.refresh(meeting)
+    assert meeting.status == "accepted"
+    client.get("/logout")
+
+    login(client, organiser)
+    assert client.post(f"/organiser/weeks/{open_week.slug}/b2b/slots", data={
+        "day": open_week.start_date.isoformat(), "start": "09:00", "minutes": "20",
+        "gap_minutes": "5", "count": "4"}).status_code == 302
+    client.post(f"/organiser/weeks/{open_week.slug}/b2b/tables", data={"count": "3", "prefix": "Bàn"})
+    client.post(f"/organiser/weeks/{open_week.slug}/b2b/auto-schedule")
+    db.session.refresh(meeting)
+    assert meeting.slot is not None and meeting.table.label == "Bàn 01"
+    schedule = client.get(f"/organiser/weeks/{open_week.slug}/b2b/schedule.pdf?buyer={buyer.id}")
+    text = pdftotext(schedule.data)
+    assert "09:00–09:20" in text and "Bàn 01" in text and "Hợp tác xã Thanh long Hàm Thuận" in text
+
+    client.post(f"/organiser/weeks/{open_week.slug}/b2b/meetings/{meeting.id}/outcome",
+                data={"outcome": "mou", "notes": "Ký tại sân khấu"})
+    db.session.refresh(meeting)
+    assert meeting.outcome == "mou"
+    response = client.post(f"/organiser/weeks/{open_week.slug}/b2b/meetings/{meeting.id}/mou")
+    assert response.status_code == 302
+    mou = db.session.query(Document).filter_by(kind="mou").one()
+    assert mou.meeting_id == meeting.id and [line.label for line in mou.lines] == ["Thanh long ruột đỏ hộp quà"]
+    assert mou.party_a["name"].startswith("Liên hiệp HTX") and mou.witness
+    documents.update_draft(actor=organiser, document=mou, data={"expected_value_vnd": "1.200.000.000"})
+    documents.issue(actor=organiser, document=mou)
+    text = pdftotext(documents.pdf_content(mou))
+    assert "BIÊN BẢN GHI NHỚ HỢP TÁC" in text and "/BGN-ITPC" in mou.number
+    assert "bằng chữ: một tỷ hai trăm triệu đồng" in text
+    assert "Ban tổ chức giữ 01 bản" in text and "XÁC NHẬN CỦA BAN TỔ CHỨC" in text
+    # the buyer's user reads the issued MoU through the portal
+    client.get("/logout")
+    client.post("/login", data={"email": "thumua@coop.example", "password": "Xk9#mua-Coop-2024"})
+    assert client.get(f"/documents/{mou.id}.pdf").status_code == 200
+
+
+def test_requests_are_checked(app, organiser, open_week, exhibitor_with_booth, make_exhibitor):
+    from exhibit.b2b import services
+    from exhibit.core.errors import Conflict, Forbidden, ValidationFailed
+    from tests.documents.test_concurrency import _buyer
+    buyer = _buyer(open_week)
+    stranger = make_exhibitor()
+    with pytest.raises(Forbidden):  # not the supplier it names
+        services.request_meeting(actor=stranger, week=open_week, buyer_id=buyer.id,
+                                 supplier_id=exhibitor_with_booth.business_id)
+    with pytest.raises(ValidationFailed):  # no confirmed booth: not a supplier
+        services.request_meeting(actor=organiser, week=open_week, buyer_id=buyer.id,
+                                 supplier_id=stranger.business_id)
+    services.request_meeting(actor=exhibitor_with_booth, week=open_week, buyer_id=buyer.id,
+                             supplier_id=exhibitor_with_booth.business_id)
+    with pytest.raises(Conflict):  # one open request per pair
+        services.request_meeting(actor=exhibitor_with_booth, week=open_week, buyer_id=buyer.id,
+                                 supplier_id=exhibitor_with_booth.business_id)
+
+
+def test_matching_respects_stars_and_certifications(app, organiser, open_week, exhibitor_with_booth):
+    from exhibit.b2b import services
+    from tests.documents.test_concurrency import _buyer
+    four = _buyer(open_week)
+    assert [m.supplier.id for m in services.matches(open_week, buyer=four)] == [exhibitor_with_booth.business_id]
+    five = _buyer(open_week, need={"product_group": "thuc_pham", "min_stars": "5"})
+    assert services.matches(open_week, buyer=five) == []
+    gap = _buyer(open_week, need={"product_group": "thuc_pham", "certifications": ["VietGAP"]})
+    assert services.matches(open_week, buyer=gap) == []
+    drinks = _buyer(open_week, need={"product_group": "do_uong"})
+    assert services.matches(open_week, buyer=drinks) == []
+
+
+def test_ledger_shows_due_paid_and_overdue(app, client, bank_ready, open_week, confirmed_exhibitor):
+    from exhibit.core.errors import ValidationFailed
+    from exhibit.documents import payments, services
+    paying, late = confirmed_exhibitor(), confirmed_exhibitor()
+    contracts = {}
+    for user in (paying, late):
+        document = services.create_contract(actor=bank_ready, week=open_week, business_id=user.business_id)
+        services.update_draft(actor=bank_ready, document=document, data={
+            "vat_percent": 8, "deposit_percent": 50, "deposit_due_on": date(2026, 1, 10),
+            "balance_due_on": date(2026, 2, 10)})
+        contracts[user.business_id] = services.issue(actor=bank_ready, document=document)
+    payments.record_payment(actor=bank_ready, week=open_week, data={
+        "business_id": paying.business_id, "kind": "deposit", "amount_vnd": "702.000",
+        "paid_on": "09/01/2026", "reference": "FT26009"})
+    with pytest.raises(ValidationFailed) as error:
+        payments.record_payment(actor=bank_ready, week=open_week, data={
+            "business_id": paying.business_id, "kind": "deposit", "amount_vnd": "-5",
+            "paid_on": "hôm qua"})
+    assert set(error.value.fields) == {"amount_vnd", "paid_on"}
+
+    rows = {r.business.id: r for r in payments.ledger(open_week, today=date(2026, 1, 20))}
+    assert rows[paying.business_id].paid == 702_000 and rows[paying.business_id].state == "partly_paid"
+    assert rows[late.business_id].state == "overdue" and rows[late.business_id].overdue_amount == 702_000
+    later = {r.business.id: r for r in payments.ledger(open_week, today=date(2026, 2, 20))}
+    assert later[paying.business_id].overdue_amount == 702_000
+    assert later[late.business_id].overdue_amount == 1_404_000
+    assert [r.business.id for r in payments.overdue(open_week, date(2026, 1, 20))] == [late.business_id]
+
+    login(client, bank_ready)
+    page = client.post(f"/organiser/weeks/{open_week.slug}/payments", data={
+        "business_id": str(late.business_id), "kind": "deposit", "amount_vnd": "abc",
+        "paid_on": "20/01/2026"})
+    assert page.status_code == 422
+    page = client.post(f"/organiser/weeks/{open_week.slug}/payments", data={
+        "business_id": str(late.business_id), "kind": "deposit", "amount_vnd": "1.404.000",
+        "paid_on": "20/01/2026"})
+    assert page.status_code == 302
+    assert payments.ledger(open_week, date(2026, 3, 1))[1].state in ("paid", "partly_paid")
+    assert {r.business.id: r.state for r in payments.ledger(open_week, date(2026, 3, 1))}[late.business_id] == "paid"
+    assert PASSWORD  # the shared password is what the fixtures used
