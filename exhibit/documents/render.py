@@ -233,7 +233,7 @@ def _mou(document: Document, draft: bool) -> list:
              _figure(line.unit_price_vnd) if line.unit_price_vnd else ""]
             for i, line in enumerate(document.lines)]
     story.append(nd30.grid(s, ["STT", "Sản phẩm", "Quy cách", "Sản lượng dự kiến",
-                               "Giá tham khảo (đồng)"], rows, [10, 58, 34, 30, 26],
+                               "Giá tham khảo (đồng)"], rows, [13, 56, 33, 30, 26],
                            right_columns=(4,)))
     if document.expected_value_vnd:
         story.append(Spacer(1, 4))

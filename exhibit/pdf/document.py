@@ -184,16 +184,16 @@ def signature_note(has_seal: bool) -> str:
 
 
 def signatures(s: Styles, blocks: list[Signature]) -> KeepTogether:
-    """Signature blocks side by side, with room to sign and the signer's name under it."""
-    def cell(block: Signature) -> list:
-        parts = [Paragraph(t(block.heading), s.sign_title)]
-        if block.position:
-            parts.append(Paragraph(f"<b>{t(block.position.upper())}</b>", s.sign_title))
-        parts += [Paragraph(t(block.note), s.sign_note), Spacer(1, 26 * mm),
-                  Paragraph(f"<b>{t(block.name)}</b>", s.sign_title)]
-        return parts
-    table = _table([[cell(b) for b in blocks]], [FRAME_WIDTH / len(blocks)] * len(blocks),
-                   [("VALIGN", (0, 0), (-1, -1), "TOP")])
+    """Signature blocks side by side, with room to sign and the signer's name under it. Each
+    line is a row of one table, so the names line up even when one position wraps."""
+    rows = [[Paragraph(t(b.heading), s.sign_title) for b in blocks],
+            [Paragraph(f"<b>{t(b.position.upper())}</b>", s.sign_title) for b in blocks],
+            [Paragraph(t(b.note), s.sign_note) for b in blocks],
+            [Spacer(1, 24 * mm) for _ in blocks],
+            [Paragraph(f"<b>{t(b.name)}</b>", s.sign_title) for b in blocks]]
+    table = _table(rows, [FRAME_WIDTH / len(blocks)] * len(blocks),
+                   [("VALIGN", (0, 0), (-1, -1), "TOP"), ("TOPPADDING", (0, 0), (-1, -1), 0),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1)])
     return KeepTogether([Spacer(1, 8 * mm), table])
 
 
