@@ -65,7 +65,20 @@ def register_exhibitor(*, email: str, password: str, full_name: str = "",
     Raises ValidationFailed (422) naming every bad field, or Conflict (409) when the email or the
     tax code is already registered.
     """
-    errors: dict[str, str] = {}
+    email, cleaned = check_business_registration(email=email, password=password, business=business)
+    with write_transaction():
+        user = create_business_user(email=email, password=password, full_name=full_name,
+                                    business=cleaned, role=Role.EXHIBITOR)
+    return user
+
+
+def check_business_registration(*, email: str, password: str, business: dict,
+                                errors: dict | None = None) -> tuple[str, dict]:
+    """Validate a new account and its business: the normalised email and the cleaned business,
+    or ValidationFailed naming "email", "password" and "business.<field>" (together with any
+    ``errors`` the caller found in its own fields)."""
+    errors = dict(errors or {})
+    cleaned: dict = {}
     try:
         email = normalize_email(email)
     except ValidationFailed as exc:
@@ -78,23 +91,29 @@ def register_exhibitor(*, email: str, password: str, full_name: str = "",
         errors.update({f"business.{k}": v for k, v in exc.fields.items()})
     if errors:
         raise ValidationFailed(_("Some fields are not valid."), fields=errors)
+    return email, cleaned
 
-    with write_transaction():
-        if email_taken(email):
-            raise Conflict(_("An account with this email already exists; sign in instead."),
-                           code="email_taken", fields={"email": _("Already registered.")})
-        if business_services.tax_code_taken(cleaned["tax_code"]):
-            raise Conflict(
-                _("This tax code is already registered. Ask a colleague to add you to the business."),
-                code="tax_code_taken", fields={"business.tax_code": _("Already registered.")})
-        company = business_services.new_business(cleaned)
-        user = User(email=email, password_hash=hash_password(password),
-                    full_name=clean_text(full_name) or cleaned["representative"],
-                    role=Role.EXHIBITOR.value, business=company)
-        db.session.add(user)
-        db.session.flush()
-        audit.record("business", company.id, "register", actor=user, business_id=company.id,
-                     after={"name": company.name, "tax_code": company.tax_code, "user": email})
+
+def create_business_user(*, email: str, password: str, full_name: str, business: dict,
+                         role: Role) -> User:
+    """Inside the caller's write transaction: the business (cleaned) and its first user, an
+    exhibitor or a buyer. Conflict when the email or the tax code is already registered."""
+    if email_taken(email):
+        raise Conflict(_("An account with this email already exists; sign in instead."),
+                       code="email_taken", fields={"email": _("Already registered.")})
+    if business_services.tax_code_taken(business["tax_code"]):
+        raise Conflict(
+            _("This tax code is already registered. Ask a colleague to add you to the business."),
+            code="tax_code_taken", fields={"business.tax_code": _("Already registered.")})
+    company = business_services.new_business(business)
+    user = User(email=email, password_hash=hash_password(password),
+                full_name=clean_text(full_name) or business["representative"],
+                role=role.value, business=company)
+    db.session.add(user)
+    db.session.flush()
+    audit.record("business", company.id, "register", actor=user, business_id=company.id,
+                 after={"name": company.name, "tax_code": company.tax_code, "user": email,
+                        "role": role.value})
     return user
 
 

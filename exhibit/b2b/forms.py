@@ -6,7 +6,7 @@ from wtforms import (DateField, IntegerField, PasswordField, SelectField, Select
                      StringField, TextAreaField, TimeField)
 from wtforms.validators import Optional
 
-from exhibit.b2b.models import BuyerKind
+from exhibit.b2b.models import MEETING_OUTCOME_TITLES, BuyerKind
 from exhibit.businesses.models import LegalForm
 from exhibit.catalogue import ocop
 from exhibit.core.forms import BaseForm, province_choices
@@ -66,5 +66,5 @@ class TablesForm(BaseForm):
 
 
 class OutcomeForm(BaseForm):
-    outcome = SelectField(_l("Outcome"))
+    outcome = SelectField(_l("Outcome"), choices=[(o.value, title) for o, title in MEETING_OUTCOME_TITLES.items()])
     notes = TextAreaField(_l("Notes"), render_kw={"rows": 2})

@@ -18,20 +18,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from exhibit.accounts.models import Role, User
-from exhibit.accounts.services import email_taken, hash_password, normalize_email, password_problem
+from exhibit.accounts.services import check_business_registration, create_business_user
 from exhibit.b2b.models import (Buyer, BuyerKind, Meeting, MeetingOutcome, MeetingSlot,
                                 MeetingStatus, MeetingTable, SourcingNeed)
 from exhibit.booking.models import Allocation, AllocationStatus
-from exhibit.businesses import services as business_services
 from exhibit.businesses.models import Business
 from exhibit.catalogue import ocop
 from exhibit.catalogue.models import ListingStatus, Product, ProductListing
 from exhibit.core import audit
-from exhibit.core.db import is_postgres, utcnow, write_transaction
+from exhibit.core.db import lock_row, utcnow, write_transaction
 from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from exhibit.extensions import db
 from exhibit.vn import phones
-from exhibit.vn.dates import VIETNAM_TZ, to_vietnam_time
+from exhibit.vn.dates import VIETNAM_TZ, vietnam_today
 from exhibit.vn.text import clean_text
 from exhibit.weeks.models import ExhibitionWeek
 from exhibit.weeks.services import require_week_organiser
@@ -107,6 +106,19 @@ def supplier_ids(week) -> set[int]:
     """The week's suppliers: businesses with a confirmed booth."""
     return set(db.session.scalars(select(Allocation.business_id).where(
         Allocation.week_id == week.id, Allocation.status == AllocationStatus.CONFIRMED.value)))
+
+
+def participant_weeks(user: User) -> list[ExhibitionWeek]:
+    """The weeks whose B2B session the user takes part in: as a registered buyer, or as an
+    exhibitor with a confirmed booth; the latest first."""
+    if user.role == Role.BUYER.value:
+        ids = select(Buyer.week_id).where(Buyer.business_id == user.business_id)
+    else:
+        ids = select(Allocation.week_id).where(
+            Allocation.business_id == user.business_id,
+            Allocation.status == AllocationStatus.CONFIRMED.value)
+    return db.session.scalars(select(ExhibitionWeek).where(ExhibitionWeek.id.in_(ids))
+                              .order_by(ExhibitionWeek.start_date.desc())).all()
 
 
 def is_supplier(week, business_id: int | None) -> bool:
@@ -223,54 +235,41 @@ def _clean_buyer(data: dict) -> dict:
 
 
 def register_buyer(*, week: ExhibitionWeek, data: dict, user: User | None = None,
-                   account: dict | None = None, business: dict | None = None) -> Buyer:
-    """Register an organisation as a buyer at the week with its first need.
+                   account: dict | None = None, business: dict | None = None) -> tuple[Buyer, User]:
+    """Register an organisation as a buyer at the week with its first need (``data["need"]``).
 
     A signed-in buyer (``user``) registers the organisation it acts for; a newcomer gives an
     ``account`` (email, password, full_name) and its ``business`` details, and gets a buyer
-    account for the organisation."""
-    if week.end_date < _today():
+    account for the organisation, under the same rules as an exhibitor's sign-up. Returns the
+    registration and the buyer's user."""
+    if week.end_date < vietnam_today():
         raise Forbidden(_("This week's B2B session is over."))
-    errors: dict[str, str] = {}
-    buyer_values, need_values, business_values = {}, {}, {}
-    email = ""
-    for prefix, clean, target in (("", _clean_buyer, buyer_values), ("need.", clean_need, need_values)):
-        try:
-            target.update(clean(data if not prefix else data.get("need") or {}))
-        except ValidationFailed as exc:
-            errors.update({prefix + k: v for k, v in exc.fields.items()})
-    if user is None:
-        account = account or {}
-        try:
-            email = normalize_email(account.get("email"))
-        except ValidationFailed as exc:
-            errors.update({f"account.{k}": v for k, v in exc.fields.items()})
-        if problem := password_problem(account.get("password") or "", email):
-            errors["account.password"] = problem
-        try:
-            business_values = business_services.clean_business_data(business or {})
-        except ValidationFailed as exc:
-            errors.update({f"business.{k}": v for k, v in exc.fields.items()})
-    elif user.role != Role.BUYER.value or user.business_id is None:
+    if user is not None and (user.role != Role.BUYER.value or user.business_id is None):
         raise Forbidden(_("Sign in with a buyer's account to register as a buyer."))
-    if errors:
+    errors: dict[str, str] = {}
+    buyer_values: dict = {}
+    need_values: dict = {}
+    try:
+        buyer_values = _clean_buyer(data)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    try:
+        need_values = clean_need(data.get("need") or {})
+    except ValidationFailed as exc:
+        errors.update({f"need.{k}": v for k, v in exc.fields.items()})
+    account = account or {}
+    if user is None:
+        email, business_values = check_business_registration(
+            email=account.get("email"), password=account.get("password"), business=business,
+            errors=errors)
+    elif errors:
         raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
     with write_transaction():
         if user is None:
-            if email_taken(email):
-                raise Conflict(_("An account with this email already exists; sign in instead."),
-                               code="email_taken", fields={"account.email": _("Already registered.")})
-            if business_services.tax_code_taken(business_values["tax_code"]):
-                raise Conflict(_("This tax code is already registered. Ask a colleague to add "
-                                 "you, or ask the organiser."), code="tax_code_taken",
-                               fields={"business.tax_code": _("Already registered.")})
-            company = business_services.new_business(business_values)
-            db.session.flush()
-            user = User(email=email, password_hash=hash_password(account["password"]),
-                        full_name=clean_text(account.get("full_name")) or buyer_values["contact_name"],
-                        role=Role.BUYER.value, business_id=company.id)
-            db.session.add(user)
-            db.session.flush()
+            user = create_business_user(
+                email=email, password=account["password"],
+                full_name=account.get("full_name") or buyer_values["contact_name"],
+                business=business_values, role=Role.BUYER)
         if buyer_for(week, user.business_id) is not None:
             raise Conflict(_("Your organisation is already registered for this week's B2B "
                              "session."), code="buyer_exists")
@@ -280,7 +279,7 @@ def register_buyer(*, week: ExhibitionWeek, data: dict, user: User | None = None
         db.session.flush()
         audit.record("buyer", buyer.id, "register", actor=user, week_id=week.id,
                      business_id=user.business_id, after={"kind": buyer.kind})
-    return buyer
+    return buyer, user
 
 
 def add_need(*, actor: User, buyer: Buyer, data: dict) -> SourcingNeed:
@@ -329,7 +328,7 @@ def request_meeting(*, actor: User, week: ExhibitionWeek, buyer_id: int, supplie
         side = "supplier"
     else:
         raise Forbidden(_("Only the buyer, the supplier or the organiser can ask for this meeting."))
-    if week.end_date < _today():
+    if week.end_date < vietnam_today():
         raise Forbidden(_("This week's B2B session is over."))
     with write_transaction():
         if supplier_id not in supplier_ids(week):
@@ -410,10 +409,7 @@ def _side(actor: User, meeting: Meeting) -> str:
 
 
 def _lock_meeting(meeting_id: int) -> Meeting:
-    query = select(Meeting).where(Meeting.id == meeting_id).execution_options(populate_existing=True)
-    if is_postgres():
-        query = query.with_for_update()
-    meeting = db.session.scalar(query)
+    meeting = lock_row(Meeting, meeting_id)
     if meeting is None:
         raise NotFound(_("There is no such meeting."), code="meeting_not_found")
     return meeting
@@ -563,12 +559,6 @@ def auto_schedule(*, actor: User, week: ExhibitionWeek) -> int:
     return placed
 
 
-def _today() -> date:
-    return to_vietnam_time(utcnow()).date()
-
-
 def _lock_week(week_id: int) -> None:
-    """Serialise scheduling within a week (PostgreSQL row lock; SQLite's write lock already)."""
-    if is_postgres():
-        db.session.execute(select(ExhibitionWeek.id).where(ExhibitionWeek.id == week_id)
-                           .with_for_update())
+    """Serialise scheduling within a week: every scheduling transaction locks the week first."""
+    lock_row(ExhibitionWeek, week_id)

@@ -2,6 +2,8 @@
 (buyers and suppliers share one page: matches, requests, meetings, schedule PDF)."""
 from __future__ import annotations
 
+from collections import Counter
+
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
@@ -9,10 +11,9 @@ from flask_login import current_user, login_user
 from exhibit.b2b import services
 from exhibit.b2b.forms import (BuyerForm, NeedForm, NewBuyerForm, OutcomeForm, SlotsForm,
                                TablesForm, group_choices)
-from exhibit.b2b.models import MeetingOutcome
 from exhibit.b2b.schedule import render_schedule
 from exhibit.catalogue import ocop
-from exhibit.core.errors import AppError, Forbidden, ValidationFailed
+from exhibit.core.errors import AppError, Forbidden, ValidationFailed, attempt
 from exhibit.core.forms import ActionForm, split_province
 from exhibit.core.permissions import organiser_required, role_required
 from exhibit.documents import services as documents
@@ -22,15 +23,14 @@ bp = Blueprint("b2b", __name__)
 participant_required = role_required("buyer", "exhibitor")
 
 
-def _outcome_form(**data) -> OutcomeForm:
-    form = OutcomeForm(**data)
-    form.outcome.choices = [(o.value, o.title) for o in MeetingOutcome]
-    return form
-
-
 def _need_form(form):
     form.product_group.choices = group_choices(g.lang)
     return form
+
+
+def _group_title(code: str) -> str:
+    """Needs are kept under the current OCOP rule set (QĐ 148)."""
+    return ocop.group(ocop.QD148, code).title(g.lang)
 
 
 def _need_data(form) -> dict:
@@ -46,15 +46,13 @@ def _need_data(form) -> dict:
 def manage(slug):
     week = get_managed_week(slug, current_user)
     meetings = services.week_meetings(week)
-    outcomes = {}
-    for m in meetings:
-        outcomes[m.outcome or "none"] = outcomes.get(m.outcome or "none", 0) + 1
     return render_template(
         "b2b/manage.html", week=week, buyers=services.week_buyers(week), meetings=meetings,
         slots=services.slots(week), tables=services.tables(week), action=ActionForm(),
         slots_form=SlotsForm(day=week.start_date), tables_form=TablesForm(),
-        outcome_form=_outcome_form(), matches=services.matches(week)[:30], outcomes=outcomes,
-        group_title=lambda code: (ocop.group(ocop.QD148, code) or ocop.group(ocop.QD1048, code)).title(g.lang))
+        outcome_form=OutcomeForm(), matches=services.matches(week)[:30],
+        outcomes=Counter(m.outcome_enum for m in meetings if m.outcome_enum),
+        group_title=_group_title)
 
 
 @bp.route("/organiser/weeks/<slug>/b2b/slots", methods=["POST"])
@@ -63,13 +61,11 @@ def add_slots(slug):
     week = get_managed_week(slug, current_user)
     form = SlotsForm()
     if form.validate_on_submit():
-        try:
-            made = services.add_slots(actor=current_user, week=week, day=form.day.data,
-                                      start=form.start.data, minutes=form.minutes.data or 0,
-                                      count=form.count.data or 0, gap_minutes=form.gap_minutes.data or 0)
-            flash(_("%(n)s slots added.", n=len(made)), "success")
-        except AppError as error:
-            flash(error.message + " " + " ".join(error.fields.values()), "error")
+        attempt(lambda: services.add_slots(
+            actor=current_user, week=week, day=form.day.data, start=form.start.data,
+            minutes=form.minutes.data or 0, count=form.count.data or 0,
+            gap_minutes=form.gap_minutes.data or 0),
+            _("%(n)s slots added.", n=form.count.data))
     else:
         flash(_("Enter the day, the first time, the length and the number of slots."), "error")
     return redirect(url_for("b2b.manage", slug=slug) + "#slots")
@@ -81,12 +77,9 @@ def add_tables(slug):
     week = get_managed_week(slug, current_user)
     form = TablesForm()
     if form.validate_on_submit():
-        try:
-            made = services.add_tables(actor=current_user, week=week, count=form.count.data or 0,
-                                       prefix=form.prefix.data)
-            flash(_("%(n)s tables added.", n=len(made)), "success")
-        except AppError as error:
-            flash(error.message, "error")
+        attempt(lambda: services.add_tables(actor=current_user, week=week,
+                                            count=form.count.data or 0, prefix=form.prefix.data),
+                _("%(n)s tables added.", n=form.count.data))
     return redirect(url_for("b2b.manage", slug=slug) + "#slots")
 
 
@@ -105,13 +98,10 @@ def auto_schedule(slug):
 def pair(slug):
     week = get_managed_week(slug, current_user)
     if ActionForm().validate_on_submit():
-        try:
-            services.request_meeting(actor=current_user, week=week,
-                                     buyer_id=request.form.get("buyer_id", type=int) or 0,
-                                     supplier_id=request.form.get("supplier_id", type=int) or 0)
-            flash(_("Meeting added; schedule it below."), "success")
-        except AppError as error:
-            flash(error.message, "error")
+        attempt(lambda: services.request_meeting(
+            actor=current_user, week=week, buyer_id=request.form.get("buyer_id", type=int) or 0,
+            supplier_id=request.form.get("supplier_id", type=int) or 0),
+            _("Meeting added; schedule it below."))
     return redirect(url_for("b2b.manage", slug=slug) + "#meetings")
 
 
@@ -121,16 +111,14 @@ def schedule(slug, meeting_id):
     week = get_managed_week(slug, current_user)
     meeting = services.get_meeting(week, meeting_id)
     if ActionForm().validate_on_submit():
-        try:
-            if request.form.get("slot_id") == "":
-                services.unschedule(actor=current_user, meeting=meeting)
-            else:
-                services.schedule(actor=current_user, meeting=meeting,
-                                  slot_id=request.form.get("slot_id", type=int) or 0,
-                                  table_id=request.form.get("table_id", type=int) or 0)
-            flash(_("Schedule saved."), "success")
-        except AppError as error:
-            flash(error.message, "error")
+        if request.form.get("slot_id") == "":
+            attempt(lambda: services.unschedule(actor=current_user, meeting=meeting),
+                    _("Schedule saved."))
+        else:
+            attempt(lambda: services.schedule(
+                actor=current_user, meeting=meeting,
+                slot_id=request.form.get("slot_id", type=int) or 0,
+                table_id=request.form.get("table_id", type=int) or 0), _("Schedule saved."))
     return redirect(url_for("b2b.manage", slug=slug) + f"#m{meeting_id}")
 
 
@@ -139,14 +127,11 @@ def schedule(slug, meeting_id):
 def organiser_outcome(slug, meeting_id):
     week = get_managed_week(slug, current_user)
     meeting = services.get_meeting(week, meeting_id)
-    form = _outcome_form()
+    form = OutcomeForm()
     if form.validate_on_submit():
-        try:
-            services.record_outcome(actor=current_user, meeting=meeting, outcome=form.outcome.data,
-                                    notes=form.notes.data)
-            flash(_("Saved."), "success")
-        except AppError as error:
-            flash(error.message, "error")
+        attempt(lambda: services.record_outcome(actor=current_user, meeting=meeting,
+                                                outcome=form.outcome.data, notes=form.notes.data),
+                _("Saved."))
     return redirect(url_for("b2b.manage", slug=slug) + f"#m{meeting_id}")
 
 
@@ -189,18 +174,15 @@ def register(slug):
                     "name", "legal_form", "tax_code", "address", "representative",
                     "representative_position", "phone")}
                 business.update(province_scheme=scheme, province_code=code, email=form.email.data)
-                buyer = services.register_buyer(
+                _buyer, user = services.register_buyer(
                     week=week, data=data, business=business,
                     account={"email": form.email.data, "password": form.password.data,
                              "full_name": form.contact_name.data})
-                from exhibit.accounts.models import User
-                from exhibit.extensions import db
-                login_user(db.session.scalar(db.select(User).where(
-                    User.business_id == buyer.business_id, User.role == "buyer")))
+                login_user(user)
             flash(_("Registered for the B2B session. Here are the suppliers matching your needs."), "success")
             return redirect(url_for("b2b.participant", slug=slug))
         except ValidationFailed as error:
-            # "account.email", "business.phone", "need.product_group" are this form's fields
+            # "business.phone" and "need.product_group" are this form's "phone", "product_group"
             error.fields = {name.split(".", 1)[-1]: message for name, message in error.fields.items()}
             form.apply_errors(error)
         except AppError as error:
@@ -227,19 +209,7 @@ def _participant(week):
 @bp.route("/my/b2b")
 @participant_required
 def home():
-    from exhibit.b2b.models import Buyer
-    from exhibit.extensions import db
-    if current_user.role == "buyer":
-        weeks = [b.week_id for b in db.session.scalars(db.select(Buyer).where(
-            Buyer.business_id == current_user.business_id))]
-    else:
-        from exhibit.booking.services import business_allocations
-        weeks = sorted({a.week_id for a in business_allocations(current_user.business_id)
-                        if a.status == "confirmed"})
-    from exhibit.weeks.models import ExhibitionWeek
-    found = db.session.scalars(db.select(ExhibitionWeek).where(ExhibitionWeek.id.in_(weeks))
-                               .order_by(ExhibitionWeek.start_date.desc())).all()
-    return render_template("b2b/home.html", weeks=found)
+    return render_template("b2b/home.html", weeks=services.participant_weeks(current_user))
 
 
 @bp.route("/my/weeks/<slug>/b2b")
@@ -255,8 +225,8 @@ def participant(slug):
     return render_template(
         "b2b/participant.html", week=week, side=side, buyer=buyer, meetings=meetings,
         matches=found, open_pairs=open_pairs, action=ActionForm(),
-        need_form=_need_form(NeedForm()), outcome_form=_outcome_form(),
-        group_title=lambda code: ocop.group(ocop.QD148, code).title(g.lang))
+        need_form=_need_form(NeedForm()), outcome_form=OutcomeForm(),
+        group_title=_group_title)
 
 
 @bp.route("/my/weeks/<slug>/b2b/request", methods=["POST"])
@@ -265,15 +235,12 @@ def request_meeting(slug):
     week = get_visible_week(slug, current_user)
     side, buyer, supplier_id = _participant(week)
     if ActionForm().validate_on_submit():
-        try:
-            services.request_meeting(
-                actor=current_user, week=week,
-                buyer_id=buyer.id if buyer else request.form.get("buyer_id", type=int) or 0,
-                supplier_id=supplier_id or request.form.get("supplier_id", type=int) or 0,
-                message=request.form.get("message", ""))
-            flash(_("Meeting requested; the other side will answer."), "success")
-        except AppError as error:
-            flash(error.message, "error")
+        attempt(lambda: services.request_meeting(
+            actor=current_user, week=week,
+            buyer_id=buyer.id if buyer else request.form.get("buyer_id", type=int) or 0,
+            supplier_id=supplier_id or request.form.get("supplier_id", type=int) or 0,
+            message=request.form.get("message", "")),
+            _("Meeting requested; the other side will answer."))
     return redirect(url_for("b2b.participant", slug=slug))
 
 
@@ -283,19 +250,16 @@ def request_meeting(slug):
 def meeting_step(slug, meeting_id, step):
     week = get_visible_week(slug, current_user)
     meeting = services.get_meeting(week, meeting_id)
-    form = _outcome_form() if step == "outcome" else ActionForm()
+    form = OutcomeForm() if step == "outcome" else ActionForm()
     if form.validate_on_submit():
-        try:
-            if step in ("accept", "decline"):
-                services.respond(actor=current_user, meeting=meeting, accept=step == "accept")
-            elif step == "cancel":
-                services.cancel_meeting(actor=current_user, meeting=meeting)
-            else:
-                services.record_outcome(actor=current_user, meeting=meeting,
-                                        outcome=form.outcome.data, notes=form.notes.data)
-            flash(_("Saved."), "success")
-        except AppError as error:
-            flash(error.message, "error")
+        steps = {
+            "accept": lambda: services.respond(actor=current_user, meeting=meeting, accept=True),
+            "decline": lambda: services.respond(actor=current_user, meeting=meeting, accept=False),
+            "cancel": lambda: services.cancel_meeting(actor=current_user, meeting=meeting),
+            "outcome": lambda: services.record_outcome(actor=current_user, meeting=meeting,
+                                                       outcome=form.outcome.data,
+                                                       notes=form.notes.data)}
+        attempt(steps[step], _("Saved."))
     return redirect(url_for("b2b.participant", slug=slug) + f"#m{meeting_id}")
 
 
@@ -308,11 +272,8 @@ def add_need(slug):
         abort(404)
     form = _need_form(NeedForm())
     if form.validate_on_submit():
-        try:
-            services.add_need(actor=current_user, buyer=buyer, data=_need_data(form))
-            flash(_("Need added."), "success")
-        except ValidationFailed as error:
-            flash(" ".join(error.fields.values()) or error.message, "error")
+        attempt(lambda: services.add_need(actor=current_user, buyer=buyer, data=_need_data(form)),
+                _("Need added."))
     return redirect(url_for("b2b.participant", slug=slug))
 
 

@@ -30,7 +30,7 @@ from exhibit.core.tokens import grouped, new_code, normalise_code
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth
 from exhibit.vn import phones
-from exhibit.vn.dates import to_vietnam_time
+from exhibit.vn.dates import vietnam_today
 from exhibit.vn.text import clean_text
 
 #: badges an exhibitor may register per confirmed booth
@@ -208,7 +208,7 @@ def _phone_taken() -> ValidationFailed:
 
 def visitor_registration_open(week) -> bool:
     """Visitors register for a published week until its last day (Vietnam time)."""
-    return week.status in ("open", "closed") and not week.is_past(to_vietnam_time(utcnow()).date())
+    return week.status in ("open", "closed") and not week.is_past(vietnam_today())
 
 
 def register_visitor(*, week, data: dict) -> Badge:

@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 from exhibit.booking.models import (ACTIVE_STATUSES, Allocation, AllocationSource,
                                     AllocationStatus, Application, ApplicationStatus)
 from exhibit.core import audit
-from exhibit.core.db import is_postgres, utcnow, write_transaction
+from exhibit.core.db import is_postgres, lock_row, utcnow, write_transaction
 from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth
@@ -382,11 +382,7 @@ def _holdable_application(week, business_id: int) -> Application:
 
 
 def _lock_booth(booth_id: int) -> Booth:
-    """Load the booth row with a row lock (PostgreSQL); SQLite's write transaction is the lock."""
-    query = select(Booth).where(Booth.id == booth_id).execution_options(populate_existing=True)
-    if is_postgres():
-        query = query.with_for_update()
-    booth = db.session.scalar(query)
+    booth = lock_row(Booth, booth_id)
     if booth is None:
         raise NotFound(_("This booth no longer exists."), code="booth_not_found")
     return booth

@@ -16,7 +16,7 @@ from exhibit.core.forms import ActionForm
 from exhibit.core.permissions import exhibitor_required, organiser_required
 from exhibit.extensions import db
 from exhibit.floorplan import services as floorplan
-from exhibit.vn.dates import to_vietnam_time
+from exhibit.vn.dates import to_vietnam_time, vietnam_today
 from exhibit.weeks import services as weeks
 
 bp = Blueprint("booking", __name__)
@@ -29,7 +29,7 @@ bp = Blueprint("booking", __name__)
 def dashboard():
     services.expire_due_holds()
     business = current_user.business
-    today = to_vietnam_time(utcnow()).date()
+    today = vietnam_today()
     applied = {a.week_id for a in services.business_applications(business.id)}
     open_weeks = [w for w in weeks.public_weeks()
                   if w.id not in applied and weeks.booking_closed_reason(w, today) is None]

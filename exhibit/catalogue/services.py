@@ -29,7 +29,7 @@ from exhibit.extensions import db
 from exhibit.floorplan.models import Booth
 from exhibit.media import images, storage
 from exhibit.vn import provinces
-from exhibit.vn.dates import parse_date, to_vietnam_time
+from exhibit.vn.dates import parse_date, vietnam_today
 from exhibit.vn.numbers import parse_whole
 from exhibit.vn.text import clean_text, fold_search_key, nfc, search_document
 from exhibit.weeks.models import ExhibitionWeek
@@ -234,7 +234,7 @@ def _clean_ocop(data: dict, cleaned: dict, errors: dict) -> None:
         if not issuer_name:
             errors["cert_issuer_name"] = _("Enter the issuing body as printed, e.g. UBND tỉnh Bình Thuận.")
     if decision_date is not None:
-        if decision_date > to_vietnam_time(utcnow()).date():
+        if decision_date > vietnam_today():
             errors["cert_decision_date"] = _("The decision date cannot be in the future.")
         elif scheme == ocop.QD1048 and decision_date >= ocop.QD148_FROM:
             errors["ocop_scheme"] = _("Decisions from 24/02/2023 follow QĐ 148; choose a QĐ 148 group.")
@@ -398,7 +398,7 @@ def update_product(*, actor, product: Product, data: dict) -> Product:
 
 
 def _send_back_to_review(actor, product: Product) -> None:
-    today = to_vietnam_time(utcnow()).date()
+    today = vietnam_today()
     listings = db.session.scalars(
         select(ProductListing).join(ExhibitionWeek, ProductListing.week_id == ExhibitionWeek.id)
         .where(ProductListing.product_id == product.id, ExhibitionWeek.end_date >= today,
@@ -617,7 +617,7 @@ def set_week_products(*, actor, week, selections: dict[int, int | None]) -> dict
     Returns how many listings were added, changed and removed."""
     business = _actor_business(actor)
     _require_taking_part(business.id, week)
-    if week.end_date < to_vietnam_time(utcnow()).date():
+    if week.end_date < vietnam_today():
         raise Forbidden(_("This week has ended; its catalogue can no longer change."))
     own = {p.id: p for p in business_products(business.id)}
     booths = {b.id for b in business_booths_at(business.id, week)}

@@ -54,8 +54,11 @@ def record(entity: str, entity_id: int | None, action: str, *, actor=None, week_
     return entry
 
 
-def entries(*, week_id: int | None = None, business_id: int | None = None, limit: int = 500):
+def entries(*, week_id: int | None = None, business_id: int | None = None,
+            entity: str | None = None, entity_id: int | None = None, limit: int = 500):
     query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
+    if entity is not None:
+        query = query.where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
     if week_id is not None:
         query = query.where(AuditEntry.week_id == week_id)
     if business_id is not None:

@@ -48,6 +48,18 @@ def is_postgres() -> bool:
     return db.engine.dialect.name == "postgresql"
 
 
+def lock_row(model, row_id: int):
+    """Load a row afresh with a row lock (SELECT … FOR UPDATE on PostgreSQL; on SQLite the
+    write transaction already excludes other writers). None when it does not exist.
+
+    Services take it inside ``write_transaction()`` before checking the row's state, so the
+    second of two racing requests sees the first one's result (and answers 409)."""
+    query = db.select(model).where(model.id == row_id).execution_options(populate_existing=True)
+    if is_postgres():
+        query = query.with_for_update()
+    return db.session.scalar(query)
+
+
 def configure_engine(engine: Engine, busy_timeout_s: int) -> None:
     """SQLite: WAL, foreign keys, a busy timeout and explicit BEGIN (IMMEDIATE for writers)."""
     if engine.dialect.name != "sqlite":

@@ -51,6 +51,21 @@ class Unauthorized(AppError):
     code = "unauthorized"
 
 
+def attempt(action, success: str | None) -> bool:
+    """For a form that redirects: run the service call, then flash ``success`` (if any) or the
+    service's own message (with the fields it names), and say whether it worked."""
+    from flask import flash
+    try:
+        action()
+    except AppError as error:
+        details = [m for m in error.fields.values() if m != error.message]
+        flash(" ".join([error.message, *details]), "error")
+        return False
+    if success:
+        flash(success, "success")
+    return True
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/")
 

@@ -11,20 +11,38 @@ from exhibit.documents.models import PaymentKind
 from exhibit.documents.services import VAT_RATES
 
 
-def _party(prefix: str, label) -> dict:
-    return {
-        f"{prefix}_representative": StringField(_l("%(side)s: signed by", side=label)),
-        f"{prefix}_position": StringField(_l("%(side)s: position", side=label)),
-        f"{prefix}_authorisation": StringField(
-            _l("%(side)s: authorisation", side=label),
-            description=_l("When the signer is not the legal representative, e.g. Giấy ủy "
-                           "quyền số 05/GUQ-ITPC ngày 02/01/2024")),
-        f"{prefix}_bank_account": StringField(_l("%(side)s: bank account", side=label)),
-        f"{prefix}_bank_name": StringField(_l("%(side)s: bank", side=label)),
-    }
+_AUTHORISATION_HINT = _l("When the signer is not the legal representative, e.g. Giấy ủy quyền "
+                         "số 05/GUQ-ITPC ngày 02/01/2024")
 
 
-class ContractForm(BaseForm):
+class PartyForm(BaseForm):
+    """Who signs for each side, and the bank details printed in the parties' blocks; the
+    field "party_a_bank_name" edits the document's party_a["bank_name"]."""
+    party_a_representative = StringField(_l("%(side)s: signed by", side="Bên A"))
+    party_a_position = StringField(_l("%(side)s: position", side="Bên A"))
+    party_a_authorisation = StringField(_l("%(side)s: authorisation", side="Bên A"),
+                                        description=_AUTHORISATION_HINT)
+    party_a_bank_account = StringField(_l("%(side)s: bank account", side="Bên A"))
+    party_a_bank_name = StringField(_l("%(side)s: bank", side="Bên A"))
+    party_b_representative = StringField(_l("%(side)s: signed by", side="Bên B"))
+    party_b_position = StringField(_l("%(side)s: position", side="Bên B"))
+    party_b_authorisation = StringField(_l("%(side)s: authorisation", side="Bên B"),
+                                        description=_AUTHORISATION_HINT)
+    party_b_bank_account = StringField(_l("%(side)s: bank account", side="Bên B"))
+    party_b_bank_name = StringField(_l("%(side)s: bank", side="Bên B"))
+
+    def party_fields(self):
+        return [f for f in self if f.name.startswith("party_")]
+
+    def document_fields(self):
+        return [f for f in self if not f.name.startswith("party_") and f.name != "csrf_token"]
+
+    def party_changes(self) -> dict:
+        """{"party_a.bank_name": …} for the service."""
+        return {f"{f.name[:7]}.{f.name[8:]}": f.data for f in self.party_fields()}
+
+
+class ContractForm(PartyForm):
     place = StringField(_l("Place"), description=_l("As in the date line, e.g. TP. Hồ Chí Minh"))
     dated_on = DateField(_l("Date of the contract"), validators=[Optional()],
                          description=_l("Empty: the day it is issued"))
@@ -35,11 +53,9 @@ class ContractForm(BaseForm):
     funding_source = StringField(_l("Funding source"),
                                  description=_l("Who pays for booths that cost the exhibitor nothing"))
     notes = TextAreaField(_l("Internal notes"))
-    locals().update(_party("party_a", "Bên A"))
-    locals().update(_party("party_b", "Bên B"))
 
 
-class MouForm(BaseForm):
+class MouForm(PartyForm):
     place = StringField(_l("Place"))
     dated_on = DateField(_l("Date of the memorandum"), validators=[Optional()],
                          description=_l("Empty: the day it is issued"))
@@ -55,13 +71,6 @@ class MouForm(BaseForm):
         _l("Products"), render_kw={"rows": 6},
         description=_l("One per line: product | specification | expected volume | reference price"))
     notes = TextAreaField(_l("Internal notes"))
-    locals().update(_party("party_a", "Bên A"))
-    locals().update(_party("party_b", "Bên B"))
-
-
-PARTY_FORM_FIELDS = [f"{side}_{name}" for side in ("party_a", "party_b")
-                     for name in ("representative", "position", "authorisation", "bank_account",
-                                  "bank_name")]
 
 
 class SignedScanForm(BaseForm):

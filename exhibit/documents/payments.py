@@ -34,8 +34,9 @@ class LedgerRow:
     business: Business
     booths: list[str]
     contract: Document | None
+    #: the day the ledger is read on: what fell due before it and is unpaid is overdue
+    today: date
     payments: list[Payment] = field(default_factory=list)
-    today: date | None = None
 
     @property
     def total_due(self) -> int:
@@ -56,7 +57,7 @@ class LedgerRow:
     @property
     def overdue_amount(self) -> int:
         """What should have been paid by today and was not."""
-        if not self.contract or self.today is None:
+        if not self.contract:
             return 0
         owed = 0
         if self.contract.deposit_due_on and self.contract.deposit_due_on < self.today:
@@ -132,11 +133,12 @@ def record_payment(*, actor, week, data: dict) -> Payment:
     except (TypeError, ValueError):
         paid_on = None
         errors["paid_on"] = _("Enter a date as dd/mm/yyyy.")
-    try:
-        business_id = int(data.get("business_id") or 0)
-    except (TypeError, ValueError):
-        business_id = 0
-    allocation_id = data.get("allocation_id") or None
+    business_id = _whole(data.get("business_id"))
+    if not business_id:
+        errors["business_id"] = _("Choose the exhibitor.")
+    allocation_id = _whole(data.get("allocation_id"))
+    if data.get("allocation_id") and not allocation_id:
+        errors["allocation_id"] = _("Not a booth of this business at the week.")
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
     with write_transaction():
@@ -148,8 +150,8 @@ def record_payment(*, actor, week, data: dict) -> Payment:
         if exhibits is None:
             message = _("This business has no booth at the week.")
             raise ValidationFailed(message, fields={"business_id": message})
-        if allocation_id is not None:
-            allocation = db.session.get(Allocation, int(allocation_id))
+        if allocation_id:
+            allocation = db.session.get(Allocation, allocation_id)
             if allocation is None or allocation.business_id != business_id or allocation.week_id != week.id:
                 message = _("Not a booth of this business at the week.")
                 raise ValidationFailed(message, fields={"allocation_id": message})
@@ -158,7 +160,7 @@ def record_payment(*, actor, week, data: dict) -> Payment:
             Document.kind == DocumentKind.CONTRACT.value,
             Document.status != DocumentStatus.CANCELLED.value))
         payment = Payment(week_id=week.id, business_id=business_id,
-                          allocation_id=int(allocation_id) if allocation_id else None,
+                          allocation_id=allocation_id,
                           document_id=contract_id, kind=kind, amount_vnd=amount, paid_on=paid_on,
                           reference=clean_text(data.get("reference"))[:120],
                           note=clean_text(data.get("note"))[:500], recorded_by_id=actor.id)
@@ -169,3 +171,11 @@ def record_payment(*, actor, week, data: dict) -> Payment:
                      after={"kind": kind, "amount_vnd": amount, "paid_on": paid_on.isoformat(),
                             "reference": payment.reference})
     return payment
+
+
+def _whole(value) -> int | None:
+    try:
+        number = numbers.parse_whole(value)
+    except (TypeError, ValueError):
+        return None
+    return number if number and number > 0 else None

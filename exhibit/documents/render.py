@@ -11,6 +11,7 @@ from exhibit.documents.models import Document, DocumentKind
 from exhibit.pdf import document as nd30
 from exhibit.vn.dates import format_date, nd30_date
 from exhibit.vn.money import format_dong
+from exhibit.vn.numbers import format_number
 from exhibit.vn.words import amount_in_words
 
 CIVIL_CODE = "Bộ luật Dân sự số 91/2015/QH13 ngày 24 tháng 11 năm 2015"
@@ -45,10 +46,22 @@ def _date_text(document: Document) -> str:
     return nd30_date(document.dated_on) if document.dated_on else "ngày … tháng … năm …"
 
 
-def _header(s, document: Document, draft: bool) -> list:
-    issuer = document.organizer.name
-    return nd30.header(s, issuer=issuer, number=_number(document, draft), place=document.place,
-                       date_text=_date_text(document))
+def _opening(s, document: Document, draft: bool, *, title: str, subtitle: str,
+             bases: list[str], roles: tuple[str, str]) -> list:
+    """Header, title, legal bases and the two parties' blocks, as every document opens."""
+    story = nd30.header(s, issuer=document.organizer.name, number=_number(document, draft),
+                        place=document.place, date_text=_date_text(document))
+    story += nd30.title(s, title, subtitle)
+    if draft:
+        story.append(nd30.paragraph(s, "Bản dự thảo – chưa có số và chưa có giá trị ký kết."))
+    story += nd30.bullets(s, [f"Căn cứ {CIVIL_CODE};", f"Căn cứ {COMMERCIAL_LAW};", *bases,
+                              "Căn cứ nhu cầu và khả năng của hai bên."])
+    story.append(nd30.paragraph(
+        s, f"Hôm nay, {_date_text(document)}, tại {document.place}, chúng tôi gồm:"))
+    for side, party, role in (("A", document.party_a, roles[0]), ("B", document.party_b, roles[1])):
+        story.append(nd30.party_block(s, f"BÊN {side} ({role}): {party.get('name', '').upper()}",
+                                      _party_rows(party)))
+    return story
 
 
 def _party_rows(party: dict) -> list[tuple[str, str]]:
@@ -70,29 +83,15 @@ def _signature(heading: str, party: dict) -> nd30.Signature:
                           name=party.get("representative", ""), position=party.get("position", ""))
 
 
-def _draft_notice(s, draft: bool) -> list:
-    if not draft:
-        return []
-    return [nd30.paragraph(s, "Bản dự thảo – chưa có số và chưa có giá trị ký kết.")]
-
-
 # -- booth rental contract --------------------------------------------------------------------
 
 def _contract(document: Document, draft: bool) -> list:
     s = nd30.styles()
     week = document.week
     a, b = document.party_a, document.party_b
-    story = _header(s, document, draft)
-    story += nd30.title(s, "Hợp đồng thuê gian hàng", f"V/v tham gia {week.name_vi}")
-    story += _draft_notice(s, draft)
-    story += nd30.bullets(s, [f"Căn cứ {CIVIL_CODE};", f"Căn cứ {COMMERCIAL_LAW};",
-                              "Căn cứ nhu cầu và khả năng của hai bên."])
-    story.append(nd30.paragraph(
-        s, f"Hôm nay, {_date_text(document)}, tại {document.place}, chúng tôi gồm:"))
-    story.append(nd30.party_block(s, f"BÊN A (Bên cho thuê): {a.get('name', '').upper()}",
-                                  _party_rows(a)))
-    story.append(nd30.party_block(s, f"BÊN B (Bên thuê): {b.get('name', '').upper()}",
-                                  _party_rows(b)))
+    story = _opening(s, document, draft, title="Hợp đồng thuê gian hàng",
+                     subtitle=f"V/v tham gia {week.name_vi}", bases=[],
+                     roles=("Bên cho thuê", "Bên thuê"))
     story.append(nd30.paragraph(s, "Hai bên thống nhất ký kết hợp đồng thuê gian hàng với các "
                                    "điều khoản sau:"))
 
@@ -106,10 +105,10 @@ def _contract(document: Document, draft: bool) -> list:
         f"{format_date(week.end_date)}{hours}.",
         f"Địa điểm: {venue}."])
     rows = [[str(i + 1), line.label, line.detail, _area(line.area_m2),
-             _figure(line.unit_price_vnd), _figure(line.amount_vnd)]
+             format_number(line.unit_price_vnd), format_number(line.amount_vnd)]
             for i, line in enumerate(document.lines)]
     rows.append(["", "Cộng", "", _area(sum(l.area_m2 or 0 for l in document.lines)), "",
-                 _figure(document.subtotal_vnd)])
+                 format_number(document.subtotal_vnd)])
     story.append(KeepTogether(nd30.bullets(s, ["Gian hàng thuê:"]) + [nd30.grid(
         s, ["STT", "Mã gian hàng", "Loại gian hàng", "Diện tích (m²)", "Đơn giá (đồng)",
             "Thành tiền (đồng)"], rows, [13, 21, 47, 20, 27, 29], right_columns=(3, 4, 5),
@@ -121,7 +120,7 @@ def _contract(document: Document, draft: bool) -> list:
             f"Tiền thuê gian hàng (chưa có thuế GTGT): {format_dong(document.subtotal_vnd)}.",
             f"Thuế GTGT ({document.vat_percent}%): {format_dong(document.vat_vnd)}.",
             f"Tổng giá trị hợp đồng (đã bao gồm thuế GTGT): {format_dong(document.total_vnd)}."])
-        story.append(nd30.paragraph(s, f"Bằng chữ: {amount_in_words(document.total_vnd)}.",))
+        story.append(nd30.paragraph(s, f"Bằng chữ: {amount_in_words(document.total_vnd)}."))
         balance = document.total_vnd - document.deposit_vnd
         terms = []
         if document.deposit_percent:
@@ -195,11 +194,7 @@ def _contract(document: Document, draft: bool) -> list:
 
 
 def _area(value) -> str:
-    return f"{value:g}".replace(".", ",") if value else ""
-
-
-def _figure(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".")
+    return format_number(value) if value else ""
 
 
 # -- memorandum of understanding --------------------------------------------------------------
@@ -208,19 +203,10 @@ def _mou(document: Document, draft: bool) -> list:
     s = nd30.styles()
     week = document.week
     a, b, witness = document.party_a, document.party_b, document.witness or {}
-    story = _header(s, document, draft)
-    story += nd30.title(s, "Biên bản ghi nhớ hợp tác",
-                        "V/v hợp tác cung ứng và phân phối sản phẩm")
-    story += _draft_notice(s, draft)
-    story += nd30.bullets(s, [f"Căn cứ {CIVIL_CODE};", f"Căn cứ {COMMERCIAL_LAW};",
-                              f"Căn cứ kết quả kết nối giao thương tại {week.name_vi};",
-                              "Căn cứ nhu cầu và khả năng của hai bên."])
-    story.append(nd30.paragraph(
-        s, f"Hôm nay, {_date_text(document)}, tại {document.place}, chúng tôi gồm:"))
-    story.append(nd30.party_block(s, f"BÊN A (Bên phân phối): {a.get('name', '').upper()}",
-                                  _party_rows(a)))
-    story.append(nd30.party_block(s, f"BÊN B (Bên cung ứng): {b.get('name', '').upper()}",
-                                  _party_rows(b)))
+    story = _opening(s, document, draft, title="Biên bản ghi nhớ hợp tác",
+                     subtitle="V/v hợp tác cung ứng và phân phối sản phẩm",
+                     bases=[f"Căn cứ kết quả kết nối giao thương tại {week.name_vi};"],
+                     roles=("Bên phân phối", "Bên cung ứng"))
     if witness:
         story.append(nd30.paragraph(
             s, f"Với sự chứng kiến của Ban tổ chức: {witness.get('name', '')}."))
@@ -230,7 +216,7 @@ def _mou(document: Document, draft: bool) -> list:
     story.append(nd30.paragraph(s, document.purpose))
     story.append(nd30.article(s, 2, "Sản phẩm và sản lượng dự kiến"))
     rows = [[str(i + 1), line.label, line.detail, line.quantity,
-             _figure(line.unit_price_vnd) if line.unit_price_vnd else ""]
+             format_number(line.unit_price_vnd) if line.unit_price_vnd else ""]
             for i, line in enumerate(document.lines)]
     story.append(nd30.grid(s, ["STT", "Sản phẩm", "Quy cách", "Sản lượng dự kiến",
                                "Giá tham khảo (đồng)"], rows, [13, 56, 33, 30, 26],

@@ -9,7 +9,7 @@ with its SHA-256 and raises the version; every step is audited.
 from __future__ import annotations
 
 import hashlib
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from exhibit.booking.models import Allocation, AllocationStatus
 from exhibit.businesses.models import Business
 from exhibit.core import audit
-from exhibit.core.db import is_postgres, utcnow, write_transaction
+from exhibit.core.db import lock_row, utcnow, write_transaction
 from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from exhibit.documents import numbering
 from exhibit.documents.models import (Document, DocumentFile, DocumentKind, DocumentLine,
@@ -29,8 +29,9 @@ from exhibit.extensions import db
 from exhibit.floorplan.models import Booth
 from exhibit.media import storage
 from exhibit.vn import numbers
-from exhibit.vn.dates import parse_date, to_vietnam_time
-from exhibit.vn.text import clean_text
+from exhibit.vn.phones import format_phone
+from exhibit.vn.dates import parse_date, vietnam_today
+from exhibit.vn.text import clean_text, nfc
 from exhibit.weeks.models import ExhibitionWeek, Organizer
 from exhibit.weeks.services import require_week_organiser
 
@@ -103,7 +104,7 @@ def businesses_without_contract(week) -> list[Business]:
 
 def organizer_party(organizer: Organizer) -> dict:
     return {"name": organizer.name, "address": organizer.address, "tax_code": organizer.tax_code,
-            "phone": _phone(organizer.phone), "email": organizer.email,
+            "phone": format_phone(organizer.phone), "email": organizer.email,
             "bank_account": organizer.bank_account, "bank_name": organizer.bank_name,
             "representative": organizer.representative,
             "position": organizer.representative_position,
@@ -119,26 +120,17 @@ def business_party(business: Business) -> dict:
             "legal_form": business.legal_form, "has_seal": business.legal_form_enum.has_seal}
 
 
-def _phone(value: str) -> str:
-    from exhibit.vn.phones import format_phone
-    return format_phone(value) if value else ""
-
-
 PARTY_FIELDS = ("representative", "position", "authorisation", "bank_account", "bank_name")
 
 
 # -- drafting ---------------------------------------------------------------------------------
-
-def _vietnam_today(now: datetime | None = None) -> date:
-    return to_vietnam_time(now or utcnow()).date()
-
 
 def create_contract(*, actor, week: ExhibitionWeek, business_id: int,
                     now: datetime | None = None) -> Document:
     """A draft contract for the business's confirmed booths at the week, with the settings'
     VAT rate, a 50% deposit due in 7 days and the balance due a week before opening."""
     require_week_organiser(actor, week)
-    today = _vietnam_today(now)
+    today = vietnam_today(now)
     with write_transaction():
         business = db.session.get(Business, business_id)
         if business is None:
@@ -175,24 +167,26 @@ def default_funding_source(week: ExhibitionWeek) -> str:
 
 
 def _set_contract_lines(document: Document, allocations: list[Allocation]) -> None:
-    from exhibit.floorplan.models import BoothType
     document.lines = [
         DocumentLine(position=i, allocation_id=a.id, label=a.booth.code,
-                     detail=_booth_type_vi(BoothType(a.booth.booth_type), a.booth),
+                     detail=_booth_description(a.booth),
                      area_m2=a.booth.area_m2, unit_price_vnd=a.booth.price_vnd,
                      amount_vnd=a.booth.price_vnd)
         for i, a in enumerate(allocations)]
     _recompute(document)
 
 
-def _booth_type_vi(kind, booth) -> str:
-    size = f"{_metres(booth.width_m)} m × {_metres(booth.depth_m)} m"
-    return {"standard": f"Gian tiêu chuẩn {size}", "corner": f"Gian góc {size}",
-            "premium": f"Gian cao cấp {size}", "raw_space": "Đất trống"}[kind.value]
+#: how a contract names each booth type (in Vietnamese: the contract is the signed document)
+BOOTH_TYPES_VI = {"standard": "Gian tiêu chuẩn", "corner": "Gian góc", "premium": "Gian cao cấp",
+                  "raw_space": "Đất trống"}
 
 
-def _metres(value: float) -> str:
-    return f"{value:g}".replace(".", ",")
+def _booth_description(booth: Booth) -> str:
+    """"Gian góc 3 m × 3 m"; raw space has no standard size."""
+    if booth.booth_type == "raw_space":
+        return BOOTH_TYPES_VI["raw_space"]
+    return (f"{BOOTH_TYPES_VI[booth.booth_type]} {numbers.format_number(booth.width_m)} m × "
+            f"{numbers.format_number(booth.depth_m)} m")
 
 
 def _recompute(document: Document) -> None:
@@ -268,6 +262,10 @@ MOU_FIELDS = ("place", "dated_on", "purpose", "price_terms", "payment_terms", "v
               "binding", "expected_value_vnd", "notes", "with_witness")
 
 
+#: text kept with its line breaks
+MULTILINE_FIELDS = ("purpose", "price_terms", "payment_terms", "notes")
+
+
 def update_draft(*, actor, document: Document, data: dict, lines: list[dict] | None = None) -> Document:
     """Edit a draft. ``data`` holds the fields above, plus ``party_a.*`` / ``party_b.*`` for
     the signers and bank details; ``lines`` replaces an MoU's products (label, detail,
@@ -315,10 +313,10 @@ def _clean_document_data(document: Document, data: dict) -> tuple[dict, dict, di
                 cleaned[key] = numbers.parse_whole(value) or 0
             elif key in ("binding", "with_witness"):
                 cleaned[key] = value in (True, "1", "true", "on", "y", "yes")
+            elif key in MULTILINE_FIELDS:
+                cleaned[key] = nfc(value or "").strip()
             else:
-                cleaned[key] = clean_text(value) if key not in ("purpose", "price_terms",
-                                                               "payment_terms", "notes") \
-                    else (value or "").strip()
+                cleaned[key] = clean_text(value)
         except (TypeError, ValueError):
             errors[key] = _("Not a valid value.")
     if "vat_percent" in cleaned and cleaned["vat_percent"] not in VAT_RATES:
@@ -380,7 +378,7 @@ def issue(*, actor, document: Document, now: datetime | None = None) -> Document
             if problems:
                 raise ValidationFailed(problems[0], code="not_ready", fields={"document": problems[0]})
             if document.dated_on is None:
-                document.dated_on = _vietnam_today(now)
+                document.dated_on = vietnam_today(now)
             if document.sequence is None:
                 document.year = document.dated_on.year
                 document.sequence = numbering.next_number(document.organizer_id, document.year)
@@ -508,10 +506,7 @@ def pdf_content(document: Document, version: int | None = None) -> bytes:
 
 
 def _lock(document_id: int) -> Document:
-    query = select(Document).where(Document.id == document_id).execution_options(populate_existing=True)
-    if is_postgres():
-        query = query.with_for_update()
-    document = db.session.scalar(query)
+    document = lock_row(Document, document_id)
     if document is None:
         raise NotFound(_("There is no such document."), code="document_not_found")
     return document

@@ -7,16 +7,15 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from exhibit.core import audit
-from exhibit.core.db import utcnow
-from exhibit.core.errors import AppError, ValidationFailed
+from exhibit.core.errors import ValidationFailed, attempt
 from exhibit.core.forms import ActionForm
 from exhibit.core.permissions import organiser_required
 from exhibit.documents import payments, services
-from exhibit.documents.forms import (PARTY_FORM_FIELDS, CancelForm, ContractForm, MouForm,
+from exhibit.documents.forms import (CancelForm, ContractForm, MouForm,
                                      OrganisationForm, PaymentForm, SignedScanForm)
 from exhibit.documents.models import DocumentKind
 from exhibit.media import storage
-from exhibit.vn.dates import to_vietnam_time
+from exhibit.vn.dates import vietnam_today
 from exhibit.vn.text import fold_search_key
 from exhibit.vn.words import amount_in_words
 from exhibit.weeks.services import ORGANIZER_FIELDS, get_managed_week, update_organizer
@@ -28,10 +27,6 @@ def _pdf(content: bytes, filename: str, content_type: str = "application/pdf") -
     return Response(content, mimetype=content_type,
                     headers={"Content-Disposition": f'inline; filename="{filename}"',
                              "Cache-Control": "private, no-store"})
-
-
-def _today():
-    return to_vietnam_time(utcnow()).date()
 
 
 # -- the week's documents ----------------------------------------------------------------------
@@ -65,11 +60,6 @@ def draft_contracts(slug):
 
 # -- one document ------------------------------------------------------------------------------
 
-def _organiser_document(document_id: int):
-    """The document, for an organiser of its body (the decorator made sure of the role)."""
-    return services.get_document(document_id, current_user)
-
-
 def _edit_form(document, formdata=None):
     form_class = ContractForm if document.kind == DocumentKind.CONTRACT.value else MouForm
     values = {key: getattr(document, key) for key in (
@@ -78,9 +68,8 @@ def _edit_form(document, formdata=None):
         "binding", "expected_value_vnd")}
     values["vat_percent"] = str(document.vat_percent)
     values["with_witness"] = bool(document.witness)
-    for name in PARTY_FORM_FIELDS:
-        side, key = name[:7], name[8:]  # "party_a_bank_name" → "party_a", "bank_name"
-        values[name] = getattr(document, side).get(key, "")
+    for side in ("party_a", "party_b"):
+        values.update({f"{side}_{key}": value for key, value in getattr(document, side).items()})
     values["products"] = "\n".join(
         " | ".join([line.label, line.detail, line.quantity,
                     str(line.unit_price_vnd) if line.unit_price_vnd else ""])
@@ -94,8 +83,7 @@ def _render_detail(document, form, status: int = 200):
         words=amount_in_words(document.total_vnd), audit_action=audit.action_title,
         scan_form=SignedScanForm(), cancel_form=CancelForm(),
         problems=services.issue_problems(document) if document.status == "draft" else [],
-        history=[e for e in audit.entries(week_id=document.week_id, limit=2000)
-                 if e.entity == "document" and e.entity_id == document.id],
+        history=audit.entries(entity="document", entity_id=document.id),
         issued_files=[f for f in document.files if f.purpose == "issued"],
         signed_files=[f for f in document.files if f.purpose == "signed"]), status
 
@@ -103,15 +91,13 @@ def _render_detail(document, form, status: int = 200):
 @bp.route("/organiser/documents/<int:document_id>", methods=["GET", "POST"])
 @organiser_required
 def detail(document_id):
-    document = _organiser_document(document_id)
+    document = services.get_document(document_id, current_user)
     if request.method == "GET":
         return _render_detail(document, _edit_form(document))
     form = _edit_form(document, formdata=request.form)
     if form.validate_on_submit():
-        data = {name: field.data for name, field in form._fields.items()
-                if name not in ("csrf_token", "products") and not name.startswith("party_")}
-        for name in PARTY_FORM_FIELDS:
-            data[f"{name[:7]}.{name[8:]}"] = form[name].data
+        data = {f.name: f.data for f in form.document_fields() if f.name != "products"}
+        data.update(form.party_changes())
         lines = None
         if document.kind == DocumentKind.MOU.value:
             lines = [_product_line(row) for row in (form.products.data or "").splitlines()
@@ -133,54 +119,41 @@ def _product_line(row: str) -> dict:
 @bp.route("/organiser/documents/<int:document_id>/<any(issue, revise):step>", methods=["POST"])
 @organiser_required
 def lifecycle(document_id, step):
-    document = _organiser_document(document_id)
+    document = services.get_document(document_id, current_user)
     if ActionForm().validate_on_submit():
-        try:
-            if step == "issue":
-                services.issue(actor=current_user, document=document)
+        if step == "issue":
+            if attempt(lambda: services.issue(actor=current_user, document=document), None):
                 flash(_("Issued as %(number)s, version %(version)s.", number=document.number,
                         version=document.version), "success")
-            else:
-                services.revise(actor=current_user, document=document)
-                flash(_("The document is a draft again; issuing it makes a new version."), "success")
-        except AppError as error:
-            flash(error.message, "error")
+        else:
+            attempt(lambda: services.revise(actor=current_user, document=document),
+                    _("The document is a draft again; issuing it makes a new version."))
     return redirect(url_for("documents.detail", document_id=document.id))
 
 
 @bp.route("/organiser/documents/<int:document_id>/signed", methods=["POST"])
 @organiser_required
 def upload_signed(document_id):
-    document = _organiser_document(document_id)
+    document = services.get_document(document_id, current_user)
     form = SignedScanForm()
     if form.validate_on_submit():
-        upload = form.scan.data
-        if not upload:
-            form.scan.errors = [_("Choose the scan to upload.")]
-        else:
-            try:
-                services.mark_signed(actor=current_user, document=document,
-                                     filename=upload.filename or "", content=upload.read())
-                flash(_("Signed scan stored; the document is signed."), "success")
-                return redirect(url_for("documents.detail", document_id=document.id))
-            except AppError as error:
-                flash(error.message, "error")
-                return redirect(url_for("documents.detail", document_id=document.id))
-    flash(_("Choose the scan to upload."), "error")
+        upload = form.scan.data  # no file: the service refuses the empty content by name
+        attempt(lambda: services.mark_signed(
+            actor=current_user, document=document, filename=getattr(upload, "filename", "") or "",
+            content=upload.read() if upload else b""),
+            _("Signed scan stored; the document is signed."))
     return redirect(url_for("documents.detail", document_id=document.id))
 
 
 @bp.route("/organiser/documents/<int:document_id>/cancel", methods=["POST"])
 @organiser_required
 def cancel(document_id):
-    document = _organiser_document(document_id)
+    document = services.get_document(document_id, current_user)
     form = CancelForm()
     if form.validate_on_submit():
-        try:
-            services.cancel(actor=current_user, document=document, reason=form.reason.data)
-            flash(_("The document is cancelled."), "success")
-        except AppError as error:
-            flash(error.message, "error")
+        attempt(lambda: services.cancel(actor=current_user, document=document,
+                                        reason=form.reason.data),
+                _("The document is cancelled."))
     return redirect(url_for("documents.detail", document_id=document.id))
 
 
@@ -218,7 +191,7 @@ def mine():
 
 def _payment_form(week, rows, formdata=None) -> PaymentForm:
     form = PaymentForm(formdata=formdata) if formdata is not None else PaymentForm(
-        paid_on=_today().strftime("%d/%m/%Y"))
+        paid_on=vietnam_today().strftime("%d/%m/%Y"))
     form.business_id.choices = [(str(r.business.id), f"{', '.join(r.booths) or '—'} · {r.business.name}")
                                 for r in rows]
     return form
@@ -228,7 +201,7 @@ def _payment_form(week, rows, formdata=None) -> PaymentForm:
 @organiser_required
 def week_payments(slug):
     week = get_managed_week(slug, current_user)
-    today = _today()
+    today = vietnam_today()
     rows = payments.ledger(week, today)
     form = _payment_form(week, rows, request.form if request.method == "POST" else None)
     status = 200

@@ -15,8 +15,7 @@ from exhibit.floorplan.models import Booth, Hall
 from exhibit.floorplan.svg import render_hall
 from exhibit.extensions import db
 from exhibit.vn.money import format_vnd
-from exhibit.core.db import utcnow
-from exhibit.vn.dates import to_vietnam_time
+from exhibit.vn.dates import vietnam_today
 from exhibit.weeks.services import booking_closed_reason, get_managed_week, get_visible_week
 
 bp = Blueprint("floorplan", __name__)
@@ -73,7 +72,7 @@ def booth_page(slug, code):
     application = None
     if current_user.is_authenticated and current_user.is_exhibitor:
         application = booking.application_for(week.id, current_user.business_id)
-    closed = booking_closed_reason(week, to_vietnam_time(utcnow()).date())
+    closed = booking_closed_reason(week, vietnam_today())
     products = None
     if state.status == services.CONFIRMED:
         from exhibit.catalogue import search

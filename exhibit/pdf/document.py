@@ -50,8 +50,7 @@ class Styles:
     title: ParagraphStyle
     subtitle: ParagraphStyle
     date_line: ParagraphStyle
-    header_left: ParagraphStyle
-    header_right: ParagraphStyle
+    header: ParagraphStyle
     party: ParagraphStyle
     cell: ParagraphStyle
     cell_right: ParagraphStyle
@@ -71,8 +70,7 @@ def styles() -> Styles:
                      spaceBefore=10),
         subtitle=_style("subtitle", fontName=fonts.ITALIC, alignment=TA_CENTER, spaceAfter=8),
         date_line=_style("date_line", fontName=fonts.ITALIC, alignment=TA_RIGHT, spaceBefore=4),
-        header_left=_style("header_left", fontSize=10, leading=13, alignment=TA_CENTER),
-        header_right=_style("header_right", fontSize=10, leading=13, alignment=TA_CENTER),
+        header=_style("header", fontSize=10, leading=13, alignment=TA_CENTER),
         party=_style("party", leftIndent=0, spaceAfter=1),
         cell=_style("cell", fontSize=9.5, leading=12.5),
         cell_right=_style("cell_right", fontSize=9.5, leading=12.5, alignment=TA_RIGHT),
@@ -112,10 +110,10 @@ class _Rule(Flowable):
 def header(s: Styles, *, issuer: str, number: str, place: str, date_text: str) -> list:
     """The NĐ 30 header: issuer and number at left, motto at right, the date line below."""
     issuer_width = 0.45 * FRAME_WIDTH
-    left = [Paragraph(f"<b>{t(issuer.upper())}</b>", s.header_left), _Rule(28 * mm),
-            Spacer(1, 3), Paragraph(f"Số: {t(number)}", s.header_left)]
-    right = [Paragraph(f"<b>{MOTTO}</b>", s.header_right),
-             Paragraph(f"<b>{MOTTO_LINE}</b>", s.header_right), _Rule(44 * mm)]
+    left = [Paragraph(f"<b>{t(issuer.upper())}</b>", s.header), _Rule(28 * mm),
+            Spacer(1, 3), Paragraph(f"Số: {t(number)}", s.header)]
+    right = [Paragraph(f"<b>{MOTTO}</b>", s.header),
+             Paragraph(f"<b>{MOTTO_LINE}</b>", s.header), _Rule(44 * mm)]
     table = _table([[left, right]], [issuer_width, FRAME_WIDTH - issuer_width],
                    [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
@@ -133,9 +131,8 @@ def article(s: Styles, number: int, heading: str) -> Paragraph:
     return Paragraph(f"Điều {number}. {t(heading)}", s.article)
 
 
-def paragraph(s: Styles, text: str, *, bold_lead: str = "") -> Paragraph:
-    lead = f"<b>{t(bold_lead)}</b> " if bold_lead else ""
-    return Paragraph(lead + t(text), s.body)
+def paragraph(s: Styles, text: str) -> Paragraph:
+    return Paragraph(t(text), s.body)
 
 
 def bullets(s: Styles, items: list[str]) -> list[Paragraph]:

@@ -6,9 +6,8 @@ from flask_login import current_user
 
 from exhibit.badges.services import visitor_registration_open
 from exhibit.booking import services as booking
-from exhibit.core.db import utcnow
 from exhibit.floorplan.views import plan_context
-from exhibit.vn.dates import to_vietnam_time
+from exhibit.vn.dates import vietnam_today
 from exhibit.weeks import services as weeks
 
 bp = Blueprint("public", __name__)
@@ -16,7 +15,7 @@ bp = Blueprint("public", __name__)
 
 @bp.route("/")
 def home():
-    today = to_vietnam_time(utcnow()).date()
+    today = vietnam_today()
     all_weeks = weeks.public_weeks()
     upcoming = sorted((w for w in all_weeks if w.end_date >= today), key=lambda w: w.start_date)
     past = [w for w in all_weeks if w.end_date < today]
@@ -26,7 +25,7 @@ def home():
 @bp.route("/weeks/<slug>")
 def week_page(slug):
     week = weeks.get_visible_week(slug, current_user)
-    today = to_vietnam_time(utcnow()).date()
+    today = vietnam_today()
     application = None
     if current_user.is_authenticated and current_user.is_exhibitor:
         application = booking.application_for(week.id, current_user.business_id)

@@ -30,6 +30,12 @@ def to_vietnam_time(moment: datetime) -> datetime:
     return moment.astimezone(VIETNAM_TZ)
 
 
+def vietnam_today(now: datetime | None = None) -> date:
+    """Today's date in Vietnam (or the Vietnam date of ``now``): weeks, due dates and
+    check-in days are Vietnam dates, whatever the server's clock zone."""
+    return (to_vietnam_time(now) if now is not None else datetime.now(VIETNAM_TZ)).date()
+
+
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 

@@ -42,3 +42,10 @@ def parse_decimal(value) -> float | None:
         return float(value)
     text = _text(value)
     return float(text.replace(",", ".")) if text else None
+
+
+def format_number(value) -> str:
+    """1300000 → "1.300.000"; 2.5 → "2,5"; 9.0 → "9": figures as a Vietnamese table prints
+    them (amounts in đồng without the sign, areas in m²)."""
+    from babel.numbers import format_decimal
+    return format_decimal(value, locale="vi_VN")

@@ -1,12 +1,12 @@
 """A B2B session end to end through the pages, MoUs from meetings, and the payments ledger."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
 from tests.badges.conftest import exhibitor_with_booth  # noqa: F401  (fixture)
-from tests.conftest import PASSWORD, business_data, login
+from tests.conftest import business_data, login
 from tests.documents.conftest import pdftotext
 
 
@@ -164,6 +164,4 @@ def test_ledger_shows_due_paid_and_overdue(app, client, bank_ready, open_week, c
         "business_id": str(late.business_id), "kind": "deposit", "amount_vnd": "1.404.000",
         "paid_on": "20/01/2026"})
     assert page.status_code == 302
-    assert payments.ledger(open_week, date(2026, 3, 1))[1].state in ("paid", "partly_paid")
     assert {r.business.id: r.state for r in payments.ledger(open_week, date(2026, 3, 1))}[late.business_id] == "paid"
-    assert PASSWORD  # the shared password is what the fixtures used

@@ -125,7 +125,8 @@ def _buyer(week, **overrides):
             "need": {"product_group": "thuc_pham", "description": "Thanh long, cà phê",
                      "min_stars": "3", "monthly_volume": "2 tấn/tháng"}}
     data.update(overrides)
-    return services.register_buyer(
+    buyer, _user = services.register_buyer(
         week=week, data=data,
         account={"email": f"thumua{id(data)}@coop.example", "password": "Xk9#mua-Coop-2024"},
         business=business_data(name="Liên hiệp HTX Thương mại Thử nghiệm", legal_form="hop_tac_xa"))
+    return buyer
