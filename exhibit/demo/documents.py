@@ -163,7 +163,7 @@ def _b2b(organiser, slug: str) -> Iterator[str]:
                 business = new_business(clean_business_data({
                     "name": name, "legal_form": form, "tax_code": tax_code, "address": address,
                     "province_code": "79", "representative": person,
-                    "representative_position": position, "phone": f"028383{n:02d}{n * 37 % 100:02d}",
+                    "representative_position": position, "phone": f"0283830{n}{n * 37 % 1000:03d}",
                     "email": f"thumua{n + 1:02d}@exhibit.demo"}))
                 db.session.flush()
             _user(f"buyer{n + 1:02d}@exhibit.demo", person, Role.BUYER, business_id=business.id)
