@@ -81,11 +81,12 @@ def _register_blueprints(app: Flask) -> None:
     from exhibit.floorplan.views import bp as floorplan_bp
     from exhibit.media.views import bp as media_bp
     from exhibit.public.views import bp as public_bp
+    from exhibit.reports.views import bp as reports_bp
     from exhibit.visitors.views import bp as visitors_bp
     from exhibit.weeks.views import bp as weeks_bp
 
     for blueprint in (public_bp, accounts_bp, weeks_bp, floorplan_bp, booking_bp, catalogue_bp,
-                      media_bp, badges_bp, visitors_bp, documents_bp, b2b_bp, api_bp):
+                      media_bp, badges_bp, visitors_bp, documents_bp, b2b_bp, reports_bp, api_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never cookies
 
@@ -101,6 +102,16 @@ def _register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["vnd"] = money.format_vnd
     app.jinja_env.filters["ddmmyyyy"] = dates.format_date
     app.jinja_env.filters["phone"] = phones.format_phone
+
+    @app.template_filter("figure")
+    def _figure(value, kind="count"):
+        from exhibit.reports.figures import format_value
+        return format_value(value, kind, g.get("lang", "vi"))
+
+    @app.template_global("chart_svg")
+    def _chart_svg(chart, title):
+        from exhibit.reports.charts import svg
+        return svg(chart, title, g.get("lang", "vi"))
 
     @app.template_filter("local_time")
     def _local_time(moment, fmt="%H:%M %d/%m/%Y"):

@@ -196,6 +196,13 @@ def openapi_document() -> dict:
                             "url": {"type": "string", "format": "uri"}}}}}}}}},
                     "401": _error("No or bad token"), "403": _error("Not this week's organiser"),
                     "404": _error("Unknown week")}}},
+            "/weeks/{slug}/report.pdf": _report_path(
+                slug, "The week report as a formal PDF (NĐ 30 header, figures in tables and "
+                "charts, generated date)", "application/pdf"),
+            "/weeks/{slug}/report.xlsx": _report_path(
+                slug, "The week report as an XLSX workbook: a summary sheet and one sheet per "
+                "table, frozen header row, VND as numbers",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
             "/documents/{id}.pdf": {"get": {
                 "summary": "A document's PDF: the latest issued version or ?version=N (token of "
                            "its organiser, or of a party's user once issued); a draft renders "
@@ -274,6 +281,20 @@ def _catalogue_parameters() -> list[dict]:
         query("page", {"type": "integer", "minimum": 1}, "page number"),
         query("per_page", {"type": "integer", "minimum": 1, "maximum": 100}, "default 24"),
     ]
+
+
+def _report_path(slug: dict, summary: str, media_type: str) -> dict:
+    return {"get": {
+        "summary": summary + " (organiser token). Figures are counted when asked.",
+        "security": [{"bearer": []}],
+        "parameters": [slug, {"name": "lang", "in": "query", "schema": {
+            "type": "string", "enum": ["vi", "en"]},
+            "description": "language of the file; default: the token user's saved language, "
+                           "else vi"}],
+        "responses": {"200": {"description": "The file", "content": {
+            media_type: {"schema": {"type": "string", "format": "binary"}}}},
+            "401": _error("No or bad token"), "403": _error("Not this week's organiser"),
+            "404": _error("Unknown week"), "422": _error("lang is neither vi nor en")}}}
 
 
 def _product_input_schema() -> dict:

@@ -26,6 +26,10 @@ from exhibit.pdf.fonts import pdf_text
 
 MOTTO = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO_LINE = "Độc lập - Tự do - Hạnh phúc"
+#: the header's fixed words in an English rendering (a translation for reading, not for filing)
+HEADER_WORDS = {"vi": (MOTTO, MOTTO_LINE, "Số"),
+                "en": ("SOCIALIST REPUBLIC OF VIET NAM", "Independence - Freedom - Happiness",
+                       "No.")}
 MARGINS = {"topMargin": 20 * mm, "bottomMargin": 20 * mm, "leftMargin": 30 * mm,
            "rightMargin": 15 * mm}
 BODY_SIZE = 10.5
@@ -107,13 +111,15 @@ class _Rule(Flowable):
         self.canv.line(x, 3, x + self.rule_width, 3)
 
 
-def header(s: Styles, *, issuer: str, number: str, place: str, date_text: str) -> list:
+def header(s: Styles, *, issuer: str, number: str, place: str, date_text: str,
+           lang: str = "vi") -> list:
     """The NĐ 30 header: issuer and number at left, motto at right, the date line below."""
+    motto, motto_line, number_word = HEADER_WORDS.get(lang, HEADER_WORDS["vi"])
     issuer_width = 0.45 * FRAME_WIDTH
     left = [Paragraph(f"<b>{t(issuer.upper())}</b>", s.header), _Rule(28 * mm),
-            Spacer(1, 3), Paragraph(f"Số: {t(number)}", s.header)]
-    right = [Paragraph(f"<b>{MOTTO}</b>", s.header),
-             Paragraph(f"<b>{MOTTO_LINE}</b>", s.header), _Rule(44 * mm)]
+            Spacer(1, 3), Paragraph(f"{number_word}: {t(number)}", s.header)]
+    right = [Paragraph(f"<b>{motto}</b>", s.header),
+             Paragraph(f"<b>{motto_line}</b>", s.header), _Rule(44 * mm)]
     table = _table([[left, right]], [issuer_width, FRAME_WIDTH - issuer_width],
                    [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 0)])

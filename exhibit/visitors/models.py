@@ -132,6 +132,7 @@ class Lead(db.Model):
     booth = relationship("Booth")
     badge = relationship("Badge")
     week = relationship("ExhibitionWeek")
+    business = relationship("Business")
 
     @property
     def source_enum(self) -> LeadSource:

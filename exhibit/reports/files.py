@@ -1,0 +1,156 @@
+"""The week report as files: a formal PDF (NĐ 30 layout, the figures as tables and charts)
+and an XLSX workbook (one sheet per table, frozen header row, VND as numbers).
+
+Both take a WeekReport built in the language wanted, so an English interface gets English
+files.
+"""
+from __future__ import annotations
+
+import io
+
+from flask_babel import format_date as babel_date
+from flask_babel import gettext as _
+
+from exhibit.core.spreadsheets import xlsx_bytes
+from exhibit.pdf import document as nd30
+from exhibit.reports import charts
+from exhibit.reports.figures import COUNT, VND, WeekReport, format_value
+from exhibit.vn.dates import format_date, nd30_date, to_vietnam_time
+
+DEFAULT_PLACE = "TP. Hồ Chí Minh"
+CHART_WIDTH = nd30.FRAME_WIDTH * 0.8
+
+
+def sheet_titles() -> dict[str, str]:
+    """Short sheet names (a sheet name holds 31 characters)."""
+    return {
+        "summary": _("Summary"), "booths": _("Booths"), "applications": _("Applications"),
+        "provinces": _("Provinces"), "legal_forms": _("Legal forms"),
+        "products_by_group": _("OCOP groups"), "products_by_stars": _("OCOP stars"),
+        "certificates": _("Certificates expiring"), "visitors_per_day": _("Visitors per day"),
+        "scans_per_day": _("Scans per day"), "top_booths": _("Most-scanned booths"),
+        "leads": _("Leads"), "meetings_by_status": _("Meetings by state"),
+        "meetings_by_outcome": _("Meetings by outcome"), "mous": _("MoUs"),
+        "contracts": _("Contracts"), "payments": _("Payments"),
+    }
+
+
+def file_stem(report: WeekReport) -> str:
+    return f"{_('report')}-{report.week.slug}"
+
+
+# -- XLSX --------------------------------------------------------------------------------------
+
+def workbook(report: WeekReport) -> bytes:
+    titles = sheet_titles()
+    summary = (titles["summary"], [_("Figure"), _("Value")],
+               [[h.title, h.value] for h in report.headlines])
+    sheets, money = [summary], {titles["summary"]: ()}
+    money_rows = [i for i, h in enumerate(report.headlines) if h.kind == VND]
+    for table in report.tables:
+        title = titles[table.key]
+        sheets.append((title, table.headers, table.rows))
+        money[title] = [c for c, kind in table.kinds.items() if kind == VND]
+    return _money_rows(xlsx_bytes(sheets, money), titles["summary"], money_rows, columns=1)
+
+
+def _money_rows(content: bytes, sheet_title: str, rows: list[int], *, columns: int) -> bytes:
+    """A sheet that mixes counts and amounts in one column (a row per figure): the amounts'
+    rows (0-based, under the header) get the thousands format in ``columns`` value columns."""
+    from openpyxl import load_workbook
+    book = load_workbook(io.BytesIO(content))
+    sheet = book[sheet_title[:31]]
+    for index in rows:
+        for column in range(2, columns + 2):
+            sheet.cell(row=index + 2, column=column).number_format = "#,##0"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+# -- PDF ---------------------------------------------------------------------------------------
+
+def report_place(organizer) -> str:
+    """Where the report is dated: the last part of the organiser's address ("…, TP. Hồ Chí
+    Minh"), else Ho Chi Minh City."""
+    tail = (organizer.address or "").rsplit(",", 1)[-1].strip()
+    return tail or DEFAULT_PLACE
+
+
+def _date_text(report: WeekReport) -> str:
+    day = report.today
+    return nd30_date(day) if report.lang == "vi" else babel_date(day, format="d MMMM y")
+
+
+def _cell(value, kind: str | None, lang: str) -> str:
+    return format_value(value, kind or COUNT, lang) if kind else ("" if value is None else str(value))
+
+
+def render_pdf(report: WeekReport, target) -> None:
+    from reportlab.platypus import KeepTogether, Paragraph, Spacer
+    from reportlab.lib.units import mm
+
+    week, lang = report.week, report.lang
+    organizer = week.organizer
+    s = nd30.styles()
+    story = [
+        *nd30.header(s, issuer=organizer.name, number=f"\u2003\u2003/BC-{organizer.short_name}",
+                     place=report_place(organizer), date_text=_date_text(report), lang=lang),
+        *nd30.title(s, _("Report"), _("Results of %(week)s", week=week.name(lang))),
+        nd30.paragraph(s, _("%(week)s was held from %(start)s to %(end)s at %(venue)s.",
+                            week=week.name(lang), start=format_date(week.start_date),
+                            end=format_date(week.end_date), venue=week.venue_name)),
+    ]
+    if week.co_organizer:
+        story.append(nd30.paragraph(s, _("Co-organiser: %(name)s.", name=week.co_organizer)))
+    story.append(Paragraph(f"<b>{nd30.t(_('I. Summary'))}</b>", s.article))
+    story.append(nd30.grid(s, [_("Figure"), _("Value")],
+                           [[h.title, format_value(h.value, h.kind, lang)
+                             + (" VND" if h.kind == VND else "")] for h in report.headlines],
+                           [110, 50], right_columns=(1,)))
+    story.append(Paragraph(f"<b>{nd30.t(_('II. Figures in detail'))}</b>", s.article))
+    for number, table in enumerate(report.tables, start=1):
+        heading = Paragraph(f"<b>{number}. {nd30.t(table.title)}</b>", s.body)
+        if not table.rows:
+            story.append(KeepTogether([heading, nd30.paragraph(s, _("None."))]))
+            continue
+        widths = [14 if c in table.kinds else 40 for c in range(len(table.headers))]
+        grid = nd30.grid(s, table.headers,
+                         [[_cell(v, table.kinds.get(c), lang) for c, v in enumerate(row)]
+                          for row in table.rows], widths,
+                         right_columns=tuple(table.kinds), total_rows=1 if table.has_total else 0)
+        block = [heading, grid]
+        if table.note:
+            block.append(Paragraph(nd30.t(table.note), s.sign_note))
+        story.append(KeepTogether(block))
+        if table.chart and table.chart.labels and any(
+                v for _name, values in table.chart.series for v in values):
+            story.append(Spacer(1, 2 * mm))
+            story.append(charts.drawing(table.chart, CHART_WIDTH, lang))
+        story.append(Spacer(1, 4 * mm))
+    generated = to_vietnam_time(report.generated_at)
+    story.append(Paragraph(nd30.t(_(
+        "Figures compiled by exhibit from the records of the week at %(time)s on %(date)s "
+        "(Vietnam time).", time=generated.strftime("%H:%M"), date=format_date(generated.date()))),
+        s.sign_note))
+    story.append(nd30.signatures(s, [nd30.Signature(
+        _("ON BEHALF OF THE ORGANISER"), _("(Signature, full name and seal)"),
+        organizer.representative, organizer.representative_position)]))
+    nd30.build(target, story, title_text=f"{_('Report')}: {week.name(lang)}",
+               author=organizer.name, subject=_("Week report"))
+
+
+def pdf_bytes(report: WeekReport) -> bytes:
+    out = io.BytesIO()
+    render_pdf(report, out)
+    return out.getvalue()
+
+
+def comparison_workbook(comparison) -> bytes:
+    """The compared headlines as one sheet: a row per figure, a column per week."""
+    title = _("Comparison")
+    headers = [_("Figure"), *(r.week.name(r.lang) for r in comparison.reports)]
+    rows = [[row_title, *values] for _key, row_title, _kind, values in comparison.rows]
+    money_rows = [i for i, (_key, _t, kind, _v) in enumerate(comparison.rows) if kind == VND]
+    return _money_rows(xlsx_bytes([(title, headers, rows)]), title, money_rows,
+                       columns=len(comparison.reports))

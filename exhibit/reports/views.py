@@ -1,0 +1,75 @@
+"""Routes: the organiser's dashboard of a week, the week report as PDF and XLSX, exports of the
+week's records, and several weeks compared."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, g, render_template, request
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from exhibit.core.permissions import organiser_required
+from exhibit.reports import exports, figures, files
+from exhibit.weeks.services import get_managed_week, organiser_weeks
+
+bp = Blueprint("reports", __name__)
+
+XLSX_TYPE = exports.XLSX_TYPE
+
+
+def download(content: bytes, mimetype: str, filename: str, *, inline: bool = False) -> Response:
+    disposition = "inline" if inline else "attachment"
+    return Response(content, mimetype=mimetype, headers={
+        "Content-Disposition": f'{disposition}; filename="{filename}"',
+        "Cache-Control": "private, no-store"})
+
+
+@bp.route("/organiser/weeks/<slug>/dashboard")
+@organiser_required
+def dashboard(slug):
+    week = get_managed_week(slug, current_user)
+    return render_template("reports/dashboard.html", week=week,
+                           report=figures.week_report(week), exports=exports.EXPORTS.values())
+
+
+@bp.route("/organiser/weeks/<slug>/report.pdf")
+@organiser_required
+def report_pdf(slug):
+    report = figures.week_report(get_managed_week(slug, current_user))
+    return download(files.pdf_bytes(report), "application/pdf",
+                    f"{files.file_stem(report)}.pdf", inline=True)
+
+
+@bp.route("/organiser/weeks/<slug>/report.xlsx")
+@organiser_required
+def report_xlsx(slug):
+    report = figures.week_report(get_managed_week(slug, current_user))
+    return download(files.workbook(report), XLSX_TYPE, f"{files.file_stem(report)}.xlsx")
+
+
+@bp.route("/organiser/weeks/<slug>/exports/<name>.<fmt>")
+@organiser_required
+def export(slug, name, fmt):
+    week = get_managed_week(slug, current_user)
+    content, mimetype = exports.export(week, name, fmt, g.lang)
+    return download(content, mimetype, f"{name}-{week.slug}.{fmt}")
+
+
+@bp.route("/organiser/compare")
+@organiser_required
+def compare():
+    """?week=<slug>&week=<slug>…: the chosen weeks' headline figures side by side."""
+    choices = organiser_weeks(current_user)
+    chosen = request.args.getlist("week")
+    error = None
+    if len(chosen) > figures.MAX_COMPARED:
+        error = _("Choose at most %(n)d weeks.", n=figures.MAX_COMPARED)
+    elif len(chosen) == 1:
+        error = _("Choose at least two weeks.")
+    comparison = None
+    if chosen and error is None:
+        weeks = [get_managed_week(slug, current_user) for slug in dict.fromkeys(chosen)]
+        comparison = figures.compare(weeks)
+        if request.args.get("format") == "xlsx":
+            return download(files.comparison_workbook(comparison), XLSX_TYPE,
+                            f"{_('comparison')}.xlsx")
+    return render_template("reports/compare.html", choices=choices, chosen=chosen,
+                           comparison=comparison, error=error), 422 if error else 200
