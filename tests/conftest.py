@@ -104,6 +104,30 @@ def app(request, tmp_path_factory):
         drop_pg_database(url)
 
 
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def demo_app(request, tmp_path_factory):
+    """An app whose database holds the full demo (`flask seed-demo`), seeded once per session
+    and only read by the tests that use it (they never request ``app``, so nothing cleans it)."""
+    if request.param == "postgres":
+        if not postgres_available():
+            skip_or_fail("PostgreSQL is not reachable at " + PG_ADMIN_URL, "REQUIRE_PG")
+        url = create_pg_database()
+    else:
+        url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite3'}"
+    app = make_test_app(url)
+    app.config["DB_KIND"] = request.param
+    with app.app_context():
+        from exhibit.demo.seed import seed_demo
+        for _line in seed_demo():
+            pass
+        db.session.remove()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+    if request.param == "postgres":
+        drop_pg_database(url)
+
+
 @pytest.fixture(autouse=True)
 def _clean_tables(request):
     """Each test starts from empty tables (only for tests that use the app)."""

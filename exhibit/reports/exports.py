@@ -171,7 +171,8 @@ def _payments(week, lang):
 
 def _booth_codes(week) -> dict[int, str]:
     from exhibit.floorplan.models import Booth
-    return dict(db.session.execute(select(Booth.id, Booth.code).where(Booth.week_id == week.id)))
+    return dict(db.session.execute(
+        select(Booth.id, Booth.code).where(Booth.week_id == week.id)).all())
 
 
 EXPORTS = {e.name: e for e in (

@@ -475,9 +475,9 @@ def _payments(week, today: date) -> Table:
     total = rows[-1]
     return Table(
         "payments", _("Payments due and overdue"),
-        [_("State"), _("Exhibitors"), _("Due (VND)"), _("Paid (VND)"), _("Outstanding (VND)"),
-         _("Overdue (VND)")], rows, {1: COUNT, 2: VND, 3: VND, 4: VND, 5: VND},
-        Chart([_("Due"), _("Paid"), _("Outstanding"), _("Overdue")],
+        [_("State"), _("Number of exhibitors"), _("Due (VND)"), _("Paid (VND)"),
+         _("Outstanding (VND)"), _("Overdue (VND)")], rows, {1: COUNT, 2: VND, 3: VND, 4: VND, 5: VND},
+        Chart([_("Amount due"), _("Amount paid"), _("Amount outstanding"), _("Amount overdue")],
               [(_("Amount (VND)"), total[2:6])], money=True),
         _("Read on %(date)s. Amounts due come from each exhibitor's live contract.",
           date=format_date(today)), has_total=True, row_keys=[*states, "total"])

@@ -36,7 +36,8 @@ def sheet_titles() -> dict[str, str]:
 
 
 def file_stem(report: WeekReport) -> str:
-    return f"{_('report')}-{report.week.slug}"
+    stem = _("report")  # the file name's word: "bao-cao" in Vietnamese
+    return f"{stem}-{report.week.slug}"
 
 
 # -- XLSX --------------------------------------------------------------------------------------

@@ -69,7 +69,7 @@ def compare():
         weeks = [get_managed_week(slug, current_user) for slug in dict.fromkeys(chosen)]
         comparison = figures.compare(weeks)
         if request.args.get("format") == "xlsx":
-            return download(files.comparison_workbook(comparison), XLSX_TYPE,
-                            f"{_('comparison')}.xlsx")
+            stem = _("comparison")  # the file name: "so-sanh" in Vietnamese
+            return download(files.comparison_workbook(comparison), XLSX_TYPE, f"{stem}.xlsx")
     return render_template("reports/compare.html", choices=choices, chosen=chosen,
                            comparison=comparison, error=error), 422 if error else 200
