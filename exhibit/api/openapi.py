@@ -210,7 +210,11 @@ def openapi_document() -> dict:
                 "security": [{"bearer": []}],
                 "parameters": [{"name": "id", "in": "path", "required": True,
                                 "schema": {"type": "integer"}},
-                               {"name": "version", "in": "query", "schema": {"type": "integer"}}],
+                               {"name": "version", "in": "query", "schema": {"type": "integer"}},
+                               {"name": "lang", "in": "query", "schema": {
+                                   "type": "string", "enum": ["vi", "en"], "default": "vi"},
+                                "description": "en: an English translation of the current "
+                                               "version, for reference"}],
                 "responses": {"200": {"description": "The PDF", "content": {
                     "application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
                     "401": _error("No or bad token"), "403": _error("Not the organiser or a party"),

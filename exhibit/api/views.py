@@ -230,7 +230,8 @@ def document_pdf(document_id):
 
     from exhibit.documents import services as documents
     document = documents.get_document(document_id, g.api_user)
-    content = documents.pdf_content(document, request.args.get("version", type=int))
+    content = documents.pdf_content(document, request.args.get("version", type=int),
+                                    request.args.get("lang", "vi"))
     return Response(content, mimetype="application/pdf")
 
 

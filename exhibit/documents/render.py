@@ -1,10 +1,19 @@
 """Contracts and MoUs as PDF, from the document's stored fields only (so the PDF of an issued
-version can be rendered again and compared). The wording is Vietnamese: these are the documents
-the parties sign."""
+version can be rendered again and compared).
+
+The Vietnamese text is what the parties sign. The wording is written as English message ids
+with the signed Vietnamese in the vi catalogue, so the same layout also prints an English
+translation for reference (``lang="en"``), marked as such; names, places and amounts stay as
+stored."""
 from __future__ import annotations
 
 import io
 
+from babel.dates import format_date as babel_date
+from babel.numbers import format_decimal
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import pgettext
 from reportlab.platypus import KeepTogether, Spacer
 
 from exhibit.documents.models import Document, DocumentKind
@@ -12,24 +21,56 @@ from exhibit.pdf import document as nd30
 from exhibit.vn.dates import format_date, nd30_date
 from exhibit.vn.money import format_dong
 from exhibit.vn.numbers import format_number
-from exhibit.vn.words import amount_in_words
+from exhibit.vn.words import amount_in_words, amount_in_words_en
 
-CIVIL_CODE = "Bộ luật Dân sự số 91/2015/QH13 ngày 24 tháng 11 năm 2015"
-COMMERCIAL_LAW = "Luật Thương mại số 36/2005/QH11 ngày 14 tháng 6 năm 2005"
-DRAFT_NUMBER = "…/…/{code}-{org} (dự thảo)"
+LANGUAGES = ("vi", "en")
 
 
-def render_pdf(document: Document, *, draft: bool = False) -> bytes:
+def render_pdf(document: Document, *, draft: bool = False, lang: str = "vi") -> bytes:
     buffer = io.BytesIO()
-    story = (_contract if document.kind == DocumentKind.CONTRACT.value else _mou)(document, draft)
-    nd30.build(buffer, story, title_text=_title(document), author=document.party_a.get("name", ""),
-               subject=document.number or "dự thảo")
+    with force_locale(lang):
+        words = _Words(lang)
+        story = (_contract if document.kind == DocumentKind.CONTRACT.value else _mou)(
+            document, draft, words)
+        nd30.build(buffer, story, title_text=_title(document),
+                   author=document.party_a.get("name", ""),
+                   subject=document.number or _("draft"))
     return buffer.getvalue()
 
 
+class _Words:
+    """Amounts, dates and laws as the document's language writes them."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def money(self, amount: int) -> str:
+        if self.lang == "en":
+            return f"VND {format_decimal(int(amount), locale='en_GB')}"
+        return format_dong(amount)
+
+    def in_words(self, amount: int) -> str:
+        return amount_in_words_en(amount) if self.lang == "en" else amount_in_words(amount)
+
+    def figure(self, value) -> str:
+        return format_decimal(value, locale="en_GB") if self.lang == "en" else format_number(value)
+
+    def date_text(self, document: Document) -> str:
+        if not document.dated_on:
+            return _("day … month … year …")
+        if self.lang == "en":
+            return babel_date(document.dated_on, format="d MMMM y", locale="en_GB")
+        return nd30_date(document.dated_on)
+
+    @staticmethod
+    def laws() -> list[str]:
+        return [_("Pursuant to the Civil Code No. 91/2015/QH13 of 24 November 2015;"),
+                _("Pursuant to the Commercial Law No. 36/2005/QH11 of 14 June 2005;")]
+
+
 def _title(document: Document) -> str:
-    kind = "Hợp đồng thuê gian hàng" if document.kind == DocumentKind.CONTRACT.value \
-        else "Biên bản ghi nhớ hợp tác"
+    kind = _("Booth rental contract") if document.kind == DocumentKind.CONTRACT.value \
+        else _("Memorandum of understanding on cooperation")
     return f"{kind} {document.number}".strip()
 
 
@@ -37,226 +78,244 @@ def _number(document: Document, draft: bool) -> str:
     if document.number and not draft:
         return document.number
     if document.number:
-        return f"{document.number} (dự thảo)"
-    return DRAFT_NUMBER.format(code=document.kind_enum.number_code,
-                               org=document.organizer.short_name)
+        return _("%(number)s (draft)", number=document.number)
+    return _("…/…/%(code)s-%(org)s (draft)", code=document.kind_enum.number_code,
+             org=document.organizer.short_name)
 
 
-def _date_text(document: Document) -> str:
-    return nd30_date(document.dated_on) if document.dated_on else "ngày … tháng … năm …"
-
-
-def _opening(s, document: Document, draft: bool, *, title: str, subtitle: str,
+def _opening(s, document: Document, draft: bool, words: _Words, *, title: str, subtitle: str,
              bases: list[str], roles: tuple[str, str]) -> list:
     """Header, title, legal bases and the two parties' blocks, as every document opens."""
+    date_text = words.date_text(document)
     story = nd30.header(s, issuer=document.organizer.name, number=_number(document, draft),
-                        place=document.place, date_text=_date_text(document))
+                        place=document.place, date_text=date_text, lang=words.lang)
     story += nd30.title(s, title, subtitle)
+    if words.lang != "vi":
+        story.append(nd30.paragraph(s, _(
+            "English translation for reference. The Vietnamese text is the one the parties "
+            "sign and it prevails.")))
     if draft:
-        story.append(nd30.paragraph(s, "Bản dự thảo – chưa có số và chưa có giá trị ký kết."))
-    story += nd30.bullets(s, [f"Căn cứ {CIVIL_CODE};", f"Căn cứ {COMMERCIAL_LAW};", *bases,
-                              "Căn cứ nhu cầu và khả năng của hai bên."])
-    story.append(nd30.paragraph(
-        s, f"Hôm nay, {_date_text(document)}, tại {document.place}, chúng tôi gồm:"))
+        story.append(nd30.paragraph(s, _("Draft – not numbered and not yet valid for signing.")))
+    story += nd30.bullets(s, [*words.laws(), *bases,
+                              _("Pursuant to the needs and capabilities of both parties.")])
+    story.append(nd30.paragraph(s, _("Today, %(date)s, at %(place)s, we the undersigned:",
+                                     date=date_text, place=document.place)))
     for side, party, role in (("A", document.party_a, roles[0]), ("B", document.party_b, roles[1])):
-        story.append(nd30.party_block(s, f"BÊN {side} ({role}): {party.get('name', '').upper()}",
-                                      _party_rows(party)))
+        story.append(nd30.party_block(
+            s, _("PARTY %(side)s (%(role)s): %(name)s", side=side, role=role,
+                 name=party.get("name", "").upper()), _party_rows(party)))
     return story
 
 
 def _party_rows(party: dict) -> list[tuple[str, str]]:
     account = party.get("bank_account", "")
     if account and party.get("bank_name"):
-        account = f"{account} tại {party['bank_name']}"
-    rows = [("Địa chỉ", party.get("address", "")), ("Mã số thuế", party.get("tax_code", "")),
-            ("Điện thoại", party.get("phone", "")), ("Email", party.get("email", "")),
-            ("Tài khoản số", account),
-            ("Đại diện", party.get("representative", "") or "……………………"),
-            ("Chức vụ", party.get("position", "") or "……………………")]
+        account = _("%(account)s at %(bank)s", account=account, bank=party["bank_name"])
+    rows = [(pgettext("document", "Address"), party.get("address", "")),
+            (pgettext("document", "Tax code"), party.get("tax_code", "")),
+            (pgettext("document", "Phone"), party.get("phone", "")),
+            (pgettext("document", "Email"), party.get("email", "")),
+            (pgettext("document", "Account no."), account),
+            (pgettext("document", "Represented by"), party.get("representative", "") or "……………………"),
+            (pgettext("document", "Position"), party.get("position", "") or "……………………")]
     if party.get("authorisation"):
-        rows.append(("Theo", party["authorisation"]))
+        rows.append((pgettext("document", "Under"), party["authorisation"]))
     return rows
 
 
 def _signature(heading: str, party: dict) -> nd30.Signature:
-    return nd30.Signature(heading=heading, note=nd30.signature_note(party.get("has_seal", True)),
-                          name=party.get("representative", ""), position=party.get("position", ""))
+    note = _("(Signature, full name and seal)") if party.get("has_seal", True) \
+        else _("(Signature and full name)")
+    return nd30.Signature(heading=heading, note=note, name=party.get("representative", ""),
+                          position=party.get("position", ""))
+
+
+def _signatures(s, a: dict, b: dict):
+    return nd30.signatures(s, [_signature(_("FOR PARTY A"), a), _signature(_("FOR PARTY B"), b)])
 
 
 # -- booth rental contract --------------------------------------------------------------------
 
-def _contract(document: Document, draft: bool) -> list:
+def _contract(document: Document, draft: bool, words: _Words) -> list:
     s = nd30.styles()
     week = document.week
+    week_name = week.name(words.lang)
     a, b = document.party_a, document.party_b
-    story = _opening(s, document, draft, title="Hợp đồng thuê gian hàng",
-                     subtitle=f"V/v tham gia {week.name_vi}", bases=[],
-                     roles=("Bên cho thuê", "Bên thuê"))
-    story.append(nd30.paragraph(s, "Hai bên thống nhất ký kết hợp đồng thuê gian hàng với các "
-                                   "điều khoản sau:"))
+    money = words.money
+    story = _opening(s, document, draft, words, title=_("Booth rental contract"),
+                     subtitle=_("Re: taking part in %(week)s", week=week_name), bases=[],
+                     roles=(_("the lessor"), _("the lessee")))
+    story.append(nd30.paragraph(s, _("The two parties agree to sign this booth rental contract "
+                                     "on the following terms:")))
 
-    story.append(nd30.article(s, 1, "Nội dung hợp đồng"))
+    story.append(nd30.article(s, 1, _("Subject of the contract"), lang=words.lang))
     venue = ", ".join(x for x in (week.venue_name, week.venue_address) if x)
-    hours = f"; giờ mở cửa: {week.opening_hours}" if week.opening_hours else ""
+    hours = _("; opening hours: %(hours)s", hours=week.opening_hours) if week.opening_hours else ""
     story += nd30.bullets(s, [
-        f"Bên A đồng ý cho Bên B thuê gian hàng để trưng bày, giới thiệu và bán sản phẩm tại "
-        f"{week.name_vi} (sau đây gọi là “Sự kiện”).",
-        f"Thời gian: từ ngày {format_date(week.start_date)} đến ngày "
-        f"{format_date(week.end_date)}{hours}.",
-        f"Địa điểm: {venue}."])
-    rows = [[str(i + 1), line.label, line.detail, _area(line.area_m2),
-             format_number(line.unit_price_vnd), format_number(line.amount_vnd)]
+        _("Party A agrees to let Party B rent booths to display, introduce and sell products at "
+          "%(week)s (hereinafter “the Event”).", week=week_name),
+        _("Dates: from %(start)s to %(end)s%(hours)s.", start=format_date(week.start_date),
+          end=format_date(week.end_date), hours=hours),
+        _("Venue: %(venue)s.", venue=venue)])
+    rows = [[str(i + 1), line.label, line.detail, _area(line.area_m2, words),
+             words.figure(line.unit_price_vnd), words.figure(line.amount_vnd)]
             for i, line in enumerate(document.lines)]
-    rows.append(["", "Cộng", "", _area(sum(l.area_m2 or 0 for l in document.lines)), "",
-                 format_number(document.subtotal_vnd)])
-    story.append(KeepTogether(nd30.bullets(s, ["Gian hàng thuê:"]) + [nd30.grid(
-        s, ["STT", "Mã gian hàng", "Loại gian hàng", "Diện tích (m²)", "Đơn giá (đồng)",
-            "Thành tiền (đồng)"], rows, [13, 21, 47, 20, 27, 29], right_columns=(3, 4, 5),
-        total_rows=1)]))
+    rows.append(["", pgettext("document", "Subtotal"), "", _area(sum(l.area_m2 or 0 for l in document.lines), words),
+                 "", words.figure(document.subtotal_vnd)])
+    story.append(KeepTogether(nd30.bullets(s, [_("Booths rented:")]) + [nd30.grid(
+        s, [pgettext("document", "No."), pgettext("document", "Booth code"), _("Booth type"),
+            _("Area (m²)"), _("Unit price (VND)"), pgettext("document", "Amount (VND)")], rows,
+        [13, 21, 47, 20, 27, 29], right_columns=(3, 4, 5), total_rows=1)]))
 
-    story.append(nd30.article(s, 2, "Giá trị hợp đồng và phương thức thanh toán"))
+    story.append(nd30.article(s, 2, _("Contract value and payment"), lang=words.lang))
     if document.total_vnd:
         story += nd30.bullets(s, [
-            f"Tiền thuê gian hàng (chưa có thuế GTGT): {format_dong(document.subtotal_vnd)}.",
-            f"Thuế GTGT ({document.vat_percent}%): {format_dong(document.vat_vnd)}.",
-            f"Tổng giá trị hợp đồng (đã bao gồm thuế GTGT): {format_dong(document.total_vnd)}."])
-        story.append(nd30.paragraph(s, f"Bằng chữ: {amount_in_words(document.total_vnd)}."))
+            _("Booth rent (before VAT): %(amount)s.", amount=money(document.subtotal_vnd)),
+            _("VAT (%(rate)s%%): %(amount)s.", rate=document.vat_percent,
+              amount=money(document.vat_vnd)),
+            _("Total contract value (VAT included): %(amount)s.", amount=money(document.total_vnd))])
+        story.append(nd30.paragraph(s, _("In words: %(words)s.",
+                                         words=words.in_words(document.total_vnd))))
         balance = document.total_vnd - document.deposit_vnd
         terms = []
         if document.deposit_percent:
-            terms.append(f"Đặt cọc: Bên B chuyển cho Bên A {document.deposit_percent}% giá trị "
-                         f"hợp đồng, tương ứng {format_dong(document.deposit_vnd)}, chậm nhất ngày "
-                         f"{format_date(document.deposit_due_on)}. Tiền đặt cọc được trừ vào "
-                         f"giá trị hợp đồng.")
-        terms.append(f"Phần còn lại {format_dong(balance)} Bên B thanh toán chậm nhất ngày "
-                     f"{format_date(document.balance_due_on)}.")
-        account = a.get("bank_account", "")
-        bank = f" tại {a['bank_name']}" if a.get("bank_name") else ""
-        terms.append(f"Hình thức thanh toán: chuyển khoản vào tài khoản số {account}{bank}, "
-                     f"đơn vị thụ hưởng: {a.get('name', '')}. Bên A xuất hóa đơn giá trị gia "
-                     f"tăng cho Bên B theo quy định.")
+            terms.append(_(
+                "Deposit: Party B transfers to Party A %(percent)s%% of the contract value, that "
+                "is %(amount)s, by %(date)s at the latest. The deposit counts towards the "
+                "contract value.", percent=document.deposit_percent,
+                amount=money(document.deposit_vnd), date=format_date(document.deposit_due_on)))
+        terms.append(_("Party B pays the remaining %(amount)s by %(date)s at the latest.",
+                       amount=money(balance), date=format_date(document.balance_due_on)))
+        bank = _(" at %(bank)s", bank=a["bank_name"]) if a.get("bank_name") else ""
+        terms.append(_(
+            "Payment by bank transfer to account no. %(account)s%(bank)s, beneficiary: "
+            "%(name)s. Party A issues Party B a VAT invoice as the law requires.",
+            account=a.get("bank_account", ""), bank=bank, name=a.get("name", "")))
         story += nd30.bullets(s, terms)
     else:
         story += nd30.bullets(s, [
-            f"Tổng giá trị hợp đồng: {format_dong(0)} (bằng chữ: {amount_in_words(0).lower()}). "
-            f"Chi phí thuê gian hàng được chi trả từ {document.funding_source}; Bên B không "
-            f"phải thanh toán tiền thuê gian hàng.",
-            "Bên B tự chi trả chi phí vận chuyển hàng hóa, đi lại, ăn ở của nhân viên và các "
-            "dịch vụ phát sinh ngoài tiêu chuẩn gian hàng."])
+            _("Total contract value: %(amount)s (in words: %(words)s). The booth rent is paid "
+              "from %(source)s; Party B pays no booth rent.", amount=money(0),
+              words=words.in_words(0).lower(), source=document.funding_source),
+            _("Party B bears its own costs of transporting goods, its staff's travel, meals and "
+              "lodging, and services beyond the standard booth.")])
 
-    story.append(nd30.article(s, 3, "Trách nhiệm của Bên A"))
+    story.append(nd30.article(s, 3, _("Party A's obligations"), lang=words.lang))
     story += nd30.bullets(s, [
-        "Bàn giao gian hàng đúng vị trí, diện tích và trang thiết bị tiêu chuẩn (vách ngăn, bảng "
-        "tên, bàn, ghế, đèn chiếu sáng, ổ cắm điện) chậm nhất 01 ngày trước ngày khai mạc.",
-        "Bảo đảm an ninh, trật tự, điện, vệ sinh chung và phòng cháy chữa cháy trong thời gian "
-        "diễn ra Sự kiện.",
-        "Tổ chức tuyên truyền, quảng bá Sự kiện; cấp thẻ ra vào cho nhân viên của Bên B.",
-        "Thông báo kịp thời cho Bên B mọi thay đổi về thời gian, địa điểm của Sự kiện."])
-    story.append(nd30.article(s, 4, "Trách nhiệm của Bên B"))
+        _("Hand over the booths at the agreed position and area with the standard fittings "
+          "(partitions, name board, table, chairs, lights, power socket) no later than 01 day "
+          "before the opening."),
+        _("Ensure security, order, power, general cleaning and fire safety while the Event "
+          "runs."),
+        _("Promote the Event; issue entry badges to Party B's staff."),
+        _("Inform Party B promptly of any change to the Event's dates or venue.")])
+    story.append(nd30.article(s, 4, _("Party B's obligations"), lang=words.lang))
     story += nd30.bullets(s, [
-        "Thanh toán đầy đủ, đúng hạn theo Điều 2." if document.total_vnd else
-        "Tham gia Sự kiện đúng thời gian, bố trí nhân viên trực gian hàng trong giờ mở cửa.",
-        "Trưng bày, giới thiệu và bán đúng các sản phẩm đã đăng ký với Ban tổ chức; sản phẩm có "
-        "nguồn gốc, xuất xứ rõ ràng, bảo đảm chất lượng, an toàn thực phẩm và ghi nhãn theo quy "
-        "định; niêm yết giá công khai.",
-        "Không chuyển nhượng, cho thuê lại gian hàng khi chưa có sự đồng ý bằng văn bản của Bên A.",
-        "Chấp hành nội quy Sự kiện; tự bảo quản hàng hóa, tài sản tại gian hàng; bồi thường "
-        "thiệt hại do mình gây ra.",
-        "Hoàn trả mặt bằng gian hàng nguyên trạng khi kết thúc Sự kiện."])
-    story.append(nd30.article(s, 5, "Đơn phương chấm dứt và phạt hủy"))
+        _("Pay in full and on time as set out in Article 2.") if document.total_vnd else
+        _("Take part in the Event on the dates set and staff the booth during opening hours."),
+        _("Display, introduce and sell only the products registered with the Organiser; the "
+          "products have a clear origin, meet quality and food-safety requirements and are "
+          "labelled as required; prices are displayed."),
+        _("Not transfer or sublet the booth without Party A's written consent."),
+        _("Follow the Event's rules; look after its own goods and property at the booth; make "
+          "good any damage it causes."),
+        _("Return the booth space as it was received when the Event ends.")])
+    story.append(nd30.article(s, 5, _("Termination and cancellation"), lang=words.lang))
     story += nd30.bullets(s, [
-        "Bên B hủy tham gia từ 15 ngày trở lên trước ngày khai mạc: Bên A hoàn trả số tiền đã "
-        "nhận sau khi trừ 50% tiền đặt cọc; dưới 15 ngày: Bên B mất toàn bộ tiền đặt cọc."
-        if document.total_vnd else
-        "Bên B hủy tham gia phải thông báo bằng văn bản cho Bên A chậm nhất 15 ngày trước ngày "
-        "khai mạc để Bên A bố trí đơn vị khác.",
-        "Bên A hủy hoặc hoãn Sự kiện không vì sự kiện bất khả kháng phải hoàn trả toàn bộ số tiền "
-        "đã nhận của Bên B trong vòng 15 ngày."])
-    story.append(nd30.article(s, 6, "Sự kiện bất khả kháng"))
-    story.append(nd30.paragraph(
-        s, "Sự kiện bất khả kháng là sự kiện xảy ra một cách khách quan, không thể lường trước và "
-           "không thể khắc phục được mặc dù đã áp dụng mọi biện pháp cần thiết (thiên tai, dịch "
-           "bệnh, hỏa hoạn, quyết định của cơ quan nhà nước có thẩm quyền…). Bên gặp sự kiện bất "
-           "khả kháng phải thông báo cho bên kia trong vòng 03 ngày; hai bên cùng bàn bạc hướng "
-           "giải quyết và không bên nào phải bồi thường cho bên nào."))
-    story.append(nd30.article(s, 7, "Giải quyết tranh chấp"))
-    story.append(nd30.paragraph(
-        s, "Tranh chấp phát sinh được giải quyết trước hết bằng thương lượng, hòa giải. Nếu không "
-           "thương lượng được, một trong hai bên có quyền đưa tranh chấp ra Tòa án nhân dân có "
-           "thẩm quyền theo quy định của pháp luật."))
-    story.append(nd30.article(s, 8, "Hiệu lực và số bản của hợp đồng"))
-    story.append(nd30.paragraph(
-        s, "Hợp đồng có hiệu lực kể từ ngày ký và tự thanh lý khi hai bên hoàn thành nghĩa vụ. "
-           "Hợp đồng được lập thành 04 bản có giá trị pháp lý như nhau, mỗi bên giữ 02 bản."))
-    story.append(nd30.signatures(s, [_signature("ĐẠI DIỆN BÊN A", a),
-                                     _signature("ĐẠI DIỆN BÊN B", b)]))
+        _("If Party B withdraws 15 days or more before the opening, Party A refunds what it "
+          "received less half of the deposit; if fewer than 15 days, Party B loses the whole "
+          "deposit.") if document.total_vnd else
+        _("If Party B withdraws, it notifies Party A in writing at least 15 days before the "
+          "opening so that Party A can offer the booth to another exhibitor."),
+        _("If Party A cancels or postpones the Event other than by force majeure, it refunds "
+          "everything received from Party B within 15 days.")])
+    story.append(nd30.article(s, 6, _("Force majeure"), lang=words.lang))
+    story.append(nd30.paragraph(s, _(
+        "Force majeure is an event that occurs objectively, cannot be foreseen and cannot be "
+        "remedied although all necessary measures have been taken (natural disasters, "
+        "epidemics, fire, decisions of competent state authorities…). The party affected "
+        "notifies the other within 03 days; the parties discuss a solution together and "
+        "neither compensates the other.")))
+    story.append(nd30.article(s, 7, _("Settlement of disputes"), lang=words.lang))
+    story.append(nd30.paragraph(s, _(
+        "Disputes are settled first by negotiation and conciliation. Failing that, either "
+        "party may bring the dispute before the competent People's Court as the law provides.")))
+    story.append(nd30.article(s, 8, _("Validity and copies"), lang=words.lang))
+    story.append(nd30.paragraph(s, _(
+        "This contract takes effect on signing and is liquidated when both parties have "
+        "fulfilled their obligations. It is made in 04 copies of equal validity; each party "
+        "keeps 02 copies.")))
+    story.append(_signatures(s, a, b))
     return story
 
 
-def _area(value) -> str:
-    return format_number(value) if value else ""
+def _area(value, words: _Words) -> str:
+    return words.figure(value) if value else ""
 
 
 # -- memorandum of understanding --------------------------------------------------------------
 
-def _mou(document: Document, draft: bool) -> list:
+def _mou(document: Document, draft: bool, words: _Words) -> list:
     s = nd30.styles()
     week = document.week
     a, b, witness = document.party_a, document.party_b, document.witness or {}
-    story = _opening(s, document, draft, title="Biên bản ghi nhớ hợp tác",
-                     subtitle="V/v hợp tác cung ứng và phân phối sản phẩm",
-                     bases=[f"Căn cứ kết quả kết nối giao thương tại {week.name_vi};"],
-                     roles=("Bên phân phối", "Bên cung ứng"))
+    story = _opening(s, document, draft, words,
+                     title=_("Memorandum of understanding on cooperation"),
+                     subtitle=_("Re: cooperation in supplying and distributing products"),
+                     bases=[_("Pursuant to the results of the trade matching at %(week)s;",
+                              week=week.name(words.lang))],
+                     roles=(_("the distributor"), _("the supplier")))
     if witness:
-        story.append(nd30.paragraph(
-            s, f"Với sự chứng kiến của Ban tổ chức: {witness.get('name', '')}."))
-    story.append(nd30.paragraph(s, "Hai bên thống nhất ký biên bản ghi nhớ hợp tác với các nội "
-                                   "dung sau:"))
-    story.append(nd30.article(s, 1, "Mục đích hợp tác"))
+        story.append(nd30.paragraph(s, _("Witnessed by the Organiser: %(name)s.",
+                                         name=witness.get("name", ""))))
+    story.append(nd30.paragraph(s, _("The two parties agree to sign this memorandum of "
+                                     "understanding on cooperation as follows:")))
+    story.append(nd30.article(s, 1, _("Purpose of the cooperation"), lang=words.lang))
     story.append(nd30.paragraph(s, document.purpose))
-    story.append(nd30.article(s, 2, "Sản phẩm và sản lượng dự kiến"))
+    story.append(nd30.article(s, 2, _("Products and expected volumes"), lang=words.lang))
     rows = [[str(i + 1), line.label, line.detail, line.quantity,
-             format_number(line.unit_price_vnd) if line.unit_price_vnd else ""]
+             words.figure(line.unit_price_vnd) if line.unit_price_vnd else ""]
             for i, line in enumerate(document.lines)]
-    story.append(nd30.grid(s, ["STT", "Sản phẩm", "Quy cách", "Sản lượng dự kiến",
-                               "Giá tham khảo (đồng)"], rows, [13, 56, 33, 30, 26],
+    story.append(nd30.grid(s, [pgettext("document", "No."), pgettext("document", "Product"),
+                               _("Specification"), _("Expected volume"),
+                               _("Reference price (VND)")], rows, [13, 56, 33, 30, 26],
                            right_columns=(4,)))
     if document.expected_value_vnd:
         story.append(Spacer(1, 4))
-        story.append(nd30.paragraph(
-            s, f"Giá trị giao dịch dự kiến trong thời hạn biên bản ghi nhớ: "
-               f"{format_dong(document.expected_value_vnd)} "
-               f"(bằng chữ: {amount_in_words(document.expected_value_vnd).lower()})."))
-    story.append(nd30.article(s, 3, "Nguyên tắc về giá và thanh toán"))
+        story.append(nd30.paragraph(s, _(
+            "Expected value of transactions during the memorandum: %(amount)s (in words: "
+            "%(words)s).", amount=words.money(document.expected_value_vnd),
+            words=words.in_words(document.expected_value_vnd).lower())))
+    story.append(nd30.article(s, 3, _("Principles of price and payment"), lang=words.lang))
     story += nd30.bullets(s, [document.price_terms, document.payment_terms])
-    story.append(nd30.article(s, 4, "Trách nhiệm của các bên"))
+    story.append(nd30.article(s, 4, _("Obligations of the parties"), lang=words.lang))
     story += nd30.bullets(s, [
-        "Bên A: tạo điều kiện đưa sản phẩm của Bên B vào hệ thống phân phối; cung cấp thông tin "
-        "về yêu cầu chất lượng, bao bì, mã vạch và quy trình nhập hàng; đặt hàng và thanh toán "
-        "theo thỏa thuận.",
-        "Bên B: cung ứng sản phẩm đúng chất lượng, số lượng, thời hạn đã thỏa thuận; cung cấp đầy "
-        "đủ hồ sơ công bố chất lượng, giấy chứng nhận OCOP (nếu có), chứng từ nguồn gốc và hóa đơn "
-        "hợp lệ.",
-        "Hai bên phối hợp xây dựng chương trình quảng bá, khuyến mại sản phẩm khi cần thiết."])
-    story.append(nd30.article(s, 5, "Bảo mật thông tin"))
-    story.append(nd30.paragraph(
-        s, "Mỗi bên giữ bí mật các thông tin về giá, sản lượng, khách hàng và kế hoạch kinh doanh "
-           "nhận được từ bên kia và chỉ sử dụng cho mục đích hợp tác theo biên bản này, trừ khi "
-           "pháp luật yêu cầu công bố."))
-    story.append(nd30.article(s, 6, "Hiệu lực"))
-    binding = ("Biên bản ghi nhớ có giá trị ràng buộc các bên; các nội dung chưa quy định được "
-               "hai bên cụ thể hóa bằng hợp đồng mua bán.") if document.binding else (
-        "Biên bản ghi nhớ thể hiện ý định hợp tác của hai bên, không phải là hợp đồng mua bán và "
-        "không làm phát sinh nghĩa vụ pháp lý ràng buộc, trừ Điều 5. Các giao dịch cụ thể được "
-        "thực hiện theo hợp đồng mua bán do hai bên ký kết.")
-    copies = ("Biên bản được lập thành 03 bản có giá trị như nhau, mỗi bên giữ 01 bản, Ban tổ "
-              "chức giữ 01 bản.") if witness else (
-        "Biên bản được lập thành 02 bản có giá trị như nhau, mỗi bên giữ 01 bản.")
+        _("Party A: helps Party B's products into its distribution system; provides its "
+          "requirements for quality, packaging, barcodes and receiving goods; orders and pays "
+          "as agreed."),
+        _("Party B: supplies products of the agreed quality and quantity on time; provides the "
+          "quality declarations, OCOP certificate (if any), proof of origin and valid "
+          "invoices."),
+        _("The parties work together on promotions of the products when needed.")])
+    story.append(nd30.article(s, 5, _("Confidentiality"), lang=words.lang))
+    story.append(nd30.paragraph(s, _(
+        "Each party keeps confidential the prices, volumes, customers and business plans it "
+        "receives from the other and uses them only for the cooperation under this "
+        "memorandum, unless the law requires disclosure.")))
+    story.append(nd30.article(s, 6, _("Validity"), lang=words.lang))
+    binding = _("This memorandum binds the parties; what it does not settle the parties set "
+                "out in a sales contract.") if document.binding else _(
+        "This memorandum records the parties' intention to cooperate; it is not a sales "
+        "contract and creates no binding legal obligation, except Article 5. Individual "
+        "transactions follow the sales contracts the parties sign.")
+    copies = _("This memorandum is made in 03 copies of equal validity; each party keeps 01 "
+               "copy and the Organiser keeps 01 copy.") if witness else _(
+        "This memorandum is made in 02 copies of equal validity; each party keeps 01 copy.")
     story += nd30.bullets(s, [
-        f"Biên bản ghi nhớ có hiệu lực kể từ ngày ký và trong thời hạn {document.valid_months:02d} "
-        f"tháng; hết thời hạn, hai bên có thể thỏa thuận gia hạn.", binding, copies])
-    story.append(nd30.signatures(s, [_signature("ĐẠI DIỆN BÊN A", a),
-                                     _signature("ĐẠI DIỆN BÊN B", b)]))
+        _("This memorandum takes effect on signing for %(months)s months; when it ends the "
+          "parties may agree to extend it.", months=f"{document.valid_months:02d}"),
+        binding, copies])
+    story.append(_signatures(s, a, b))
     if witness:
-        story.append(nd30.signatures(s, [_signature("XÁC NHẬN CỦA BAN TỔ CHỨC", witness)]))
+        story.append(nd30.signatures(s, [_signature(_("CONFIRMED BY THE ORGANISER"), witness)]))
     return story

@@ -493,10 +493,20 @@ def cancel(*, actor, document: Document, reason: str, now: datetime | None = Non
     return document
 
 
-def pdf_content(document: Document, version: int | None = None) -> bytes:
+def pdf_content(document: Document, version: int | None = None, lang: str = "vi") -> bytes:
     """The stored PDF of an issued version (the latest by default); a draft is rendered live,
-    marked as a draft."""
+    marked as a draft. ``lang="en"`` renders an English translation of the document as it
+    stands now, for reference (what is signed is the Vietnamese)."""
     from exhibit.documents import render
+    if lang not in render.LANGUAGES:
+        raise ValidationFailed(_("Please correct the marked fields."),
+                               fields={"lang": _("Choose vi or en.")})
+    if lang != "vi":
+        if version not in (None, document.version):
+            raise NotFound(_("An English translation exists for the current version only."),
+                           code="version_not_found")
+        return render.render_pdf(document, lang=lang,
+                                 draft=document.status == DocumentStatus.DRAFT.value)
     if version is None and document.status == DocumentStatus.DRAFT.value:
         return render.render_pdf(document, draft=True)
     stored = document.file("issued", version)

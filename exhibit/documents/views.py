@@ -160,12 +160,15 @@ def cancel(document_id):
 @bp.route("/documents/<int:document_id>.pdf")
 @login_required
 def pdf(document_id):
-    """The latest issued PDF (or ?version=N); a draft, to its organiser, marked as a draft."""
+    """The latest issued PDF (or ?version=N); a draft, to its organiser, marked as a draft;
+    ?lang=en: an English translation for reference."""
     document = services.get_document(document_id, current_user)
     version = request.args.get("version", type=int)
-    content = services.pdf_content(document, version)
+    lang = request.args.get("lang", "vi")
+    content = services.pdf_content(document, version, lang)
     name = fold_search_key(document.number or f"du thao {document.id}").replace("/", "-")
-    return _pdf(content, f"{name.replace(' ', '-')}.pdf")  # ASCII: HTTP headers are Latin-1
+    suffix = "-en" if lang == "en" else ""
+    return _pdf(content, f"{name.replace(' ', '-')}{suffix}.pdf")  # ASCII: headers are Latin-1
 
 
 @bp.route("/documents/<int:document_id>/signed/<int:file_id>")

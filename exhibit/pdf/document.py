@@ -133,8 +133,9 @@ def title(s: Styles, text: str, subtitle: str = "") -> list:
     return parts
 
 
-def article(s: Styles, number: int, heading: str) -> Paragraph:
-    return Paragraph(f"Điều {number}. {t(heading)}", s.article)
+def article(s: Styles, number: int, heading: str, lang: str = "vi") -> Paragraph:
+    word = "Article" if lang == "en" else "Điều"
+    return Paragraph(f"{word} {number}. {t(heading)}", s.article)
 
 
 def paragraph(s: Styles, text: str) -> Paragraph:
@@ -180,10 +181,6 @@ class Signature:
     note: str
     name: str
     position: str = ""
-
-
-def signature_note(has_seal: bool) -> str:
-    return "(Ký, ghi rõ họ tên, đóng dấu)" if has_seal else "(Ký, ghi rõ họ tên)"
 
 
 def signatures(s: Styles, blocks: list[Signature]) -> KeepTogether:

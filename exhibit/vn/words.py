@@ -76,3 +76,45 @@ def amount_in_words(amount: int) -> str:
     """1404000 → "Một triệu bốn trăm lẻ bốn nghìn đồng", for "Bằng chữ: …"."""
     text = number_in_words(amount)
     return text[0].upper() + text[1:] + " đồng"
+
+
+# -- English, for the reference translation of a contract or MoU ------------------------------
+
+_EN_SMALL = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+             "fourteen fifteen sixteen seventeen eighteen nineteen").split()
+_EN_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+_EN_SCALES = ((10 ** 12, "trillion"), (10 ** 9, "billion"), (10 ** 6, "million"),
+              (1000, "thousand"))
+
+
+def _en_below_thousand(n: int) -> str:
+    hundreds, rest = divmod(n, 100)
+    parts = [f"{_EN_SMALL[hundreds]} hundred"] if hundreds else []
+    if rest:
+        tens, unit = divmod(rest, 10)
+        words = _EN_SMALL[rest] if rest < 20 else _EN_TENS[tens] + (f"-{_EN_SMALL[unit]}" if unit else "")
+        parts.append(("and " if hundreds else "") + words)
+    return " ".join(parts)
+
+
+def number_in_words_en(n: int) -> str:
+    """1404000 → "one million four hundred and four thousand" (British usage)."""
+    n = int(n)
+    if n < 0:
+        return "minus " + number_in_words_en(-n)
+    if n == 0:
+        return _EN_SMALL[0]
+    parts = []
+    for scale, name in _EN_SCALES:
+        if n >= scale:
+            parts.append(f"{number_in_words_en(n // scale)} {name}")
+            n %= scale
+    if n:
+        parts.append(("and " if parts and n < 100 else "") + _en_below_thousand(n))
+    return " ".join(parts)
+
+
+def amount_in_words_en(amount: int) -> str:
+    """1404000 → "One million four hundred and four thousand dong"."""
+    text = number_in_words_en(amount)
+    return text[0].upper() + text[1:] + " dong"
