@@ -17,7 +17,10 @@ TRACK = "#eef1f4"
 INK = "#1d2430"
 LABEL_SIZE = 13
 BAR_HEIGHT = 14
-MAX_LABEL = 60
+#: the SVG's own width: about a phone's, so its 13-unit labels read at 12–13 px there
+SVG_WIDTH = 360
+#: the layout width the PDF drawing is scaled from
+PDF_WIDTH = 600
 
 
 @dataclass(frozen=True)
@@ -46,27 +49,28 @@ class Layout:
     shapes: list
 
 
-def _short(label: str) -> str:
-    return label if len(label) <= MAX_LABEL else label[:MAX_LABEL - 1] + "…"
+def _short(label: str, width: float) -> str:
+    """The label cut to what fits ``width`` (about 0.55 em a character)."""
+    room = max(int(width / (LABEL_SIZE * 0.55)), 12)
+    return label if len(label) <= room else label[:room - 1] + "…"
 
 
-def layout(chart: Chart, lang: str = "vi", width: float = 600) -> Layout:
+def layout(chart: Chart, lang: str = "vi", width: float = PDF_WIDTH) -> Layout:
     """Each label on its own line, then one bar per series under it, its value at the end."""
     biggest = max([v for _name, values in chart.series for v in values] + [0])
-    value_room = 120 if chart.money else 60
+    value_room = (width * 0.3) if chart.money else 48
     bar_room = width - value_room
     shapes: list = []
     y = 0.0
-    if len(chart.series) > 1:  # a legend line
-        x = 0.0
+    if len(chart.series) > 1:  # the legend, a line per series (week names are long)
         for i, (name, _values) in enumerate(chart.series):
-            shapes.append(Box(x, y + 3, 12, 12, COLOURS[i % len(COLOURS)]))
-            shapes.append(Text(x + 16, y + 13, name, LABEL_SIZE - 1))
-            x += 16 + 7.5 * len(name) + 18
-        y += 24
+            shapes.append(Box(0, y + 3, 12, 12, COLOURS[i % len(COLOURS)]))
+            shapes.append(Text(16, y + 13, _short(name, width), LABEL_SIZE - 1))
+            y += 18
+        y += 6
     for index, label in enumerate(chart.labels):
         y += LABEL_SIZE + 2
-        shapes.append(Text(0, y, _short(label), LABEL_SIZE))
+        shapes.append(Text(0, y, _short(label, width), LABEL_SIZE))
         y += 5
         for i, (_name, values) in enumerate(chart.series):
             value = values[index]
@@ -84,7 +88,7 @@ def layout(chart: Chart, lang: str = "vi", width: float = 600) -> Layout:
 
 def svg(chart: Chart, title: str, lang: str = "vi") -> Markup:
     """The chart as an inline SVG that scales to its container's width."""
-    drawn = layout(chart, lang)
+    drawn = layout(chart, lang, SVG_WIDTH)
     parts = [f'<svg class="chart" role="img" viewBox="0 0 {drawn.width:.0f} {drawn.height:.0f}" '
              f'xmlns="http://www.w3.org/2000/svg" aria-label={quoteattr(title)}>'
              f"<title>{escape(title)}</title>"]
