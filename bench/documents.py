@@ -12,10 +12,10 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import tempfile
 import time
 from datetime import date, timedelta
-from pathlib import Path
+
+from bench import throwaway_app
 
 
 def _timings(render, runs: int) -> dict:
@@ -36,16 +36,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200)
     args = parser.parse_args()
 
-    from exhibit import create_app
     from exhibit.extensions import db
-    folder = Path(tempfile.mkdtemp(prefix="bench-documents-"))
-    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",
-                      "UPLOAD_DIR": str(folder / "uploads"), "REDIS_URL": None,
-                      "RATELIMIT_STORAGE_URI": "memory://"})
+    app = throwaway_app("bench-documents-")
     with app.app_context():
-        from flask_migrate import upgrade
-        upgrade()
         from exhibit.accounts.services import create_organiser_user, register_exhibitor
         from exhibit.booking.services import apply_to_week, assign_booth
         from exhibit.catalogue.services import create_product

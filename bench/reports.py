@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import tempfile
-from pathlib import Path
-
+from bench import throwaway_app
 from bench.documents import _timings
 
 SLUG = "ket-noi-cung-cau-dak-lak-2024"
@@ -24,15 +22,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
 
-    from exhibit import create_app
-    folder = Path(tempfile.mkdtemp(prefix="bench-reports-"))
-    app = create_app({"TESTING": True, "SECRET_KEY": "bench", "WTF_CSRF_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",
-                      "UPLOAD_DIR": str(folder / "uploads"), "REDIS_URL": None,
-                      "RATELIMIT_STORAGE_URI": "memory://"})
+    app = throwaway_app("bench-reports-")
     with app.app_context():
-        from flask_migrate import upgrade
-        upgrade()
         from exhibit.demo.seed import seed_demo
         for _line in seed_demo():
             pass

@@ -10,6 +10,7 @@ import os
 import shutil
 import tempfile
 import uuid
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
@@ -87,45 +88,41 @@ def make_test_app(url: str, **extra):
     return app
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgres"])
-def app(request, tmp_path_factory):
-    if request.param == "postgres":
+@contextmanager
+def _test_app(kind: str, tmp_path_factory, name: str):
+    """An app on a fresh, migrated SQLite or PostgreSQL database, dropped afterwards."""
+    if kind == "postgres":
         if not postgres_available():
             skip_or_fail("PostgreSQL is not reachable at " + PG_ADMIN_URL, "REQUIRE_PG")
         url = create_pg_database()
     else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+        url = f"sqlite:///{tmp_path_factory.mktemp(name) / f'{name}.sqlite3'}"
     app = make_test_app(url)
-    app.config["DB_KIND"] = request.param
+    app.config["DB_KIND"] = kind
     yield app
     with app.app_context():
         db.engine.dispose()
-    if request.param == "postgres":
+    if kind == "postgres":
         drop_pg_database(url)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgres"])
+def app(request, tmp_path_factory):
+    with _test_app(request.param, tmp_path_factory, "test") as app:
+        yield app
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
 def demo_app(request, tmp_path_factory):
     """An app whose database holds the full demo (`flask seed-demo`), seeded once per session
     and only read by the tests that use it (they never request ``app``, so nothing cleans it)."""
-    if request.param == "postgres":
-        if not postgres_available():
-            skip_or_fail("PostgreSQL is not reachable at " + PG_ADMIN_URL, "REQUIRE_PG")
-        url = create_pg_database()
-    else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.sqlite3'}"
-    app = make_test_app(url)
-    app.config["DB_KIND"] = request.param
-    with app.app_context():
-        from exhibit.demo.seed import seed_demo
-        for _line in seed_demo():
-            pass
-        db.session.remove()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    if request.param == "postgres":
-        drop_pg_database(url)
+    with _test_app(request.param, tmp_path_factory, "demo") as app:
+        with app.app_context():
+            from exhibit.demo.seed import seed_demo
+            for _line in seed_demo():
+                pass
+            db.session.remove()
+        yield app
 
 
 @pytest.fixture(autouse=True)

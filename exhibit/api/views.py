@@ -257,7 +257,8 @@ def report_xlsx(slug):
     from flask_babel import force_locale
 
     from exhibit.reports import files
-    from exhibit.reports.views import XLSX_TYPE, download
+    from exhibit.core.downloads import download
+    from exhibit.reports.views import XLSX_TYPE
     report, lang = _report_for(slug)
     with force_locale(lang):
         return download(files.workbook(report), XLSX_TYPE, f"{files.file_stem(report)}.xlsx")
@@ -269,7 +270,7 @@ def report_pdf(slug):
     from flask_babel import force_locale
 
     from exhibit.reports import files
-    from exhibit.reports.views import download
+    from exhibit.core.downloads import download
     report, lang = _report_for(slug)
     with force_locale(lang):
         return download(files.pdf_bytes(report), "application/pdf",

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from exhibit.core import audit
+from exhibit.core.downloads import download
 from exhibit.core.errors import ValidationFailed, attempt
 from exhibit.core.forms import ActionForm
 from exhibit.core.permissions import organiser_required
@@ -24,9 +25,7 @@ bp = Blueprint("documents", __name__)
 
 
 def _pdf(content: bytes, filename: str, content_type: str = "application/pdf") -> Response:
-    return Response(content, mimetype=content_type,
-                    headers={"Content-Disposition": f'inline; filename="{filename}"',
-                             "Cache-Control": "private, no-store"})
+    return download(content, content_type, filename, inline=True)
 
 
 # -- the week's documents ----------------------------------------------------------------------

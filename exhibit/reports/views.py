@@ -2,10 +2,11 @@
 week's records, and several weeks compared."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, g, render_template, request
+from flask import Blueprint, g, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from exhibit.core.downloads import download
 from exhibit.core.permissions import organiser_required
 from exhibit.reports import exports, figures, files
 from exhibit.weeks.services import get_managed_week, organiser_weeks
@@ -13,13 +14,6 @@ from exhibit.weeks.services import get_managed_week, organiser_weeks
 bp = Blueprint("reports", __name__)
 
 XLSX_TYPE = exports.XLSX_TYPE
-
-
-def download(content: bytes, mimetype: str, filename: str, *, inline: bool = False) -> Response:
-    disposition = "inline" if inline else "attachment"
-    return Response(content, mimetype=mimetype, headers={
-        "Content-Disposition": f'{disposition}; filename="{filename}"',
-        "Cache-Control": "private, no-store"})
 
 
 @bp.route("/organiser/weeks/<slug>/dashboard")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 
 import pytest
 from werkzeug.serving import make_server
@@ -11,17 +12,24 @@ from tests.conftest import PASSWORD, chromium_or_skip
 PHONE = {"width": 390, "height": 844}
 
 
-@pytest.fixture
-def live_server(app):
-    if app.config["DB_KIND"] != "sqlite":
-        pytest.skip("the browser journey runs once, on SQLite; PostgreSQL is covered by the request tests")
-    app.config["WTF_CSRF_ENABLED"] = True  # the real forms, with their tokens
+@contextmanager
+def serve(app):
+    """The app on a free local port, with its real forms (CSRF tokens on); yields the base URL."""
+    app.config["WTF_CSRF_ENABLED"] = True
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.fixture
+def live_server(app):
+    if app.config["DB_KIND"] != "sqlite":
+        pytest.skip("the browser journey runs once, on SQLite; PostgreSQL is covered by the request tests")
+    with serve(app) as url:
+        yield url
 
 
 @pytest.fixture

@@ -2,25 +2,17 @@
 downloads the week report as PDF and XLSX; the workbook's figures are the dashboard's."""
 from __future__ import annotations
 
-import threading
-
 import pytest
 from openpyxl import load_workbook
-from werkzeug.serving import make_server
 
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import PHONE, serve
 from tests.reports.conftest import DAK_LAK, DEMO_PASSWORD, ORGANISER
 
 
 @pytest.fixture
 def demo_server(demo_app):
-    demo_app.config["WTF_CSRF_ENABLED"] = True
-    server = make_server("127.0.0.1", 0, demo_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    demo_app.config["WTF_CSRF_ENABLED"] = False
+    with serve(demo_app) as url:
+        yield url
 
 
 # The journey runs once, on SQLite; the PostgreSQL figures are covered by the request tests.
