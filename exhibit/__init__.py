@@ -12,14 +12,14 @@ from exhibit.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 def select_locale() -> str:
     """The user's saved language, else the session's choice, else Vietnamese."""
-    languages = ("vi", "en")
+    from exhibit.core.languages import DEFAULT, LANGUAGES
     if not has_request_context():
-        return "vi"
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return DEFAULT
+    if current_user and current_user.is_authenticated and current_user.locale in LANGUAGES:
         return current_user.locale
-    if session.get("locale") in languages:
+    if session.get("locale") in LANGUAGES:
         return session["locale"]
-    return "vi"
+    return DEFAULT
 
 
 def create_app(overrides: dict | None = None) -> Flask:

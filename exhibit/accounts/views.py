@@ -10,6 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from exhibit.accounts import services
 from exhibit.accounts.forms import LanguageForm, LoginForm, MemberForm, SignupForm
 from exhibit.core.forms import split_province
+from exhibit.core.languages import LANGUAGES
 from exhibit.core.errors import Conflict, Unauthorized, ValidationFailed
 from exhibit.core.permissions import exhibitor_required
 from exhibit.extensions import limiter
@@ -84,7 +85,7 @@ def logout():
 def set_language():
     form = LanguageForm()
     locale = form.locale.data if form.validate_on_submit() else None
-    if locale in ("vi", "en"):
+    if locale in LANGUAGES:
         session["locale"] = locale
         if current_user.is_authenticated:
             services.set_locale(current_user, locale)

@@ -237,41 +237,16 @@ def document_pdf(document_id):
 
 # -- reports -----------------------------------------------------------------------------------
 
-def _report_for(slug):
-    """The week's report in ?lang= (vi or en), else the token user's saved language."""
+@bp.get("/weeks/<slug>/report.<fmt>")
+@token_required("organiser")
+def week_report(slug, fmt):
+    """The week report as XLSX or PDF in ?lang= (vi or en), else the token user's language."""
     from flask_babel import force_locale
 
-    from exhibit.reports import figures
-    lang = request.args.get("lang") or g.api_user.locale or "vi"
-    if lang not in ("vi", "en"):
-        raise ValidationFailed(_("Please correct the marked fields."),
-                               fields={"lang": _("Choose vi or en.")})
+    from exhibit.core.downloads import download
+    from exhibit.core.languages import checked_language
+    from exhibit.reports import files, figures
+    lang = checked_language(request.args.get("lang"), g.api_user.locale or "vi")
     week = weeks.get_managed_week(slug, g.api_user)
     with force_locale(lang):
-        return figures.week_report(week), lang
-
-
-@bp.get("/weeks/<slug>/report.xlsx")
-@token_required("organiser")
-def report_xlsx(slug):
-    from flask_babel import force_locale
-
-    from exhibit.reports import files
-    from exhibit.core.downloads import download
-    from exhibit.reports.views import XLSX_TYPE
-    report, lang = _report_for(slug)
-    with force_locale(lang):
-        return download(files.workbook(report), XLSX_TYPE, f"{files.file_stem(report)}.xlsx")
-
-
-@bp.get("/weeks/<slug>/report.pdf")
-@token_required("organiser")
-def report_pdf(slug):
-    from flask_babel import force_locale
-
-    from exhibit.reports import files
-    from exhibit.core.downloads import download
-    report, lang = _report_for(slug)
-    with force_locale(lang):
-        return download(files.pdf_bytes(report), "application/pdf",
-                        f"{files.file_stem(report)}.pdf")
+        return download(*files.report_file(figures.week_report(week), fmt))

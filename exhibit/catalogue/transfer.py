@@ -255,10 +255,13 @@ def export_rows(week) -> tuple[list[str], list[list]]:
     return headers, rows
 
 
+#: the export's VND columns (0-based), shown as numbers with thousands in XLSX
+MONEY_COLUMNS = [[f for f, _h, _o in COLUMNS].index("price_vnd")]
+
+
 def export_products(week, fmt: str) -> bytes:
     headers, rows = export_rows(week)
     if fmt == "csv":
         return spreadsheets.csv_bytes(headers, rows)
-    price_column = [f for f, _h, _o in COLUMNS].index("price_vnd")
     return spreadsheets.xlsx_bytes([(_("Products"), headers, rows)],
-                                   money_columns={_("Products"): [price_column]})
+                                   money_columns={_("Products"): MONEY_COLUMNS})

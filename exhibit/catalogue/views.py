@@ -14,6 +14,7 @@ from exhibit.businesses.models import Business
 from exhibit.catalogue import ocop, search, services, transfer
 from exhibit.catalogue.forms import ImportForm, PhotoForm, ProductForm, ReviewForm, ScanForm
 from exhibit.catalogue.models import Product
+from exhibit.core import spreadsheets
 from exhibit.core.errors import NotFound, ValidationFailed
 from exhibit.core.forms import ActionForm
 from exhibit.core.permissions import exhibitor_required, organiser_required
@@ -263,8 +264,7 @@ def import_products(slug):
 def export_products(slug, fmt):
     week = weeks.get_managed_week(slug, current_user)
     content = transfer.export_products(week, fmt)
-    mimetype = "text/csv; charset=utf-8" if fmt == "csv" else \
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    mimetype = spreadsheets.CSV_TYPE if fmt == "csv" else spreadsheets.XLSX_TYPE
     return Response(content, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="san-pham-{week.slug}.{fmt}"'})
 

@@ -12,6 +12,8 @@ from exhibit.core.errors import ValidationFailed
 from exhibit.vn.text import fold_search_key
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def read_table(filename: str, content: bytes) -> list[list]:

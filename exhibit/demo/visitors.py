@@ -61,8 +61,7 @@ def seed_visitors(organiser, slug: str, *, visitors: int, buyers: int, seed: int
         yield f"badges {slug}: already there"
         return
     rng = random.Random(seed)
-    days = [week.start_date + timedelta(days=i)
-            for i in range((week.end_date - week.start_date).days + 1)]
+    days = week.days
     created = _utc_before(week.start_date)
     with write_transaction():
         allocations = db.session.scalars(select(Allocation).where(

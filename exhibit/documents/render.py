@@ -23,9 +23,6 @@ from exhibit.vn.money import format_dong
 from exhibit.vn.numbers import format_number
 from exhibit.vn.words import amount_in_words, amount_in_words_en
 
-LANGUAGES = ("vi", "en")
-
-
 def render_pdf(document: Document, *, draft: bool = False, lang: str = "vi") -> bytes:
     buffer = io.BytesIO()
     with force_locale(lang):

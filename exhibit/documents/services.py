@@ -497,10 +497,9 @@ def pdf_content(document: Document, version: int | None = None, lang: str = "vi"
     """The stored PDF of an issued version (the latest by default); a draft is rendered live,
     marked as a draft. ``lang="en"`` renders an English translation of the document as it
     stands now, for reference (what is signed is the Vietnamese)."""
+    from exhibit.core.languages import checked_language
     from exhibit.documents import render
-    if lang not in render.LANGUAGES:
-        raise ValidationFailed(_("Please correct the marked fields."),
-                               fields={"lang": _("Choose vi or en.")})
+    lang = checked_language(lang)
     if lang != "vi":
         if version not in (None, document.version):
             raise NotFound(_("An English translation exists for the current version only."),

@@ -21,6 +21,16 @@ from exhibit.weeks.services import require_week_organiser
 
 AVAILABLE, HELD, CONFIRMED, BLOCKED = "available", "held", "confirmed", "blocked"
 BOOTH_STATUSES = (AVAILABLE, HELD, CONFIRMED, BLOCKED)
+STATUS_TITLES = {
+    AVAILABLE: lambda: _("Available"), HELD: lambda: _("Held"),
+    CONFIRMED: lambda: _("Confirmed"), BLOCKED: lambda: _("Blocked"),
+}
+
+
+def status_title(status: str) -> str:
+    """A booth status as the legend names it, in the current language."""
+    return STATUS_TITLES[status]()
+
 MAX_IMPORT_ROWS = 5000
 
 

@@ -20,16 +20,6 @@ from exhibit.weeks.services import booking_closed_reason, get_managed_week, get_
 
 bp = Blueprint("floorplan", __name__)
 
-STATUS_TITLES = {
-    services.AVAILABLE: lambda: _("Available"), services.HELD: lambda: _("Held"),
-    services.CONFIRMED: lambda: _("Confirmed"), services.BLOCKED: lambda: _("Blocked"),
-}
-
-
-def status_title(status: str) -> str:
-    return STATUS_TITLES[status]()
-
-
 def plan_context(week, *, link=None) -> dict:
     """Everything a template needs to draw the week's plan: one SVG per hall, a legend, counts."""
     booking.expire_due_holds(week)
@@ -42,7 +32,7 @@ def plan_context(week, *, link=None) -> dict:
     link = link or (lambda b: url_for("floorplan.booth_page", slug=week.slug, code=b.code))
 
     def label(booth, state):
-        parts = [booth.code, status_title(state.status), f"{booth.area_m2:g} m²",
+        parts = [booth.code, services.status_title(state.status), f"{booth.area_m2:g} m²",
                  format_vnd(booth.price_vnd)]
         if state.status == services.CONFIRMED and state.allocation:
             parts.append(state.allocation.business.name)
@@ -54,7 +44,7 @@ def plan_context(week, *, link=None) -> dict:
     halls = [(hall, render_hall(hall, by_hall.get(hall.id, []), states, link=link, label=label,
                                 highlight=mine)) for hall in week.halls]
     return {"plan_halls": halls, "plan_counts": services.status_counts(states),
-            "status_title": status_title}
+            "status_title": services.status_title}
 
 
 @bp.route("/weeks/<slug>/plan")
@@ -78,7 +68,7 @@ def booth_page(slug, code):
         from exhibit.catalogue import search
         products = search.search(week, search.Filters(booth_id=booth.id, per_page=12))
     return render_template("floorplan/booth.html", week=week, booth=booth, state=state,
-                           status_title=status_title, application=application,
+                           status_title=services.status_title, application=application,
                            closed_reason=closed, form=ActionForm(), products=products)
 
 

@@ -18,22 +18,17 @@ from exhibit.booking import services as booking
 from exhibit.booking.models import Allocation, AllocationStatus
 from exhibit.catalogue.models import ListingStatus, ProductListing
 from exhibit.core.errors import NotFound
-from exhibit.core.spreadsheets import csv_bytes, xlsx_bytes
+from exhibit.core.spreadsheets import CSV_TYPE, XLSX_TYPE, csv_bytes, xlsx_bytes
 from exhibit.documents import services as documents
-from exhibit.documents.models import Document, DocumentKind, Payment
+from exhibit.documents.models import Document, DocumentKind, DocumentStatus, Payment
 from exhibit.extensions import db
+from exhibit.floorplan.models import Booth
 from exhibit.visitors import leads as lead_files
 from exhibit.visitors.models import Lead
-from exhibit.vn.dates import format_date, to_vietnam_time
+from exhibit.vn.dates import format_date, format_moment, to_vietnam_time
 from exhibit.vn.phones import format_phone
 
-CSV_TYPE = lead_files.CSV_TYPE
-XLSX_TYPE = lead_files.XLSX_TYPE
 FORMATS = ("csv", "xlsx")
-
-
-def _moment(value) -> str:
-    return to_vietnam_time(value).strftime("%d/%m/%Y %H:%M") if value else ""
 
 
 @dataclass(frozen=True)
@@ -53,7 +48,7 @@ def _exhibitors(week, lang):
         ProductListing.week_id == week.id,
         ProductListing.status == ListingStatus.APPROVED.value)))
     contracts = {d.business_id: d for d in documents.week_documents(week, DocumentKind.CONTRACT.value)
-                 if d.status != "cancelled"}
+                 if d.status != DocumentStatus.CANCELLED.value}
     headers = [_("Business"), _("Legal form"), _("Tax code"), _("Province"), _("Address"),
                _("Representative"), _("Position"), _("Phone"), _("Email"), _("Application"),
                _("Booths"), _("Approved products"), _("Contract"), _("Contract status"),
@@ -73,9 +68,10 @@ def _exhibitors(week, lang):
 
 
 def _products(week, lang):
-    from exhibit.catalogue.transfer import export_rows
+    """The catalogue's own export: its columns are the import's, so the file goes back in."""
+    from exhibit.catalogue.transfer import MONEY_COLUMNS, export_rows
     headers, rows = export_rows(week)
-    return headers, rows, [i for i, h in enumerate(headers) if "(đồng)" in h or "VND" in h]
+    return headers, rows, MONEY_COLUMNS
 
 
 def _allocations(week, lang):
@@ -87,9 +83,9 @@ def _allocations(week, lang):
                _("Tax code"), _("Status"), _("Created"), _("Hold expires"), _("Confirmed"),
                _("Ended"), _("Reason")]
     rows = [[a.booth.code, a.booth.hall.name, a.booth.area_m2, a.booth.price_vnd, a.business.name,
-             a.business.tax_code, a.status_enum.title, _moment(a.created_at),
-             _moment(a.expires_at) if a.status == AllocationStatus.HELD.value else "",
-             _moment(a.confirmed_at), _moment(a.ended_at), a.end_reason] for a in allocations]
+             a.business.tax_code, a.status_enum.title, format_moment(a.created_at),
+             format_moment(a.expires_at) if a.status == AllocationStatus.HELD.value else "",
+             format_moment(a.confirmed_at), format_moment(a.ended_at), a.end_reason] for a in allocations]
     return headers, rows, [3]
 
 
@@ -104,8 +100,8 @@ def _visitors(week, lang):
         days[badge_id].append(format_date(day))
     headers = [_("Name"), _("Phone"), _("Email"), _("Organisation"), _("Registered"),
                _("Days checked in"), _("Check-ins"), _("Revoked")]
-    rows = [[b.full_name, format_phone(b.phone), b.email, b.organisation, _moment(b.created_at),
-             ", ".join(days[b.id]), len(days[b.id]), _moment(b.revoked_at)] for b in badges]
+    rows = [[b.full_name, format_phone(b.phone), b.email, b.organisation, format_moment(b.created_at),
+             ", ".join(days[b.id]), len(days[b.id]), format_moment(b.revoked_at)] for b in badges]
     return headers, rows, []
 
 
@@ -133,7 +129,7 @@ def _meetings(week, lang):
                      f"{start:%H:%M}–{end:%H:%M}" if start else "",
                      m.table.label if m.table else "",
                      m.outcome_enum.title if m.outcome_enum else "", m.outcome_notes,
-                     _moment(m.created_at)])
+                     format_moment(m.created_at)])
     return headers, rows, []
 
 
@@ -144,7 +140,7 @@ def _documents(week, lang):
     rows = [[d.number, d.kind_enum.title, d.status_enum.title, d.version,
              d.party_a.get("name", ""), d.party_b.get("name", ""), format_date(d.dated_on),
              d.total_vnd if d.kind == DocumentKind.CONTRACT.value else d.expected_value_vnd,
-             _moment(d.issued_at), _moment(d.signed_at), _moment(d.cancelled_at), d.cancel_reason]
+             format_moment(d.issued_at), format_moment(d.signed_at), format_moment(d.cancelled_at), d.cancel_reason]
             for d in documents.week_documents(week)]
     return headers, rows, [7]
 
@@ -155,24 +151,18 @@ def _payments(week, lang):
         .options(joinedload(Payment.business))
         .order_by(Payment.paid_on, Payment.id)).all()
     booths = dict(db.session.execute(
-        select(Allocation.id, Allocation.booth_id).where(Allocation.week_id == week.id)).all())
-    codes = _booth_codes(week)
+        select(Allocation.id, Booth.code).join(Booth, Booth.id == Allocation.booth_id)
+        .where(Allocation.week_id == week.id)).all())
     numbers = dict(db.session.execute(select(Document.id, Document.number).where(
         Document.week_id == week.id)).all())
     headers = [_("Business"), _("Tax code"), _("Kind"), _("Amount (VND)"), _("Paid on"),
                _("Transfer reference"), _("Booth"), _("Contract"), _("Note"), _("Recorded")]
     rows = [[p.business.name, p.business.tax_code, p.kind_enum.title, p.signed_amount,
              format_date(p.paid_on), p.reference,
-             codes.get(booths.get(p.allocation_id), "") if p.allocation_id else "",
+             booths.get(p.allocation_id, ""),
              numbers.get(p.document_id, "") if p.document_id else "", p.note,
-             _moment(p.created_at)] for p in payments]
+             format_moment(p.created_at)] for p in payments]
     return headers, rows, [3]
-
-
-def _booth_codes(week) -> dict[int, str]:
-    from exhibit.floorplan.models import Booth
-    return dict(db.session.execute(
-        select(Booth.id, Booth.code).where(Booth.week_id == week.id)).all())
 
 
 EXPORTS = {e.name: e for e in (

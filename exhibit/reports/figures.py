@@ -28,8 +28,8 @@ from exhibit.documents import payments as ledger
 from exhibit.documents.models import Document, DocumentKind, DocumentStatus
 from exhibit.extensions import db
 from exhibit.floorplan import services as floorplan
-from exhibit.floorplan.models import Booth
 from exhibit.visitors.models import BoothScan, Lead, LeadSource
+from exhibit.visitors.services import confirmed_exhibitors, scan_counts
 from exhibit.vn import provinces
 from exhibit.vn.dates import VIETNAM_TZ, format_date, vietnam_today
 
@@ -61,9 +61,6 @@ class Table:
     has_total: bool = False
     #: a stable key per row (a status code, a day, a booth code), for lookups and tests
     row_keys: list[str] = field(default_factory=list)
-
-    def column(self, index: int) -> list:
-        return [row[index] for row in self.rows]
 
     def row(self, key: str) -> list:
         return self.rows[self.row_keys.index(key)]
@@ -127,11 +124,6 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
     """The UTC instants a Vietnam calendar day starts and ends at."""
     start = datetime.combine(day, time(0), tzinfo=VIETNAM_TZ)
     return start, start + timedelta(days=1)
-
-
-def week_days(week) -> list[date]:
-    return [week.start_date + timedelta(days=n)
-            for n in range((week.end_date - week.start_date).days + 1)]
 
 
 def _count_table(key, title, label_head, value_head, triples, *, note="", total=False) -> Table:
@@ -217,10 +209,8 @@ def _headlines(report: WeekReport, exhibitors: list[Business]) -> list[Headline]
 
 def _booths(week, now: datetime) -> Table:
     counts = floorplan.status_counts(floorplan.booth_states(week, now))
-    titles = {floorplan.AVAILABLE: _("Available"), floorplan.HELD: _("Held"),
-              floorplan.CONFIRMED: _("Confirmed"), floorplan.BLOCKED: _("Blocked")}
     total = sum(counts.values())
-    rows = [[str(titles[s]), n, _percent(n, total)] for s, n in counts.items()]
+    rows = [[floorplan.status_title(s), n, _percent(n, total)] for s, n in counts.items()]
     rows.append([_("Total"), total, 100.0 if total else 0.0])
     return Table("booths", _("Booths by status"), [_("Status"), _("Booths"), _("Share (%)")],
                  rows, {1: COUNT, 2: PERCENT},
@@ -332,7 +322,7 @@ def _visitors_per_day(week) -> Table:
         select(CheckIn.day, func.count()).join(Badge, Badge.id == CheckIn.badge_id)
         .where(CheckIn.week_id == week.id, Badge.kind == BadgeKind.VISITOR.value)
         .group_by(CheckIn.day)).all())
-    for day in week_days(week):
+    for day in week.days:
         start, end = _day_bounds(day)
         registered = db.session.scalar(select(func.count()).where(
             *live, Badge.created_at >= start, Badge.created_at < end))
@@ -359,7 +349,7 @@ def _visitors_per_day(week) -> Table:
 
 def _scans_per_day(week) -> Table:
     rows, keys = [], []
-    for day in week_days(week):
+    for day in week.days:
         keys.append(day.isoformat())
         start, end = _day_bounds(day)
         scans, phones = db.session.execute(
@@ -386,15 +376,10 @@ def _scans_per_day(week) -> Table:
 
 
 def _top_booths(week) -> Table:
-    rows = db.session.execute(
-        select(Booth.code, func.count(), func.count(func.distinct(BoothScan.visitor_key)))
-        .join(Booth, Booth.id == BoothScan.booth_id).where(BoothScan.week_id == week.id)
-        .group_by(Booth.code).order_by(func.count().desc(), Booth.code).limit(TOP_BOOTHS)).all()
-    holders = dict(db.session.execute(
-        select(Booth.code, Business.name).join(Allocation, Allocation.booth_id == Booth.id)
-        .join(Business, Business.id == Allocation.business_id)
-        .where(Allocation.week_id == week.id,
-               Allocation.status == AllocationStatus.CONFIRMED.value)).all())
+    rows = scan_counts(week)[:TOP_BOOTHS]
+    codes = {booth.id: booth.code for booth in floorplan.week_booths(week)}
+    holders = {codes[booth_id]: business.name
+               for booth_id, business in confirmed_exhibitors(week).items()}
     table_rows = [[code, holders.get(code, ""), scans, phones] for code, scans, phones in rows]
     return Table("top_booths", _("Most-scanned booths"),
                  [_("Booth"), _("Business"), _("Scans"), _("Phones")], table_rows,
@@ -476,7 +461,8 @@ def _payments(week, today: date) -> Table:
     return Table(
         "payments", _("Payments due and overdue"),
         [_("State"), _("Number of exhibitors"), _("Due (VND)"), _("Paid (VND)"),
-         _("Outstanding (VND)"), _("Overdue (VND)")], rows, {1: COUNT, 2: VND, 3: VND, 4: VND, 5: VND},
+         _("Outstanding (VND)"), _("Overdue (VND)")], rows,
+        {1: COUNT, 2: VND, 3: VND, 4: VND, 5: VND},
         Chart([_("Amount due"), _("Amount paid"), _("Amount outstanding"), _("Amount overdue")],
               [(_("Amount (VND)"), total[2:6])], money=True),
         _("Read on %(date)s. Amounts due come from each exhibitor's live contract.",

@@ -11,7 +11,8 @@ import io
 from flask_babel import format_date as babel_date
 from flask_babel import gettext as _
 
-from exhibit.core.spreadsheets import xlsx_bytes
+from exhibit.core.errors import NotFound
+from exhibit.core.spreadsheets import XLSX_TYPE, xlsx_bytes
 from exhibit.pdf import document as nd30
 from exhibit.reports import charts
 from exhibit.reports.figures import COUNT, VND, WeekReport, format_value
@@ -35,9 +36,14 @@ def sheet_titles() -> dict[str, str]:
     }
 
 
-def file_stem(report: WeekReport) -> str:
+def report_file(report: WeekReport, fmt: str) -> tuple[bytes, str, str]:
+    """The report as "pdf" or "xlsx": (content, MIME type, file name); 404 for another format."""
     stem = _("report")  # the file name's word: "bao-cao" in Vietnamese
-    return f"{stem}-{report.week.slug}"
+    if fmt == "pdf":
+        return pdf_bytes(report), "application/pdf", f"{stem}-{report.week.slug}.pdf"
+    if fmt == "xlsx":
+        return workbook(report), XLSX_TYPE, f"{stem}-{report.week.slug}.xlsx"
+    raise NotFound(_("There is no such export."))
 
 
 # -- XLSX --------------------------------------------------------------------------------------

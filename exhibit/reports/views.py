@@ -8,12 +8,11 @@ from flask_login import current_user
 
 from exhibit.core.downloads import download
 from exhibit.core.permissions import organiser_required
+from exhibit.core.spreadsheets import XLSX_TYPE
 from exhibit.reports import exports, figures, files
 from exhibit.weeks.services import get_managed_week, organiser_weeks
 
 bp = Blueprint("reports", __name__)
-
-XLSX_TYPE = exports.XLSX_TYPE
 
 
 @bp.route("/organiser/weeks/<slug>/dashboard")
@@ -24,19 +23,13 @@ def dashboard(slug):
                            report=figures.week_report(week), exports=exports.EXPORTS.values())
 
 
-@bp.route("/organiser/weeks/<slug>/report.pdf")
+@bp.route("/organiser/weeks/<slug>/report.<fmt>")
 @organiser_required
-def report_pdf(slug):
-    report = figures.week_report(get_managed_week(slug, current_user))
-    return download(files.pdf_bytes(report), "application/pdf",
-                    f"{files.file_stem(report)}.pdf", inline=True)
-
-
-@bp.route("/organiser/weeks/<slug>/report.xlsx")
-@organiser_required
-def report_xlsx(slug):
-    report = figures.week_report(get_managed_week(slug, current_user))
-    return download(files.workbook(report), XLSX_TYPE, f"{files.file_stem(report)}.xlsx")
+def report(slug, fmt):
+    """The week report as PDF (shown) or XLSX (saved), in the interface's language."""
+    content, mimetype, filename = files.report_file(
+        figures.week_report(get_managed_week(slug, current_user)), fmt)
+    return download(content, mimetype, filename, inline=fmt == "pdf")
 
 
 @bp.route("/organiser/weeks/<slug>/exports/<name>.<fmt>")
@@ -52,7 +45,7 @@ def export(slug, name, fmt):
 def compare():
     """?week=<slug>&week=<slug>…: the chosen weeks' headline figures side by side."""
     choices = organiser_weeks(current_user)
-    chosen = request.args.getlist("week")
+    chosen = list(dict.fromkeys(request.args.getlist("week")))  # each week once
     error = None
     if len(chosen) > figures.MAX_COMPARED:
         error = _("Choose at most %(n)d weeks.", n=figures.MAX_COMPARED)
@@ -60,7 +53,7 @@ def compare():
         error = _("Choose at least two weeks.")
     comparison = None
     if chosen and error is None:
-        weeks = [get_managed_week(slug, current_user) for slug in dict.fromkeys(chosen)]
+        weeks = [get_managed_week(slug, current_user) for slug in chosen]
         comparison = figures.compare(weeks)
         if request.args.get("format") == "xlsx":
             stem = _("comparison")  # the file name: "so-sanh" in Vietnamese

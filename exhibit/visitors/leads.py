@@ -5,17 +5,13 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from exhibit.core.spreadsheets import csv_bytes, xlsx_bytes
+from exhibit.core.spreadsheets import CSV_TYPE, XLSX_TYPE, csv_bytes, xlsx_bytes
 from exhibit.extensions import db
 from exhibit.visitors.models import Lead
 from exhibit.visitors.services import business_leads
-from exhibit.vn.dates import to_vietnam_time
+from exhibit.vn.dates import format_moment
 from exhibit.vn.phones import format_phone
 from exhibit.weeks.models import ExhibitionWeek
-
-CSV_TYPE = "text/csv; charset=utf-8"
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def lead_weeks(business_id: int) -> list[ExhibitionWeek]:
     """Weeks at which the business has leads, newest first."""
@@ -33,12 +29,11 @@ def headers() -> list[str]:
 
 def rows(leads: list[Lead], lang: str = "vi"):
     for lead in leads:
-        yield [to_vietnam_time(lead.created_at).strftime("%d/%m/%Y %H:%M"),
+        yield [format_moment(lead.created_at),
                lead.week.name(lang), lead.booth.code if lead.booth else "",
                lead.source_enum.title, lead.full_name, format_phone(lead.phone), lead.email,
                lead.organisation, lead.message, lead.rating, lead.tags, lead.notes,
-               to_vietnam_time(lead.consent_at).strftime("%d/%m/%Y %H:%M")
-               if lead.consent_at else ""]
+               format_moment(lead.consent_at)]
 
 
 def export(business_id: int, week_id: int | None, fmt: str, lang: str = "vi"

@@ -30,6 +30,11 @@ def to_vietnam_time(moment: datetime) -> datetime:
     return moment.astimezone(VIETNAM_TZ)
 
 
+def format_moment(moment: datetime | None) -> str:
+    """A stored UTC timestamp as people in Vietnam read it: "25/07/2024 09:30"."""
+    return to_vietnam_time(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
+
+
 def vietnam_today(now: datetime | None = None) -> date:
     """Today's date in Vietnam (or the Vietnam date of ``now``): weeks, due dates and
     check-in days are Vietnam dates, whatever the server's clock zone."""

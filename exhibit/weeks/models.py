@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
@@ -102,6 +102,12 @@ class ExhibitionWeek(db.Model):
 
     def host_province_name(self, lang: str = "vi") -> str:
         return provinces.display_name(self.host_province_scheme, self.host_province_code, lang=lang)
+
+    @property
+    def days(self) -> list[date]:
+        """Every day of the week, first to last."""
+        return [self.start_date + timedelta(days=n)
+                for n in range((self.end_date - self.start_date).days + 1)]
 
     def is_past(self, today: date) -> bool:
         return self.end_date < today

@@ -4,7 +4,7 @@ days, 36-month certificates, what is overdue)."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -40,7 +40,7 @@ def independent_counts(slug: str) -> dict:
 
     (week_id, start, end), = _rows(select(ExhibitionWeek.id, ExhibitionWeek.start_date,
                                           ExhibitionWeek.end_date).where(ExhibitionWeek.slug == slug))
-    today = date.today()
+    today = datetime.now(VIETNAM).date()  # due dates are Vietnam dates
     days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
     c: dict = {"days": days}
 

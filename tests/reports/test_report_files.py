@@ -225,5 +225,6 @@ def test_comparison_needs_two_to_six_of_the_organisers_weeks(demo):
     one = client.get(f"/organiser/compare?week={DAK_LAK}")
     assert one.status_code == 422 and "ít nhất hai" in one.get_data(as_text=True)
     assert client.get(f"/organiser/compare?week={DAK_LAK}&week=no-such-week").status_code == 404
-    too_many = "&".join(f"week={DAK_LAK}" for _ in range(7))
+    assert client.get(f"/organiser/compare?week={DAK_LAK}&week={DAK_LAK}").status_code == 422
+    too_many = "&".join(f"week={DAK_LAK}{n}" for n in range(7))
     assert client.get(f"/organiser/compare?{too_many}").status_code == 422
