@@ -20,6 +20,7 @@ from exhibit.vn.dates import format_date, nd30_date, to_vietnam_time
 
 DEFAULT_PLACE = "TP. Hồ Chí Minh"
 CHART_WIDTH = nd30.FRAME_WIDTH * 0.8
+NBSP = "\u00a0"
 
 
 def sheet_titles() -> dict[str, str]:
@@ -89,6 +90,11 @@ def _date_text(report: WeekReport) -> str:
     return nd30_date(day) if report.lang == "vi" else babel_date(day, format="d MMMM y")
 
 
+def _heading(s, text: str):
+    from reportlab.platypus import Paragraph
+    return Paragraph(f"<b>{nd30.t(text)}</b>", s.article)
+
+
 def _cell(value, kind: str | None, lang: str) -> str:
     return format_value(value, kind or COUNT, lang) if kind else ("" if value is None else str(value))
 
@@ -101,7 +107,8 @@ def render_pdf(report: WeekReport, target) -> None:
     organizer = week.organizer
     s = nd30.styles()
     story = [
-        *nd30.header(s, issuer=organizer.name, number=f"\u2003\u2003/BC-{organizer.short_name}",
+        # the number is left for the document office to write in: "Số:      /BC-ITPC"
+        *nd30.header(s, issuer=organizer.name, number=f"{NBSP * 6}/BC-{organizer.short_name}",
                      place=report_place(organizer), date_text=_date_text(report), lang=lang),
         *nd30.title(s, _("Report"), _("Results of %(week)s", week=week.name(lang))),
         nd30.paragraph(s, _("%(week)s was held from %(start)s to %(end)s at %(venue)s.",
@@ -110,18 +117,18 @@ def render_pdf(report: WeekReport, target) -> None:
     ]
     if week.co_organizer:
         story.append(nd30.paragraph(s, _("Co-organiser: %(name)s.", name=week.co_organizer)))
-    story.append(Paragraph(f"<b>{nd30.t(_('I. Summary'))}</b>", s.article))
+    story.append(_heading(s, _("I. Summary")))
     story.append(nd30.grid(s, [_("Figure"), _("Value")],
                            [[h.title, format_value(h.value, h.kind, lang)
                              + (" VND" if h.kind == VND else "")] for h in report.headlines],
                            [110, 50], right_columns=(1,)))
-    story.append(Paragraph(f"<b>{nd30.t(_('II. Figures in detail'))}</b>", s.article))
+    story.append(_heading(s, _("II. Figures in detail")))
     for number, table in enumerate(report.tables, start=1):
         heading = Paragraph(f"<b>{number}. {nd30.t(table.title)}</b>", s.body)
         if not table.rows:
             story.append(KeepTogether([heading, nd30.paragraph(s, _("None."))]))
             continue
-        widths = [14 if c in table.kinds else 40 for c in range(len(table.headers))]
+        widths = [18 if c in table.kinds else 30 for c in range(len(table.headers))]
         grid = nd30.grid(s, table.headers,
                          [[_cell(v, table.kinds.get(c), lang) for c, v in enumerate(row)]
                           for row in table.rows], widths,
@@ -143,7 +150,7 @@ def render_pdf(report: WeekReport, target) -> None:
     story.append(nd30.signatures(s, [nd30.Signature(
         _("ON BEHALF OF THE ORGANISER"), _("(Signature, full name and seal)"),
         organizer.representative, organizer.representative_position)]))
-    nd30.build(target, story, title_text=f"{_('Report')}: {week.name(lang)}",
+    nd30.build(target, story, title_text=_("Report: %(week)s", week=week.name(lang)),
                author=organizer.name, subject=_("Week report"))
 
 

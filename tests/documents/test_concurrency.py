@@ -3,6 +3,7 @@ race: threads with their own sessions are released at one instant by a barrier."
 from __future__ import annotations
 
 import threading
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import time
 
@@ -127,6 +128,9 @@ def _buyer(week, **overrides):
     data.update(overrides)
     buyer, _user = services.register_buyer(
         week=week, data=data,
-        account={"email": f"thumua{id(data)}@coop.example", "password": "Xk9#mua-Coop-2024"},
+        # a fresh address each time: id(data) was reused once a dict was freed, so two buyers
+        # of one test could get the same email (the flake seen now and then in tests/documents)
+        account={"email": f"thumua-{uuid.uuid4().hex[:10]}@coop.example",
+                 "password": "Xk9#mua-Coop-2024"},
         business=business_data(name="Liên hiệp HTX Thương mại Thử nghiệm", legal_form="hop_tac_xa"))
     return buyer

@@ -70,7 +70,7 @@ def test_report_pdf_is_a_formal_vietnamese_report(demo):
     text = pdftotext(response.data)
     for expected in ("TRUNG TÂM XÚC TIẾN THƯƠNG MẠI", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                      "Độc lập - Tự do - Hạnh phúc", "/BC-ITPC", "TP. Hồ Chí Minh, ngày",
-                     "BÁO CÁO", "Kết quả tổ chức Tuần lễ triển lãm và Hội nghị kết nối cung",
+                     "BÁO CÁO", "I. Tổng quan", "II. Số liệu chi tiết", "Kết quả tổ chức Tuần lễ triển lãm và Hội nghị kết nối cung",
                      "Số doanh nghiệp tham gia", "Biên bản ghi nhớ theo tình trạng",
                      "3.300.000.000", "Thanh toán đến hạn và quá hạn", "ĐẠI DIỆN BAN TỔ CHỨC"):
         assert expected in text, expected
