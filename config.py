@@ -46,12 +46,30 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token; fairs run all day
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
+    #: also forced on (with HSTS) when PUBLIC_BASE_URL is https or EXHIBIT_ENV is production
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
 
-    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "memory://"
+    #: where every rate-limit counter lives: Redis when REDIS_URL is set, else the database
+    #: (shared by all workers); never process memory outside tests
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "exhibit-db://"
     RATELIMIT_HEADERS_ENABLED = True
-    #: sign-in attempts per client address (HTML login and POST /api/v1/tokens)
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    #: failed sign-ins (HTML form and POST /api/v1/tokens together) allowed per account and per
+    #: client address; one more answers 429 with Retry-After
+    LOGIN_FAILURES_PER_ACCOUNT = os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "10 per 15 minutes")
+    LOGIN_FAILURES_PER_ADDRESS = os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "50 per 15 minutes")
+    #: new accounts per client address (exhibitor sign-up, API sign-up, new B2B buyers)
+    SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "20 per hour")
+    #: upload requests (photos, scans, logos, imports) per signed-in user and per address
+    UPLOADS_PER_USER = os.environ.get("UPLOADS_PER_USER", "60 per hour")
+    UPLOADS_PER_ADDRESS = os.environ.get("UPLOADS_PER_ADDRESS", "300 per hour")
+    #: how many proxies (nginx, a load balancer) stand in front of the app and append to
+    #: X-Forwarded-For; 0 means the connecting peer is the client and the header is ignored
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
+
+    #: a browser stays signed in this many days from signing in
+    SESSION_DAYS = int(os.environ.get("SESSION_DAYS", 14))
+    #: an API token works this many days from its creation
+    API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", 30))
 
     #: SQLite waits this long (seconds) for a competing writer before giving up
     SQLITE_BUSY_TIMEOUT = 30
@@ -75,4 +93,14 @@ def load_config(overrides: dict | None = None) -> dict:
         settings["SECRET_KEY"] = "dev-only-not-secret"
     if not settings.get("TESTING"):
         settings["UNSAFE_BOOKING_FOR_TESTS"] = False
+    # Behind HTTPS, or in production (where TLS ends at the proxy), cookies never travel in clear.
+    settings["HTTPS_ONLY"] = (settings["PUBLIC_BASE_URL"].startswith("https://")
+                              or settings["ENV_NAME"] == "production")
+    if settings["HTTPS_ONLY"]:
+        settings["SESSION_COOKIE_SECURE"] = True
+    if settings["RATELIMIT_STORAGE_URI"].startswith("exhibit-db://"):
+        settings.setdefault("RATELIMIT_STORAGE_OPTIONS", {})
+        settings["RATELIMIT_STORAGE_OPTIONS"] = {
+            **settings["RATELIMIT_STORAGE_OPTIONS"],
+            "database_url": settings["SQLALCHEMY_DATABASE_URI"]}
     return settings

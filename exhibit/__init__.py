@@ -32,7 +32,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    from exhibit.core import limits, ratelimit_storage, security  # noqa: F401 (registers exhibit-db://)
     limiter.init_app(app)
+    limits.init_app(app)
+    security.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
 
@@ -94,10 +97,8 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from exhibit.vn import dates, money, phones
 
-    @login_manager.user_loader
-    def _load_user(user_id: str):
-        from exhibit.accounts.models import User
-        return db.session.get(User, int(user_id))
+    from exhibit.accounts.browser import load_user
+    login_manager.user_loader(load_user)
 
     app.jinja_env.filters["vnd"] = money.format_vnd
     app.jinja_env.filters["ddmmyyyy"] = dates.format_date

@@ -65,7 +65,9 @@ def drop_pg_database(url: str) -> None:
 TEST_SETTINGS = {
     "TESTING": True, "ENV_NAME": "testing", "SECRET_KEY": "test-secret",
     "WTF_CSRF_ENABLED": False, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-    "LOGIN_RATE_LIMIT": "1000 per minute", "RATELIMIT_STORAGE_URI": "memory://",
+    "LOGIN_FAILURES_PER_ACCOUNT": "1000 per minute", "LOGIN_FAILURES_PER_ADDRESS": "1000 per minute",
+    "SIGNUP_RATE_LIMIT": "10000 per hour", "UPLOADS_PER_USER": "10000 per hour",
+    "UPLOADS_PER_ADDRESS": "10000 per hour", "RATELIMIT_STORAGE_URI": "memory://",
     "SERVER_NAME": None, "PUBLIC_BASE_URL": "http://exhibit.test", "REDIS_URL": None,
 }
 
@@ -215,7 +217,7 @@ def login(client, user, password: str = PASSWORD):
 
 def bearer(app, user) -> dict:
     from exhibit.accounts.services import issue_api_token
-    return {"Authorization": f"Bearer {issue_api_token(user)}"}
+    return {"Authorization": f"Bearer {issue_api_token(user).value}"}
 
 
 def chromium_or_skip():

@@ -47,3 +47,19 @@ class MemberForm(BaseForm):
 
 class LanguageForm(BaseForm):
     locale = StringField()
+
+
+class PasswordForm(BaseForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired()],
+                                 description=_l("At least 10 characters, letters and digits."))
+    new_password_again = PasswordField(_l("New password again"), validators=[
+        DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))])
+
+
+class EntranceStaffForm(BaseForm):
+    full_name = StringField(_l("Name"), validators=[DataRequired()])
+    email = EmailField(_l("Email"), validators=[DataRequired()])
+    password = PasswordField(_l("Initial password"), validators=[DataRequired()],
+                             description=_l("At least 10 characters, letters and digits. "
+                                            "Give it to the person, who changes it on the account page."))

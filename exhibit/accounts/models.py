@@ -63,6 +63,10 @@ class User(UserMixin, db.Model):
         return self.active
 
     @property
+    def role_title(self) -> str:
+        return Role(self.role).title
+
+    @property
     def is_organiser(self) -> bool:
         return self.role == Role.ORGANISER.value
 
@@ -76,13 +80,36 @@ class User(UserMixin, db.Model):
 
 
 class ApiToken(db.Model):
-    """A bearer token for the JSON API. Only its SHA-256 is stored."""
+    """A bearer token for the JSON API. Only its SHA-256 is stored; it ends when it expires,
+    when its owner revokes it, changes the password, or is disabled."""
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: API_TOKEN_DAYS after creation
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: what asked for it (the client's User-Agent), to tell tokens apart on the account page
+    label: Mapped[str] = mapped_column(String(200), default="")
 
     user = relationship("User", lazy="joined")
+
+
+class UserSession(db.Model):
+    """A signed-in browser. The session cookie carries a random key whose SHA-256 is stored
+    here; a request whose key has no row here is anonymous. So signing out, a password change
+    or an organiser disabling the account ends the session on the server, whatever copy of the
+    cookie someone kept."""
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: SESSION_DAYS after signing in, however active the session is
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: the browser and the client address at sign-in, shown on the account page
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    client_address: Mapped[str] = mapped_column(String(45), default="")

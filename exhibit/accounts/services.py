@@ -1,20 +1,23 @@
-"""Sign-up, sign-in, API tokens and organiser accounts."""
+"""Accounts: sign-up, sign-in, browser sessions, API tokens, passwords, organisers and their
+entrance staff."""
 from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from exhibit.accounts.models import ApiToken, Role, User
+from exhibit.accounts.models import ApiToken, Role, User, UserSession
 from exhibit.businesses import services as business_services
-from exhibit.core import audit
-from exhibit.core.db import write_transaction
-from exhibit.core.errors import Conflict, Unauthorized, ValidationFailed
+from exhibit.core import audit, limits
+from exhibit.core.db import lock_row, utcnow, write_transaction
+from exhibit.core.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from exhibit.extensions import db
 from exhibit.vn.text import clean_text
 from exhibit.weeks.models import Organizer
@@ -22,11 +25,6 @@ from exhibit.weeks.models import Organizer
 MIN_PASSWORD_LENGTH = 10
 _COMMON_PASSWORDS = {"1234567890", "12345678910", "0123456789", "matkhau123", "password123",
                      "qwertyuiop", "abc1234567", "1qaz2wsx3edc", "iloveyou123", "admin12345"}
-
-
-def login_rate_limit() -> str:
-    """Sign-in attempts allowed per client address (HTML login and POST /api/v1/tokens)."""
-    return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 def normalize_email(raw: str | None) -> str:
@@ -142,33 +140,245 @@ def _add_user(*, actor: User, email: str, password: str, full_name: str, role: R
     return user
 
 
+# -- signing in ---------------------------------------------------------------------------------
+
+def sign_in(email: str, password: str, *, client_address: str) -> User:
+    """The active user with these credentials, for the HTML form and the API alike.
+
+    Failed attempts are counted per account and per client address in the shared counters
+    (core.limits); once either is used up, TooManyRequests (429) answers every attempt — right
+    password or not — until the window ends. Unauthorized carries one message for every kind of
+    failure."""
+    account = clean_text(email).lower()[:254]
+    limits.refuse_if_used_up("LOGIN_FAILURES_PER_ACCOUNT", account)
+    limits.refuse_if_used_up("LOGIN_FAILURES_PER_ADDRESS", client_address)
+    try:
+        return authenticate(email, password)
+    except Unauthorized:
+        limits.count("LOGIN_FAILURES_PER_ACCOUNT", account)
+        limits.count("LOGIN_FAILURES_PER_ADDRESS", client_address)
+        raise
+
+
 def authenticate(email: str, password: str) -> User:
-    """The active user with these credentials, or Unauthorized (one message for every failure)."""
+    """The active user with these credentials, or Unauthorized (one message for every failure).
+    An unknown email costs the same password check as a known one, so the answer's timing does
+    not tell which emails have accounts."""
     user = db.session.scalar(
         select(User).where(User.email == clean_text(email).lower()))
-    if user is None or not user.active or not check_password_hash(user.password_hash, password or ""):
+    stored = user.password_hash if user is not None else _unknown_account_hash()
+    matches = check_password_hash(stored, password or "")
+    if user is None or not user.active or not matches:
         raise Unauthorized(_("Wrong email or password."), code="invalid_credentials")
     return user
 
 
-def issue_api_token(user: User) -> str:
-    """A new bearer token for the user; only its hash is stored."""
-    token = secrets.token_urlsafe(32)
+def _unknown_account_hash() -> str:
+    """A hash made with the configured method (so checking it costs what a real one does)."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    if method not in _UNKNOWN_ACCOUNT_HASHES:
+        _UNKNOWN_ACCOUNT_HASHES[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    return _UNKNOWN_ACCOUNT_HASHES[method]
+
+
+_UNKNOWN_ACCOUNT_HASHES: dict[str, str] = {}
+
+
+# -- browser sessions ----------------------------------------------------------------------------
+
+def start_session(user: User, *, user_agent: str = "", client_address: str = "") -> str:
+    """A new signed-in session for the user; returns the key the browser keeps (only its
+    SHA-256 is stored). The user's expired sessions are forgotten at the same time."""
+    key = secrets.token_urlsafe(32)
+    now = utcnow()
     with write_transaction():
-        db.session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token)))
-    return token
+        db.session.execute(delete(UserSession).where(UserSession.user_id == user.id,
+                                                     UserSession.expires_at <= now))
+        db.session.add(UserSession(
+            user_id=user.id, key_hash=_digest(key), created_at=now,
+            expires_at=now + timedelta(days=current_app.config["SESSION_DAYS"]),
+            user_agent=(user_agent or "")[:200], client_address=(client_address or "")[:45]))
+    return key
 
 
-def user_for_token(token: str) -> User | None:
+def user_for_session(user_id: int, key: str | None) -> User | None:
+    """The active user whose live session has this key; None ends the browser's sign-in."""
+    if not key:
+        return None
+    return db.session.scalar(
+        select(User).join(UserSession, UserSession.user_id == User.id)
+        .where(User.id == user_id, User.active.is_(True), UserSession.key_hash == _digest(key),
+               UserSession.expires_at > utcnow()))
+
+
+def end_session(key: str | None) -> None:
+    """Sign a browser out: its session row goes, so any copy of its cookie stops working."""
+    if key:
+        with write_transaction():
+            db.session.execute(delete(UserSession).where(UserSession.key_hash == _digest(key)))
+
+
+def live_sessions(user: User) -> list[UserSession]:
+    return db.session.scalars(
+        select(UserSession).where(UserSession.user_id == user.id,
+                                  UserSession.expires_at > utcnow())
+        .order_by(UserSession.created_at.desc())).all()
+
+
+def is_session_key(row: UserSession, key: str | None) -> bool:
+    return bool(key) and row.key_hash == _digest(key)
+
+
+def end_own_session(user: User, session_id: int) -> None:
+    """The user signs out one of their own sessions (NotFound for anyone else's)."""
+    with write_transaction():
+        deleted = db.session.execute(delete(UserSession).where(
+            UserSession.id == session_id, UserSession.user_id == user.id)).rowcount
+    if not deleted:
+        raise NotFound(_("There is no such session."))
+
+
+def end_other_sessions(user: User, keep_key: str | None) -> int:
+    """Sign the user out everywhere but the browser holding ``keep_key``."""
+    with write_transaction():
+        return _end_sessions(user.id, keep_key)
+
+
+def _end_sessions(user_id: int, keep_key: str | None = None) -> int:
+    query = delete(UserSession).where(UserSession.user_id == user_id)
+    if keep_key:
+        query = query.where(UserSession.key_hash != _digest(keep_key))
+    return db.session.execute(query).rowcount
+
+
+# -- API tokens ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class IssuedToken:
+    #: the bearer token itself, shown once
+    value: str
+    expires_at: datetime
+
+
+def issue_api_token(user: User, label: str = "") -> IssuedToken:
+    """A new bearer token for the user, valid API_TOKEN_DAYS; only its hash is stored."""
+    with write_transaction():
+        return _add_token(user.id, label)
+
+
+def register_exhibitor_with_token(*, email: str, password: str, full_name: str = "",
+                                  business: dict, label: str = "") -> tuple[User, IssuedToken]:
+    """Sign-up over the API: the account, its business and its first token in one unit of
+    work, so an answer is never lost between the account and its token."""
+    email, cleaned = check_business_registration(email=email, password=password, business=business)
+    with write_transaction():
+        user = create_business_user(email=email, password=password, full_name=full_name,
+                                    business=cleaned, role=Role.EXHIBITOR)
+        return user, _add_token(user.id, label)
+
+
+def _add_token(user_id: int, label: str) -> IssuedToken:
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    expires_at = now + timedelta(days=current_app.config["API_TOKEN_DAYS"])
+    db.session.add(ApiToken(user_id=user_id, token_hash=_digest(token), created_at=now,
+                            expires_at=expires_at, label=(label or "")[:200]))
+    return IssuedToken(token, expires_at)
+
+
+def live_token(token: str) -> ApiToken | None:
+    """The token's row while it works: not revoked, not expired, its user active."""
+    if not token:
+        return None
     row = db.session.scalar(select(ApiToken).where(
-        ApiToken.token_hash == _token_hash(token), ApiToken.revoked_at.is_(None)))
+        ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None),
+        ApiToken.expires_at > utcnow()))
     if row is None or not row.user.active:
         return None
-    return row.user
+    return row
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def live_tokens(user: User) -> list[ApiToken]:
+    return db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None),
+                               ApiToken.expires_at > utcnow())
+        .order_by(ApiToken.created_at.desc())).all()
+
+
+def revoke_token(user: User, token_id: int) -> None:
+    """The user revokes one of their own tokens (NotFound for anyone else's)."""
+    with write_transaction():
+        revoked = db.session.execute(
+            update(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id,
+                                   ApiToken.revoked_at.is_(None))
+            .values(revoked_at=utcnow())).rowcount
+    if not revoked:
+        raise NotFound(_("There is no such token."))
+
+
+def _revoke_tokens(user_id: int) -> None:
+    db.session.execute(update(ApiToken).where(ApiToken.user_id == user_id,
+                                              ApiToken.revoked_at.is_(None))
+                       .values(revoked_at=utcnow()))
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+# -- passwords and disabled accounts -------------------------------------------------------------
+
+def change_password(user: User, *, current: str, new: str, keep_session_key: str | None) -> None:
+    """The user sets a new password. Every other session and every API token of the user ends;
+    the browser holding ``keep_session_key`` stays signed in. A wrong current password counts
+    as a failed sign-in."""
+    account = user.email
+    limits.refuse_if_used_up("LOGIN_FAILURES_PER_ACCOUNT", account)
+    if not check_password_hash(user.password_hash, current or ""):
+        limits.count("LOGIN_FAILURES_PER_ACCOUNT", account)
+        message = _("This is not your current password.")
+        raise ValidationFailed(message, fields={"current_password": message})
+    if problem := password_problem(new or "", user.email):
+        raise ValidationFailed(problem, fields={"new_password": problem})
+    with write_transaction():
+        row = db.session.get(User, user.id)
+        row.password_hash = hash_password(new)
+        _end_sessions(user.id, keep_session_key)
+        _revoke_tokens(user.id)
+        audit.record("user", user.id, "change_password", actor=user,
+                     business_id=user.business_id)
+
+
+def organisation_users(actor: User) -> list[User]:
+    """The organiser's colleagues: organisers and entrance staff of the same body."""
+    _require_organiser(actor)
+    return db.session.scalars(select(User).where(User.organizer_id == actor.organizer_id)
+                              .order_by(User.role.desc(), User.email)).all()
+
+
+def set_user_active(*, actor: User, user_id: int, active: bool) -> User:
+    """An organiser disables (or enables again) an account of their own body. Disabling ends
+    the account's sessions and API tokens at once."""
+    _require_organiser(actor)
+    with write_transaction():
+        user = lock_row(User, user_id)
+        if user is None or user.organizer_id != actor.organizer_id:
+            raise NotFound(_("There is no such account in your organisation."))
+        if user.id == actor.id:
+            raise Conflict(_("You cannot disable your own account."), code="own_account")
+        if user.active != active:
+            user.active = active
+            if not active:
+                _end_sessions(user.id)
+                _revoke_tokens(user.id)
+            audit.record("user", user.id, "enable" if active else "disable", actor=actor,
+                         after={"email": user.email, "active": active})
+    return user
+
+
+def _require_organiser(actor: User | None) -> None:
+    if actor is None or not actor.is_organiser or actor.organizer_id is None:
+        raise Forbidden(_("Only organisers can do this."))
 
 
 def ensure_organizer(name: str, short_name: str, **details) -> Organizer:

@@ -1,29 +1,22 @@
-"""Sign-up, sign-in, sign-out, the language switch and a business's team."""
+"""Sign-up, sign-in, sign-out, the language switch, the account page (password, sessions,
+API tokens), a business's team and an organisation's entrance staff."""
 from __future__ import annotations
-
-from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
-from exhibit.accounts import services
-from exhibit.accounts.forms import LanguageForm, LoginForm, MemberForm, SignupForm
-from exhibit.core.forms import split_province
-from exhibit.core.languages import LANGUAGES
+from exhibit.accounts import browser, services
+from exhibit.accounts.forms import (EntranceStaffForm, LanguageForm, LoginForm, MemberForm,
+                                    PasswordForm, SignupForm)
 from exhibit.core.errors import Conflict, Unauthorized, ValidationFailed
-from exhibit.core.permissions import exhibitor_required
-from exhibit.extensions import limiter
+from exhibit.core.forms import ActionForm, split_province
+from exhibit.core.languages import LANGUAGES
+from exhibit.core.limits import client_address, signup_limited
+from exhibit.core.redirects import safe_next
+from exhibit.core.permissions import exhibitor_required, organiser_required
 
 bp = Blueprint("accounts", __name__)
-
-
-def _safe_next(default: str) -> str:
-    target = request.args.get("next") or request.form.get("next") or ""
-    parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
-        return target
-    return default
 
 
 def home_for(user) -> str:
@@ -37,6 +30,7 @@ def home_for(user) -> str:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@signup_limited
 def signup():
     form = SignupForm()
     if form.validate_on_submit():
@@ -51,32 +45,32 @@ def signup():
         except (ValidationFailed, Conflict) as exc:
             form.apply_errors(exc, prefix="business.")
         else:
-            login_user(user)
+            browser.sign_in(user)
             flash(_("Welcome! Your business is registered. Choose a week to apply to."), "success")
-            return redirect(_safe_next(url_for("booking.dashboard")))
+            return redirect(safe_next(url_for("booking.dashboard")))
     return render_template("accounts/signup.html", form=form), 200 if not form.errors else 422
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(services.login_rate_limit, methods=["POST"])
 def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data)
+            user = services.sign_in(form.email.data, form.password.data,
+                                    client_address=client_address())
         except Unauthorized as exc:
             form.password.errors = [exc.message]
         else:
-            login_user(user)
+            browser.sign_in(user)
             if session.get("locale") and not user.locale:
                 services.set_locale(user, session["locale"])
-            return redirect(_safe_next(home_for(user)))
+            return redirect(safe_next(home_for(user)))
     return render_template("accounts/login.html", form=form)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    logout_user()
+    browser.sign_out()
     flash(_("You have signed out."), "info")
     return redirect(url_for("public.home"))
 
@@ -89,8 +83,71 @@ def set_language():
         session["locale"] = locale
         if current_user.is_authenticated:
             services.set_locale(current_user, locale)
-    return redirect(_safe_next(url_for("public.home")))
+    return redirect(safe_next(url_for("public.home")))
 
+
+# -- the account page ----------------------------------------------------------------------------
+
+def _account_page(password_form: PasswordForm, status: int = 200):
+    key = browser.current_key()
+    return render_template(
+        "accounts/account.html", password_form=password_form, action=ActionForm(),
+        sessions=services.live_sessions(current_user), tokens=services.live_tokens(current_user),
+        is_current=lambda row: services.is_session_key(row, key)), status
+
+
+@bp.route("/account")
+@login_required
+def account():
+    return _account_page(PasswordForm())
+
+
+@bp.route("/account/password", methods=["POST"])
+@login_required
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, current=form.current_password.data,
+                                     new=form.new_password.data,
+                                     keep_session_key=browser.current_key())
+        except ValidationFailed as exc:
+            form.apply_errors(exc)
+        else:
+            flash(_("Password changed. You stay signed in here; every other session and every "
+                    "API token has ended."), "success")
+            return redirect(url_for("accounts.account"))
+    return _account_page(form, 422)
+
+
+@bp.route("/account/sessions/<int:session_id>/revoke", methods=["POST"])
+@login_required
+def revoke_session(session_id):
+    if ActionForm().validate_on_submit():
+        services.end_own_session(current_user, session_id)
+        flash(_("That session is signed out."), "info")
+    return redirect(url_for("accounts.account") + "#sessions")
+
+
+@bp.route("/account/sessions/revoke-others", methods=["POST"])
+@login_required
+def revoke_other_sessions():
+    if ActionForm().validate_on_submit():
+        count = services.end_other_sessions(current_user, browser.current_key())
+        flash(_("%(n)d other sessions signed out.", n=count), "info")
+    return redirect(url_for("accounts.account") + "#sessions")
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id):
+    if ActionForm().validate_on_submit():
+        services.revoke_token(current_user, token_id)
+        flash(_("The API token is revoked."), "info")
+    return redirect(url_for("accounts.account") + "#tokens")
+
+
+# -- a business's team -------------------------------------------------------------------------
 
 @bp.route("/my/team", methods=["GET", "POST"])
 @login_required
@@ -107,3 +164,42 @@ def team():
             flash(_("Your colleague can now sign in for the business."), "success")
             return redirect(url_for("accounts.team"))
     return render_template("accounts/team.html", form=form, business=current_user.business)
+
+
+# -- an organisation's accounts ----------------------------------------------------------------
+
+@bp.route("/organiser/staff", methods=["GET", "POST"])
+@organiser_required
+def staff():
+    form = EntranceStaffForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.create_entrance_user(email=form.email.data, password=form.password.data,
+                                          full_name=form.full_name.data, organiser=current_user)
+        except (ValidationFailed, Conflict) as exc:
+            form.apply_errors(exc)
+            status = 422
+        else:
+            flash(_("%(email)s can now sign in and check badges in at your weeks.",
+                    email=form.email.data), "success")
+            return redirect(url_for("accounts.staff"))
+    elif form.is_submitted():
+        status = 422
+    return render_template("accounts/staff.html", form=form, action=ActionForm(),
+                           users=services.organisation_users(current_user)), status
+
+
+@bp.route("/organiser/staff/<int:user_id>/<any(disable, enable):action>", methods=["POST"])
+@organiser_required
+def staff_action(user_id, action):
+    if ActionForm().validate_on_submit():
+        enable = action == "enable"
+        try:
+            services.set_user_active(actor=current_user, user_id=user_id, active=enable)
+        except Conflict as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("The account can sign in again.") if enable else
+                  _("The account is disabled: its sessions and API tokens have ended."), "success")
+    return redirect(url_for("accounts.staff"))

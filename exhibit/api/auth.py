@@ -8,7 +8,7 @@ from flask import current_app, g, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from exhibit.accounts.services import user_for_token
+from exhibit.accounts.services import live_token
 from exhibit.core.errors import AppError, Forbidden, Unauthorized
 
 
@@ -29,12 +29,13 @@ def token_required(*roles: str):
         def wrapper(*args, **kwargs):
             header = request.headers.get("Authorization", "")
             scheme, _sep, token = header.partition(" ")
-            user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token else None
-            if user is None:
-                raise Unauthorized(_("Send a valid token: Authorization: Bearer <token>."))
-            if roles and user.role not in roles:
+            row = live_token(token.strip()) if scheme.lower() == "bearer" and token else None
+            if row is None:
+                raise Unauthorized(_("Send a valid token: Authorization: Bearer <token>. "
+                                     "Tokens expire, and end when revoked."))
+            if roles and row.user.role not in roles:
                 raise Forbidden(_("This token's account cannot do this."))
-            g.api_user = user
+            g.api_user, g.api_token_id = row.user, row.id
             return view(*args, **kwargs)
         wrapper.required_roles = roles
         return wrapper

@@ -11,7 +11,7 @@ from exhibit.booking import services as booking
 from exhibit.catalogue import search
 from exhibit.catalogue import services as catalogue
 from exhibit.core.errors import ValidationFailed
-from exhibit.extensions import limiter
+from exhibit.core.limits import client_address, signup_limited
 from exhibit.floorplan import services as floorplan
 from exhibit.weeks import services as weeks
 
@@ -24,25 +24,37 @@ def openapi():
 
 
 @bp.post("/accounts")
+@signup_limited
 def create_account():
     data = json_body()
     business = data.get("business")
     if not isinstance(business, dict):
         message = _("Send the business's details as an object.")
         raise ValidationFailed(message, fields={"business": message})
-    user = accounts.register_exhibitor(
+    user, issued = accounts.register_exhibitor_with_token(
         email=str(data.get("email") or ""), password=str(data.get("password") or ""),
-        full_name=str(data.get("full_name") or ""), business=business)
-    return jsonify({"token": accounts.issue_api_token(user), "user_id": user.id,
-                    "business_id": user.business_id}), 201
+        full_name=str(data.get("full_name") or ""), business=business,
+        label=request.user_agent.string)
+    return jsonify({"token": issued.value, "expires_at": issued.expires_at.isoformat(),
+                    "user_id": user.id, "business_id": user.business_id}), 201
 
 
 @bp.post("/tokens")
-@limiter.limit(accounts.login_rate_limit)
 def create_token():
+    """Sign in for a token; failed attempts count with the HTML form's (429 when used up)."""
     data = json_body()
-    user = accounts.authenticate(str(data.get("email") or ""), str(data.get("password") or ""))
-    return jsonify({"token": accounts.issue_api_token(user)})
+    user = accounts.sign_in(str(data.get("email") or ""), str(data.get("password") or ""),
+                            client_address=client_address())
+    issued = accounts.issue_api_token(user, label=request.user_agent.string)
+    return jsonify({"token": issued.value, "expires_at": issued.expires_at.isoformat()})
+
+
+@bp.delete("/tokens/current")
+@token_required()
+def revoke_current_token():
+    """Revoke the token this request is sent with; it answers 401 from now on."""
+    accounts.revoke_token(g.api_user, g.api_token_id)
+    return "", 204
 
 
 @bp.get("/weeks")

@@ -6,8 +6,9 @@ from collections import Counter
 
 from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 
+from exhibit.accounts import browser
 from exhibit.b2b import services
 from exhibit.b2b.forms import (BuyerForm, NeedForm, NewBuyerForm, OutcomeForm, SlotsForm,
                                TablesForm, group_choices)
@@ -15,6 +16,7 @@ from exhibit.b2b.schedule import render_schedule
 from exhibit.catalogue import ocop
 from exhibit.core.errors import AppError, Forbidden, ValidationFailed, attempt
 from exhibit.core.forms import ActionForm, split_province
+from exhibit.core.limits import signup_limited
 from exhibit.core.permissions import organiser_required, role_required
 from exhibit.documents import services as documents
 from exhibit.weeks.services import get_managed_week, get_visible_week
@@ -155,6 +157,7 @@ def create_mou(slug, meeting_id):
 # -- buyers register -----------------------------------------------------------------------------
 
 @bp.route("/weeks/<slug>/b2b/register", methods=["GET", "POST"])
+@signup_limited
 def register(slug):
     week = get_visible_week(slug, current_user if current_user.is_authenticated else None)
     signed_in = current_user.is_authenticated
@@ -178,7 +181,7 @@ def register(slug):
                     week=week, data=data, business=business,
                     account={"email": form.email.data, "password": form.password.data,
                              "full_name": form.contact_name.data})
-                login_user(user)
+                browser.sign_in(user)
             flash(_("Registered for the B2B session. Here are the suppliers matching your needs."), "success")
             return redirect(url_for("b2b.participant", slug=slug))
         except ValidationFailed as error:

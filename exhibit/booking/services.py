@@ -91,6 +91,24 @@ def get_application(application_id: int, week=None) -> Application:
     return application
 
 
+def business_history(user, business_id: int) -> list:
+    """A business's audit entries as an organiser may see them: only the entries of weeks the
+    organiser's body runs and the business applied to or was given a booth at. NotFound when
+    there is no such week, so another organisation cannot even learn that the business exists."""
+    from exhibit.weeks.services import is_organiser_of
+    if not is_organiser_of(user, user.organizer_id if user is not None else None):
+        raise Forbidden(_("Only the week's organisers can do this."))
+    own = select(ExhibitionWeek.id).where(ExhibitionWeek.organizer_id == user.organizer_id)
+    week_ids = set(db.session.scalars(select(Application.week_id).where(
+        Application.business_id == business_id, Application.week_id.in_(own))))
+    week_ids |= set(db.session.scalars(select(Allocation.week_id).where(
+        Allocation.business_id == business_id, Allocation.week_id.in_(own))))
+    if not week_ids:
+        raise NotFound(_("This business has not taken part in your weeks."),
+                       code="business_not_found")
+    return audit.entries(business_id=business_id, week_ids=week_ids)
+
+
 # -- applying ----------------------------------------------------------------------------------
 
 def apply_to_week(*, actor, week: ExhibitionWeek, data: dict, now: datetime | None = None) -> Application:

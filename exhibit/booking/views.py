@@ -13,6 +13,7 @@ from exhibit.core import audit
 from exhibit.core.db import utcnow
 from exhibit.core.errors import Conflict, ValidationFailed
 from exhibit.core.forms import ActionForm
+from exhibit.core.redirects import safe_next
 from exhibit.core.permissions import exhibitor_required, organiser_required
 from exhibit.extensions import db
 from exhibit.floorplan import services as floorplan
@@ -108,7 +109,7 @@ def manage_week(slug):
 
 
 def _back(slug):
-    return redirect(request.form.get("next") or url_for("booking.manage_week", slug=slug))
+    return redirect(safe_next(url_for("booking.manage_week", slug=slug)))
 
 
 @bp.route("/organiser/weeks/<slug>/applications/<int:application_id>/decide", methods=["POST"])
@@ -207,10 +208,7 @@ def week_audit(slug):
 @bp.route("/organiser/businesses/<int:business_id>/audit")
 @organiser_required
 def business_audit(business_id):
+    entries = services.business_history(current_user, business_id)
     business = db.get_or_404(Business, business_id)
-    # An organiser sees the business's history at the weeks their own body runs.
-    own_weeks = {w.id for w in weeks.organiser_weeks(current_user)}
-    entries = [e for e in audit.entries(business_id=business.id)
-               if e.week_id is None or e.week_id in own_weeks]
     return render_template("booking/audit.html", week=None, business=business, entries=entries,
                            audit=audit)

@@ -33,7 +33,7 @@ from exhibit.vn.dates import parse_date, vietnam_today
 from exhibit.vn.numbers import parse_whole
 from exhibit.vn.text import clean_text, fold_search_key, nfc, search_document
 from exhibit.weeks.models import ExhibitionWeek
-from exhibit.weeks.services import require_week_organiser
+from exhibit.weeks.services import is_week_organiser, require_week_organiser
 
 MAX_PHOTOS = 6
 MAX_PRICE = 10**12
@@ -364,7 +364,7 @@ def create_product(*, actor, data: dict) -> Product:
     business = _actor_business(actor)
     cleaned = clean_product_data(data)
     with write_transaction():
-        product = Product(business_id=business.id, **cleaned)
+        product = Product(business_id=business.id, photos=[], **cleaned)  # none yet: no reload
         refresh_search(product, business)
         db.session.add(product)
         db.session.flush()
@@ -570,7 +570,7 @@ def _is_insider(user, listing: ProductListing) -> bool:
         return False
     if user.is_exhibitor and user.business_id == listing.business_id:
         return True
-    return user.is_organiser and user.organizer_id == listing.week.organizer_id
+    return is_week_organiser(user, listing.week)
 
 
 def can_read_scan(user, product: Product) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from flask import (Blueprint, Response, abort, flash, g, redirect, render_template, request,
-                   send_file, url_for)
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,9 +14,12 @@ from exhibit.businesses.models import Business
 from exhibit.catalogue import ocop, search, services, transfer
 from exhibit.catalogue.forms import ImportForm, PhotoForm, ProductForm, ReviewForm, ScanForm
 from exhibit.catalogue.models import Product
+from exhibit.core.limits import upload_limited
 from exhibit.core import spreadsheets
+from exhibit.core.downloads import uploaded_file
 from exhibit.core.errors import NotFound, ValidationFailed
 from exhibit.core.forms import ActionForm
+from exhibit.core.redirects import safe_next
 from exhibit.core.permissions import exhibitor_required, organiser_required
 from exhibit.extensions import db
 from exhibit.media import storage
@@ -75,6 +78,7 @@ def edit_product(product_id):
 
 @bp.route("/my/products/<int:product_id>/photos", methods=["POST"])
 @exhibitor_required
+@upload_limited
 def add_photos(product_id):
     product = services.get_own_product(current_user, product_id)
     form = PhotoForm()
@@ -106,6 +110,7 @@ def photo_action(photo_id, action):
 
 @bp.route("/my/products/<int:product_id>/scan", methods=["POST"])
 @exhibitor_required
+@upload_limited
 def upload_scan(product_id):
     product = services.get_own_product(current_user, product_id)
     form = ScanForm()
@@ -132,11 +137,8 @@ def certificate_scan(product_id):
     if not path.is_file():
         abort(404)
     pdf = product.cert_scan_key.endswith(".pdf")
-    response = send_file(path, mimetype="application/pdf" if pdf else "image/jpeg",
-                         download_name=f"chung-nhan-ocop-{product.id}{'.pdf' if pdf else '.jpg'}")
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return uploaded_file(path.read_bytes(), "application/pdf" if pdf else "image/jpeg",
+                         f"chung-nhan-ocop-{product.id}{'.pdf' if pdf else '.jpg'}")
 
 
 @bp.route("/my/products/<int:product_id>/<any(archive, restore):action>", methods=["POST"])
@@ -222,7 +224,7 @@ def review_listing(slug, listing_id):
     else:
         flash(_("%(name)s: %(status)s.", name=listing.product.name, status=listing.status_enum.title),
               "success")
-    return redirect(request.form.get("next") or url_for("catalogue.review", slug=slug))
+    return redirect(safe_next(url_for("catalogue.review", slug=slug)))
 
 
 @bp.route("/organiser/weeks/<slug>/businesses/<int:business_id>/approve-pending", methods=["POST"])
@@ -238,6 +240,7 @@ def approve_pending(slug, business_id):
 
 @bp.route("/organiser/weeks/<slug>/products/import", methods=["POST"])
 @organiser_required
+@upload_limited
 def import_products(slug):
     week = weeks.get_managed_week(slug, current_user)
     form = ImportForm()

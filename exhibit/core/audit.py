@@ -54,13 +54,17 @@ def record(entity: str, entity_id: int | None, action: str, *, actor=None, week_
     return entry
 
 
-def entries(*, week_id: int | None = None, business_id: int | None = None,
+def entries(*, week_id: int | None = None, week_ids=None, business_id: int | None = None,
             entity: str | None = None, entity_id: int | None = None, limit: int = 500):
+    """Newest first, filtered in SQL before the limit; ``week_ids`` keeps only entries of
+    those weeks (an empty collection keeps none)."""
     query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
     if entity is not None:
         query = query.where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
     if week_id is not None:
         query = query.where(AuditEntry.week_id == week_id)
+    if week_ids is not None:
+        query = query.where(AuditEntry.week_id.in_(list(week_ids)))
     if business_id is not None:
         query = query.where(AuditEntry.business_id == business_id)
     return db.session.scalars(query).all()
@@ -81,6 +85,8 @@ ACTION_TITLES = {
     "unschedule": _l("unscheduled"), "outcome": _l("recorded the outcome"),
     "add_slots": _l("added meeting slots"), "add_tables": _l("added meeting tables"),
     "auto_schedule": _l("scheduled the meetings"), "delete": _l("deleted"),
+    "change_password": _l("changed the password"), "disable": _l("disabled the account"),
+    "enable": _l("enabled the account"),
 }
 ENTITY_TITLES = {
     "business": _l("Business"), "user": _l("User"), "week": _l("Week"), "hall": _l("Hall"),

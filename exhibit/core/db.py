@@ -86,19 +86,31 @@ def configure_engine(engine: Engine, busy_timeout_s: int) -> None:
 def write_transaction() -> Iterator[None]:
     """One unit of work: commit on success, roll back on any exception.
 
-    Whatever the request read before is committed first (it only read), so the write
-    transaction starts fresh and, on SQLite, holds the write lock from its first statement.
+    Whatever the request read before is committed first (it only read) and forgotten, so the
+    write transaction reads everything afresh and, on SQLite, holds the write lock from its
+    first statement. Its own commit keeps what was loaded instead of expiring it: the response
+    is built from the values that were committed, with no second round trip, so a connection
+    lost right after the commit cannot turn a success into a 500.
     """
     session = db.session()  # the real Session behind the scoped proxy
     if session.in_transaction():
         session.commit()
+    session.expire_all()
     session.connection(execution_options={"sqlite_immediate": True})
     if is_postgres():
         timeout = int(current_app.config["LOCK_TIMEOUT_MS"])
         session.execute(db.text(f"SET LOCAL lock_timeout = {timeout}"))
     try:
         yield
-        session.commit()
+        _commit_keeping_values(session)
     except BaseException:
         session.rollback()
         raise
+
+
+def _commit_keeping_values(session) -> None:
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True

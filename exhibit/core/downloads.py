@@ -1,8 +1,17 @@
-"""A file sent to the browser: PDFs shown inline, spreadsheets saved; never cached by a shared
-cache, since every one of them is someone's data."""
+"""A file sent to the browser. Never cached by a shared cache, since every one of them is
+someone's data.
+
+- ``download``: files this system made (contracts, reports, badges, exports): PDFs may open in
+  the browser, spreadsheets are saved.
+- ``uploaded_file``: files people uploaded (certificate scans, signed contracts). A PDF from
+  outside may carry scripts, so it is always saved, never opened inside the site, and carries a
+  sandboxing Content-Security-Policy; a JPEG (re-encoded or checked by signature) may show.
+"""
 from __future__ import annotations
 
 from flask import Response
+
+from exhibit.core.security import UPLOAD_POLICY
 
 
 def download(content: bytes, mimetype: str, filename: str, *, inline: bool = False) -> Response:
@@ -11,3 +20,10 @@ def download(content: bytes, mimetype: str, filename: str, *, inline: bool = Fal
     return Response(content, mimetype=mimetype, headers={
         "Content-Disposition": f'{disposition}; filename="{filename}"',
         "Cache-Control": "private, no-store"})
+
+
+def uploaded_file(content: bytes, mimetype: str, filename: str) -> Response:
+    response = download(content, mimetype, filename, inline=mimetype == "image/jpeg")
+    response.headers["Content-Security-Policy"] = UPLOAD_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

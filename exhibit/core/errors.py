@@ -82,6 +82,9 @@ def _page(status: int, message: str | None = None):
     return render_template(f"errors/{status}.html", message=message), status
 
 
+#: statuses with their own error page (templates/errors/<status>.html)
+_PAGES = (400, 403, 404, 405, 409, 413, 429)
+
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
                422: "validation_failed", 429: "rate_limited"}
@@ -90,10 +93,12 @@ _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(AppError)
     def _app_error(error: AppError):
+        headers = getattr(error, "headers", None) or {}
         if wants_json():
-            return json_error(error.status, error.code, error.message, error.fields)
-        status = error.status if error.status in (403, 404, 409) else 400
-        return _page(status, error.message)
+            return json_error(error.status, error.code, error.message, error.fields, headers)
+        status = error.status if error.status in _PAGES else 400
+        body, status = _page(status, error.message)
+        return body, status, headers
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
@@ -105,8 +110,13 @@ def register_error_handlers(app: Flask) -> None:
                            if k.lower().startswith(("retry-after", "x-ratelimit"))}
             message = error.description if status != 429 else _("Too many requests; try again later.")
             return json_error(status, _HTTP_CODES.get(status, "http_error"), message, headers=headers)
-        if status in (400, 403, 404, 409, 429, 413):
-            return _page(status if status != 413 else 400, None)
+        if status in _PAGES:
+            headers = {}
+            if status == 429 and error.response is not None:
+                headers = {k: v for k, v in error.response.headers.items()
+                           if k.lower() == "retry-after"}
+            body, status = _page(status, None)
+            return body, status, headers
         return error
 
     @app.errorhandler(OperationalError)

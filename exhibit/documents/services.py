@@ -33,7 +33,7 @@ from exhibit.vn.phones import format_phone
 from exhibit.vn.dates import parse_date, vietnam_today
 from exhibit.vn.text import clean_text, nfc
 from exhibit.weeks.models import ExhibitionWeek, Organizer
-from exhibit.weeks.services import require_week_organiser
+from exhibit.weeks.services import is_organiser_of, require_week_organiser
 
 VAT_RATES = (0, 5, 8, 10)
 SIGNED_SCAN_TYPES = {b"%PDF": (".pdf", "application/pdf"), b"\xff\xd8\xff": (".jpg", "image/jpeg")}
@@ -68,15 +68,33 @@ def get_document(document_id: int, user) -> Document:
     return document
 
 
+def is_document_organiser(user, document: Document) -> bool:
+    """An organiser of the body that issues the document."""
+    return is_organiser_of(user, document.organizer_id)
+
+
+def is_party(user, document: Document) -> bool:
+    """A user of a business that signs the document: the exhibitor or supplier, and for an MoU
+    the buyer. A user without a business (organiser, entrance staff) is never a party, even
+    though a contract has no buyer."""
+    business_id = getattr(user, "business_id", None)
+    return business_id is not None and business_id in (document.business_id,
+                                                       document.buyer_business_id)
+
+
+def may_read(user, document: Document) -> bool:
+    """The issuing organiser always; a party once the document is issued (drafts are the
+    organiser's own)."""
+    if is_document_organiser(user, document):
+        return True
+    return document.status != DocumentStatus.DRAFT.value and is_party(user, document)
+
+
 def require_reader(user, document: Document) -> None:
-    if user is None:
+    if user is None or not getattr(user, "is_authenticated", False):
         raise Forbidden(_("Sign in to read this document."))
-    if user.is_organiser and user.organizer_id == document.organizer_id:
-        return
-    parties = {document.business_id, document.buyer_business_id}
-    if document.status != DocumentStatus.DRAFT.value and user.business_id in parties:
-        return
-    raise Forbidden(_("Only the organiser and the parties can read this document."))
+    if not may_read(user, document):
+        raise Forbidden(_("Only the organiser and the parties can read this document."))
 
 
 def confirmed_allocations(week_id: int, business_id: int) -> list[Allocation]:
@@ -522,7 +540,7 @@ def _lock(document_id: int) -> Document:
 
 
 def _require_organiser(actor, document: Document) -> None:
-    if actor is None or not actor.is_organiser or actor.organizer_id != document.organizer_id:
+    if not is_document_organiser(actor, document):
         raise Forbidden(_("Only the organiser can change this document."))
 
 

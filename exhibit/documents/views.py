@@ -6,8 +6,9 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from exhibit.core.limits import upload_limited
 from exhibit.core import audit
-from exhibit.core.downloads import download
+from exhibit.core.downloads import download, uploaded_file
 from exhibit.core.errors import ValidationFailed, attempt
 from exhibit.core.forms import ActionForm
 from exhibit.core.permissions import organiser_required
@@ -24,8 +25,8 @@ from exhibit.weeks.services import ORGANIZER_FIELDS, get_managed_week, update_or
 bp = Blueprint("documents", __name__)
 
 
-def _pdf(content: bytes, filename: str, content_type: str = "application/pdf") -> Response:
-    return download(content, content_type, filename, inline=True)
+def _pdf(content: bytes, filename: str) -> Response:
+    return download(content, "application/pdf", filename, inline=True)
 
 
 # -- the week's documents ----------------------------------------------------------------------
@@ -132,6 +133,7 @@ def lifecycle(document_id, step):
 
 @bp.route("/organiser/documents/<int:document_id>/signed", methods=["POST"])
 @organiser_required
+@upload_limited
 def upload_signed(document_id):
     document = services.get_document(document_id, current_user)
     form = SignedScanForm()
@@ -177,9 +179,8 @@ def signed_scan(document_id, file_id):
     stored = next((f for f in document.files if f.id == file_id and f.purpose == "signed"), None)
     if stored is None:
         return redirect(url_for("documents.pdf", document_id=document.id))
-    return _pdf(storage.path_for(stored.storage_key).read_bytes(),
-                f"signed-{document.id}{'.pdf' if stored.content_type.endswith('pdf') else '.jpg'}",
-                stored.content_type)
+    return uploaded_file(storage.path_for(stored.storage_key).read_bytes(), stored.content_type,
+                         f"signed-{document.id}{'.pdf' if stored.content_type.endswith('pdf') else '.jpg'}")
 
 
 @bp.route("/my/documents")

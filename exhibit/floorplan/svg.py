@@ -17,15 +17,24 @@ STATUS_CLASSES = {"available": "st-available", "held": "st-held", "confirmed": "
                   "blocked": "st-blocked"}
 
 
+def min_width_class(width: int, columns: int) -> str:
+    """How narrow a hall may be drawn before it scrolls (about 14 px a grid column), as one of
+    the CSS classes plan-w360 … plan-w2400 in app.css: pages carry no inline styles, which the
+    Content-Security-Policy forbids."""
+    wanted = min(width, max(360, columns * 14))
+    step = -(-wanted // 120) * 120
+    return f"plan-w{max(360, min(2400, step))}"
+
+
 def render_hall(hall: Hall, booths: list[Booth], states: dict[int, BoothState], *,
                 link: Callable[[Booth], str | None], label: Callable[[Booth, BoothState], str],
                 highlight: set[int] | None = None) -> Markup:
     """One hall as an inline <svg>; each booth is a link (when ``link`` gives one) with a title."""
     width, height = hall.grid_width * CELL, hall.grid_height * CELL
     parts = [
-        f'<svg class="plan" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-label={quoteattr(hall.name)} xmlns="http://www.w3.org/2000/svg" '
-        f'style="min-width:{min(width, max(360, hall.grid_width * 14))}px">',
+        f'<svg class="plan {min_width_class(width, hall.grid_width)}" '
+        f'viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label={quoteattr(hall.name)} xmlns="http://www.w3.org/2000/svg">',
         f'<rect class="hall" x="0" y="0" width="{width}" height="{height}"/>',
     ]
     highlight = highlight or set()

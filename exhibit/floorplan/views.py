@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from exhibit.booking import services as booking
+from exhibit.core.limits import upload_limited
 from exhibit.core.errors import ValidationFailed
 from exhibit.core.forms import ActionForm
 from exhibit.core.permissions import organiser_required
@@ -132,6 +133,7 @@ def edit_booth(slug, booth_id=None):
 
 @bp.route("/organiser/weeks/<slug>/booths/import", methods=["POST"])
 @organiser_required
+@upload_limited
 def import_booths(slug):
     week = get_managed_week(slug, current_user)
     form = ImportForm()

@@ -1,8 +1,20 @@
 """Photos from the outside world, made safe: checked by content, bounded in bytes and pixels
-(decompression bombs), turned upright, stripped of EXIF and re-encoded at two sizes."""
+(decompression bombs), turned upright, stripped of EXIF and re-encoded at two sizes.
+
+What a photo may cost a worker is bounded before anything is decoded:
+
+- a JPEG (what phones take, 12 to 200 megapixels) is decoded by libjpeg at 1/2, 1/4 or 1/8 of
+  its size ("draft" mode), no larger than the biggest copy we keep, so a 50 MP photo costs about
+  what a 3 MP one does;
+- PNG and WebP cannot be decoded at a reduced size, so they are refused above
+  MAX_LOSSLESS_PIXELS (a screenshot or a designed label is far below it; a "bomb" — a small
+  file that inflates to billions of pixels — is far above);
+- at most DECODE_SLOTS images are decoded at once per process; other requests wait their turn.
+"""
 from __future__ import annotations
 
 import io
+import threading
 import warnings
 from dataclasses import dataclass
 
@@ -12,10 +24,17 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from exhibit.core.errors import ValidationFailed
 
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
-#: more pixels than any phone camera produces; a larger image is refused before decoding
-MAX_PIXELS = 50_000_000
+#: the largest phone cameras (200 MP); a JPEG is decoded at a reduced size, see draft below
+MAX_JPEG_PIXELS = 210_000_000
+#: PNG and WebP are decoded whole: 4096 × 4096 pixels (about 67 MB as RGBA) at most
+MAX_LOSSLESS_PIXELS = 4096 * 4096
 DISPLAY_SIZE = 1600
 THUMB_SIZE = 400
+SCAN_SIZE = 2400
+#: images decoded at the same time in one process
+DECODE_SLOTS = 2
+
+_decoding = threading.BoundedSemaphore(DECODE_SLOTS)
 
 
 @dataclass
@@ -30,8 +49,9 @@ def _refuse(field: str, message: str):
     raise ValidationFailed(message, fields={field: message})
 
 
-def open_image(content: bytes, *, field: str, max_bytes: int) -> Image.Image:
-    """Decode an upload, refusing anything that is not a sane JPEG, PNG or WebP photo."""
+def open_image(content: bytes, *, field: str, max_bytes: int, longest_side: int) -> Image.Image:
+    """Decode an upload, refusing anything that is not a sane JPEG, PNG or WebP photo. A JPEG
+    is decoded no larger than needed for ``longest_side`` pixels."""
     if not content:
         _refuse(field, _("The file is empty."))
     if len(content) > max_bytes:
@@ -39,13 +59,21 @@ def open_image(content: bytes, *, field: str, max_bytes: int) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(content))
+            image = Image.open(io.BytesIO(content))  # reads the header only
             if image.format not in ALLOWED_FORMATS:
                 _refuse(field, _("Use a JPEG, PNG or WebP photo."))
             width, height = image.size
-            if width * height > MAX_PIXELS:
-                _refuse(field, _("The photo has too many pixels (at most %(mp)d megapixels).",
-                                 mp=MAX_PIXELS // 1_000_000))
+            if image.format == "JPEG":
+                if width * height > MAX_JPEG_PIXELS:
+                    _refuse(field, _("The photo has too many pixels (at most %(mp)d megapixels).",
+                                     mp=MAX_JPEG_PIXELS // 1_000_000))
+                scale = longest_side / max(width, height)
+                if scale < 1:
+                    image.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
+            elif width * height > MAX_LOSSLESS_PIXELS:
+                _refuse(field, _("This PNG or WebP image is too large (at most %(side)d × "
+                                 "%(side)d pixels); save it as a JPEG photo or make it smaller.",
+                                 side=4096))
             image.load()
     except ValidationFailed:
         raise
@@ -59,7 +87,7 @@ def open_image(content: bytes, *, field: str, max_bytes: int) -> Image.Image:
 def _flatten(image: Image.Image) -> Image.Image:
     """Upright, RGB, transparency on white."""
     image = ImageOps.exif_transpose(image)
-    if image.mode in ("RGBA", "LA", "P"):
+    if image.mode in ("RGBA", "LA", "P", "PA"):
         image = image.convert("RGBA")
         background = Image.new("RGB", image.size, (255, 255, 255))
         background.paste(image, mask=image.getchannel("A"))
@@ -67,21 +95,32 @@ def _flatten(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def _jpeg(image: Image.Image, longest_side: int) -> tuple[bytes, tuple[int, int]]:
-    """The image at most ``longest_side`` pixels wide and high, as JPEG, with its size."""
-    copy = image.copy()
-    copy.thumbnail((longest_side, longest_side), Image.Resampling.LANCZOS)
+def _shrunk(image: Image.Image, longest_side: int) -> Image.Image:
+    """The image at most ``longest_side`` pixels wide and high (shrunk in place)."""
+    image.thumbnail((longest_side, longest_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return image
+
+
+def _jpeg_bytes(image: Image.Image) -> bytes:
     out = io.BytesIO()
     # No exif= argument: the new file carries no camera data, GPS position or comments.
-    copy.save(out, "JPEG", quality=85, optimize=True, progressive=True)
-    return out.getvalue(), copy.size
+    image.save(out, "JPEG", quality=85, optimize=True, progressive=True)
+    return out.getvalue()
+
+
+def _prepared(content: bytes, *, field: str, max_bytes: int, longest_side: int) -> Image.Image:
+    """Decoded, upright, RGB and no larger than ``longest_side``, one decode slot at a time."""
+    with _decoding:
+        image = open_image(content, field=field, max_bytes=max_bytes, longest_side=longest_side)
+        return _shrunk(_flatten(image), longest_side)
 
 
 def process_photo(content: bytes, *, field: str = "photo", max_bytes: int) -> ProcessedPhoto:
-    image = _flatten(open_image(content, field=field, max_bytes=max_bytes))
-    display, (width, height) = _jpeg(image, DISPLAY_SIZE)
-    thumb, _size = _jpeg(image, THUMB_SIZE)
-    return ProcessedPhoto(display=display, thumb=thumb, width=width, height=height)
+    display = _prepared(content, field=field, max_bytes=max_bytes, longest_side=DISPLAY_SIZE)
+    width, height = display.size
+    thumb = _shrunk(display.copy(), THUMB_SIZE)
+    return ProcessedPhoto(display=_jpeg_bytes(display), thumb=_jpeg_bytes(thumb),
+                          width=width, height=height)
 
 
 def process_scan(content: bytes, *, field: str, max_bytes: int) -> tuple[bytes, str]:
@@ -93,5 +132,5 @@ def process_scan(content: bytes, *, field: str, max_bytes: int) -> tuple[bytes, 
         if b"%%EOF" not in content[-2048:]:
             _refuse(field, _("The PDF is damaged or incomplete; export it again and retry."))
         return content, ".pdf"
-    image = _flatten(open_image(content, field=field, max_bytes=max_bytes))
-    return _jpeg(image, 2400)[0], ".jpg"
+    image = _prepared(content, field=field, max_bytes=max_bytes, longest_side=SCAN_SIZE)
+    return _jpeg_bytes(image), ".jpg"

@@ -14,6 +14,7 @@ from qrcode.constants import ERROR_CORRECT_M
 from exhibit.badges.services import absolute_url
 from exhibit.businesses import services as businesses
 from exhibit.catalogue import search
+from exhibit.core.limits import upload_limited
 from exhibit.core.errors import NotFound, ValidationFailed
 from exhibit.core.forms import ActionForm
 from exhibit.core.permissions import exhibitor_required, organiser_required
@@ -200,6 +201,7 @@ def capture():
 
 @bp.route("/my/logo", methods=["POST"])
 @exhibitor_required
+@upload_limited
 def upload_logo():
     form = LogoForm()
     if form.validate_on_submit() and form.logo.data:

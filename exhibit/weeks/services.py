@@ -136,9 +136,22 @@ def _snapshot(week: ExhibitionWeek) -> dict:
     return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
 
 
+def is_organiser_of(user, organizer_id: int | None) -> bool:
+    """True only for a signed-in organiser of this organising body (never for anyone without
+    one: an exhibitor, a buyer, entrance staff, a guest)."""
+    return bool(user is not None and getattr(user, "is_authenticated", False)
+                and user.is_organiser and user.organizer_id is not None
+                and user.organizer_id == organizer_id)
+
+
+def is_week_organiser(user, week: ExhibitionWeek) -> bool:
+    """The one rule for "may manage this week": an organiser of the body that runs it."""
+    return is_organiser_of(user, week.organizer_id)
+
+
 def require_week_organiser(user, week: ExhibitionWeek) -> None:
     """Only organisers of the body that runs the week may manage it."""
-    if user is None or not user.is_organiser or user.organizer_id != week.organizer_id:
+    if not is_week_organiser(user, week):
         raise Forbidden(_("Only the week's organisers can do this."))
 
 
@@ -181,9 +194,7 @@ def booking_closed_reason(week: ExhibitionWeek, today: date) -> tuple[str, str] 
 def get_visible_week(slug: str, user) -> ExhibitionWeek:
     """A week as the public sees it: drafts exist only for their own organisers."""
     week = get_week(slug)
-    if week.status == WeekStatus.DRAFT.value and not (
-            user is not None and getattr(user, "is_authenticated", False) and user.is_organiser
-            and user.organizer_id == week.organizer_id):
+    if week.status == WeekStatus.DRAFT.value and not is_week_organiser(user, week):
         raise NotFound(_("There is no exhibition week at this address."), code="week_not_found")
     return week
 

@@ -61,7 +61,7 @@ def _prepare(url: str, *, guard: bool) -> tuple[str, list[str]]:
                 "tax_code": next_tax_code(), "province_code": "79", "phone": "0912345678",
                 "address": "TP. Hồ Chí Minh"})
             apply_to_week(actor=user, week=week, data={})
-            tokens.append(issue_api_token(user))
+            tokens.append(issue_api_token(user).value)
         if not guard:
             db.session.execute(text("DROP INDEX uq_allocations_active_booth"))
             db.session.commit()

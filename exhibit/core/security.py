@@ -1,0 +1,51 @@
+"""What every response carries to keep browsers safe, where the client address comes from, and
+the warnings a production start needs.
+
+- Content-Security-Policy on every HTML page: scripts and styles only from this site's
+  static files (no inline script, no inline style), no plugins, no framing, forms only to us.
+- ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY`` and
+  ``Referrer-Policy: same-origin`` on every response; HSTS when the site is HTTPS-only
+  (``PUBLIC_BASE_URL`` is https or ``EXHIBIT_ENV=production``; config.load_config).
+- Behind ``TRUSTED_PROXY_COUNT`` proxies, the client address and scheme come from the
+  X-Forwarded-For / X-Forwarded-Proto values those proxies appended, and only from those.
+"""
+from __future__ import annotations
+
+from flask import Flask, Response
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+PAGE_POLICY = "; ".join((
+    "default-src 'self'", "script-src 'self'", "style-src 'self'", "img-src 'self' data: blob:",
+    "media-src 'self' blob: mediastream:", "object-src 'none'", "base-uri 'none'",
+    "form-action 'self'", "frame-ancestors 'none'"))
+
+#: for files people uploaded (a certificate or signed-contract PDF): opened on their own, with
+#: no script, no plugins and no access to this site, should a browser render one anyway
+UPLOAD_POLICY = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+def init_app(app: Flask) -> None:
+    proxies = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+
+    https_only = bool(app.config.get("HTTPS_ONLY"))
+
+    @app.after_request
+    def _security_headers(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        if response.mimetype == "text/html":
+            headers.setdefault("Content-Security-Policy", PAGE_POLICY)
+        if https_only:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
+    if app.config.get("ENV_NAME") == "production" and not app.config.get("REDIS_URL"):
+        app.logger.warning(
+            "REDIS_URL is not set: rate-limit counters live in the database, shared by the "
+            "workers of this machine and of any machine on the same database, at the cost of a "
+            "write per counted request; set REDIS_URL for cheaper counters shared by every "
+            "app server.")

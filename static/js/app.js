@@ -1,0 +1,36 @@
+// Small behaviours the pages ask for with data- attributes. Everything works without script;
+// the Content-Security-Policy allows no inline script, so nothing of this lives in the HTML.
+(function () {
+  "use strict";
+
+  // <button data-confirm="Release booth A01?">: ask before an irreversible action.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-confirm]");
+    if (button && !window.confirm(button.getAttribute("data-confirm"))) {
+      event.preventDefault();
+    }
+  });
+
+  // <a data-history-back>: go back where the browser has somewhere to go back to.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-history-back]");
+    if (link && window.history.length > 1) {
+      event.preventDefault();
+      window.history.back();
+    }
+  });
+
+  // <input data-select-on-click>: one tap selects a link to copy.
+  document.addEventListener("click", function (event) {
+    if (event.target.matches("[data-select-on-click]")) {
+      event.target.select();
+    }
+  });
+
+  // <select data-autosubmit>: choosing is enough, no extra button.
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("select[data-autosubmit]") && event.target.form) {
+      event.target.form.submit();
+    }
+  });
+})();
