@@ -37,8 +37,13 @@ def openapi_document() -> dict:
                           "properties": {"error": {"type": "string"}, "message": {"type": "string"},
                                          "fields": {"type": "object",
                                                     "additionalProperties": {"type": "string"}}}},
-                "Token": {"type": "object", "required": ["token"],
-                          "properties": {"token": {"type": "string"}}},
+                "Token": {"type": "object", "required": ["token", "expires_at"],
+                          "properties": {"token": {"type": "string"},
+                                         "expires_at": {"type": "string", "format": "date-time",
+                                                        "description": "API_TOKEN_DAYS (30) after "
+                                                                       "creation"},
+                                         "user_id": {"type": "integer"},
+                                         "business_id": {"type": "integer"}}},
                 "SignUp": {
                     "type": "object", "required": ["email", "password", "business"],
                     "properties": {
@@ -111,15 +116,23 @@ def openapi_document() -> dict:
                 "responses": {"201": _json("Token", "Created"), "400": _error("Malformed JSON"),
                               "409": _error("Email or tax code already registered"),
                               "413": _error("Body too large"),
-                              "422": _error("Invalid fields, named in fields")}}},
+                              "422": _error("Invalid fields, named in fields"),
+                              "429": _error("Too many sign-ups from this address; see Retry-After")}}},
             "/tokens": {"post": {
                 "summary": "Exchange email and password for a bearer token (rate-limited)",
                 "requestBody": {"required": True, "content": {"application/json": {"schema": {
                     "type": "object", "required": ["email", "password"],
                     "properties": {"email": {"type": "string"}, "password": {"type": "string"}}}}}},
                 "responses": {"200": _json("Token", "A new token"),
+                              "400": _error("Malformed JSON"),
                               "401": _error("Wrong email or password"),
-                              "429": _error("Too many attempts; see Retry-After")}}},
+                              "429": _error("Too many failed sign-ins for this account or from "
+                                            "this address; see Retry-After")}}},
+            "/tokens/current": {"delete": {
+                "summary": "Revoke the token this request is sent with",
+                "security": [{"bearer": []}],
+                "responses": {"204": {"description": "Revoked; the token now answers 401"},
+                              "401": _error("Missing, expired or revoked token")}}},
             "/weeks": {"get": {
                 "summary": "Published exhibition weeks",
                 "responses": {"200": {"description": "Weeks", "content": {"application/json": {

@@ -422,8 +422,10 @@ def add_slots(*, actor: User, week: ExhibitionWeek, day: date, start: time, minu
     """``count`` consecutive slots of ``minutes`` from ``start`` (Vietnam time) on ``day``."""
     require_week_organiser(actor, week)
     errors = {}
-    if not week.start_date <= day <= week.end_date:
+    if day is None or not week.start_date <= day <= week.end_date:
         errors["day"] = _("Choose a day of the week's dates.")
+    if start is None:
+        errors["start"] = _("Enter the time the first meeting starts.")
     if not 5 <= minutes <= 240:
         errors["minutes"] = _("A meeting lasts 5 to 240 minutes.")
     if not 1 <= count <= MAX_SLOTS_AT_ONCE:

@@ -285,7 +285,9 @@ def add_need(slug):
 def remove_need(slug, need_id):
     week = get_visible_week(slug, current_user)
     _side, buyer, _supplier = _participant(week)
-    if buyer is not None and ActionForm().validate_on_submit():
+    if buyer is None:
+        abort(404)
+    if ActionForm().validate_on_submit():
         services.remove_need(actor=current_user, buyer=buyer, need_id=need_id)
     return redirect(url_for("b2b.participant", slug=slug))
 

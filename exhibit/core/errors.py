@@ -53,10 +53,15 @@ class Unauthorized(AppError):
 
 def attempt(action, success: str | None) -> bool:
     """For a form that redirects: run the service call, then flash ``success`` (if any) or the
-    service's own message (with the fields it names), and say whether it worked."""
+    service's own message (with the fields it names), and say whether it worked.
+
+    Only a refusal of the input or of the current state is flashed (400, 409, 422); "not
+    yours" (403) and "not there" (404) are answered as such, never disguised as a redirect."""
     from flask import flash
     try:
         action()
+    except (Forbidden, NotFound, Unauthorized):
+        raise
     except AppError as error:
         details = [m for m in error.fields.values() if m != error.message]
         flash(" ".join([error.message, *details]), "error")

@@ -1,0 +1,82 @@
+"""In Chromium, with the real Content-Security-Policy: an organiser adds entrance staff on a
+phone, the staff member signs in at the gate on another phone, the organiser disables the
+account (the confirmation dialog comes from the site's static script, the only script a page
+may run), and the staff member's open session ends on the server. Every page visited is
+checked for policy violations in the browser console."""
+from __future__ import annotations
+
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import PHONE, sign_in
+
+
+def _watch_policy(page, violations: list):
+    page.on("console", lambda message: violations.append(f"{page.url}: {message.text}")
+            if "Content Security Policy" in message.text or "Refused to" in message.text else None)
+
+
+def test_organiser_disables_entrance_staff_and_their_session_ends(live_server, browser, organiser,
+                                                                  open_week):
+    violations: list[str] = []
+    desk = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = sign_in(desk, live_server, organiser)
+    _watch_policy(page, violations)
+    page.goto(f"{live_server}/organiser/staff")
+    page.fill("#full_name", "Trần Thị Cổng")
+    page.fill("#email", "cong.a@itpc.example")
+    page.fill("#password", "congvao2026")
+    page.click("form.stack button[type=submit]")
+    page.wait_for_selector("text=cong.a@itpc.example")
+
+    gate = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    staff_page = gate.new_page()
+    _watch_policy(staff_page, violations)
+    staff_page.goto(f"{live_server}/login")
+    staff_page.fill("#email", "cong.a@itpc.example")
+    staff_page.fill("#password", "congvao2026")
+    staff_page.click("form.stack button[type=submit]")
+    staff_page.wait_for_url("**/gate")
+    staff_page.goto(f"{live_server}/gate/{open_week.slug}")
+    assert staff_page.locator("#code").is_visible()
+
+    row = page.locator("tr", has_text="cong.a@itpc.example")
+    page.once("dialog", lambda dialog: dialog.dismiss())  # changed their mind: nothing happens
+    row.locator("button").click()
+    assert row.locator(".badge").inner_text() == "đang hoạt động"
+    staff_page.reload()
+    assert staff_page.url.endswith(f"/gate/{open_week.slug}")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    row.locator("button").click()
+    page.wait_for_selector("text=đã vô hiệu hóa")
+    staff_page.reload()
+    assert "/login" in staff_page.url  # the session ended on the server, cookie or not
+
+    page.goto(f"{live_server}/account")
+    assert page.locator("[data-session]").count() == 1
+    for path in ("/", "/signup", f"/weeks/{open_week.slug}", f"/weeks/{open_week.slug}/plan",
+                 f"/organiser/weeks/{open_week.slug}", "/organiser/"):
+        page.goto(live_server + path)
+    assert violations == []
+    desk.close()
+    gate.close()
+
+
+def test_password_change_in_the_browser_signs_out_the_other_phone(live_server, browser,
+                                                                 make_exhibitor):
+    user = make_exhibitor()
+    laptop = browser.new_context(viewport={"width": 1280, "height": 900})
+    phone = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    here = sign_in(laptop, live_server, user)
+    there = sign_in(phone, live_server, user)
+    here.goto(f"{live_server}/account")
+    assert here.locator("[data-session]").count() == 2
+    here.fill("#current_password", PASSWORD)
+    here.fill("#new_password", "thanhlong2025moi")
+    here.fill("#new_password_again", "thanhlong2025moi")
+    here.click("#password button[type=submit]")
+    here.wait_for_selector(".flash.success")
+    assert here.locator("[data-session]").count() == 1
+    there.goto(f"{live_server}/my")
+    assert "/login" in there.url
+    laptop.close()
+    phone.close()

@@ -1,0 +1,281 @@
+"""Where each route of the matrix points: one builder per (endpoint, variant), filling the
+URL's parameters from one organisation's objects, with a small form or JSON body for writes.
+
+A builder takes the organisation X whose objects the URL names (an :class:`OrgWorld`) and
+returns a :class:`Target`. Routes with several methods share their builder (a GET ignores the
+body). Bodies are minimal but valid where that is cheap, so that allowed personas go past input
+checks into the service (and its own permission checks); an empty form is fine where the page
+answers 200/422 either way.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tests.conftest import PASSWORD
+from tests.permissions.matrix import Target
+from tests.permissions.world import OrgWorld
+
+Builder = Callable[[OrgWorld], Target]
+
+
+def week(o: OrgWorld) -> str:
+    """The open week's public address."""
+    return f"/weeks/{o.week}"
+
+
+def desk(o: OrgWorld) -> str:
+    """The open week's organiser desk."""
+    return f"/organiser/weeks/{o.week}"
+
+
+def mine(o: OrgWorld) -> str:
+    """The signed-in participant's pages about the open week."""
+    return f"/my/weeks/{o.week}"
+
+
+def api_week(o: OrgWorld) -> str:
+    return f"/api/v1/weeks/{o.week}"
+
+
+#: document variants: name → (which document, query string)
+DOCUMENTS = {
+    "draft": ("draft", ""), "draft-en": ("draft", "?lang=en"),
+    "issued": ("issued", ""), "issued-v1": ("issued", "?version=1"),
+    "issued-en": ("issued", "?lang=en"),
+    "signed": ("signed", ""), "signed-v1": ("signed", "?version=1"),
+    "signed-en": ("signed", "?lang=en"),
+    "cancelled": ("cancelled", ""),
+    "mou": ("mou", ""), "mou-en": ("mou", "?lang=en"),
+}
+
+
+def document_id(o: OrgWorld, which: str) -> int:
+    return o.mou_id if which == "mou" else o.contracts[which]
+
+
+def _document_targets(endpoint: str, prefix: str) -> dict[tuple[str, str], Builder]:
+    return {(endpoint, name): (lambda o, w=which, q=query:
+                               Target(f"{prefix}/documents/{document_id(o, w)}.pdf{q}"))
+            for name, (which, query) in DOCUMENTS.items()}
+
+
+def _organiser_document(which: str, action: str = "", **form) -> Builder:
+    return lambda o: Target(f"/organiser/documents/{document_id(o, which)}{action}", form=form)
+
+
+TARGETS: dict[tuple[str, str], Builder] = {
+    # -- public pages ------------------------------------------------------------------------------
+    ("public.home", ""): lambda o: Target("/"),
+    ("public.week_page", ""): lambda o: Target(week(o)),
+    ("public.week_page", "draft"): lambda o: Target(f"/weeks/{o.draft_week}"),
+    ("floorplan.plan", ""): lambda o: Target(f"{week(o)}/plan"),
+    ("floorplan.plan", "draft"): lambda o: Target(f"/weeks/{o.draft_week}/plan"),
+    ("floorplan.booth_page", "confirmed"): lambda o: Target(f"{week(o)}/booths/A01"),
+    ("catalogue.catalogue", ""): lambda o: Target(f"{week(o)}/products?q=dac+san"),
+    ("catalogue.catalogue", "draft"): lambda o: Target(f"/weeks/{o.draft_week}/products"),
+    ("catalogue.product_page", "approved"):
+        lambda o: Target(f"{week(o)}/products/{o.approved_product_id}"),
+    ("catalogue.product_page", "pending"):
+        lambda o: Target(f"{week(o)}/products/{o.pending_product_id}"),
+    ("catalogue.exhibitor_page", ""):
+        lambda o: Target(f"{week(o)}/exhibitors/{o.exhibitor.business_id}"),
+    ("badges.register_visitor", ""): lambda o: Target(f"{week(o)}/visit", form={
+        "full_name": "Khách Tham Quan", "phone": "0987 654 321", "consent": "y"}),
+    ("badges.register_visitor", "draft"): lambda o: Target(f"/weeks/{o.draft_week}/visit"),
+    ("b2b.register", ""): lambda o: Target(f"{week(o)}/b2b/register", form={}),
+    ("b2b.register", "draft"): lambda o: Target(f"/weeks/{o.draft_week}/b2b/register"),
+    ("booking.apply", ""): lambda o: Target(f"{week(o)}/apply", form={"booth_count": "1"}),
+    ("booking.hold", "free-booth"): lambda o: Target(f"{week(o)}/booths/A03/hold", form={}),
+    ("visitors.scan", ""): lambda o: Target(f"/b/{o.booth_token}"),
+    ("visitors.save_product", ""):
+        lambda o: Target(f"/b/{o.booth_token}/save/{o.approved_listing_id}", form={}),
+    ("visitors.leave_contact", ""): lambda o: Target(f"/b/{o.booth_token}/contact", form={
+        "full_name": "Khách Để Lại", "phone": "0903 222 333", "consent": "y"}),
+    ("badges.entry", ""): lambda o: Target(f"/e/{o.visitor_entry_code}"),
+    ("badges.entry_badge", ""): lambda o: Target(f"/e/{o.visitor_entry_code}/badge.pdf"),
+    ("badges.contact_code", ""): lambda o: Target(f"/c/{o.visitor_contact_code}"),
+    ("visitors.my_favourites", ""): lambda o: Target("/favourites"),
+    ("visitors.shared_favourites", ""): lambda o: Target(f"/f/{o.favourites_share}"),
+    ("media.serve", "product-photo"): lambda o: Target(f"/media/{o.photo_key}"),
+
+    # -- accounts ----------------------------------------------------------------------------------
+    ("accounts.login", ""): lambda o: Target("/login", form={}),
+    ("accounts.signup", ""): lambda o: Target("/signup", form={}),
+    ("accounts.logout", ""): lambda o: Target("/logout", form={}),
+    ("accounts.set_language", ""): lambda o: Target("/language", form={"locale": "en"}),
+    ("accounts.account", ""): lambda o: Target("/account"),
+    ("accounts.change_password", ""): lambda o: Target("/account/password", form={}),
+    ("accounts.revoke_session", "own"):
+        lambda o: Target(f"/account/sessions/{o.exhibitor_session_id}/revoke", form={}),
+    ("accounts.revoke_other_sessions", ""):
+        lambda o: Target("/account/sessions/revoke-others", form={}),
+    ("accounts.revoke_token", "own"):
+        lambda o: Target(f"/account/tokens/{o.exhibitor.token_id}/revoke", form={}),
+    ("accounts.team", ""): lambda o: Target("/my/team", form={}),
+    ("accounts.staff", ""): lambda o: Target("/organiser/staff", form={}),
+    ("accounts.staff_action", "disable-entrance"):
+        lambda o: Target(f"/organiser/staff/{o.entrance.id}/disable", form={}),
+
+    # -- the exhibitor's and the buyer's pages -----------------------------------------------------
+    ("booking.dashboard", ""): lambda o: Target("/my"),
+    ("booking.release_own", "held"):
+        lambda o: Target(f"/my/allocations/{o.held_allocation_id}/release", form={}),
+    ("documents.mine", ""): lambda o: Target("/my/documents"),
+    ("visitors.leads", ""): lambda o: Target("/my/leads"),
+    ("visitors.update_lead", ""):
+        lambda o: Target(f"/my/leads/{o.lead_id}", form={f"l{o.lead_id}-rating": "4"}),
+    ("visitors.export_leads", "csv"): lambda o: Target("/my/leads/export.csv"),
+    ("visitors.capture", "visitor-code"):
+        lambda o: Target("/my/leads/scan", form={"code": o.visitor_contact_code}),
+    ("visitors.upload_logo", ""): lambda o: Target("/my/logo", form={}),
+    ("catalogue.my_products", ""): lambda o: Target("/my/products"),
+    ("catalogue.new_product", ""): lambda o: Target("/my/products/new", form={}),
+    ("catalogue.edit_product", ""):
+        lambda o: Target(f"/my/products/{o.approved_product_id}/edit", form={}),
+    ("catalogue.add_photos", ""):
+        lambda o: Target(f"/my/products/{o.approved_product_id}/photos", form={}),
+    ("catalogue.photo_action", "delete"):
+        lambda o: Target(f"/my/photos/{o.photo_id}/delete", form={}),
+    ("catalogue.upload_scan", ""):
+        lambda o: Target(f"/my/products/{o.approved_product_id}/scan", form={}),
+    ("catalogue.archive_product", "archive"):
+        lambda o: Target(f"/my/products/{o.approved_product_id}/archive", form={}),
+    ("catalogue.certificate_scan", ""):
+        lambda o: Target(f"/products/{o.approved_product_id}/certificate-scan"),
+    ("catalogue.week_products", ""): lambda o: Target(
+        f"{mine(o)}/products", form={"product": str(o.approved_product_id)}),
+    ("badges.staff", ""): lambda o: Target(f"{mine(o)}/staff", form={
+        "full_name": "Nhân Viên Mới", "position": "Bán hàng"}),
+    ("badges.revoke_staff", ""):
+        lambda o: Target(f"{mine(o)}/staff/{o.staff_badge_id}/revoke", form={}),
+    ("badges.staff_sheet", ""): lambda o: Target(f"{mine(o)}/staff/badges.pdf"),
+    ("visitors.my_posters", ""): lambda o: Target(f"{mine(o)}/posters.pdf"),
+    ("b2b.home", ""): lambda o: Target("/my/b2b"),
+    ("b2b.participant", ""): lambda o: Target(f"{mine(o)}/b2b"),
+    ("b2b.request_meeting", ""): lambda o: Target(f"{mine(o)}/b2b/request", form={
+        "buyer_id": str(o.b2b_buyer_id), "supplier_id": str(o.exhibitor.business_id)}),
+    ("b2b.meeting_step", "outcome"): lambda o: Target(
+        f"{mine(o)}/b2b/meetings/{o.meeting_id}/outcome", form={"outcome": "interested"}),
+    ("b2b.add_need", ""): lambda o: Target(f"{mine(o)}/b2b/needs", form={
+        "product_group": "thuc_pham", "description": "Trái cây sấy", "min_stars": "3"}),
+    ("b2b.remove_need", ""):
+        lambda o: Target(f"{mine(o)}/b2b/needs/{o.need_id}/delete", form={}),
+    ("b2b.schedule_pdf", ""): lambda o: Target(f"{mine(o)}/b2b/schedule.pdf"),
+
+    # -- documents -------------------------------------------------------------------------------
+    **_document_targets("documents.pdf", ""),
+    ("documents.signed_scan", "signed"):
+        lambda o: Target(f"/documents/{o.contracts['signed']}/signed/{o.signed_file_id}"),
+    ("documents.detail", "draft"): _organiser_document("draft"),
+    ("documents.detail", "issued"): _organiser_document("issued"),
+    ("documents.detail", "signed"): _organiser_document("signed"),
+    ("documents.detail", "mou"): _organiser_document("mou"),
+    ("documents.lifecycle", "issue-draft"): _organiser_document("draft", "/issue"),
+    ("documents.lifecycle", "revise-issued"): _organiser_document("issued", "/revise"),
+    ("documents.cancel", "issued"): _organiser_document("issued", "/cancel", reason="Thử hủy"),
+    ("documents.upload_signed", "issued"): _organiser_document("issued", "/signed"),
+
+    # -- the organiser -----------------------------------------------------------------------------
+    ("weeks.organiser_home", ""): lambda o: Target("/organiser/"),
+    ("weeks.create", ""): lambda o: Target("/organiser/weeks/new", form={}),
+    ("documents.organisation", ""): lambda o: Target("/organiser/organisation", form={}),
+    ("weeks.edit", ""): lambda o: Target(f"{desk(o)}/edit", form={}),
+    ("booking.manage_week", ""): lambda o: Target(desk(o)),
+    ("booking.manage_week", "draft"): lambda o: Target(f"/organiser/weeks/{o.draft_week}"),
+    ("booking.decide", ""): lambda o: Target(
+        f"{desk(o)}/applications/{o.application_id}/decide", form={"decision": "approve"}),
+    ("booking.confirm", "held"):
+        lambda o: Target(f"{desk(o)}/allocations/{o.held_allocation_id}/confirm", form={}),
+    ("booking.move", "confirmed"): lambda o: Target(
+        f"{desk(o)}/allocations/{o.confirmed_allocation_id}/move", form={"booth": "A04"}),
+    ("booking.release", "held"): lambda o: Target(
+        f"{desk(o)}/allocations/{o.held_allocation_id}/release", form={"reason": "Thử"}),
+    ("booking.assign", ""): lambda o: Target(f"{desk(o)}/assign", form={
+        "booth": "A03", "business_id": str(o.exhibitor.business_id)}),
+    ("booking.week_audit", ""): lambda o: Target(f"{desk(o)}/audit"),
+    ("booking.business_audit", "exhibitor"):
+        lambda o: Target(f"/organiser/businesses/{o.exhibitor.business_id}/audit"),
+    ("booking.business_audit", "shared"):
+        lambda o: Target(f"/organiser/businesses/{o.shared_business_id}/audit"),
+    ("reports.compare", "own-weeks"):
+        lambda o: Target(f"/organiser/compare?week={o.week}&week={o.draft_week}"),
+    ("reports.dashboard", ""): lambda o: Target(f"{desk(o)}/dashboard"),
+    ("reports.report", "pdf"): lambda o: Target(f"{desk(o)}/report.pdf"),
+    ("reports.export", "exhibitors-csv"): lambda o: Target(f"{desk(o)}/exports/exhibitors.csv"),
+    ("documents.week_documents", ""): lambda o: Target(f"{desk(o)}/documents"),
+    ("documents.draft_contracts", ""): lambda o: Target(f"{desk(o)}/documents/contracts", form={}),
+    ("documents.week_payments", ""): lambda o: Target(f"{desk(o)}/payments", form={}),
+    ("b2b.manage", ""): lambda o: Target(f"{desk(o)}/b2b"),
+    ("b2b.add_slots", ""): lambda o: Target(f"{desk(o)}/b2b/slots", form={}),
+    ("b2b.add_tables", ""):
+        lambda o: Target(f"{desk(o)}/b2b/tables", form={"count": "1", "prefix": "Bàn"}),
+    ("b2b.auto_schedule", ""): lambda o: Target(f"{desk(o)}/b2b/auto-schedule", form={}),
+    ("b2b.pair", ""): lambda o: Target(f"{desk(o)}/b2b/pair", form={
+        "buyer_id": str(o.b2b_buyer_id), "supplier_id": str(o.exhibitor.business_id)}),
+    ("b2b.schedule", ""): lambda o: Target(f"{desk(o)}/b2b/meetings/{o.meeting_id}/schedule",
+                                           form={"slot_id": str(o.slot_id),
+                                                 "table_id": str(o.table_id)}),
+    ("b2b.organiser_outcome", ""): lambda o: Target(
+        f"{desk(o)}/b2b/meetings/{o.meeting_id}/outcome", form={"outcome": "mou"}),
+    ("b2b.create_mou", ""): lambda o: Target(f"{desk(o)}/b2b/meetings/{o.meeting_id}/mou", form={}),
+    ("b2b.participant_schedule_pdf", "buyer"):
+        lambda o: Target(f"{desk(o)}/b2b/schedule.pdf?buyer={o.b2b_buyer_id}"),
+    ("badges.manage", ""): lambda o: Target(f"{desk(o)}/badges"),
+    ("badges.add", ""): lambda o: Target(f"{desk(o)}/badges/new", form={
+        "kind": "buyer", "full_name": "Khách Mời"}),
+    ("badges.revoke", "visitor"):
+        lambda o: Target(f"{desk(o)}/badges/{o.visitor_badge_id}/revoke", form={}),
+    ("badges.one_badge", "visitor"): lambda o: Target(f"{desk(o)}/badges/{o.visitor_badge_id}.pdf"),
+    ("badges.start_print", ""): lambda o: Target(f"{desk(o)}/badges/print", form={
+        "kind": "visitor", "layout": "a4-8"}),
+    ("badges.print_job", ""): lambda o: Target(f"{desk(o)}/print-jobs/{o.print_job_id}"),
+    ("badges.print_job_file", ""): lambda o: Target(f"{desk(o)}/print-jobs/{o.print_job_id}.pdf"),
+    ("floorplan.manage", ""): lambda o: Target(f"{desk(o)}/booths"),
+    ("floorplan.edit_booth", "new"): lambda o: Target(f"{desk(o)}/booths/new", form={}),
+    ("floorplan.edit_booth", "A01"):
+        lambda o: Target(f"{desk(o)}/booths/{o.booth_ids['A01']}/edit", form={}),
+    ("floorplan.edit_hall", "hall"): lambda o: Target(f"{desk(o)}/halls/{o.hall_id}", form={}),
+    ("floorplan.edit_hall", "new"): lambda o: Target(f"{desk(o)}/halls/new", form={}),
+    ("floorplan.import_booths", ""): lambda o: Target(f"{desk(o)}/booths/import", form={}),
+    ("visitors.qr_codes", ""): lambda o: Target(f"{desk(o)}/qr-codes"),
+    ("visitors.booth_qr", "png"): lambda o: Target(f"{desk(o)}/booths/{o.booth_ids['A01']}/qr.png"),
+    ("visitors.reissue_qr", ""):
+        lambda o: Target(f"{desk(o)}/booths/{o.booth_ids['A01']}/reissue-qr", form={}),
+    ("visitors.week_posters", "one-booth"):
+        lambda o: Target(f"{desk(o)}/posters.pdf?booth={o.booth_ids['A01']}"),
+    ("catalogue.review", ""): lambda o: Target(f"{desk(o)}/products"),
+    ("catalogue.review_listing", "pending"): lambda o: Target(
+        f"{desk(o)}/listings/{o.pending_listing_id}/review", form={"decision": "approved"}),
+    ("catalogue.approve_pending", ""): lambda o: Target(
+        f"{desk(o)}/businesses/{o.exhibitor.business_id}/approve-pending", form={}),
+    ("catalogue.import_products", ""): lambda o: Target(f"{desk(o)}/products/import", form={}),
+    ("catalogue.export_products", "csv"): lambda o: Target(f"{desk(o)}/products.csv"),
+    ("badges.gate_home", ""): lambda o: Target("/gate"),
+    ("badges.gate", ""): lambda o: Target(f"/gate/{o.week}", form={
+        "code": o.visitor_entry_code, "nonce": "matrixgate0001"}),
+
+    # -- the JSON API ------------------------------------------------------------------------------
+    ("api.openapi", ""): lambda o: Target("/api/v1/openapi.json"),
+    ("api.create_account", ""): lambda o: Target("/api/v1/accounts", json={}),
+    ("api.create_token", "exhibitor-password"): lambda o: Target(
+        "/api/v1/tokens", json={"email": o.exhibitor.email, "password": PASSWORD}),
+    ("api.revoke_current_token", ""): lambda o: Target("/api/v1/tokens/current"),
+    ("api.list_weeks", ""): lambda o: Target("/api/v1/weeks"),
+    ("api.list_booths", ""): lambda o: Target(f"{api_week(o)}/booths"),
+    ("api.list_booths", "draft"): lambda o: Target(f"/api/v1/weeks/{o.draft_week}/booths"),
+    ("api.list_products", ""): lambda o: Target(f"{api_week(o)}/products?q=dac+san"),
+    ("api.list_products", "draft"): lambda o: Target(f"/api/v1/weeks/{o.draft_week}/products"),
+    ("api.apply", ""): lambda o: Target(f"{api_week(o)}/applications", json={"booth_count": 1}),
+    ("api.hold", "free-booth"): lambda o: Target(f"{api_week(o)}/booths/A03/hold"),
+    ("api.create_product", ""): lambda o: Target("/api/v1/products", json={}),
+    ("api.get_product", ""): lambda o: Target(f"/api/v1/products/{o.approved_product_id}"),
+    ("api.update_product", ""): lambda o: Target(f"/api/v1/products/{o.approved_product_id}",
+                                                 json={"price_vnd": 95000}),
+    ("api.delete_product", ""): lambda o: Target(f"/api/v1/products/{o.approved_product_id}"),
+    ("api.badges_pdf", "staff"): lambda o: Target(f"{api_week(o)}/badges.pdf?kind=staff"),
+    ("api.create_checkin", "visitor-code"): lambda o: Target("/api/v1/checkins", json={
+        "code": o.visitor_entry_code, "nonce": "matrixapi0001"}),
+    ("api.list_documents", ""): lambda o: Target(f"{api_week(o)}/documents"),
+    **_document_targets("api.document_pdf", "/api/v1"),
+    ("api.week_report", "xlsx"): lambda o: Target(f"{api_week(o)}/report.xlsx"),
+}
