@@ -5,8 +5,10 @@ from pathlib import Path
 
 from flask import Flask, g, has_request_context, request, session
 from flask_login import current_user
+from werkzeug.routing import IntegerConverter
 
 from config import BASE_DIR, load_config
+from exhibit.core.forms import MAX_ROW_ID
 from exhibit.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -44,6 +46,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT"])
 
     _import_models()
+    app.url_map.converters["int"] = RowId  # before any route is added
     _register_blueprints(app)
     _register_template_helpers(app)
     from exhibit.core.errors import register_error_handlers
@@ -56,6 +59,16 @@ def create_app(overrides: dict | None = None) -> Flask:
         g.lang = select_locale()
 
     return app
+
+
+class RowId(IntegerConverter):
+    """``<int:…>`` in every route: a whole number an id column can hold (an INTEGER on
+    PostgreSQL: up to 2^31 − 1); anything larger is no page at all (404), never an out-of-range
+    error in the database driver."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ROW_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 def _import_models() -> None:

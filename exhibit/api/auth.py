@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from exhibit.accounts.services import live_token
-from exhibit.core.errors import AppError, Forbidden, Unauthorized
+from exhibit.core.errors import AppError, Forbidden, Unauthorized, ValidationFailed
 
 
 class MalformedBody(AppError):
@@ -60,3 +60,26 @@ def json_body() -> dict:
     if not isinstance(data, dict):
         raise MalformedBody(_("The request body must be a JSON object."))
     return data
+
+
+def refuse_wrong_shapes(data: dict, *, lists: tuple[str, ...] = (), objects: tuple[str, ...] = (),
+                        prefix: str = "") -> None:
+    """ValidationFailed naming every field sent as a list, an object or true/false where the
+    API takes a single text or number (no field of the API is a true/false). ``lists`` may hold
+    lists of texts or numbers; ``objects`` are checked the same way, field by field
+    ("business.phone")."""
+    fields = {}
+    for key, value in data.items():
+        name = prefix + key
+        if key in objects and isinstance(value, dict):
+            try:
+                refuse_wrong_shapes(value, prefix=name + ".")
+            except ValidationFailed as error:
+                fields.update(error.fields)
+        elif key in lists and isinstance(value, list):
+            if any(isinstance(item, (list, dict, bool)) for item in value):
+                fields[name] = _("Send a list of single values.")
+        elif isinstance(value, (list, dict, bool)):
+            fields[name] = _("Send a single value, not a list or an object.")
+    if fields:
+        raise ValidationFailed(_("Please correct the marked fields."), fields=fields)

@@ -5,11 +5,12 @@ from flask import Blueprint, g, jsonify, request, url_for
 from flask_babel import gettext as _
 
 from exhibit.accounts import services as accounts
-from exhibit.api.auth import json_body, token_required
+from exhibit.api.auth import json_body, refuse_wrong_shapes, token_required
 from exhibit.api.openapi import openapi_document
 from exhibit.booking import services as booking
 from exhibit.catalogue import search
 from exhibit.catalogue import services as catalogue
+from exhibit.core.forms import row_id
 from exhibit.core.errors import ValidationFailed
 from exhibit.core.limits import client_address, signup_limited
 from exhibit.floorplan import services as floorplan
@@ -31,6 +32,7 @@ def create_account():
     if not isinstance(business, dict):
         message = _("Send the business's details as an object.")
         raise ValidationFailed(message, fields={"business": message})
+    refuse_wrong_shapes(data, objects=("business",))
     user, issued = accounts.register_exhibitor_with_token(
         email=str(data.get("email") or ""), password=str(data.get("password") or ""),
         full_name=str(data.get("full_name") or ""), business=business,
@@ -117,6 +119,7 @@ def _product_input() -> dict:
         message = _("Unknown field.")
         raise ValidationFailed(_("Unknown fields: %(names)s.", names=", ".join(unknown)),
                                fields={name: message for name in unknown})
+    refuse_wrong_shapes(data, lists=("standards",))
     return data
 
 
@@ -242,7 +245,7 @@ def document_pdf(document_id):
 
     from exhibit.documents import services as documents
     document = documents.get_document(document_id, g.api_user)
-    content = documents.pdf_content(document, request.args.get("version", type=int),
+    content = documents.pdf_content(document, request.args.get("version", type=row_id),
                                     request.args.get("lang", "vi"))
     return Response(content, mimetype="application/pdf")
 

@@ -15,7 +15,7 @@ from exhibit.b2b.forms import (BuyerForm, NeedForm, NewBuyerForm, OutcomeForm, S
 from exhibit.b2b.schedule import render_schedule
 from exhibit.catalogue import ocop
 from exhibit.core.errors import AppError, Forbidden, ValidationFailed, attempt
-from exhibit.core.forms import ActionForm, split_province
+from exhibit.core.forms import ActionForm, row_id, split_province
 from exhibit.core.limits import signup_limited
 from exhibit.core.permissions import organiser_required, role_required
 from exhibit.documents import services as documents
@@ -101,8 +101,8 @@ def pair(slug):
     week = get_managed_week(slug, current_user)
     if ActionForm().validate_on_submit():
         attempt(lambda: services.request_meeting(
-            actor=current_user, week=week, buyer_id=request.form.get("buyer_id", type=int) or 0,
-            supplier_id=request.form.get("supplier_id", type=int) or 0),
+            actor=current_user, week=week, buyer_id=request.form.get("buyer_id", type=row_id) or 0,
+            supplier_id=request.form.get("supplier_id", type=row_id) or 0),
             _("Meeting added; schedule it below."))
     return redirect(url_for("b2b.manage", slug=slug) + "#meetings")
 
@@ -119,8 +119,8 @@ def schedule(slug, meeting_id):
         else:
             attempt(lambda: services.schedule(
                 actor=current_user, meeting=meeting,
-                slot_id=request.form.get("slot_id", type=int) or 0,
-                table_id=request.form.get("table_id", type=int) or 0), _("Schedule saved."))
+                slot_id=request.form.get("slot_id", type=row_id) or 0,
+                table_id=request.form.get("table_id", type=row_id) or 0), _("Schedule saved."))
     return redirect(url_for("b2b.manage", slug=slug) + f"#m{meeting_id}")
 
 
@@ -240,8 +240,8 @@ def request_meeting(slug):
     if ActionForm().validate_on_submit():
         attempt(lambda: services.request_meeting(
             actor=current_user, week=week,
-            buyer_id=buyer.id if buyer else request.form.get("buyer_id", type=int) or 0,
-            supplier_id=supplier_id or request.form.get("supplier_id", type=int) or 0,
+            buyer_id=buyer.id if buyer else request.form.get("buyer_id", type=row_id) or 0,
+            supplier_id=supplier_id or request.form.get("supplier_id", type=row_id) or 0,
             message=request.form.get("message", "")),
             _("Meeting requested; the other side will answer."))
     return redirect(url_for("b2b.participant", slug=slug))
@@ -311,7 +311,7 @@ def schedule_pdf(slug):
 def participant_schedule_pdf(slug):
     """A participant's schedule for the organiser's desk: ?buyer=<id> or ?supplier=<id>."""
     week = get_managed_week(slug, current_user)
-    buyer_id, supplier_id = request.args.get("buyer", type=int), request.args.get("supplier", type=int)
+    buyer_id, supplier_id = request.args.get("buyer", type=row_id), request.args.get("supplier", type=row_id)
     if buyer_id:
         buyer = services.get_buyer(week, buyer_id)
         meetings, side, name = services.participant_meetings(week, buyer=buyer), "buyer", buyer.business.name

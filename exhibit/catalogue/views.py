@@ -18,7 +18,7 @@ from exhibit.core.limits import upload_limited
 from exhibit.core import spreadsheets
 from exhibit.core.downloads import uploaded_file
 from exhibit.core.errors import NotFound, ValidationFailed
-from exhibit.core.forms import ActionForm
+from exhibit.core.forms import ActionForm, row_id
 from exhibit.core.redirects import safe_next
 from exhibit.core.permissions import exhibitor_required, organiser_required
 from exhibit.extensions import db
@@ -166,9 +166,11 @@ def week_products(slug):
             abort(400)
         selections = {}
         for raw in request.form.getlist("product"):
-            if raw.isdigit():
-                booth = request.form.get(f"booth_{raw}", "")
-                selections[int(raw)] = int(booth) if booth.isdigit() else None
+            try:
+                product_id = row_id(raw)
+            except ValueError:
+                continue
+            selections[product_id] = request.form.get(f"booth_{raw}", type=row_id)
         try:
             counts = services.set_week_products(actor=current_user, week=week, selections=selections)
         except ValidationFailed as exc:

@@ -46,6 +46,20 @@ class ActionForm(BaseForm):
     """A button that changes something: CSRF token only."""
 
 
+#: the largest id an INTEGER column holds on PostgreSQL (SQLite's hold more)
+MAX_ROW_ID = 2**31 - 1
+
+
+def row_id(value) -> int:
+    """A record id typed into a form or a query string: a whole number an id column can hold,
+    else ValueError — so ``request.form.get("buyer_id", type=row_id)`` gives None for "abc",
+    "-1" or a 40-digit number instead of an out-of-range error in the database driver."""
+    number = int(str(value).strip())
+    if not 1 <= number <= MAX_ROW_ID or not str(value).strip().isdigit():
+        raise ValueError(value)
+    return number
+
+
 def province_choices() -> dict:
     """Select choices grouped by scheme; each value is "scheme:code" because codes repeat
     across the two maps with different meanings (80 was Long An, is now Tây Ninh)."""

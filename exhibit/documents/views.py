@@ -10,7 +10,7 @@ from exhibit.core.limits import upload_limited
 from exhibit.core import audit
 from exhibit.core.downloads import download, uploaded_file
 from exhibit.core.errors import ValidationFailed, attempt
-from exhibit.core.forms import ActionForm
+from exhibit.core.forms import ActionForm, row_id
 from exhibit.core.permissions import organiser_required
 from exhibit.documents import payments, services
 from exhibit.documents.forms import (CancelForm, ContractForm, MouForm,
@@ -48,8 +48,8 @@ def draft_contracts(slug):
     week = get_managed_week(slug, current_user)
     if not ActionForm().validate_on_submit():
         return redirect(url_for("documents.week_documents", slug=slug))
-    wanted = request.form.get("business_id")
-    targets = [int(wanted)] if wanted and wanted.isdigit() else [
+    wanted = request.form.get("business_id", type=row_id)
+    targets = [wanted] if wanted else [
         b.id for b in services.businesses_without_contract(week)]
     made = [services.create_contract(actor=current_user, week=week, business_id=b) for b in targets]
     flash(_("%(n)s draft contracts created.", n=len(made)), "success")
@@ -164,7 +164,7 @@ def pdf(document_id):
     """The latest issued PDF (or ?version=N); a draft, to its organiser, marked as a draft;
     ?lang=en: an English translation for reference."""
     document = services.get_document(document_id, current_user)
-    version = request.args.get("version", type=int)
+    version = request.args.get("version", type=row_id)
     lang = request.args.get("lang", "vi")
     content = services.pdf_content(document, version, lang)
     name = fold_search_key(document.number or f"du thao {document.id}").replace("/", "-")

@@ -16,7 +16,7 @@ from exhibit.businesses import services as businesses
 from exhibit.catalogue import search
 from exhibit.core.limits import upload_limited
 from exhibit.core.errors import NotFound, ValidationFailed
-from exhibit.core.forms import ActionForm
+from exhibit.core.forms import ActionForm, row_id
 from exhibit.core.permissions import exhibitor_required, organiser_required
 from exhibit.extensions import db, limiter
 from exhibit.floorplan import services as floorplan
@@ -141,8 +141,7 @@ def shared_favourites(share_token):
 # -- the exhibitor's leads ---------------------------------------------------------------------
 
 def _lead_week_id():
-    value = request.args.get("week", "")
-    return int(value) if value.isdigit() else None
+    return request.args.get("week", type=row_id)
 
 
 @bp.route("/my/leads")
@@ -283,8 +282,8 @@ def reissue_qr(slug, booth_id):
 def week_posters(slug):
     week = get_managed_week(slug, current_user)
     booths = floorplan.week_booths(week)
-    if request.args.get("booth", "").isdigit():
-        booths = [b for b in booths if b.id == int(request.args["booth"])]
+    if request.args.get("booth", type=row_id):
+        booths = [b for b in booths if b.id == request.args.get("booth", type=row_id)]
     elif request.args.get("occupied") == "1":
         occupied = services.confirmed_exhibitors(week)
         booths = [b for b in booths if b.id in occupied]

@@ -14,8 +14,11 @@ def nfc(text: str | None) -> str | None:
     return unicodedata.normalize("NFC", text)
 
 
-def clean_text(text: str | None) -> str:
-    """NFC, trimmed, inner runs of whitespace collapsed to one space."""
+def clean_text(text: str | int | float | None) -> str:
+    """NFC, trimmed, inner runs of whitespace collapsed to one space. A number sent where text
+    is expected (a barcode or a phone number in JSON) is read as its digits."""
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        text = str(text)
     return _SPACES.sub(" ", nfc(text or "")).strip()
 
 

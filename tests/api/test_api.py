@@ -145,3 +145,31 @@ def test_openapi_document_describes_the_endpoints(client):
             "/weeks/{slug}/booths/{code}/hold"} <= set(doc["paths"])
     enum = doc["components"]["schemas"]["SignUp"]["properties"]["business"]["properties"]["legal_form"]["enum"]
     assert "ho_kinh_doanh" in enum and len(enum) == 7
+
+
+def test_lists_or_objects_where_one_value_belongs_are_422_not_500(app, client, make_exhibitor):
+    body = signup_body()
+    body["business"]["representative_position"] = [None, None]
+    body["full_name"] = {"x": 1}
+    response = client.post("/api/v1/accounts", json=body)
+    assert response.status_code == 422
+    assert set(response.json["fields"]) == {"business.representative_position", "full_name"}
+    auth = bearer(app, make_exhibitor())
+    product = client.post("/api/v1/products", headers=auth,
+                          json={"name": "Mật ong", "price_vnd": 1, "unit": [None],
+                                "standards": ["VietGAP", ["x"]], "brand": True})
+    assert product.status_code == 422
+    assert set(product.json["fields"]) == {"unit", "standards", "brand"}
+    numeric = client.post("/api/v1/products", headers=auth,
+                          json={"name": "Mật ong", "price_vnd": 1, "unit": "hũ",
+                                "barcode": 8935049500018})  # a number for a text field is read as text
+    assert numeric.status_code == 201 and numeric.json["barcode"] == "8935049500018"
+
+
+def test_ids_too_large_for_the_database_are_404_not_500(app, client, make_exhibitor):
+    auth = bearer(app, make_exhibitor())
+    huge = "66623192924214188151949262370906308608"
+    assert client.get(f"/api/v1/documents/{huge}.pdf", headers=auth).status_code == 404
+    assert client.get(f"/api/v1/products/{huge}", headers=auth).status_code == 404
+    assert client.get(f"/api/v1/products/{2**31}", headers=auth).status_code == 404
+    assert client.get(f"/api/v1/products/{2**31 - 1}", headers=auth).status_code == 404  # none such
