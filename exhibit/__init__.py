@@ -108,9 +108,8 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from exhibit.vn import dates, money, phones
-
     from exhibit.accounts.browser import load_user
+    from exhibit.vn import dates, money, phones
     login_manager.user_loader(load_user)
 
     app.jinja_env.filters["vnd"] = money.format_vnd
@@ -130,6 +129,9 @@ def _register_template_helpers(app: Flask) -> None:
     @app.template_filter("local_time")
     def _local_time(moment, fmt="%H:%M %d/%m/%Y"):
         return dates.to_vietnam_time(moment).strftime(fmt) if moment else ""
+
+    from exhibit.core.links import public_url
+    app.jinja_env.globals["public_url"] = public_url
 
     @app.context_processor
     def _globals():

@@ -147,17 +147,20 @@ def sign_in(email: str, password: str, *, client_address: str) -> User:
 
     Failed attempts are counted per account and per client address in the shared counters
     (core.limits); once either is used up, TooManyRequests (429) answers every attempt — right
-    password or not — until the window ends. Unauthorized carries one message for every kind of
-    failure."""
+    password or not — until the window ends. Each attempt is counted before the password is
+    checked (one atomic increment), so guesses sent all at once cannot slip past the limit; a
+    successful one is given back. Unauthorized carries one message for every kind of failure."""
     account = clean_text(email).lower()[:254]
-    limits.refuse_if_used_up("LOGIN_FAILURES_PER_ACCOUNT", account)
-    limits.refuse_if_used_up("LOGIN_FAILURES_PER_ADDRESS", client_address)
+    limits.use("LOGIN_FAILURES_PER_ACCOUNT", account)
     try:
-        return authenticate(email, password)
-    except Unauthorized:
-        limits.count("LOGIN_FAILURES_PER_ACCOUNT", account)
-        limits.count("LOGIN_FAILURES_PER_ADDRESS", client_address)
+        limits.use("LOGIN_FAILURES_PER_ADDRESS", client_address)
+    except limits.TooManyRequests:
+        limits.refund("LOGIN_FAILURES_PER_ACCOUNT", account)
         raise
+    user = authenticate(email, password)  # Unauthorized: the attempt stays counted
+    limits.refund("LOGIN_FAILURES_PER_ACCOUNT", account)
+    limits.refund("LOGIN_FAILURES_PER_ADDRESS", client_address)
+    return user
 
 
 def authenticate(email: str, password: str) -> User:

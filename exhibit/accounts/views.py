@@ -2,19 +2,25 @@
 API tokens), a business's team and an organisation's entrance staff."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from exhibit.accounts import browser, services
-from exhibit.accounts.forms import (EntranceStaffForm, LanguageForm, LoginForm, MemberForm,
-                                    PasswordForm, SignupForm)
+from exhibit.accounts.forms import (
+    EntranceStaffForm,
+    LanguageForm,
+    LoginForm,
+    MemberForm,
+    PasswordForm,
+    SignupForm,
+)
 from exhibit.core.errors import Conflict, Unauthorized, ValidationFailed
 from exhibit.core.forms import ActionForm, split_province
 from exhibit.core.languages import LANGUAGES
 from exhibit.core.limits import client_address, signup_limited
-from exhibit.core.redirects import safe_next
 from exhibit.core.permissions import exhibitor_required, organiser_required
+from exhibit.core.redirects import safe_next
 
 bp = Blueprint("accounts", __name__)
 

@@ -1,7 +1,7 @@
 """Endpoints of /api/v1. Each one parses input, calls one service and shapes the answer."""
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, request, url_for
+from flask import Blueprint, g, jsonify, request
 from flask_babel import gettext as _
 
 from exhibit.accounts import services as accounts
@@ -10,9 +10,10 @@ from exhibit.api.openapi import openapi_document
 from exhibit.booking import services as booking
 from exhibit.catalogue import search
 from exhibit.catalogue import services as catalogue
-from exhibit.core.forms import row_id
 from exhibit.core.errors import ValidationFailed
+from exhibit.core.forms import row_id
 from exhibit.core.limits import client_address, signup_limited
+from exhibit.core.links import public_url
 from exhibit.floorplan import services as floorplan
 from exhibit.weeks import services as weeks
 
@@ -129,7 +130,7 @@ def _product_json(product) -> dict:
     return {"id": product.id, "business_id": product.business_id, "status": product.status,
             **values,
             "cert_valid_until": product.cert_valid_until.isoformat() if product.cert_valid_until else None,
-            "photos": [url_for("media.serve", key=p.key, _external=True) for p in product.photos]}
+            "photos": [public_url("media.serve", key=p.key) for p in product.photos]}
 
 
 @bp.get("/weeks/<slug>/products")
@@ -234,7 +235,7 @@ def list_documents(slug):
         "version": d.version,
         "parties": [p for p in (d.party_a.get("name"), d.party_b.get("name")) if p],
         "total_vnd": d.total_vnd if d.kind == "contract" else d.expected_value_vnd,
-        "url": url_for("api.document_pdf", document_id=d.id, _external=True),
+        "url": public_url("api.document_pdf", document_id=d.id),
     } for d in documents.week_documents(week)]})
 
 
@@ -260,7 +261,7 @@ def week_report(slug, fmt):
 
     from exhibit.core.downloads import download
     from exhibit.core.languages import checked_language
-    from exhibit.reports import files, figures
+    from exhibit.reports import figures, files
     lang = checked_language(request.args.get("lang"), g.api_user.locale or "vi")
     week = weeks.get_managed_week(slug, g.api_user)
     with force_locale(lang):

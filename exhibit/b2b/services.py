@@ -19,8 +19,16 @@ from sqlalchemy.orm import selectinload
 
 from exhibit.accounts.models import Role, User
 from exhibit.accounts.services import check_business_registration, create_business_user
-from exhibit.b2b.models import (Buyer, BuyerKind, Meeting, MeetingOutcome, MeetingSlot,
-                                MeetingStatus, MeetingTable, SourcingNeed)
+from exhibit.b2b.models import (
+    Buyer,
+    BuyerKind,
+    Meeting,
+    MeetingOutcome,
+    MeetingSlot,
+    MeetingStatus,
+    MeetingTable,
+    SourcingNeed,
+)
 from exhibit.booking.models import Allocation, AllocationStatus
 from exhibit.businesses.models import Business
 from exhibit.catalogue import ocop

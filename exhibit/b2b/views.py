@@ -10,8 +10,15 @@ from flask_login import current_user
 
 from exhibit.accounts import browser
 from exhibit.b2b import services
-from exhibit.b2b.forms import (BuyerForm, NeedForm, NewBuyerForm, OutcomeForm, SlotsForm,
-                               TablesForm, group_choices)
+from exhibit.b2b.forms import (
+    BuyerForm,
+    NeedForm,
+    NewBuyerForm,
+    OutcomeForm,
+    SlotsForm,
+    TablesForm,
+    group_choices,
+)
 from exhibit.b2b.schedule import render_schedule
 from exhibit.catalogue import ocop
 from exhibit.core.errors import AppError, Forbidden, ValidationFailed, attempt

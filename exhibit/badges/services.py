@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -26,6 +25,7 @@ from exhibit.businesses.models import Business
 from exhibit.core import audit
 from exhibit.core.db import utcnow, write_transaction
 from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from exhibit.core.links import absolute_url
 from exhibit.core.tokens import grouped, new_code, normalise_code
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth
@@ -39,11 +39,6 @@ STAFF_PER_BOOTH = 4
 CONTACT_CONSENT = _l("I agree that exhibitors who scan my badge receive my name, phone number, "
                      "email and organisation, to contact me about their products.")
 _LIMITS = {"full_name": 200, "position": 120, "organisation": 255, "email": 254}
-
-
-def absolute_url(path: str) -> str:
-    """A URL for printing: QR codes point at PUBLIC_BASE_URL, not at whoever asked."""
-    return current_app.config["PUBLIC_BASE_URL"] + path
 
 
 def entry_url(code: str) -> str:

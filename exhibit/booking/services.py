@@ -16,8 +16,14 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from exhibit.booking.models import (ACTIVE_STATUSES, Allocation, AllocationSource,
-                                    AllocationStatus, Application, ApplicationStatus)
+from exhibit.booking.models import (
+    ACTIVE_STATUSES,
+    Allocation,
+    AllocationSource,
+    AllocationStatus,
+    Application,
+    ApplicationStatus,
+)
 from exhibit.core import audit
 from exhibit.core.db import is_postgres, lock_row, utcnow, write_transaction
 from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed

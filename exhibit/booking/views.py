@@ -1,7 +1,7 @@
 """Booking pages: the exhibitor's dashboard, applying and holding, and the organiser's desk."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -13,8 +13,8 @@ from exhibit.core import audit
 from exhibit.core.db import utcnow
 from exhibit.core.errors import Conflict, ValidationFailed
 from exhibit.core.forms import ActionForm
-from exhibit.core.redirects import safe_next
 from exhibit.core.permissions import exhibitor_required, organiser_required
+from exhibit.core.redirects import safe_next
 from exhibit.extensions import db
 from exhibit.floorplan import services as floorplan
 from exhibit.vn.dates import to_vietnam_time, vietnam_today

@@ -20,8 +20,13 @@ from stdnum import ean
 from exhibit.booking.models import ACTIVE_STATUSES, Allocation, Application
 from exhibit.businesses.models import Business
 from exhibit.catalogue import ocop
-from exhibit.catalogue.models import (ListingStatus, Product, ProductListing, ProductPhoto,
-                                      ProductStatus)
+from exhibit.catalogue.models import (
+    ListingStatus,
+    Product,
+    ProductListing,
+    ProductPhoto,
+    ProductStatus,
+)
 from exhibit.core import audit
 from exhibit.core.db import utcnow, write_transaction
 from exhibit.core.errors import Forbidden, NotFound, ValidationFailed

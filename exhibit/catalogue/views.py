@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from flask import (Blueprint, Response, abort, flash, g, redirect, render_template, request,
-                   url_for)
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,13 +13,13 @@ from exhibit.businesses.models import Business
 from exhibit.catalogue import ocop, search, services, transfer
 from exhibit.catalogue.forms import ImportForm, PhotoForm, ProductForm, ReviewForm, ScanForm
 from exhibit.catalogue.models import Product
-from exhibit.core.limits import upload_limited
 from exhibit.core import spreadsheets
 from exhibit.core.downloads import uploaded_file
 from exhibit.core.errors import NotFound, ValidationFailed
 from exhibit.core.forms import ActionForm, row_id
-from exhibit.core.redirects import safe_next
+from exhibit.core.limits import upload_limited
 from exhibit.core.permissions import exhibitor_required, organiser_required
+from exhibit.core.redirects import safe_next
 from exhibit.extensions import db
 from exhibit.media import storage
 from exhibit.weeks import services as weeks

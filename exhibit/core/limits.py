@@ -80,6 +80,12 @@ def use(setting: str, *ids: str) -> None:
                               retry_after=_seconds_left(limit, setting, *ids))
 
 
+def refund(setting: str, *ids: str) -> None:
+    """Give back one use counted by ``use`` (an attempt that turned out not to count)."""
+    if _enabled():
+        _counter().hit(parse(current_app.config[setting]), setting, *ids, cost=-1)
+
+
 def _seconds_left(limit, *ids) -> int:
     reset_at, _remaining = _counter().get_window_stats(limit, *ids)
     return math.ceil(reset_at - time.time())

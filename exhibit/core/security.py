@@ -27,7 +27,9 @@ UPLOAD_POLICY = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src
 def init_app(app: Flask) -> None:
     proxies = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
     if proxies > 0:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+        # X-Forwarded-Host is not trusted: links that leave the page are built from
+        # PUBLIC_BASE_URL (core.links), never from a host a request claims.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     https_only = bool(app.config.get("HTTPS_ONLY"))
 

@@ -23,14 +23,19 @@ from exhibit.core import audit
 from exhibit.core.db import lock_row, utcnow, write_transaction
 from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from exhibit.documents import numbering
-from exhibit.documents.models import (Document, DocumentFile, DocumentKind, DocumentLine,
-                                      DocumentStatus)
+from exhibit.documents.models import (
+    Document,
+    DocumentFile,
+    DocumentKind,
+    DocumentLine,
+    DocumentStatus,
+)
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth
 from exhibit.media import storage
 from exhibit.vn import numbers
-from exhibit.vn.phones import format_phone
 from exhibit.vn.dates import parse_date, vietnam_today
+from exhibit.vn.phones import format_phone
 from exhibit.vn.text import clean_text, nfc
 from exhibit.weeks.models import ExhibitionWeek, Organizer
 from exhibit.weeks.services import is_organiser_of, require_week_organiser

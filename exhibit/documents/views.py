@@ -6,15 +6,21 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from exhibit.core.limits import upload_limited
 from exhibit.core import audit
 from exhibit.core.downloads import download, uploaded_file
 from exhibit.core.errors import ValidationFailed, attempt
 from exhibit.core.forms import ActionForm, row_id
+from exhibit.core.limits import upload_limited
 from exhibit.core.permissions import organiser_required
 from exhibit.documents import payments, services
-from exhibit.documents.forms import (CancelForm, ContractForm, MouForm,
-                                     OrganisationForm, PaymentForm, SignedScanForm)
+from exhibit.documents.forms import (
+    CancelForm,
+    ContractForm,
+    MouForm,
+    OrganisationForm,
+    PaymentForm,
+    SignedScanForm,
+)
 from exhibit.documents.models import DocumentKind
 from exhibit.media import storage
 from exhibit.vn.dates import vietnam_today

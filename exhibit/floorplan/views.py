@@ -6,17 +6,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from exhibit.booking import services as booking
-from exhibit.core.limits import upload_limited
 from exhibit.core.errors import ValidationFailed
 from exhibit.core.forms import ActionForm
+from exhibit.core.limits import upload_limited
 from exhibit.core.permissions import organiser_required
+from exhibit.extensions import db
 from exhibit.floorplan import services
 from exhibit.floorplan.forms import BoothForm, HallForm, ImportForm
 from exhibit.floorplan.models import Booth, Hall
 from exhibit.floorplan.svg import render_hall
-from exhibit.extensions import db
-from exhibit.vn.money import format_vnd
 from exhibit.vn.dates import vietnam_today
+from exhibit.vn.money import format_vnd
 from exhibit.weeks.services import booking_closed_reason, get_managed_week, get_visible_week
 
 bp = Blueprint("floorplan", __name__)

@@ -100,8 +100,8 @@ def _cell(value, kind: str | None, lang: str) -> str:
 
 
 def render_pdf(report: WeekReport, target) -> None:
-    from reportlab.platypus import KeepTogether, Paragraph, Spacer
     from reportlab.lib.units import mm
+    from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
     week, lang = report.week, report.lang
     organizer = week.organizer

@@ -26,8 +26,14 @@ from exhibit.core.errors import Forbidden, NotFound, ValidationFailed
 from exhibit.core.tokens import new_code, normalise_code
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth
-from exhibit.visitors.models import (BoothScan, BoothToken, Favourite, FavouriteList, Lead,
-                                     LeadSource)
+from exhibit.visitors.models import (
+    BoothScan,
+    BoothToken,
+    Favourite,
+    FavouriteList,
+    Lead,
+    LeadSource,
+)
 from exhibit.vn.numbers import parse_whole
 from exhibit.vn.text import clean_text
 
@@ -132,7 +138,7 @@ def scan_counts(week) -> list[tuple[str, int, int]]:
 
 def booth_url(token: str) -> str:
     """The absolute URL a booth's QR code holds."""
-    from exhibit.badges.services import absolute_url
+    from exhibit.core.links import absolute_url
     return absolute_url(f"/b/{token}")
 
 

@@ -5,18 +5,27 @@ import io
 
 import qrcode
 import qrcode.image.svg
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request,
-                   url_for)
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from qrcode.constants import ERROR_CORRECT_M
 
-from exhibit.badges.services import absolute_url
 from exhibit.businesses import services as businesses
 from exhibit.catalogue import search
-from exhibit.core.limits import upload_limited
 from exhibit.core.errors import NotFound, ValidationFailed
 from exhibit.core.forms import ActionForm, row_id
+from exhibit.core.limits import upload_limited
+from exhibit.core.links import absolute_url
 from exhibit.core.permissions import exhibitor_required, organiser_required
 from exhibit.extensions import db, limiter
 from exhibit.floorplan import services as floorplan

@@ -123,7 +123,9 @@ def update_week(*, actor, week: ExhibitionWeek, data: dict) -> ExhibitionWeek:
         after = _snapshot(week)
         changed = {k for k in after if before[k] != after[k]}
         if changed & {"start_date", "end_date"}:
-            from exhibit.catalogue.services import sync_week_listings  # OCOP validity follows the dates
+            from exhibit.catalogue.services import (
+                sync_week_listings,  # OCOP validity follows the dates
+            )
             sync_week_listings(week)
         if changed:
             audit.record("week", week.id, "update", actor=actor, week_id=week.id,

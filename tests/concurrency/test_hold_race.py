@@ -21,8 +21,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from tests.conftest import (PASSWORD, create_pg_database, drop_pg_database, make_test_app,
-                            next_tax_code, postgres_available, skip_or_fail)
+from tests.conftest import (
+    PASSWORD,
+    create_pg_database,
+    drop_pg_database,
+    make_test_app,
+    next_tax_code,
+    postgres_available,
+    skip_or_fail,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 REQUESTS = 100

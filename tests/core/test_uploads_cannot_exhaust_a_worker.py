@@ -106,6 +106,7 @@ def _xlsx_with_entities() -> bytes:
 
 def test_spreadsheets_are_parsed_without_entity_expansion(app):
     import openpyxl.xml
+
     from exhibit.core.errors import ValidationFailed
     from exhibit.core.spreadsheets import read_table
     assert openpyxl.xml.DEFUSEDXML  # defusedxml is installed, so openpyxl uses it

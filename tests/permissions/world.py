@@ -36,8 +36,12 @@ from PIL import Image
 from sqlalchemy import select
 
 from exhibit.accounts.models import ApiToken, User
-from exhibit.accounts.services import (create_entrance_user, create_organiser_user,
-                                       issue_api_token, register_exhibitor)
+from exhibit.accounts.services import (
+    create_entrance_user,
+    create_organiser_user,
+    issue_api_token,
+    register_exhibitor,
+)
 from exhibit.b2b import services as b2b
 from exhibit.badges import checkin, printing
 from exhibit.badges import services as badges
