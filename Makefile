@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export FLASK_APP := exhibit
 
-.PHONY: run test serve setup translations extract-messages clean
+.PHONY: run test lint serve setup translations extract-messages clean
 
 run: setup
 	$(BIN)/flask db upgrade
@@ -16,8 +16,13 @@ run: setup
 	@echo ""
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
+# The linter first (a finding fails the target), then the suite.
 test: $(VENV)/.dev-installed translations
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
 
 setup: $(VENV)/.installed translations
 
@@ -33,9 +38,12 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(VENV)/bin/pyth
 	$(BIN)/pip install -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
-# Compiled catalogues (.mo) are build output, made fresh from the committed .po files.
+# Compiled catalogues (.mo) are build output, made fresh from the committed .po files. Fuzzy
+# entries are left out: contract and MoU wording must never print a guessed translation, and the
+# app refuses to render documents unless every message of their wording is compiled
+# (exhibit/documents/wording.py).
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile --use-fuzzy -d exhibit/translations
+	$(BIN)/pybabel compile -d exhibit/translations
 
 # For developers: refresh messages.pot and the catalogues after changing user-facing text.
 extract-messages: $(VENV)/.installed

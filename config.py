@@ -27,9 +27,10 @@ class Config:
     #: optional; enables Redis-backed rate limits (and background jobs in later features)
     REDIS_URL = os.environ.get("REDIS_URL") or None
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
-    #: one product photo (JPEG, PNG or WebP) and one certificate scan (PDF or photo) at most
-    PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 8 * 1024 * 1024))
-    SCAN_MAX_BYTES = int(os.environ.get("SCAN_MAX_BYTES", 10 * 1024 * 1024))
+    #: one product photo (JPEG, PNG or WebP) and one certificate scan (PDF or photo) at most;
+    #: a phone's full-resolution JPEG (up to 50 MP) fits, and is decoded at a reduced size
+    PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 20 * 1024 * 1024))
+    SCAN_MAX_BYTES = int(os.environ.get("SCAN_MAX_BYTES", 20 * 1024 * 1024))
     #: VAT on booth rent that new contracts start with (10 is the standard rate; 8 applied in
     #: the reduction periods); each contract stores its own rate and the organiser can change it
     CONTRACT_VAT_PERCENT = int(os.environ.get("CONTRACT_VAT_PERCENT", 10))
@@ -50,15 +51,20 @@ class Config:
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
 
     #: where every rate-limit counter lives: Redis when REDIS_URL is set, else the database
-    #: (shared by all workers); never process memory outside tests
-    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL") or "exhibit-db://"
+    #: (shared by all workers); never process memory outside tests. Set from REDIS_URL by
+    #: load_config unless given.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or None
     RATELIMIT_HEADERS_ENABLED = True
+    #: a rate-limit store that cannot be reached never turns a request into an error: route
+    #: limits carry on in process memory, sign-in counters in the database (core.limits)
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     #: failed sign-ins (HTML form and POST /api/v1/tokens together) allowed per account and per
     #: client address; one more answers 429 with Retry-After
     LOGIN_FAILURES_PER_ACCOUNT = os.environ.get("LOGIN_FAILURES_PER_ACCOUNT", "10 per 15 minutes")
     LOGIN_FAILURES_PER_ADDRESS = os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "50 per 15 minutes")
     #: new accounts per client address (exhibitor sign-up, API sign-up, new B2B buyers)
-    SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "20 per hour")
+    SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "30 per hour")
     #: upload requests (photos, scans, logos, imports) per signed-in user and per address
     UPLOADS_PER_USER = os.environ.get("UPLOADS_PER_USER", "60 per hour")
     UPLOADS_PER_ADDRESS = os.environ.get("UPLOADS_PER_ADDRESS", "300 per hour")
@@ -98,6 +104,8 @@ def load_config(overrides: dict | None = None) -> dict:
                               or settings["ENV_NAME"] == "production")
     if settings["HTTPS_ONLY"]:
         settings["SESSION_COOKIE_SECURE"] = True
+    if not settings["RATELIMIT_STORAGE_URI"]:
+        settings["RATELIMIT_STORAGE_URI"] = settings["REDIS_URL"] or "exhibit-db://"
     if settings["RATELIMIT_STORAGE_URI"].startswith("exhibit-db://"):
         settings.setdefault("RATELIMIT_STORAGE_OPTIONS", {})
         settings["RATELIMIT_STORAGE_OPTIONS"] = {

@@ -98,7 +98,7 @@ def build(app, products: int, businesses: int, seed: int = 7):
         business_ids = [i for (i,) in db.session.execute(text("SELECT id FROM businesses ORDER BY id"))]
         names = dict(db.session.execute(text("SELECT id, name FROM businesses")).all())
     product_rows = []
-    for n in range(products):
+    for _n in range(products):
         base, product_set = rng.choice(BASES)
         qualifier = rng.choice(QUALIFIERS)
         unit, net = rng.choice(SIZES)

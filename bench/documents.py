@@ -42,7 +42,7 @@ def main() -> None:
         from exhibit.accounts.services import create_organiser_user, register_exhibitor
         from exhibit.booking.services import apply_to_week, assign_booth
         from exhibit.catalogue.services import create_product
-        from exhibit.demo.seed import fictional_tax_code
+        from exhibit.demo.accounts import fictional_tax_code
         from exhibit.documents import render, services
         from exhibit.floorplan.services import get_booth, save_booth, save_hall
         from exhibit.weeks.services import create_week, update_organizer

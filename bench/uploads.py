@@ -3,10 +3,13 @@
     python -m bench.uploads                      # this checkout
     python -m bench.uploads --baseline 47f24ca   # and an older commit, side by side
 
-For each case — a 49-megapixel PNG "bomb" (7000 × 7000, one colour, ~0.2 MB on the wire), and
-phone JPEGs of 12, 24 and 50 megapixels — a fresh gunicorn (1 worker, gthread) is started on a
-new SQLite database, an exhibitor signs up and creates a product through the JSON API, signs in
-through the HTML form, and uploads the file to the product's photo form. Printed per case: the
+For each case — a 49-megapixel PNG "bomb" (7000 × 7000, one colour, ~0.2 MB on the wire), the
+largest PNG (RGBA) and lossless WebP accepted (3000 × 3000), a progressive JPEG at its limit
+(24 MP), and photo-like phone JPEGs of 12, 24 and 50 megapixels (a gradient with grain, about
+2.5 bits a pixel, the size phones write) — a fresh gunicorn (1 worker, gthread) is started on
+a new SQLite database with the default settings, an exhibitor signs up and creates a product
+through the JSON API, signs in through the HTML form, and uploads the file to the product's
+photo form. Printed per case: the
 HTTP status, the seconds until the answer, and the worker's peak resident memory (VmHWM) before
 and after. With --baseline, the same runs are made against that commit, checked out into a
 temporary git worktree. Prints one JSON line per run and a table.
@@ -42,17 +45,36 @@ def _png_bomb() -> bytes:
     return out.getvalue()
 
 
-def _phone_jpeg(megapixels: int) -> bytes:
-    """A photo-like JPEG (noise compresses like a real photo) at 4:3."""
+def _photo(megapixels: float, mode: str = "RGB") -> Image.Image:
+    """A photo-like picture at 4:3: gradients with grain, which compresses like a photo."""
     width = int((megapixels * 1_000_000 * 4 / 3) ** 0.5)
     height = width * 3 // 4
+    base = Image.merge("RGB", [Image.linear_gradient("L").resize((width, height)),
+                               Image.linear_gradient("L").rotate(90).resize((width, height)),
+                               Image.new("L", (width, height), 128)])
+    grain = Image.effect_noise((width, height), 30).convert("RGB")
+    return Image.blend(base, grain, 0.25).convert(mode)
+
+
+def _saved(image: Image.Image, fmt: str, **options) -> bytes:
     out = io.BytesIO()
-    Image.effect_noise((width, height), 48).convert("RGB").save(out, "JPEG", quality=88)
+    image.save(out, fmt, **options)
     return out.getvalue()
 
 
-CASES = {"png-49mp": _png_bomb, "jpeg-12mp": lambda: _phone_jpeg(12),
-         "jpeg-24mp": lambda: _phone_jpeg(24), "jpeg-50mp": lambda: _phone_jpeg(50)}
+def _square(side: int, mode: str) -> Image.Image:
+    return _photo(side * side / 1_000_000, mode).resize((side, side))
+
+
+CASES = {
+    "png-49mp-bomb": _png_bomb,
+    "png-rgba-3000": lambda: _saved(_square(3000, "RGBA"), "PNG"),
+    "webp-lossless-3000": lambda: _saved(_square(3000, "RGBA"), "WEBP", lossless=True),
+    "jpeg-progressive-24mp": lambda: _saved(_photo(24), "JPEG", quality=90, progressive=True),
+    "jpeg-12mp": lambda: _saved(_photo(12), "JPEG", quality=90),
+    "jpeg-24mp": lambda: _saved(_photo(24), "JPEG", quality=90),
+    "jpeg-50mp": lambda: _saved(_photo(50), "JPEG", quality=90),
+}
 
 
 def _free_port() -> int:
@@ -75,8 +97,7 @@ class Worker:
         self.folder = Path(tempfile.mkdtemp(prefix="bench-uploads-"))
         self.env = {**os.environ, "DATABASE_URL": f"sqlite:///{self.folder / 'db.sqlite3'}",
                     "UPLOAD_DIR": str(self.folder / "uploads"), "SECRET_KEY": "bench",
-                    "EXHIBIT_ENV": "development", "PHOTO_MAX_BYTES": str(60 * 1024 * 1024),
-                    "PYTHONPATH": str(root)}
+                    "EXHIBIT_ENV": "development", "PYTHONPATH": str(root)}
         self.env.pop("REDIS_URL", None)
         subprocess.run([python, "-m", "flask", "--app", "exhibit", "db", "upgrade"], cwd=root,
                        env=self.env, check=True, capture_output=True)
@@ -94,7 +115,7 @@ class Worker:
                 break
             except OSError:
                 if time.monotonic() > deadline or self.process.poll() is not None:
-                    raise RuntimeError("gunicorn did not start")
+                    raise RuntimeError("gunicorn did not start") from None
                 time.sleep(0.2)
 
     @property
@@ -128,7 +149,7 @@ def _multipart(fields: dict, files: dict) -> tuple[bytes, str]:
 def upload_once(worker: Worker, filename: str, content: bytes) -> dict:
     """Sign up, create a product, sign in, upload ``content`` as its photo; time the upload."""
     email = f"bench-{uuid.uuid4().hex[:8]}@example.vn"
-    tax = subprocess.run([sys.executable, "-c", "from exhibit.demo.seed import fictional_tax_code;"
+    tax = subprocess.run([sys.executable, "-c", "from exhibit.demo.accounts import fictional_tax_code;"
                           f"print(fictional_tax_code({int(time.time()) % 100000}))"],
                          cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
     body = json.dumps({"email": email, "password": PASSWORD, "business": {
@@ -200,9 +221,9 @@ def main() -> None:
             subprocess.run(["git", "worktree", "remove", "--force", str(worktree)], cwd=ROOT,
                            capture_output=True)
     print()
-    print(f"{'code':<15} {'case':<10} {'KB':>7} {'accepted':>8} {'seconds':>8} {'peak MB':>8}")
+    print(f"{'code':<15} {'case':<22} {'KB':>7} {'accepted':>8} {'seconds':>8} {'peak MB':>8}")
     for r in rows:
-        print(f"{r['code']:<15} {r['case']:<10} {r['upload_kb']:>7} {str(r['accepted']):>8} "
+        print(f"{r['code']:<15} {r['case']:<22} {r['upload_kb']:>7} {str(r['accepted']):>8} "
               f"{r['seconds']:>8} {r['worker_peak_mb_after']:>8}")
 
 

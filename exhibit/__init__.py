@@ -5,10 +5,8 @@ from pathlib import Path
 
 from flask import Flask, g, has_request_context, request, session
 from flask_login import current_user
-from werkzeug.routing import IntegerConverter
 
 from config import BASE_DIR, load_config
-from exhibit.core.forms import MAX_ROW_ID
 from exhibit.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -34,6 +32,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    _check_signed_wording(app)
     from exhibit.core import limits, ratelimit_storage, security  # noqa: F401 (registers exhibit-db://)
     limiter.init_app(app)
     limits.init_app(app)
@@ -46,7 +45,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT"])
 
     _import_models()
-    app.url_map.converters["int"] = RowId  # before any route is added
+    _connect_features()
+    from exhibit.core.routing import RowId
+    app.url_map.converters["int"] = RowId  # before any route is added: see core/routing.py
     _register_blueprints(app)
     _register_template_helpers(app)
     from exhibit.core.errors import register_error_handlers
@@ -61,14 +62,19 @@ def create_app(overrides: dict | None = None) -> Flask:
     return app
 
 
-class RowId(IntegerConverter):
-    """``<int:…>`` in every route: a whole number an id column can hold (an INTEGER on
-    PostgreSQL: up to 2^31 − 1); anything larger is no page at all (404), never an out-of-range
-    error in the database driver."""
-
-    def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", MAX_ROW_ID)
-        super().__init__(map, *args, **kwargs)
+def _check_signed_wording(app: Flask) -> None:
+    """Contracts and MoUs are signed in Vietnamese: production does not start unless the
+    compiled catalogue prints their whole wording, and development says so in its log (in every
+    environment, rendering one refuses too)."""
+    if app.config["ENV_NAME"] not in ("production", "development"):
+        return
+    from exhibit.documents.wording import app_catalogue_problems, report
+    problems = app_catalogue_problems(app)
+    if not problems:
+        return
+    if app.config["ENV_NAME"] == "production":
+        raise RuntimeError(report(problems, "Refusing to start in production"))
+    app.logger.warning("%s", report(problems, "Contracts and MoUs cannot be rendered"))
 
 
 def _import_models() -> None:
@@ -84,6 +90,17 @@ def _import_models() -> None:
     from exhibit.floorplan import models as _floorplan  # noqa: F401
     from exhibit.visitors import models as _visitors  # noqa: F401
     from exhibit.weeks import models as _weeks  # noqa: F401
+
+
+def _connect_features() -> None:
+    """Features that follow others' changes subscribe to their domain events, and rules a lower
+    feature must ask a higher one are plugged in (both idempotent)."""
+    from exhibit.booking import services as booking
+    from exhibit.catalogue import subscribers as catalogue
+    from exhibit.visitors import subscribers as visitors
+    booking.connect()
+    catalogue.connect()
+    visitors.connect()
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -1,7 +1,6 @@
 """Flask extensions, created unbound here and bound to the app in create_app()."""
 from flask_babel import Babel
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -28,4 +27,11 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
-limiter = Limiter(key_func=get_remote_address)
+
+
+def _client_address() -> str:
+    from exhibit.core.limits import client_address  # the one rule for "who is asking"
+    return client_address()
+
+
+limiter = Limiter(key_func=_client_address)

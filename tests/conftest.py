@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date, timedelta
 
@@ -72,9 +74,28 @@ TEST_SETTINGS = {
 }
 
 
+#: every app the tests make, kept until the end of the session and closed then: an app dropped
+#: earlier would close its database connections whenever the garbage collector ran, as a
+#: ResourceWarning (an error here) in whichever test happened to be running
+_APPS: list = []
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _close_every_app_at_the_end():
+    yield
+    for app in _APPS:
+        with app.app_context():
+            for engine in db.engines.values():
+                engine.dispose()
+        counters = app.extensions.get("exhibit.limits")
+        if counters is not None:
+            counters.close()
+
+
 def make_test_app(url: str, **extra):
     uploads = tempfile.mkdtemp(prefix="exhibit-uploads-")
     app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": url, "UPLOAD_DIR": uploads, **extra})
+    _APPS.append(app)
 
     @app.before_request
     def _fresh_request_state():
@@ -154,7 +175,7 @@ _tax_counter = iter(range(10_000, 1_000_000))
 
 
 def next_tax_code() -> str:
-    from exhibit.demo.seed import fictional_tax_code
+    from exhibit.demo.accounts import fictional_tax_code
     return fictional_tax_code(next(_tax_counter))
 
 
@@ -209,6 +230,85 @@ def open_week(app, organiser):
     return week
 
 
+@pytest.fixture
+def confirmed_exhibitor(make_exhibitor, open_week, organiser):
+    """Builds an exhibitor with a confirmed booth (A01, A02…) at the open week."""
+    from exhibit.booking.services import apply_to_week, assign_booth
+    from exhibit.floorplan.services import get_booth
+    booths = iter(["A01", "A02", "A03", "A04", "A05", "A06"])
+
+    def build(name: str | None = None, **business):
+        user = make_exhibitor(name, **business)
+        apply_to_week(actor=user, week=open_week, data={"booth_count": 1})
+        assign_booth(actor=organiser, week=open_week, booth=get_booth(open_week, next(booths)),
+                     business_id=user.business_id)
+        return user
+    return build
+
+
+@pytest.fixture
+def exhibitor_with_booth(make_exhibitor, open_week, organiser):
+    """An exhibitor with booth A01 confirmed at the open week and one approved product."""
+    from exhibit.booking.services import apply_to_week, assign_booth
+    from exhibit.catalogue import services as catalogue
+    from exhibit.floorplan.services import get_booth
+    from tests.catalogue.conftest import product_data
+    user = make_exhibitor("Hợp tác xã Thanh long Hàm Thuận Nam")
+    apply_to_week(actor=user, week=open_week, data={"booth_count": 1})
+    assign_booth(actor=organiser, week=open_week, booth=get_booth(open_week, "A01"),
+                 business_id=user.business_id)
+    product = catalogue.create_product(actor=user, data=product_data(
+        name="Thanh long ruột đỏ hộp quà", price_vnd=90000, unit="hộp"))
+    catalogue.set_week_products(actor=user, week=open_week, selections={product.id: None})
+    listing = catalogue.business_listings(user.business_id, open_week)[product.id]
+    catalogue.review_listing(actor=organiser, listing=listing, decision="approved")
+    return user
+
+
+@pytest.fixture
+def running_week(open_week):
+    """The open week moved so that it runs today (Vietnam time)."""
+    from exhibit.core.db import utcnow
+    from exhibit.vn.dates import to_vietnam_time
+    today = to_vietnam_time(utcnow()).date()
+    open_week.start_date, open_week.end_date = today - timedelta(days=1), today + timedelta(days=3)
+    db.session.commit()
+    return open_week
+
+
+@pytest.fixture
+def entrance_user(organiser):
+    from exhibit.accounts.services import create_entrance_user
+    return create_entrance_user(email="cong@itpc.example", password=PASSWORD,
+                                full_name="Nhân viên cổng", organiser=organiser)
+
+
+def visitor_data(**overrides) -> dict:
+    data = {"full_name": "Nguyễn Thị Thu Hường", "phone": "0912 345 678",
+            "email": "huong@example.vn", "organisation": "Cửa hàng Quê Nhà", "consent": True}
+    data.update(overrides)
+    return data
+
+
+def race(app, work, count: int) -> list:
+    """``work(i)`` in ``count`` threads, each with its own session, released at one instant by
+    a barrier; what each returned or raised, in order."""
+    barrier = threading.Barrier(count)
+
+    def run(i):
+        with app.app_context():
+            barrier.wait()
+            try:
+                return work(i)
+            except Exception as error:  # the test inspects what each thread got
+                return error
+            finally:
+                db.session.remove()
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(run, range(count)))
+
+
 def login(client, user, password: str = PASSWORD):
     response = client.post("/login", data={"email": user.email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
@@ -228,3 +328,35 @@ def chromium_or_skip():
     except ImportError:
         skip_or_fail("Playwright for Python is not installed", "REQUIRE_BROWSER")
     return CHROMIUM
+
+
+@contextmanager
+def reads_only():
+    """While it is open, a GET request that writes to the database fails (AssertionError from
+    inside the request, which the caller sees as a 500). Work outside a request — a booth scan
+    counted after the page has gone out — is not a GET handler's write."""
+    from flask import has_request_context, request
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    def _in_get() -> bool:
+        return has_request_context() and request.method in ("GET", "HEAD")
+
+    def _flush(session, _context, _instances):
+        if _in_get() and (session.new or session.dirty or session.deleted):
+            raise AssertionError(f"GET {request.path} writes: "
+                                 f"{[type(o).__name__ for o in (*session.new, *session.dirty, *session.deleted)]}")
+
+    def _execute(state):
+        text = str(state.statement).lstrip().upper()
+        if _in_get() and (state.is_insert or state.is_update or state.is_delete
+                          or text.startswith(("INSERT", "UPDATE", "DELETE"))):
+            raise AssertionError(f"GET {request.path} writes: {text[:80]}")
+
+    event.listen(Session, "before_flush", _flush)
+    event.listen(Session, "do_orm_execute", _execute)
+    try:
+        yield
+    finally:
+        event.remove(Session, "before_flush", _flush)
+        event.remove(Session, "do_orm_execute", _execute)

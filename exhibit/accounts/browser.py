@@ -15,6 +15,10 @@ _KEY = "session_key"
 
 
 def sign_in(user) -> None:
+    """A new server-side session for the user in this browser. Whoever was signed in here
+    before is signed out on the server too (a shared booth laptop keeps no live session of
+    the previous person)."""
+    services.end_session(session.get(_KEY))
     key = services.start_session(user, user_agent=request.user_agent.string,
                                  client_address=client_address())
     locale = session.get("locale")

@@ -331,22 +331,21 @@ def _digest(secret: str) -> str:
 
 # -- passwords and disabled accounts -------------------------------------------------------------
 
-def change_password(user: User, *, current: str, new: str, keep_session_key: str | None) -> None:
-    """The user sets a new password. Every other session and every API token of the user ends;
-    the browser holding ``keep_session_key`` stays signed in. A wrong current password counts
-    as a failed sign-in."""
-    account = user.email
-    limits.refuse_if_used_up("LOGIN_FAILURES_PER_ACCOUNT", account)
-    if not check_password_hash(user.password_hash, current or ""):
-        limits.count("LOGIN_FAILURES_PER_ACCOUNT", account)
-        message = _("This is not your current password.")
-        raise ValidationFailed(message, fields={"current_password": message})
+def change_password(user: User, *, current: str, new: str, client_address: str) -> None:
+    """The user sets a new password. Every session (this browser's too: the caller signs it in
+    afresh, with a new key) and every API token of the user ends. A wrong current password
+    counts as a failed sign-in, like one at the sign-in form."""
     if problem := password_problem(new or "", user.email):
         raise ValidationFailed(problem, fields={"new_password": problem})
+    try:
+        sign_in(user.email, current, client_address=client_address)
+    except Unauthorized:
+        message = _("This is not your current password.")
+        raise ValidationFailed(message, fields={"current_password": message}) from None
     with write_transaction():
         row = db.session.get(User, user.id)
         row.password_hash = hash_password(new)
-        _end_sessions(user.id, keep_session_key)
+        _end_sessions(user.id)
         _revoke_tokens(user.id)
         audit.record("user", user.id, "change_password", actor=user,
                      business_id=user.business_id)

@@ -115,11 +115,11 @@ def change_password():
     if form.validate_on_submit():
         try:
             services.change_password(current_user, current=form.current_password.data,
-                                     new=form.new_password.data,
-                                     keep_session_key=browser.current_key())
+                                     new=form.new_password.data, client_address=client_address())
         except ValidationFailed as exc:
             form.apply_errors(exc)
         else:
+            browser.sign_in(current_user._get_current_object())  # a new key for this browser
             flash(_("Password changed. You stay signed in here; every other session and every "
                     "API token has ended."), "success")
             return redirect(url_for("accounts.account"))

@@ -1,17 +1,22 @@
-"""Endpoints of /api/v1. Each one parses input, calls one service and shapes the answer."""
+"""Endpoints of /api/v1. Each one is declared with its schemas (``contract.operation``), calls one
+service and answers a schema built from what the service returned."""
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, request
+import tempfile
+
+from flask import Blueprint, Response, abort, g, jsonify, request, send_file
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from exhibit.accounts import services as accounts
-from exhibit.api.auth import json_body, refuse_wrong_shapes, token_required
+from exhibit.api import schemas
+from exhibit.api.contract import operation
 from exhibit.api.openapi import openapi_document
+from exhibit.booking import queries as booking_queries
 from exhibit.booking import services as booking
 from exhibit.catalogue import search
 from exhibit.catalogue import services as catalogue
-from exhibit.core.errors import ValidationFailed
-from exhibit.core.forms import row_id
+from exhibit.core.errors import Conflict, NotFound
 from exhibit.core.limits import client_address, signup_limited
 from exhibit.core.links import public_url
 from exhibit.floorplan import services as floorplan
@@ -19,250 +24,281 @@ from exhibit.weeks import services as weeks
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
+#: what a 404 means where the URL names a week
+UNKNOWN_WEEK = "No published week at this address (a draft week exists only for its organisers)"
+
+
+@bp.url_value_preprocessor
+def _no_nul_in_addresses(_endpoint, values):
+    # No stored slug or code holds U+0000, and PostgreSQL refuses to compare with one.
+    if any(isinstance(value, str) and "\x00" in value for value in (values or {}).values()):
+        abort(404)
+
 
 @bp.get("/openapi.json")
 def openapi():
     return jsonify(openapi_document())
 
 
+# -- accounts and tokens ---------------------------------------------------------------------------
+
+def _sign_up_values(given: dict) -> None:
+    def text(value) -> str:
+        return "" if value is None else str(value)
+    business = given.get("business")
+    accounts.check_business_registration(
+        email=text(given.get("email")), password=text(given.get("password")),
+        business=business if isinstance(business, dict) else {})
+
+
 @bp.post("/accounts")
 @signup_limited
-def create_account():
-    data = json_body()
-    business = data.get("business")
-    if not isinstance(business, dict):
-        message = _("Send the business's details as an object.")
-        raise ValidationFailed(message, fields={"business": message})
-    refuse_wrong_shapes(data, objects=("business",))
+@operation(summary="Exhibitor sign-up: the user and the business, with a first token",
+           body=schemas.SignUp, checks=_sign_up_values, answer=schemas.NewAccount, status=201,
+           refuses={409: "The email (email_taken) or the tax code (tax_code_taken) is already "
+                         "registered",
+                    429: "Too many sign-ups from this address; see Retry-After"})
+def create_account(body: schemas.SignUp):
     user, issued = accounts.register_exhibitor_with_token(
-        email=str(data.get("email") or ""), password=str(data.get("password") or ""),
-        full_name=str(data.get("full_name") or ""), business=business,
-        label=request.user_agent.string)
-    return jsonify({"token": issued.value, "expires_at": issued.expires_at.isoformat(),
-                    "user_id": user.id, "business_id": user.business_id}), 201
+        email=body.email, password=body.password, full_name=body.full_name or "",
+        business=body.business.given(), label=request.user_agent.string)
+    return schemas.NewAccount(token=issued.value, expires_at=issued.expires_at,
+                              user_id=user.id, business_id=user.business_id)
 
 
 @bp.post("/tokens")
-def create_token():
-    """Sign in for a token; failed attempts count with the HTML form's (429 when used up)."""
-    data = json_body()
-    user = accounts.sign_in(str(data.get("email") or ""), str(data.get("password") or ""),
+@operation(summary="Exchange an email and a password for a bearer token",
+           description="Failed attempts count with the website's sign-in form, per account and "
+                       "per address.",
+           body=schemas.Credentials, answer=schemas.Token,
+           refuses={401: "Wrong email or password (invalid_credentials)",
+                    429: "Too many failed sign-ins for this account or from this address; see "
+                         "Retry-After"})
+def create_token(body: schemas.Credentials):
+    user = accounts.sign_in(body.email or "", body.password or "",
                             client_address=client_address())
     issued = accounts.issue_api_token(user, label=request.user_agent.string)
-    return jsonify({"token": issued.value, "expires_at": issued.expires_at.isoformat()})
+    return schemas.Token(token=issued.value, expires_at=issued.expires_at)
 
 
 @bp.delete("/tokens/current")
-@token_required()
+@operation(summary="Revoke the token this request is sent with; it answers 401 from now on",
+           roles=())
 def revoke_current_token():
-    """Revoke the token this request is sent with; it answers 401 from now on."""
-    accounts.revoke_token(g.api_user, g.api_token_id)
-    return "", 204
+    try:
+        accounts.revoke_token(g.api_user, g.api_token_id)
+    except NotFound:
+        pass  # revoked by a simultaneous request: revoked all the same
 
+
+# -- weeks and booking -----------------------------------------------------------------------------
 
 @bp.get("/weeks")
+@operation(summary="Published exhibition weeks, newest first", answer=schemas.Weeks)
 def list_weeks():
-    return jsonify({"items": [{
-        "slug": w.slug, "name": w.name_vi, "name_en": w.name_en,
-        "start_date": w.start_date.isoformat(), "end_date": w.end_date.isoformat(),
-        "status": w.status,
-        "host_province": {"scheme": w.host_province_scheme, "code": w.host_province_code,
-                          "name": w.host_province_name()},
-    } for w in weeks.public_weeks()]})
+    return schemas.Weeks(items=[schemas.Week.of(week) for week in weeks.public_weeks()])
 
 
 @bp.get("/weeks/<slug>/booths")
+@operation(summary="A week's booths with their status now", answer=schemas.Booths,
+           refuses={404: UNKNOWN_WEEK})
 def list_booths(slug):
     week = weeks.get_visible_week(slug, None)
-    booking.expire_due_holds(week)
-    states = floorplan.booth_states(week)
+    states = booking_queries.booth_states(week)
     items = []
     for booth in floorplan.week_booths(week):
         state = states[booth.id]
         business = None
-        if state.allocation is not None and state.status == floorplan.CONFIRMED:
-            business = {"id": state.allocation.business_id, "name": state.allocation.business.name}
-        items.append({"code": booth.code, "id": booth.id, "hall": booth.hall.name,
-                      "type": booth.booth_type, "area_m2": booth.area_m2,
-                      "price_vnd": booth.price_vnd, "status": state.status, "business": business})
-    return jsonify({"items": items})
+        if state.allocation is not None and state.status == booking_queries.CONFIRMED:
+            business = schemas.Occupant(id=state.allocation.business_id,
+                                        name=state.allocation.business.name)
+        items.append(schemas.Booth(code=booth.code, id=booth.id, hall=booth.hall.name,
+                                   type=booth.booth_type, area_m2=booth.area_m2,
+                                   price_vnd=booth.price_vnd, status=state.status,
+                                   business=business))
+    return schemas.Booths(items=items)
 
 
 @bp.post("/weeks/<slug>/applications")
-@token_required("exhibitor")
-def apply(slug):
-    data = json_body()
+@operation(summary="Apply to an open week", roles=("exhibitor",),
+           body=schemas.ApplicationRequest, answer=schemas.Application, status=201,
+           refuses={404: UNKNOWN_WEEK,
+                    409: "Already applied (already_applied), or the week is not taking "
+                         "applications (week_not_open, registration_closed)"})
+def apply(slug, body: schemas.ApplicationRequest):
     week = weeks.get_visible_week(slug, None)
-    application = booking.apply_to_week(actor=g.api_user, week=week, data=data)
-    return jsonify({"application_id": application.id, "status": application.status,
-                    "booth_count": application.booth_count}), 201
+    application = booking.apply_to_week(actor=g.api_user, week=week, data=body.given())
+    return schemas.Application(application_id=application.id, status=application.status,
+                               booth_count=application.booth_count)
 
 
 @bp.post("/weeks/<slug>/booths/<code>/hold")
-@token_required("exhibitor")
+@operation(summary="Hold a free booth for the week's hold time", roles=("exhibitor",),
+           answer=schemas.Hold, status=201,
+           refuses={404: "No such week or booth",
+                    409: "The booth is taken (booth_unavailable), the week is not open "
+                         "(week_not_open, registration_closed), or the business may not hold "
+                         "(no_application, booth_limit_reached…)"})
 def hold(slug, code):
     week = weeks.get_visible_week(slug, None)
     booth = floorplan.get_booth(week, code)
     allocation = booking.hold_booth(actor=g.api_user, week=week, booth=booth)
-    return jsonify({"hold_id": allocation.id, "booth": booth.code,
-                    "expires_at": allocation.expires_at.isoformat()}), 201
+    return schemas.Hold(hold_id=allocation.id, booth=booth.code,
+                        expires_at=allocation.expires_at)
 
 
-# -- catalogue ---------------------------------------------------------------------------------
-
-_PRODUCT_INPUT = frozenset((*catalogue.PRODUCT_FIELDS, "origin_province"))
-
-
-def _product_input() -> dict:
-    data = json_body()
-    unknown = sorted(set(data) - _PRODUCT_INPUT)
-    if unknown:
-        message = _("Unknown field.")
-        raise ValidationFailed(_("Unknown fields: %(names)s.", names=", ".join(unknown)),
-                               fields={name: message for name in unknown})
-    refuse_wrong_shapes(data, lists=("standards",))
-    return data
-
-
-def _product_json(product) -> dict:
-    values = catalogue.product_values(product)
-    values = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in values.items()}
-    return {"id": product.id, "business_id": product.business_id, "status": product.status,
-            **values,
-            "cert_valid_until": product.cert_valid_until.isoformat() if product.cert_valid_until else None,
-            "photos": [public_url("media.serve", key=p.key) for p in product.photos]}
-
+# -- catalogue -------------------------------------------------------------------------------------
 
 @bp.get("/weeks/<slug>/products")
-def list_products(slug):
+@operation(summary="A week's public catalogue: approved products, found without diacritics, "
+                   "most relevant first, a page at a time",
+           query=schemas.CatalogueFilters, checks=search.parse_filters,
+           answer=schemas.CataloguePage,
+           refuses={404: UNKNOWN_WEEK})
+def list_products(slug, query: schemas.CatalogueFilters):
     week = weeks.get_visible_week(slug, None)
-    page = search.search(week, search.parse_filters(request.args))
-    return jsonify({
-        "items": [{"id": item.product.id, "name": item.product.name,
-                   "business": item.business_name, "booth": item.booth_code,
-                   "stars": item.shown_stars, "price_vnd": item.product.price_vnd,
-                   "unit": item.product.unit, "group": item.product.ocop_group}
-                  for item in page.items],
-        "total": page.total, "page": page.filters.page, "per_page": page.filters.per_page})
+    page = search.search(week, search.parse_filters(query.model_dump(exclude_none=True)))
+    return schemas.CataloguePage(
+        items=[schemas.CatalogueItem(id=item.product.id, name=item.product.name,
+                                     business=item.business_name, booth=item.booth_code,
+                                     stars=item.shown_stars, price_vnd=item.product.price_vnd,
+                                     unit=item.product.unit, group=item.product.ocop_group)
+               for item in page.items],
+        total=page.total, page=page.filters.page, per_page=page.filters.per_page)
+
+
+_NOT_YOURS = "Not a product of the token's business"
 
 
 @bp.post("/products")
-@token_required("exhibitor")
-def create_product():
-    product = catalogue.create_product(actor=g.api_user, data=_product_input())
-    return jsonify(_product_json(product)), 201
+@operation(summary="Add a product to the business's catalogue", roles=("exhibitor",),
+           body=schemas.NewProduct, checks=catalogue.clean_product_data, answer=schemas.Product,
+           status=201)
+def create_product(body: schemas.NewProduct):
+    return schemas.Product.of(catalogue.create_product(actor=g.api_user, data=body.given()))
 
 
 @bp.get("/products/<int:product_id>")
-@token_required("exhibitor")
+@operation(summary="One of the business's products, archived ones included",
+           roles=("exhibitor",), answer=schemas.Product, refuses={404: _NOT_YOURS})
 def get_product(product_id):
-    return jsonify(_product_json(catalogue.get_own_product(g.api_user, product_id)))
+    return schemas.Product.of(catalogue.get_own_product(g.api_user, product_id))
 
 
 @bp.patch("/products/<int:product_id>")
-@token_required("exhibitor")
-def update_product(product_id):
+@operation(summary="Change some fields of one of the business's products",
+           description="Changing its name, stars, certificate or group sends it back to review "
+                       "at the weeks still to come. An archived product is not changed (409): "
+                       "restore it on the website first.",
+           roles=("exhibitor",), body=schemas.ProductChanges, answer=schemas.Product,
+           refuses={404: _NOT_YOURS, 409: "The product is archived (product_archived)"})
+def update_product(product_id, body: schemas.ProductChanges):
     product = catalogue.get_own_product(g.api_user, product_id)
-    product = catalogue.update_product(actor=g.api_user, product=product, data=_product_input())
-    return jsonify(_product_json(product))
+    if product.is_archived:
+        raise Conflict(_("This product is archived: it appears in no catalogue."),
+                       code="product_archived")
+    product = catalogue.update_product(actor=g.api_user, product=product, data=body.given())
+    return schemas.Product.of(product)
 
 
 @bp.delete("/products/<int:product_id>")
-@token_required("exhibitor")
+@operation(summary="Archive one of the business's products",
+           description="The product leaves every catalogue; its history (listings, audit) "
+                       "stays. GET then answers it with \"status\": \"archived\", PATCH answers "
+                       "409, and DELETE again answers 204. The business can restore it on the "
+                       "website.",
+           roles=("exhibitor",), refuses={404: _NOT_YOURS})
 def delete_product(product_id):
-    """Archives the product: it leaves every catalogue; its history (listings, audit) stays."""
     product = catalogue.get_own_product(g.api_user, product_id)
     catalogue.set_archived(actor=g.api_user, product=product, archived=True)
-    return "", 204
 
 
-# -- badges and the entrance -------------------------------------------------------------------
+# -- badges and the entrance -----------------------------------------------------------------------
 
 @bp.get("/weeks/<slug>/badges.pdf")
-@token_required("organiser")
-def badges_pdf(slug):
-    """Every live badge of one kind as one sheet PDF, rendered to a temporary file and streamed
-    from it, so memory stays flat whatever the count."""
-    import tempfile
-
-    from flask import send_file
-
+@operation(summary="Every live badge of one kind at the week, as one printable sheet",
+           description="QR codes are absolute addresses on PUBLIC_BASE_URL. The sheet is "
+                       "written to a temporary file and streamed from it, so memory stays flat "
+                       "whatever the count.",
+           roles=("organiser",), query=schemas.BadgeSheet, files="application/pdf",
+           refuses={403: "Not an organiser of this week", 404: "No such week"})
+def badges_pdf(slug, query: schemas.BadgeSheet):
     from exhibit.badges import printing
     week = weeks.get_managed_week(slug, g.api_user)
-    kind = request.args.get("kind", "")
-    layout = request.args.get("layout", "a4-8")
-    printing.check_choice(kind, layout)
+    layout = query.layout or "a4-8"
+    printing.check_choice(query.kind, layout)
     spool = tempfile.TemporaryFile()
-    printing.write_week_sheet(spool, week, kind, layout, lang=g.lang)
+    printing.write_week_sheet(spool, week, query.kind, layout, lang=g.lang)
     spool.seek(0)
     return send_file(spool, mimetype="application/pdf", as_attachment=False,
-                     download_name=f"badges-{week.slug}-{kind}.pdf")
+                     download_name=f"badges-{week.slug}-{query.kind}.pdf")
 
 
 @bp.post("/checkins")
-@token_required("organiser", "entrance")
-def create_checkin():
+@operation(summary="Check a badge in at the entrance",
+           description="A retry with the same nonce gets the first answer again and is not "
+                       "counted twice.",
+           roles=("organiser", "entrance"), body=schemas.Scan, answer=schemas.ScanAnswer)
+def create_checkin(body: schemas.Scan):
     from exhibit.badges import checkin
-    data = json_body()
-    code, nonce = data.get("code"), data.get("nonce")
-    fields = {}
-    if not isinstance(code, str) or not code.strip():
-        fields["code"] = _("Send the scanned or typed badge code as text.")
-    if not isinstance(nonce, str):
-        fields["nonce"] = _("Send a nonce of 8–64 letters or digits, new for each scan.")
-    if fields:
-        raise ValidationFailed(_("Please correct the marked fields."), fields=fields)
-    result = checkin.check_in(actor=g.api_user, code=code, nonce=nonce)
-    body = {"status": result.status,
-            "first_at": result.first_at.isoformat() if result.first_at else None,
-            "reason": result.reason or None, "message": result.message}
+    result = checkin.check_in(actor=g.api_user, code=body.code, nonce=body.nonce)
+    answer = {"status": result.status, "first_at": result.first_at,
+              "reason": result.reason or None, "message": result.message}
     if result.badge is not None and result.status != checkin.INVALID:
-        body["badge"] = {"name": result.badge.full_name, "kind": result.badge.kind}
-    return jsonify(body)
+        answer["badge"] = schemas.ScannedBadge(name=result.badge.full_name,
+                                               kind=result.badge.kind)
+    return schemas.ScanAnswer(**answer)
 
 
-# -- documents ---------------------------------------------------------------------------------
+# -- documents -------------------------------------------------------------------------------------
 
 @bp.get("/weeks/<slug>/documents")
-@token_required("organiser")
+@operation(summary="The week's booth contracts and MoUs", roles=("organiser",),
+           answer=schemas.Documents,
+           refuses={403: "Not an organiser of this week", 404: "No such week"})
 def list_documents(slug):
-    """The week's contracts and MoUs; ``url`` serves the PDF to the same token (and to tokens of
-    the parties' users once issued)."""
     from exhibit.documents import services as documents
     week = weeks.get_managed_week(slug, g.api_user)
-    return jsonify({"items": [{
-        "id": d.id, "number": d.number or None, "kind": d.kind, "status": d.status,
-        "version": d.version,
-        "parties": [p for p in (d.party_a.get("name"), d.party_b.get("name")) if p],
-        "total_vnd": d.total_vnd if d.kind == "contract" else d.expected_value_vnd,
-        "url": public_url("api.document_pdf", document_id=d.id),
-    } for d in documents.week_documents(week)]})
+    return schemas.Documents(items=[schemas.Document(
+        id=d.id, number=d.number or None, kind=d.kind, status=d.status, version=d.version,
+        parties=[p for p in (d.party_a.get("name"), d.party_b.get("name")) if p],
+        total_vnd=d.total_vnd if d.kind == "contract" else d.expected_value_vnd,
+        url=public_url("api.document_pdf", document_id=d.id),
+    ) for d in documents.week_documents(week)])
 
 
 @bp.get("/documents/<int:document_id>.pdf")
-@token_required("organiser", "exhibitor", "buyer")
-def document_pdf(document_id):
-    from flask import Response
-
+@operation(summary="A contract's or an MoU's PDF",
+           description="The latest issued version, or ?version=N, for a token of its organiser "
+                       "or, once issued, of a party's user; a draft is rendered as it stands, "
+                       "marked as a draft.",
+           roles=("organiser", "exhibitor", "buyer"), query=schemas.DocumentFile,
+           files="application/pdf",
+           refuses={403: "Neither the document's organiser nor a party",
+                    404: "No such document, or no such version"})
+def document_pdf(document_id, query: schemas.DocumentFile):
     from exhibit.documents import services as documents
     document = documents.get_document(document_id, g.api_user)
-    content = documents.pdf_content(document, request.args.get("version", type=row_id),
-                                    request.args.get("lang", "vi"))
+    content = documents.pdf_content(document, query.version, query.lang or "vi")
     return Response(content, mimetype="application/pdf")
 
 
-# -- reports -----------------------------------------------------------------------------------
+# -- reports ---------------------------------------------------------------------------------------
 
-@bp.get("/weeks/<slug>/report.<fmt>")
-@token_required("organiser")
-def week_report(slug, fmt):
-    """The week report as XLSX or PDF in ?lang= (vi or en), else the token user's language."""
-    from flask_babel import force_locale
-
+@bp.get("/weeks/<slug>/report.<any(pdf, xlsx):fmt>")
+@operation(summary="The week report, counted when asked",
+           description="PDF: laid out after NĐ 30 (issuer, number, motto, figures in tables and "
+                       "charts, when they were compiled). XLSX: a summary sheet and one sheet "
+                       "per table, a frozen header row, amounts in đồng as numbers.",
+           roles=("organiser",), query=schemas.ReportFile,
+           files={"pdf": "application/pdf",
+                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+           refuses={403: "Not an organiser of this week", 404: "No such week"})
+def week_report(slug, fmt, query: schemas.ReportFile):
     from exhibit.core.downloads import download
     from exhibit.core.languages import checked_language
     from exhibit.reports import figures, files
-    lang = checked_language(request.args.get("lang"), g.api_user.locale or "vi")
+    lang = checked_language(query.lang, g.api_user.locale or "vi")
     week = weeks.get_managed_week(slug, g.api_user)
     with force_locale(lang):
         return download(*files.report_file(figures.week_report(week), fmt))

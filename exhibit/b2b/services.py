@@ -29,7 +29,7 @@ from exhibit.b2b.models import (
     MeetingTable,
     SourcingNeed,
 )
-from exhibit.booking.models import Allocation, AllocationStatus
+from exhibit.booking import queries as booking
 from exhibit.businesses.models import Business
 from exhibit.catalogue import ocop
 from exhibit.catalogue.models import ListingStatus, Product, ProductListing
@@ -112,8 +112,7 @@ def participant_meetings(week, *, buyer: Buyer | None = None,
 
 def supplier_ids(week) -> set[int]:
     """The week's suppliers: businesses with a confirmed booth."""
-    return set(db.session.scalars(select(Allocation.business_id).where(
-        Allocation.week_id == week.id, Allocation.status == AllocationStatus.CONFIRMED.value)))
+    return booking.confirmed_business_ids(week)
 
 
 def participant_weeks(user: User) -> list[ExhibitionWeek]:
@@ -122,15 +121,35 @@ def participant_weeks(user: User) -> list[ExhibitionWeek]:
     if user.role == Role.BUYER.value:
         ids = select(Buyer.week_id).where(Buyer.business_id == user.business_id)
     else:
-        ids = select(Allocation.week_id).where(
-            Allocation.business_id == user.business_id,
-            Allocation.status == AllocationStatus.CONFIRMED.value)
+        ids = booking.weeks_exhibiting(user.business_id)
     return db.session.scalars(select(ExhibitionWeek).where(ExhibitionWeek.id.in_(ids))
                               .order_by(ExhibitionWeek.start_date.desc())).all()
 
 
 def is_supplier(week, business_id: int | None) -> bool:
     return business_id is not None and business_id in supplier_ids(week)
+
+
+@dataclass(frozen=True)
+class Participation:
+    """How a user takes part in a week's B2B session."""
+    #: "buyer" or "supplier"
+    side: str
+    #: the buyer's registration at the week (None until a buyer account registers)
+    buyer: Buyer | None = None
+    #: the supplier's business (an exhibitor with a confirmed booth)
+    supplier_id: int | None = None
+
+
+def participation(week, user) -> Participation:
+    """The user's place in the week's B2B session: a buyer account (registered or not yet), or
+    an exhibitor with a confirmed booth; Forbidden for anyone else."""
+    if user.role == Role.BUYER.value:
+        return Participation("buyer", buyer=buyer_for(week, user.business_id))
+    if is_supplier(week, user.business_id):
+        return Participation("supplier", supplier_id=user.business_id)
+    raise Forbidden(_("Only buyers registered for the week and exhibitors with a confirmed booth "
+                      "take part in its B2B session."))
 
 
 # -- matching ---------------------------------------------------------------------------------

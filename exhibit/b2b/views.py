@@ -203,19 +203,6 @@ def register(slug):
 
 # -- participants --------------------------------------------------------------------------------
 
-def _participant(week):
-    """(side, buyer, supplier_id) of the signed-in user at the week; 403 when neither."""
-    if current_user.role == "buyer":
-        buyer = services.buyer_for(week, current_user.business_id)
-        if buyer is None:
-            return "buyer", None, None
-        return "buyer", buyer, None
-    if services.is_supplier(week, current_user.business_id):
-        return "supplier", None, current_user.business_id
-    raise Forbidden(_("Only buyers registered for the week and exhibitors with a confirmed booth "
-                      "take part in its B2B session."))
-
-
 @bp.route("/my/b2b")
 @participant_required
 def home():
@@ -226,7 +213,8 @@ def home():
 @participant_required
 def participant(slug):
     week = get_visible_week(slug, current_user)
-    side, buyer, supplier_id = _participant(week)
+    taking_part = services.participation(week, current_user)
+    side, buyer, supplier_id = taking_part.side, taking_part.buyer, taking_part.supplier_id
     if side == "buyer" and buyer is None:
         return redirect(url_for("b2b.register", slug=slug))
     meetings = services.participant_meetings(week, buyer=buyer, supplier_id=supplier_id)
@@ -243,7 +231,8 @@ def participant(slug):
 @participant_required
 def request_meeting(slug):
     week = get_visible_week(slug, current_user)
-    side, buyer, supplier_id = _participant(week)
+    taking_part = services.participation(week, current_user)
+    buyer, supplier_id = taking_part.buyer, taking_part.supplier_id
     if ActionForm().validate_on_submit():
         attempt(lambda: services.request_meeting(
             actor=current_user, week=week,
@@ -277,7 +266,7 @@ def meeting_step(slug, meeting_id, step):
 @role_required("buyer")
 def add_need(slug):
     week = get_visible_week(slug, current_user)
-    _side, buyer, _supplier = _participant(week)
+    buyer = services.participation(week, current_user).buyer
     if buyer is None:
         abort(404)
     form = _need_form(NeedForm())
@@ -291,7 +280,7 @@ def add_need(slug):
 @role_required("buyer")
 def remove_need(slug, need_id):
     week = get_visible_week(slug, current_user)
-    _side, buyer, _supplier = _participant(week)
+    buyer = services.participation(week, current_user).buyer
     if buyer is None:
         abort(404)
     if ActionForm().validate_on_submit():
@@ -303,7 +292,8 @@ def remove_need(slug, need_id):
 @participant_required
 def schedule_pdf(slug):
     week = get_visible_week(slug, current_user)
-    side, buyer, supplier_id = _participant(week)
+    taking_part = services.participation(week, current_user)
+    side, buyer, supplier_id = taking_part.side, taking_part.buyer, taking_part.supplier_id
     if side == "buyer" and buyer is None:
         abort(404)
     meetings = services.participant_meetings(week, buyer=buyer, supplier_id=supplier_id)

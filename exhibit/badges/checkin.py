@@ -21,6 +21,7 @@ from exhibit.core.errors import Forbidden, ValidationFailed
 from exhibit.core.tokens import normalise_code
 from exhibit.extensions import db
 from exhibit.vn.dates import to_vietnam_time
+from exhibit.weeks.services import is_organiser_of
 
 _NONCE = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 OK, ALREADY, INVALID = "ok", "already_checked_in", "invalid"
@@ -50,8 +51,9 @@ class ScanResult:
 
 
 def may_check_in(user, organizer_id: int) -> bool:
-    return bool(user and (user.is_organiser or user.is_entrance)
-                and user.organizer_id == organizer_id)
+    """The body's organisers and its entrance staff."""
+    return is_organiser_of(user, organizer_id) or bool(
+        user is not None and user.is_entrance and user.organizer_id == organizer_id)
 
 
 def check_in(*, actor, code: str, nonce: str, now: datetime | None = None) -> ScanResult:
@@ -61,7 +63,7 @@ def check_in(*, actor, code: str, nonce: str, now: datetime | None = None) -> Sc
     if not _NONCE.match(nonce or ""):
         raise ValidationFailed(_("Each scan needs a nonce of 8–64 letters or digits."),
                                fields={"nonce": _("Missing or malformed.")})
-    previous = _answered(nonce)
+    previous = _answered(actor, nonce)
     if previous:
         return previous
     now = now or utcnow()
@@ -80,14 +82,16 @@ def check_in(*, actor, code: str, nonce: str, now: datetime | None = None) -> Sc
         return result
     except IntegrityError:
         # the same nonce was answered by a concurrent request: give its answer
-        previous = _answered(nonce)
+        previous = _answered(actor, nonce)
         if previous:
             return previous
         raise
 
 
-def _answered(nonce: str) -> ScanResult | None:
-    scan = db.session.scalar(select(GateScan).where(GateScan.nonce == nonce))
+def _answered(actor, nonce: str) -> ScanResult | None:
+    """This scanner's earlier answer for the nonce, if it sent it before."""
+    scan = db.session.scalar(select(GateScan).where(GateScan.scanned_by_id == actor.id,
+                                                    GateScan.nonce == nonce))
     if scan is None:
         return None
     first_at = scan.checkin.first_at if scan.checkin else None

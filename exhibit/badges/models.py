@@ -124,15 +124,18 @@ class CheckIn(db.Model):
 
 
 class GateScan(db.Model):
-    """Every scan at the entrance, keyed by the scanning device's nonce: a retried request with
-    the same nonce gets the first answer again and is never counted twice."""
+    """Every scan at the entrance, keyed by its scanner and the scanning device's nonce: a
+    retried request with the same nonce gets the first answer again and is never counted twice.
+    A nonce belongs to its scanner: another account sending the same one (another
+    organisation's scanner, by chance or not) is a new scan, never handed this one's answer."""
     __tablename__ = "gate_scans"
     __table_args__ = (
         CheckConstraint("result IN ('ok', 'already_checked_in', 'invalid')", name="result"),
+        UniqueConstraint("scanned_by_id", "nonce"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    nonce: Mapped[str] = mapped_column(String(64), unique=True)
+    nonce: Mapped[str] = mapped_column(String(64))
     #: what was scanned or typed, after normalising
     code: Mapped[str] = mapped_column(String(32))
     result: Mapped[str] = mapped_column(String(20))

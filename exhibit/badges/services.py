@@ -9,7 +9,6 @@ Rules:
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 
 from flask_babel import gettext as _
@@ -20,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from exhibit.accounts.services import normalize_email
 from exhibit.badges.models import Badge, BadgeKind
 from exhibit.badges.render import BadgeFace
-from exhibit.booking.models import Allocation, AllocationStatus
+from exhibit.booking import queries as booking
 from exhibit.businesses.models import Business
 from exhibit.core import audit
 from exhibit.core.db import utcnow, write_transaction
@@ -28,7 +27,6 @@ from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from exhibit.core.links import absolute_url
 from exhibit.core.tokens import grouped, new_code, normalise_code
 from exhibit.extensions import db
-from exhibit.floorplan.models import Booth
 from exhibit.vn import phones
 from exhibit.vn.dates import vietnam_today
 from exhibit.vn.text import clean_text
@@ -90,22 +88,9 @@ def badge_by_contact_code(code: str) -> Badge | None:
     return db.session.scalar(select(Badge).where(Badge.contact_code == code)) if code else None
 
 
-def confirmed_booth_codes(week) -> dict[int, list[str]]:
-    """Booth codes confirmed to each business at the week, for printing on staff badges."""
-    rows = db.session.execute(
-        select(Allocation.business_id, Booth.code).join(Booth, Booth.id == Allocation.booth_id)
-        .where(Allocation.week_id == week.id,
-               Allocation.status == AllocationStatus.CONFIRMED.value)
-        .order_by(Booth.code))
-    codes: dict[int, list[str]] = defaultdict(list)
-    for business_id, code in rows:
-        codes[business_id].append(code)
-    return codes
-
-
 def staff_allowance(week, business_id: int) -> tuple[int, int]:
     """(badges in use, badges allowed) for an exhibitor at a week."""
-    booths = len(confirmed_booth_codes(week).get(business_id, []))
+    booths = len(booking.confirmed_booth_codes(week).get(business_id, []))
     used = db.session.scalar(select(func.count()).select_from(Badge).where(
         Badge.week_id == week.id, Badge.business_id == business_id,
         Badge.kind == BadgeKind.STAFF.value, Badge.revoked_at.is_(None)))
@@ -183,7 +168,7 @@ def add_badge(*, actor, week, kind: str, data: dict) -> Badge:
     try:
         badge_kind = BadgeKind(kind)
     except ValueError:
-        raise ValidationFailed(_("Choose a kind of badge."), fields={"kind": _("Unknown kind.")})
+        raise ValidationFailed(_("Choose a kind of badge."), fields={"kind": _("Unknown kind.")}) from None
     if badge_kind == BadgeKind.STAFF:
         raise ValidationFailed(_("Exhibitors register their own staff."),
                                fields={"kind": _("Exhibitors register their own staff.")})
@@ -281,7 +266,7 @@ def faces_for_week(week, kind: str, *, lang: str, business_id: int | None = None
                    ) -> Iterator[BadgeFace]:
     """Faces of every live badge of a kind, read in chunks by id: printing 10,000 badges never
     holds 10,000 rows or ORM objects at once."""
-    booth_codes = confirmed_booth_codes(week)
+    booth_codes = booking.confirmed_booth_codes(week)
     labels = face_labels()
     columns = (Badge.id, Badge.kind, Badge.full_name, Badge.position, Badge.organisation,
                Badge.business_id, Badge.entry_code, Badge.contact_code, Business.name)

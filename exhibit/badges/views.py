@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from exhibit.badges import checkin, printing, services
+from exhibit.booking import queries as booking
 from exhibit.badges.forms import BadgeForm, CheckInForm, PrintForm, StaffForm, VisitorForm
 from exhibit.badges.models import BadgeKind
 from exhibit.badges.render import render_sheet
@@ -100,7 +101,7 @@ def one_badge(slug, badge_id):
 
 
 def _badge_pdf(week, badge, layout: str) -> bytes:
-    codes = services.confirmed_booth_codes(week).get(badge.business_id, [])
+    codes = booking.confirmed_booth_codes(week).get(badge.business_id, [])
     face = services.face_for(badge, week, lang=g.lang, booth_codes=codes)
     return _sheet([face], layout, badge.full_name)
 

@@ -14,8 +14,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 
+from exhibit.booking import queries
 from exhibit.booking.models import (
     ACTIVE_STATUSES,
     Allocation,
@@ -25,63 +25,20 @@ from exhibit.booking.models import (
     ApplicationStatus,
 )
 from exhibit.core import audit
+from exhibit.core.events import announce, booking_changed
 from exhibit.core.db import is_postgres, lock_row, utcnow, write_transaction
 from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth
 from exhibit.vn.dates import to_vietnam_time
-from exhibit.vn.text import clean_text
+from exhibit.vn.text import clean_text, nfc
 from exhibit.weeks.models import ExhibitionWeek
-from exhibit.weeks.services import booking_closed_reason, require_week_organiser
+from exhibit.weeks.services import booking_closed_reason, is_organiser_of, require_week_organiser
 
 HOLDABLE_APPLICATION_STATES = (ApplicationStatus.SUBMITTED.value, ApplicationStatus.APPROVED.value)
 
 
 # -- reading ---------------------------------------------------------------------------------
-
-def application_for(week_id: int, business_id: int) -> Application | None:
-    return db.session.scalar(select(Application).where(
-        Application.week_id == week_id, Application.business_id == business_id))
-
-
-def week_applications(week) -> list[Application]:
-    return db.session.scalars(
-        select(Application).where(Application.week_id == week.id)
-        .options(joinedload(Application.business))
-        .order_by(Application.created_at, Application.id)).all()
-
-
-def waiting_list(week) -> list[Application]:
-    return db.session.scalars(
-        select(Application).where(Application.week_id == week.id,
-                                  Application.status == ApplicationStatus.WAITLISTED.value)
-        .options(joinedload(Application.business))
-        .order_by(Application.waitlisted_at, Application.id)).all()
-
-
-def week_allocations(week, *, active_only: bool = True) -> list[Allocation]:
-    query = (select(Allocation).where(Allocation.week_id == week.id)
-             .options(joinedload(Allocation.booth), joinedload(Allocation.business))
-             .order_by(Allocation.created_at.desc()))
-    if active_only:
-        query = query.where(Allocation.status.in_(ACTIVE_STATUSES))
-    return db.session.scalars(query).all()
-
-
-def business_allocations(business_id: int, *, active_only: bool = True) -> list[Allocation]:
-    query = (select(Allocation).where(Allocation.business_id == business_id)
-             .options(joinedload(Allocation.booth), joinedload(Allocation.week))
-             .order_by(Allocation.created_at.desc()))
-    if active_only:
-        query = query.where(Allocation.status.in_(ACTIVE_STATUSES))
-    return db.session.scalars(query).all()
-
-
-def business_applications(business_id: int) -> list[Application]:
-    return db.session.scalars(
-        select(Application).where(Application.business_id == business_id)
-        .options(joinedload(Application.week)).order_by(Application.created_at.desc())).all()
-
 
 def get_allocation(allocation_id: int, week=None) -> Allocation:
     allocation = db.session.get(Allocation, allocation_id)
@@ -97,22 +54,18 @@ def get_application(application_id: int, week=None) -> Application:
     return application
 
 
-def business_history(user, business_id: int) -> list:
-    """A business's audit entries as an organiser may see them: only the entries of weeks the
-    organiser's body runs and the business applied to or was given a booth at. NotFound when
-    there is no such week, so another organisation cannot even learn that the business exists."""
-    from exhibit.weeks.services import is_organiser_of
+def business_history(user, business_id: int, page: int = 1) -> audit.EntryPage:
+    """A page of a business's audit entries as an organiser may see them: only the entries of
+    weeks the organiser's body runs and the business applied to or was given a booth at.
+    NotFound when there is no such week, so another organisation cannot even learn that the
+    business exists."""
     if not is_organiser_of(user, user.organizer_id if user is not None else None):
         raise Forbidden(_("Only the week's organisers can do this."))
-    own = select(ExhibitionWeek.id).where(ExhibitionWeek.organizer_id == user.organizer_id)
-    week_ids = set(db.session.scalars(select(Application.week_id).where(
-        Application.business_id == business_id, Application.week_id.in_(own))))
-    week_ids |= set(db.session.scalars(select(Allocation.week_id).where(
-        Allocation.business_id == business_id, Allocation.week_id.in_(own))))
+    week_ids = queries.weeks_taken_part(business_id, user.organizer_id)
     if not week_ids:
         raise NotFound(_("This business has not taken part in your weeks."),
                        code="business_not_found")
-    return audit.entries(business_id=business_id, week_ids=week_ids)
+    return audit.entry_page(page=page, business_id=business_id, week_ids=week_ids)
 
 
 # -- applying ----------------------------------------------------------------------------------
@@ -122,17 +75,21 @@ def apply_to_week(*, actor, week: ExhibitionWeek, data: dict, now: datetime | No
     now = now or utcnow()
     _require_open(week, now)
     errors = {}
+    asked = data.get("booth_count")
     try:
-        booth_count = int(data.get("booth_count") or 1)
-        if not 1 <= booth_count <= 50:
+        booth_count = 1 if asked in (None, "") else int(asked)  # a 0 is a 0, not "one"
+        if isinstance(asked, bool) or not 1 <= booth_count <= 50:
             raise ValueError
     except (TypeError, ValueError):
         errors["booth_count"] = _("Enter a number of booths between 1 and 50.")
         booth_count = 1
+    for field in ("intended_products", "notes"):
+        if data.get(field) is not None and not isinstance(data.get(field), str):
+            errors[field] = _("Send text.")
     if errors:
         raise ValidationFailed(_("Some fields are not valid."), fields=errors)
     with write_transaction():
-        application = application_for(week.id, actor.business_id)
+        application = queries.application_for(week.id, actor.business_id)
         if application is not None and application.status != ApplicationStatus.WITHDRAWN.value:
             raise Conflict(_("Your business has already applied to this week."),
                            code="already_applied")
@@ -144,8 +101,8 @@ def apply_to_week(*, actor, week: ExhibitionWeek, data: dict, now: datetime | No
             before = {"status": application.status}
         application.status = ApplicationStatus.SUBMITTED.value
         application.booth_count = booth_count
-        application.intended_products = (data.get("intended_products") or "").strip()[:4000]
-        application.notes = (data.get("notes") or "").strip()[:4000]
+        application.intended_products = nfc(data.get("intended_products") or "").strip()[:4000]
+        application.notes = nfc(data.get("notes") or "").strip()[:4000]
         application.created_at = now
         db.session.flush()
         audit.record("application", application.id, "submit", actor=actor, week_id=week.id,
@@ -230,6 +187,7 @@ def hold_booth(*, actor, week: ExhibitionWeek, booth: Booth, now: datetime | Non
             db.session.flush()
             audit.record("allocation", allocation.id, "hold", actor=actor, week_id=week.id,
                          business_id=actor.business_id, after=allocation.snapshot())
+            _announce(allocation, "hold")
     except IntegrityError:
         raise _booth_taken(booth) from None
     return allocation
@@ -254,6 +212,7 @@ def confirm_allocation(*, actor, allocation: Allocation, now: datetime | None = 
         audit.record("allocation", allocation.id, "confirm", actor=actor,
                      week_id=allocation.week_id, business_id=allocation.business_id,
                      before=before, after=allocation.snapshot())
+        _announce(allocation, "confirm")
     return allocation
 
 
@@ -264,9 +223,8 @@ def assign_booth(*, actor, week: ExhibitionWeek, booth: Booth, business_id: int,
     require_week_organiser(actor, week)
     try:
         with write_transaction():
-            application = application_for(week.id, business_id)
-            if application is None or application.status in (
-                    ApplicationStatus.REJECTED.value, ApplicationStatus.WITHDRAWN.value):
+            application = queries.live_application(week.id, business_id)
+            if application is None:
                 raise Conflict(_("Only businesses with a live application can be assigned a booth."),
                                code="no_application")
             booth = _lock_booth(booth.id)
@@ -281,6 +239,7 @@ def assign_booth(*, actor, week: ExhibitionWeek, booth: Booth, business_id: int,
             _approve_application_of(allocation, actor, now)
             audit.record("allocation", allocation.id, "assign", actor=actor, week_id=week.id,
                          business_id=business_id, after=allocation.snapshot())
+            _announce(allocation, "assign")
     except IntegrityError:
         raise _booth_taken(booth) from None
     return allocation
@@ -322,6 +281,7 @@ def move_allocation(*, actor, allocation: Allocation, target: Booth,
             db.session.flush()
             audit.record("allocation", moved.id, "move", actor=actor, week_id=week.id,
                          business_id=old.business_id, before=before, after=moved.snapshot())
+            _announce(moved, "move", from_booth_id=old.booth_id)
             _offer_to_waiting_list(week, locked[old.booth_id], now=now)
     except IntegrityError:
         raise _booth_taken(target) from None
@@ -359,8 +319,8 @@ def release_allocation(*, actor, allocation: Allocation, reason: str = "",
 def expire_due_holds(week: ExhibitionWeek | None = None, now: datetime | None = None) -> int:
     """End every hold past its expiry (of one week, or all) and offer the booths on.
 
-    Runs on read (plan pages) and from ``flask --app exhibit expire-holds``. Returns how many
-    holds it ended.
+    Runs from the clock (``flask --app exhibit expire-holds``), never on a read: until it runs,
+    booking.queries already counts a lapsed hold as free. Returns how many holds it ended.
     """
     now = now or utcnow()
     due = select(Allocation.id).where(Allocation.status == AllocationStatus.HELD.value,
@@ -395,7 +355,7 @@ def _require_open(week: ExhibitionWeek, now: datetime) -> None:
 
 
 def _holdable_application(week, business_id: int) -> Application:
-    application = application_for(week.id, business_id)
+    application = queries.application_for(week.id, business_id)
     if application is None:
         raise Conflict(_("Apply to this week before choosing booths."), code="no_application")
     if application.status not in HOLDABLE_APPLICATION_STATES:
@@ -443,9 +403,7 @@ def _expire_stale_hold(week, booth: Booth, now: datetime, *, offer: bool = True)
 
 def _require_within_booth_count(application: Application, now: datetime) -> None:
     live = db.session.scalar(select(func.count(Allocation.id)).where(
-        Allocation.application_id == application.id,
-        Allocation.status.in_(ACTIVE_STATUSES),
-        (Allocation.status == AllocationStatus.CONFIRMED.value) | (Allocation.expires_at > now)))
+        Allocation.application_id == application.id, queries.live(now)))
     if live >= application.booth_count:
         raise Conflict(_("Your application asks for %(n)d booth(s) and you already hold them all.",
                          n=application.booth_count), code="booth_limit_reached")
@@ -461,6 +419,14 @@ def _end(allocation: Allocation, status: AllocationStatus, *, actor, now: dateti
         audit.record("allocation", allocation.id, action, actor=actor,
                      week_id=allocation.week_id, business_id=allocation.business_id,
                      before=before, after=allocation.snapshot(), note=reason)
+        _announce(allocation, action)
+
+
+def _announce(allocation: Allocation, action: str, **extra) -> None:
+    """Tell the features that follow bookings (the catalogue's booths, messages…), once the
+    change is committed."""
+    announce(booking_changed, week_id=allocation.week_id, business_id=allocation.business_id,
+             booth_id=allocation.booth_id, action=action, **extra)
 
 
 def _approve_application_of(allocation: Allocation, actor, now: datetime) -> None:
@@ -501,6 +467,7 @@ def _offer_to_waiting_list(week: ExhibitionWeek, booth: Booth, *, now: datetime)
     audit.record("allocation", offer.id, "hold", actor=None, week_id=week.id,
                  business_id=application.business_id, after=offer.snapshot(),
                  note=_("Offered from the waiting list"))
+    _announce(offer, "waitlist_offer")
     return offer
 
 
@@ -524,3 +491,20 @@ def _unguarded_hold_for_tests(actor, week, booth, now) -> Allocation:
             expires_at=now + timedelta(minutes=week.hold_minutes))
         db.session.add(allocation)
     return allocation
+
+
+# -- what the floor plan must ask booking ------------------------------------------------------
+
+def _refuse_blocking_booked_booths(booths: list[Booth]) -> None:
+    """A booth someone holds or was given cannot be blocked (floorplan.blocking_checks)."""
+    for booth in booths:
+        if queries.booth_is_taken(booth.id):
+            raise Conflict(_("Booth %(code)s is booked; release its booking before blocking it.",
+                             code=booth.code), code="booth_allocated")
+
+
+def connect() -> None:
+    """Plug booking's rules into the features below it (called once by create_app)."""
+    from exhibit.floorplan import services as floorplan
+    if _refuse_blocking_booked_booths not in floorplan.blocking_checks:
+        floorplan.blocking_checks.append(_refuse_blocking_booked_booths)

@@ -1,11 +1,11 @@
 """Booking pages: the exhibitor's dashboard, applying and holding, and the organiser's desk."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from exhibit.booking import services
+from exhibit.booking import queries, services
 from exhibit.booking.forms import ApplyForm, AssignForm, DecisionForm, MoveForm, ReleaseForm
 from exhibit.businesses.models import Business
 from exhibit.catalogue import services as catalogue
@@ -28,16 +28,15 @@ bp = Blueprint("booking", __name__)
 @bp.route("/my")
 @exhibitor_required
 def dashboard():
-    services.expire_due_holds()
     business = current_user.business
     today = vietnam_today()
-    applied = {a.week_id for a in services.business_applications(business.id)}
+    applications = queries.business_applications(business.id)
+    applied = {a.week_id for a in applications}
     open_weeks = [w for w in weeks.public_weeks()
                   if w.id not in applied and weeks.booking_closed_reason(w, today) is None]
     return render_template(
         "booking/dashboard.html", business=business, open_weeks=open_weeks,
-        applications=services.business_applications(business.id),
-        allocations=services.business_allocations(business.id),
+        applications=applications, allocations=queries.business_allocations(business.id),
         release_form=ActionForm(), now=utcnow(),
         product_count=catalogue.product_count(business.id),
         listing_counts=catalogue.listing_counts(business.id))
@@ -94,18 +93,15 @@ def release_own(allocation_id):
 @organiser_required
 def manage_week(slug):
     week = weeks.get_managed_week(slug, current_user)
-    services.expire_due_holds(week)
-    applications = services.week_applications(week)
+    applications = queries.week_applications(week)
     assign_form = AssignForm()
-    assign_form.business_id.choices = [
-        (a.business_id, a.business.name) for a in applications
-        if a.status not in ("rejected", "withdrawn")]
+    assign_form.business_id.choices = [(b.id, b.name) for b in queries.taking_part(week)]
     return render_template(
         "booking/manage_week.html", week=week, applications=applications,
-        waiting=services.waiting_list(week), allocations=services.week_allocations(week),
+        waiting=queries.waiting_list(week), allocations=queries.week_allocations(week),
         decision_form=DecisionForm(), move_form=MoveForm(), release_form=ReleaseForm(),
         assign_form=assign_form, action_form=ActionForm(), now=utcnow(),
-        counts=floorplan.status_counts(floorplan.booth_states(week)))
+        counts=queries.status_counts(queries.booth_states(week)))
 
 
 def _back(slug):
@@ -181,7 +177,7 @@ def move(slug, allocation_id):
 def assign(slug):
     week = weeks.get_managed_week(slug, current_user)
     form = AssignForm()
-    form.business_id.choices = [(a.business_id, "") for a in services.week_applications(week)]
+    form.business_id.choices = [(b.id, "") for b in queries.taking_part(week)]
     if not form.validate_on_submit():
         flash(_("Choose a booth and a business."), "error")
         return _back(slug)
@@ -201,14 +197,16 @@ def assign(slug):
 @organiser_required
 def week_audit(slug):
     week = weeks.get_managed_week(slug, current_user)
-    return render_template("booking/audit.html", week=week, business=None,
-                           entries=audit.entries(week_id=week.id), audit=audit)
+    page = audit.entry_page(page=request.args.get("page", 1, type=int), week_id=week.id)
+    return render_template("booking/audit.html", week=week, business=None, page=page,
+                           audit=audit)
 
 
 @bp.route("/organiser/businesses/<int:business_id>/audit")
 @organiser_required
 def business_audit(business_id):
-    entries = services.business_history(current_user, business_id)
+    page = services.business_history(current_user, business_id,
+                                      request.args.get("page", 1, type=int))
     business = db.get_or_404(Business, business_id)
-    return render_template("booking/audit.html", week=None, business=business, entries=entries,
+    return render_template("booking/audit.html", week=None, business=business, page=page,
                            audit=audit)

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 from stdnum import ean
 
-from exhibit.booking.models import ACTIVE_STATUSES, Allocation, Application
+from exhibit.booking import queries as booking
 from exhibit.businesses.models import Business
 from exhibit.catalogue import ocop
 from exhibit.catalogue.models import (
@@ -31,14 +31,13 @@ from exhibit.core import audit
 from exhibit.core.db import utcnow, write_transaction
 from exhibit.core.errors import Forbidden, NotFound, ValidationFailed
 from exhibit.extensions import db
-from exhibit.floorplan.models import Booth
 from exhibit.media import images, storage
 from exhibit.vn import provinces
 from exhibit.vn.dates import parse_date, vietnam_today
 from exhibit.vn.numbers import parse_whole
 from exhibit.vn.text import clean_text, fold_search_key, nfc, search_document
 from exhibit.weeks.models import ExhibitionWeek
-from exhibit.weeks.services import is_week_organiser, require_week_organiser
+from exhibit.weeks.services import is_organiser_of, is_week_organiser, require_week_organiser
 
 MAX_PHOTOS = 6
 MAX_PRICE = 10**12
@@ -320,11 +319,41 @@ def sync_product_listings(product: Product) -> None:
         sync_listing(listing, product)
 
 
-def sync_week_listings(week) -> None:
+def sync_week_listings(week_id: int) -> None:
     """After a week's dates change: which certificates cover them may have changed."""
-    for listing in db.session.scalars(select(ProductListing).where(
-            ProductListing.week_id == week.id).options(joinedload(ProductListing.product))):
-        sync_listing(listing, week=week)
+    with write_transaction():
+        week = db.session.get(ExhibitionWeek, week_id)
+        if week is None:  # deleted since
+            return
+        for listing in db.session.scalars(select(ProductListing).where(
+                ProductListing.week_id == week.id).options(joinedload(ProductListing.product))):
+            sync_listing(listing, week=week)
+
+
+def follow_booths(week_id: int, business_id: int, *, moved_from: int | None = None,
+                  moved_to: int | None = None) -> None:
+    """After a booking change: each of the business's listings at the week stays at one of its
+    confirmed booths there (a listing names a booth publicly, so never a mere hold). A listing on a booth the business no longer takes follows a move to the new
+    booth, or goes to its only booth, or to none (shown without a booth); a listing without a
+    booth goes to the business's only booth."""
+    with write_transaction():
+        week = db.session.get(ExhibitionWeek, week_id)
+        if week is None:  # deleted since
+            return
+        booths = [booth.id for booth in booking.confirmed_booths(week, business_id)]
+        for listing in db.session.scalars(select(ProductListing).where(
+                ProductListing.week_id == week_id, ProductListing.business_id == business_id)):
+            if listing.booth_id in booths:
+                continue
+            if listing.booth_id is not None and listing.booth_id == moved_from and moved_to in booths:
+                listing.booth_id = moved_to
+            else:
+                listing.booth_id = _only(booths)
+
+
+def _only(booths: list[int]) -> int | None:
+    """Where a listing without a chosen booth stands: the business's only booth, if one."""
+    return booths[0] if len(booths) == 1 else None
 
 
 # -- products ------------------------------------------------------------------------------------
@@ -584,7 +613,7 @@ def can_read_scan(user, product: Product) -> bool:
         return False
     if user.is_exhibitor:
         return user.business_id == product.business_id
-    if user.is_organiser:
+    if is_organiser_of(user, user.organizer_id):
         return db.session.scalar(
             select(ProductListing.id).join(ExhibitionWeek, ProductListing.week_id == ExhibitionWeek.id)
             .where(ProductListing.product_id == product.id,
@@ -594,14 +623,6 @@ def can_read_scan(user, product: Product) -> bool:
 
 # -- listings: what a business shows at a week -----------------------------------------------------
 
-def business_booths_at(business_id: int, week) -> list[Booth]:
-    """The booths held or confirmed for a business at a week."""
-    return db.session.scalars(
-        select(Booth).join(Allocation, Allocation.booth_id == Booth.id)
-        .where(Allocation.business_id == business_id, Allocation.week_id == week.id,
-               Allocation.status.in_(ACTIVE_STATUSES)).order_by(Booth.code)).all()
-
-
 def business_listings(business_id: int, week) -> dict[int, ProductListing]:
     """The business's listings at a week, by product id."""
     listings = db.session.scalars(select(ProductListing).where(
@@ -610,9 +631,7 @@ def business_listings(business_id: int, week) -> dict[int, ProductListing]:
 
 
 def _require_taking_part(business_id: int, week) -> None:
-    application = db.session.scalar(select(Application).where(
-        Application.week_id == week.id, Application.business_id == business_id))
-    if application is None or application.status in ("rejected", "withdrawn"):
+    if booking.live_application(week.id, business_id) is None:
         raise Forbidden(_("Apply to this week before choosing the products you will show."))
 
 
@@ -625,7 +644,9 @@ def set_week_products(*, actor, week, selections: dict[int, int | None]) -> dict
     if week.end_date < vietnam_today():
         raise Forbidden(_("This week has ended; its catalogue can no longer change."))
     own = {p.id: p for p in business_products(business.id)}
-    booths = {b.id for b in business_booths_at(business.id, week)}
+    booths = [b.id for b in booking.confirmed_booths(week, business.id)]
+    selections = {product_id: booth_id if booth_id is not None else _only(booths)
+                  for product_id, booth_id in selections.items()}
     errors = {}
     for product_id, booth_id in selections.items():
         if product_id not in own:

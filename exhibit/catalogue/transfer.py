@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from exhibit.booking.models import Application
+from exhibit.booking import queries as booking
 from exhibit.businesses.models import Business
 from exhibit.catalogue import ocop, services
 from exhibit.catalogue.models import ListingStatus, Product, ProductListing, ProductStatus
@@ -209,11 +209,7 @@ def import_products(*, actor, week, filename: str, content: bytes) -> ImportResu
 
 
 def _businesses_taking_part(week) -> dict[str, Business]:
-    rows = db.session.scalars(
-        select(Business).join(Application, Application.business_id == Business.id)
-        .where(Application.week_id == week.id,
-               Application.status.not_in(("rejected", "withdrawn")))).all()
-    return {b.tax_code: b for b in rows}
+    return {b.tax_code: b for b in booking.taking_part(week)}
 
 
 def _existing_products(business_ids: set[int]) -> dict[tuple[int, str], Product]:

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, flash, g, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from exhibit.booking import services as booking
+from exhibit.booking import queries as booking
 from exhibit.businesses.models import Business
 from exhibit.catalogue import ocop, search, services, transfer
 from exhibit.catalogue.forms import ImportForm, PhotoForm, ProductForm, ReviewForm, ScanForm
@@ -182,7 +182,7 @@ def week_products(slug):
         application=booking.application_for(week.id, business_id),
         products=services.business_products(business_id),
         listings=services.business_listings(business_id, week),
-        booths=services.business_booths_at(business_id, week), form=ActionForm())
+        booths=booking.confirmed_booths(week, business_id), form=ActionForm())
 
 
 # -- organiser: review, import, export ---------------------------------------------------------
@@ -308,9 +308,8 @@ def exhibitor_page(slug, business_id):
     filters.business_id = business_id
     page = search.search(week, filters)
     business = db.session.get(Business, business_id)
-    application = booking.application_for(week.id, business_id)
-    if business is None or application is None or application.status in ("rejected", "withdrawn"):
+    if business is None or booking.live_application(week.id, business_id) is None:
         raise NotFound(_("This business is not at this week."))
     return render_template("catalogue/exhibitor.html", week=week, business=business, page=page,
                            filters=filters, problem=problem,
-                           booths=services.business_booths_at(business_id, week))
+                           booths=booking.confirmed_booths(week, business_id))

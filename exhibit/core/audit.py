@@ -5,6 +5,7 @@ change it describes was committed.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -54,11 +55,39 @@ def record(entity: str, entity_id: int | None, action: str, *, actor=None, week_
     return entry
 
 
+#: entries on one page of the audit log
+PAGE_SIZE = 100
+
+
+@dataclass
+class EntryPage:
+    entries: list
+    #: 1-based
+    number: int
+    has_older: bool
+
+
 def entries(*, week_id: int | None = None, week_ids=None, business_id: int | None = None,
             entity: str | None = None, entity_id: int | None = None, limit: int = 500):
     """Newest first, filtered in SQL before the limit; ``week_ids`` keeps only entries of
     those weeks (an empty collection keeps none)."""
-    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit)
+    return _filtered(select(AuditEntry), week_id=week_id, week_ids=week_ids,
+                     business_id=business_id, entity=entity, entity_id=entity_id,
+                     limit=limit, offset=0)
+
+
+def entry_page(*, page: int = 1, **filters) -> EntryPage:
+    """One page of PAGE_SIZE entries, newest first, for the audit log pages (``filters`` as
+    for ``entries``)."""
+    page = max(1, page)
+    rows = _filtered(select(AuditEntry), limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE,
+                     **filters)
+    return EntryPage(rows[:PAGE_SIZE], page, has_older=len(rows) > PAGE_SIZE)
+
+
+def _filtered(query, *, week_id=None, week_ids=None, business_id=None, entity=None,
+              entity_id=None, limit: int, offset: int):
+    query = query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit).offset(offset)
     if entity is not None:
         query = query.where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
     if week_id is not None:

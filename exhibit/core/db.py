@@ -6,7 +6,7 @@ failing halfway; on PostgreSQL it is an ordinary transaction in which services t
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 
@@ -53,7 +53,9 @@ def lock_row(model, row_id: int):
     write transaction already excludes other writers). None when it does not exist.
 
     Services take it inside ``write_transaction()`` before checking the row's state, so the
-    second of two racing requests sees the first one's result (and answers 409)."""
+    second of two racing requests sees the first one's result (and answers 409). Outside a
+    write transaction a lock would end with the next commit, so that is refused."""
+    require_write_transaction("lock_row")
     query = db.select(model).where(model.id == row_id).execution_options(populate_existing=True)
     if is_postgres():
         query = query.with_for_update()
@@ -82,30 +84,86 @@ def configure_engine(engine: Engine, busy_timeout_s: int) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+class TransactionMisuse(RuntimeError):
+    """A programming error: a unit of work started inside another, a row lock or after-commit
+    work asked for outside one. Never caught: it must fail the first test that meets it."""
+
+
+_OPEN = "exhibit.write_transaction"
+_AFTER_COMMIT = "exhibit.after_commit"
+
+
+def in_write_transaction() -> bool:
+    return bool(db.session().info.get(_OPEN))
+
+
+def require_write_transaction(what: str) -> None:
+    if not in_write_transaction():
+        raise TransactionMisuse(f"{what} needs an open write_transaction()")
+
+
 @contextmanager
 def write_transaction() -> Iterator[None]:
     """One unit of work: commit on success, roll back on any exception.
 
+    Units of work do not nest: starting one inside another raises TransactionMisuse, because
+    the inner commit would split the outer unit and drop its row locks halfway. A service
+    that other services build on takes the caller's transaction instead (and may say so with
+    ``require_write_transaction``).
+
     Whatever the request read before is committed first (it only read) and forgotten, so the
-    write transaction reads everything afresh and, on SQLite, holds the write lock from its
-    first statement. Its own commit keeps what was loaded instead of expiring it: the response
-    is built from the values that were committed, with no second round trip, so a connection
-    lost right after the commit cannot turn a success into a 500.
+    unit of work reads everything afresh and, on SQLite, holds the write lock from its first
+    statement. Its own commit keeps what was loaded instead of expiring it: the response is
+    built from the values that were committed, with no second round trip, so a connection lost
+    right after the commit cannot turn a success into a 500.
+
+    Work registered with ``after_commit`` runs once the commit has succeeded, in order; it is
+    dropped when the unit of work rolls back.
     """
     session = db.session()  # the real Session behind the scoped proxy
+    if session.info.get(_OPEN):
+        raise TransactionMisuse("write_transaction() inside another write_transaction()")
     if session.in_transaction():
         session.commit()
     session.expire_all()
-    session.connection(execution_options={"sqlite_immediate": True})
-    if is_postgres():
-        timeout = int(current_app.config["LOCK_TIMEOUT_MS"])
-        session.execute(db.text(f"SET LOCAL lock_timeout = {timeout}"))
+    session.info[_OPEN] = True
+    session.info[_AFTER_COMMIT] = []
     try:
+        session.connection(execution_options={"sqlite_immediate": True})
+        if is_postgres():
+            timeout = int(current_app.config["LOCK_TIMEOUT_MS"])
+            session.execute(db.text(f"SET LOCAL lock_timeout = {timeout}"))
         yield
         _commit_keeping_values(session)
     except BaseException:
         session.rollback()
         raise
+    finally:
+        session.info[_OPEN] = False
+        followers = session.info.pop(_AFTER_COMMIT, [])
+    for work in followers:  # reached only when the commit succeeded
+        run_isolated(work)
+
+
+def run_isolated(work: Callable[[], None]) -> None:
+    """Run work that follows a commit in an app context (and so a database session) of its
+    own: what the unit of work loaded stays as it was committed, for the response. The change
+    is committed whatever happens here: work that fails is logged, and the request still
+    answers with what was committed."""
+    app = current_app._get_current_object()
+    with app.app_context():
+        try:
+            work()
+        except Exception:  # noqa: BLE001 - see the docstring
+            app.logger.exception("work after commit failed: %r", work)
+
+
+def after_commit(work: Callable[[], None]) -> None:
+    """Run ``work`` once the current write transaction has committed — never if it rolls back.
+    For what must follow a change: announcing it to other features, sending a message,
+    queueing a job. Asking outside a write transaction is a TransactionMisuse."""
+    require_write_transaction("after_commit")
+    db.session().info[_AFTER_COMMIT].append(work)
 
 
 def _commit_keeping_values(session) -> None:
@@ -114,3 +172,18 @@ def _commit_keeping_values(session) -> None:
         session.commit()
     finally:
         session.expire_on_commit = True
+
+
+#: SQLSTATEs and SQLite result codes that mean "another transaction holds what this one needs"
+_LOCK_NOT_AVAILABLE, _DEADLOCK = "55P03", "40P01"
+_SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
+
+
+def is_lock_timeout(error: BaseException) -> bool:
+    """True when a database error says a lock was not granted in time: PostgreSQL's
+    lock_timeout (SQLSTATE 55P03) or a deadlock victim (40P01), SQLite's busy or locked
+    database — recognised by the driver's codes, never by the message text."""
+    original = getattr(error, "orig", None)
+    if getattr(original, "sqlstate", None) in (_LOCK_NOT_AVAILABLE, _DEADLOCK):
+        return True
+    return getattr(original, "sqlite_errorcode", None) in (_SQLITE_BUSY, _SQLITE_LOCKED)

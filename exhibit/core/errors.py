@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
-from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import DBAPIError
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 
 class AppError(Exception):
@@ -88,11 +88,23 @@ def _page(status: int, message: str | None = None):
 
 
 #: statuses with their own error page (templates/errors/<status>.html)
-_PAGES = (400, 403, 404, 405, 409, 413, 429)
+_PAGES = (400, 403, 404, 405, 409, 413, 429, 503)
 
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
                422: "validation_failed", 429: "rate_limited"}
+
+
+def _kept_headers(error: HTTPException) -> dict:
+    """What an error answer must keep when it is rebuilt as a page or JSON: the methods a 405's
+    address takes (``Allow``, RFC 9110) and when to retry after a 429."""
+    headers = {}
+    if isinstance(error, MethodNotAllowed) and error.valid_methods:
+        headers["Allow"] = ", ".join(sorted(error.valid_methods))
+    if error.code == 429 and error.response is not None:
+        headers.update({k: v for k, v in error.response.headers.items()
+                        if k.lower().startswith(("retry-after", "x-ratelimit"))})
+    return headers
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -108,27 +120,21 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         status = error.code or 500
+        headers = _kept_headers(error)
         if wants_json():
-            headers = {}
-            if status == 429 and error.response is not None:
-                headers = {k: v for k, v in error.response.headers.items()
-                           if k.lower().startswith(("retry-after", "x-ratelimit"))}
             message = error.description if status != 429 else _("Too many requests; try again later.")
             return json_error(status, _HTTP_CODES.get(status, "http_error"), message, headers=headers)
         if status in _PAGES:
-            headers = {}
-            if status == 429 and error.response is not None:
-                headers = {k: v for k, v in error.response.headers.items()
-                           if k.lower() == "retry-after"}
             body, status = _page(status, None)
             return body, status, headers
         return error
 
-    @app.errorhandler(OperationalError)
-    def _lock_timeout(error: OperationalError):
-        # A lock wait that ran out (PostgreSQL lock_timeout, SQLite busy) is a lost race, not a bug.
-        text = str(error.orig).lower() if error.orig else ""
-        if "lock" not in text and "locked" not in text:
+    @app.errorhandler(DBAPIError)
+    def _lock_timeout(error: DBAPIError):
+        # A lock wait that ran out (PostgreSQL lock_timeout, a deadlock victim, SQLite busy) is
+        # a lost race, not a bug.
+        from exhibit.core.db import is_lock_timeout
+        if not is_lock_timeout(error):
             raise error
         message = _("The system is busy with the same booth right now; please try again.")
         if wants_json():

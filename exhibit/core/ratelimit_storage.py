@@ -33,6 +33,12 @@ _UPSERT = text(f"""
     RETURNING hits""")
 
 
+_GIVE_BACK = text(f"""
+    UPDATE {TABLE} SET hits = CASE WHEN hits + :amount < 0 THEN 0 ELSE hits + :amount END
+    WHERE key = :key AND expires_at > :now
+    RETURNING hits""")
+
+
 class DatabaseStorage(Storage):
     """``exhibit-db://`` — the URL of the database comes as the ``database_url`` option."""
 
@@ -62,29 +68,32 @@ class DatabaseStorage(Storage):
         return self._engine
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        values = {"key": key[:255], "amount": amount, "now": time.time(), "expiry": expiry}
         with self.engine.begin() as conn:
-            hits = conn.execute(_UPSERT, {"key": key[:255], "amount": amount, "now": time.time(),
-                                          "expiry": expiry}).scalar_one()
+            if amount < 0:  # giving uses back: only within a live window, never below zero
+                hits = conn.execute(_GIVE_BACK, values).scalar()
+                return hits or 0
+            hits = conn.execute(_UPSERT, values).scalar_one()
         self._calls += 1
         if self._calls % 1000 == 0:
             self._forget_expired()
         return hits
 
     def get(self, key: str) -> int:
-        with self.engine.connect() as conn:
+        with self.engine.connect().execution_options(reading=True) as conn:
             row = conn.execute(text(f"SELECT hits, expires_at FROM {TABLE} WHERE key = :key"),
                                {"key": key[:255]}).first()
         return row.hits if row is not None and row.expires_at > time.time() else 0
 
     def get_expiry(self, key: str) -> float:
-        with self.engine.connect() as conn:
+        with self.engine.connect().execution_options(reading=True) as conn:
             expires_at = conn.execute(text(f"SELECT expires_at FROM {TABLE} WHERE key = :key"),
                                       {"key": key[:255]}).scalar()
         return expires_at if expires_at is not None and expires_at > time.time() else time.time()
 
     def check(self) -> bool:
         try:
-            with self.engine.connect() as conn:
+            with self.engine.connect().execution_options(reading=True) as conn:
                 conn.execute(text("SELECT 1"))
             return True
         except DBAPIError:
@@ -97,6 +106,20 @@ class DatabaseStorage(Storage):
     def clear(self, key: str) -> None:
         with self.engine.begin() as conn:
             conn.execute(text(f"DELETE FROM {TABLE} WHERE key = :key"), {"key": key[:255]})
+
+    def close(self) -> None:
+        """Close the pool's connections (a new pool is made if the storage is used again)."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def __del__(self):
+        # Replaced storages (Flask-Limiter keeps one per process, tests make many apps) let go
+        # of their connections at once instead of leaving them to the garbage collector.
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - nothing can be done about it at this point
+            pass
 
     def _forget_expired(self) -> None:
         with self.engine.begin() as conn:
@@ -126,5 +149,7 @@ def _counter_engine(url: str):
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # writers take the write lock at once (no upgrade deadlock); readers wait for none
+            conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("reading")
+                                 else "BEGIN IMMEDIATE")
     return engine

@@ -11,7 +11,7 @@ the warnings a production start needs.
 """
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 PAGE_POLICY = "; ".join((
@@ -45,9 +45,32 @@ def init_app(app: Flask) -> None:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         return response
 
-    if app.config.get("ENV_NAME") == "production" and not app.config.get("REDIS_URL"):
+    if proxies == 0:
+        warned = []
+
+        @app.before_request
+        def _warn_about_an_unexpected_proxy():
+            if not warned and request.headers.get("X-Forwarded-For"):
+                warned.append(True)
+                app.logger.warning(
+                    "a request came through a proxy (X-Forwarded-For) but TRUSTED_PROXY_COUNT "
+                    "is 0: every client behind it counts as the proxy's address for the rate "
+                    "limits; set TRUSTED_PROXY_COUNT to the number of proxies.")
+
+    _warn_about_production_settings(app)
+
+
+def _warn_about_production_settings(app: Flask) -> None:
+    if app.config.get("ENV_NAME") != "production":
+        return
+    if app.config["RATELIMIT_STORAGE_URI"].startswith("exhibit-db"):
         app.logger.warning(
             "REDIS_URL is not set: rate-limit counters live in the database, shared by the "
             "workers of this machine and of any machine on the same database, at the cost of a "
             "write per counted request; set REDIS_URL for cheaper counters shared by every "
             "app server.")
+    if not app.config["PUBLIC_BASE_URL"].startswith("https://"):
+        app.logger.warning(
+            "EXHIBIT_ENV is production but PUBLIC_BASE_URL (%s) is not https: cookies are sent "
+            "over HTTPS only, so nobody can stay signed in over plain http, and printed QR "
+            "codes would point at an insecure address.", app.config["PUBLIC_BASE_URL"])

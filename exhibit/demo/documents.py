@@ -149,7 +149,7 @@ def _payments(organiser, slug: str) -> Iterator[str]:
 
 
 def _b2b(organiser, slug: str) -> Iterator[str]:
-    from exhibit.demo.seed import _user, fictional_tax_code
+    from exhibit.demo.accounts import demo_user as _user, fictional_tax_code
     week = _week(slug)
     if week is None or db.session.scalar(select(Buyer.id).where(Buyer.week_id == week.id).limit(1)):
         yield f"b2b {slug}: already there"

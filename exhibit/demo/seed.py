@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 from collections.abc import Iterator
-from functools import cache
 
 from sqlalchemy import select
 
 from exhibit.accounts.models import Role, User
-from exhibit.accounts.services import ensure_organizer, hash_password
+from exhibit.accounts.services import ensure_organizer
+from exhibit.booking import queries
 from exhibit.booking import services as booking
 from exhibit.booking.models import Allocation, AllocationSource, Application
 from exhibit.businesses.models import Business
@@ -19,31 +19,17 @@ from exhibit.catalogue.models import ListingStatus, ProductListing
 from exhibit.core import audit
 from exhibit.core.db import write_transaction
 from exhibit.demo import data, documents, products, visitors
+from exhibit.demo.accounts import DEMO_PASSWORD, demo_user, fictional_tax_code
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth, Hall
+from exhibit.visitors.services import issue_missing_tokens
 from exhibit.vn.provinces import SCHEME_2025, get_province
 from exhibit.weeks.models import ExhibitionWeek
 
-DEMO_PASSWORD = "trienlam2024"
 ORGANISER_EMAIL = "bantochuc@exhibit.demo"
 ITPC = "Trung tâm Xúc tiến Thương mại và Đầu tư Thành phố Hồ Chí Minh (ITPC)"
 ITPC_VENUE = "Trung tâm Xúc tiến Thương mại và Đầu tư TP.HCM (ITPC)"
 ITPC_ADDRESS = "92–96 Nguyễn Hữu Cảnh, Phường 22, Quận Bình Thạnh, TP. Hồ Chí Minh"
-_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
-
-
-def fictional_tax_code(n: int) -> str:
-    """A valid 10-digit code with the prefix 99, which no tax office uses; a different one for
-    each n. Serial 2n is used unless its check digit would be 10; then 2n + 1 is, whose check
-    digit is valid (one more in the last place adds 3 to the weighted sum)."""
-    for serial in (1000 + 2 * n, 1001 + 2 * n):  # stdnum refuses an all-zero serial
-        prefix = f"99{serial:07d}"
-        remainder = sum(w * int(d) for w, d in zip(_WEIGHTS, prefix)) % 11
-        if remainder:
-            return prefix + str(10 - remainder)
-    raise AssertionError("unreachable: two neighbouring serials cannot both be invalid")
-
-
 def _utc(day: date, hour: int = 9) -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=timezone.utc)
 
@@ -52,7 +38,7 @@ def seed_demo() -> Iterator[str]:
     with write_transaction():
         organizer = ensure_organizer(ITPC, "ITPC", address=ITPC_ADDRESS, tax_code="0301467000",
                                      phone="+842838233729", email="itpc@exhibit.demo")
-        organiser = _user(ORGANISER_EMAIL, "Ban Tổ chức ITPC (demo)", Role.ORGANISER, organizer_id=organizer.id)
+        organiser = demo_user(ORGANISER_EMAIL, "Ban Tổ chức ITPC (demo)", Role.ORGANISER, organizer_id=organizer.id)
     yield f"organiser: {ORGANISER_EMAIL} / {DEMO_PASSWORD}"
 
     yield from _past_week(
@@ -85,24 +71,11 @@ def seed_demo() -> Iterator[str]:
                                       seed=11)
     yield from visitors.seed_visitors(organiser, "ket-noi-cung-cau-dak-lak-2024", visitors=160,
                                       buyers=6, seed=12)
-    yield visitors.seed_entrance_user(organiser, _user)
+    yield visitors.seed_entrance_user(organiser, demo_user)
     yield from documents.seed_documents(organiser)
+    for week_id in db.session.scalars(select(ExhibitionWeek.id)).all():
+        issue_missing_tokens(week_id)  # the booths were drawn here, not through the floor plan
     yield f"every demo account's password: {DEMO_PASSWORD}"
-
-
-@cache
-def _demo_password_hash() -> str:
-    return hash_password(DEMO_PASSWORD)  # one slow hash for every demo account
-
-
-def _user(email, full_name, role, **links) -> User:
-    user = db.session.scalar(select(User).where(User.email == email))
-    if user is None:
-        user = User(email=email, full_name=full_name, role=role.value,
-                    password_hash=_demo_password_hash(), **links)
-        db.session.add(user)
-        db.session.flush()
-    return user
 
 
 def _business(row, *, scheme, province, tax_code, email) -> Business:
@@ -115,7 +88,7 @@ def _business(row, *, scheme, province, tax_code, email) -> Business:
             "representative_position": position, "phone": f"0912{int(tax_code[-6:]) % 1000000:06d}",
             "email": email}))
         db.session.flush()
-        _user(email, representative, Role.EXHIBITOR, business_id=business.id)
+        demo_user(email, representative, Role.EXHIBITOR, business_id=business.id)
     return business
 
 
@@ -225,11 +198,11 @@ def _open_week(organiser) -> Iterator[str]:
     for user, row in zip(users[:5], data.OCOP_2027):
         booking.apply_to_week(actor=user, week=week, data={"booth_count": 1, "intended_products": row[6]})
     booking.hold_booth(actor=users[0], week=week, booth=booths[1])
-    booking.confirm_allocation(actor=organiser, allocation=booking.business_allocations(users[0].business_id)[0])
+    booking.confirm_allocation(actor=organiser, allocation=queries.business_allocations(users[0].business_id)[0])
     booking.hold_booth(actor=users[1], week=week, booth=booths[2])
-    booking.confirm_allocation(actor=organiser, allocation=booking.business_allocations(users[1].business_id)[0])
+    booking.confirm_allocation(actor=organiser, allocation=queries.business_allocations(users[1].business_id)[0])
     booking.hold_booth(actor=users[2], week=week, booth=booths[11])
-    application = booking.application_for(week.id, users[3].business_id)
+    application = queries.application_for(week.id, users[3].business_id)
     booking.decide_application(actor=organiser, application=application, decision="waitlist",
                                reason="Đã hết gian hàng tiêu chuẩn; chờ gian hàng trống.")
     booking.assign_booth(actor=organiser, week=week, booth=booths[12], business_id=users[4].business_id)
@@ -268,8 +241,8 @@ def _catalogue(organiser, slug, rows, email_prefix, *, per_business, province_is
             made.append(product)
             count += 1
         with write_transaction():
-            booth_id = db.session.scalar(select(Allocation.booth_id).where(
-                Allocation.week_id == week.id, Allocation.business_id == user.business_id))
+            booths = queries.confirmed_allocations(week.id, user.business_id)
+            booth_id = booths[0].booth_id if booths else None
             for product in made:
                 listing = ProductListing(
                     week_id=week.id, product_id=product.id, business_id=user.business_id,
@@ -301,7 +274,7 @@ def _open_week_catalogue(organiser) -> Iterator[str]:
                 "origin_province": row[2], "ocop_set": family.ocop_set, **certificate})
             catalogue.add_photos(actor=user, product=product, uploads=[
                 ("demo.jpg", products.photo(name, row[1], certificate.get("stars")))])
-            booths = catalogue.business_booths_at(user.business_id, week)
+            booths = queries.confirmed_booths(week, user.business_id)
             chosen[product.id] = booths[0].id if booths else None
         catalogue.set_week_products(actor=user, week=week, selections=chosen)
         if n < 2:

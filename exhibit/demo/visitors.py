@@ -13,12 +13,12 @@ from sqlalchemy import select
 from exhibit.accounts.models import Role
 from exhibit.badges.models import Badge, BadgeKind, CheckIn, GateScan
 from exhibit.badges.services import CONTACT_CONSENT
-from exhibit.booking.models import Allocation
+from exhibit.booking import queries
 from exhibit.core.db import write_transaction
 from exhibit.core.tokens import new_code
 from exhibit.extensions import db
 from exhibit.visitors.models import BoothScan, Lead
-from exhibit.visitors.services import LEAVE_CONTACT_CONSENT, week_tokens
+from exhibit.visitors.services import LEAVE_CONTACT_CONSENT, issue_missing_tokens
 from exhibit.weeks.models import ExhibitionWeek
 
 ENTRANCE_EMAIL = "congvao@exhibit.demo"
@@ -56,7 +56,7 @@ def seed_visitors(organiser, slug: str, *, visitors: int, buyers: int, seed: int
     week = db.session.scalar(select(ExhibitionWeek).where(ExhibitionWeek.slug == slug))
     if week is None:
         return
-    week_tokens(week)  # every booth gets its QR token
+    issue_missing_tokens(week.id)  # every booth gets its QR token
     if db.session.scalar(select(Badge.id).where(Badge.week_id == week.id).limit(1)):
         yield f"badges {slug}: already there"
         return
@@ -64,8 +64,7 @@ def seed_visitors(organiser, slug: str, *, visitors: int, buyers: int, seed: int
     days = week.days
     created = _utc_before(week.start_date)
     with write_transaction():
-        allocations = db.session.scalars(select(Allocation).where(
-            Allocation.week_id == week.id, Allocation.status == "confirmed")).all()
+        allocations = queries.confirmed_allocations(week.id)
         staff = 0
         for allocation in allocations:
             for _i in range(rng.randint(2, 4)):

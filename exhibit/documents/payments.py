@@ -13,7 +13,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from exhibit.booking.models import Allocation, AllocationStatus
+from exhibit.booking import queries as booking
 from exhibit.businesses.models import Business
 from exhibit.core import audit
 from exhibit.core.db import write_transaction
@@ -86,8 +86,7 @@ def state_title(state: str) -> str:
 
 def ledger(week, today: date) -> list[LedgerRow]:
     """One row per business with a confirmed booth, a live contract or a payment at the week."""
-    allocations = db.session.scalars(select(Allocation).where(
-        Allocation.week_id == week.id, Allocation.status == AllocationStatus.CONFIRMED.value)).all()
+    allocations = booking.confirmed_allocations(week.id)
     contracts = db.session.scalars(select(Document).where(
         Document.week_id == week.id, Document.kind == DocumentKind.CONTRACT.value,
         Document.status != DocumentStatus.CANCELLED.value)).all()
@@ -145,14 +144,11 @@ def record_payment(*, actor, week, data: dict) -> Payment:
         business = db.session.get(Business, business_id)
         if business is None:
             raise NotFound(_("There is no such business."), code="business_not_found")
-        exhibits = db.session.scalar(select(Allocation.id).where(
-            Allocation.week_id == week.id, Allocation.business_id == business_id))
-        if exhibits is None:
+        if not booking.has_booked_at(week, business_id):
             message = _("This business has no booth at the week.")
             raise ValidationFailed(message, fields={"business_id": message})
         if allocation_id:
-            allocation = db.session.get(Allocation, allocation_id)
-            if allocation is None or allocation.business_id != business_id or allocation.week_id != week.id:
+            if booking.booking_of(week, business_id, allocation_id) is None:
                 message = _("Not a booth of this business at the week.")
                 raise ValidationFailed(message, fields={"allocation_id": message})
         contract_id = db.session.scalar(select(Document.id).where(

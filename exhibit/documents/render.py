@@ -17,13 +17,20 @@ from flask_babel import pgettext
 from reportlab.platypus import KeepTogether, Spacer
 
 from exhibit.documents.models import Document, DocumentKind
+from exhibit.documents.wording import SIGNED_LOCALE, require_signed_wording
 from exhibit.pdf import document as nd30
 from exhibit.vn.dates import format_date, nd30_date
 from exhibit.vn.money import format_dong
 from exhibit.vn.numbers import format_number
 from exhibit.vn.words import amount_in_words, amount_in_words_en
 
+
 def render_pdf(document: Document, *, draft: bool = False, lang: str = "vi") -> bytes:
+    """The document as PDF. In Vietnamese — the signed text — only when the compiled catalogue
+    holds every message of the wording (else SignedWordingUnavailable, 503); the English
+    reference copy is the message ids themselves and needs no catalogue."""
+    if lang == SIGNED_LOCALE:
+        require_signed_wording()
     buffer = io.BytesIO()
     with force_locale(lang):
         words = _Words(lang)
@@ -157,7 +164,7 @@ def _contract(document: Document, draft: bool, words: _Words) -> list:
     rows = [[str(i + 1), line.label, line.detail, _area(line.area_m2, words),
              words.figure(line.unit_price_vnd), words.figure(line.amount_vnd)]
             for i, line in enumerate(document.lines)]
-    rows.append(["", pgettext("document", "Subtotal"), "", _area(sum(l.area_m2 or 0 for l in document.lines), words),
+    rows.append(["", pgettext("document", "Subtotal"), "", _area(sum(line.area_m2 or 0 for line in document.lines), words),
                  "", words.figure(document.subtotal_vnd)])
     story.append(KeepTogether(nd30.bullets(s, [_("Booths rented:")]) + [nd30.grid(
         s, [pgettext("document", "No."), pgettext("document", "Booth code"), _("Booth type"),

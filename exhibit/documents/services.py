@@ -17,12 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from exhibit.booking.models import Allocation, AllocationStatus
+from exhibit.booking import queries as booking
 from exhibit.businesses.models import Business
 from exhibit.core import audit
 from exhibit.core.db import lock_row, utcnow, write_transaction
 from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from exhibit.documents import numbering
+from exhibit.documents.wording import require_signed_wording
 from exhibit.documents.models import (
     Document,
     DocumentFile,
@@ -102,25 +103,12 @@ def require_reader(user, document: Document) -> None:
         raise Forbidden(_("Only the organiser and the parties can read this document."))
 
 
-def confirmed_allocations(week_id: int, business_id: int) -> list[Allocation]:
-    return db.session.scalars(
-        select(Allocation).join(Booth, Booth.id == Allocation.booth_id)
-        .where(Allocation.week_id == week_id, Allocation.business_id == business_id,
-               Allocation.status == AllocationStatus.CONFIRMED.value)
-        .options(selectinload(Allocation.booth)).order_by(Booth.code)).all()
-
-
 def businesses_without_contract(week) -> list[Business]:
     """Confirmed exhibitors of the week that have no live contract yet."""
     with_contract = select(Document.business_id).where(
         Document.week_id == week.id, Document.kind == DocumentKind.CONTRACT.value,
         Document.status != DocumentStatus.CANCELLED.value)
-    return db.session.scalars(
-        select(Business).join(Allocation, Allocation.business_id == Business.id)
-        .where(Allocation.week_id == week.id,
-               Allocation.status == AllocationStatus.CONFIRMED.value,
-               Business.id.not_in(with_contract))
-        .distinct().order_by(Business.name)).all()
+    return booking.confirmed_businesses(week, excluding=with_contract)
 
 
 # -- parties ----------------------------------------------------------------------------------
@@ -158,7 +146,7 @@ def create_contract(*, actor, week: ExhibitionWeek, business_id: int,
         business = db.session.get(Business, business_id)
         if business is None:
             raise NotFound(_("There is no such business."), code="business_not_found")
-        allocations = confirmed_allocations(week.id, business_id)
+        allocations = booking.confirmed_allocations(week.id, business_id)
         if not allocations:
             raise ValidationFailed(_("The business has no confirmed booth at this week."),
                                    code="no_confirmed_booth")
@@ -189,7 +177,7 @@ def default_funding_source(week: ExhibitionWeek) -> str:
     return f"kinh phí Chương trình xúc tiến thương mại của {body}"
 
 
-def _set_contract_lines(document: Document, allocations: list[Allocation]) -> None:
+def _set_contract_lines(document: Document, allocations: list) -> None:
     document.lines = [
         DocumentLine(position=i, allocation_id=a.id, label=a.booth.code,
                      detail=_booth_description(a.booth),
@@ -310,7 +298,7 @@ def update_draft(*, actor, document: Document, data: dict, lines: list[dict] | N
         for side, changes in party_changes.items():
             setattr(document, side, {**getattr(document, side), **changes})
         if document.kind == DocumentKind.CONTRACT.value:
-            allocations = confirmed_allocations(document.week_id, document.business_id)
+            allocations = booking.confirmed_allocations(document.week_id, document.business_id)
             if allocations:
                 _set_contract_lines(document, allocations)
             _recompute(document)
@@ -400,6 +388,8 @@ def issue(*, actor, document: Document, now: datetime | None = None) -> Document
             problems = issue_problems(document)
             if problems:
                 raise ValidationFailed(problems[0], code="not_ready", fields={"document": problems[0]})
+            # before a number is taken: what is issued is stored, hashed and signed as it is
+            require_signed_wording()
             if document.dated_on is None:
                 document.dated_on = vietnam_today(now)
             if document.sequence is None:

@@ -1,17 +1,18 @@
-"""Halls and booths: editing, CSV/XLSX import (all or nothing) and booth status on the plan."""
+"""Halls and booths: editing and CSV/XLSX import (all or nothing). Who holds a booth is
+booking's fact (exhibit/booking/queries.py); the floor plan is the geometry it sits on."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from exhibit.booking.models import ACTIVE_STATUSES, Allocation, AllocationStatus
 from exhibit.core import audit
-from exhibit.core.db import utcnow, write_transaction
-from exhibit.core.errors import Conflict, NotFound, ValidationFailed
+from exhibit.core.db import write_transaction
+from exhibit.core.events import announce, floor_plan_changed
+from exhibit.core.errors import NotFound, ValidationFailed
 from exhibit.core.spreadsheets import header_lookup, read_records
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth, BoothType, Hall
@@ -19,25 +20,19 @@ from exhibit.vn.numbers import parse_decimal, parse_whole
 from exhibit.vn.text import clean_text, fold_search_key
 from exhibit.weeks.services import require_week_organiser
 
-AVAILABLE, HELD, CONFIRMED, BLOCKED = "available", "held", "confirmed", "blocked"
-BOOTH_STATUSES = (AVAILABLE, HELD, CONFIRMED, BLOCKED)
-STATUS_TITLES = {
-    AVAILABLE: lambda: _("Available"), HELD: lambda: _("Held"),
-    CONFIRMED: lambda: _("Confirmed"), BLOCKED: lambda: _("Blocked"),
-}
-
-
-def status_title(status: str) -> str:
-    """A booth status as the legend names it, in the current language."""
-    return STATUS_TITLES[status]()
-
 MAX_IMPORT_ROWS = 5000
 
+#: What must hold before booths are blocked, added by the features that know (booking: "a
+#: booked booth cannot be blocked"). Each check gets the booths about to become blocked, inside
+#: the write transaction, and raises Conflict to refuse. The floor plan itself knows nothing of
+#: bookings: this keeps the dependency pointing from booking to the floor plan.
+blocking_checks: list[Callable[[list[Booth]], None]] = []
 
-@dataclass
-class BoothState:
-    status: str
-    allocation: Allocation | None = None
+
+def _check_blocking(booths: list[Booth]) -> None:
+    if booths:
+        for check in blocking_checks:
+            check(booths)
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -54,35 +49,6 @@ def week_booths(week) -> list[Booth]:
     return db.session.scalars(
         select(Booth).where(Booth.week_id == week.id).options(joinedload(Booth.hall))
         .order_by(Booth.code)).all()
-
-
-def booth_states(week, now: datetime | None = None) -> dict[int, BoothState]:
-    """Status of every booth of the week, computed from stored allocations (never a counter).
-
-    A hold past its expiry counts as available even before the expiry job has ended it.
-    """
-    now = now or utcnow()
-    booths = db.session.execute(select(Booth.id, Booth.blocked).where(Booth.week_id == week.id))
-    states = {booth_id: BoothState(BLOCKED if blocked else AVAILABLE)
-              for booth_id, blocked in booths}
-    active = db.session.scalars(
-        select(Allocation).where(Allocation.week_id == week.id,
-                                 Allocation.status.in_(ACTIVE_STATUSES))
-        .options(joinedload(Allocation.business))).all()
-    for allocation in active:
-        if allocation.status == AllocationStatus.HELD.value and allocation.expires_at <= now:
-            continue
-        status = CONFIRMED if allocation.status == AllocationStatus.CONFIRMED.value else HELD
-        states[allocation.booth_id] = BoothState(status, allocation)
-    return states
-
-
-def status_counts(states: dict[int, BoothState]) -> dict[str, int]:
-    """How many booths are in each status, in legend order."""
-    counts = {status: 0 for status in BOOTH_STATUSES}
-    for state in states.values():
-        counts[state.status] += 1
-    return counts
 
 
 # -- halls -------------------------------------------------------------------------------------
@@ -269,6 +235,8 @@ def save_booth(*, actor, week, hall_id: int, data: dict, booth: Booth | None = N
         else:
             booth = db.session.get(Booth, booth.id)
             before = _booth_snapshot(booth)
+            if cleaned["blocked"] and not booth.blocked:
+                _check_blocking([booth])
             booth.hall_id = hall_id
             for key, value in cleaned.items():
                 setattr(booth, key, value)
@@ -279,6 +247,8 @@ def save_booth(*, actor, week, hall_id: int, data: dict, booth: Booth | None = N
             raise ValidationFailed(problems[booth.code], fields={"grid_x": problems[booth.code]})
         audit.record("booth", booth.id, "update" if before else "create", actor=actor,
                      week_id=week.id, before=before, after=_booth_snapshot(booth))
+        if before is None:
+            announce(floor_plan_changed, week_id=week.id)
     return booth
 
 
@@ -293,12 +263,8 @@ def set_booth_blocked(*, actor, week, booth: Booth, blocked: bool, reason: str =
     require_week_organiser(actor, week)
     with write_transaction():
         booth = db.session.get(Booth, booth.id)
-        if blocked:
-            active = db.session.scalar(select(Allocation.id).where(
-                Allocation.booth_id == booth.id, Allocation.status.in_(ACTIVE_STATUSES)))
-            if active:
-                raise Conflict(_("Release the booth's allocation before blocking it."),
-                               code="booth_allocated")
+        if blocked and not booth.blocked:
+            _check_blocking([booth])
         before = _booth_snapshot(booth)
         booth.blocked, booth.blocked_reason = blocked, clean_text(reason)[:200] if blocked else ""
         audit.record("booth", booth.id, "block" if blocked else "unblock", actor=actor,
@@ -371,6 +337,7 @@ def import_booths(*, actor, week, filename: str, content: bytes) -> ImportResult
         existing = {b.code: b for b in db.session.scalars(select(Booth).where(Booth.week_id == week.id))}
         created = updated = 0
         new_halls: set[str] = set()
+        newly_blocked: list[Booth] = []
         for _row, hall_name, cleaned in parsed:
             hall = halls.get(hall_name)
             if hall is None:
@@ -390,10 +357,13 @@ def import_booths(*, actor, week, filename: str, content: bytes) -> ImportResult
                 existing[booth.code] = booth
                 created += 1
             else:
+                if cleaned["blocked"] and not booth.blocked:
+                    newly_blocked.append(booth)
                 booth.hall = hall
                 for key, value in cleaned.items():
                     setattr(booth, key, value)
                 updated += 1
+        _check_blocking(newly_blocked)
         db.session.flush()
         problems = _layout_problems(list(existing.values()), {h.id: h for h in halls.values()})
         if problems:
@@ -403,4 +373,6 @@ def import_booths(*, actor, week, filename: str, content: bytes) -> ImportResult
                         for c, m in problems.items()})
         audit.record("week", week.id, "import_booths", actor=actor, week_id=week.id,
                      after={"file": filename[:120], "created": created, "updated": updated})
+        if created:
+            announce(floor_plan_changed, week_id=week.id)
     return ImportResult(created=created, updated=updated)

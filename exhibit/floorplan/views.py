@@ -1,11 +1,14 @@
-"""The floor plan: public plan and booth pages, and the organiser's booth editor and import."""
+"""The floor plan: public plan and booth pages, and the organiser's booth editor and import.
+Booth statuses come from booking (exhibit/booking/plan.py)."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from exhibit.booking import services as booking
+from exhibit.booking import queries as booking
+from exhibit.booking.plan import plan_context
+from exhibit.catalogue import search
 from exhibit.core.errors import ValidationFailed
 from exhibit.core.forms import ActionForm
 from exhibit.core.limits import upload_limited
@@ -14,62 +17,31 @@ from exhibit.extensions import db
 from exhibit.floorplan import services
 from exhibit.floorplan.forms import BoothForm, HallForm, ImportForm
 from exhibit.floorplan.models import Booth, Hall
-from exhibit.floorplan.svg import render_hall
 from exhibit.vn.dates import vietnam_today
-from exhibit.vn.money import format_vnd
 from exhibit.weeks.services import booking_closed_reason, get_managed_week, get_visible_week
 
 bp = Blueprint("floorplan", __name__)
 
-def plan_context(week, *, link=None) -> dict:
-    """Everything a template needs to draw the week's plan: one SVG per hall, a legend, counts."""
-    booking.expire_due_holds(week)
-    states = services.booth_states(week)
-    booths = services.week_booths(week)
-    mine = set()
-    if current_user.is_authenticated and current_user.is_exhibitor:
-        mine = {s_id for s_id, s in states.items()
-                if s.allocation and s.allocation.business_id == current_user.business_id}
-    link = link or (lambda b: url_for("floorplan.booth_page", slug=week.slug, code=b.code))
-
-    def label(booth, state):
-        parts = [booth.code, services.status_title(state.status), f"{booth.area_m2:g} m²",
-                 format_vnd(booth.price_vnd)]
-        if state.status == services.CONFIRMED and state.allocation:
-            parts.append(state.allocation.business.name)
-        return " · ".join(parts)
-
-    by_hall: dict[int, list[Booth]] = {}
-    for booth in booths:
-        by_hall.setdefault(booth.hall_id, []).append(booth)
-    halls = [(hall, render_hall(hall, by_hall.get(hall.id, []), states, link=link, label=label,
-                                highlight=mine)) for hall in week.halls]
-    return {"plan_halls": halls, "plan_counts": services.status_counts(states),
-            "status_title": services.status_title}
-
-
 @bp.route("/weeks/<slug>/plan")
 def plan(slug):
     week = get_visible_week(slug, current_user)
-    return render_template("floorplan/plan.html", week=week, **plan_context(week))
+    return render_template("floorplan/plan.html", week=week, **plan_context(week, current_user))
 
 
 @bp.route("/weeks/<slug>/booths/<code>")
 def booth_page(slug, code):
     week = get_visible_week(slug, current_user)
-    booking.expire_due_holds(week)
     booth = services.get_booth(week, code)
-    state = services.booth_states(week)[booth.id]
+    state = booking.booth_states(week)[booth.id]
     application = None
     if current_user.is_authenticated and current_user.is_exhibitor:
         application = booking.application_for(week.id, current_user.business_id)
     closed = booking_closed_reason(week, vietnam_today())
     products = None
-    if state.status == services.CONFIRMED:
-        from exhibit.catalogue import search
+    if state.status == booking.CONFIRMED:
         products = search.search(week, search.Filters(booth_id=booth.id, per_page=12))
     return render_template("floorplan/booth.html", week=week, booth=booth, state=state,
-                           status_title=services.status_title, application=application,
+                           status_title=booking.status_title, application=application,
                            closed_reason=closed, form=ActionForm(), products=products)
 
 
@@ -81,8 +53,8 @@ def manage(slug):
     week = get_managed_week(slug, current_user)
     link = lambda b: url_for("floorplan.edit_booth", slug=week.slug, booth_id=b.id)  # noqa: E731
     return render_template("floorplan/manage.html", week=week, booths=services.week_booths(week),
-                           states=services.booth_states(week), hall_form=HallForm(),
-                           import_form=ImportForm(), **plan_context(week, link=link))
+                           hall_form=HallForm(), import_form=ImportForm(),
+                           **plan_context(week, current_user, link=link))
 
 
 @bp.route("/organiser/weeks/<slug>/halls/new", methods=["POST"])

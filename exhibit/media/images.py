@@ -5,10 +5,13 @@ What a photo may cost a worker is bounded before anything is decoded:
 
 - a JPEG (what phones take, 12 to 200 megapixels) is decoded by libjpeg at 1/2, 1/4 or 1/8 of
   its size ("draft" mode), no larger than the biggest copy we keep, so a 50 MP photo costs about
-  what a 3 MP one does;
+  what a 3 MP one does; a progressive JPEG (a web export, never a phone's) keeps every
+  coefficient in memory while decoding, so it is held to MAX_PROGRESSIVE_PIXELS;
 - PNG and WebP cannot be decoded at a reduced size, so they are refused above
   MAX_LOSSLESS_PIXELS (a screenshot or a designed label is far below it; a "bomb" — a small
   file that inflates to billions of pixels — is far above);
+- every image is shrunk to the size kept before anything else is done to it (turning upright,
+  flattening transparency), so no full-size copy is ever made;
 - at most DECODE_SLOTS images are decoded at once per process; other requests wait their turn.
 """
 from __future__ import annotations
@@ -26,13 +29,22 @@ from exhibit.core.errors import ValidationFailed
 ALLOWED_FORMATS = ("JPEG", "PNG", "WEBP")
 #: the largest phone cameras (200 MP); a JPEG is decoded at a reduced size, see draft below
 MAX_JPEG_PIXELS = 210_000_000
-#: PNG and WebP are decoded whole: 4096 × 4096 pixels (about 67 MB as RGBA) at most
-MAX_LOSSLESS_PIXELS = 4096 * 4096
+#: a progressive JPEG is decoded with all its coefficients in memory (about 6 bytes a pixel)
+MAX_PROGRESSIVE_PIXELS = 24_000_000
+#: PNG and WebP are decoded whole (libwebp needs about 16 bytes a pixel while it does):
+#: 3000 × 3000 pixels at most, far more than a screenshot or a designed label
+LOSSLESS_SIDE = 3000
+MAX_LOSSLESS_PIXELS = LOSSLESS_SIDE * LOSSLESS_SIDE
+# Pillow's own bomb check (a warning above this, an error above twice it) must not refuse what
+# the limits above accept: they are checked before any decoding.
+Image.MAX_IMAGE_PIXELS = MAX_JPEG_PIXELS
 DISPLAY_SIZE = 1600
 THUMB_SIZE = 400
 SCAN_SIZE = 2400
 #: images decoded at the same time in one process
 DECODE_SLOTS = 2
+#: the EXIF tag that says which way is up
+ORIENTATION = 0x0112
 
 _decoding = threading.BoundedSemaphore(DECODE_SLOTS)
 
@@ -58,7 +70,7 @@ def open_image(content: bytes, *, field: str, max_bytes: int, longest_side: int)
         _refuse(field, _("The file is larger than %(mb)d MB.", mb=max_bytes // (1024 * 1024)))
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(content))  # reads the header only
             if image.format not in ALLOWED_FORMATS:
                 _refuse(field, _("Use a JPEG, PNG or WebP photo."))
@@ -67,13 +79,17 @@ def open_image(content: bytes, *, field: str, max_bytes: int, longest_side: int)
                 if width * height > MAX_JPEG_PIXELS:
                     _refuse(field, _("The photo has too many pixels (at most %(mp)d megapixels).",
                                      mp=MAX_JPEG_PIXELS // 1_000_000))
+                if image.info.get("progressive") and width * height > MAX_PROGRESSIVE_PIXELS:
+                    _refuse(field, _("This progressive JPEG is too large (at most %(mp)d "
+                                     "megapixels); save it as a standard JPEG or smaller.",
+                                     mp=MAX_PROGRESSIVE_PIXELS // 1_000_000))
                 scale = longest_side / max(width, height)
                 if scale < 1:
                     image.draft("RGB", (max(1, int(width * scale)), max(1, int(height * scale))))
             elif width * height > MAX_LOSSLESS_PIXELS:
                 _refuse(field, _("This PNG or WebP image is too large (at most %(side)d × "
                                  "%(side)d pixels); save it as a JPEG photo or make it smaller.",
-                                 side=4096))
+                                 side=LOSSLESS_SIDE))
             image.load()
     except ValidationFailed:
         raise
@@ -85,7 +101,7 @@ def open_image(content: bytes, *, field: str, max_bytes: int, longest_side: int)
 
 
 def _flatten(image: Image.Image) -> Image.Image:
-    """Upright, RGB, transparency on white."""
+    """Upright, RGB, transparency on white (on an image already shrunk: each step copies it)."""
     image = ImageOps.exif_transpose(image)
     if image.mode in ("RGBA", "LA", "P", "PA"):
         image = image.convert("RGBA")
@@ -96,7 +112,10 @@ def _flatten(image: Image.Image) -> Image.Image:
 
 
 def _shrunk(image: Image.Image, longest_side: int) -> Image.Image:
-    """The image at most ``longest_side`` pixels wide and high (shrunk in place)."""
+    """The image at most ``longest_side`` pixels wide and high (shrunk in place). A palette
+    image is given its colours first, so it is not shrunk by nearest neighbour."""
+    if image.mode in ("P", "1") and max(image.size) > longest_side:
+        image = image.convert("RGBA" if image.mode == "P" else "L")
     image.thumbnail((longest_side, longest_side), Image.Resampling.LANCZOS, reducing_gap=3.0)
     return image
 
@@ -112,7 +131,11 @@ def _prepared(content: bytes, *, field: str, max_bytes: int, longest_side: int) 
     """Decoded, upright, RGB and no larger than ``longest_side``, one decode slot at a time."""
     with _decoding:
         image = open_image(content, field=field, max_bytes=max_bytes, longest_side=longest_side)
-        return _shrunk(_flatten(image), longest_side)
+        orientation = image.getexif().get(ORIENTATION)
+        image = _shrunk(image, longest_side)
+        if orientation:  # the shrunk copy may have dropped the tag exif_transpose reads
+            image.getexif()[ORIENTATION] = orientation
+        return _flatten(image)
 
 
 def process_photo(content: bytes, *, field: str = "photo", max_bytes: int) -> ProcessedPhoto:

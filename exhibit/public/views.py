@@ -5,8 +5,8 @@ from flask import Blueprint, render_template
 from flask_login import current_user
 
 from exhibit.badges.services import visitor_registration_open
-from exhibit.booking import services as booking
-from exhibit.floorplan.views import plan_context
+from exhibit.booking import queries as booking
+from exhibit.booking.plan import plan_context
 from exhibit.vn.dates import vietnam_today
 from exhibit.weeks import services as weeks
 
@@ -32,4 +32,5 @@ def week_page(slug):
     return render_template("public/week.html", week=week, today=today,
                            closed_reason=weeks.booking_closed_reason(week, today),
                            application=application,
-                           visitors_welcome=visitor_registration_open(week), **plan_context(week))
+                           visitors_welcome=visitor_registration_open(week),
+                           **plan_context(week, current_user))

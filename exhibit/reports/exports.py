@@ -14,15 +14,14 @@ from sqlalchemy.orm import joinedload
 
 from exhibit.b2b import services as b2b
 from exhibit.badges.models import Badge, BadgeKind, CheckIn
-from exhibit.booking import services as booking
-from exhibit.booking.models import Allocation, AllocationStatus
+from exhibit.booking import queries as booking
+from exhibit.booking.models import AllocationStatus
 from exhibit.catalogue.models import ListingStatus, ProductListing
 from exhibit.core.errors import NotFound
 from exhibit.core.spreadsheets import CSV_TYPE, XLSX_TYPE, csv_bytes, xlsx_bytes
 from exhibit.documents import services as documents
 from exhibit.documents.models import Document, DocumentKind, DocumentStatus, Payment
 from exhibit.extensions import db
-from exhibit.floorplan.models import Booth
 from exhibit.visitors import leads as lead_files
 from exhibit.visitors.models import Lead
 from exhibit.vn.dates import format_date, format_moment, to_vietnam_time
@@ -40,10 +39,7 @@ class Export:
 
 def _exhibitors(week, lang):
     applications = booking.week_applications(week)
-    booths: dict[int, list[str]] = defaultdict(list)
-    for allocation in booking.week_allocations(week):
-        if allocation.status == AllocationStatus.CONFIRMED.value:
-            booths[allocation.business_id].append(allocation.booth.code)
+    booths = booking.confirmed_booth_codes(week)
     products = Counter(db.session.scalars(select(ProductListing.business_id).where(
         ProductListing.week_id == week.id,
         ProductListing.status == ListingStatus.APPROVED.value)))
@@ -60,7 +56,7 @@ def _exhibitors(week, lang):
         rows.append([business.name, business.legal_form_enum.title, business.tax_code,
                      business.province_name(lang), business.address, business.representative,
                      business.representative_position, business.phone_display, business.email,
-                     application.status_enum.title, ", ".join(sorted(booths[business.id])),
+                     application.status_enum.title, ", ".join(booths.get(business.id, [])),
                      products[business.id], contract.number if contract else "",
                      contract.status_enum.title if contract else "",
                      contract.total_vnd if contract else 0])
@@ -75,15 +71,13 @@ def _products(week, lang):
 
 
 def _allocations(week, lang):
-    allocations = db.session.scalars(
-        select(Allocation).where(Allocation.week_id == week.id)
-        .options(joinedload(Allocation.booth), joinedload(Allocation.business))
-        .order_by(Allocation.created_at, Allocation.id)).all()
+    allocations = sorted(booking.week_allocations(week, live_only=False),
+                         key=lambda a: (a.created_at, a.id))  # in the order they were made
     headers = [_("Booth"), _("Hall"), _("Area (m²)"), _("Price (VND)"), _("Business"),
                _("Tax code"), _("Status"), _("Created"), _("Hold expires"), _("Confirmed"),
                _("Ended"), _("Reason")]
     rows = [[a.booth.code, a.booth.hall.name, a.booth.area_m2, a.booth.price_vnd, a.business.name,
-             a.business.tax_code, a.status_enum.title, format_moment(a.created_at),
+             a.business.tax_code, booking.shown_status(a).title, format_moment(a.created_at),
              format_moment(a.expires_at) if a.status == AllocationStatus.HELD.value else "",
              format_moment(a.confirmed_at), format_moment(a.ended_at), a.end_reason] for a in allocations]
     return headers, rows, [3]
@@ -150,9 +144,7 @@ def _payments(week, lang):
         select(Payment).where(Payment.week_id == week.id)
         .options(joinedload(Payment.business))
         .order_by(Payment.paid_on, Payment.id)).all()
-    booths = dict(db.session.execute(
-        select(Allocation.id, Booth.code).join(Booth, Booth.id == Allocation.booth_id)
-        .where(Allocation.week_id == week.id)).all())
+    booths = booking.booth_codes_by_allocation(week)
     numbers = dict(db.session.execute(select(Document.id, Document.number).where(
         Document.week_id == week.id)).all())
     headers = [_("Business"), _("Tax code"), _("Kind"), _("Amount (VND)"), _("Paid on"),

@@ -18,8 +18,8 @@ from sqlalchemy.orm import joinedload
 
 from exhibit.b2b.models import Meeting, MeetingOutcome, MeetingStatus
 from exhibit.badges.models import Badge, BadgeKind, CheckIn
-from exhibit.booking.models import (Allocation, AllocationStatus, Application,
-                                    ApplicationStatus)
+from exhibit.booking import queries as booking
+from exhibit.booking.models import ApplicationStatus
 from exhibit.businesses.models import Business, LegalForm
 from exhibit.catalogue import ocop
 from exhibit.catalogue.models import ListingStatus, Product, ProductListing
@@ -29,7 +29,7 @@ from exhibit.documents.models import Document, DocumentKind, DocumentStatus
 from exhibit.extensions import db
 from exhibit.floorplan import services as floorplan
 from exhibit.visitors.models import BoothScan, Lead, LeadSource
-from exhibit.visitors.services import confirmed_exhibitors, scan_counts
+from exhibit.visitors.services import scan_counts
 from exhibit.vn import provinces
 from exhibit.vn.dates import VIETNAM_TZ, format_date, vietnam_today
 
@@ -170,18 +170,13 @@ def week_report(week, *, today: date | None = None, now: datetime | None = None)
 
 def _exhibitors(week) -> list[Business]:
     """The businesses taking part: those with a confirmed booth at the week."""
-    return db.session.scalars(
-        select(Business).where(Business.id.in_(
-            select(Allocation.business_id).where(
-                Allocation.week_id == week.id,
-                Allocation.status == AllocationStatus.CONFIRMED.value)))
-        .order_by(Business.name)).all()
+    return booking.confirmed_businesses(week)
 
 
 def _headlines(report: WeekReport, exhibitors: list[Business]) -> list[Headline]:
     booths = report.table("booths")
-    confirmed = booths.value(floorplan.CONFIRMED)
-    offered = booths.value("total") - booths.value(floorplan.BLOCKED)
+    confirmed = booths.value(booking.CONFIRMED)
+    offered = booths.value("total") - booths.value(booking.BLOCKED)
     products = report.table("products_by_stars")
     ocop_products = sum(products.value(str(n)) for n in STAR_LEVELS)
     visitors = report.table("visitors_per_day").row("total")
@@ -208,9 +203,9 @@ def _headlines(report: WeekReport, exhibitors: list[Business]) -> list[Headline]
 
 
 def _booths(week, now: datetime) -> Table:
-    counts = floorplan.status_counts(floorplan.booth_states(week, now))
+    counts = booking.status_counts(booking.booth_states(week, now))
     total = sum(counts.values())
-    rows = [[floorplan.status_title(s), n, _percent(n, total)] for s, n in counts.items()]
+    rows = [[booking.status_title(s), n, _percent(n, total)] for s, n in counts.items()]
     rows.append([_("Total"), total, 100.0 if total else 0.0])
     return Table("booths", _("Booths by status"), [_("Status"), _("Booths"), _("Share (%)")],
                  rows, {1: COUNT, 2: PERCENT},
@@ -219,9 +214,7 @@ def _booths(week, now: datetime) -> Table:
 
 
 def _applications(week) -> Table:
-    counts = dict(db.session.execute(
-        select(Application.status, func.count()).where(Application.week_id == week.id)
-        .group_by(Application.status)).all())
+    counts = booking.application_counts(week)
     triples = [(s.value, s.title, counts.get(s.value, 0)) for s in ApplicationStatus]
     return _count_table("applications", _("Applications by state"), _("State"),
                         _("Applications"), triples, total=True)
@@ -379,7 +372,7 @@ def _top_booths(week) -> Table:
     rows = scan_counts(week)[:TOP_BOOTHS]
     codes = {booth.id: booth.code for booth in floorplan.week_booths(week)}
     holders = {codes[booth_id]: business.name
-               for booth_id, business in confirmed_exhibitors(week).items()}
+               for booth_id, business in booking.confirmed_exhibitors(week).items()}
     table_rows = [[code, holders.get(code, ""), scans, phones] for code, scans, phones in rows]
     return Table("top_booths", _("Most-scanned booths"),
                  [_("Booth"), _("Business"), _("Scans"), _("Phones")], table_rows,

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from exhibit.badges.models import Badge
 from exhibit.badges.services import CONTACT_CONSENT, clean_badge_data
-from exhibit.booking.models import Allocation, AllocationStatus
+from exhibit.booking import queries as booking
 from exhibit.businesses.models import Business
 from exhibit.catalogue.models import ProductListing
 from exhibit.core import audit
@@ -46,40 +46,32 @@ MAX_FAVOURITES = 200
 
 # -- booth tokens ------------------------------------------------------------------------------
 
-def current_token(booth: Booth) -> str:
-    """The booth's QR token, created on first use."""
-    token = db.session.scalar(select(BoothToken.token).where(
+def current_token(booth: Booth) -> str | None:
+    """The booth's QR token (every booth gets one when it is drawn: issue_missing_tokens)."""
+    return db.session.scalar(select(BoothToken.token).where(
         BoothToken.booth_id == booth.id, BoothToken.replaced_at.is_(None)))
-    if token:
-        return token
-    try:
-        with write_transaction():
-            row = BoothToken(booth_id=booth.id, token=new_code())
-            db.session.add(row)
-        return row.token
-    except IntegrityError:  # created by a concurrent request: the partial index kept one
-        db.session.rollback()
-        return current_token(booth)
 
 
 def week_tokens(week) -> dict[int, str]:
-    """Current tokens of every booth at a week, creating the missing ones in one transaction."""
-    booth_ids = db.session.scalars(select(Booth.id).where(Booth.week_id == week.id)).all()
-    tokens = dict(db.session.execute(
+    """The current token of every booth of a week that has one, by booth id."""
+    return dict(db.session.execute(
         select(BoothToken.booth_id, BoothToken.token).join(Booth, Booth.id == BoothToken.booth_id)
         .where(Booth.week_id == week.id, BoothToken.replaced_at.is_(None))).all())
-    missing = [booth_id for booth_id in booth_ids if booth_id not in tokens]
-    if missing:
-        try:
-            with write_transaction():
-                for booth_id in missing:
-                    row = BoothToken(booth_id=booth_id, token=new_code())
-                    db.session.add(row)
-                    tokens[booth_id] = row.token
-        except IntegrityError:
-            db.session.rollback()
-            return week_tokens(week)
-    return tokens
+
+
+def issue_missing_tokens(week_id: int) -> int:
+    """A QR token for every booth of the week that has none yet (new booths, imported ones);
+    run when the floor plan changes (visitors.subscribers). Returns how many it issued."""
+    try:
+        with write_transaction():
+            have = select(BoothToken.booth_id).where(BoothToken.replaced_at.is_(None))
+            missing = db.session.scalars(select(Booth.id).where(
+                Booth.week_id == week_id, Booth.id.not_in(have))).all()
+            db.session.add_all(BoothToken(booth_id=booth_id, token=new_code())
+                               for booth_id in missing)
+        return len(missing)
+    except IntegrityError:  # a concurrent run issued them: the partial index kept one each
+        return 0
 
 
 def reissue_token(*, actor, booth: Booth) -> str:
@@ -106,18 +98,14 @@ class ScanTarget:
 
 
 def resolve_booth_token(token: str) -> ScanTarget:
-    """The booth a scanned token opens, with its confirmed exhibitor: one query."""
+    """The booth a scanned token opens, with its confirmed exhibitor (booking's fact)."""
     row = db.session.execute(
-        select(BoothToken, Booth, Business)
-        .join(Booth, Booth.id == BoothToken.booth_id)
-        .outerjoin(Allocation, (Allocation.booth_id == Booth.id)
-                   & (Allocation.status == AllocationStatus.CONFIRMED.value))
-        .outerjoin(Business, Business.id == Allocation.business_id)
+        select(BoothToken, Booth).join(Booth, Booth.id == BoothToken.booth_id)
         .where(BoothToken.token == normalise_code(token))).first()
     if row is None:
         raise NotFound(_("This QR code does not belong to any booth."), code="unknown_token")
-    token_row, booth, business = row
-    return ScanTarget(booth, token_row.replaced_at, business)
+    token_row, booth = row
+    return ScanTarget(booth, token_row.replaced_at, booking.confirmed_exhibitor(booth.id))
 
 
 def record_scan(*, booth_id: int, week_id: int, visitor_key: str) -> None:
@@ -142,21 +130,15 @@ def booth_url(token: str) -> str:
     return absolute_url(f"/b/{token}")
 
 
-def confirmed_exhibitors(week) -> dict[int, Business]:
-    """The business confirmed at each occupied booth of a week, by booth id."""
-    rows = db.session.execute(
-        select(Allocation.booth_id, Business).join(Business, Business.id == Allocation.business_id)
-        .where(Allocation.week_id == week.id,
-               Allocation.status == AllocationStatus.CONFIRMED.value)).all()
-    return {booth_id: business for booth_id, business in rows}
-
-
 def booth_posters(week, booths: list[Booth], exhibitors: dict[int, Business]):
-    """Poster data for booths, each with its current QR token as an absolute URL."""
+    """Poster data for booths, each with its current QR token as an absolute URL (a booth
+    without a token yet has no poster)."""
     from exhibit.media import storage
     from exhibit.visitors.posters import Poster
     tokens = week_tokens(week)
     for booth in booths:
+        if booth.id not in tokens:
+            continue
         business = exhibitors.get(booth.id)
         logo = storage.path_for(business.logo_key) if business and business.logo_key else None
         yield Poster(week_name=week.name_vi, week_name_en=week.name_en, booth_code=booth.code,
@@ -252,7 +234,9 @@ def leave_contact(*, target: ScanTarget, visitor_key: str, data: dict) -> Lead:
 
 def capture_badge(*, actor, code: str) -> tuple[Lead, bool]:
     """An exhibitor's staff scans a visitor's (or buyer's) badge: the contact becomes a lead.
-    Returns (lead, created); scanning the same badge again returns the existing lead."""
+    Returns (lead, created); scanning the same badge again returns the existing lead. The
+    visitor agreed to share the contact with the exhibitors of that week only: a business
+    without a confirmed booth there is refused (403), whatever code it holds."""
     if not actor.is_exhibitor:
         raise Forbidden(_("Only exhibitors collect contacts from badges."))
     normalised = normalise_code(code)
@@ -267,13 +251,14 @@ def capture_badge(*, actor, code: str) -> tuple[Lead, bool]:
     if badge.revoked_at is not None:
         message = _("This badge was revoked.")
         raise ValidationFailed(message, fields={"code": message}, code="revoked")
+    booths = booking.confirmed_allocations(badge.week_id, actor.business_id)
+    if not booths:
+        raise Forbidden(_("This badge belongs to a week where your business has no booth."))
     existing = db.session.scalar(select(Lead).where(Lead.business_id == actor.business_id,
                                                     Lead.badge_id == badge.id))
     if existing is not None:
         return existing, False
-    booth_id = db.session.scalar(select(Allocation.booth_id).where(
-        Allocation.business_id == actor.business_id, Allocation.week_id == badge.week_id,
-        Allocation.status == AllocationStatus.CONFIRMED.value).order_by(Allocation.id))
+    booth_id = booths[0].booth_id
     try:
         with write_transaction():
             lead = Lead(week_id=badge.week_id, business_id=actor.business_id, booth_id=booth_id,

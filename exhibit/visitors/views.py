@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from qrcode.constants import ERROR_CORRECT_M
 
+from exhibit.booking import queries as booking
 from exhibit.businesses import services as businesses
 from exhibit.catalogue import search
 from exhibit.core.errors import NotFound, ValidationFailed
@@ -83,8 +84,8 @@ def _scan_page(token: str, target, key: str, form: ContactForm, *, sent: bool = 
     if target.business is not None:
         products = search.search(week, search.Filters(business_id=target.business.id,
                                                       per_page=60))
-    plan = render_hall(booth.hall, booth.hall.booths, {}, link=lambda b: None,
-                       label=lambda b, s: b.code, highlight={booth.id})
+    plan = render_hall(booth.hall, booth.hall.booths, status=lambda b: "available",
+                       link=lambda b: None, label=lambda b: b.code, highlight={booth.id})
     return render_template("visitors/scan.html", token=token, booth=booth, week=week,
                            business=target.business, products=products, plan=plan,
                            saved=services.saved_listing_ids(key), form=form,
@@ -228,10 +229,7 @@ def upload_logo():
 @exhibitor_required
 def my_posters(slug):
     week = get_visible_week(slug, current_user)
-    from exhibit.catalogue.services import business_booths_at
-    exhibitors = services.confirmed_exhibitors(week)
-    booths = [booth for booth in business_booths_at(current_user.business_id, week)
-              if booth.id in exhibitors]
+    booths = booking.confirmed_booths(week, current_user.business_id)
     if not booths:
         raise NotFound(_("You have no booth at this week."))
     return _posters_response(week, booths)
@@ -255,7 +253,7 @@ def qr_codes(slug):
     counts = {code: (scans, phones) for code, scans, phones in services.scan_counts(week)}
     return render_template("visitors/qr_codes.html", week=week,
                            booths=floorplan.week_booths(week), tokens=tokens, counts=counts,
-                           exhibitors=services.confirmed_exhibitors(week), form=ActionForm(),
+                           exhibitors=booking.confirmed_exhibitors(week), form=ActionForm(),
                            booth_url=services.booth_url)
 
 
@@ -263,7 +261,10 @@ def qr_codes(slug):
 @organiser_required
 def booth_qr(slug, booth_id, fmt):
     week, booth = _managed_booth(slug, booth_id)
-    url = services.booth_url(services.current_token(booth))
+    token = services.current_token(booth)
+    if token is None:
+        raise NotFound(_("This booth has no QR code yet: issue one with the button beside it."))
+    url = services.booth_url(token)
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=12, border=4,
                          image_factory=qrcode.image.svg.SvgPathImage if fmt == "svg" else None)
     code.add_data(url)
@@ -294,7 +295,7 @@ def week_posters(slug):
     if request.args.get("booth", type=row_id):
         booths = [b for b in booths if b.id == request.args.get("booth", type=row_id)]
     elif request.args.get("occupied") == "1":
-        occupied = services.confirmed_exhibitors(week)
+        occupied = booking.confirmed_exhibitors(week)
         booths = [b for b in booths if b.id in occupied]
     return _posters_response(week, booths)
 
@@ -304,7 +305,7 @@ def _posters_response(week, booths):
     if size not in posters.SIZES:
         raise ValidationFailed(_("Choose A4 or A5."), fields={"size": _("Choose A4 or A5.")})
     buffer = io.BytesIO()
-    posters.render_posters(buffer, services.booth_posters(week, booths, services.confirmed_exhibitors(week)),
+    posters.render_posters(buffer, services.booth_posters(week, booths, booking.confirmed_exhibitors(week)),
                            size=size, title=f"{week.name_vi} · poster")
     return Response(buffer.getvalue(), mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="poster-{week.slug}-{size}.pdf"'})

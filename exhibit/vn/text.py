@@ -8,10 +8,11 @@ _SPACES = re.compile(r"\s+")
 
 
 def nfc(text: str | None) -> str | None:
-    """Input may arrive decomposed (macOS, copy-paste); everything is stored composed."""
+    """Input may arrive decomposed (macOS, copy-paste); everything is stored composed. A NUL
+    character (which no form means and PostgreSQL's text cannot hold) is dropped."""
     if text is None:
         return None
-    return unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", text).replace("\x00", "")
 
 
 def clean_text(text: str | int | float | None) -> str:

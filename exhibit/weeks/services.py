@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from exhibit.core import audit
 from exhibit.core.db import write_transaction
+from exhibit.core.events import announce, week_changed
 from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from exhibit.extensions import db
 from exhibit.vn import provinces
@@ -122,14 +123,11 @@ def update_week(*, actor, week: ExhibitionWeek, data: dict) -> ExhibitionWeek:
             setattr(week, key, value)
         after = _snapshot(week)
         changed = {k for k in after if before[k] != after[k]}
-        if changed & {"start_date", "end_date"}:
-            from exhibit.catalogue.services import (
-                sync_week_listings,  # OCOP validity follows the dates
-            )
-            sync_week_listings(week)
         if changed:
             audit.record("week", week.id, "update", actor=actor, week_id=week.id,
                          before={k: before[k] for k in changed}, after={k: after[k] for k in changed})
+            # the catalogue re-checks certificates against new dates, and so on
+            announce(week_changed, week_id=week.id, changed=sorted(changed))
     return week
 
 

@@ -198,3 +198,30 @@ def test_another_organisation_cannot_touch_our_staff(app, organiser):
     assert "cong2@itpc.example" not in client.get("/organiser/staff").get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, gate_user.id).active
+
+
+def test_signing_in_over_someone_else_ends_their_session(app, client, make_exhibitor):
+    """A shared booth laptop: A signs in, B signs in over it — A's session ends on the server,
+    so a copy of A's cookie opens nothing."""
+    first, second = make_exhibitor(), make_exhibitor()
+    login(client, first)
+    saved = _saved_cookie(client)
+    login(client, second)
+    other = app.test_client()
+    other.set_cookie("session", saved)
+    assert not _signed_in(other)
+    assert db.session.scalar(select(func.count(UserSession.id))
+                             .where(UserSession.user_id == first.id)) == 0
+
+
+def test_a_password_change_gives_this_browser_a_new_session(app, client, make_exhibitor):
+    user = make_exhibitor()
+    login(client, user)
+    before = _saved_cookie(client)
+    client.post("/account/password", data={"current_password": PASSWORD,
+                                           "new_password": NEW_PASSWORD,
+                                           "new_password_again": NEW_PASSWORD})
+    assert _signed_in(client)
+    stolen = app.test_client()
+    stolen.set_cookie("session", before)  # a copy taken before the change
+    assert not _signed_in(stolen)

@@ -20,18 +20,37 @@ WRONG = "sai-mat-khau-123"
 def counted(app):
     """The test app with the real limits and the database as their store (as deployed without
     Redis), restored afterwards."""
-    from exhibit.core import limits
     saved = {k: app.config[k] for k in ("LOGIN_FAILURES_PER_ACCOUNT", "LOGIN_FAILURES_PER_ADDRESS",
                                         "RATELIMIT_STORAGE_URI")}
     app.config.update(LOGIN_FAILURES_PER_ACCOUNT="10 per 15 minutes",
                       LOGIN_FAILURES_PER_ADDRESS="50 per 15 minutes",
                       RATELIMIT_STORAGE_URI="exhibit-db://",
                       RATELIMIT_STORAGE_OPTIONS={"database_url": app.config["SQLALCHEMY_DATABASE_URI"]})
-    limits.init_app(app)
+    _count_as_configured(app)
     yield app
     app.config.update(saved)
     app.config.pop("RATELIMIT_STORAGE_OPTIONS")
+    _count_as_configured(app)
+
+
+def _close_database_counters(app) -> None:
+    """Closes the database connections of the app's counters — ours (core.limits) and
+    Flask-Limiter's, whose one storage serves every app of the process. A deployed app keeps
+    them for life; these tests replace them."""
+    from exhibit.core import limits
+    from exhibit.extensions import limiter
+    app.extensions[limits._EXTENSION].close()
+    if hasattr(limiter.storage, "close"):
+        limiter.storage.close()
+
+
+def _count_as_configured(app) -> None:
+    """Rebuilds the app's counters from its settings, closing the ones replaced."""
+    from exhibit.core import limits
+    from exhibit.extensions import limiter
+    _close_database_counters(app)
     limits.init_app(app)
+    limiter.init_app(app)  # once registered, this only re-reads the settings
 
 
 def _html(client, email, password, address="10.1.1.1"):
@@ -86,6 +105,7 @@ def test_two_workers_share_one_count(counted, make_exhibitor):
         assert _api(second, user.email, WRONG, f"10.3.1.{n}").status_code == 401
     assert _api(first, user.email, PASSWORD, "10.3.2.1").status_code == 429
     assert _api(second, user.email, PASSWORD, "10.3.2.2").status_code == 429
+    _close_database_counters(other_worker)
     with other_worker.app_context():
         db.engine.dispose()
 
@@ -141,3 +161,65 @@ def test_uploads_are_limited_per_user(app, client, make_exhibitor):
         assert codes == [302, 302, 429]
     finally:
         app.config["UPLOADS_PER_USER"] = "10000 per hour"
+
+
+def test_a_refund_never_takes_a_counter_below_zero(app):
+    """Giving back a use that was never counted (or whose window ended) changes nothing: a
+    counter below zero would hand out extra attempts."""
+    from exhibit.core.ratelimit_storage import DatabaseStorage
+    from limits import parse
+    from limits.strategies import FixedWindowRateLimiter
+    counter = FixedWindowRateLimiter(DatabaseStorage(
+        database_url=app.config["SQLALCHEMY_DATABASE_URI"]))
+    limit = parse("3 per minute")
+    for _ in range(3):
+        counter.hit(limit, "refund-test", cost=-1)  # nothing to give back yet
+    assert [counter.hit(limit, "refund-test") for _ in range(4)] == [True, True, True, False]
+    counter.hit(limit, "refund-test", cost=-1)
+    assert counter.get_window_stats(limit, "refund-test").remaining == 0  # 4 - 1 = 3 used
+    counter.storage.close()
+
+
+def test_sign_in_works_and_counts_when_redis_is_unreachable(app, client, make_exhibitor):
+    """A rate-limit store that is down never turns a sign-in into a 500: the counters carry on
+    in the database."""
+    saved = app.config["RATELIMIT_STORAGE_URI"], app.config["LOGIN_FAILURES_PER_ACCOUNT"]
+    app.config.update(RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0",
+                      LOGIN_FAILURES_PER_ACCOUNT="2 per 15 minutes")
+    _count_as_configured(app)
+    try:
+        user = make_exhibitor()
+        assert _api(client, user.email, PASSWORD).status_code == 200
+        codes = [_api(client, user.email, WRONG).status_code for _ in range(3)]
+        assert codes == [401, 401, 429]
+    finally:
+        app.config["RATELIMIT_STORAGE_URI"], app.config["LOGIN_FAILURES_PER_ACCOUNT"] = saved
+        _count_as_configured(app)
+
+
+def test_every_sign_up_attempt_counts_even_an_email_already_taken(app, client):
+    """"This email is taken" must not be free to ask for: every attempt counts."""
+    from tests.conftest import business_data
+    app.config["SIGNUP_RATE_LIMIT"] = "3 per hour"
+    try:
+        body = {"email": "da-co@example.vn", "password": PASSWORD, "business": business_data()}
+        codes = [client.post("/api/v1/accounts", json=body,
+                             environ_base={"REMOTE_ADDR": "10.6.6.6"}).status_code
+                 for _ in range(5)]
+        assert codes == [201, 409, 409, 429, 429]
+    finally:
+        app.config["SIGNUP_RATE_LIMIT"] = "10000 per hour"
+
+
+def test_an_ipv6_subscriber_counts_as_one_address(app):
+    """One /64 is one subscriber: hopping between its addresses gives no fresh limit."""
+    from exhibit.core.limits import client_address
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "2001:db8:1:2:aaaa::1"}):
+        first = client_address()
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "2001:db8:1:2:bbbb::9"}):
+        second = client_address()
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "2001:db8:1:3::1"}):
+        neighbour = client_address()
+    assert first == second == "2001:db8:1:2::/64" and neighbour != first
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "203.0.113.7"}):
+        assert client_address() == "203.0.113.7"

@@ -10,8 +10,8 @@ from exhibit.badges import checkin, services
 from exhibit.badges.models import Badge, CheckIn, GateScan
 from exhibit.core.errors import Conflict, Forbidden, ValidationFailed
 from exhibit.extensions import db
-from tests.badges.conftest import decode_pdf_qr_codes, pdf_text, visitor_data
-from tests.conftest import bearer, login
+from tests.conftest import bearer, login, visitor_data
+from tests.printed import decode_pdf_qr_codes, pdf_text
 
 
 def count(model) -> int:
@@ -175,14 +175,14 @@ def test_badges_pdf_api_codes_are_absolute_and_lead_to_the_badge(
     assert client.get(url + "?kind=staff", headers=bearer(app, exhibitor_with_booth)
                       ).status_code == 403
     assert client.get(url + "?kind=guests", headers=headers).status_code == 422
-    staff = client.get(url + "?kind=staff", headers=headers)
-    assert staff.status_code == 200 and staff.mimetype == "application/pdf"
-    [[staff_url]] = decode_pdf_qr_codes(staff.data)
+    with client.get(url + "?kind=staff", headers=headers) as staff:  # streamed from a spool file
+        assert staff.status_code == 200 and staff.mimetype == "application/pdf"
+        [[staff_url]] = decode_pdf_qr_codes(staff.data)
     assert staff_url.startswith(app.config["PUBLIC_BASE_URL"] + "/e/")
     page = client.get(staff_url.removeprefix(app.config["PUBLIC_BASE_URL"]))
     assert "Lê Thị Hạnh" in page.get_data(as_text=True)
-    visitors = client.get(url + "?kind=visitor", headers=headers)
-    found = decode_pdf_qr_codes(visitors.data)[0]
+    with client.get(url + "?kind=visitor", headers=headers) as visitors:
+        found = decode_pdf_qr_codes(visitors.data)[0]
     assert len(found) == 6  # an entrance and an exhibitor code on each of 3 badges
     for code_url in found:
         path = code_url.removeprefix(app.config["PUBLIC_BASE_URL"])
@@ -200,7 +200,8 @@ def test_bulk_print_job_runs_inline_without_redis(client, organiser, open_week):
     assert response.status_code == 302
     page = client.get(response.headers["Location"])
     assert 'data-status="done"' in page.get_data(as_text=True)
-    pdf = client.get(response.headers["Location"] + ".pdf").data
+    with client.get(response.headers["Location"] + ".pdf") as sheet:  # a file body
+        pdf = sheet.data
     assert [len(p) for p in decode_pdf_qr_codes(pdf)] == [16, 8]
 
 

@@ -13,7 +13,7 @@ from qrcode.constants import ERROR_CORRECT_M
 from exhibit.badges.render import BadgeFace, render_sheet
 from exhibit.core.tokens import ALPHABET, LENGTH, grouped, new_code, normalise_code
 from exhibit.pdf import qr
-from tests.badges.conftest import decode_pdf_qr_codes, pdf_text, unembedded_fonts
+from tests.printed import decode_pdf_qr_codes, pdf_text, unembedded_fonts
 
 
 def reference_rows(data: bytes, version: int) -> list[str]:

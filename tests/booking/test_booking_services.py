@@ -4,13 +4,15 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from exhibit.booking import queries
 from exhibit.booking import services as booking
 from exhibit.booking.models import Allocation
 from exhibit.core.audit import AuditEntry
 from exhibit.core.db import utcnow
 from exhibit.core.errors import Conflict, Forbidden, ValidationFailed
 from exhibit.extensions import db
-from exhibit.floorplan.services import booth_states, get_booth
+from exhibit.booking.queries import booth_states
+from exhibit.floorplan.services import get_booth
 
 
 def applied(make_exhibitor, week, booth_count=1, **kw):
@@ -82,7 +84,7 @@ def test_confirm_and_expired_hold_cannot_be_confirmed(app, open_week, organiser,
     hold_a = booking.hold_booth(actor=a, week=open_week, booth=get_booth(open_week, "A01"))
     confirmed = booking.confirm_allocation(actor=organiser, allocation=hold_a)
     assert confirmed.status == "confirmed" and confirmed.expires_at is None
-    assert booking.application_for(open_week.id, a.business_id).status == "approved"
+    assert queries.application_for(open_week.id, a.business_id).status == "approved"
 
     hold_b = booking.hold_booth(actor=b, week=open_week, booth=get_booth(open_week, "A02"),
                                 now=utcnow() - timedelta(minutes=20))
@@ -107,26 +109,26 @@ def test_released_booth_goes_to_first_on_waiting_list(app, open_week, organiser,
     later = applied(make_exhibitor, open_week, name="Hợp tác xã Chờ Sau")
     for user in (first, later):
         booking.decide_application(actor=organiser, decision="waitlist", reason="Hết chỗ",
-                                   application=booking.application_for(open_week.id, user.business_id))
+                                   application=queries.application_for(open_week.id, user.business_id))
     hold = booking.hold_booth(actor=holder, week=open_week, booth=get_booth(open_week, "A04"))
     booking.release_allocation(actor=organiser, allocation=hold, reason="Doanh nghiệp rút")
 
     offers = db.session.scalars(select(Allocation).where(Allocation.source == "waitlist_offer")).all()
     assert [(o.business_id, o.booth.code, o.status) for o in offers] == [(first.business_id, "A04", "held")]
     assert offers[0].expires_at - offers[0].created_at == timedelta(hours=open_week.waitlist_offer_hours)
-    assert booking.application_for(open_week.id, first.business_id).status == "approved"
-    assert booking.application_for(open_week.id, later.business_id).status == "waitlisted"
-    assert [a.business_id for a in booking.waiting_list(open_week)] == [later.business_id]
+    assert queries.application_for(open_week.id, first.business_id).status == "approved"
+    assert queries.application_for(open_week.id, later.business_id).status == "waitlisted"
+    assert [a.business_id for a in queries.waiting_list(open_week)] == [later.business_id]
 
 
 def test_expired_hold_is_offered_to_waiting_list(app, open_week, organiser, make_exhibitor):
     holder, waiting = applied(make_exhibitor, open_week), applied(make_exhibitor, open_week)
     booking.decide_application(actor=organiser, decision="waitlist",
-                               application=booking.application_for(open_week.id, waiting.business_id))
+                               application=queries.application_for(open_week.id, waiting.business_id))
     booking.hold_booth(actor=holder, week=open_week, booth=get_booth(open_week, "A02"),
                        now=utcnow() - timedelta(hours=1))
     assert booking.expire_due_holds() == 1
-    offer = booking.business_allocations(waiting.business_id)[0]
+    offer = queries.business_allocations(waiting.business_id)[0]
     assert (offer.booth.code, offer.source) == ("A02", "waitlist_offer")
 
 
@@ -162,14 +164,14 @@ def test_assign_directly_and_permissions(app, open_week, organiser, make_exhibit
 def test_reject_needs_reason_and_releases_holds(app, open_week, organiser, make_exhibitor):
     user = applied(make_exhibitor, open_week)
     booking.hold_booth(actor=user, week=open_week, booth=get_booth(open_week, "A01"))
-    application = booking.application_for(open_week.id, user.business_id)
+    application = queries.application_for(open_week.id, user.business_id)
     with pytest.raises(ValidationFailed) as exc:
         booking.decide_application(actor=organiser, application=application, decision="reject")
     assert "reason" in exc.value.fields
     booking.decide_application(actor=organiser, application=application, decision="reject",
                                reason="Sản phẩm không thuộc nhóm OCOP")
-    assert booking.business_allocations(user.business_id) == []
-    assert booking.application_for(open_week.id, user.business_id).decision_reason == \
+    assert queries.business_allocations(user.business_id) == []
+    assert queries.application_for(open_week.id, user.business_id).decision_reason == \
         "Sản phẩm không thuộc nhóm OCOP"
 
 
@@ -195,3 +197,12 @@ def test_partial_unique_index_refuses_a_second_active_allocation(app, open_week,
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+@pytest.mark.parametrize("booth_count", [0, -1, 51, "hai", True])
+def test_a_booth_count_outside_1_to_50_is_refused_not_turned_into_one(open_week, make_exhibitor,
+                                                                      booth_count):
+    with pytest.raises(ValidationFailed) as refused:
+        booking.apply_to_week(actor=make_exhibitor(), week=open_week,
+                              data={"booth_count": booth_count})
+    assert "booth_count" in refused.value.fields

@@ -48,7 +48,7 @@ def test_import_xlsx_creates_updates_and_approves(exhibitor_in_week, organiser, 
     mam = products["Nước mắm cá cơm 40 độ đạm"]
     assert (mam.stars, mam.ocop_set, mam.cert_issuer_level, mam.origin_province_now) == (4, 9, "province", "68")
     assert products["Mực một nắng"].price_vnd == 350000
-    assert {l.status for l in db.session.query(ProductListing)} == {"approved"}
+    assert {listing.status for listing in db.session.query(ProductListing)} == {"approved"}
     again = transfer.import_products(actor=organiser, week=open_week, filename="ds.xlsx",
                                      content=_xlsx([_row(tax, **{"Giá bán lẻ (đồng)": 90000})]))
     assert (again.created, again.updated) == (0, 1)

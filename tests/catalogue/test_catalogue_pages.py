@@ -51,11 +51,12 @@ def test_photos_are_checked_resized_stripped_and_served(client, app, exhibitor_i
     assert response.status_code == 302
     photos = db.session.query(ProductPhoto).order_by(ProductPhoto.position).all()
     assert len(photos) == 2 and (photos[0].width, photos[0].height) == (1600, 1067)
-    served = client.get(f"/media/{photos[0].key}")
-    assert served.status_code == 200 and served.mimetype == "image/jpeg"
-    assert "immutable" in served.headers["Cache-Control"] and "max-age=31536000" in served.headers["Cache-Control"]
-    assert b"Exif" not in served.data and b"Canon" not in served.data
-    assert client.get(f"/media/{photos[0].thumb_key}").status_code == 200
+    with client.get(f"/media/{photos[0].key}") as served:  # a file body: closed once read
+        assert served.status_code == 200 and served.mimetype == "image/jpeg"
+        assert "immutable" in served.headers["Cache-Control"] and "max-age=31536000" in served.headers["Cache-Control"]
+        assert b"Exif" not in served.data and b"Canon" not in served.data
+    with client.get(f"/media/{photos[0].thumb_key}") as thumb:
+        assert thumb.status_code == 200
     assert client.get("/media/scans/ab/abcdefghijklmnopqrstuv.pdf").status_code == 404
     assert client.get("/media/../config.py").status_code == 404
 
@@ -167,11 +168,15 @@ def test_no_exhibitor_reads_or_changes_another_business_products(client, exhibit
 
 
 def test_choosing_products_for_a_week_and_organiser_review(client, exhibitor_in_week, organiser, open_week):
-    from exhibit.booking.services import hold_booth
+    from exhibit.booking.services import confirm_allocation, hold_booth
     from exhibit.floorplan.services import get_booth
     product = services.create_product(actor=exhibitor_in_week, data=product_data())
     allocation = hold_booth(actor=exhibitor_in_week, week=open_week, booth=get_booth(open_week, "A03"))
     login(client, exhibitor_in_week)
+    refused = client.post(f"/my/weeks/{open_week.slug}/products",  # a mere hold names no booth
+                          data={"product": [str(product.id)], f"booth_{product.id}": str(allocation.booth_id)})
+    assert refused.status_code == 200 and db.session.query(ProductListing).count() == 0
+    confirm_allocation(actor=organiser, allocation=allocation)
     response = client.post(f"/my/weeks/{open_week.slug}/products",
                            data={"product": [str(product.id)], f"booth_{product.id}": str(allocation.booth_id)})
     assert response.status_code == 302

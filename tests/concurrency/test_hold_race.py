@@ -73,6 +73,7 @@ def _prepare(url: str, *, guard: bool) -> tuple[str, list[str]]:
             db.session.execute(text("DROP INDEX uq_allocations_active_booth"))
             db.session.commit()
         slug = week.slug
+        db.session.remove()  # gives its connection back, so that dispose closes it
         db.engine.dispose()
     return slug, tokens
 
@@ -107,6 +108,8 @@ class LiveServer:
             self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
+        self.process.stdout.close()
 
 
 def _fire(base: str, slug: str, tokens: list[str]) -> list[int]:
@@ -134,6 +137,7 @@ def _active_allocations(url: str) -> int:
     with app.app_context():
         count = len(db.session.scalars(select(Allocation.id).where(
             Allocation.status.in_(("held", "confirmed")))).all())
+        db.session.remove()
         db.engine.dispose()
     return count
 

@@ -71,11 +71,11 @@ def test_production_is_https_only_without_redis_it_warns(app, caplog):
                             "PUBLIC_BASE_URL": "http://10.0.0.5"})
     assert settings["SESSION_COOKIE_SECURE"] and settings["HTTPS_ONLY"]
     assert settings["RATELIMIT_STORAGE_URI"] == "exhibit-db://"
-    import logging
-    logging.getLogger("exhibit").disabled = False  # alembic's fileConfig in an earlier test disables it
     production = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], ENV_NAME="production",
-                               REDIS_URL=None)
+                               REDIS_URL=None, RATELIMIT_STORAGE_URI=None)
     assert any("REDIS_URL is not set" in r.getMessage() for r in caplog.records)
+    from exhibit.extensions import limiter
+    limiter.init_app(app)  # Flask-Limiter has one storage per process: give it back to the tests
     with production.app_context():
         from exhibit.extensions import db
         db.engine.dispose()

@@ -7,9 +7,8 @@ from datetime import date
 
 import pytest
 
-from tests.badges.conftest import unembedded_fonts
 from tests.conftest import bearer, login
-from tests.documents.conftest import pdf_pages_text, pdftotext
+from tests.printed import pdf_pages_text, pdftotext, unembedded_fonts
 
 
 def _issue_contract(organiser, week, user, *, vat=8, dated=date(2024, 3, 5)):

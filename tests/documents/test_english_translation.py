@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.badges.conftest import unembedded_fonts
 from tests.conftest import bearer, login
-from tests.documents.conftest import pdftotext
+from tests.printed import pdftotext, unembedded_fonts
 from tests.documents.test_contracts import _issue_contract
 
 

@@ -3,8 +3,6 @@ certificate and shows it at a week; the organiser approves it; a visitor on a ph
 typing without diacritics."""
 from __future__ import annotations
 
-import io
-
 from PIL import Image
 
 from tests.e2e.conftest import PHONE, sign_in

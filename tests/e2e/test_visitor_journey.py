@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 
-from tests.badges.conftest import entrance_user, exhibitor_with_booth, running_week, visitor_data  # noqa: F401
+from tests.conftest import visitor_data
 from tests.e2e.conftest import PHONE, sign_in
 
 
 def test_visitor_scans_saves_and_leaves_contact_then_entrance_checks_in(
-        app, live_server, browser, exhibitor_with_booth, running_week, entrance_user):  # noqa: F811
+        app, live_server, browser, exhibitor_with_booth, running_week, entrance_user):
     from exhibit.badges.services import register_visitor
     from exhibit.floorplan.services import get_booth
     from exhibit.visitors.services import current_token

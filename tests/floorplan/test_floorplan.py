@@ -6,6 +6,7 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
+from exhibit.booking import queries
 from exhibit.booking import services as booking
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth, Hall
@@ -87,7 +88,7 @@ def test_renumbering_keeps_identity_and_bookings(client, organiser, open_week, m
     assert response.status_code == 302
     renamed = get_booth(open_week, "A1-01")
     assert renamed.id == booth.id
-    assert booking.business_allocations(user.business_id)[0].booth.code == "A1-01"
+    assert queries.business_allocations(user.business_id)[0].booth.code == "A1-01"
 
 
 def test_booth_form_refuses_duplicate_code_and_overlap(client, organiser, open_week):

@@ -15,6 +15,9 @@ services' BEGIN IMMEDIATE becomes a savepoint there, which is fine: nothing else
 cell runs. Files a cell writes under UPLOAD_DIR stay (nothing else reads them); files it would
 delete (a photo removed) are kept, since the rows pointing at them come back with the rollback.
 
+No GET handler may write to the database (tests.conftest.reads_only): a GET cell that writes
+fails as a 500.
+
 Browsers sign in once, after the world is built and outside any cell, so their server-side
 sessions are committed; each cell gets a fresh test client carrying a copy of that session
 cookie (a cell that signs out or revokes its session changes neither the cookie nor, after the
@@ -32,6 +35,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from exhibit.extensions import db
+from tests.conftest import reads_only
 from tests.permissions.world import Account, OrgWorld, World
 
 PERSONAS = ("anonymous", "exhibitor", "other_exhibitor", "buyer", "other_buyer",
@@ -159,7 +163,7 @@ class Matrix:
         if target.is_api and account is not None:
             headers["Authorization"] = f"Bearer {account.token}"
         client = self.browser(None if target.is_api else account)
-        with rolled_back(self.app):
+        with rolled_back(self.app), reads_only():  # and a GET that writes answers 500
             try:
                 response = client.open(target.url, method=method, headers=headers,
                                        data=target.form if method != "GET" else None,

@@ -140,7 +140,8 @@ TABLE: dict[tuple[str, str, str], str] = {
     ("visitors.update_lead", "POST", ""):                   X_EXHIBITOR,
     ("visitors.export_leads", "GET", "csv"):                EXHIBITORS,
     ("visitors.capture", "GET", "visitor-code"):            EXHIBITORS,
-    ("visitors.capture", "POST", "visitor-code"):           EXHIBITORS,
+    # the visitor shares the contact with that week's exhibitors only
+    ("visitors.capture", "POST", "visitor-code"):           X_EXHIBITOR,
     ("visitors.upload_logo", "POST", ""):                   EXHIBITORS,
 
     # -- B2B: participants -------------------------------------------------------------------

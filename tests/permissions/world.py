@@ -54,9 +54,8 @@ from exhibit.floorplan.models import Booth
 from exhibit.floorplan.services import get_booth, save_booth, save_hall
 from exhibit.visitors import services as visitors
 from exhibit.weeks.services import create_week, get_week, update_organizer
-from tests.badges.conftest import visitor_data
 from tests.catalogue.conftest import photo_bytes, product_data
-from tests.conftest import PASSWORD, business_data, next_tax_code
+from tests.conftest import PASSWORD, business_data, next_tax_code, visitor_data
 
 VIETNAM = timezone(timedelta(hours=7))
 

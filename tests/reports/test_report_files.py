@@ -8,8 +8,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from tests.badges.conftest import unembedded_fonts
-from tests.documents.conftest import pdftotext
+from tests.printed import pdftotext, unembedded_fonts
 from tests.reports.conftest import BINH_THUAN, DAK_LAK, ORGANISER, read_figures, sign_in
 
 

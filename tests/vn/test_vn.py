@@ -190,3 +190,8 @@ class TestAmountInWords:
         assert amount_in_words(1404000) == "Một triệu bốn trăm lẻ bốn nghìn đồng"
         assert amount_in_words(0) == "Không đồng"
         assert amount_in_words(1300000) == "Một triệu ba trăm nghìn đồng"
+
+
+def test_nfc_drops_nul_characters_that_no_database_text_holds():
+    from exhibit.vn.text import clean_text, nfc
+    assert nfc("Cà\x00 phê") == "Cà phê" and clean_text("  Hạt\x00 điều ") == "Hạt điều"

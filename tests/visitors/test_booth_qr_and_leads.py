@@ -11,8 +11,8 @@ from exhibit.extensions import db, limiter
 from exhibit.floorplan.services import get_booth
 from exhibit.visitors import services
 from exhibit.visitors.models import BoothScan, Favourite, Lead
-from tests.badges.conftest import decode_pdf_qr_codes, pdf_text, unembedded_fonts, visitor_data
-from tests.conftest import login
+from tests.conftest import login, visitor_data
+from tests.printed import decode_pdf_qr_codes, pdf_text, unembedded_fonts
 
 
 def count(model) -> int:
@@ -78,7 +78,8 @@ def test_scan_page_is_light_shows_products_and_counts_the_scan(
     token = services.current_token(get_booth(open_week, "A01"))
     page = client.get(f"/b/{token}")
     html = page.get_data(as_text=True)
-    css = client.get("/static/css/app.css").data
+    with client.get("/static/css/app.css") as stylesheet:  # a file body: closed once read
+        css = stylesheet.data
     assert page.status_code == 200
     assert len(page.data) + len(css) < 100_000
     assert "Thanh long ruột đỏ hộp quà" in html and "90.000" in html

@@ -1,13 +1,12 @@
-"""A B2B session end to end through the pages, MoUs from meetings, and the payments ledger."""
+"""A B2B session end to end through the pages, from a buyer's registration to a signed MoU;
+who may ask whom for a meeting; matching buyers' needs with suppliers' products."""
 from __future__ import annotations
-
-from datetime import date
 
 import pytest
 
-from tests.badges.conftest import exhibitor_with_booth  # noqa: F401  (fixture)
+from tests.b2b.conftest import new_buyer
 from tests.conftest import business_data, login
-from tests.documents.conftest import pdftotext
+from tests.printed import pdftotext
 
 
 def _register_buyer_page(client, week, **overrides):
@@ -37,7 +36,7 @@ def test_b2b_from_registration_to_signed_mou(app, client, organiser, open_week,
     bad = _register_buyer_page(client, open_week, contact_phone="12")
     assert bad.status_code == 422 and db.session.query(Buyer).count() == 0
     response = _register_buyer_page(client, open_week)
-    assert response.status_code == 302, [l for l in response.get_data(as_text=True).splitlines() if "error" in l]
+    assert response.status_code == 302, [line for line in response.get_data(as_text=True).splitlines() if "error" in line]
     buyer = db.session.query(Buyer).one()
     page = client.get(f"/my/weeks/{open_week.slug}/b2b").get_data(as_text=True)
     assert "Hợp tác xã Thanh long Hàm Thuận Nam" in page  # the matching supplier
@@ -98,8 +97,7 @@ def test_b2b_from_registration_to_signed_mou(app, client, organiser, open_week,
 def test_requests_are_checked(app, organiser, open_week, exhibitor_with_booth, make_exhibitor):
     from exhibit.b2b import services
     from exhibit.core.errors import Conflict, Forbidden, ValidationFailed
-    from tests.documents.test_concurrency import _buyer
-    buyer = _buyer(open_week)
+    buyer = new_buyer(open_week)
     stranger = make_exhibitor()
     with pytest.raises(Forbidden):  # not the supplier it names
         services.request_meeting(actor=stranger, week=open_week, buyer_id=buyer.id,
@@ -116,52 +114,11 @@ def test_requests_are_checked(app, organiser, open_week, exhibitor_with_booth, m
 
 def test_matching_respects_stars_and_certifications(app, organiser, open_week, exhibitor_with_booth):
     from exhibit.b2b import services
-    from tests.documents.test_concurrency import _buyer
-    four = _buyer(open_week)
+    four = new_buyer(open_week)
     assert [m.supplier.id for m in services.matches(open_week, buyer=four)] == [exhibitor_with_booth.business_id]
-    five = _buyer(open_week, need={"product_group": "thuc_pham", "min_stars": "5"})
+    five = new_buyer(open_week, need={"product_group": "thuc_pham", "min_stars": "5"})
     assert services.matches(open_week, buyer=five) == []
-    gap = _buyer(open_week, need={"product_group": "thuc_pham", "certifications": ["VietGAP"]})
+    gap = new_buyer(open_week, need={"product_group": "thuc_pham", "certifications": ["VietGAP"]})
     assert services.matches(open_week, buyer=gap) == []
-    drinks = _buyer(open_week, need={"product_group": "do_uong"})
+    drinks = new_buyer(open_week, need={"product_group": "do_uong"})
     assert services.matches(open_week, buyer=drinks) == []
-
-
-def test_ledger_shows_due_paid_and_overdue(app, client, bank_ready, open_week, confirmed_exhibitor):
-    from exhibit.core.errors import ValidationFailed
-    from exhibit.documents import payments, services
-    paying, late = confirmed_exhibitor(), confirmed_exhibitor()
-    contracts = {}
-    for user in (paying, late):
-        document = services.create_contract(actor=bank_ready, week=open_week, business_id=user.business_id)
-        services.update_draft(actor=bank_ready, document=document, data={
-            "vat_percent": 8, "deposit_percent": 50, "deposit_due_on": date(2026, 1, 10),
-            "balance_due_on": date(2026, 2, 10)})
-        contracts[user.business_id] = services.issue(actor=bank_ready, document=document)
-    payments.record_payment(actor=bank_ready, week=open_week, data={
-        "business_id": paying.business_id, "kind": "deposit", "amount_vnd": "702.000",
-        "paid_on": "09/01/2026", "reference": "FT26009"})
-    with pytest.raises(ValidationFailed) as error:
-        payments.record_payment(actor=bank_ready, week=open_week, data={
-            "business_id": paying.business_id, "kind": "deposit", "amount_vnd": "-5",
-            "paid_on": "hôm qua"})
-    assert set(error.value.fields) == {"amount_vnd", "paid_on"}
-
-    rows = {r.business.id: r for r in payments.ledger(open_week, today=date(2026, 1, 20))}
-    assert rows[paying.business_id].paid == 702_000 and rows[paying.business_id].state == "partly_paid"
-    assert rows[late.business_id].state == "overdue" and rows[late.business_id].overdue_amount == 702_000
-    later = {r.business.id: r for r in payments.ledger(open_week, today=date(2026, 2, 20))}
-    assert later[paying.business_id].overdue_amount == 702_000
-    assert later[late.business_id].overdue_amount == 1_404_000
-    assert [r.business.id for r in payments.overdue(open_week, date(2026, 1, 20))] == [late.business_id]
-
-    login(client, bank_ready)
-    page = client.post(f"/organiser/weeks/{open_week.slug}/payments", data={
-        "business_id": str(late.business_id), "kind": "deposit", "amount_vnd": "abc",
-        "paid_on": "20/01/2026"})
-    assert page.status_code == 422
-    page = client.post(f"/organiser/weeks/{open_week.slug}/payments", data={
-        "business_id": str(late.business_id), "kind": "deposit", "amount_vnd": "1.404.000",
-        "paid_on": "20/01/2026"})
-    assert page.status_code == 302
-    assert {r.business.id: r.state for r in payments.ledger(open_week, date(2026, 3, 1))}[late.business_id] == "paid"

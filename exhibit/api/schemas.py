@@ -1,0 +1,512 @@
+"""Every body the API reads or writes, declared once (pydantic v2).
+
+A request schema checks a body's *shape and types* — an object where an object belongs, text
+where text belongs, whole numbers, required fields, unknown fields — and hands what it read to
+the service, which checks the *values* (tax codes, phones, OCOP rules…) with the rules the HTML
+forms use too. Lists of allowed values (``enum``) are shown to clients from the same constants
+the services check against, but are refused by the service, so that one answer names every bad
+field. A response schema is built from the domain object, and is the only way an answer gets
+its JSON. Both kinds generate /api/v1/openapi.json (``exhibit.api.openapi``).
+"""
+import re
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from flask_babel import gettext as _
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema,
+                      model_validator)
+from pydantic_core import PydanticCustomError
+
+from exhibit.badges import checkin
+from exhibit.badges.models import BadgeKind
+from exhibit.booking.models import ApplicationStatus
+from exhibit.businesses.models import LegalForm
+from exhibit.catalogue import ocop
+from exhibit.catalogue.models import ProductStatus
+from exhibit.catalogue.search import GROUP_FILTER, MAX_PER_PAGE, PER_PAGE
+from exhibit.catalogue.services import MAX_PRICE, product_values
+from exhibit.core.forms import MAX_ROW_ID, row_id
+from exhibit.core.languages import LANGUAGES
+from exhibit.core.links import public_url
+from exhibit.documents.models import DocumentKind, DocumentStatus
+from exhibit.floorplan.models import BoothType
+from exhibit.booking.queries import BOOTH_STATUSES
+from exhibit.pdf.sheets import CARD_FACES
+from exhibit.vn import provinces
+from exhibit.weeks.models import WeekStatus
+
+
+def one_of(values) -> Any:
+    """A closed set of values in an answer, from the constant that owns them."""
+    return Literal[tuple(values)]  # type: ignore[valid-type]
+
+
+def documented(*, enum=None, default=None, fmt: str | None = None, **extra) -> dict:
+    """What a client reads about a request field beyond its type; the service checks it."""
+    schema = dict(extra)
+    if enum is not None:
+        schema["enum"] = list(enum)
+    if default is not None:
+        schema["default"] = default
+    if fmt:
+        schema["format"] = fmt
+    return schema
+
+
+# -- what a field of a request may hold ------------------------------------------------------------
+
+def _single_value() -> str:
+    return _("Send a single value, not a list or an object.")
+
+
+def text_field(message: Callable[[], str] = _single_value, *, numbers: bool = True,
+               nullable: bool = True) -> Any:
+    """Text. A number sent where text is expected (a barcode or a phone number in JSON) is read
+    as its digits unless ``numbers`` is False; a list, an object or true/false is refused with
+    ``message()``; null is accepted (and read as empty) where ``nullable``."""
+    def read(value):
+        if value is None and nullable:
+            return None
+        if isinstance(value, str):
+            return value
+        if numbers and isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        if value is None:
+            raise PydanticCustomError("required", _("Required."))
+        raise PydanticCustomError("single_value", message())
+    return Annotated[str | None if nullable else str, BeforeValidator(read)]
+
+
+def whole_number(message: Callable[[], str], *, nullable: bool = True) -> Any:
+    """A whole JSON number: 85000 or 85000.0, never "85000", true or 85000.5."""
+    def read(value):
+        if value is None and nullable:
+            return None
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        if value is None:
+            raise PydanticCustomError("required", _("Required."))
+        raise PydanticCustomError("whole_number", message())
+    return Annotated[int | None if nullable else int, BeforeValidator(read)]
+
+
+def _standard_names(value):
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, list) and not any(isinstance(item, (list, dict, bool)) or item is None
+                                           for item in value):
+        return [str(item) for item in value]
+    raise PydanticCustomError("single_values", _("Send a list of single values."))
+
+
+def _an_object(message: Callable[[], str]) -> BeforeValidator:
+    def read(value):
+        if not isinstance(value, dict):
+            raise PydanticCustomError("object", message())
+        return value
+    return BeforeValidator(read)
+
+
+Text = text_field()
+RequiredText = text_field(nullable=False)
+StandardNames = Annotated[str | list[str] | None, BeforeValidator(_standard_names), WithJsonSchema({
+    "anyOf": [{"type": "array", "items": {"type": "string"}},
+              {"type": "string", "description": "names separated by commas"},
+              {"type": "null"}]})]
+BoothCount = whole_number(lambda: _("Enter a number of booths between 1 and 50."))
+ProductSet = whole_number(lambda: _("Choose a product set from the list (1–26)."))
+Stars = whole_number(lambda: _("Only products rated 3, 4 or 5 stars are OCOP products."))
+Price = whole_number(lambda: _("Enter the price as a whole number of đồng, e.g. 85000."),
+                     nullable=False)
+BadgeCode = text_field(lambda: _("Send the scanned or typed badge code as text."),
+                       numbers=False, nullable=False)
+Nonce = text_field(lambda: _("Send a nonce of 8–64 letters or digits, new for each scan."),
+                   numbers=False, nullable=False)
+
+
+class RequestBody(BaseModel):
+    """A JSON object a client sends. Keys it does not know are ignored unless the schema
+    forbids them."""
+    model_config = ConfigDict(extra="ignore")
+
+    def given(self) -> dict:
+        """The fields the client sent (null ones included), as the services read them."""
+        return self.model_dump(exclude_unset=True)
+
+
+# -- accounts and tokens ---------------------------------------------------------------------------
+
+class BusinessDetails(RequestBody):
+    name: RequiredText = Field(examples=["Hợp tác xã Thanh long Hàm Minh"])
+    legal_form: RequiredText = Field(json_schema_extra=documented(enum=[f.value for f in LegalForm]))
+    tax_code: RequiredText = Field(
+        description="10 digits with their check digit, 10 digits + -NNN for a branch, or a "
+                    "12-digit personal ID (household businesses only)", examples=["0314409058"])
+    province_code: RequiredText = Field(
+        description="two-digit code of a province of province_scheme", examples=["68"])
+    province_scheme: Text = Field(None, json_schema_extra=documented(
+        enum=provinces.SCHEMES, default=provinces.SCHEME_2025,
+        description="2025: today's 34 units; legacy63: the 63 provinces before July 2025"))
+    phone: RequiredText = Field(examples=["0912 345 678"])
+    address: RequiredText = Field(examples=["Xã Hàm Minh, tỉnh Lâm Đồng"])
+    representative: Text = None
+    representative_position: Text = None
+    email: Text = None
+
+
+class SignUp(RequestBody):
+    """A new exhibitor account and its business; the answer carries the first token."""
+    email: RequiredText = Field(examples=["htx@example.vn"], json_schema_extra=documented(fmt="email"))
+    password: RequiredText = Field(description="at least 10 characters, other than the email")
+    full_name: Text = None
+    business: Annotated[BusinessDetails, _an_object(
+        lambda: _("Send the business's details as an object."))]
+
+
+class Credentials(RequestBody):
+    """An account's email and password. Both are needed: one left out counts as a failed
+    sign-in (401), like a wrong password, and failed sign-ins are limited (429)."""
+    email: Text = None
+    password: Text = None
+
+
+# -- booking ---------------------------------------------------------------------------------------
+
+class ApplicationRequest(RequestBody):
+    booth_count: BoothCount = Field(None, json_schema_extra=documented(default=1,
+                                                                       description="1 to 50"))
+    intended_products: Text = None
+    notes: Text = None
+
+
+# -- catalogue -------------------------------------------------------------------------------------
+
+class ProductChanges(RequestBody):
+    """Any of a product's fields: the ones sent change, the others stay; null empties one.
+    Changing the name, stars, certificate or group sends the product back to review at the
+    weeks still to come."""
+    model_config = ConfigDict(extra="forbid")
+
+    name: text_field(nullable=False) = Field(None, examples=["Nước mắm cá cơm 40 độ đạm"])
+    name_en: Text = None
+    brand: Text = None
+    origin_province: Text = Field(None, description=(
+        "a code of today's 34 units, legacy63:NN, or a name such as \"Bình Thuận\"; it sets "
+        "origin_province_scheme and origin_province_code"), examples=["legacy63:60"])
+    origin_province_scheme: Text = Field(None, json_schema_extra=documented(
+        enum=provinces.SCHEMES))
+    origin_province_code: Text = None
+    ocop_scheme: Text = Field(None, json_schema_extra=documented(enum=ocop.SCHEMES,
+                                                                 default=ocop.QD148))
+    ocop_group: Text = Field(None, json_schema_extra=documented(
+        enum=sorted({code for _scheme, code in ocop.GROUPS}),
+        description="QĐ 148 groups: " + ", ".join(
+            code for scheme, code in ocop.GROUPS if scheme == ocop.QD148)))
+    ocop_set: ProductSet = Field(None, json_schema_extra=documented(
+        enum=[*ocop.PRODUCT_SETS, None], description="QĐ 148 Annex I product set"))
+    stars: Stars = Field(None, json_schema_extra=documented(enum=[*ocop.STARS, None]))
+    cert_decision_number: Text = Field(None, examples=["4894/QĐ-UBND"])
+    cert_decision_date: Text = Field(None, examples=["2024-11-12"],
+                                     json_schema_extra=documented(fmt="date"))
+    cert_issuer_level: Text = Field(None, json_schema_extra=documented(
+        enum=["", *ocop.ISSUER_LEVELS]))
+    cert_issuer_name: Text = Field(None, examples=["UBND tỉnh Bình Thuận"])
+    rural_industrial_level: Text = Field(None, json_schema_extra=documented(
+        enum=["", *ocop.RURAL_INDUSTRIAL_LEVELS]))
+    price_vnd: Price = Field(None, description="retail price in đồng", examples=[85000])
+    unit: text_field(nullable=False) = Field(None, examples=["chai"])
+    net_quantity: Text = Field(None, examples=["Chai 500 ml"])
+    packaging: Text = None
+    shelf_life: Text = None
+    storage: Text = None
+    ingredients: Text = None
+    standards: StandardNames = Field(None, examples=[["HACCP", "VietGAP"]])
+    barcode: Text = Field(None, description="EAN-13 with a valid check digit")
+    traceability_url: Text = Field(None, description="an http or https address")
+    story: Text = None
+
+
+class NewProduct(ProductChanges):
+    """A product for the business's catalogue: name, price_vnd and unit are needed."""
+    name: text_field(nullable=False) = Field(examples=["Nước mắm cá cơm 40 độ đạm"])
+    price_vnd: Price = Field(description="retail price in đồng", examples=[85000])
+    unit: text_field(nullable=False) = Field(examples=["chai"])
+
+
+# -- the entrance ----------------------------------------------------------------------------------
+
+class Scan(RequestBody):
+    code: BadgeCode = Field(description="the scanned URL or the typed code",
+                            examples=["k7q2 9xmd 3pla"])
+    nonce: Nonce = Field(description="8–64 letters, digits or _.:-, new for each scan; a retry "
+                                     "with the same nonce gets the first answer",
+                         examples=["phone1-000042"])
+
+
+# -- query strings ---------------------------------------------------------------------------------
+
+class Query(BaseModel):
+    """Query-string parameters. Most pass to the service as text, which parses and checks them
+    with the rules of the site's own filters (422 naming the parameter). A parameter sent empty
+    ("?group=") is one not sent, as a form with an empty field sends it."""
+    model_config = ConfigDict(extra="ignore")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_is_not_sent(cls, given):
+        if isinstance(given, dict):
+            return {name: value for name, value in given.items() if value != ""}
+        return given
+
+
+QueryText = Annotated[str | None, WithJsonSchema({"type": "string"})]
+_WHOLE = re.compile(r"-?[0-9]+")
+
+
+def query_whole(low: int, high: int) -> Any:
+    """A whole number in a query string, as digits ("2", never "2.0" or "1.000"), passed on as
+    text; the service checks the range (declared here for clients and for the message)."""
+    def read(value):
+        if value is None or _WHOLE.fullmatch(value):
+            return value
+        raise PydanticCustomError("whole_number", _(
+            "Enter a whole number from %(low)d to %(high)d.", low=low, high=high))
+    return Annotated[str | None, BeforeValidator(read), WithJsonSchema(
+        {"type": "integer", "minimum": low, "maximum": high})]
+
+
+def _version(value):
+    if value is None:
+        return None
+    try:
+        return row_id(value)
+    except ValueError:
+        raise PydanticCustomError("whole_number", _(
+            "Enter a whole number from %(low)d to %(high)d.", low=1, high=MAX_ROW_ID)) from None
+
+
+#: the last page the catalogue's filters accept (catalogue.search.parse_filters)
+MAX_PAGE = 100_000
+
+
+class CatalogueFilters(Query):
+    q: QueryText = Field(None, description="words to find; case and diacritics do not matter",
+                         examples=["ca phe"])
+    province: QueryText = Field(None, description=(
+        "origin: a code of today's 34 units (it includes the old provinces merged into it) or "
+        "legacy63:NN"), examples=["66"])
+    group: QueryText = Field(None, description="OCOP group",
+                             json_schema_extra=documented(enum=GROUP_FILTER))
+    stars: query_whole(min(ocop.STARS), max(ocop.STARS)) = Field(
+        None, description="OCOP stars with a certificate valid on the week's dates")
+    price_min: query_whole(0, MAX_PRICE) = Field(None, description="lowest price in đồng")
+    price_max: query_whole(0, MAX_PRICE) = Field(None, description="highest price in đồng")
+    page: query_whole(1, MAX_PAGE) = Field(None, description="page number")
+    per_page: query_whole(1, MAX_PER_PAGE) = Field(None, description=f"{PER_PAGE} unless given")
+
+
+class BadgeSheet(Query):
+    kind: Annotated[str, WithJsonSchema({"type": "string"})] = Field(
+        json_schema_extra=documented(enum=[k.value for k in BadgeKind]))
+    layout: QueryText = Field(None, json_schema_extra=documented(enum=CARD_FACES, default="a4-8"))
+
+
+def _language(description: str):
+    return Field(None, description=description, json_schema_extra=documented(enum=LANGUAGES))
+
+
+class DocumentFile(Query):
+    version: Annotated[int | None, BeforeValidator(_version), WithJsonSchema(
+        {"type": "integer", "minimum": 1, "maximum": MAX_ROW_ID})] = Field(
+        None, description="an issued version; the latest unless given")
+    lang: QueryText = _language("en: an English translation of the current version, for "
+                                "reference (what is signed is the Vietnamese); vi unless given")
+
+
+class ReportFile(Query):
+    lang: QueryText = _language("the file's language; the token user's saved language unless "
+                                "given, else vi")
+
+
+# -- answers ---------------------------------------------------------------------------------------
+
+#: a moment as ISO 8601 with its UTC offset ("2026-03-05T08:30:00.123456+00:00")
+Moment = Annotated[datetime, PlainSerializer(lambda moment: moment.isoformat(), return_type=str),
+                   WithJsonSchema({"type": "string", "format": "date-time"})]
+Url = Annotated[str, WithJsonSchema({"type": "string", "format": "uri"})]
+
+
+class Answer(BaseModel):
+    """A JSON object the API sends. Every field without a default is always sent."""
+
+
+class Error(Answer):
+    """Every error: a code for programs, a message for people, and the bad fields by name
+    ("business.phone")."""
+    error: str = Field(examples=["validation_failed"])
+    message: str
+    fields: dict[str, str]
+
+
+class Token(Answer):
+    token: str = Field(description="send it as Authorization: Bearer <token>")
+    expires_at: Moment = Field(description="API_TOKEN_DAYS (30) after it was made")
+
+
+class NewAccount(Token):
+    user_id: int
+    business_id: int
+
+
+class Province(Answer):
+    scheme: one_of(provinces.SCHEMES)
+    code: str
+    name: str
+
+
+class Week(Answer):
+    slug: str
+    name: str
+    name_en: str = Field(description="empty when the week has no English name")
+    start_date: date
+    end_date: date
+    status: one_of(s.value for s in WeekStatus if s is not WeekStatus.DRAFT)
+    host_province: Province
+
+    @classmethod
+    def of(cls, week) -> "Week":
+        return cls(slug=week.slug, name=week.name_vi, name_en=week.name_en,
+                   start_date=week.start_date, end_date=week.end_date, status=week.status,
+                   host_province=Province(scheme=week.host_province_scheme,
+                                          code=week.host_province_code,
+                                          name=week.host_province_name()))
+
+
+class Weeks(Answer):
+    items: list[Week]
+
+
+class Occupant(Answer):
+    id: int
+    name: str
+
+
+class Booth(Answer):
+    code: str
+    id: int
+    hall: str
+    type: one_of(t.value for t in BoothType)
+    area_m2: float
+    price_vnd: int
+    status: one_of(BOOTH_STATUSES)
+    business: Occupant | None = Field(description="the business, on a confirmed booth only")
+
+
+class Booths(Answer):
+    items: list[Booth]
+
+
+class Application(Answer):
+    application_id: int
+    status: one_of(s.value for s in ApplicationStatus)
+    booth_count: int
+
+
+class Hold(Answer):
+    hold_id: int
+    booth: str
+    expires_at: Moment = Field(description="when the hold lapses unless confirmed")
+
+
+class Product(Answer):
+    """One of the business's products. DELETE archives it: it then leaves every catalogue and
+    is answered with "status": "archived" (the business can restore it on the website)."""
+    id: int
+    business_id: int
+    status: one_of(s.value for s in ProductStatus)
+    name: str
+    name_en: str
+    brand: str
+    origin_province_scheme: one_of(provinces.SCHEMES) | None
+    origin_province_code: str | None
+    ocop_scheme: one_of(ocop.SCHEMES) | None
+    ocop_group: str | None
+    ocop_set: int | None
+    stars: int | None
+    cert_decision_number: str
+    cert_decision_date: date | None
+    cert_valid_until: date | None = Field(description="the certificate's last valid day "
+                                                      "(36 months)")
+    cert_issuer_level: str
+    cert_issuer_name: str
+    rural_industrial_level: str
+    price_vnd: int
+    unit: str
+    net_quantity: str
+    packaging: str
+    shelf_life: str
+    storage: str
+    ingredients: str
+    standards: list[str]
+    barcode: str
+    traceability_url: str
+    story: str
+    photos: list[Url] = Field(description="display-size photos, the cover first")
+
+    @classmethod
+    def of(cls, product) -> "Product":
+        return cls(id=product.id, business_id=product.business_id, status=product.status,
+                   **product_values(product), cert_valid_until=product.cert_valid_until,
+                   photos=[public_url("media.serve", key=photo.key) for photo in product.photos])
+
+
+class CatalogueItem(Answer):
+    id: int
+    name: str
+    business: str
+    booth: str | None
+    stars: int | None = Field(description="OCOP stars, only when the certificate is valid on "
+                                          "the week's dates")
+    price_vnd: int
+    unit: str
+    group: str | None
+
+
+class CataloguePage(Answer):
+    items: list[CatalogueItem]
+    total: int
+    page: int
+    per_page: int
+
+
+class ScannedBadge(Answer):
+    name: str
+    kind: one_of(k.value for k in BadgeKind)
+
+
+class ScanAnswer(Answer):
+    status: one_of((checkin.OK, checkin.ALREADY, checkin.INVALID))
+    first_at: Moment | None = Field(description="the day's first check-in of the badge")
+    reason: str | None = Field(description="why a scan is invalid: unknown, revoked, "
+                                           "contact_code or not_running")
+    message: str
+    badge: ScannedBadge = Field(None, exclude_if=lambda badge: badge is None,
+                                description="sent unless the code is invalid")
+
+
+class Document(Answer):
+    id: int
+    number: str | None = Field(description="given when first issued", examples=["015/2024/HĐ-ITPC"])
+    kind: one_of(k.value for k in DocumentKind)
+    status: one_of(s.value for s in DocumentStatus)
+    version: int
+    parties: list[str]
+    total_vnd: int = Field(description="a contract's total with VAT, or an MoU's expected value")
+    url: Url = Field(description="the PDF, for the same token (and a party's, once issued)")
+
+
+class Documents(Answer):
+    items: list[Document]

@@ -1,0 +1,263 @@
+"""Who holds which booth, and who takes part in a week — read by every other feature here, and
+only here (booking's services change these facts; tests/core/test_dependencies.py checks that
+no other package reads the allocation tables itself).
+
+One rule for every reader: a booth is taken by a *live* allocation — confirmed, or held with
+time left. A hold whose time has run out is free to everyone at once, whether or not the clock
+job (`flask --app exhibit expire-holds`) has marked it expired yet; reading never writes.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from exhibit.booking.models import Allocation, AllocationStatus, Application, ApplicationStatus
+from exhibit.businesses.models import Business
+from exhibit.core.db import utcnow
+from exhibit.extensions import db
+from exhibit.floorplan.models import Booth
+
+AVAILABLE, HELD, CONFIRMED, BLOCKED = "available", "held", "confirmed", "blocked"
+#: in the order the plan's legend shows them
+BOOTH_STATUSES = (AVAILABLE, HELD, CONFIRMED, BLOCKED)
+_STATUS_TITLES = {AVAILABLE: lambda: _("Available"), HELD: lambda: _("Held"),
+                  CONFIRMED: lambda: _("Confirmed"), BLOCKED: lambda: _("Blocked")}
+#: an application that still takes part in its week
+_ENDED_APPLICATIONS = (ApplicationStatus.REJECTED.value, ApplicationStatus.WITHDRAWN.value)
+
+
+def status_title(status: str) -> str:
+    """A booth status as the plan's legend names it, in the current language."""
+    return _STATUS_TITLES[status]()
+
+
+@dataclass
+class BoothState:
+    status: str
+    #: the live allocation behind "held" or "confirmed"
+    allocation: Allocation | None = None
+
+
+def live(now: datetime | None = None):
+    """The condition "this allocation takes its booth now": confirmed, or held with time left."""
+    now = now or utcnow()
+    return or_(Allocation.status == AllocationStatus.CONFIRMED.value,
+               and_(Allocation.status == AllocationStatus.HELD.value, Allocation.expires_at > now))
+
+
+def _confirmed():
+    return Allocation.status == AllocationStatus.CONFIRMED.value
+
+
+# -- the plan ----------------------------------------------------------------------------------
+
+def booth_states(week, now: datetime | None = None) -> dict[int, BoothState]:
+    """The status of every booth of a week, from the stored facts (never a counter)."""
+    booths = db.session.execute(select(Booth.id, Booth.blocked).where(Booth.week_id == week.id))
+    states = {booth_id: BoothState(BLOCKED if blocked else AVAILABLE)
+              for booth_id, blocked in booths}
+    taken = db.session.scalars(
+        select(Allocation).where(Allocation.week_id == week.id, live(now))
+        .options(joinedload(Allocation.business))).all()
+    for allocation in taken:
+        status = CONFIRMED if allocation.status == AllocationStatus.CONFIRMED.value else HELD
+        states[allocation.booth_id] = BoothState(status, allocation)
+    return states
+
+
+def status_counts(states: dict[int, BoothState]) -> dict[str, int]:
+    """How many booths are in each status, in legend order."""
+    counts = {status: 0 for status in BOOTH_STATUSES}
+    for state in states.values():
+        counts[state.status] += 1
+    return counts
+
+
+def booth_is_taken(booth_id: int, now: datetime | None = None) -> bool:
+    return db.session.scalar(select(Allocation.id).where(
+        Allocation.booth_id == booth_id, live(now)).limit(1)) is not None
+
+
+# -- who exhibits where ------------------------------------------------------------------------
+
+def confirmed_exhibitor(booth_id: int) -> Business | None:
+    """The business a booth is confirmed to, if any."""
+    return db.session.scalar(
+        select(Business).join(Allocation, Allocation.business_id == Business.id)
+        .where(Allocation.booth_id == booth_id, _confirmed()))
+
+
+def confirmed_exhibitors(week) -> dict[int, Business]:
+    """The business confirmed at each occupied booth of a week, by booth id."""
+    rows = db.session.execute(
+        select(Allocation.booth_id, Business).join(Business, Business.id == Allocation.business_id)
+        .where(Allocation.week_id == week.id, _confirmed())).all()
+    return {booth_id: business for booth_id, business in rows}
+
+
+def confirmed_booth_codes(week) -> dict[int, list[str]]:
+    """The booth codes confirmed to each business at a week, by business id (in code order)."""
+    rows = db.session.execute(
+        select(Allocation.business_id, Booth.code).join(Booth, Booth.id == Allocation.booth_id)
+        .where(Allocation.week_id == week.id, _confirmed()).order_by(Booth.code))
+    codes: dict[int, list[str]] = defaultdict(list)
+    for business_id, code in rows:
+        codes[business_id].append(code)
+    return dict(codes)
+
+
+def confirmed_business_ids(week) -> set[int]:
+    """The businesses that exhibit at a week: those with a confirmed booth."""
+    return set(db.session.scalars(select(Allocation.business_id).where(
+        Allocation.week_id == week.id, _confirmed())))
+
+
+def confirmed_businesses(week, *, excluding=None) -> list[Business]:
+    """The businesses with a confirmed booth at a week, by name; ``excluding`` a subquery of
+    business ids to leave out."""
+    query = (select(Business).join(Allocation, Allocation.business_id == Business.id)
+             .where(Allocation.week_id == week.id, _confirmed()))
+    if excluding is not None:
+        query = query.where(Business.id.not_in(excluding))
+    return db.session.scalars(query.distinct().order_by(Business.name)).all()
+
+
+def confirmed_allocations(week_id: int, business_id: int | None = None) -> list[Allocation]:
+    """The confirmed bookings of a week (of one business), in booth-code order, with booths."""
+    query = (select(Allocation).join(Booth, Booth.id == Allocation.booth_id)
+             .where(Allocation.week_id == week_id, _confirmed())
+             .options(selectinload(Allocation.booth)).order_by(Booth.code))
+    if business_id is not None:
+        query = query.where(Allocation.business_id == business_id)
+    return db.session.scalars(query).all()
+
+
+def confirmed_booths(week, business_id: int) -> list[Booth]:
+    """The booths confirmed to a business at a week, in code order: where the public sees it."""
+    return [allocation.booth for allocation in confirmed_allocations(week.id, business_id)]
+
+
+def weeks_exhibiting(business_id: int):
+    """A subquery of the weeks where a business has a confirmed booth."""
+    return select(Allocation.week_id).where(Allocation.business_id == business_id, _confirmed())
+
+
+def business_allocations(business_id: int, now: datetime | None = None) -> list[Allocation]:
+    """A business's live bookings at every week, newest first."""
+    return db.session.scalars(
+        select(Allocation).where(Allocation.business_id == business_id, live(now))
+        .options(joinedload(Allocation.booth), joinedload(Allocation.week))
+        .order_by(Allocation.created_at.desc())).all()
+
+
+def has_booked_at(week, business_id: int) -> bool:
+    """Whether the business ever had a booking at the week, live or ended."""
+    return db.session.scalar(select(Allocation.id).where(
+        Allocation.week_id == week.id, Allocation.business_id == business_id).limit(1)) is not None
+
+
+def booking_of(week, business_id: int, allocation_id: int) -> Allocation | None:
+    """One of the business's bookings at the week (live or ended), or None."""
+    allocation = db.session.get(Allocation, allocation_id)
+    if allocation is None or allocation.week_id != week.id or allocation.business_id != business_id:
+        return None
+    return allocation
+
+
+def shown_status(allocation: Allocation, now: datetime | None = None) -> AllocationStatus:
+    """An allocation's status as people should read it: a hold past its time is "expired" even
+    before the clock job has marked it so."""
+    if (allocation.status == AllocationStatus.HELD.value
+            and allocation.expires_at <= (now or utcnow())):
+        return AllocationStatus.EXPIRED
+    return allocation.status_enum
+
+
+def booth_codes_by_allocation(week) -> dict[int, str]:
+    """The booth code of every booking ever made at the week, by allocation id."""
+    return dict(db.session.execute(
+        select(Allocation.id, Booth.code).join(Booth, Booth.id == Allocation.booth_id)
+        .where(Allocation.week_id == week.id)).all())
+
+
+def week_allocations(week, *, live_only: bool = True, now: datetime | None = None) -> list[Allocation]:
+    """A week's bookings with booth and business, newest first; every one ever made (held,
+    confirmed, released, expired) when not ``live_only``."""
+    query = (select(Allocation).where(Allocation.week_id == week.id)
+             .options(joinedload(Allocation.booth), joinedload(Allocation.business))
+             .order_by(Allocation.created_at.desc(), Allocation.id.desc()))
+    if live_only:
+        query = query.where(live(now))
+    return db.session.scalars(query).all()
+
+
+# -- who takes part ----------------------------------------------------------------------------
+
+def application_for(week_id: int, business_id: int) -> Application | None:
+    return db.session.scalar(select(Application).where(
+        Application.week_id == week_id, Application.business_id == business_id))
+
+
+def live_application(week_id: int, business_id: int | None) -> Application | None:
+    """The business's application to the week if it still takes part (not rejected or
+    withdrawn) — the one rule for "this business is at this week"."""
+    if business_id is None:
+        return None
+    application = application_for(week_id, business_id)
+    if application is None or application.status in _ENDED_APPLICATIONS:
+        return None
+    return application
+
+
+def taking_part(week) -> list[Business]:
+    """The businesses whose application to the week still stands, by name."""
+    return db.session.scalars(
+        select(Business).join(Application, Application.business_id == Business.id)
+        .where(Application.week_id == week.id, Application.status.not_in(_ENDED_APPLICATIONS))
+        .order_by(Business.name)).all()
+
+
+def application_counts(week) -> dict[str, int]:
+    """How many applications to the week are in each state."""
+    return dict(db.session.execute(
+        select(Application.status, func.count()).where(Application.week_id == week.id)
+        .group_by(Application.status)).all())
+
+
+def week_applications(week) -> list[Application]:
+    """Every application to the week, oldest first, with its business."""
+    return db.session.scalars(
+        select(Application).where(Application.week_id == week.id)
+        .options(joinedload(Application.business))
+        .order_by(Application.created_at, Application.id)).all()
+
+
+def waiting_list(week) -> list[Application]:
+    """The week's waiting list, first come first offered."""
+    return db.session.scalars(
+        select(Application).where(Application.week_id == week.id,
+                                  Application.status == ApplicationStatus.WAITLISTED.value)
+        .options(joinedload(Application.business))
+        .order_by(Application.waitlisted_at, Application.id)).all()
+
+
+def business_applications(business_id: int) -> list[Application]:
+    return db.session.scalars(
+        select(Application).where(Application.business_id == business_id)
+        .options(joinedload(Application.week)).order_by(Application.created_at.desc())).all()
+
+
+def weeks_taken_part(business_id: int, organizer_id: int) -> set[int]:
+    """The weeks of an organising body that the business applied to or was given a booth at."""
+    from exhibit.weeks.models import ExhibitionWeek
+    own = select(ExhibitionWeek.id).where(ExhibitionWeek.organizer_id == organizer_id)
+    applied = set(db.session.scalars(select(Application.week_id).where(
+        Application.business_id == business_id, Application.week_id.in_(own))))
+    booked = set(db.session.scalars(select(Allocation.week_id).where(
+        Allocation.business_id == business_id, Allocation.week_id.in_(own))))
+    return applied | booked
