@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import tempfile
 
-from flask import Blueprint, Response, abort, g, jsonify, request, send_file
+from flask import Blueprint, abort, g, jsonify, request, send_file
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -16,6 +16,7 @@ from exhibit.booking import queries as booking_queries
 from exhibit.booking import services as booking
 from exhibit.catalogue import search
 from exhibit.catalogue import services as catalogue
+from exhibit.core.downloads import PRIVATE, download
 from exhibit.core.errors import Conflict, NotFound
 from exhibit.core.limits import client_address, signup_limited
 from exhibit.core.links import public_url
@@ -230,8 +231,10 @@ def badges_pdf(slug, query: schemas.BadgeSheet):
     spool = tempfile.TemporaryFile()
     printing.write_week_sheet(spool, week, query.kind, layout, lang=g.lang)
     spool.seek(0)
-    return send_file(spool, mimetype="application/pdf", as_attachment=False,
-                     download_name=f"badges-{week.slug}-{query.kind}.pdf")
+    response = send_file(spool, mimetype="application/pdf", as_attachment=False,
+                         download_name=f"badges-{week.slug}-{query.kind}.pdf", max_age=0)
+    response.headers["Cache-Control"] = PRIVATE
+    return response
 
 
 @bp.post("/checkins")
@@ -280,7 +283,7 @@ def document_pdf(document_id, query: schemas.DocumentFile):
     from exhibit.documents import services as documents
     document = documents.get_document(document_id, g.api_user)
     content = documents.pdf_content(document, query.version, query.lang or "vi")
-    return Response(content, mimetype="application/pdf")
+    return download(content, "application/pdf", f"document-{document.id}.pdf", inline=True)
 
 
 # -- reports ---------------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -21,6 +21,7 @@ from exhibit.b2b.forms import (
 )
 from exhibit.b2b.schedule import render_schedule
 from exhibit.catalogue import ocop
+from exhibit.core.downloads import download
 from exhibit.core.errors import AppError, Forbidden, ValidationFailed, attempt
 from exhibit.core.forms import ActionForm, row_id, split_province
 from exhibit.core.limits import signup_limited
@@ -299,8 +300,7 @@ def schedule_pdf(slug):
     meetings = services.participant_meetings(week, buyer=buyer, supplier_id=supplier_id)
     name = current_user.business.name
     content = render_schedule(week, name, meetings, side=side, lang=g.lang)
-    return Response(content, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="b2b-{week.slug}.pdf"'})
+    return download(content, "application/pdf", f"b2b-{week.slug}.pdf", inline=True)
 
 
 @bp.route("/organiser/weeks/<slug>/b2b/schedule.pdf")
@@ -318,5 +318,5 @@ def participant_schedule_pdf(slug):
         name = meetings[0].supplier.name if meetings else str(supplier_id)
     else:
         abort(404)
-    return Response(render_schedule(week, name, meetings, side=side, lang=g.lang),
-                    mimetype="application/pdf")
+    return download(render_schedule(week, name, meetings, side=side, lang=g.lang), "application/pdf",
+                    f"b2b-{week.slug}-{side}.pdf", inline=True)

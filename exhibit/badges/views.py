@@ -14,6 +14,7 @@ from exhibit.booking import queries as booking
 from exhibit.badges.forms import BadgeForm, CheckInForm, PrintForm, StaffForm, VisitorForm
 from exhibit.badges.models import BadgeKind
 from exhibit.badges.render import render_sheet
+from exhibit.core.downloads import PRIVATE, download
 from exhibit.core.errors import AppError, NotFound, ValidationFailed
 from exhibit.core.forms import ActionForm
 from exhibit.core.permissions import exhibitor_required, organiser_required, role_required
@@ -26,8 +27,7 @@ gate_required = role_required("organiser", "entrance")
 
 
 def _pdf(content: bytes, filename: str) -> Response:
-    return Response(content, mimetype="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="{filename}"'})
+    return download(content, "application/pdf", filename, inline=True)
 
 
 def _sheet(faces, layout: str, title: str) -> bytes:
@@ -134,9 +134,11 @@ def print_job_file(slug, job_id):
     job = printing.get_job(week, job_id)
     if job.status != "done" or not job.file_key:
         raise NotFound(_("This print job has no file yet."))
-    return send_file(storage.path_for(job.file_key), mimetype="application/pdf",
-                     download_name=f"the-{week.slug}-{job.kind}-{job.layout}.pdf",
-                     as_attachment=False, conditional=True)
+    response = send_file(storage.path_for(job.file_key), mimetype="application/pdf",
+                         download_name=f"the-{week.slug}-{job.kind}-{job.layout}.pdf",
+                         as_attachment=False, conditional=True, max_age=0)
+    response.headers["Cache-Control"] = PRIVATE
+    return response
 
 
 # -- exhibitor staff ---------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -14,7 +14,7 @@ from exhibit.catalogue import ocop, search, services, transfer
 from exhibit.catalogue.forms import ImportForm, PhotoForm, ProductForm, ReviewForm, ScanForm
 from exhibit.catalogue.models import Product
 from exhibit.core import spreadsheets
-from exhibit.core.downloads import uploaded_file
+from exhibit.core.downloads import download, uploaded_file
 from exhibit.core.errors import NotFound, ValidationFailed
 from exhibit.core.forms import ActionForm, row_id
 from exhibit.core.limits import upload_limited
@@ -269,8 +269,7 @@ def export_products(slug, fmt):
     week = weeks.get_managed_week(slug, current_user)
     content = transfer.export_products(week, fmt)
     mimetype = spreadsheets.CSV_TYPE if fmt == "csv" else spreadsheets.XLSX_TYPE
-    return Response(content, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="san-pham-{week.slug}.{fmt}"'})
+    return download(content, mimetype, f"san-pham-{week.slug}.{fmt}")
 
 
 # -- public catalogue --------------------------------------------------------------------------

@@ -14,12 +14,15 @@ from flask import Response
 from exhibit.core.security import UPLOAD_POLICY
 
 
+PRIVATE = "private, no-store"
+
+
 def download(content: bytes, mimetype: str, filename: str, *, inline: bool = False) -> Response:
     """``filename`` must be ASCII (HTTP headers are Latin-1)."""
     disposition = "inline" if inline else "attachment"
     return Response(content, mimetype=mimetype, headers={
         "Content-Disposition": f'{disposition}; filename="{filename}"',
-        "Cache-Control": "private, no-store"})
+        "Cache-Control": PRIVATE})
 
 
 def uploaded_file(content: bytes, mimetype: str, filename: str) -> Response:

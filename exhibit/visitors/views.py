@@ -23,6 +23,7 @@ from qrcode.constants import ERROR_CORRECT_M
 from exhibit.booking import queries as booking
 from exhibit.businesses import services as businesses
 from exhibit.catalogue import search
+from exhibit.core.downloads import PRIVATE, download
 from exhibit.core.errors import NotFound, ValidationFailed
 from exhibit.core.forms import ActionForm, row_id
 from exhibit.core.limits import upload_limited
@@ -73,7 +74,7 @@ def scan(token):
     app = current_app._get_current_object()
     # Counted after the page has gone out: a slow write never delays the visitor.
     response.call_on_close(lambda: _record_scan_quietly(app, booth_id, week_id, key))
-    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Cache-Control"] = PRIVATE
     return _with_visitor_cookie(response, key, new)
 
 
@@ -185,8 +186,7 @@ def update_lead(lead_id):
 @exhibitor_required
 def export_leads(fmt):
     content, mimetype = lead_files.export(current_user.business_id, _lead_week_id(), fmt)
-    return Response(content, mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="lien-he-khach-hang.{fmt}"'})
+    return download(content, mimetype, f"lien-he-khach-hang.{fmt}")
 
 
 @bp.route("/my/leads/scan", methods=["GET", "POST"])
@@ -271,9 +271,8 @@ def booth_qr(slug, booth_id, fmt):
     code.make(fit=True)
     buffer = io.BytesIO()
     code.make_image().save(buffer)
-    return Response(buffer.getvalue(), mimetype="image/svg+xml" if fmt == "svg" else "image/png",
-                    headers={"Content-Disposition":
-                             f'attachment; filename="qr-{week.slug}-{booth.code}.{fmt}"'})
+    return download(buffer.getvalue(), "image/svg+xml" if fmt == "svg" else "image/png",
+                    f"qr-{week.slug}-{booth.code}.{fmt}")
 
 
 @bp.route("/organiser/weeks/<slug>/booths/<int:booth_id>/reissue-qr", methods=["POST"])
@@ -307,5 +306,4 @@ def _posters_response(week, booths):
     buffer = io.BytesIO()
     posters.render_posters(buffer, services.booth_posters(week, booths, booking.confirmed_exhibitors(week)),
                            size=size, title=f"{week.name_vi} · poster")
-    return Response(buffer.getvalue(), mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="poster-{week.slug}-{size}.pdf"'})
+    return download(buffer.getvalue(), "application/pdf", f"poster-{week.slug}-{size}.pdf", inline=True)

@@ -172,7 +172,20 @@ class Matrix:
                 response.close()  # runs call_on_close work (the booth-scan count) in the cell
             except Exception as exc:  # noqa: BLE001 - a 500: reported with the other cells
                 return "HTTP 500", f"{type(exc).__name__}: {exc}"[:200]
+        if account is not None and response.status_code == 200 and _is_file(response) \
+                and "no-store" not in response.headers.get("Cache-Control", ""):
+            return "cacheable", f"a file for {persona} without Cache-Control: no-store"
         return classify(response), str(response.status_code)
+
+
+def _is_file(response) -> bool:
+    """Someone's file (contract, badge sheet, export…), which no shared cache may keep. Product
+    photos under /media are public and cached on purpose."""
+    kind = response.mimetype or ""
+    if response.cache_control.public:  # the media route says so, and its matrix rows are PUBLIC
+        return False
+    return not kind.startswith(("text/html", "application/json", "image/")) or \
+        "Content-Disposition" in response.headers
 
 
 def _latest_session_id(user_id: int) -> int:
