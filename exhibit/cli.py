@@ -7,6 +7,12 @@ from flask import Flask
 from exhibit.core.errors import AppError
 
 
+def refusal(exc: AppError) -> click.ClickException:
+    """What the command line prints for a refused action: the message and each field's."""
+    details = "; ".join(f"{field}: {message}" for field, message in exc.fields.items())
+    return click.ClickException(f"{exc.message} {details}".strip())
+
+
 def register_cli(app: Flask) -> None:
     @app.cli.command("create-organizer")
     @click.option("--email", required=True)
@@ -24,8 +30,7 @@ def register_cli(app: Flask) -> None:
                                          organizer_name=organization,
                                          organizer_short_name=short_name)
         except AppError as exc:
-            details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
-            raise click.ClickException(f"{exc.message} {details}".strip()) from None
+            raise refusal(exc) from None
         click.echo(f"Organiser {user.email} created for {organization}.")
 
     @app.cli.command("expire-holds")
@@ -38,8 +43,11 @@ def register_cli(app: Flask) -> None:
     def seed_demo():
         """Load the demo organiser, weeks, floor plans and businesses (safe to run again)."""
         from exhibit.demo import seed_demo as run
-        for line in run():
-            click.echo(line)
+        try:
+            for line in run():
+                click.echo(line)
+        except AppError as exc:  # e.g. the contract wording is not compiled: say so, no traceback
+            raise refusal(exc) from None
 
     @app.cli.command("print-worker")
     @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
@@ -59,11 +67,9 @@ def register_cli(app: Flask) -> None:
     def create_entrance_staff(email: str, password: str, full_name: str, organizer_email: str):
         """Create an entrance staff account: it can only check badges in."""
         from exhibit.accounts.services import create_entrance_user
-        from exhibit.core.errors import AppError
         try:
             user = create_entrance_user(email=email, password=password, full_name=full_name,
                                         organiser_email=organizer_email)
         except AppError as exc:
-            details = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
-            raise click.ClickException(f"{exc.message} {details}".strip()) from None
+            raise refusal(exc) from None
         click.echo(f"Entrance staff {user.email} created.")
