@@ -7,6 +7,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exhibit.core.db import UTCDateTime, utcnow
@@ -54,6 +55,15 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(5))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: the person's own mobile, E.164 ("+84912345678"), for Zalo and SMS; "" means the
+    #: business's phone is used for an exhibitor or buyer
+    phone: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    #: when the person opened the link sent to their email; None: not verified yet
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: which channels may carry this person's messages (every message is transactional)
+    messages_by_zalo: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
+    messages_by_sms: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
+    messages_by_email: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
 
     business = relationship("Business", back_populates="users")
     organizer = relationship("Organizer")
@@ -113,3 +123,24 @@ class UserSession(db.Model):
     #: the browser and the client address at sign-in, shown on the account page
     user_agent: Mapped[str] = mapped_column(String(200), default="")
     client_address: Mapped[str] = mapped_column(String(45), default="")
+
+
+class AccountLink(db.Model):
+    """A single-use link sent to someone's email: verify the address, reset a forgotten
+    password, or accept a team invitation. Only the SHA-256 of the link's token is stored, so
+    the table cannot be read back into working links."""
+    __tablename__ = "account_links"
+    __table_args__ = (
+        CheckConstraint("purpose IN ('verify', 'reset', 'invite')", name="purpose"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(10))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: set when the link is used (or replaced by a newer one): it never works twice
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user = relationship("User")
