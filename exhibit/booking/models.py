@@ -99,6 +99,28 @@ class AllocationSource(str, enum.Enum):
     MOVE = "move"
 
 
+class HoldKind(str, enum.Enum):
+    """Why a hold lasts as long as it does (booking/holds.py says which a hold gets)."""
+    #: a booth picked without a complete application: the week's hold_minutes
+    SHORT = "short"
+    #: part of a complete application: waits for the organiser until the week's review
+    #: deadline (review_days working days)
+    REVIEW = "review"
+    #: a freed booth offered to the first of the waiting list: waitlist_offer_hours
+    OFFER = "offer"
+
+    @property
+    def title(self) -> str:
+        return str(HOLD_KIND_TITLES[self])
+
+
+HOLD_KIND_TITLES = {
+    HoldKind.SHORT: _l("Short hold"), HoldKind.REVIEW: _l("Awaiting review"),
+    HoldKind.OFFER: _l("Waiting-list offer"),
+}
+_HOLD_KINDS_SQL = "hold_kind IS NULL OR hold_kind IN ('short', 'review', 'offer')"
+
+
 class Allocation(db.Model):
     """A booth held for, or confirmed to, a business."""
     __tablename__ = "allocations"
@@ -108,6 +130,7 @@ class Allocation(db.Model):
               sqlite_where=text(_ACTIVE_SQL), postgresql_where=text(_ACTIVE_SQL)),
         CheckConstraint("status IN ('held', 'confirmed', 'released', 'expired')", name="status"),
         CheckConstraint("status != 'held' OR expires_at IS NOT NULL", name="hold_expiry"),
+        CheckConstraint(_HOLD_KINDS_SQL, name="hold_kind"),
         Index("ix_allocations_week_status", "week_id", "status"),
         Index("ix_allocations_business", "business_id", "status"),
     )
@@ -121,8 +144,12 @@ class Allocation(db.Model):
     status: Mapped[str] = mapped_column(String(10))
     source: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    #: when an unconfirmed hold lapses
+    #: when an unconfirmed hold lapses: the short hold's minutes, the review deadline or the
+    #: offer's hours after it was made, as hold_kind says
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: a HoldKind for an allocation that began as a hold (kept once confirmed, as history);
+    #: None for a booth the organiser assigned outright
+    hold_kind: Mapped[str | None] = mapped_column(String(10))
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     end_reason: Mapped[str] = mapped_column(String(300), default="")
@@ -139,8 +166,13 @@ class Allocation(db.Model):
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
 
+    @property
+    def hold_kind_enum(self) -> HoldKind | None:
+        return HoldKind(self.hold_kind) if self.hold_kind else None
+
     def snapshot(self) -> dict:
         """What the audit log records of an allocation."""
         return {"status": self.status, "booth": self.booth.code if self.booth else None,
                 "business_id": self.business_id,
-                "expires_at": self.expires_at.isoformat() if self.expires_at else None}
+                "expires_at": self.expires_at.isoformat() if self.expires_at else None,
+                "hold_kind": self.hold_kind}

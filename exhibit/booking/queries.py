@@ -196,6 +196,47 @@ def week_allocations(week, *, live_only: bool = True, now: datetime | None = Non
     return db.session.scalars(query).all()
 
 
+# -- holds and their deadlines -----------------------------------------------------------------
+
+def week_holds(week, now: datetime | None = None) -> list[Allocation]:
+    """The week's live holds, the one lapsing first at the top: the organiser's desk works
+    down this list."""
+    return db.session.scalars(
+        select(Allocation).where(Allocation.week_id == week.id,
+                                 Allocation.status == AllocationStatus.HELD.value, live(now))
+        .options(joinedload(Allocation.booth), joinedload(Allocation.business))
+        .order_by(Allocation.expires_at, Allocation.id)).all()
+
+
+@dataclass(frozen=True)
+class LapsingHold:
+    """A live hold whose deadline is near: what a reminder needs, as plain values."""
+    allocation_id: int
+    week_id: int
+    business_id: int
+    booth_id: int
+    booth_code: str
+    #: aware UTC
+    expires_at: datetime
+    #: "short", "review" or "offer" (HoldKind)
+    hold_kind: str
+
+
+def holds_lapsing(before: datetime, after: datetime | None = None) -> list[LapsingHold]:
+    """The holds, live at ``after`` (default: now), that lapse by ``before`` — expires_at in
+    (after, before] — the soonest first: for the clock that warns exhibitors their hold is
+    about to lapse. A hold already past its deadline at ``after`` is not listed."""
+    after = after or utcnow()
+    rows = db.session.execute(
+        select(Allocation.id, Allocation.week_id, Allocation.business_id, Allocation.booth_id,
+               Booth.code, Allocation.expires_at, Allocation.hold_kind)
+        .join(Booth, Booth.id == Allocation.booth_id)
+        .where(Allocation.status == AllocationStatus.HELD.value,
+               Allocation.expires_at > after, Allocation.expires_at <= before)
+        .order_by(Allocation.expires_at, Allocation.id)).all()
+    return [LapsingHold(*row) for row in rows]
+
+
 # -- who takes part ----------------------------------------------------------------------------
 
 def application_for(week_id: int, business_id: int) -> Application | None:

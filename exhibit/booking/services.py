@@ -8,14 +8,14 @@ index on allocations is the second, independent guard; whichever fires, the lose
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from exhibit.booking import queries
+from exhibit.booking import holds, queries
 from exhibit.booking.models import (
     ACTIVE_STATUSES,
     Allocation,
@@ -23,6 +23,7 @@ from exhibit.booking.models import (
     AllocationStatus,
     Application,
     ApplicationStatus,
+    HoldKind,
 )
 from exhibit.core import audit
 from exhibit.core.events import announce, booking_changed
@@ -119,8 +120,9 @@ def decide_application(*, actor, application: Application, decision: str, reason
                        now: datetime | None = None) -> Application:
     """The organiser approves, rejects (with a reason) or waitlists an application.
 
-    Rejecting or waitlisting releases the business's holds at the week, and every booth that
-    frees is offered to the waiting list.
+    Approving is the decision the application's holds were waiting for: every hold of it that
+    is still live is confirmed (a lapsed one stays lapsed). Rejecting or waitlisting releases
+    the business's holds at the week, and every booth that frees is offered to the waiting list.
     """
     now = now or utcnow()
     week = application.week
@@ -133,6 +135,12 @@ def decide_application(*, actor, application: Application, decision: str, reason
                                fields={"reason": _("Give a reason for rejecting.")})
     new_status = DECISIONS[decision]
     with write_transaction():
+        # The booths first, as every other booking change takes them, then the application.
+        held_booth_ids = db.session.scalars(select(Allocation.booth_id).where(
+            Allocation.application_id == application.id,
+            Allocation.status == AllocationStatus.HELD.value)).all()
+        for booth_id in sorted(set(held_booth_ids)):
+            _lock_booth(booth_id)
         application = db.session.get(Application, application.id)
         if application.status == ApplicationStatus.WITHDRAWN.value:
             raise Conflict(_("The business has withdrawn this application."), code="withdrawn")
@@ -145,6 +153,12 @@ def decide_application(*, actor, application: Application, decision: str, reason
         audit.record("application", application.id, decision, actor=actor, week_id=week.id,
                      business_id=application.business_id, before=before,
                      after={"status": application.status, "reason": reason})
+        if new_status == ApplicationStatus.APPROVED:
+            waiting = db.session.scalars(select(Allocation).where(
+                Allocation.application_id == application.id, _live_hold(now))
+                .order_by(Allocation.booth_id)).all()
+            for allocation in waiting:
+                _confirm(allocation, actor=actor, now=now)
         if new_status in (ApplicationStatus.REJECTED, ApplicationStatus.WAITLISTED):
             held = db.session.scalars(select(Allocation).where(
                 Allocation.application_id == application.id,
@@ -161,7 +175,8 @@ def decide_application(*, actor, application: Application, decision: str, reason
 # -- holding and confirming --------------------------------------------------------------------
 
 def hold_booth(*, actor, week: ExhibitionWeek, booth: Booth, now: datetime | None = None) -> Allocation:
-    """An exhibitor holds a free booth for the week's hold duration.
+    """An exhibitor holds a free booth: until the week's review deadline when the hold is part
+    of a complete application, for the week's short hold duration otherwise (booking/holds.py).
 
     Raises Conflict (409) when the week is not open, the business has no application that may
     hold booths, has used up its booth count, or the booth is not free — including when another
@@ -178,11 +193,12 @@ def hold_booth(*, actor, week: ExhibitionWeek, booth: Booth, now: datetime | Non
             _expire_stale_hold(week, booth, now)
             _require_free(booth)
             _require_within_booth_count(application, now)
+            kind = holds.kind_for(application)
             allocation = Allocation(
                 week_id=week.id, booth_id=booth.id, business_id=actor.business_id,
                 application_id=application.id, status=AllocationStatus.HELD.value,
                 source=AllocationSource.EXHIBITOR_HOLD.value, created_at=now,
-                expires_at=now + timedelta(minutes=week.hold_minutes))
+                hold_kind=kind.value, expires_at=holds.deadline(week, kind, now))
             db.session.add(allocation)
             db.session.flush()
             audit.record("allocation", allocation.id, "hold", actor=actor, week_id=week.id,
@@ -205,14 +221,7 @@ def confirm_allocation(*, actor, allocation: Allocation, now: datetime | None = 
         if allocation.status != AllocationStatus.HELD.value or allocation.expires_at <= now:
             raise Conflict(_("This hold has ended; the booth must be held or assigned again."),
                            code="hold_ended")
-        before = allocation.snapshot()
-        allocation.status = AllocationStatus.CONFIRMED.value
-        allocation.confirmed_at, allocation.expires_at = now, None
-        _approve_application_of(allocation, actor, now)
-        audit.record("allocation", allocation.id, "confirm", actor=actor,
-                     week_id=allocation.week_id, business_id=allocation.business_id,
-                     before=before, after=allocation.snapshot())
-        _announce(allocation, "confirm")
+        _confirm(allocation, actor=actor, now=now)
     return allocation
 
 
@@ -276,7 +285,7 @@ def move_allocation(*, actor, allocation: Allocation, target: Booth,
                 week_id=week.id, booth_id=target.id, business_id=old.business_id,
                 application_id=old.application_id, status=status,
                 source=AllocationSource.MOVE.value, created_at=now, expires_at=expires_at,
-                confirmed_at=confirmed_at)
+                hold_kind=old.hold_kind, confirmed_at=confirmed_at)
             db.session.add(moved)
             db.session.flush()
             audit.record("allocation", moved.id, "move", actor=actor, week_id=week.id,
@@ -409,6 +418,22 @@ def _require_within_booth_count(application: Application, now: datetime) -> None
                          n=application.booth_count), code="booth_limit_reached")
 
 
+def _live_hold(now: datetime):
+    return (Allocation.status == AllocationStatus.HELD.value) & (Allocation.expires_at > now)
+
+
+def _confirm(allocation: Allocation, *, actor, now: datetime) -> None:
+    """A live hold becomes the business's booth (its booth row already locked)."""
+    before = allocation.snapshot()
+    allocation.status = AllocationStatus.CONFIRMED.value
+    allocation.confirmed_at, allocation.expires_at = now, None
+    _approve_application_of(allocation, actor, now)
+    audit.record("allocation", allocation.id, "confirm", actor=actor,
+                 week_id=allocation.week_id, business_id=allocation.business_id,
+                 before=before, after=allocation.snapshot())
+    _announce(allocation, "confirm")
+
+
 def _end(allocation: Allocation, status: AllocationStatus, *, actor, now: datetime, reason: str,
          audit_it: bool = True) -> None:
     before = allocation.snapshot()
@@ -424,9 +449,12 @@ def _end(allocation: Allocation, status: AllocationStatus, *, actor, now: dateti
 
 def _announce(allocation: Allocation, action: str, **extra) -> None:
     """Tell the features that follow bookings (the catalogue's booths, messages…), once the
-    change is committed."""
+    change is committed. A hold says which kind it is and when it lapses, so a message can
+    name the deadline (exhibit/core/events.py, booking_changed)."""
+    if allocation.status == AllocationStatus.HELD.value:
+        extra.update(expires_at=allocation.expires_at, hold_kind=allocation.hold_kind)
     announce(booking_changed, week_id=allocation.week_id, business_id=allocation.business_id,
-             booth_id=allocation.booth_id, action=action, **extra)
+             booth_id=allocation.booth_id, allocation_id=allocation.id, action=action, **extra)
 
 
 def _approve_application_of(allocation: Allocation, actor, now: datetime) -> None:
@@ -456,7 +484,7 @@ def _offer_to_waiting_list(week: ExhibitionWeek, booth: Booth, *, now: datetime)
         week_id=week.id, booth_id=booth.id, business_id=application.business_id,
         application_id=application.id, status=AllocationStatus.HELD.value,
         source=AllocationSource.WAITLIST_OFFER.value, created_at=now,
-        expires_at=now + timedelta(hours=week.waitlist_offer_hours))
+        hold_kind=HoldKind.OFFER.value, expires_at=holds.deadline(week, HoldKind.OFFER, now))
     db.session.add(offer)
     db.session.flush()
     application.status, application.decided_at = ApplicationStatus.APPROVED.value, now
@@ -484,11 +512,12 @@ def _unguarded_hold_for_tests(actor, week, booth, now) -> Allocation:
         raise _booth_taken(booth)
     time.sleep(float(current_app.config.get("UNSAFE_RACE_WINDOW_S", 0.2)))
     with write_transaction():
+        kind = holds.kind_for(application)
         allocation = Allocation(
             week_id=week.id, booth_id=booth.id, business_id=actor.business_id,
             application_id=application.id, status=AllocationStatus.HELD.value,
             source=AllocationSource.EXHIBITOR_HOLD.value, created_at=now,
-            expires_at=now + timedelta(minutes=week.hold_minutes))
+            hold_kind=kind.value, expires_at=holds.deadline(week, kind, now))
         db.session.add(allocation)
     return allocation
 

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from exhibit.booking import queries, services
 from exhibit.booking.forms import ApplyForm, AssignForm, DecisionForm, MoveForm, ReleaseForm
+from exhibit.booking.models import HoldKind
 from exhibit.businesses.models import Business
 from exhibit.catalogue import services as catalogue
 from exhibit.core import audit
@@ -69,9 +70,13 @@ def hold(slug, code):
         abort(400)
     booth = floorplan.get_booth(week, code)
     allocation = services.hold_booth(actor=current_user, week=week, booth=booth)
-    flash(_("Booth %(code)s is held for you until %(time)s. The organiser will confirm it.",
-            code=booth.code, time=to_vietnam_time(allocation.expires_at).strftime("%H:%M")),
-          "success")
+    until = to_vietnam_time(allocation.expires_at).strftime("%H:%M %d/%m/%Y")
+    if allocation.hold_kind == HoldKind.REVIEW.value:
+        flash(_("Booth %(code)s is held for you until %(time)s while the organiser reviews your "
+                "application.", code=booth.code, time=until), "success")
+    else:
+        flash(_("Booth %(code)s is held for you until %(time)s. The organiser will confirm it.",
+                code=booth.code, time=until), "success")
     return redirect(url_for("booking.dashboard"))
 
 
@@ -99,6 +104,7 @@ def manage_week(slug):
     return render_template(
         "booking/manage_week.html", week=week, applications=applications,
         waiting=queries.waiting_list(week), allocations=queries.week_allocations(week),
+        holds=queries.week_holds(week),
         decision_form=DecisionForm(), move_form=MoveForm(), release_form=ReleaseForm(),
         assign_form=assign_form, action_form=ActionForm(), now=utcnow(),
         counts=queries.status_counts(queries.booth_states(week)))

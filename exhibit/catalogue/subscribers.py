@@ -7,7 +7,9 @@ from exhibit.core.events import booking_changed, week_changed
 
 
 def follow_booking(_sender, *, week_id: int, business_id: int, booth_id: int, action: str,
-                   from_booth_id: int | None = None) -> None:
+                   from_booth_id: int | None = None, **_rest) -> None:
+    # _rest: what else booking tells (allocation_id, a hold's expires_at and hold_kind), which
+    # listings do not depend on
     services.follow_booths(week_id, business_id,
                            moved_from=from_booth_id if action == "move" else None,
                            moved_to=booth_id if action == "move" else None)

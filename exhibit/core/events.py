@@ -16,8 +16,13 @@ from exhibit.core.db import after_commit, run_isolated
 _signals = Namespace()
 
 #: a booth was held, confirmed, released, moved, assigned, or a hold ran out. Payload:
-#: week_id, business_id, booth_id, action ("hold", "confirm", "release", "move", "assign",
-#: "expire", "waitlist_offer"), and for a move from_booth_id
+#: week_id, business_id, booth_id, allocation_id, action ("hold", "confirm", "release", "move",
+#: "assign", "expire", "waitlist_offer"), and for a move from_booth_id. While the allocation is
+#: held ("hold", "waitlist_offer", a move of a hold) also expires_at (an aware UTC datetime:
+#: when the hold lapses unless confirmed) and hold_kind: "short" (no complete application:
+#: the week's hold_minutes), "review" (part of a complete application: waits for the
+#: organiser until the week's review deadline, review_days working days) or "offer" (offered
+#: from the waiting list: waitlist_offer_hours) — see exhibit/booking/holds.py
 booking_changed = _signals.signal("booking-changed")
 #: booths were added to a week's floor plan (drawn or imported). Payload: week_id
 floor_plan_changed = _signals.signal("floor-plan-changed")

@@ -6,9 +6,11 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from exhibit.booking import holds
 from exhibit.booking import queries as booking
 from exhibit.booking.plan import plan_context
 from exhibit.catalogue import search
+from exhibit.core.db import utcnow
 from exhibit.core.errors import ValidationFailed
 from exhibit.core.forms import ActionForm
 from exhibit.core.limits import upload_limited
@@ -37,12 +39,15 @@ def booth_page(slug, code):
     if current_user.is_authenticated and current_user.is_exhibitor:
         application = booking.application_for(week.id, current_user.business_id)
     closed = booking_closed_reason(week, vietnam_today())
+    # what holding the booth would give this business now: the button and the rule say it
+    hold_terms = holds.terms_for(week, application, utcnow()) if application else None
     products = None
     if state.status == booking.CONFIRMED:
         products = search.search(week, search.Filters(booth_id=booth.id, per_page=12))
     return render_template("floorplan/booth.html", week=week, booth=booth, state=state,
                            status_title=booking.status_title, application=application,
-                           closed_reason=closed, form=ActionForm(), products=products)
+                           closed_reason=closed, form=ActionForm(), products=products,
+                           hold_terms=hold_terms)
 
 
 # -- organiser ---------------------------------------------------------------------------------

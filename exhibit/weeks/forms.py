@@ -24,6 +24,9 @@ class WeekForm(BaseForm):
     status = SelectField(_l("Status"), choices=[])
     hold_minutes = IntegerField(_l("Hold duration (minutes)"), default=15)
     waitlist_offer_hours = IntegerField(_l("Waiting-list offer lasts (hours)"), default=48)
+    review_days = IntegerField(
+        _l("Review deadline (working days)"), default=3,
+        description=_l("How long a booth held with a complete application waits for your decision"))
     description = TextAreaField(_l("Description"))
 
     def __init__(self, *args, **kwargs):

@@ -57,6 +57,7 @@ class ExhibitionWeek(db.Model):
         CheckConstraint("status IN ('draft', 'open', 'closed', 'archived')", name="status"),
         CheckConstraint("hold_minutes BETWEEN 1 AND 10080", name="hold_minutes"),
         CheckConstraint("waitlist_offer_hours BETWEEN 1 AND 720", name="waitlist_offer_hours"),
+        CheckConstraint("review_days BETWEEN 1 AND 20", name="review_days"),
         CheckConstraint("host_province_scheme IN ('2025', 'legacy63')", name="province_scheme"),
         CheckConstraint("registration_closes_on IS NULL OR registration_opens_on IS NULL "
                         "OR registration_closes_on >= registration_opens_on", name="registration"),
@@ -82,8 +83,12 @@ class ExhibitionWeek(db.Model):
     registration_opens_on: Mapped[date | None]
     registration_closes_on: Mapped[date | None]
     status: Mapped[str] = mapped_column(String(10), default=WeekStatus.DRAFT.value)
-    #: how long an exhibitor's hold on a booth lasts before it is released
+    #: how long an exhibitor's hold on a booth lasts before it is released, when the hold is
+    #: not part of a complete application (booking/holds.py)
     hold_minutes: Mapped[int] = mapped_column(default=15)
+    #: working days (Monday–Friday, Vietnam time) a hold that is part of a complete
+    #: application waits for the organiser before it lapses
+    review_days: Mapped[int] = mapped_column(default=3, server_default="3")
     #: how long a booth offered to the next waiting-list entry is held for it
     waitlist_offer_hours: Mapped[int] = mapped_column(default=48)
     description: Mapped[str] = mapped_column(Text, default="")

@@ -20,7 +20,7 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 WEEK_FIELDS = ("slug", "name_vi", "name_en", "host_province_scheme", "host_province_code",
                "co_organizer", "venue_name", "venue_address", "start_date", "end_date",
                "opening_hours", "registration_opens_on", "registration_closes_on", "status",
-               "hold_minutes", "waitlist_offer_hours", "description")
+               "hold_minutes", "waitlist_offer_hours", "review_days", "description")
 
 
 def slugify(text: str) -> str:
@@ -76,7 +76,8 @@ def clean_week_data(data: dict) -> dict:
     cleaned["status"] = status
 
     for key, low, high, default in (("hold_minutes", 1, 10080, 15),
-                                    ("waitlist_offer_hours", 1, 720, 48)):
+                                    ("waitlist_offer_hours", 1, 720, 48),
+                                    ("review_days", 1, 20, 3)):
         try:
             value = int(data.get(key) if data.get(key) not in (None, "") else default)
             if not low <= value <= high:

@@ -47,7 +47,9 @@ def test_exhibitor_signs_up_holds_on_phone_and_organiser_confirms(live_server, b
     page.screenshot(path=str(tmp_path / "plan-phone.png"), full_page=True)
     page.tap("svg.plan g[data-code='A02']")
     page.wait_for_url("**/booths/A02")
-    page.click("button:has-text('Giữ gian này')")
+    # The hold button's words name the kind of hold (this application lists its products, so
+    # it is a review hold "until <deadline>", not the 15-minute one): find it by what it posts.
+    page.click(f"form[action$='/weeks/{week.slug}/booths/A02/hold'] button")
     page.wait_for_url("**/my")
     assert page.locator("tr.allocation[data-booth='A02'][data-status='held']").count() == 1
     page.goto(f"{live_server}/weeks/{week.slug}/plan")
