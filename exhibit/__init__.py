@@ -114,13 +114,15 @@ def _register_blueprints(app: Flask) -> None:
     from exhibit.documents.views import bp as documents_bp
     from exhibit.floorplan.views import bp as floorplan_bp
     from exhibit.media.views import bp as media_bp
+    from exhibit.profiles.views import bp as profiles_bp
     from exhibit.public.views import bp as public_bp
     from exhibit.reports.views import bp as reports_bp
     from exhibit.visitors.views import bp as visitors_bp
     from exhibit.weeks.views import bp as weeks_bp
 
     for blueprint in (public_bp, accounts_bp, weeks_bp, floorplan_bp, booking_bp, catalogue_bp,
-                      media_bp, badges_bp, visitors_bp, documents_bp, b2b_bp, reports_bp, api_bp):
+                      media_bp, badges_bp, visitors_bp, documents_bp, b2b_bp, reports_bp, profiles_bp,
+                      api_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never cookies
 

@@ -184,6 +184,12 @@ def business_data(**overrides) -> dict:
             "tax_code": next_tax_code(), "province_code": "68", "phone": "0912 345 678",
             "address": "Xã Hàm Minh, tỉnh Lâm Đồng", "representative": "Nguyễn Văn A",
             "representative_position": "Chủ nhiệm HTX"}
+    if "name" in overrides and "legal_form" not in overrides:
+        # the form a name says it has ("Công ty TNHH …"), as the sign-up rules require
+        from exhibit.businesses.services import legal_form_named
+        said = legal_form_named(overrides["name"] or "")
+        if said is not None:
+            data["legal_form"] = said[1].value
     data.update(overrides)
     return data
 

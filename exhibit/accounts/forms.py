@@ -3,7 +3,7 @@ from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo
 
 from exhibit.businesses.models import LegalForm
-from exhibit.core.forms import BaseForm, province_choices
+from exhibit.core.forms import BaseForm, current_province_choices
 
 
 class SignupForm(BaseForm):
@@ -20,7 +20,8 @@ class SignupForm(BaseForm):
     legal_form = SelectField(_l("Legal form"), choices=[])
     tax_code = StringField(_l("Tax code"), validators=[DataRequired()],
                            description=_l("10 digits; branches add -NNN; household businesses may use the owner's 12-digit ID"))
-    province = SelectField(_l("Province / city"), choices=[])
+    # today's 34 units; what else is sent is refused by the business rules, in their words
+    province = SelectField(_l("Province / city"), choices=[], validate_choice=False)
     address = StringField(_l("Address"), validators=[DataRequired()])
     representative = StringField(_l("Representative"), validators=[DataRequired()])
     representative_position = StringField(_l("Position"), validators=[DataRequired()],
@@ -31,7 +32,7 @@ class SignupForm(BaseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.legal_form.choices = [(f.value, f.title) for f in LegalForm]
-        self.province.choices = province_choices()
+        self.province.choices = current_province_choices()  # nothing preselected
 
 
 class LoginForm(BaseForm):

@@ -22,6 +22,7 @@ from exhibit.badges import checkin
 from exhibit.badges.models import BadgeKind
 from exhibit.booking.models import ApplicationStatus
 from exhibit.businesses.models import LegalForm
+from exhibit.businesses.services import CURRENT_PROVINCES
 from exhibit.catalogue import ocop
 from exhibit.catalogue.models import ProductStatus
 from exhibit.catalogue.search import GROUP_FILTER, MAX_PER_PAGE, PER_PAGE
@@ -148,8 +149,8 @@ class BusinessDetails(RequestBody):
     province_code: RequiredText = Field(
         description="two-digit code of a province of province_scheme", examples=["68"])
     province_scheme: Text = Field(None, json_schema_extra=documented(
-        enum=provinces.SCHEMES, default=provinces.SCHEME_2025,
-        description="2025: today's 34 units; legacy63: the 63 provinces before July 2025"))
+        enum=CURRENT_PROVINCES, default=provinces.SCHEME_2025,
+        description="2025: today's 34 units, the only map a new business is registered on"))
     phone: RequiredText = Field(examples=["0912 345 678"])
     address: RequiredText = Field(examples=["Xã Hàm Minh, tỉnh Lâm Đồng"])
     representative: Text = None
@@ -164,6 +165,23 @@ class SignUp(RequestBody):
     full_name: Text = None
     business: Annotated[BusinessDetails, _an_object(
         lambda: _("Send the business's details as an object."))]
+
+
+class BusinessChanges(RequestBody):
+    """Any of the details a business keeps up to date itself: the ones sent change, the others
+    stay; null empties one that may be empty. The registered name, legal form, tax code and
+    province are corrected by an organiser of a week the business takes part in; the logo is
+    uploaded on the website. Contracts and MoUs already issued keep the details they printed."""
+    model_config = ConfigDict(extra="forbid")
+
+    # text only, as documented: a number is refused rather than read as its digits
+    address: text_field(numbers=False, nullable=False) = Field(
+        None, examples=["Xã Hàm Minh, tỉnh Lâm Đồng"])
+    representative: text_field(numbers=False) = Field(None, examples=["Nguyễn Văn Lực"])
+    representative_position: text_field(numbers=False) = Field(None, examples=["Chủ nhiệm HTX"])
+    phone: text_field(numbers=False, nullable=False) = Field(None, examples=["0912 345 678"])
+    email: text_field(numbers=False) = Field(None, description="an email address, or empty "
+                                             "for none", examples=["htx@example.vn"])
 
 
 class Credentials(RequestBody):
@@ -365,6 +383,34 @@ class Province(Answer):
     scheme: one_of(provinces.SCHEMES)
     code: str
     name: str
+
+
+class BusinessProfile(Answer):
+    """The token's business as it is registered and printed on its documents."""
+    id: int
+    name: str
+    legal_form: one_of(f.value for f in LegalForm)
+    tax_code: str
+    address: str
+    province: Province
+    representative: str
+    representative_position: str
+    phone: str = Field(description="E.164", examples=["+84912345678"])
+    email: str
+    logo: Url | None = Field(description="the logo printed on booth posters; null when none")
+
+    @classmethod
+    def of(cls, business) -> "BusinessProfile":
+        return cls(id=business.id, name=business.name, legal_form=business.legal_form,
+                   tax_code=business.tax_code, address=business.address,
+                   province=Province(scheme=business.province_scheme,
+                                     code=business.province_code,
+                                     name=business.province_name()),
+                   representative=business.representative,
+                   representative_position=business.representative_position,
+                   phone=business.phone, email=business.email,
+                   logo=public_url("media.serve", key=business.logo_key)
+                   if business.logo_key else None)
 
 
 class Week(Answer):

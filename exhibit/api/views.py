@@ -21,6 +21,7 @@ from exhibit.core.errors import Conflict, NotFound
 from exhibit.core.limits import client_address, signup_limited
 from exhibit.core.links import public_url
 from exhibit.floorplan import services as floorplan
+from exhibit.profiles import services as profiles
 from exhibit.weeks import services as weeks
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -90,6 +91,32 @@ def revoke_current_token():
         accounts.revoke_token(g.api_user, g.api_token_id)
     except NotFound:
         pass  # revoked by a simultaneous request: revoked all the same
+
+
+# -- the business's profile ------------------------------------------------------------------------
+
+@bp.get("/business")
+@operation(summary="The token's business as registered", roles=("exhibitor",),
+           answer=schemas.BusinessProfile)
+def get_business():
+    return schemas.BusinessProfile.of(profiles.get_own_business(g.api_user))
+
+
+@bp.patch("/business")
+@operation(summary="Change some of the business's own details",
+           description="Address, representative and position, phone and email; the website's "
+                       "profile page changes the same, and the logo. The name, legal form, "
+                       "tax code and province are corrected by an organiser of a week the "
+                       "business takes part in (sending them is 422). Every change is audited; "
+                       "contracts and MoUs already issued keep the details they printed.",
+           roles=("exhibitor",), body=schemas.BusinessChanges,
+           checks=profiles.check_business_changes, answer=schemas.BusinessProfile,
+           refuses={422: "Invalid fields, each named in fields: a value the registration rules "
+                         "refuse (a phone that is not Vietnamese, an empty address), or a field "
+                         "the business does not change itself"})
+def update_business(body: schemas.BusinessChanges):
+    business = profiles.edit_own_business(actor=g.api_user, data=body.given())
+    return schemas.BusinessProfile.of(business)
 
 
 # -- weeks and booking -----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from wtforms.validators import Optional
 from exhibit.b2b.models import MEETING_OUTCOME_TITLES, BuyerKind
 from exhibit.businesses.models import LegalForm
 from exhibit.catalogue import ocop
-from exhibit.core.forms import BaseForm, province_choices
+from exhibit.core.forms import BaseForm, current_province_choices
 
 
 def group_choices(lang: str = "vi"):
@@ -36,20 +36,22 @@ class BuyerForm(NeedForm):
 
 
 class NewBuyerForm(BuyerForm):
+    field_aliases = {"province_code": "province"}
+
     email = StringField(_l("Email (your sign-in)"), render_kw={"type": "email"})
     password = PasswordField(_l("Password"))
     name = StringField(_l("Organisation's registered name"), description=_l("e.g. Liên hiệp HTX Thương mại TP.HCM (Saigon Co.op)"))
     legal_form = SelectField(_l("Legal form"), choices=[(f.value, f.title) for f in LegalForm])
     tax_code = StringField(_l("Tax code"))
     address = StringField(_l("Address"))
-    province = SelectField(_l("Province"))
+    province = SelectField(_l("Province"), validate_choice=False)
     representative = StringField(_l("Legal representative"))
     representative_position = StringField(_l("Representative's position"))
     phone = StringField(_l("Organisation's phone"), render_kw={"inputmode": "tel"})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.province.choices = province_choices()
+        self.province.choices = current_province_choices()  # nothing preselected
 
 
 class SlotsForm(BaseForm):

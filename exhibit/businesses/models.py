@@ -46,6 +46,28 @@ LEGAL_FORM_TITLES = {
     LegalForm.CO_SO_SAN_XUAT: _l("Production establishment (Cơ sở sản xuất)"),
 }
 
+#: Names that say their legal form: a registered name starting with one of these (compared
+#: without diacritics or case, whole words) belongs to that form, so "Hợp tác xã …" cannot be
+#: registered as a Công ty cổ phần. A name starting otherwise ("Cơ sở …", "Liên hiệp HTX …",
+#: a brand) says nothing and passes. Longer prefixes are listed before their shorter beginnings.
+LEGAL_FORM_NAME_PREFIXES: tuple[tuple[str, LegalForm], ...] = (
+    ("Hợp tác xã", LegalForm.HOP_TAC_XA),
+    ("HTX", LegalForm.HOP_TAC_XA),
+    ("Công ty cổ phần", LegalForm.CONG_TY_CO_PHAN),
+    ("Công ty CP", LegalForm.CONG_TY_CO_PHAN),
+    ("Cty cổ phần", LegalForm.CONG_TY_CO_PHAN),
+    ("Cty CP", LegalForm.CONG_TY_CO_PHAN),
+    ("CTCP", LegalForm.CONG_TY_CO_PHAN),
+    ("Công ty trách nhiệm hữu hạn", LegalForm.CONG_TY_TNHH),
+    ("Công ty TNHH", LegalForm.CONG_TY_TNHH),
+    ("Cty TNHH", LegalForm.CONG_TY_TNHH),
+    ("Doanh nghiệp tư nhân", LegalForm.DOANH_NGHIEP_TU_NHAN),
+    ("DNTN", LegalForm.DOANH_NGHIEP_TU_NHAN),
+    ("Hộ kinh doanh", LegalForm.HO_KINH_DOANH),
+    ("HKD", LegalForm.HO_KINH_DOANH),
+    ("Tổ hợp tác", LegalForm.TO_HOP_TAC),
+)
+
 _legal_values = ", ".join(f"'{f.value}'" for f in LegalForm)
 
 

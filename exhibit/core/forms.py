@@ -74,6 +74,16 @@ def province_choices() -> dict:
     }
 
 
+def current_province_choices() -> list[tuple[str, str]]:
+    """For a business's address today: a "choose" prompt (nothing preselected), then the 34
+    units of 2025 only, as "2025:code" like ``province_choices``."""
+    from flask_babel import gettext as _
+
+    from exhibit.vn import provinces
+    return [("", _("Choose a province or city…")), *(
+        (f"{p.scheme}:{p.code}", p.full_name) for p in provinces.provinces(provinces.SCHEME_2025))]
+
+
 def split_province(value: str | None) -> tuple[str, str]:
     scheme, _sep, code = (value or "").partition(":")
     return scheme, code

@@ -23,7 +23,7 @@ from exhibit.demo.accounts import DEMO_PASSWORD, demo_user, fictional_tax_code
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth, Hall
 from exhibit.visitors.services import issue_missing_tokens
-from exhibit.vn.provinces import SCHEME_2025, get_province
+from exhibit.vn.provinces import SCHEME_2025, SCHEMES, get_province
 from exhibit.weeks.models import ExhibitionWeek
 
 ORGANISER_EMAIL = "bantochuc@exhibit.demo"
@@ -86,7 +86,7 @@ def _business(row, *, scheme, province, tax_code, email) -> Business:
             "name": name, "legal_form": legal_form, "tax_code": tax_code, "address": address,
             "province_scheme": scheme, "province_code": province, "representative": representative,
             "representative_position": position, "phone": f"0912{int(tax_code[-6:]) % 1000000:06d}",
-            "email": email}))
+            "email": email}, province_schemes=SCHEMES))  # 2024's exhibitors: the 63 provinces
         db.session.flush()
         demo_user(email, representative, Role.EXHIBITOR, business_id=business.id)
     return business

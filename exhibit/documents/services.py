@@ -9,16 +9,19 @@ with its SHA-256 and raises the version; every step is audited.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from exhibit.booking import queries as booking
-from exhibit.businesses.models import Business
+from exhibit.businesses import queries as business_profiles
+from exhibit.businesses.models import Business, LegalForm
 from exhibit.core import audit
 from exhibit.core.db import lock_row, utcnow, write_transaction
 from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -132,6 +135,95 @@ def business_party(business: Business) -> dict:
 
 
 PARTY_FIELDS = ("representative", "position", "authorisation", "bank_account", "bank_name")
+
+#: what a party block prints from its business's profile: party key → the profile field (as
+#: the profile's audit entries name it)
+PRINTED_PROFILE = {"name": "name", "legal_form": "legal_form", "tax_code": "tax_code",
+                   "address": "address", "phone": "phone", "email": "email",
+                   "representative": "representative", "position": "representative_position"}
+PRINTED_TITLES = {"name": _l("Name"), "legal_form": _l("Legal form"), "tax_code": _l("Tax code"),
+                  "address": _l("Address"), "phone": _l("Phone"), "email": _l("Email"),
+                  "representative": _l("Representative"), "position": _l("Position")}
+
+
+@dataclass(frozen=True)
+class ProfileChange:
+    """A detail a party's business changed in its profile after the document printed it."""
+    #: "party_a" or "party_b"
+    side: str
+    business_id: int
+    #: the party key ("address", "position", …)
+    field: str
+    printed: str
+    current: str
+    #: the document still holds what the profile said then (not what the organiser typed into
+    #: the draft instead), so issuing a draft takes the new value
+    follows: bool
+
+    @property
+    def title(self) -> str:
+        return str(PRINTED_TITLES[self.field])
+
+    def shown(self, value: str) -> str:
+        if self.field == "legal_form" and value in {f.value for f in LegalForm}:
+            return LegalForm(value).title
+        return value or "—"
+
+
+def profile_changes(document: Document, *, business_id: int | None = None) -> list[ProfileChange]:
+    """What the parties' businesses changed in their profiles after the document took their
+    details: after its latest issue for an issued or signed document (which keeps what it
+    printed: revising and issuing it again reprints it), since it was drafted or last issued
+    for a draft. Only details the profile changed in that time count, so a signer the
+    organiser typed into a draft is no change. ``business_id`` keeps one party's."""
+    if document.status == DocumentStatus.CANCELLED.value:
+        return []
+    since = document.issued_at or document.created_at
+    changes = []
+    for side, business in _business_parties(document):
+        if business_id is not None and business.id != business_id:
+            continue
+        edits = business_profiles.profile_edits(business.id, since)
+        if not edits:
+            continue
+        printed, current = getattr(document, side), business_party(business)
+        for key, field in PRINTED_PROFILE.items():
+            touched = [edit for edit in edits if field in (edit.after or {})]
+            if not touched or str(printed.get(key) or "") == str(current[key] or ""):
+                continue
+            held = {_as_printed(field, (edit.before or {}).get(field)) for edit in touched}
+            changes.append(ProfileChange(side, business.id, key, str(printed.get(key) or ""),
+                                         str(current[key] or ""),
+                                         follows=str(printed.get(key) or "") in held))
+    return changes
+
+
+def _business_parties(document: Document) -> list[tuple[str, Business]]:
+    parties = [("party_b", document.business)]
+    if document.kind == DocumentKind.MOU.value and document.buyer_business is not None:
+        parties.insert(0, ("party_a", document.buyer_business))
+    return parties
+
+
+def _as_printed(field: str, value) -> str:
+    if field == "phone" and value:
+        return format_phone(value)
+    return str(value or "")
+
+
+def _follow_profiles(document: Document) -> list[str]:
+    """Inside the issuing transaction: a draft takes the details its parties' businesses
+    changed since it took them, unless the organiser typed others; the names changed."""
+    taken = []
+    for change in profile_changes(document):
+        if not change.follows:
+            continue
+        party = {**getattr(document, change.side), change.field: change.current}
+        if change.field == "legal_form":
+            party["has_seal"] = LegalForm(change.current).has_seal
+        setattr(document, change.side, party)
+        taken.append(f"{change.side}.{change.field}")
+    return taken
 
 
 # -- drafting ---------------------------------------------------------------------------------
@@ -385,6 +477,7 @@ def issue(*, actor, document: Document, now: datetime | None = None) -> Document
             document = _lock(document.id)
             _require_organiser(actor, document)
             _require_status(document, DocumentStatus.DRAFT, _("Only a draft can be issued."))
+            from_profiles = _follow_profiles(document)
             problems = issue_problems(document)
             if problems:
                 raise ValidationFailed(problems[0], code="not_ready", fields={"document": problems[0]})
@@ -408,8 +501,11 @@ def issue(*, actor, document: Document, now: datetime | None = None) -> Document
                 document_id=document.id, version=document.version, purpose="issued",
                 storage_key=key, sha256=hashlib.sha256(content).hexdigest(), size=len(content),
                 created_by_id=actor.id, created_at=now))
+            after = _snapshot(document)
+            if from_profiles:
+                after["from_profiles"] = from_profiles
             audit.record("document", document.id, "issue", actor=actor, week_id=document.week_id,
-                         business_id=document.business_id, after=_snapshot(document))
+                         business_id=document.business_id, after=after)
     except BaseException:
         storage.delete(*written)  # the transaction rolled back: no row points at the file
         raise

@@ -89,6 +89,7 @@ def _render_detail(document, form, status: int = 200):
         words=amount_in_words(document.total_vnd), audit_action=audit.action_title,
         scan_form=SignedScanForm(), cancel_form=CancelForm(),
         problems=services.issue_problems(document) if document.status == "draft" else [],
+        profile_changes=services.profile_changes(document),
         history=audit.entries(entity="document", entity_id=document.id),
         issued_files=[f for f in document.files if f.purpose == "issued"],
         signed_files=[f for f in document.files if f.purpose == "signed"]), status
@@ -193,7 +194,10 @@ def signed_scan(document_id, file_id):
 @login_required
 def mine():
     documents = services.business_documents(current_user.business_id) if current_user.business_id else []
-    return render_template("documents/mine.html", documents=documents)
+    # the business's own details that changed after a document was issued: it asks for a reprint
+    changed = {d.id: services.profile_changes(d, business_id=current_user.business_id)
+               for d in documents}
+    return render_template("documents/mine.html", documents=documents, changed=changed)
 
 
 # -- payments ----------------------------------------------------------------------------------

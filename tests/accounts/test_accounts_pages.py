@@ -40,12 +40,12 @@ def test_signup_errors_show_on_fields_and_create_nothing(client):
     assert db.session.scalar(select(func.count(Business.id))) == 0
 
 
-def test_legacy_province_is_accepted_for_historical_records(client):
+def test_a_new_business_is_registered_on_todays_map_only(client):
+    # the 63 provinces before 01/7/2025 stay for past records (tests/profiles), not for sign-ups
     response = client.post("/signup", data=signup_form(province="legacy63:60"))
-    assert response.status_code == 302
-    business = db.session.scalar(select(Business))
-    assert (business.province_scheme, business.province_code) == ("legacy63", "60")
-    assert business.province_name() == "Tỉnh Bình Thuận (nay thuộc tỉnh Lâm Đồng)"
+    assert response.status_code == 422
+    assert "34" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Business.id))) == 0
 
 
 def test_login_logout_and_wrong_password(client, make_exhibitor):

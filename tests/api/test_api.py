@@ -42,7 +42,8 @@ def test_signup_validation_names_every_bad_field_and_changes_nothing(client):
 
 
 def test_household_business_may_use_personal_id_but_company_may_not(client):
-    ok = client.post("/api/v1/accounts", json=signup_body(legal_form="ho_kinh_doanh", tax_code="060199001234"))
+    ok = client.post("/api/v1/accounts", json=signup_body(
+        name="Hộ kinh doanh Cà phê Thử", legal_form="ho_kinh_doanh", tax_code="060199001234"))
     assert ok.status_code == 201
     body = signup_body(legal_form="cong_ty_tnhh", tax_code="060199001235")
     body["email"] = "other@example.vn"

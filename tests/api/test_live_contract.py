@@ -67,6 +67,8 @@ def get_requests(world) -> dict[str, list[tuple[str, dict, str | None]]]:
                                      (f"/weeks/{week}/report.pdf", {"lang": "fr"}, "organiser")],
         "/weeks/{slug}/report.xlsx": [(f"/weeks/{week}/report.xlsx", {"lang": "en"}, "organiser"),
                                       (f"/weeks/{week}/report.xlsx", {}, "exhibitor")],
+        "/business": [("/business", {}, "exhibitor"), ("/business", {}, "organiser"),
+                      ("/business", {}, None)],
     }
 
 

@@ -128,6 +128,8 @@ TARGETS: dict[tuple[str, str], Builder] = {
     ("visitors.capture", "visitor-code"):
         lambda o: Target("/my/leads/scan", form={"code": o.visitor_contact_code}),
     ("visitors.upload_logo", ""): lambda o: Target("/my/logo", form={}),
+    ("profiles.my_business", ""):
+        lambda o: Target("/my/business", form={"representative": "Người Đại Diện Mới"}),
     ("catalogue.my_products", ""): lambda o: Target("/my/products"),
     ("catalogue.new_product", ""): lambda o: Target("/my/products/new", form={}),
     ("catalogue.edit_product", ""):
@@ -197,6 +199,11 @@ TARGETS: dict[tuple[str, str], Builder] = {
         lambda o: Target(f"/organiser/businesses/{o.exhibitor.business_id}/audit"),
     ("booking.business_audit", "shared"):
         lambda o: Target(f"/organiser/businesses/{o.shared_business_id}/audit"),
+    # an empty form: the service's refusal (422) still comes after its access check
+    ("profiles.organiser_edit", "exhibitor"):
+        lambda o: Target(f"/organiser/businesses/{o.exhibitor.business_id}/edit", form={}),
+    ("profiles.organiser_edit", "shared"):
+        lambda o: Target(f"/organiser/businesses/{o.shared_business_id}/edit", form={}),
     ("reports.compare", "own-weeks"):
         lambda o: Target(f"/organiser/compare?week={o.week}&week={o.draft_week}"),
     ("reports.dashboard", ""): lambda o: Target(f"{desk(o)}/dashboard"),
@@ -272,6 +279,9 @@ TARGETS: dict[tuple[str, str], Builder] = {
     ("api.update_product", ""): lambda o: Target(f"/api/v1/products/{o.approved_product_id}",
                                                  json={"price_vnd": 95000}),
     ("api.delete_product", ""): lambda o: Target(f"/api/v1/products/{o.approved_product_id}"),
+    ("api.get_business", ""): lambda o: Target("/api/v1/business"),
+    ("api.update_business", ""): lambda o: Target("/api/v1/business",
+                                                  json={"phone": "0912 345 679"}),
     ("api.badges_pdf", "staff"): lambda o: Target(f"{api_week(o)}/badges.pdf?kind=staff"),
     ("api.create_checkin", "visitor-code"): lambda o: Target("/api/v1/checkins", json={
         "code": o.visitor_entry_code, "nonce": "matrixapi0001"}),

@@ -143,6 +143,9 @@ TABLE: dict[tuple[str, str, str], str] = {
     # the visitor shares the contact with that week's exhibitors only
     ("visitors.capture", "POST", "visitor-code"):           X_EXHIBITOR,
     ("visitors.upload_logo", "POST", ""):                   EXHIBITORS,
+    # the exhibitor's own business profile (the URL names nothing: it is always its own)
+    ("profiles.my_business", "GET", ""):                    EXHIBITORS,
+    ("profiles.my_business", "POST", ""):                   EXHIBITORS,
 
     # -- B2B: participants -------------------------------------------------------------------
     ("b2b.home", "GET", ""):                                PARTICIPANTS,
@@ -199,6 +202,11 @@ TABLE: dict[tuple[str, str, str], str] = {
     ("booking.business_audit", "GET", "exhibitor"):         X_ORGANISER,
     # a business that applied to both organisations' weeks: each sees its own weeks' part
     ("booking.business_audit", "GET", "shared"):            ORGANISERS,
+    # its profile: the same rule as its history (organisers of weeks it applied to)
+    ("profiles.organiser_edit", "GET", "exhibitor"):        X_ORGANISER,
+    ("profiles.organiser_edit", "POST", "exhibitor"):       X_ORGANISER,
+    ("profiles.organiser_edit", "GET", "shared"):           ORGANISERS,
+    ("profiles.organiser_edit", "POST", "shared"):          ORGANISERS,
     ("reports.compare", "GET", "own-weeks"):                X_ORGANISER,
     ("reports.dashboard", "GET", ""):                       X_ORGANISER,
     ("reports.report", "GET", "pdf"):                       X_ORGANISER,
@@ -263,6 +271,8 @@ TABLE: dict[tuple[str, str, str], str] = {
     ("api.create_product", "POST", ""):                     EXHIBITORS,
     ("api.get_product", "GET", ""):                         X_EXHIBITOR,
     ("api.update_product", "PATCH", ""):                    X_EXHIBITOR,
+    ("api.get_business", "GET", ""):                        EXHIBITORS,
+    ("api.update_business", "PATCH", ""):                   EXHIBITORS,
     ("api.delete_product", "DELETE", ""):                   X_EXHIBITOR,
     ("api.badges_pdf", "GET", "staff"):                     X_ORGANISER,
     # any entrance: a code of another body's week answers "invalid", revealing nothing
