@@ -2,6 +2,7 @@
 SECRET_KEY, which must be set whenever the app does not run in development or testing."""
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -65,6 +66,9 @@ class Config:
     LOGIN_FAILURES_PER_ADDRESS = os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "50 per 15 minutes")
     #: new accounts per client address (exhibitor sign-up, API sign-up, new B2B buyers)
     SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "30 per hour")
+    #: forgotten-password links asked for, per client address and per email address
+    RESET_REQUESTS_PER_ADDRESS = os.environ.get("RESET_REQUESTS_PER_ADDRESS", "30 per hour")
+    RESET_REQUESTS_PER_EMAIL = os.environ.get("RESET_REQUESTS_PER_EMAIL", "5 per hour")
     #: upload requests (photos, scans, logos, imports) per signed-in user and per address
     UPLOADS_PER_USER = os.environ.get("UPLOADS_PER_USER", "60 per hour")
     UPLOADS_PER_ADDRESS = os.environ.get("UPLOADS_PER_ADDRESS", "300 per hour")
@@ -76,6 +80,35 @@ class Config:
     SESSION_DAYS = int(os.environ.get("SESSION_DAYS", 14))
     #: an API token works this many days from its creation
     API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", 30))
+
+    # -- messages (see README "Messages") --------------------------------------------------
+    #: email by SMTP when MAIL_SERVER is set; otherwise each email is written to OUTBOX_DIR
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", 587))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    #: STARTTLS after connecting (port 587); MAIL_USE_SSL for TLS from the start (port 465)
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = _bool("MAIL_USE_SSL", False)
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Exhibit <no-reply@exhibit.local>")
+    OUTBOX_DIR = os.environ.get("OUTBOX_DIR", str(INSTANCE_DIR / "outbox"))
+    #: Zalo Notification Service: the Official Account's access token, and the id Zalo approved
+    #: for each event's template, as JSON: {"booking.hold_placed": "251234", ...}
+    ZALO_ZNS_URL = os.environ.get("ZALO_ZNS_URL", "https://business.openapi.zalo.me/message/template")
+    ZALO_ZNS_ACCESS_TOKEN = os.environ.get("ZALO_ZNS_ACCESS_TOKEN") or None
+    ZALO_ZNS_TEMPLATES: dict = json.loads(os.environ.get("ZALO_ZNS_TEMPLATES") or "{}")
+    #: an SMS brandname provider's HTTP API (JSON POST, bearer key)
+    SMS_API_URL = os.environ.get("SMS_API_URL") or None
+    SMS_API_KEY = os.environ.get("SMS_API_KEY") or None
+    SMS_BRANDNAME = os.environ.get("SMS_BRANDNAME", "EXHIBIT")
+    #: who sends the outbox: "rq" (REDIS_URL set), "thread" (inside the app), "none" (only
+    #: `flask tick`); derived from REDIS_URL by load_config unless given
+    MESSAGE_DISPATCH = os.environ.get("MESSAGE_DISPATCH") or None
+    #: how often the in-app sender looks for retries that have come due
+    MESSAGE_POLL_SECONDS = float(os.environ.get("MESSAGE_POLL_SECONDS", 20))
+    #: the app runs `tick` itself every minute (the embedded default of `make run`); in
+    #: production cron runs `flask --app exhibit tick` instead
+    CLOCK_IN_APP = _bool("CLOCK_IN_APP", os.environ.get("EXHIBIT_ENV", "development") == "development")
 
     #: SQLite waits this long (seconds) for a competing writer before giving up
     SQLITE_BUSY_TIMEOUT = 30
@@ -104,6 +137,8 @@ def load_config(overrides: dict | None = None) -> dict:
                               or settings["ENV_NAME"] == "production")
     if settings["HTTPS_ONLY"]:
         settings["SESSION_COOKIE_SECURE"] = True
+    if not settings["MESSAGE_DISPATCH"]:
+        settings["MESSAGE_DISPATCH"] = "rq" if settings["REDIS_URL"] else "thread"
     if not settings["RATELIMIT_STORAGE_URI"]:
         settings["RATELIMIT_STORAGE_URI"] = settings["REDIS_URL"] or "exhibit-db://"
     if settings["RATELIMIT_STORAGE_URI"].startswith("exhibit-db://"):

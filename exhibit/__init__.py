@@ -59,6 +59,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     def _remember_lang():
         g.lang = select_locale()
 
+    if app.config["CLOCK_IN_APP"]:
+        from exhibit.messaging import dispatch
+
+        @app.before_request
+        def _keep_the_clock():
+            # the embedded default: the serving process runs the clock (a thread, started once)
+            dispatch.start_background(app)
+
     return app
 
 
@@ -98,9 +106,11 @@ def _connect_features() -> None:
     feature must ask a higher one are plugged in (both idempotent)."""
     from exhibit.booking import services as booking
     from exhibit.catalogue import subscribers as catalogue
+    from exhibit.messaging import subscribers as messaging
     from exhibit.visitors import subscribers as visitors
     booking.connect()
     catalogue.connect()
+    messaging.connect()
     visitors.connect()
 
 
@@ -114,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     from exhibit.documents.views import bp as documents_bp
     from exhibit.floorplan.views import bp as floorplan_bp
     from exhibit.media.views import bp as media_bp
+    from exhibit.messaging.views import bp as messaging_bp
     from exhibit.profiles.views import bp as profiles_bp
     from exhibit.public.views import bp as public_bp
     from exhibit.reports.views import bp as reports_bp
@@ -121,8 +132,8 @@ def _register_blueprints(app: Flask) -> None:
     from exhibit.weeks.views import bp as weeks_bp
 
     for blueprint in (public_bp, accounts_bp, weeks_bp, floorplan_bp, booking_bp, catalogue_bp,
-                      media_bp, badges_bp, visitors_bp, documents_bp, b2b_bp, reports_bp, profiles_bp,
-                      api_bp):
+                      media_bp, badges_bp, visitors_bp, documents_bp, b2b_bp, reports_bp, messaging_bp,
+                      profiles_bp, api_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never cookies
 

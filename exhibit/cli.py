@@ -39,6 +39,25 @@ def register_cli(app: Flask) -> None:
         from exhibit.booking.services import expire_due_holds
         click.echo(f"{expire_due_holds()} hold(s) expired.")
 
+    @app.cli.command("tick")
+    def tick():
+        """Run what is due now: end lapsed holds and offers, warn of holds about to lapse,
+        send the outbox (cron: every minute)."""
+        from exhibit import clock
+        done = clock.tick()
+        click.echo(", ".join(f"{name}: {count}" for name, count in done.items()))
+
+    @app.cli.command("worker")
+    @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+    @click.option("--clock/--no-clock", "with_clock", default=True, show_default=True,
+                  help="Also run the clock every minute.")
+    def worker(burst: bool, with_clock: bool):
+        """Send messages and render print jobs queued in Redis (needs REDIS_URL)."""
+        if not app.config.get("REDIS_URL"):
+            raise click.ClickException("REDIS_URL is not set: the app sends messages itself.")
+        from exhibit.messaging.worker import run_worker
+        run_worker(app, burst=burst, with_clock=with_clock)
+
     @app.cli.command("seed-demo")
     def seed_demo():
         """Load the demo organiser, weeks, floor plans and businesses (safe to run again)."""

@@ -11,6 +11,7 @@ import shutil
 import tempfile
 import threading
 import uuid
+from pathlib import Path
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -71,6 +72,10 @@ TEST_SETTINGS = {
     "SIGNUP_RATE_LIMIT": "10000 per hour", "UPLOADS_PER_USER": "10000 per hour",
     "UPLOADS_PER_ADDRESS": "10000 per hour", "RATELIMIT_STORAGE_URI": "memory://",
     "SERVER_NAME": None, "PUBLIC_BASE_URL": "http://exhibit.test", "REDIS_URL": None,
+    # messages are sent when a test says so (outbox.send_due / the clock), by the transports a
+    # test configures; tests/messaging covers the sender thread
+    "MESSAGE_DISPATCH": "none", "CLOCK_IN_APP": False, "MAIL_SERVER": None,
+    "ZALO_ZNS_ACCESS_TOKEN": None, "ZALO_ZNS_TEMPLATES": {}, "SMS_API_URL": None,
 }
 
 
@@ -94,7 +99,8 @@ def _close_every_app_at_the_end():
 
 def make_test_app(url: str, **extra):
     uploads = tempfile.mkdtemp(prefix="exhibit-uploads-")
-    app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": url, "UPLOAD_DIR": uploads, **extra})
+    app = create_app({**TEST_SETTINGS, "SQLALCHEMY_DATABASE_URI": url, "UPLOAD_DIR": uploads,
+                      "OUTBOX_DIR": str(Path(uploads) / "outbox"), **extra})
     _APPS.append(app)
 
     @app.before_request
@@ -366,3 +372,7 @@ def reads_only():
     finally:
         event.remove(Session, "before_flush", _flush)
         event.remove(Session, "do_orm_execute", _execute)
+
+
+# a real SMTP server and the stand-in Zalo/SMS APIs, for every test that sends messages
+from tests.servers import mail_to, provider, smtp_server, zalo_and_sms  # noqa: E402,F401

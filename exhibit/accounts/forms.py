@@ -64,3 +64,14 @@ class EntranceStaffForm(BaseForm):
     password = PasswordField(_l("Initial password"), validators=[DataRequired()],
                              description=_l("At least 10 characters, letters and digits. "
                                             "Give it to the person, who changes it on the account page."))
+
+
+class ForgotPasswordForm(BaseForm):
+    email = EmailField(_l("Email"), validators=[DataRequired()])
+
+
+class ResetPasswordForm(BaseForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired()],
+                             description=_l("At least 10 characters, letters and digits."))
+    password_again = PasswordField(_l("New password again"), validators=[
+        DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])

@@ -18,6 +18,7 @@ from exhibit.businesses import services as business_services
 from exhibit.core import audit, limits
 from exhibit.core.db import lock_row, utcnow, write_transaction
 from exhibit.core.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
+from exhibit.core.events import announce, password_changed
 from exhibit.extensions import db
 from exhibit.vn.text import clean_text
 from exhibit.weeks.models import Organizer
@@ -198,7 +199,7 @@ def start_session(user: User, *, user_agent: str = "", client_address: str = "")
         db.session.execute(delete(UserSession).where(UserSession.user_id == user.id,
                                                      UserSession.expires_at <= now))
         db.session.add(UserSession(
-            user_id=user.id, key_hash=_digest(key), created_at=now,
+            user_id=user.id, key_hash=digest(key), created_at=now,
             expires_at=now + timedelta(days=current_app.config["SESSION_DAYS"]),
             user_agent=(user_agent or "")[:200], client_address=(client_address or "")[:45]))
     return key
@@ -210,7 +211,7 @@ def user_for_session(user_id: int, key: str | None) -> User | None:
         return None
     return db.session.scalar(
         select(User).join(UserSession, UserSession.user_id == User.id)
-        .where(User.id == user_id, User.active.is_(True), UserSession.key_hash == _digest(key),
+        .where(User.id == user_id, User.active.is_(True), UserSession.key_hash == digest(key),
                UserSession.expires_at > utcnow()))
 
 
@@ -218,7 +219,7 @@ def end_session(key: str | None) -> None:
     """Sign a browser out: its session row goes, so any copy of its cookie stops working."""
     if key:
         with write_transaction():
-            db.session.execute(delete(UserSession).where(UserSession.key_hash == _digest(key)))
+            db.session.execute(delete(UserSession).where(UserSession.key_hash == digest(key)))
 
 
 def live_sessions(user: User) -> list[UserSession]:
@@ -229,7 +230,7 @@ def live_sessions(user: User) -> list[UserSession]:
 
 
 def is_session_key(row: UserSession, key: str | None) -> bool:
-    return bool(key) and row.key_hash == _digest(key)
+    return bool(key) and row.key_hash == digest(key)
 
 
 def end_own_session(user: User, session_id: int) -> None:
@@ -250,7 +251,7 @@ def end_other_sessions(user: User, keep_key: str | None) -> int:
 def _end_sessions(user_id: int, keep_key: str | None = None) -> int:
     query = delete(UserSession).where(UserSession.user_id == user_id)
     if keep_key:
-        query = query.where(UserSession.key_hash != _digest(keep_key))
+        query = query.where(UserSession.key_hash != digest(keep_key))
     return db.session.execute(query).rowcount
 
 
@@ -284,7 +285,7 @@ def _add_token(user_id: int, label: str) -> IssuedToken:
     token = secrets.token_urlsafe(32)
     now = utcnow()
     expires_at = now + timedelta(days=current_app.config["API_TOKEN_DAYS"])
-    db.session.add(ApiToken(user_id=user_id, token_hash=_digest(token), created_at=now,
+    db.session.add(ApiToken(user_id=user_id, token_hash=digest(token), created_at=now,
                             expires_at=expires_at, label=(label or "")[:200]))
     return IssuedToken(token, expires_at)
 
@@ -294,7 +295,7 @@ def live_token(token: str) -> ApiToken | None:
     if not token:
         return None
     row = db.session.scalar(select(ApiToken).where(
-        ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None),
+        ApiToken.token_hash == digest(token), ApiToken.revoked_at.is_(None),
         ApiToken.expires_at > utcnow()))
     if row is None or not row.user.active:
         return None
@@ -325,7 +326,7 @@ def _revoke_tokens(user_id: int) -> None:
                        .values(revoked_at=utcnow()))
 
 
-def _digest(secret: str) -> str:
+def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
@@ -345,10 +346,16 @@ def change_password(user: User, *, current: str, new: str, client_address: str) 
     with write_transaction():
         row = db.session.get(User, user.id)
         row.password_hash = hash_password(new)
-        _end_sessions(user.id)
-        _revoke_tokens(user.id)
+        end_every_session(user.id)
         audit.record("user", user.id, "change_password", actor=user,
                      business_id=user.business_id)
+        announce(password_changed, user_id=user.id, how="changed")
+
+
+def end_every_session(user_id: int) -> None:
+    """Every browser session and API token of the user ends (in the caller's transaction)."""
+    _end_sessions(user_id)
+    _revoke_tokens(user_id)
 
 
 def organisation_users(actor: User) -> list[User]:

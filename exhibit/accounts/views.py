@@ -6,13 +6,15 @@ from flask import Blueprint, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from exhibit.accounts import browser, services
+from exhibit.accounts import browser, recovery, services
 from exhibit.accounts.forms import (
     EntranceStaffForm,
+    ForgotPasswordForm,
     LanguageForm,
     LoginForm,
     MemberForm,
     PasswordForm,
+    ResetPasswordForm,
     SignupForm,
 )
 from exhibit.core.errors import Conflict, Unauthorized, ValidationFailed
@@ -72,6 +74,37 @@ def login():
                 services.set_locale(user, session["locale"])
             return redirect(safe_next(home_for(user)))
     return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        try:
+            recovery.request_reset(form.email.data, client_address=client_address())
+        except ValidationFailed as exc:
+            form.email.errors = list(exc.fields.values())
+        else:
+            flash(_("If an account uses %(email)s, a link to set a new password is on its way. "
+                    "It works once, within an hour.", email=form.email.data), "info")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    recovery.live_link(token, "reset")  # a spent or unknown link says so at once
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            recovery.reset_password(token, form.password.data)
+        except ValidationFailed as exc:
+            form.password.errors = list(exc.fields.values())
+        else:
+            browser.sign_out()
+            flash(_("Your new password is set. Sign in with it."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form), 200 if not form.errors else 422
 
 
 @bp.route("/logout", methods=["POST"])

@@ -26,6 +26,8 @@ PATH_VARIABLES = {
     "code": ("the booth's code on the plan", "A01"),
     "product_id": ("the product's id", 1),
     "document_id": ("the document's id", 1),
+    "token": ("the secret at the end of the link sent by email, /password/reset/<token>",
+              "Xq3Hc9m0b5w2yZk8PqL1nVt4sR7uE6aJdGfKhM0oNiU"),
 }
 
 DESCRIPTION = """\

@@ -191,6 +191,15 @@ class Credentials(RequestBody):
     password: Text = None
 
 
+class PasswordResetRequest(RequestBody):
+    """The email of the account whose password was forgotten."""
+    email: Text = None
+
+
+class NewPassword(RequestBody):
+    password: Text = None
+
+
 # -- booking ---------------------------------------------------------------------------------------
 
 class ApplicationRequest(RequestBody):
@@ -372,6 +381,10 @@ class Error(Answer):
 class Token(Answer):
     token: str = Field(description="send it as Authorization: Bearer <token>")
     expires_at: Moment = Field(description="API_TOKEN_DAYS (30) after it was made")
+
+
+class ResetRequested(Answer):
+    detail: str = Field(description="the same whether or not the email has an account")
 
 
 class NewAccount(Token):

@@ -93,6 +93,29 @@ def revoke_current_token():
         pass  # revoked by a simultaneous request: revoked all the same
 
 
+@bp.post("/password-resets")
+@operation(summary="Send a single-use link to set a new password (valid one hour)",
+           description="Answers 202 whether or not the email has an account.",
+           body=schemas.PasswordResetRequest, answer=schemas.ResetRequested, status=202,
+           refuses={429: "Too many links asked for from this address or for this email; see "
+                         "Retry-After"})
+def request_password_reset(body: schemas.PasswordResetRequest):
+    from exhibit.accounts import recovery
+    recovery.request_reset(body.email or "", client_address=client_address())
+    return schemas.ResetRequested(detail="If an account uses this email, a link is on its way.")
+
+
+@bp.post("/password-resets/<token>")
+@operation(summary="Set a new password with the token of a reset link; every session and "
+                   "token of the account ends",
+           body=schemas.NewPassword,
+           refuses={404: "The link was used, replaced by a newer one, or expired "
+                         "(link_not_valid)"})
+def reset_password(token, body: schemas.NewPassword):
+    from exhibit.accounts import recovery
+    recovery.reset_password(token, body.password or "")
+
+
 # -- the business's profile ------------------------------------------------------------------------
 
 @bp.get("/business")

@@ -36,6 +36,7 @@ from exhibit.catalogue.models import ListingStatus, Product, ProductListing
 from exhibit.core import audit
 from exhibit.core.db import lock_row, utcnow, write_transaction
 from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from exhibit.core.events import announce, meeting_changed
 from exhibit.extensions import db
 from exhibit.vn import phones
 from exhibit.vn.dates import VIETNAM_TZ, vietnam_today
@@ -375,6 +376,7 @@ def request_meeting(*, actor: User, week: ExhibitionWeek, buyer_id: int, supplie
                            code="meeting_exists") from None
         audit.record("meeting", meeting.id, "request", actor=actor, week_id=week.id,
                      business_id=supplier_id, after={"buyer_id": buyer.id, "by": side})
+        _announce(meeting, "pair" if side == "organiser" else "request")
     return meeting
 
 
@@ -391,6 +393,7 @@ def respond(*, actor: User, meeting: Meeting, accept: bool) -> Meeting:
         meeting.decided_at = utcnow()
         audit.record("meeting", meeting.id, "accept" if accept else "decline", actor=actor,
                      week_id=meeting.week_id, business_id=meeting.supplier_id)
+        _announce(meeting, "accept" if accept else "decline")
     return meeting
 
 
@@ -404,6 +407,7 @@ def cancel_meeting(*, actor: User, meeting: Meeting) -> Meeting:
         meeting.slot_id = meeting.table_id = None
         audit.record("meeting", meeting.id, "cancel", actor=actor, week_id=meeting.week_id,
                      business_id=meeting.supplier_id)
+        _announce(meeting, "cancel")
     return meeting
 
 
@@ -433,6 +437,21 @@ def _side(actor: User, meeting: Meeting) -> str:
     if actor.is_exhibitor and actor.business_id == meeting.supplier_id:
         return "supplier"
     raise Forbidden(_("This meeting is not yours."))
+
+
+def meetings_starting(after: datetime, before: datetime) -> list[Meeting]:
+    """Accepted meetings whose slot starts in (after, before]: for the clock's reminders."""
+    return list(db.session.scalars(
+        select(Meeting).join(MeetingSlot, MeetingSlot.id == Meeting.slot_id)
+        .where(Meeting.status == MeetingStatus.ACCEPTED.value,
+               MeetingSlot.starts_at > after, MeetingSlot.starts_at <= before)
+        .order_by(MeetingSlot.starts_at, Meeting.id)))
+
+
+def _announce(meeting: Meeting, action: str) -> None:
+    announce(meeting_changed, meeting_id=meeting.id, week_id=meeting.week_id, action=action,
+             requested_by=meeting.requested_by, slot_id=meeting.slot_id,
+             table_id=meeting.table_id)
 
 
 def _lock_meeting(meeting_id: int) -> Meeting:
@@ -525,6 +544,7 @@ def schedule(*, actor: User, meeting: Meeting, slot_id: int, table_id: int) -> M
             audit.record("meeting", meeting.id, "schedule", actor=actor, week_id=week.id,
                          business_id=meeting.supplier_id,
                          after={"slot": slot.starts_at.isoformat(), "table": table.label})
+            _announce(meeting, "schedule")
     except IntegrityError:
         raise Conflict(_("The slot was just taken; choose another."), code="slot_taken") from None
     return meeting
@@ -580,6 +600,7 @@ def auto_schedule(*, actor: User, week: ExhibitionWeek) -> int:
                     continue
                 m.slot_id, m.table_id = slot.id, table.id
                 taken |= {("t", table.id), ("b", m.buyer_id), ("s", m.supplier_id)}
+                _announce(m, "schedule")
                 placed += 1
                 break
         db.session.flush()

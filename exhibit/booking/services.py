@@ -26,7 +26,7 @@ from exhibit.booking.models import (
     HoldKind,
 )
 from exhibit.core import audit
-from exhibit.core.events import announce, booking_changed
+from exhibit.core.events import announce, application_changed, booking_changed
 from exhibit.core.db import is_postgres, lock_row, utcnow, write_transaction
 from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from exhibit.extensions import db
@@ -109,6 +109,8 @@ def apply_to_week(*, actor, week: ExhibitionWeek, data: dict, now: datetime | No
         audit.record("application", application.id, "submit", actor=actor, week_id=week.id,
                      business_id=actor.business_id, before=before,
                      after={"status": application.status, "booth_count": booth_count})
+        announce(application_changed, application_id=application.id, week_id=week.id,
+                 business_id=actor.business_id, action="submit", reason="", at=now)
     return application
 
 
@@ -153,6 +155,8 @@ def decide_application(*, actor, application: Application, decision: str, reason
         audit.record("application", application.id, decision, actor=actor, week_id=week.id,
                      business_id=application.business_id, before=before,
                      after={"status": application.status, "reason": reason})
+        announce(application_changed, application_id=application.id, week_id=week.id,
+                 business_id=application.business_id, action=decision, reason=reason, at=now)
         if new_status == ApplicationStatus.APPROVED:
             waiting = db.session.scalars(select(Allocation).where(
                 Allocation.application_id == application.id, _live_hold(now))

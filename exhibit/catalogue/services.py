@@ -30,6 +30,7 @@ from exhibit.catalogue.models import (
 from exhibit.core import audit
 from exhibit.core.db import utcnow, write_transaction
 from exhibit.core.errors import Forbidden, NotFound, ValidationFailed
+from exhibit.core.events import announce, product_reviewed
 from exhibit.extensions import db
 from exhibit.media import images, storage
 from exhibit.vn import provinces
@@ -731,6 +732,9 @@ def review_listing(*, actor, listing: ProductListing, decision: str, reason: str
                      actor=actor, week_id=listing.week_id, business_id=listing.business_id,
                      before=before, after={"status": decision, "product": listing.product.name},
                      note=reason or None)
+        announce(product_reviewed, week_id=listing.week_id, business_id=listing.business_id,
+                 status=decision, reason=listing.reason, at=listing.decided_at,
+                 listings=[(listing.id, listing.product.name)])
     return listing
 
 
@@ -748,4 +752,8 @@ def approve_pending(*, actor, week, business_id: int) -> int:
             audit.record("listing", listing.id, "approve", actor=actor, week_id=week.id,
                          business_id=business_id, before={"status": "pending"},
                          after={"status": "approved", "product": listing.product.name})
+        if listings:  # one announcement for the lot: the business hears once
+            announce(product_reviewed, week_id=week.id, business_id=business_id,
+                     status=ListingStatus.APPROVED.value, reason="", at=listings[0].decided_at,
+                     listings=[(listing.id, listing.product.name) for listing in listings])
     return len(listings)

@@ -10,8 +10,10 @@ Subscribers connect in their own feature (``<feature>/subscribers.py``, connecte
 from __future__ import annotations
 
 from blinker import Namespace
+from flask import current_app
 
 from exhibit.core.db import after_commit, run_isolated
+from exhibit.extensions import db
 
 _signals = Namespace()
 
@@ -24,25 +26,63 @@ _signals = Namespace()
 #: organiser until the week's review deadline, review_days working days) or "offer" (offered
 #: from the waiting list: waitlist_offer_hours) — see exhibit/booking/holds.py
 booking_changed = _signals.signal("booking-changed")
+#: a business applied to a week, or the organiser decided its application. Payload:
+#: application_id, week_id, business_id, action ("submit", "approve", "reject", "waitlist"),
+#: reason (the organiser's, for a rejection), at
+application_changed = _signals.signal("application-changed")
 #: booths were added to a week's floor plan (drawn or imported). Payload: week_id
 floor_plan_changed = _signals.signal("floor-plan-changed")
 #: a week's details changed. Payload: week_id, changed (the names of the fields that changed)
 week_changed = _signals.signal("week-changed")
 #: a contract or MoU was issued (or reissued). Payload: document_id, week_id, kind, version
 document_issued = _signals.signal("document-issued")
-#: an organiser approved or rejected a product at a week. Payload: listing_id, week_id,
-#: business_id, status
+#: an organiser approved or rejected products of one business at a week (one decision, or
+#: "approve every pending one"). Payload: week_id, business_id, status ("approved" or
+#: "rejected"), reason, at (when decided), listings ([(listing_id, product name), …])
 product_reviewed = _signals.signal("product-reviewed")
-#: a B2B meeting was requested, answered, scheduled, cancelled or given an outcome. Payload:
-#: meeting_id, week_id, action
+#: a B2B meeting was requested, paired by the organiser, answered, scheduled or cancelled.
+#: Payload: meeting_id, week_id, action ("request", "pair", "accept", "decline", "schedule",
+#: "cancel"), requested_by ("buyer", "supplier", "organiser"), slot_id, table_id
 meeting_changed = _signals.signal("meeting-changed")
+#: a single-use link was made for a person's email (verify the address, reset the password,
+#: join a team). Payload: user_id, purpose, token (the link's secret, for the message only),
+#: expires_at
+account_link_issued = _signals.signal("account-link-issued")
+#: a person's password was changed or reset. Payload: user_id, how ("changed" or "reset")
+password_changed = _signals.signal("password-changed")
 #: a payment was recorded in a week's ledger. Payload: payment_id, week_id, business_id
 payment_recorded = _signals.signal("payment-recorded")
 
 
+#: signal → functions that write rows which must commit or roll back with the change itself
+_recorders: dict = {}
+
+
+def record_with(signal, recorder) -> None:
+    """Have ``recorder(**payload)`` run *inside* the announcing write transaction, for rows that
+    must be committed with the change or not at all — the messages of the outbox. A recorder
+    only adds rows; one that fails is logged and the change still commits (a message that
+    cannot be written must not cost an exhibitor their booth). Connecting twice is a no-op."""
+    receivers = _recorders.setdefault(signal, [])
+    if recorder not in receivers:
+        receivers.append(recorder)
+
+
 def announce(signal, **payload) -> None:
-    """Send ``signal`` with ``payload`` once the current write transaction commits."""
+    """Run the signal's recorders now, in the caller's transaction; send ``signal`` with
+    ``payload`` to its subscribers once that transaction commits."""
+    for recorder in _recorders.get(signal, ()):
+        _record(recorder, payload)
     after_commit(lambda: _deliver(signal, payload))
+
+
+def _record(recorder, payload: dict) -> None:
+    """A savepoint around the recorder: what it wrote before failing is undone, the rest stays."""
+    try:
+        with db.session.begin_nested():
+            recorder(**payload)
+    except Exception:  # noqa: BLE001 - see record_with
+        current_app.logger.exception("recording %r for %r failed", recorder, payload)
 
 
 def _deliver(signal, payload: dict) -> None:

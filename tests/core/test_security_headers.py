@@ -42,7 +42,10 @@ def test_no_template_has_inline_script_or_handlers():
         for pattern in (inline_script, handler):
             found += [f"{template.relative_to(TEMPLATES)}: {m.group(0).strip()}"
                       for m in pattern.finditer(text)]
-        if "javascript:" in text or 'style="' in text:
+        # the HTML part of an email is never served as a page, and mail clients drop <style>
+        # and stylesheets: its styles must be inline (scripts and handlers are refused there too)
+        is_email = template.relative_to(TEMPLATES).parts[0] == "messages"
+        if "javascript:" in text or ('style="' in text and not is_email):
             found.append(f"{template.relative_to(TEMPLATES)}: javascript: URL or style attribute")
     assert found == []
 

@@ -288,4 +288,25 @@ TARGETS: dict[tuple[str, str], Builder] = {
     ("api.list_documents", ""): lambda o: Target(f"{api_week(o)}/documents"),
     **_document_targets("api.document_pdf", "/api/v1"),
     ("api.week_report", "xlsx"): lambda o: Target(f"{api_week(o)}/report.xlsx"),
+    # -- messages and account recovery
+    ("messaging.my_messages", ""): lambda o: Target("/my/messages"),
+    ("messaging.week_log", ""): lambda o: Target(f"{desk(o)}/messages"),
+    ("messaging.resend", ""): lambda o: Target(f"{desk(o)}/messages/{week_message_id(o)}/resend"),
+    ("messaging.dev_outbox", ""): lambda o: Target("/dev/outbox"),
+    ("accounts.forgot_password", ""): lambda o: Target("/password/forgot", form={}),
+    ("accounts.reset_password", "unknown-link"): lambda o: Target(
+        "/password/reset/not-a-link-anyone-was-sent", form={}),
+    ("api.request_password_reset", ""): lambda o: Target("/api/v1/password-resets", json={}),
+    ("api.reset_password", "unknown-link"): lambda o: Target(
+        "/api/v1/password-resets/not-a-link-anyone-was-sent", json={"password": "x"}),
 }
+
+
+def week_message_id(o: OrgWorld) -> int:
+    """A message about X's open week (its bookings were announced as the world was built)."""
+    from sqlalchemy import select
+
+    from exhibit.extensions import db
+    from exhibit.messaging.models import Message
+    return db.session.scalar(select(Message.id).where(Message.week_id == o.week_id)
+                             .order_by(Message.id))

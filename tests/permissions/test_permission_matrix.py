@@ -290,6 +290,19 @@ TABLE: dict[tuple[str, str, str], str] = {
     ("api.document_pdf", "GET", "mou"):                     MOU,
     ("api.document_pdf", "GET", "mou-en"):                  MOU,
     ("api.week_report", "GET", "xlsx"):                     X_ORGANISER,
+    # -- messages: a business's own; a week's log and "send again" for X's organiser; the
+    # development outbox exists only when EXHIBIT_ENV=development (not in tests)
+    ("messaging.my_messages", "GET", ""):                   PARTICIPANTS,
+    ("messaging.week_log", "GET", ""):                      X_ORGANISER,
+    ("messaging.resend", "POST", ""):                       X_ORGANISER,
+    ("messaging.dev_outbox", "GET", ""):                    "deny  deny  deny  deny  deny  deny  deny  deny  deny",
+    # -- forgotten passwords: anyone may ask; a link nobody was sent opens nothing
+    ("accounts.forgot_password", "GET", ""):                PUBLIC,
+    ("accounts.forgot_password", "POST", ""):               PUBLIC,
+    ("accounts.reset_password", "GET", "unknown-link"):     "deny  deny  deny  deny  deny  deny  deny  deny  deny",
+    ("accounts.reset_password", "POST", "unknown-link"):    "deny  deny  deny  deny  deny  deny  deny  deny  deny",
+    ("api.request_password_reset", "POST", ""):             PUBLIC,
+    ("api.reset_password", "POST", "unknown-link"):         "deny  deny  deny  deny  deny  deny  deny  deny  deny",
 }
 
 #: routes being added while the table is written: their rows are in TABLE, but while such a route

@@ -1,0 +1,91 @@
+"""Getting back into an account: a single-use link sent to the account's email.
+
+A reset link works once, for RESET_LINK_LIFETIME, and a newer one replaces it. Asking for a
+link says nothing about whether the email has an account (the answer and the work are the
+same either way). Setting the password through the link ends every session and API token of
+the account, like a password change.
+"""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from exhibit.accounts import services as accounts
+from exhibit.accounts.models import AccountLink, User
+from exhibit.core import audit, limits
+from exhibit.core.db import lock_row, utcnow, write_transaction
+from exhibit.core.errors import NotFound, ValidationFailed
+from exhibit.core.events import account_link_issued, announce, password_changed
+from exhibit.extensions import db
+
+RESET_LINK_LIFETIME = timedelta(hours=1)
+
+
+class LinkNotValid(NotFound):
+    code = "link_not_valid"
+
+
+def request_reset(email: str, *, client_address: str, now: datetime | None = None) -> None:
+    """Send a reset link to ``email`` if an active account has it; silently nothing if not.
+    Requests are limited per client address and per email (429 beyond), whatever the answer."""
+    now = now or utcnow()
+    address = accounts.normalize_email(email)
+    if not address or "@" not in address:
+        message = _("Enter the email address you sign in with.")
+        raise ValidationFailed(message, fields={"email": message})
+    limits.use("RESET_REQUESTS_PER_ADDRESS", "reset-address", client_address)
+    limits.use("RESET_REQUESTS_PER_EMAIL", "reset-email", address)
+    with write_transaction():
+        user = db.session.scalar(select(User).where(User.email == address, User.active.is_(True)))
+        if user is None:
+            return
+        issue_link(user, "reset", RESET_LINK_LIFETIME, now=now)
+
+
+def issue_link(user: User, purpose: str, lifetime: timedelta, *, now: datetime) -> str:
+    """A new link of ``purpose`` for ``user`` (older unused ones stop working); its token.
+    Inside the caller's write transaction; the message goes out after it commits."""
+    db.session.execute(update(AccountLink).where(
+        AccountLink.user_id == user.id, AccountLink.purpose == purpose,
+        AccountLink.used_at.is_(None)).values(used_at=now))
+    token = secrets.token_urlsafe(32)
+    db.session.add(AccountLink(user_id=user.id, purpose=purpose, token_hash=accounts.digest(token),
+                               created_at=now, expires_at=now + lifetime))
+    announce(account_link_issued, user_id=user.id, purpose=purpose, token=token,
+             expires_at=now + lifetime)
+    return token
+
+
+def live_link(token: str, purpose: str, now: datetime | None = None) -> AccountLink:
+    """The unused, unexpired link of ``purpose`` with this token, else LinkNotValid."""
+    now = now or utcnow()
+    link = db.session.scalar(select(AccountLink).where(
+        AccountLink.token_hash == accounts.digest(token or ""), AccountLink.purpose == purpose))
+    if link is None or link.used_at is not None or link.expires_at <= now \
+            or not link.user.active:
+        raise LinkNotValid(_("This link is no longer valid: it was used, replaced by a newer "
+                             "one, or it expired. Ask for a new one."))
+    return link
+
+
+def reset_password(token: str, password: str, now: datetime | None = None) -> User:
+    """Set the password through a reset link; the link is spent, every session and token of
+    the account ends."""
+    now = now or utcnow()
+    with write_transaction():
+        lock_row(AccountLink, live_link(token, "reset", now).id)
+        link = live_link(token, "reset", now)  # still unused now that it is locked
+        user = link.user
+        if problem := accounts.password_problem(password or "", user.email):
+            raise ValidationFailed(problem, fields={"password": problem})
+        user.password_hash = accounts.hash_password(password)
+        link.used_at = now
+        if user.email_verified_at is None:
+            user.email_verified_at = now  # the link reached the address
+        accounts.end_every_session(user.id)
+        audit.record("user", user.id, "reset_password", actor=user, business_id=user.business_id)
+        announce(password_changed, user_id=user.id, how="reset")
+    return user

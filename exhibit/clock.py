@@ -1,0 +1,24 @@
+"""The clock: what is due at a given minute, done once however often it runs.
+
+``flask --app exhibit tick`` runs :func:`tick` (cron every minute in production); the embedded
+default runs it inside the app every minute (``CLOCK_IN_APP``), and ``flask --app exhibit worker
+--clock`` beside the RQ worker. Each step is safe to run twice at once or after a crash: holds
+are ended under their booth's row lock and only while still due, and every message has an
+idempotency key, so a second tick finds nothing left to do.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from exhibit.core.db import utcnow
+
+
+def tick(now: datetime | None = None) -> dict[str, int]:
+    """Run everything that is due at ``now``; how much each step did."""
+    from exhibit.booking.services import expire_due_holds
+    from exhibit.messaging import outbox, reminders
+    now = now or utcnow()
+    done = {"holds_ended": expire_due_holds(now=now)}
+    done.update(reminders.queue_due(now))
+    done["messages_sent"] = outbox.send_due(now)
+    return done

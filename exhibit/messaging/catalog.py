@@ -1,0 +1,117 @@
+"""What the system says, event by event: which channels each event may use, the parameters its
+Zalo template takes, and its wording in each language.
+
+The wording lives in ``templates/messages/<language>/<event>.txt`` — three blocks:
+
+- ``subject``: the email subject (and the title in the message log);
+- ``text``: the email body, plain text (the HTML part is made from it);
+- ``short``: one or two sentences for SMS and the message log; SMS sends it **without
+  diacritics** (GSM 7-bit, 160 characters a part, read correctly on every phone — with marks it
+  would be UCS-2 at 70 a part and garbled on some handsets), so it is written to stay near 160.
+
+Templates receive plain values only (strings, numbers), the same ones that are stored with the
+message, so a message can be shown, sent again or sent by another channel as it was written.
+Change the wording of an event and bump its ``version``.
+"""
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import force_locale
+
+from exhibit.messaging.models import Channel
+
+ALL = (Channel.ZALO, Channel.SMS, Channel.EMAIL)
+EMAIL_ONLY = (Channel.EMAIL,)
+
+
+@dataclass(frozen=True)
+class Event:
+    key: str
+    #: in order of preference; the first one the person can be reached by is used
+    channels: tuple[Channel, ...] = ALL
+    #: the context values a Zalo template for this event is filled with
+    zalo_params: tuple[str, ...] = ()
+    version: int = 1
+
+
+EVENTS = {event.key: event for event in (
+    # accounts: links that open an account are sent to the email address only
+    Event("account.verify_email", EMAIL_ONLY),
+    Event("account.password_reset", EMAIL_ONLY),
+    Event("account.password_changed", EMAIL_ONLY),
+    # booking
+    Event("booking.hold_placed", zalo_params=("business", "booth", "week", "deadline")),
+    Event("booking.hold_lapsing", zalo_params=("business", "booth", "week", "deadline")),
+    Event("booking.hold_lapsed", zalo_params=("business", "booth", "week")),
+    Event("booking.offer", zalo_params=("business", "booth", "week", "deadline")),
+    Event("booking.confirmed", zalo_params=("business", "booth", "week")),
+    Event("booking.moved", zalo_params=("business", "from_booth", "booth", "week")),
+    Event("booking.released", zalo_params=("business", "booth", "week")),
+    # applications
+    Event("application.received", zalo_params=("business", "week")),
+    Event("application.approved", zalo_params=("business", "week")),
+    Event("application.rejected", zalo_params=("business", "week", "reason")),
+    Event("application.waitlisted", zalo_params=("business", "week")),
+    # catalogue
+    Event("catalogue.approved", zalo_params=("business", "week", "products")),
+    Event("catalogue.rejected", zalo_params=("business", "week", "products", "reason")),
+    # B2B meetings
+    Event("b2b.request_received", zalo_params=("business", "other", "week")),
+    Event("b2b.accepted", zalo_params=("business", "other", "week")),
+    Event("b2b.declined", zalo_params=("business", "other", "week")),
+    Event("b2b.scheduled", zalo_params=("business", "other", "when", "table")),
+    Event("b2b.starting_soon", zalo_params=("business", "other", "when", "table")),
+)}
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str
+    text: str
+    short: str
+    html: str
+
+
+def render(event_key: str, language: str, context: dict) -> Rendered:
+    """The event's wording in ``language``, filled with ``context``."""
+    path = f"messages/{language}/{event_key}.txt"
+    template = current_app.jinja_env.get_template(path)
+    with force_locale(language):
+        variables = template.new_context(dict(context))
+        blocks = {name: _squeeze("".join(block(variables)))
+                  for name, block in template.blocks.items()}
+        subject = " ".join(blocks["subject"].split())
+        # the page helpers of requests (context processors) have no place in a message
+        page = current_app.jinja_env.get_template("messages/email.html").render(
+            subject=subject, language=language, paragraphs=_paragraphs(blocks["text"]),
+            link=context.get("link"), organiser=context.get("organiser", ""))
+    return Rendered(subject=subject, text=blocks["text"], short=" ".join(blocks["short"].split()),
+                    html=page)
+
+
+def unaccented(text: str) -> str:
+    """"Gian A01 đã được giữ" → "Gian A01 da duoc giu": SMS without diacritics."""
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.replace("đ", "d").replace("Đ", "D")
+
+
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+_URL = re.compile(r"(https?://[^\s<]+)")
+
+
+def _squeeze(text: str) -> str:
+    """Template whitespace out: lines trimmed, at most one blank line between paragraphs."""
+    lines = [line.strip() for line in text.strip().splitlines()]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _paragraphs(text: str) -> list[str]:
+    """The text's paragraphs as safe HTML, links clickable."""
+    return [_URL.sub(r'<a href="\1">\1</a>', html.escape(part, quote=False)).replace("\n", "<br>")
+            for part in text.split("\n\n")]

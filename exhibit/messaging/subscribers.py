@@ -1,0 +1,181 @@
+"""Which changes tell whom: each domain event that concerns people is recorded as messages in
+the outbox, in the transaction of the change itself (``core.events.record_with``)."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from exhibit.accounts.models import Role, User
+from exhibit.core import events
+from exhibit.core.links import public_url
+from exhibit.extensions import db
+from exhibit.floorplan.models import Booth
+from exhibit.messaging import dispatch, outbox
+from exhibit.vn.dates import format_moment
+from exhibit.weeks.models import ExhibitionWeek
+
+#: booking_changed's action → the event people are told
+BOOKING_EVENTS = {
+    "hold": "booking.hold_placed",
+    "waitlist_offer": "booking.offer",
+    "confirm": "booking.confirmed",
+    "assign": "booking.confirmed",
+    "move": "booking.moved",
+    "release": "booking.released",
+    "expire": "booking.hold_lapsed",
+}
+
+
+def connect() -> None:
+    outbox.on_queued(dispatch.kick)
+    events.record_with(events.booking_changed, on_booking_changed)
+    events.record_with(events.application_changed, on_application_changed)
+    events.record_with(events.product_reviewed, on_product_reviewed)
+    events.record_with(events.meeting_changed, on_meeting_changed)
+    events.record_with(events.account_link_issued, on_account_link_issued)
+    events.record_with(events.password_changed, on_password_changed)
+
+
+def business_people(business_id: int) -> list[User]:
+    """The active accounts acting for a business: each is told in their own language."""
+    return list(db.session.scalars(
+        select(User).where(User.business_id == business_id, User.active.is_(True),
+                           User.role.in_((Role.EXHIBITOR.value, Role.BUYER.value)))
+        .order_by(User.id)))
+
+
+def week_context(week: ExhibitionWeek, language: str) -> dict:
+    organizer = week.organizer
+    return {"week": week.name(language), "organiser": organizer.name if organizer else "",
+            "sender": organizer.short_name if organizer else "exhibit"}
+
+
+def on_booking_changed(*, week_id: int, business_id: int, booth_id: int, action: str,
+                       allocation_id: int | None = None, from_booth_id: int | None = None,
+                       expires_at=None, **_more) -> None:
+    event = BOOKING_EVENTS.get(action)
+    if event is None or allocation_id is None:
+        return
+    week = db.session.get(ExhibitionWeek, week_id)
+    booth = db.session.get(Booth, booth_id)
+    from_booth = db.session.get(Booth, from_booth_id) if from_booth_id else None
+    for person in business_people(business_id):
+        recipient = outbox.recipient_for(person)
+        context = {
+            **week_context(week, recipient.language),
+            "business": person.business.name,
+            "booth": booth.code,
+            "from_booth": from_booth.code if from_booth else "",
+            "deadline": format_moment(expires_at) if expires_at else "",
+            "link": public_url("booking.dashboard"),
+        }
+        outbox.queue(event, recipient, about=("allocation", allocation_id), context=context,
+                     week_id=week_id, business_id=business_id)
+
+
+#: account link purpose → (event, the page the link opens)
+LINK_EVENTS = {"reset": ("account.password_reset", "accounts.reset_password"),
+               "verify": ("account.verify_email", "accounts.verify_email")}
+
+
+def on_account_link_issued(*, user_id: int, purpose: str, token: str, expires_at, **_more) -> None:
+    if purpose not in LINK_EVENTS:
+        return
+    event, endpoint = LINK_EVENTS[purpose]
+    person = db.session.get(User, user_id)
+    recipient = outbox.recipient_for(person)
+    outbox.queue(event, recipient, about=("user", user_id), occasion=token[:12],
+                 context={"name": person.full_name or person.email, "email": person.email,
+                          "link": public_url(endpoint, token=token),
+                          "valid_until": format_moment(expires_at)},
+                 business_id=person.business_id)
+
+
+def on_password_changed(*, user_id: int, how: str, **_more) -> None:
+    person = db.session.get(User, user_id)
+    recipient = outbox.recipient_for(person)
+    outbox.queue("account.password_changed", recipient, about=("user", user_id),
+                 occasion=f"{how}-{person.password_hash[-12:]}",
+                 context={"name": person.full_name or person.email, "email": person.email,
+                          "how": how, "link": public_url("accounts.forgot_password")},
+                 business_id=person.business_id)
+
+
+APPLICATION_EVENTS = {"submit": "application.received", "approve": "application.approved",
+                      "reject": "application.rejected", "waitlist": "application.waitlisted"}
+
+
+def _tell_business(event: str, week, business_id: int, *, about: tuple[str, int],
+                   occasion: str = "", **values) -> int:
+    """``event`` to every person of the business, each in their own language; how many
+    messages were new."""
+    queued = 0
+    for person in business_people(business_id):
+        recipient = outbox.recipient_for(person)
+        queued += outbox.queue(event, recipient, about=about, occasion=occasion,
+                     context={**week_context(week, recipient.language),
+                              "business": person.business.name, **values},
+                     week_id=week.id, business_id=business_id)
+    return queued
+
+
+def on_application_changed(*, application_id: int, week_id: int, business_id: int,
+                           action: str, reason: str = "", at=None, **_more) -> None:
+    event = APPLICATION_EVENTS.get(action)
+    if event is None:
+        return
+    week = db.session.get(ExhibitionWeek, week_id)
+    _tell_business(event, week, business_id, about=("application", application_id),
+                   occasion=at.strftime("%Y%m%d%H%M%S") if at else "", reason=reason,
+                   link=public_url("booking.dashboard"))
+
+
+def on_product_reviewed(*, week_id: int, business_id: int, status: str, reason: str = "",
+                        at=None, listings=(), **_more) -> None:
+    if not listings:
+        return
+    week = db.session.get(ExhibitionWeek, week_id)
+    names = [name for _listing_id, name in listings]
+    _tell_business("catalogue.approved" if status == "approved" else "catalogue.rejected",
+                   week, business_id, about=("listing", min(i for i, _name in listings)),
+                   occasion=f"{status}-{len(listings)}-{at.strftime('%Y%m%d%H%M%S') if at else ''}",
+                   products=", ".join(names[:5]) + (f" (+{len(names) - 5})" if len(names) > 5 else ""),
+                   count=len(names), reason=reason, link=public_url("catalogue.my_products"))
+
+
+#: meeting_changed's action → (event, who hears: "asked", "asker" or "both")
+MEETING_EVENTS = {"request": ("b2b.request_received", "asked"),
+                  "pair": ("b2b.accepted", "both"),
+                  "accept": ("b2b.accepted", "asker"),
+                  "decline": ("b2b.declined", "asker"),
+                  "schedule": ("b2b.scheduled", "both")}
+
+
+def on_meeting_changed(*, meeting_id: int, week_id: int, action: str, requested_by: str,
+                       **_more) -> None:
+    if action not in MEETING_EVENTS:
+        return
+    from exhibit.b2b.models import Meeting
+    event, who = MEETING_EVENTS[action]
+    meeting = db.session.get(Meeting, meeting_id)
+    week = db.session.get(ExhibitionWeek, week_id)
+    sides = {"buyer": meeting.buyer.business_id, "supplier": meeting.supplier_id}
+    if who == "both":
+        hearing = ["buyer", "supplier"]
+    elif who == "asked":
+        hearing = ["supplier" if requested_by == "buyer" else "buyer"]
+    else:
+        hearing = [requested_by] if requested_by in sides else []
+    for side in hearing:
+        tell_meeting(event, week, meeting, side, sides,
+                     occasion=f"{meeting.slot_id or 0}-{meeting.table_id or 0}"
+                     if action == "schedule" else "")
+
+
+def tell_meeting(event: str, week, meeting, side: str, sides: dict, *, occasion: str = "") -> int:
+    """``event`` about ``meeting`` to one side of it, naming the other."""
+    other = meeting.supplier.name if side == "buyer" else meeting.buyer.business.name
+    return _tell_business(event, week, sides[side], about=("meeting", meeting.id),
+                   occasion=f"{side}-{occasion}" if occasion else side, other=other,
+                   when=format_moment(meeting.slot.starts_at) if meeting.slot else "",
+                   table=meeting.table.label if meeting.table else "",
+                   link=public_url("b2b.home"))
