@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -24,6 +25,7 @@ from exhibit.businesses.models import Business
 from exhibit.core import audit
 from exhibit.core.db import utcnow, write_transaction
 from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from exhibit.core.events import announce, visitor_registered
 from exhibit.core.links import absolute_url
 from exhibit.core.tokens import grouped, new_code, normalise_code
 from exhibit.extensions import db
@@ -205,7 +207,10 @@ def register_visitor(*, week, data: dict) -> Badge:
         raise _phone_taken()
     try:
         with write_transaction():
-            return _new_badge(week, BadgeKind.VISITOR, cleaned, consent=True)
+            badge = _new_badge(week, BadgeKind.VISITOR, cleaned, consent=True)
+            announce(visitor_registered, badge_id=badge.id, week_id=week.id,
+                     language=str(get_locale() or "vi"))
+            return badge
     except IntegrityError:  # the same phone registered by a concurrent request
         raise _phone_taken() from None
 

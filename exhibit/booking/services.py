@@ -456,7 +456,8 @@ def _announce(allocation: Allocation, action: str, **extra) -> None:
     change is committed. A hold says which kind it is and when it lapses, so a message can
     name the deadline (exhibit/core/events.py, booking_changed)."""
     if allocation.status == AllocationStatus.HELD.value:
-        extra.update(expires_at=allocation.expires_at, hold_kind=allocation.hold_kind)
+        extra.update(expires_at=allocation.expires_at)
+    extra.setdefault("hold_kind", allocation.hold_kind)  # also when a hold ends: which kind
     announce(booking_changed, week_id=allocation.week_id, business_id=allocation.business_id,
              booth_id=allocation.booth_id, allocation_id=allocation.id, action=action, **extra)
 

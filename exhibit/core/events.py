@@ -24,7 +24,9 @@ _signals = Namespace()
 #: when the hold lapses unless confirmed) and hold_kind: "short" (no complete application:
 #: the week's hold_minutes), "review" (part of a complete application: waits for the
 #: organiser until the week's review deadline, review_days working days) or "offer" (offered
-#: from the waiting list: waitlist_offer_hours) — see exhibit/booking/holds.py
+#: from the waiting list: waitlist_offer_hours) — see exhibit/booking/holds.py. hold_kind is
+#: also given when a hold ends (an expired offer is told apart from an expired hold); None for
+#: a booth the organiser assigned outright
 booking_changed = _signals.signal("booking-changed")
 #: a business applied to a week, or the organiser decided its application. Payload:
 #: application_id, week_id, business_id, action ("submit", "approve", "reject", "waitlist"),
@@ -34,8 +36,17 @@ application_changed = _signals.signal("application-changed")
 floor_plan_changed = _signals.signal("floor-plan-changed")
 #: a week's details changed. Payload: week_id, changed (the names of the fields that changed)
 week_changed = _signals.signal("week-changed")
-#: a contract or MoU was issued (or reissued). Payload: document_id, week_id, kind, version
+#: a contract or MoU was issued (or reissued), marked signed, or cancelled. Payload (the same
+#: for the three): document_id, week_id, kind ("contract", "mou"), number, version,
+#: business_id (Bên B, or the MoU's supplier), buyer_business_id (the MoU's buyer, else None),
+#: reason (for a cancellation, else "")
 document_issued = _signals.signal("document-issued")
+document_signed = _signals.signal("document-signed")
+document_cancelled = _signals.signal("document-cancelled")
+#: a visitor registered online for a week's badge. Payload: badge_id, week_id, language
+visitor_registered = _signals.signal("visitor-registered")
+#: a visitor left their contact at a booth. Payload: lead_id, week_id, business_id, language
+contact_left = _signals.signal("contact-left")
 #: an organiser approved or rejected products of one business at a week (one decision, or
 #: "approve every pending one"). Payload: week_id, business_id, status ("approved" or
 #: "rejected"), reason, at (when decided), listings ([(listing_id, product name), …])

@@ -8,7 +8,7 @@ where the payer named one, a booth's allocation).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -25,6 +25,7 @@ from exhibit.vn import numbers
 from exhibit.vn.dates import parse_date
 from exhibit.vn.text import clean_text
 from exhibit.weeks.services import require_week_organiser
+from exhibit.weeks.models import ExhibitionWeek
 
 PAID, PARTLY_PAID, DUE, OVERDUE, NOTHING_DUE = "paid", "partly_paid", "due", "overdue", "nothing_due"
 
@@ -108,6 +109,51 @@ def ledger(week, today: date) -> list[LedgerRow]:
 
 def overdue(week, today: date) -> list[LedgerRow]:
     return [row for row in ledger(week, today) if row.state == OVERDUE]
+
+
+#: no reminders for a contract of a week that ended this many days ago
+SETTLED_AFTER_DAYS = 30
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A payment of a live contract that falls due soon or is overdue, as plain values."""
+    document_id: int
+    week_id: int
+    business_id: int
+    number: str
+    #: "deposit" or "balance"
+    which: str
+    due_on: date
+    #: what is still to pay towards it
+    amount_vnd: int
+    overdue: bool
+
+
+def reminders(today: date, days_ahead: int = 3) -> list[Reminder]:
+    """Deposits and balances of issued or signed contracts due exactly ``days_ahead`` days
+    from ``today``, or already past due, that are not paid: for the clock's reminders."""
+    soon = today + timedelta(days=days_ahead)
+    contracts = db.session.scalars(select(Document).join(
+        ExhibitionWeek, ExhibitionWeek.id == Document.week_id).where(
+        # a week over for a month is settled by other means than reminders
+        ExhibitionWeek.end_date >= today - timedelta(days=SETTLED_AFTER_DAYS),
+        Document.kind == DocumentKind.CONTRACT.value,
+        Document.status.in_((DocumentStatus.ISSUED.value, DocumentStatus.SIGNED.value)),
+        ((Document.deposit_due_on == soon) | (Document.deposit_due_on < today)
+         | (Document.balance_due_on == soon) | (Document.balance_due_on < today)))).all()
+    found = []
+    for contract in contracts:
+        paid = sum(p.signed_amount for p in db.session.scalars(select(Payment).where(
+            Payment.week_id == contract.week_id, Payment.business_id == contract.business_id)))
+        for which, due_on, owed in (("deposit", contract.deposit_due_on, contract.deposit_vnd),
+                                    ("balance", contract.balance_due_on, contract.total_vnd)):
+            if due_on is None or owed - paid <= 0 or not (due_on == soon or due_on < today):
+                continue
+            found.append(Reminder(contract.id, contract.week_id, contract.business_id,
+                                  contract.number or "", which, due_on, owed - paid,
+                                  overdue=due_on < today))
+    return found
 
 
 def record_payment(*, actor, week, data: dict) -> Payment:

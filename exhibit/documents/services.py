@@ -25,6 +25,7 @@ from exhibit.businesses.models import Business, LegalForm
 from exhibit.core import audit
 from exhibit.core.db import lock_row, utcnow, write_transaction
 from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from exhibit.core.events import announce, document_cancelled, document_issued, document_signed
 from exhibit.documents import numbering
 from exhibit.documents.wording import require_signed_wording
 from exhibit.documents.models import (
@@ -506,6 +507,7 @@ def issue(*, actor, document: Document, now: datetime | None = None) -> Document
                 after["from_profiles"] = from_profiles
             audit.record("document", document.id, "issue", actor=actor, week_id=document.week_id,
                          business_id=document.business_id, after=after)
+            _announce(document_issued, document)
     except BaseException:
         storage.delete(*written)  # the transaction rolled back: no row points at the file
         raise
@@ -570,6 +572,7 @@ def mark_signed(*, actor, document: Document, filename: str, content: bytes,
             audit.record("document", document.id, "sign", actor=actor, week_id=document.week_id,
                          business_id=document.business_id,
                          after={**_snapshot(document), "scan": filename[:100]})
+            _announce(document_signed, document)
     except BaseException:
         storage.delete(key)
         raise
@@ -599,7 +602,15 @@ def cancel(*, actor, document: Document, reason: str, now: datetime | None = Non
         document.cancel_reason = reason[:500]
         audit.record("document", document.id, "cancel", actor=actor, week_id=document.week_id,
                      business_id=document.business_id, after=_snapshot(document), note=reason)
+        _announce(document_cancelled, document, reason=document.cancel_reason)
     return document
+
+
+def _announce(signal, document: Document, *, reason: str = "") -> None:
+    announce(signal, document_id=document.id, week_id=document.week_id, kind=document.kind,
+             number=document.number or "", version=document.version,
+             business_id=document.business_id, buyer_business_id=document.buyer_business_id,
+             reason=reason)
 
 
 def pdf_content(document: Document, version: int | None = None, lang: str = "vi") -> bytes:

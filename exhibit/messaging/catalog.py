@@ -52,6 +52,17 @@ EVENTS = {event.key: event for event in (
     Event("booking.confirmed", zalo_params=("business", "booth", "week")),
     Event("booking.moved", zalo_params=("business", "from_booth", "booth", "week")),
     Event("booking.released", zalo_params=("business", "booth", "week")),
+    Event("booking.offer_lapsed", zalo_params=("business", "booth", "week")),
+    # contracts and MoUs
+    Event("document.issued", zalo_params=("business", "number", "week")),
+    Event("document.signed", zalo_params=("business", "number", "week")),
+    Event("document.cancelled", zalo_params=("business", "number", "week", "reason")),
+    # payments (the clock)
+    Event("payment.due_soon", zalo_params=("business", "number", "amount", "due_on")),
+    Event("payment.overdue", zalo_params=("business", "number", "amount", "due_on")),
+    # visitors: the badge link, and a receipt for a contact left at a booth
+    Event("visitor.registered", zalo_params=("name", "week", "dates")),
+    Event("visitor.contact_receipt", zalo_params=("name", "exhibitor", "booth", "week")),
     # applications
     Event("application.received", zalo_params=("business", "week")),
     Event("application.approved", zalo_params=("business", "week")),

@@ -8,7 +8,8 @@ from datetime import datetime, timedelta
 from exhibit.core.db import write_transaction
 from exhibit.extensions import db
 from exhibit.messaging import outbox, subscribers
-from exhibit.vn.dates import format_moment
+from exhibit.vn.dates import format_moment, vietnam_today
+from exhibit.vn.money import format_vnd
 from exhibit.weeks.models import ExhibitionWeek
 
 #: how long before it lapses each kind of hold is warned about (booking.models.HoldKind): a
@@ -23,7 +24,29 @@ MEETING_WARNING = timedelta(minutes=30)
 
 
 def queue_due(now: datetime) -> dict[str, int]:
-    return {"hold_warnings": warn_lapsing_holds(now), "meeting_reminders": remind_meetings(now)}
+    return {"hold_warnings": warn_lapsing_holds(now), "meeting_reminders": remind_meetings(now),
+            "payment_reminders": remind_payments(now)}
+
+
+def remind_payments(now: datetime) -> int:
+    """A deposit or balance due in 3 days, or overdue: each told once per contract, payment
+    and due date (a new due date, or a revised contract, is told again)."""
+    from exhibit.documents.payments import reminders as payment_reminders
+    due = payment_reminders(vietnam_today(now))
+    if not due:
+        return 0
+    queued = 0
+    with write_transaction():
+        for reminder in due:
+            week = db.session.get(ExhibitionWeek, reminder.week_id)
+            queued += subscribers.tell_business(
+                "payment.overdue" if reminder.overdue else "payment.due_soon", week,
+                reminder.business_id, about=("document", reminder.document_id),
+                occasion=f"{reminder.which}-{reminder.due_on:%Y%m%d}",
+                number=reminder.number, which=reminder.which,
+                amount=format_vnd(reminder.amount_vnd), due_on=f"{reminder.due_on:%d/%m/%Y}",
+                link=subscribers.public_url("documents.mine"))
+    return queued
 
 
 def remind_meetings(now: datetime) -> int:

@@ -31,6 +31,11 @@ def connect() -> None:
     events.record_with(events.application_changed, on_application_changed)
     events.record_with(events.product_reviewed, on_product_reviewed)
     events.record_with(events.meeting_changed, on_meeting_changed)
+    events.record_with(events.document_issued, on_document("document.issued"))
+    events.record_with(events.document_signed, on_document("document.signed"))
+    events.record_with(events.document_cancelled, on_document("document.cancelled"))
+    events.record_with(events.visitor_registered, on_visitor_registered)
+    events.record_with(events.contact_left, on_contact_left)
     events.record_with(events.account_link_issued, on_account_link_issued)
     events.record_with(events.password_changed, on_password_changed)
 
@@ -51,8 +56,10 @@ def week_context(week: ExhibitionWeek, language: str) -> dict:
 
 def on_booking_changed(*, week_id: int, business_id: int, booth_id: int, action: str,
                        allocation_id: int | None = None, from_booth_id: int | None = None,
-                       expires_at=None, **_more) -> None:
+                       expires_at=None, hold_kind: str | None = None, **_more) -> None:
     event = BOOKING_EVENTS.get(action)
+    if action == "expire" and hold_kind == "offer":
+        event = "booking.offer_lapsed"
     if event is None or allocation_id is None:
         return
     week = db.session.get(ExhibitionWeek, week_id)
@@ -104,7 +111,7 @@ APPLICATION_EVENTS = {"submit": "application.received", "approve": "application.
                       "reject": "application.rejected", "waitlist": "application.waitlisted"}
 
 
-def _tell_business(event: str, week, business_id: int, *, about: tuple[str, int],
+def tell_business(event: str, week, business_id: int, *, about: tuple[str, int],
                    occasion: str = "", **values) -> int:
     """``event`` to every person of the business, each in their own language; how many
     messages were new."""
@@ -124,7 +131,7 @@ def on_application_changed(*, application_id: int, week_id: int, business_id: in
     if event is None:
         return
     week = db.session.get(ExhibitionWeek, week_id)
-    _tell_business(event, week, business_id, about=("application", application_id),
+    tell_business(event, week, business_id, about=("application", application_id),
                    occasion=at.strftime("%Y%m%d%H%M%S") if at else "", reason=reason,
                    link=public_url("booking.dashboard"))
 
@@ -135,7 +142,7 @@ def on_product_reviewed(*, week_id: int, business_id: int, status: str, reason: 
         return
     week = db.session.get(ExhibitionWeek, week_id)
     names = [name for _listing_id, name in listings]
-    _tell_business("catalogue.approved" if status == "approved" else "catalogue.rejected",
+    tell_business("catalogue.approved" if status == "approved" else "catalogue.rejected",
                    week, business_id, about=("listing", min(i for i, _name in listings)),
                    occasion=f"{status}-{len(listings)}-{at.strftime('%Y%m%d%H%M%S') if at else ''}",
                    products=", ".join(names[:5]) + (f" (+{len(names) - 5})" if len(names) > 5 else ""),
@@ -174,8 +181,63 @@ def on_meeting_changed(*, meeting_id: int, week_id: int, action: str, requested_
 def tell_meeting(event: str, week, meeting, side: str, sides: dict, *, occasion: str = "") -> int:
     """``event`` about ``meeting`` to one side of it, naming the other."""
     other = meeting.supplier.name if side == "buyer" else meeting.buyer.business.name
-    return _tell_business(event, week, sides[side], about=("meeting", meeting.id),
+    return tell_business(event, week, sides[side], about=("meeting", meeting.id),
                    occasion=f"{side}-{occasion}" if occasion else side, other=other,
                    when=format_moment(meeting.slot.starts_at) if meeting.slot else "",
                    table=meeting.table.label if meeting.table else "",
                    link=public_url("b2b.home"))
+
+
+_document_recorders: dict = {}
+
+
+def on_document(event: str):
+    """The recorder telling a document's parties that it was issued, signed or cancelled (one
+    function per event, made once, so connecting twice stays a no-op)."""
+    if event not in _document_recorders:
+        def record(*, document_id: int, week_id: int, kind: str, number: str, version: int,
+                   business_id: int | None, buyer_business_id: int | None, reason: str = "",
+                   **_more) -> None:
+            week = db.session.get(ExhibitionWeek, week_id)
+            for party in (business_id, buyer_business_id):
+                if party:
+                    tell_business(event, week, party, about=("document", document_id),
+                                   occasion=f"v{version}", number=number, version=version,
+                                   is_contract=kind == "contract", reason=reason,
+                                   link=public_url("documents.mine"))
+        record.__name__ = f"on_{event.replace('.', '_')}"
+        _document_recorders[event] = record
+    return _document_recorders[event]
+
+
+def _visitor(email: str, phone: str, language: str) -> outbox.Recipient:
+    """Someone without an account (a visitor), reached at what they gave the form."""
+    return outbox.Recipient(email=email or "", phone=phone or "",
+                            language=language if language in ("vi", "en") else "vi")
+
+
+def on_visitor_registered(*, badge_id: int, week_id: int, language: str = "vi", **_more) -> None:
+    from exhibit.badges.models import Badge
+    badge = db.session.get(Badge, badge_id)
+    week = db.session.get(ExhibitionWeek, week_id)
+    recipient = _visitor(badge.email, badge.phone, language)
+    outbox.queue("visitor.registered", recipient, about=("badge", badge_id),
+                 context={**week_context(week, recipient.language), "name": badge.full_name,
+                          "venue": week.venue_name,
+                          "dates": f"{week.start_date:%d/%m} – {week.end_date:%d/%m/%Y}",
+                          "link": public_url("badges.entry", code=badge.entry_code)},
+                 week_id=week_id)
+
+
+def on_contact_left(*, lead_id: int, week_id: int, business_id: int, language: str = "vi",
+                    **_more) -> None:
+    from exhibit.visitors.models import Lead
+    lead = db.session.get(Lead, lead_id)
+    week = db.session.get(ExhibitionWeek, week_id)
+    recipient = _visitor(lead.email, lead.phone, language)
+    outbox.queue("visitor.contact_receipt", recipient, about=("lead", lead_id),
+                 context={**week_context(week, recipient.language), "name": lead.full_name,
+                          "exhibitor": lead.business.name,
+                          "booth": lead.booth.code if lead.booth else "",
+                          "link": public_url("public.week_page", slug=week.slug)},
+                 week_id=week_id)

@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -23,6 +24,7 @@ from exhibit.catalogue.models import ProductListing
 from exhibit.core import audit
 from exhibit.core.db import utcnow, write_transaction
 from exhibit.core.errors import Forbidden, NotFound, ValidationFailed
+from exhibit.core.events import announce, contact_left
 from exhibit.core.tokens import new_code, normalise_code
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth
@@ -229,6 +231,9 @@ def leave_contact(*, target: ScanTarget, visitor_key: str, data: dict) -> Lead:
                     organisation=cleaned["organisation"], message=message,
                     consent_text=str(LEAVE_CONTACT_CONSENT), consent_at=utcnow())
         db.session.add(lead)
+        db.session.flush()
+        announce(contact_left, lead_id=lead.id, week_id=lead.week_id, business_id=lead.business_id,
+                 language=str(get_locale() or "vi"))
     return lead
 
 

@@ -214,7 +214,10 @@ def test_hold_and_offer_announcements_say_the_kind_and_the_deadline(open_week, o
     assert by_action["waitlist_offer"]["hold_kind"] == "offer"
     assert by_action["waitlist_offer"]["expires_at"] == offer.expires_at
     assert by_action["waitlist_offer"]["allocation_id"] == offer.id
-    assert "hold_kind" not in by_action["release"]  # only a held booking has a deadline
+    # only a held booking has a deadline; an ended one still says which kind of hold it was
+    # (a lapsed waiting-list offer is told apart from a lapsed hold)
+    assert "expires_at" not in by_action["release"]
+    assert by_action["release"]["hold_kind"] == by_action["hold"]["hold_kind"]
 
 
 def test_holds_lapsing_lists_the_holds_whose_deadline_falls_in_the_window(open_week, organiser,
