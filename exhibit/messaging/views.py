@@ -48,8 +48,10 @@ def resend(slug, message_id):
 
 @bp.route("/dev/outbox")
 def dev_outbox():
-    """Every message, newest first — in development only, where email goes to files."""
-    if current_app.config["ENV_NAME"] != "development":
+    """Every message, newest first — in development only, where email goes to files, and only
+    to the machine itself (a development server reachable from a network shows nothing)."""
+    if current_app.config["ENV_NAME"] != "development" or \
+            request.remote_addr not in ("127.0.0.1", "::1"):
         abort(404)
     page = log.recent(page=request.args.get("page", 1, type=int))
     return render_template("messaging/log.html", page=page, week=None, mine=False, dev=True)

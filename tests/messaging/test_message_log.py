@@ -64,9 +64,11 @@ def test_the_development_outbox_is_there_in_development_only(app, client, held):
     app.config["ENV_NAME"] = "development"
     try:
         page = client.get("/dev/outbox").get_data(as_text=True)
+        from_afar = client.get("/dev/outbox", environ_base={"REMOTE_ADDR": "192.0.2.7"})
     finally:
         app.config["ENV_NAME"] = "testing"
     assert "Đã giữ gian A02" in page
+    assert from_afar.status_code == 404  # a development server on a network shows nothing
 
 
 def test_without_redis_the_app_sends_the_email_itself_after_the_commit(app, client, mail_to,
