@@ -247,8 +247,9 @@ def _move_on(failed: Message) -> None:
         return
     recipient = Recipient(**values)
     channel, reason = choose_channel(event, recipient, after=Channel(failed.channel))
-    if channel.value == failed.channel or (reason and channel is Channel(failed.channel)):
-        return
+    if channel is Channel(failed.channel):
+        return  # email refused for good: no channel after it
+    # the next channel, or — when it cannot be used either — a suppressed row saying why
     row = _build(event, recipient, channel, key=f"{failed.idempotency_key}:{channel.value}",
                  about=(failed.subject_type, failed.subject_id),
                  context=failed.params.get("context") or {}, week_id=failed.week_id,
