@@ -39,6 +39,17 @@ class _Mailbox:
                 f"{len(self.messages)} of {count} emails arrived within {timeout} s"
             return list(self.messages)
 
+    def wait_for_one(self, wanted, timeout: float = 10):
+        """The first email for which ``wanted(email)`` is true, once it has arrived (fails
+        after ``timeout`` seconds, naming the subjects that did arrive): for servers that also
+        send other messages of their outbox meanwhile."""
+        def found():
+            return next((message for message in self.messages if wanted(message)), None)
+        with self.arrived:
+            assert self.arrived.wait_for(found, timeout=timeout), \
+                f"no such email within {timeout} s; arrived: {[m['Subject'] for m in self.messages]}"
+            return found()
+
 
 def free_port() -> int:
     with socket.socket() as probe:
