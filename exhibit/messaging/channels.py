@@ -101,6 +101,11 @@ def _send_smtp(message: Message) -> str:
             if config.get("MAIL_USERNAME"):
                 smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
             smtp.send_message(email)
+    except smtplib.SMTPNotSupportedError as exc:
+        # e.g. an address with accents before the @ and a server without SMTPUTF8: trying
+        # again cannot help
+        raise DeliveryFailed(f"the SMTP server cannot take this message: {exc}",
+                             permanent=True) from exc
     except smtplib.SMTPRecipientsRefused as exc:
         codes = [code for code, _text in exc.recipients.values()]
         raise DeliveryFailed(f"recipient refused: {exc.recipients}",

@@ -229,3 +229,29 @@ def test_the_clock_warns_once_before_a_hold_lapses_then_tells_it_lapsed(app, app
     assert [m.event for m in messages()] == [HOLD, "booking.hold_lapsing", "booking.hold_lapsed"]
     warning = messages(event="booking.hold_lapsing")[0]
     assert format_moment(hold.expires_at) in warning.body_text
+
+
+def test_an_address_the_smtp_server_cannot_take_fails_at_once(app, applicant, open_week):
+    """An address with accents before the @ needs SMTPUTF8; a server without it never will."""
+    from aiosmtpd.controller import Controller
+
+    from tests.servers import _Mailbox, free_port
+    mailbox = _Mailbox()
+    port = free_port()
+    controller = Controller(mailbox, hostname="127.0.0.1", port=port, enable_SMTPUTF8=False)
+    controller.start()
+    saved = app.config["MAIL_SERVER"], app.config["MAIL_PORT"]
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    try:
+        with write_transaction():
+            outbox.queue("booking.confirmed", outbox.Recipient(email="hoà@example.vn"),
+                         about=("allocation", 1), context={
+                             "booth": "A01", "week": "W", "organiser": "O", "sender": "S",
+                             "business": "B", "link": "http://exhibit.test/my"})
+        outbox.send_due()
+    finally:
+        app.config["MAIL_SERVER"], app.config["MAIL_PORT"] = saved
+        controller.stop()
+    [message] = messages()
+    assert (message.state, message.attempts) == ("failed", 1)
+    assert "cannot take" in message.last_error and mailbox.messages == []
