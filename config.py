@@ -69,6 +69,10 @@ class Config:
     #: forgotten-password links asked for, per client address and per email address
     RESET_REQUESTS_PER_ADDRESS = os.environ.get("RESET_REQUESTS_PER_ADDRESS", "30 per hour")
     RESET_REQUESTS_PER_EMAIL = os.environ.get("RESET_REQUESTS_PER_EMAIL", "5 per hour")
+    #: email confirmation links asked for again, per account
+    VERIFY_RESENDS_PER_USER = os.environ.get("VERIFY_RESENDS_PER_USER", "3 per hour")
+    #: team invitations sent (or sent again) per exhibitor
+    INVITATIONS_PER_USER = os.environ.get("INVITATIONS_PER_USER", "30 per day")
     #: upload requests (photos, scans, logos, imports) per signed-in user and per address
     UPLOADS_PER_USER = os.environ.get("UPLOADS_PER_USER", "60 per hour")
     UPLOADS_PER_ADDRESS = os.environ.get("UPLOADS_PER_ADDRESS", "300 per hour")

@@ -210,9 +210,11 @@ def make_exhibitor(app):
 
     def build(name: str | None = None, **business):
         n = next(counter)
+        # verified: a builder's account is not a sign-up (tests/accounts sign up for real)
         return register_exhibitor(
             email=f"exhibitor{n}-{uuid.uuid4().hex[:6]}@example.vn", password=PASSWORD,
-            full_name=f"Người {n}", business=business_data(name=name or f"Cơ sở Sản xuất Số {n}", **business))
+            full_name=f"Người {n}", business=business_data(name=name or f"Cơ sở Sản xuất Số {n}", **business),
+            verified=True)
     return build
 
 

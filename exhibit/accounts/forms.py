@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo
 
 from exhibit.businesses.models import LegalForm
@@ -40,10 +40,36 @@ class LoginForm(BaseForm):
     password = PasswordField(_l("Password"), validators=[DataRequired()])
 
 
-class MemberForm(BaseForm):
+class InvitationForm(BaseForm):
     full_name = StringField(_l("Name"), validators=[DataRequired()])
-    email = EmailField(_l("Email"), validators=[DataRequired()])
-    password = PasswordField(_l("Initial password"), validators=[DataRequired()])
+    email = EmailField(_l("Email"), validators=[DataRequired()],
+                       description=_l("We email your colleague a link to choose their own "
+                                      "password; it works for 7 days."))
+
+
+class AcceptInvitationForm(BaseForm):
+    full_name = StringField(_l("Your name"), validators=[DataRequired()])
+    password = PasswordField(_l("Choose a password"), validators=[DataRequired()],
+                             description=_l("At least 10 characters, letters and digits."))
+    password_again = PasswordField(_l("Password again"), validators=[
+        DataRequired(), EqualTo("password", message=_l("The two passwords differ."))])
+
+
+class ProfileForm(BaseForm):
+    full_name = StringField(_l("Your name"), validators=[DataRequired()])
+    phone = StringField(_l("Your mobile"),
+                        description=_l("For Zalo and SMS messages, e.g. 0912 345 678. Empty: "
+                                       "the business's phone is used."))
+    locale = SelectField(_l("Language"), choices=[("vi", "Tiếng Việt"), ("en", "English")],
+                         validate_choice=False)
+    messages_by_zalo = BooleanField(_l("Zalo"))
+    messages_by_sms = BooleanField(_l("SMS"))
+    messages_by_email = BooleanField(_l("Email"))
+
+
+class EmailChangeForm(BaseForm):
+    new_email = EmailField(_l("New email address"), validators=[DataRequired()])
+    email_password = PasswordField(_l("Your current password"), validators=[DataRequired()])
 
 
 class LanguageForm(BaseForm):

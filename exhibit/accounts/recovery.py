@@ -7,25 +7,22 @@ the account, like a password change.
 """
 from __future__ import annotations
 
-import secrets
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from exhibit.accounts import services as accounts
+from exhibit.accounts.links import LinkNotValid as LinkNotValid  # the services' refusal
+from exhibit.accounts.links import issue_link, live_link
 from exhibit.accounts.models import AccountLink, User
 from exhibit.core import audit, limits
 from exhibit.core.db import lock_row, utcnow, write_transaction
-from exhibit.core.errors import NotFound, ValidationFailed
-from exhibit.core.events import account_link_issued, announce, password_changed
+from exhibit.core.errors import ValidationFailed
+from exhibit.core.events import announce, password_changed
 from exhibit.extensions import db
 
 RESET_LINK_LIFETIME = timedelta(hours=1)
-
-
-class LinkNotValid(NotFound):
-    code = "link_not_valid"
 
 
 def request_reset(email: str, *, client_address: str, now: datetime | None = None) -> None:
@@ -43,32 +40,6 @@ def request_reset(email: str, *, client_address: str, now: datetime | None = Non
         if user is None:
             return
         issue_link(user, "reset", RESET_LINK_LIFETIME, now=now)
-
-
-def issue_link(user: User, purpose: str, lifetime: timedelta, *, now: datetime) -> str:
-    """A new link of ``purpose`` for ``user`` (older unused ones stop working); its token.
-    Inside the caller's write transaction; the message goes out after it commits."""
-    db.session.execute(update(AccountLink).where(
-        AccountLink.user_id == user.id, AccountLink.purpose == purpose,
-        AccountLink.used_at.is_(None)).values(used_at=now))
-    token = secrets.token_urlsafe(32)
-    db.session.add(AccountLink(user_id=user.id, purpose=purpose, token_hash=accounts.digest(token),
-                               created_at=now, expires_at=now + lifetime))
-    announce(account_link_issued, user_id=user.id, purpose=purpose, token=token,
-             expires_at=now + lifetime)
-    return token
-
-
-def live_link(token: str, purpose: str, now: datetime | None = None) -> AccountLink:
-    """The unused, unexpired link of ``purpose`` with this token, else LinkNotValid."""
-    now = now or utcnow()
-    link = db.session.scalar(select(AccountLink).where(
-        AccountLink.token_hash == accounts.digest(token or ""), AccountLink.purpose == purpose))
-    if link is None or link.used_at is not None or link.expires_at <= now \
-            or not link.user.active:
-        raise LinkNotValid(_("This link is no longer valid: it was used, replaced by a newer "
-                             "one, or it expired. Ask for a new one."))
-    return link
 
 
 def reset_password(token: str, password: str, now: datetime | None = None) -> User:

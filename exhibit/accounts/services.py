@@ -1,8 +1,13 @@
-"""Accounts: sign-up, sign-in, browser sessions, API tokens, passwords, organisers and their
-entrance staff."""
+"""Accounts: sign-up, sign-in, browser sessions, API tokens, passwords, the person's own profile
+(name, email, phone, language, message channels), organisers and their entrance staff.
+
+Who vouches for an email address: an account made through the site or the API (a sign-up, a
+buyer's registration, entrance staff added by an organiser) starts unverified and is sent a
+confirmation link (``verification``); one made by the operator at the command line, by the
+demo, or by a test's builder (``verified=True``) counts as verified. A team member invited by
+link (``invitations``) is verified when they accept, since the link reached them."""
 from __future__ import annotations
 
-import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,13 +18,17 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from exhibit.accounts.models import ApiToken, Role, User, UserSession
+from exhibit.accounts import verification
+from exhibit.accounts.links import digest
+from exhibit.accounts.models import AccountLink, ApiToken, Role, User, UserSession
 from exhibit.businesses import services as business_services
 from exhibit.core import audit, limits
 from exhibit.core.db import lock_row, utcnow, write_transaction
 from exhibit.core.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from exhibit.core.events import announce, password_changed
+from exhibit.core.languages import LANGUAGES
 from exhibit.extensions import db
+from exhibit.vn import phones
 from exhibit.vn.text import clean_text
 from exhibit.weeks.models import Organizer
 
@@ -58,8 +67,9 @@ def email_taken(email: str) -> bool:
 
 
 def register_exhibitor(*, email: str, password: str, full_name: str = "",
-                       business: dict) -> User:
-    """Create an exhibitor user and its business in one transaction.
+                       business: dict, verified: bool = False) -> User:
+    """Create an exhibitor user and its business in one transaction; the email confirmation
+    link goes out after it commits (none when ``verified``: see the module's docstring).
 
     Raises ValidationFailed (422) naming every bad field, or Conflict (409) when the email or the
     tax code is already registered.
@@ -67,7 +77,7 @@ def register_exhibitor(*, email: str, password: str, full_name: str = "",
     email, cleaned = check_business_registration(email=email, password=password, business=business)
     with write_transaction():
         user = create_business_user(email=email, password=password, full_name=full_name,
-                                    business=cleaned, role=Role.EXHIBITOR)
+                                    business=cleaned, role=Role.EXHIBITOR, verified=verified)
     return user
 
 
@@ -94,9 +104,18 @@ def check_business_registration(*, email: str, password: str, business: dict,
 
 
 def create_business_user(*, email: str, password: str, full_name: str, business: dict,
-                         role: Role) -> User:
+                         role: Role, verified: bool = False) -> User:
     """Inside the caller's write transaction: the business (cleaned) and its first user, an
-    exhibitor or a buyer. Conflict when the email or the tax code is already registered."""
+    exhibitor or a buyer, sent an email confirmation link unless ``verified``. Conflict when
+    the email or the tax code is already registered."""
+    user = _new_business_user(email=email, password=password, full_name=full_name,
+                              business=business, role=role)
+    _start_unverified_or_vouched(user, verified)
+    return user
+
+
+def _new_business_user(*, email: str, password: str, full_name: str, business: dict,
+                       role: Role) -> User:
     if email_taken(email):
         raise Conflict(_("An account with this email already exists; sign in instead."),
                        code="email_taken", fields={"email": _("Already registered.")})
@@ -116,15 +135,28 @@ def create_business_user(*, email: str, password: str, full_name: str, business:
     return user
 
 
-def add_business_member(*, actor: User, email: str, password: str, full_name: str) -> User:
-    """An exhibitor adds a colleague who signs in for the same business."""
+def _start_unverified_or_vouched(user: User, verified: bool) -> None:
+    """A new account: verified now when vouched for, else sent a confirmation link."""
+    if verified:
+        user.email_verified_at = utcnow()
+    else:
+        verification.send_link(user)
+
+
+def add_business_member(*, actor: User, email: str, password: str, full_name: str,
+                        verified: bool = False) -> User:
+    """A colleague who signs in for the actor's business, with a password known beforehand —
+    for the demo and for tests. People invite colleagues by link (``invitations``), so that
+    nobody types another person's password."""
     return _add_user(actor=actor, email=email, password=password, full_name=full_name,
-                     role=Role.EXHIBITOR, action="add_member", business_id=actor.business_id)
+                     role=Role.EXHIBITOR, action="add_member", verified=verified,
+                     business_id=actor.business_id)
 
 
 def _add_user(*, actor: User, email: str, password: str, full_name: str, role: Role,
-              action: str, **links) -> User:
-    """A new account created by ``actor``: email and password checked, audited."""
+              action: str, verified: bool = False, **links) -> User:
+    """A new account created by ``actor``: email and password checked, audited, sent a
+    confirmation link unless ``verified``."""
     email = normalize_email(email)
     if problem := password_problem(password or "", email):
         raise ValidationFailed(problem, fields={"password": problem})
@@ -138,6 +170,7 @@ def _add_user(*, actor: User, email: str, password: str, full_name: str, role: R
         db.session.flush()
         audit.record("user", user.id, action, actor=actor, business_id=links.get("business_id"),
                      after={"email": email, "role": role.value})
+        _start_unverified_or_vouched(user, verified)
     return user
 
 
@@ -276,9 +309,11 @@ def register_exhibitor_with_token(*, email: str, password: str, full_name: str =
     work, so an answer is never lost between the account and its token."""
     email, cleaned = check_business_registration(email=email, password=password, business=business)
     with write_transaction():
-        user = create_business_user(email=email, password=password, full_name=full_name,
-                                    business=cleaned, role=Role.EXHIBITOR)
-        return user, _add_token(user.id, label)
+        user = _new_business_user(email=email, password=password, full_name=full_name,
+                                  business=cleaned, role=Role.EXHIBITOR)
+        token = _add_token(user.id, label)
+        _start_unverified_or_vouched(user, verified=False)  # announced last, like every change
+        return user, token
 
 
 def _add_token(user_id: int, label: str) -> IssuedToken:
@@ -326,10 +361,6 @@ def _revoke_tokens(user_id: int) -> None:
                        .values(revoked_at=utcnow()))
 
 
-def digest(secret: str) -> str:
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 # -- passwords and disabled accounts -------------------------------------------------------------
 
 def change_password(user: User, *, current: str, new: str, client_address: str) -> None:
@@ -350,6 +381,85 @@ def change_password(user: User, *, current: str, new: str, client_address: str) 
         audit.record("user", user.id, "change_password", actor=user,
                      business_id=user.business_id)
         announce(password_changed, user_id=user.id, how="changed")
+
+
+# -- the person's own profile -------------------------------------------------------------------
+
+#: the User columns that say which channels may carry the person's messages
+CHANNEL_FIELDS = ("messages_by_zalo", "messages_by_sms", "messages_by_email")
+
+
+def clean_profile(data: dict) -> dict:
+    """The account page's profile values (name, own mobile, language, channels), cleaned, or
+    ValidationFailed naming each bad field. An empty phone means "use the business's"."""
+    errors: dict[str, str] = {}
+    values: dict = {"full_name": clean_text(data.get("full_name"))[:200]}
+    if not values["full_name"]:
+        errors["full_name"] = _("Enter your name.")
+    raw_phone = clean_text(data.get("phone"))
+    values["phone"] = ""
+    if raw_phone:
+        try:
+            values["phone"] = phones.normalize_mobile(raw_phone)
+        except phones.InvalidPhone:
+            errors["phone"] = _("Enter a Vietnamese mobile number, e.g. 0912 345 678.")
+    values["locale"] = data.get("locale") or ""
+    if values["locale"] not in LANGUAGES:
+        errors["locale"] = _("Choose Tiếng Việt or English.")
+    for name in CHANNEL_FIELDS:
+        values[name] = bool(data.get(name))
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
+    return values
+
+
+def update_profile(user: User, data: dict) -> dict:
+    """The person edits their own profile; the fields that changed, with their old values
+    (audited with the new ones). Nothing changes when any field is refused."""
+    values = clean_profile(data)
+    with write_transaction():
+        row = lock_row(User, user.id)
+        before = {name: getattr(row, name) for name, value in values.items()
+                  if getattr(row, name) != value}
+        if before:
+            for name in before:
+                setattr(row, name, values[name])
+            audit.record("user", row.id, "edit_profile", actor=row, business_id=row.business_id,
+                         before=before, after={name: values[name] for name in before})
+    return before
+
+
+def change_email(user: User, *, new_email: str, password: str, client_address: str) -> None:
+    """The person moves their account to another address, confirming with their password (a
+    wrong one counts as a failed sign-in). The new address signs in at once but is unverified
+    until the link sent to it is opened; links sent to the old address stop working."""
+    try:
+        address = normalize_email(new_email)
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.message, fields={"new_email": exc.message}) from None
+    if address == user.email:
+        message = _("This is already your address.")
+        raise ValidationFailed(message, fields={"new_email": message})
+    try:
+        sign_in(user.email, password, client_address=client_address)
+    except Unauthorized:
+        message = _("This is not your current password.")
+        raise ValidationFailed(message, fields={"email_password": message}) from None
+    now = utcnow()
+    with write_transaction():
+        if email_taken(address):
+            raise Conflict(_("An account with this email already exists."), code="email_taken",
+                           fields={"new_email": _("Already registered.")})
+        row = lock_row(User, user.id)
+        before = {"email": row.email, "verified": row.email_verified_at is not None}
+        row.email, row.email_verified_at = address, None
+        # a reset link still on its way to the old address must not open the account
+        db.session.execute(update(AccountLink).where(
+            AccountLink.user_id == row.id, AccountLink.used_at.is_(None))
+            .values(used_at=now))
+        audit.record("user", row.id, "change_email", actor=row, business_id=row.business_id,
+                     before=before, after={"email": address, "verified": False})
+        verification.send_link(row, now=now)
 
 
 def end_every_session(user_id: int) -> None:
@@ -402,6 +512,8 @@ def ensure_organizer(name: str, short_name: str, **details) -> Organizer:
 
 def create_organiser_user(*, email: str, password: str, organizer_name: str,
                           organizer_short_name: str, full_name: str = "") -> User:
+    """An organiser, made by the operator at the command line: its address counts as
+    verified."""
     email = normalize_email(email)
     if problem := password_problem(password or "", email):
         raise ValidationFailed(problem, fields={"password": problem})
@@ -410,15 +522,18 @@ def create_organiser_user(*, email: str, password: str, organizer_name: str,
             raise Conflict(_("An account with this email already exists."), code="email_taken")
         organizer = ensure_organizer(organizer_name, organizer_short_name)
         user = User(email=email, password_hash=hash_password(password), full_name=full_name,
-                    role=Role.ORGANISER.value, organizer_id=organizer.id)
+                    role=Role.ORGANISER.value, organizer_id=organizer.id,
+                    email_verified_at=utcnow())
         db.session.add(user)
     return user
 
 
 def create_entrance_user(*, email: str, password: str, full_name: str = "",
-                         organiser: User | None = None, organiser_email: str = "") -> User:
+                         organiser: User | None = None, organiser_email: str = "",
+                         verified: bool = False) -> User:
     """An entrance staff account for the organiser's body: it can check badges in, nothing
-    else. ``organiser`` is the organiser creating it (or found by ``organiser_email``)."""
+    else. ``organiser`` is the organiser creating it (or found by ``organiser_email``); made at
+    the command line it is ``verified``, made by an organiser it is sent a confirmation link."""
     if organiser is None:
         organiser = db.session.scalar(select(User).where(
             User.email == normalize_email(organiser_email), User.role == Role.ORGANISER.value))
@@ -426,7 +541,8 @@ def create_entrance_user(*, email: str, password: str, full_name: str = "",
             raise ValidationFailed(_("No organiser has this email."),
                                    fields={"organizer_email": _("No organiser has this email.")})
     return _add_user(actor=organiser, email=email, password=password, full_name=full_name,
-                     role=Role.ENTRANCE, action="create", organizer_id=organiser.organizer_id)
+                     role=Role.ENTRANCE, action="create", verified=verified,
+                     organizer_id=organiser.organizer_id)
 
 
 def set_locale(user: User, locale: str) -> None:

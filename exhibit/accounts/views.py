@@ -1,19 +1,24 @@
-"""Sign-up, sign-in, sign-out, the language switch, the account page (password, sessions,
-API tokens), a business's team and an organisation's entrance staff."""
+"""Sign-up, sign-in, sign-out, the language switch, email confirmation, the account page
+(profile, email, password, sessions, API tokens), a business's team and its invitations, and an
+organisation's entrance staff."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from exhibit.accounts import browser, recovery, services
+from exhibit.accounts import browser, invitations, links, recovery, services, verification
 from exhibit.accounts.forms import (
+    AcceptInvitationForm,
+    EmailChangeForm,
     EntranceStaffForm,
     ForgotPasswordForm,
+    InvitationForm,
     LanguageForm,
     LoginForm,
-    MemberForm,
     PasswordForm,
+    ProfileForm,
     ResetPasswordForm,
     SignupForm,
 )
@@ -23,6 +28,7 @@ from exhibit.core.languages import LANGUAGES
 from exhibit.core.limits import client_address, signup_limited
 from exhibit.core.permissions import exhibitor_required, organiser_required
 from exhibit.core.redirects import safe_next
+from exhibit.vn.phones import format_phone
 
 bp = Blueprint("accounts", __name__)
 
@@ -54,7 +60,8 @@ def signup():
             form.apply_errors(exc, prefix="business.")
         else:
             browser.sign_in(user)
-            flash(_("Welcome! Your business is registered. Choose a week to apply to."), "success")
+            flash(_("Welcome! Your business is registered. Choose a week to apply to. We sent a "
+                    "link to %(email)s to confirm your address.", email=user.email), "success")
             return redirect(safe_next(url_for("booking.dashboard")))
     return render_template("accounts/signup.html", form=form), 200 if not form.errors else 422
 
@@ -127,18 +134,61 @@ def set_language():
 
 # -- the account page ----------------------------------------------------------------------------
 
-def _account_page(password_form: PasswordForm, status: int = 200):
+def _account_page(*, password_form=None, profile_form=None, email_form=None, status: int = 200):
+    """The account page; the forms not being submitted are shown afresh (never filled from
+    another form's POST)."""
     key = browser.current_key()
+    user = current_user
+    profile_form = profile_form or ProfileForm(formdata=None, data={
+        "full_name": user.full_name, "phone": format_phone(user.phone),
+        "locale": user.locale or get_locale().language,
+        **{name: getattr(user, name) for name in services.CHANNEL_FIELDS}})
     return render_template(
-        "accounts/account.html", password_form=password_form, action=ActionForm(),
-        sessions=services.live_sessions(current_user), tokens=services.live_tokens(current_user),
+        "accounts/account.html", action=ActionForm(), profile_form=profile_form,
+        email_form=email_form or EmailChangeForm(formdata=None),
+        password_form=password_form or PasswordForm(formdata=None),
+        sessions=services.live_sessions(user), tokens=services.live_tokens(user),
         is_current=lambda row: services.is_session_key(row, key)), status
 
 
 @bp.route("/account")
 @login_required
 def account():
-    return _account_page(PasswordForm())
+    return _account_page()
+
+
+@bp.route("/account/profile", methods=["POST"])
+@login_required
+def edit_profile():
+    form = ProfileForm()
+    if form.validate_on_submit():
+        try:
+            services.update_profile(current_user, form.data)
+        except ValidationFailed as exc:
+            form.apply_errors(exc)
+        else:
+            session["locale"] = form.locale.data
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for("accounts.account"))
+    return _account_page(profile_form=form, status=422)
+
+
+@bp.route("/account/email", methods=["POST"])
+@login_required
+def change_email():
+    form = EmailChangeForm()
+    if form.validate_on_submit():
+        try:
+            services.change_email(current_user, new_email=form.new_email.data,
+                                  password=form.email_password.data,
+                                  client_address=client_address())
+        except (ValidationFailed, Conflict) as exc:
+            form.apply_errors(exc)
+            return _account_page(email_form=form, status=exc.status)
+        flash(_("You now sign in with %(email)s. Open the link we sent there to confirm it.",
+                email=current_user.email), "success")
+        return redirect(url_for("accounts.account"))
+    return _account_page(email_form=form, status=422)
 
 
 @bp.route("/account/password", methods=["POST"])
@@ -156,7 +206,7 @@ def change_password():
             flash(_("Password changed. You stay signed in here; every other session and every "
                     "API token has ended."), "success")
             return redirect(url_for("accounts.account"))
-    return _account_page(form, 422)
+    return _account_page(password_form=form, status=422)
 
 
 @bp.route("/account/sessions/<int:session_id>/revoke", methods=["POST"])
@@ -192,17 +242,86 @@ def revoke_token(token_id):
 @login_required
 @exhibitor_required
 def team():
-    form = MemberForm()
+    form = InvitationForm()
+    status = 200
     if form.validate_on_submit():
         try:
-            services.add_business_member(actor=current_user, email=form.email.data,
-                                         password=form.password.data, full_name=form.full_name.data)
+            invitations.invite(actor=current_user, email=form.email.data,
+                               full_name=form.full_name.data)
         except (ValidationFailed, Conflict) as exc:
             form.apply_errors(exc)
+            status = exc.status
         else:
-            flash(_("Your colleague can now sign in for the business."), "success")
+            flash(_("An invitation is on its way to %(email)s. Your colleague chooses a password "
+                    "through its link and can then sign in for the business.",
+                    email=form.email.data), "success")
             return redirect(url_for("accounts.team"))
-    return render_template("accounts/team.html", form=form, business=current_user.business)
+    elif form.is_submitted():
+        status = 422
+    business_id = current_user.business_id
+    return render_template("accounts/team.html", form=form, action=ActionForm(),
+                           business=current_user.business,
+                           members=invitations.members(business_id),
+                           pending=invitations.pending(business_id)), status
+
+
+@bp.route("/my/team/invitations/<int:user_id>/cancel", methods=["POST"])
+@login_required
+@exhibitor_required
+def cancel_invitation(user_id):
+    if ActionForm().validate_on_submit():
+        invitations.cancel(actor=current_user, user_id=user_id)
+        flash(_("The invitation is cancelled: its link no longer opens anything."), "info")
+    return redirect(url_for("accounts.team"))
+
+
+@bp.route("/account/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token):
+    invited = invitations.invitation_for(token).user  # a spent or unknown link says so at once
+    form = AcceptInvitationForm(full_name=invited.full_name)
+    if form.validate_on_submit():
+        try:
+            user = invitations.accept(token, password=form.password.data,
+                                      full_name=form.full_name.data)
+        except ValidationFailed as exc:
+            form.apply_errors(exc)
+        else:
+            browser.sign_in(user)
+            flash(_("Welcome! You are signed in for %(business)s.", business=user.business.name),
+                  "success")
+            return redirect(home_for(user))
+    return render_template("accounts/accept_invitation.html", form=form, invited=invited,
+                           business=invited.business), 200 if not form.errors else 422
+
+
+# -- confirming an email address ---------------------------------------------------------------
+
+@bp.route("/account/verify/<token>", methods=["GET", "POST"])
+def verify_email(token):
+    email = links.live_link(token, "verify").user.email  # a spent or unknown link says so
+    form = ActionForm()
+    if form.validate_on_submit():
+        verification.verify(token)
+        flash(_("Thank you: %(email)s is confirmed.", email=email), "success")
+        # a guest (the link opened on another device) lands on the home page, not on a
+        # sign-in form it has not asked for
+        return redirect(url_for("accounts.account") if current_user.is_authenticated
+                        else url_for("public.home"))
+    return render_template("accounts/verify_email.html", form=form, email=email)
+
+
+@bp.route("/account/verification/resend", methods=["POST"])
+@login_required
+def resend_verification():
+    if ActionForm().validate_on_submit():
+        try:
+            verification.send_again(current_user)
+        except Conflict as exc:
+            flash(exc.message, "info")
+        else:
+            flash(_("A new link is on its way to %(email)s; it works for 7 days. Earlier links "
+                    "no longer work.", email=current_user.email), "success")
+    return redirect(safe_next(url_for("accounts.account")))
 
 
 # -- an organisation's accounts ----------------------------------------------------------------

@@ -44,6 +44,7 @@ EVENTS = {event.key: event for event in (
     Event("account.verify_email", EMAIL_ONLY),
     Event("account.password_reset", EMAIL_ONLY),
     Event("account.password_changed", EMAIL_ONLY),
+    Event("account.invitation", EMAIL_ONLY),
     # booking
     Event("booking.hold_placed", zalo_params=("business", "booth", "week", "deadline")),
     Event("booking.hold_lapsing", zalo_params=("business", "booth", "week", "deadline")),

@@ -81,7 +81,8 @@ def on_booking_changed(*, week_id: int, business_id: int, booth_id: int, action:
 
 #: account link purpose → (event, the page the link opens)
 LINK_EVENTS = {"reset": ("account.password_reset", "accounts.reset_password"),
-               "verify": ("account.verify_email", "accounts.verify_email")}
+               "verify": ("account.verify_email", "accounts.verify_email"),
+               "invite": ("account.invitation", "accounts.accept_invitation")}
 
 
 def on_account_link_issued(*, user_id: int, purpose: str, token: str, expires_at, **_more) -> None:
@@ -93,7 +94,8 @@ def on_account_link_issued(*, user_id: int, purpose: str, token: str, expires_at
     outbox.queue(event, recipient, about=("user", user_id), occasion=token[:12],
                  context={"name": person.full_name or person.email, "email": person.email,
                           "link": public_url(endpoint, token=token),
-                          "valid_until": format_moment(expires_at)},
+                          "valid_until": format_moment(expires_at),
+                          "business": person.business.name if person.business else ""},
                  business_id=person.business_id)
 
 

@@ -29,6 +29,18 @@ def normalize_phone(raw: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def normalize_mobile(raw: str) -> str:
+    """A mobile number (for Zalo and SMS) in E.164, or InvalidPhone — a landline ("028 3823
+    4567") cannot receive either. A mobile's national number has 9 digits and does not start
+    with 2 (landlines have 10: 2, the area code, the subscriber); any other first digit is
+    accepted, as new mobile prefixes appear."""
+    e164 = normalize_phone(raw)
+    national = e164.removeprefix("+84")
+    if len(national) != 9 or national.startswith("2"):
+        raise InvalidPhone("Cần số điện thoại di động (ví dụ: 0912 345 678).")
+    return e164
+
+
 def format_phone(e164: str | None) -> str:
     """Show a stored number the Vietnamese way: "0912 345 678", "028 3823 4567"."""
     if not e164:

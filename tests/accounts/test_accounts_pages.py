@@ -75,14 +75,19 @@ def test_language_switch_is_remembered_for_the_user(client, make_exhibitor):
     assert '<html lang="en">' in fresh.get("/").get_data(as_text=True)
 
 
-def test_team_member_signs_in_for_the_same_business(client, make_exhibitor):
+def test_a_team_member_is_invited_never_given_a_typed_password(client, make_exhibitor):
     owner = make_exhibitor()
     login(client, owner)
     response = client.post("/my/team", data={"full_name": "Trần Văn B", "email": "b@example.vn",
                                              "password": "dongnghiep2024"})
     assert response.status_code == 302
     colleague = db.session.scalar(select(User).where(User.email == "b@example.vn"))
-    assert colleague.business_id == owner.business_id
+    assert colleague.business_id == owner.business_id and not colleague.active
+    # a password someone else typed opens nothing; the colleague joins through the emailed
+    # link (tests/accounts/test_team_invitations.py)
+    refused = client.application.test_client().post(
+        "/login", data={"email": "b@example.vn", "password": "dongnghiep2024"})
+    assert refused.status_code == 200 and "Location" not in refused.headers
 
 
 def test_create_organizer_command(app):

@@ -299,6 +299,24 @@ TARGETS: dict[tuple[str, str], Builder] = {
     ("api.request_password_reset", ""): lambda o: Target("/api/v1/password-resets", json={}),
     ("api.reset_password", "unknown-link"): lambda o: Target(
         "/api/v1/password-resets/not-a-link-anyone-was-sent", json={"password": "x"}),
+    # -- the account page, email confirmation and team invitations
+    ("accounts.edit_profile", ""): lambda o: Target("/account/profile", form={
+        "full_name": "Tên trong ma trận", "phone": "0912 345 678", "locale": "vi",
+        "messages_by_email": "y"}),
+    ("accounts.change_email", ""): lambda o: Target("/account/email", form={
+        "new_email": "ma-tran-moi@example.vn", "email_password": PASSWORD}),
+    ("accounts.resend_verification", ""): lambda o: Target("/account/verification/resend"),
+    ("accounts.verify_email", "exhibitor-link"): lambda o: Target(
+        f"/account/verify/{o.verify_token}", form={}),
+    ("accounts.verify_email", "unknown-link"): lambda o: Target(
+        "/account/verify/not-a-link-anyone-was-sent", form={}),
+    ("accounts.cancel_invitation", "pending"): lambda o: Target(
+        f"/my/team/invitations/{o.invitation_user_id}/cancel"),
+    ("accounts.accept_invitation", "pending"): lambda o: Target(
+        f"/account/invitation/{o.invitation_token}", form={
+            "full_name": "Hoàng Văn Mời", "password": "ma-tran-2026", "password_again": "ma-tran-2026"}),
+    ("accounts.accept_invitation", "unknown-link"): lambda o: Target(
+        "/account/invitation/not-a-link-anyone-was-sent", form={}),
 }
 
 

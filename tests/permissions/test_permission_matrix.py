@@ -303,6 +303,21 @@ TABLE: dict[tuple[str, str, str], str] = {
     ("accounts.reset_password", "POST", "unknown-link"):    "deny  deny  deny  deny  deny  deny  deny  deny  deny",
     ("api.request_password_reset", "POST", ""):             PUBLIC,
     ("api.reset_password", "POST", "unknown-link"):         "deny  deny  deny  deny  deny  deny  deny  deny  deny",
+    # -- the account page (always one's own), email confirmation, team invitations: a link
+    # is the key — whoever holds it may open it; one nobody was sent opens nothing
+    ("accounts.edit_profile", "POST", ""):                  SIGNED_IN,
+    ("accounts.change_email", "POST", ""):                  SIGNED_IN,
+    ("accounts.resend_verification", "POST", ""):           SIGNED_IN,
+    ("accounts.verify_email", "GET", "exhibitor-link"):     PUBLIC,
+    ("accounts.verify_email", "POST", "exhibitor-link"):    PUBLIC,
+    ("accounts.verify_email", "GET", "unknown-link"):       "deny  deny  deny  deny  deny  deny  deny  deny  deny",
+    ("accounts.verify_email", "POST", "unknown-link"):      "deny  deny  deny  deny  deny  deny  deny  deny  deny",
+    # an invitation of X's exhibitor: only that business may withdraw it
+    ("accounts.cancel_invitation", "POST", "pending"):      X_EXHIBITOR,
+    ("accounts.accept_invitation", "GET", "pending"):       PUBLIC,
+    ("accounts.accept_invitation", "POST", "pending"):      PUBLIC,
+    ("accounts.accept_invitation", "GET", "unknown-link"):  "deny  deny  deny  deny  deny  deny  deny  deny  deny",
+    ("accounts.accept_invitation", "POST", "unknown-link"): "deny  deny  deny  deny  deny  deny  deny  deny  deny",
 }
 
 #: routes being added while the table is written: their rows are in TABLE, but while such a route

@@ -17,6 +17,8 @@ symmetric: organisation 1 is "ITPC thử nghiệm", organisation 2 "Sở Công T
 * the exhibitor's contracts in every state: at the open week one issued and then cancelled and
   the live one signed (with its signed scan); at two more weeks of the organisation one issued
   and one draft (a business has one live contract per week, hence the extra weeks);
+* the exhibitor's email confirmation link (every account but the organiser's starts
+  unverified) and an invitation it sent a colleague, not accepted yet;
 * audit entries, written by the services along the way.
 
 One business belongs to neither side: it applied to both organisations' open weeks and each
@@ -35,6 +37,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from PIL import Image
 from sqlalchemy import select
 
+from exhibit.accounts import invitations
 from exhibit.accounts.models import ApiToken, User
 from exhibit.accounts.services import (
     create_entrance_user,
@@ -152,6 +155,11 @@ class OrgWorld:
     shared_business_id: int = 0
     #: the exhibitor's browser session, known once the browsers have signed in (matrix.py)
     exhibitor_session_id: int = 0
+    # account links: the exhibitor's email confirmation (it signed up unverified) and a
+    # colleague it invited who has not joined yet
+    verify_token: str = ""
+    invitation_user_id: int = 0
+    invitation_token: str = ""
 
     @property
     def accounts(self) -> list[Account]:
@@ -224,7 +232,25 @@ def build_org(spec: OrgSpec) -> OrgWorld:
     _contracts(org, organiser, exhibitor, weeks)
     _badges_and_visitors(spec, org, organiser, exhibitor, weeks["open"])
     _b2b(spec, org, organiser, exhibitor, weeks["open"])
+    _account_links(spec, org, exhibitor)
     return org
+
+
+def _sent_token(user_id: int, event: str) -> str:
+    """The token of the last link the outbox holds for the user (links live only in emails)."""
+    from exhibit.messaging.models import Message
+    message = db.session.scalar(select(Message).where(
+        Message.user_id == user_id, Message.event == event).order_by(Message.id.desc()))
+    return message.params["context"]["link"].rsplit("/", 1)[1]
+
+
+def _account_links(spec: OrgSpec, org: OrgWorld, exhibitor) -> None:
+    """The exhibitor's confirmation link, and a colleague invited who has not joined yet."""
+    org.verify_token = _sent_token(exhibitor.id, "account.verify_email")
+    invited = invitations.invite(actor=exhibitor, email=f"dongnghiep@{spec.stem}.example.vn",
+                                 full_name="Hoàng Văn Mời")
+    org.invitation_user_id = invited.id
+    org.invitation_token = _sent_token(invited.id, "account.invitation")
 
 
 def _people(spec: OrgSpec, org: OrgWorld):

@@ -94,6 +94,15 @@ class TestPhones:
             phones.normalize_phone(raw)
 
 
+    @pytest.mark.parametrize("raw", ["0912 345 678", "+84 38 123 4567", "0612345678"])
+    def test_a_mobile(self, raw):
+        assert phones.normalize_mobile(raw).startswith("+84")
+
+    @pytest.mark.parametrize("raw", ["028 3823 4567", "0236 3822 123", "", "0112345678"])
+    def test_not_a_mobile(self, raw):
+        with pytest.raises(phones.InvalidPhone):
+            phones.normalize_mobile(raw)
+
 class TestMoneyAndDates:
     def test_vnd(self):
         assert money.format_vnd(1404000) == "1.404.000\u00a0₫"

@@ -1,0 +1,164 @@
+"""Team invitations: an exhibitor invites a colleague by email; the colleague opens the link,
+chooses their own password and is signed in for the business. Nobody types another person's
+password.
+
+An invitation is an account that waits: inactive (it cannot sign in, is told nothing about the
+business, and is not one of its people) with no usable password and one live ``invite`` link,
+valid INVITATION_LIFETIME. Accepting sets the password, activates the account and counts the
+address as verified (the link reached it). Inviting the same address again sends a new link
+(the older one stops working); cancelling deletes the waiting account and its link, which frees
+the address.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import exists, select
+
+from exhibit.accounts import services as accounts
+from exhibit.accounts.links import LinkNotValid, issue_link, live_link
+from exhibit.accounts.models import AccountLink, Role, User
+from exhibit.core import audit, limits
+from exhibit.core.db import lock_row, utcnow, write_transaction
+from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from exhibit.extensions import db
+from exhibit.vn.text import clean_text
+
+INVITATION_LIFETIME = timedelta(days=7)
+#: the password hash of a waiting account: not a hash at all, so no password matches it
+NO_PASSWORD_YET = "!invited"
+
+
+@dataclass(frozen=True)
+class Invitation:
+    """A colleague invited and not yet joined: their waiting account and its live link."""
+    user: User
+    expires_at: datetime
+
+    def expired(self, now: datetime | None = None) -> bool:
+        return self.expires_at <= (now or utcnow())
+
+
+#: an account that waits for its invitee: inactive and never given a password
+_WAITING = (User.active.is_(False), User.password_hash == NO_PASSWORD_YET)
+#: ... with its invitation link not used (it may have expired)
+_UNUSED_INVITE = (AccountLink.purpose == "invite", AccountLink.used_at.is_(None))
+
+
+def _require_exhibitor(actor: User) -> None:
+    if actor is None or not actor.is_exhibitor or actor.business_id is None:
+        raise Forbidden(_("Only a business's exhibitors can invite colleagues."))
+
+
+def invite(*, actor: User, email: str, full_name: str, now: datetime | None = None) -> User:
+    """The exhibitor invites a colleague to sign in for its business; the invitation email
+    goes out after the commit. Conflict when the address already has an account (an
+    invitation of this business to it is sent again instead)."""
+    _require_exhibitor(actor)
+    errors: dict[str, str] = {}
+    name = clean_text(full_name)[:200]
+    if not name:
+        errors["full_name"] = _("Enter your colleague's name.")
+    try:
+        address = accounts.normalize_email(email)
+    except ValidationFailed as exc:
+        errors.update(exc.fields)
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
+    limits.use("INVITATIONS_PER_USER", "invite", str(actor.id), actor.email)
+    now = now or utcnow()
+    with write_transaction():
+        user = db.session.scalar(select(User).where(User.email == address))
+        if user is None:
+            user = User(email=address, password_hash=NO_PASSWORD_YET, full_name=name,
+                        role=Role.EXHIBITOR.value, business_id=actor.business_id, active=False,
+                        locale=actor.locale)  # told in the language of whoever invited them
+            db.session.add(user)
+            db.session.flush()
+            action = "invite_member"
+        elif user.business_id == actor.business_id and _is_waiting(user.id):
+            user.full_name = name
+            action = "invite_member_again"
+        else:
+            raise Conflict(_("An account with this email already exists."), code="email_taken",
+                           fields={"email": _("Already registered.")})
+        issue_link(user, "invite", INVITATION_LIFETIME, now=now)
+        audit.record("user", user.id, action, actor=actor, business_id=actor.business_id,
+                     after={"email": address, "full_name": name})
+    return user
+
+
+def _is_waiting(user_id: int) -> bool:
+    return db.session.scalar(select(User.id).where(
+        User.id == user_id, *_WAITING,
+        exists().where(AccountLink.user_id == User.id, *_UNUSED_INVITE))) is not None
+
+
+def pending(business_id: int) -> list[Invitation]:
+    """The business's invitations not yet accepted (expired ones too, until cancelled or sent
+    again), the newest first."""
+    rows = db.session.execute(
+        select(User, AccountLink.expires_at)
+        .join(AccountLink, AccountLink.user_id == User.id)
+        .where(User.business_id == business_id, *_WAITING, *_UNUSED_INVITE)
+        .order_by(AccountLink.created_at.desc(), User.id.desc())).all()
+    return [Invitation(user, expires_at) for user, expires_at in rows]
+
+
+def members(business_id: int) -> list[User]:
+    """The people who sign in for the business (invitations not yet accepted aside)."""
+    return list(db.session.scalars(
+        select(User).where(User.business_id == business_id, User.active.is_(True))
+        .order_by(User.id)))
+
+
+def cancel(*, actor: User, user_id: int) -> None:
+    """The exhibitor withdraws an invitation of its business: the waiting account and its link
+    are deleted (the link then opens nothing) and the address is free again. NotFound for
+    anyone else's invitation, or one already accepted."""
+    _require_exhibitor(actor)
+    with write_transaction():
+        user = lock_row(User, user_id)
+        if user is None or user.business_id != actor.business_id or not _is_waiting(user.id):
+            raise NotFound(_("There is no such invitation."))
+        audit.record("user", user.id, "cancel_invitation", actor=actor,
+                     business_id=actor.business_id, before={"email": user.email})
+        db.session.delete(user)  # its links go with it (ON DELETE CASCADE)
+
+
+def invitation_for(token: str, now: datetime | None = None) -> AccountLink:
+    """The live invitation link with this token (LinkNotValid when used, replaced, expired or
+    cancelled)."""
+    link = live_link(token, "invite", now)
+    if link.user.active:  # never with an unused link; refused should that ever change
+        raise LinkNotValid(_("This invitation was already accepted. Sign in instead."))
+    return link
+
+
+def accept(token: str, *, password: str, full_name: str = "",
+           now: datetime | None = None) -> User:
+    """The invitee sets their password through the link: the account becomes active and
+    verified, the link is spent. The caller signs the browser in."""
+    now = now or utcnow()
+    with write_transaction():
+        lock_row(AccountLink, invitation_for(token, now).id)
+        link = invitation_for(token, now)  # still unused now that it is locked
+        user = lock_row(User, link.user_id)
+        errors: dict[str, str] = {}
+        name = clean_text(full_name)[:200] or user.full_name
+        if not name:
+            errors["full_name"] = _("Enter your name.")
+        if problem := accounts.password_problem(password or "", user.email):
+            errors["password"] = problem
+        if errors:
+            raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
+        user.password_hash = accounts.hash_password(password)
+        user.full_name = name
+        user.active = True
+        user.email_verified_at = now
+        link.used_at = now
+        audit.record("user", user.id, "accept_invitation", actor=user,
+                     business_id=user.business_id, after={"email": user.email})
+    return user
