@@ -66,7 +66,8 @@ def main() -> None:
                 "name": f"Công ty Cà phê Buôn Ma Thuột Số {n + 1}", "legal_form": form,
                 "tax_code": fictional_tax_code(n), "province_code": "66", "phone": "0912345678",
                 "address": "Phường Tân Lợi, TP. Buôn Ma Thuột, tỉnh Đắk Lắk",
-                "representative": "Y Niê Kdăm", "representative_position": "Giám đốc"})
+                "representative": "Y Niê Kdăm", "representative_position": "Giám đốc"},
+                verified=True)
             apply_to_week(actor=user, week=week, data={"booth_count": 3})
             businesses.append(user)
         for i in range(4):

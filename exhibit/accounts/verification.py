@@ -30,13 +30,10 @@ def send_link(user: User, *, now: datetime | None = None) -> str:
 
 
 def send_again(user: User, *, now: datetime | None = None) -> None:
-    """The user asks for the link again: refused once verified, or while they have turned
-    email off (it would not be sent); limited per account."""
+    """The user asks for the link again: refused once verified; limited per account. (Account
+    links go by email even when the person turned email messages off.)"""
     if user.email_verified_at is not None:
         raise Conflict(_("Your email address is already confirmed."), code="already_verified")
-    if not user.messages_by_email:
-        raise Conflict(_("You turned email messages off on your account page, so the link "
-                         "cannot be sent. Turn email on first."), code="email_turned_off")
     limits.use("VERIFY_RESENDS_PER_USER", "verify-resend", str(user.id), user.email)
     with write_transaction():
         send_link(db.session.get(User, user.id), now=now)

@@ -37,14 +37,17 @@ class Event:
     #: the context values a Zalo template for this event is filled with
     zalo_params: tuple[str, ...] = ()
     version: int = 1
+    #: sent whatever channels the person turned off: the links and notices that keep them in
+    #: control of their own account (turning email off must not lock anyone out)
+    always: bool = False
 
 
 EVENTS = {event.key: event for event in (
     # accounts: links that open an account are sent to the email address only
-    Event("account.verify_email", EMAIL_ONLY),
-    Event("account.password_reset", EMAIL_ONLY),
-    Event("account.password_changed", EMAIL_ONLY),
-    Event("account.invitation", EMAIL_ONLY),
+    Event("account.verify_email", EMAIL_ONLY, always=True),
+    Event("account.password_reset", EMAIL_ONLY, always=True),
+    Event("account.password_changed", EMAIL_ONLY, always=True),
+    Event("account.invitation", EMAIL_ONLY, always=True),
     # booking
     Event("booking.hold_placed", zalo_params=("business", "booth", "week", "deadline")),
     Event("booking.hold_lapsing", zalo_params=("business", "booth", "week", "deadline")),

@@ -128,7 +128,7 @@ def choose_channel(event: catalog.Event, recipient: Recipient,
         if not recipient.address_for(channel):
             reason = f"no {channel.value} address"
             continue
-        if not recipient.accepts(channel):
+        if not recipient.accepts(channel) and not event.always:
             reason = f"{channel.value} turned off by the recipient"
             continue
         return channel, ""

@@ -96,3 +96,13 @@ def test_reset_requests_are_limited_per_email(app, client, make_exhibitor):
     finally:
         app.config["RESET_REQUESTS_PER_EMAIL"] = "5 per hour"
     assert codes == [202, 202, 429]
+
+
+def test_account_links_go_by_email_even_with_email_messages_turned_off(app, make_exhibitor):
+    from exhibit.extensions import db
+    user = make_exhibitor()
+    user.messages_by_email = False
+    db.session.commit()
+    recovery.request_reset(user.email, client_address="203.0.113.9")
+    [link] = messages(event="account.password_reset")
+    assert (link.channel, link.state) == ("email", "pending")

@@ -21,11 +21,8 @@ NEW_PASSWORD = "thanhlong2026moi"
 
 def _watch_console(context, problems: list):
     """Policy violations, console errors and uncaught script errors on every page of
-    ``context``. The site has no favicon: the 404 a desktop browser asks for on its own is not
-    a page's error."""
+    ``context`` (the pages name their icon, so no browser asks for a missing /favicon.ico)."""
     def on_console(message):
-        if (message.location or {}).get("url", "").endswith("/favicon.ico"):
-            return
         if (message.type == "error" or "Content Security Policy" in message.text
                 or "Refused to" in message.text):
             where = message.page.url if message.page else "?"
