@@ -38,8 +38,15 @@ _COMMON_PASSWORDS = {"1234567890", "12345678910", "0123456789", "matkhau123", "p
 
 
 def normalize_email(raw: str | None) -> str:
+    """The address as stored, lower-cased. Accents before the @ ("hoà@…", easy to type with a
+    Vietnamese keyboard) are refused: most mail servers cannot deliver to them (no SMTPUTF8)."""
+    text = clean_text(raw)
+    if not text.split("@", 1)[0].isascii():
+        message = _("Type the email address without accents (e.g. hoa@gmail.com, not hoà@gmail.com).")
+        raise ValidationFailed(message, fields={"email": message})
     try:
-        return validate_email(clean_text(raw), check_deliverability=False).normalized.lower()
+        return validate_email(text, check_deliverability=False,
+                              allow_smtputf8=False).normalized.lower()
     except EmailNotValidError:
         raise ValidationFailed(_("Enter a valid email address."),
                                fields={"email": _("Enter a valid email address.")}) from None

@@ -40,6 +40,18 @@ def test_signup_errors_show_on_fields_and_create_nothing(client):
     assert db.session.scalar(select(func.count(Business.id))) == 0
 
 
+def test_an_email_typed_with_accents_is_refused_with_a_hint(client):
+    """Accents before the @ come easily from a Vietnamese keyboard, and most mail servers
+    cannot deliver to such an address: the confirmation link would never arrive."""
+    response = client.post("/signup", data=signup_form(email="hoà@gmail.com"))
+    assert response.status_code == 422
+    assert "hoa@gmail.com" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Business.id))) == 0
+    answer = client.post("/api/v1/accounts", json={
+        "email": "Hoà@gmail.com", "password": "thanhlong2024", "business": {}})
+    assert answer.status_code == 422 and "email" in answer.get_json()["fields"]
+
+
 def test_a_new_business_is_registered_on_todays_map_only(client):
     # the 63 provinces before 01/7/2025 stay for past records (tests/profiles), not for sign-ups
     response = client.post("/signup", data=signup_form(province="legacy63:60"))
