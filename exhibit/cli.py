@@ -68,6 +68,29 @@ def register_cli(app: Flask) -> None:
         except AppError as exc:  # e.g. the contract wording is not compiled: say so, no traceback
             raise refusal(exc) from None
 
+    @app.cli.command("seed-fair")
+    @click.option("--booths", default=3000, show_default=True)
+    @click.option("--businesses", default=2500, show_default=True)
+    @click.option("--products", default=10000, show_default=True)
+    @click.option("--visitors", default=100000, show_default=True)
+    @click.option("--scans", default=300000, show_default=True)
+    @click.option("--checkins", default=200000, show_default=True)
+    @click.option("--seed", default=2025, show_default=True, help="Same seed, same fair.")
+    @click.option("--slug", default="hoi-cho-mua-thu-2025", show_default=True)
+    @click.option("--tax-offset", default=200_000, show_default=True,
+                  help="First index of the fictional tax codes (another fair needs another).")
+    def seed_fair(**options):
+        """Generate one fair-scale week (bulk inserts; refuses a slug that exists)."""
+        import time
+        from exhibit.demo.fair import FairOptions, seed_fair as run
+        began = time.perf_counter()
+        try:
+            counts = run(FairOptions(**options), echo=click.echo)
+        except AppError as exc:
+            raise refusal(exc) from None
+        click.echo(", ".join(f"{table}: {count}" for table, count in counts.items()))
+        click.echo(f"seed-fair: {time.perf_counter() - began:.1f} s")
+
     @app.cli.command("print-worker")
     @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
     def print_worker(burst: bool):
