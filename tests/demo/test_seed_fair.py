@@ -18,6 +18,7 @@ from exhibit.demo.fair import FairOptions, seed_fair
 from exhibit.documents.models import Document, Payment
 from exhibit.b2b.models import Meeting
 from exhibit.extensions import db
+from exhibit.messaging.models import Message
 from exhibit.floorplan.models import Booth
 from exhibit.visitors.models import BoothScan, BoothToken, Lead
 from exhibit.vn import tax_codes
@@ -83,12 +84,25 @@ def test_counts_tokens_and_allocations(app):
         assert product.name_search == search_document(product.name, product.name_en)
         assert search_document(product.business.name).strip() in product.search_text
     assert db.session.scalar(select(User).where(User.business_id.is_not(None))).email_verified_at
+    assert _count(Message) == 0  # bulk inserts announce nothing
 
 
-def test_a_taken_slug_is_refused(app):
+def test_the_command(app):
+    args = ["seed-fair", *(f"--{k}={v}" for k, v in SMALL.items()), "--slug=hoi-cho-cli"]
+    result = app.test_cli_runner().invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert "booths: 60" in result.output and "seed-fair:" in result.output
+    again = app.test_cli_runner().invoke(args=args)
+    assert again.exit_code == 1 and "exists already" in again.output
+
+
+def test_a_taken_slug_or_taken_tax_codes_are_refused(app):
     _seed()
     with pytest.raises(Conflict, match="exists already"):
         _seed()
+    with pytest.raises(Conflict, match="--tax-offset"):
+        _seed(slug="hoi-cho-khac")
+    _seed(slug="hoi-cho-khac", tax_offset=300_000)  # another fair beside the first
 
 
 def test_the_screens_of_the_week_answer(app, client):
