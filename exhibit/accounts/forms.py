@@ -85,11 +85,11 @@ class PasswordForm(BaseForm):
 
 
 class EntranceStaffForm(BaseForm):
+    """An organiser invites entrance staff: no password — the person chooses their own."""
     full_name = StringField(_l("Name"), validators=[DataRequired()])
-    email = EmailField(_l("Email"), validators=[DataRequired()])
-    password = PasswordField(_l("Initial password"), validators=[DataRequired()],
-                             description=_l("At least 10 characters, letters and digits. "
-                                            "Give it to the person, who changes it on the account page."))
+    email = EmailField(_l("Email"), validators=[DataRequired()],
+                       description=_l("We email the person a link to choose their own "
+                                      "password; it works for 7 days."))
 
 
 class ForgotPasswordForm(BaseForm):

@@ -1,13 +1,15 @@
-"""Team invitations: an exhibitor invites a colleague by email; the colleague opens the link,
-chooses their own password and is signed in for the business. Nobody types another person's
-password.
+"""Invitations by link: an exhibitor invites a colleague by email, an organiser invites entrance
+staff of its organising body; the invitee opens the link, chooses their own password and is
+signed in — for the business, or at the gates of the body's weeks. Nobody types another
+person's password.
 
 An invitation is an account that waits: inactive (it cannot sign in, is told nothing about the
 business, and is not one of its people) with no usable password and one live ``invite`` link,
 valid INVITATION_LIFETIME. Accepting sets the password, activates the account and counts the
 address as verified (the link reached it). Inviting the same address again sends a new link
 (the older one stops working); cancelling deletes the waiting account and its link, which frees
-the address.
+the address. Both kinds share the link, the acceptance page and these rules; they differ only in
+who invites (:class:`Team`) and in what the account becomes.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from sqlalchemy import exists, select
 
 from exhibit.accounts import services as accounts
 from exhibit.accounts.links import LinkNotValid, issue_link, live_link
-from exhibit.accounts.models import AccountLink, Role, User
+from exhibit.accounts.models import NO_PASSWORD_YET, AccountLink, Role, User
 from exhibit.core import audit, limits
 from exhibit.core.db import lock_row, utcnow, write_transaction
 from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -27,8 +29,6 @@ from exhibit.extensions import db
 from exhibit.vn.text import clean_text
 
 INVITATION_LIFETIME = timedelta(days=7)
-#: the password hash of a waiting account: not a hash at all, so no password matches it
-NO_PASSWORD_YET = "!invited"
 
 
 @dataclass(frozen=True)
@@ -47,20 +47,57 @@ _WAITING = (User.active.is_(False), User.password_hash == NO_PASSWORD_YET)
 _UNUSED_INVITE = (AccountLink.purpose == "invite", AccountLink.used_at.is_(None))
 
 
-def _require_exhibitor(actor: User) -> None:
+@dataclass(frozen=True)
+class Team:
+    """Whom an invitation joins: the role the invitee gets and the column (``business_id`` or
+    ``organizer_id``) tying them to the team ``team_id``."""
+    role: Role
+    column: str
+    team_id: int
+
+    def holds(self, user: User) -> bool:
+        return user.role == self.role.value and getattr(user, self.column) == self.team_id
+
+    @property
+    def where(self):
+        return (User.role == self.role.value, getattr(User, self.column) == self.team_id)
+
+
+def _business_team(actor: User) -> Team:
     if actor is None or not actor.is_exhibitor or actor.business_id is None:
         raise Forbidden(_("Only a business's exhibitors can invite colleagues."))
+    return Team(Role.EXHIBITOR, "business_id", actor.business_id)
+
+
+def _staff_team(actor: User) -> Team:
+    if actor is None or not actor.is_organiser or actor.organizer_id is None:
+        raise Forbidden(_("Only organisers can do this."))
+    return Team(Role.ENTRANCE, "organizer_id", actor.organizer_id)
 
 
 def invite(*, actor: User, email: str, full_name: str, now: datetime | None = None) -> User:
     """The exhibitor invites a colleague to sign in for its business; the invitation email
     goes out after the commit. Conflict when the address already has an account (an
     invitation of this business to it is sent again instead)."""
-    _require_exhibitor(actor)
+    return _invite(_business_team(actor), actor=actor, email=email, full_name=full_name,
+                   now=now, action="invite_member")
+
+
+def invite_entrance_staff(*, actor: User, email: str, full_name: str,
+                          now: datetime | None = None) -> User:
+    """The organiser invites someone to check badges in at the gates of its body's weeks (an
+    entrance staff account, which can do nothing else); as :func:`invite`."""
+    return _invite(_staff_team(actor), actor=actor, email=email, full_name=full_name, now=now,
+                   action="invite_entrance")
+
+
+def _invite(team: Team, *, actor: User, email: str, full_name: str, now: datetime | None,
+            action: str) -> User:
     errors: dict[str, str] = {}
     name = clean_text(full_name)[:200]
     if not name:
-        errors["full_name"] = _("Enter your colleague's name.")
+        errors["full_name"] = (_("Enter your colleague's name.") if team.role is Role.EXHIBITOR
+                               else _("Enter the person's name."))
     try:
         address = accounts.normalize_email(email)
     except ValidationFailed as exc:
@@ -73,20 +110,19 @@ def invite(*, actor: User, email: str, full_name: str, now: datetime | None = No
         user = db.session.scalar(select(User).where(User.email == address))
         if user is None:
             user = User(email=address, password_hash=NO_PASSWORD_YET, full_name=name,
-                        role=Role.EXHIBITOR.value, business_id=actor.business_id, active=False,
+                        role=team.role.value, active=False, **{team.column: team.team_id},
                         locale=actor.locale)  # told in the language of whoever invited them
             db.session.add(user)
             db.session.flush()
-            action = "invite_member"
-        elif user.business_id == actor.business_id and _is_waiting(user.id):
+        elif team.holds(user) and _is_waiting(user.id):
             user.full_name = name
-            action = "invite_member_again"
+            action = f"{action}_again"
         else:
             raise Conflict(_("An account with this email already exists."), code="email_taken",
                            fields={"email": _("Already registered.")})
         issue_link(user, "invite", INVITATION_LIFETIME, now=now)
-        audit.record("user", user.id, action, actor=actor, business_id=actor.business_id,
-                     after={"email": address, "full_name": name})
+        audit.record("user", user.id, action, actor=actor, business_id=user.business_id,
+                     after={"email": address, "full_name": name, "role": team.role.value})
     return user
 
 
@@ -99,10 +135,19 @@ def _is_waiting(user_id: int) -> bool:
 def pending(business_id: int) -> list[Invitation]:
     """The business's invitations not yet accepted (expired ones too, until cancelled or sent
     again), the newest first."""
+    return _pending(Team(Role.EXHIBITOR, "business_id", business_id))
+
+
+def pending_staff(organizer_id: int) -> list[Invitation]:
+    """The organising body's entrance staff invitations not yet accepted, as :func:`pending`."""
+    return _pending(Team(Role.ENTRANCE, "organizer_id", organizer_id))
+
+
+def _pending(team: Team) -> list[Invitation]:
     rows = db.session.execute(
         select(User, AccountLink.expires_at)
         .join(AccountLink, AccountLink.user_id == User.id)
-        .where(User.business_id == business_id, *_WAITING, *_UNUSED_INVITE)
+        .where(*team.where, *_WAITING, *_UNUSED_INVITE)
         .order_by(AccountLink.created_at.desc(), User.id.desc())).all()
     return [Invitation(user, expires_at) for user, expires_at in rows]
 
@@ -118,13 +163,22 @@ def cancel(*, actor: User, user_id: int) -> None:
     """The exhibitor withdraws an invitation of its business: the waiting account and its link
     are deleted (the link then opens nothing) and the address is free again. NotFound for
     anyone else's invitation, or one already accepted."""
-    _require_exhibitor(actor)
+    _cancel(_business_team(actor), actor=actor, user_id=user_id)
+
+
+def cancel_entrance_staff(*, actor: User, user_id: int) -> None:
+    """The organiser withdraws an entrance staff invitation of its body, as :func:`cancel`
+    (NotFound for another body's invitation, or one already accepted)."""
+    _cancel(_staff_team(actor), actor=actor, user_id=user_id)
+
+
+def _cancel(team: Team, *, actor: User, user_id: int) -> None:
     with write_transaction():
         user = lock_row(User, user_id)
-        if user is None or user.business_id != actor.business_id or not _is_waiting(user.id):
+        if user is None or not team.holds(user) or not _is_waiting(user.id):
             raise NotFound(_("There is no such invitation."))
         audit.record("user", user.id, "cancel_invitation", actor=actor,
-                     business_id=actor.business_id, before={"email": user.email})
+                     business_id=user.business_id, before={"email": user.email})
         db.session.delete(user)  # its links go with it (ON DELETE CASCADE)
 
 

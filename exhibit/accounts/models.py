@@ -30,6 +30,11 @@ ROLE_TITLES = {Role.ORGANISER: _l("Organiser"), Role.EXHIBITOR: _l("Exhibitor"),
                Role.BUYER: _l("Buyer"), Role.ENTRANCE: _l("Entrance staff")}
 
 
+#: the password hash of an account that waits for its invitee (``invitations``): not a hash at
+#: all, so no password matches it
+NO_PASSWORD_YET = "!invited"
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
@@ -87,6 +92,11 @@ class User(UserMixin, db.Model):
     @property
     def is_entrance(self) -> bool:
         return self.role == Role.ENTRANCE.value
+
+    @property
+    def is_invitation(self) -> bool:
+        """Invited and not joined yet (``invitations``): the account waits for its invitee."""
+        return not self.active and self.password_hash == NO_PASSWORD_YET
 
 
 class ApiToken(db.Model):

@@ -2,10 +2,10 @@
 (name, email, phone, language, message channels), organisers and their entrance staff.
 
 Who vouches for an email address: an account made through the site or the API (a sign-up, a
-buyer's registration, entrance staff added by an organiser) starts unverified and is sent a
-confirmation link (``verification``); one made by the operator at the command line, by the
-demo, or by a test's builder (``verified=True``) counts as verified. A team member invited by
-link (``invitations``) is verified when they accept, since the link reached them."""
+buyer's registration) starts unverified and is sent a confirmation link (``verification``); one
+made by the operator at the command line, by the demo, or by a test's builder
+(``verified=True``) counts as verified. A team member or entrance staff invited by link
+(``invitations``) is verified when they accept, since the link reached them."""
 from __future__ import annotations
 
 import secrets
@@ -20,7 +20,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from exhibit.accounts import verification
 from exhibit.accounts.links import digest
-from exhibit.accounts.models import AccountLink, ApiToken, Role, User, UserSession
+from exhibit.accounts.models import NO_PASSWORD_YET, AccountLink, ApiToken, Role, User, UserSession
 from exhibit.businesses import services as business_services
 from exhibit.core import audit, limits
 from exhibit.core.db import lock_row, utcnow, write_transaction
@@ -476,10 +476,13 @@ def end_every_session(user_id: int) -> None:
 
 
 def organisation_users(actor: User) -> list[User]:
-    """The organiser's colleagues: organisers and entrance staff of the same body."""
+    """The organiser's colleagues: organisers and entrance staff of the same body (invitations
+    not yet accepted aside: ``invitations.pending_staff``)."""
     _require_organiser(actor)
-    return db.session.scalars(select(User).where(User.organizer_id == actor.organizer_id)
-                              .order_by(User.role.desc(), User.email)).all()
+    return db.session.scalars(select(User).where(
+        User.organizer_id == actor.organizer_id,
+        ~(User.active.is_(False) & (User.password_hash == NO_PASSWORD_YET)))
+        .order_by(User.role.desc(), User.email)).all()
 
 
 def set_user_active(*, actor: User, user_id: int, active: bool) -> User:
@@ -492,6 +495,8 @@ def set_user_active(*, actor: User, user_id: int, active: bool) -> User:
             raise NotFound(_("There is no such account in your organisation."))
         if user.id == actor.id:
             raise Conflict(_("You cannot disable your own account."), code="own_account")
+        if user.is_invitation:  # its invitee has not chosen a password: nothing to enable
+            raise NotFound(_("There is no such account in your organisation."))
         if user.active != active:
             user.active = active
             if not active:
@@ -538,9 +543,11 @@ def create_organiser_user(*, email: str, password: str, organizer_name: str,
 def create_entrance_user(*, email: str, password: str, full_name: str = "",
                          organiser: User | None = None, organiser_email: str = "",
                          verified: bool = False) -> User:
-    """An entrance staff account for the organiser's body: it can check badges in, nothing
-    else. ``organiser`` is the organiser creating it (or found by ``organiser_email``); made at
-    the command line it is ``verified``, made by an organiser it is sent a confirmation link."""
+    """An entrance staff account for the organiser's body, with a password known beforehand: it
+    can check badges in, nothing else. For the operator at the command line (``verified``; the
+    organiser is found by ``organiser_email``) and for tests, which may pass ``organiser`` and
+    then get a confirmation link unless ``verified``. Organisers invite entrance staff by link
+    (``invitations.invite_entrance_staff``), so that nobody types another person's password."""
     if organiser is None:
         organiser = db.session.scalar(select(User).where(
             User.email == normalize_email(organiser_email), User.role == Role.ORGANISER.value))

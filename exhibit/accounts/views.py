@@ -275,6 +275,12 @@ def cancel_invitation(user_id):
     return redirect(url_for("accounts.team"))
 
 
+def _team_name(user) -> str:
+    """Whom an invitee joins: the business of a team member, the organising body of entrance
+    staff."""
+    return user.business.name if user.business is not None else user.organizer.name
+
+
 @bp.route("/account/invitation/<token>", methods=["GET", "POST"])
 def accept_invitation(token):
     invited = invitations.invitation_for(token).user  # a spent or unknown link says so at once
@@ -287,11 +293,15 @@ def accept_invitation(token):
             form.apply_errors(exc)
         else:
             browser.sign_in(user)
-            flash(_("Welcome! You are signed in for %(business)s.", business=user.business.name),
-                  "success")
+            if user.is_entrance:
+                flash(_("Welcome! You are signed in as entrance staff of %(organizer)s.",
+                        organizer=_team_name(user)), "success")
+            else:
+                flash(_("Welcome! You are signed in for %(business)s.", business=_team_name(user)),
+                      "success")
             return redirect(home_for(user))
     return render_template("accounts/accept_invitation.html", form=form, invited=invited,
-                           business=invited.business), 200 if not form.errors else 422
+                           team_name=_team_name(invited)), 200 if not form.errors else 422
 
 
 # -- confirming an email address ---------------------------------------------------------------
@@ -333,19 +343,30 @@ def staff():
     status = 200
     if form.validate_on_submit():
         try:
-            services.create_entrance_user(email=form.email.data, password=form.password.data,
-                                          full_name=form.full_name.data, organiser=current_user)
+            invitations.invite_entrance_staff(actor=current_user, email=form.email.data,
+                                              full_name=form.full_name.data)
         except (ValidationFailed, Conflict) as exc:
             form.apply_errors(exc)
-            status = 422
+            status = exc.status
         else:
-            flash(_("%(email)s can now sign in and check badges in at your weeks.",
+            flash(_("An invitation is on its way to %(email)s. The person chooses a password "
+                    "through its link and can then check badges in at your weeks.",
                     email=form.email.data), "success")
             return redirect(url_for("accounts.staff"))
     elif form.is_submitted():
         status = 422
     return render_template("accounts/staff.html", form=form, action=ActionForm(),
-                           users=services.organisation_users(current_user)), status
+                           users=services.organisation_users(current_user),
+                           pending=invitations.pending_staff(current_user.organizer_id)), status
+
+
+@bp.route("/organiser/staff/invitations/<int:user_id>/cancel", methods=["POST"])
+@organiser_required
+def cancel_staff_invitation(user_id):
+    if ActionForm().validate_on_submit():
+        invitations.cancel_entrance_staff(actor=current_user, user_id=user_id)
+        flash(_("The invitation is cancelled: its link no longer opens anything."), "info")
+    return redirect(url_for("accounts.staff"))
 
 
 @bp.route("/organiser/staff/<int:user_id>/<any(disable, enable):action>", methods=["POST"])

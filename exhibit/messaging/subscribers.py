@@ -95,7 +95,10 @@ def on_account_link_issued(*, user_id: int, purpose: str, token: str, expires_at
                  context={"name": person.full_name or person.email, "email": person.email,
                           "link": public_url(endpoint, token=token),
                           "valid_until": format_moment(expires_at),
-                          "business": person.business.name if person.business else ""},
+                          # whom an invitation joins: the business, or the organising body
+                          # of entrance staff
+                          "business": person.business.name if person.business else
+                          person.organizer.name if person.organizer else ""},
                  business_id=person.business_id)
 
 

@@ -1,12 +1,16 @@
-"""In Chromium, with the real Content-Security-Policy: an organiser adds entrance staff on a
-phone, the staff member signs in at the gate on another phone, the organiser disables the
-account (the confirmation dialog comes from the site's static script, the only script a page
-may run), and the staff member's open session ends on the server. Every page visited is
-checked for policy violations in the browser console."""
+"""In Chromium, with the real Content-Security-Policy: an organiser invites entrance staff on a
+phone, the staff member opens the emailed link on another phone, chooses a password and lands
+at the gate, the organiser disables the account (the confirmation dialog comes from the site's
+static script, the only script a page may run), and the staff member's open session ends on the
+server. Every page visited is checked for policy violations in the browser console."""
 from __future__ import annotations
+
+import re
 
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import PHONE, sign_in
+# the live server that sends its own email, shared with the messages journey
+from tests.e2e.test_messages_journey import _text, sending_live_server  # noqa: F401
 
 
 def _watch_policy(page, violations: list):
@@ -14,30 +18,36 @@ def _watch_policy(page, violations: list):
             if "Content Security Policy" in message.text or "Refused to" in message.text else None)
 
 
-def test_organiser_disables_entrance_staff_and_their_session_ends(live_server, browser, organiser,
-                                                                  open_week):
+def test_organiser_disables_entrance_staff_and_their_session_ends(
+        sending_live_server, mail_to, browser, organiser, open_week):  # noqa: F811
+    live_server = sending_live_server
     violations: list[str] = []
     desk = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = sign_in(desk, live_server, organiser)
     _watch_policy(page, violations)
     page.goto(f"{live_server}/organiser/staff")
+    assert page.locator("input[type=password]").count() == 0
     page.fill("#full_name", "Trần Thị Cổng")
     page.fill("#email", "cong.a@itpc.example")
-    page.fill("#password", "congvao2026")
-    page.click("form.stack button[type=submit]")
-    page.wait_for_selector("text=cong.a@itpc.example")
+    page.click("main form.stack button[type=submit]")
+    page.wait_for_selector("#invitations tr:has-text('cong.a@itpc.example')")
 
+    invitation = mail_to.wait_for_one(lambda email: email["To"] == "cong.a@itpc.example")
+    assert "ITPC thử nghiệm" in invitation["Subject"]
+    link = re.search(r"(http://127\.0\.0\.1:\d+/account/invitation/\S+)", _text(invitation)).group(1)
     gate = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     staff_page = gate.new_page()
     _watch_policy(staff_page, violations)
-    staff_page.goto(f"{live_server}/login")
-    staff_page.fill("#email", "cong.a@itpc.example")
+    staff_page.goto(link)
     staff_page.fill("#password", "congvao2026")
-    staff_page.click("form.stack button[type=submit]")
+    staff_page.fill("#password_again", "congvao2026")
+    staff_page.click("main form button[type=submit]")
     staff_page.wait_for_url("**/gate")
     staff_page.goto(f"{live_server}/gate/{open_week.slug}")
     assert staff_page.locator("#code").is_visible()
 
+    page.reload()  # the invitation is accepted: the person is one of the staff now
+    assert page.locator("#invitations").count() == 0
     row = page.locator("tr", has_text="cong.a@itpc.example")
     page.once("dialog", lambda dialog: dialog.dismiss())  # changed their mind: nothing happens
     row.locator("button").click()

@@ -299,7 +299,7 @@ TARGETS: dict[tuple[str, str], Builder] = {
     ("api.request_password_reset", ""): lambda o: Target("/api/v1/password-resets", json={}),
     ("api.reset_password", "unknown-link"): lambda o: Target(
         "/api/v1/password-resets/not-a-link-anyone-was-sent", json={"password": "x"}),
-    # -- the account page, email confirmation and team invitations
+    # -- the account page, email confirmation, team and entrance staff invitations
     ("accounts.edit_profile", ""): lambda o: Target("/account/profile", form={
         "full_name": "Tên trong ma trận", "phone": "0912 345 678", "locale": "vi",
         "messages_by_email": "y"}),
@@ -317,6 +317,12 @@ TARGETS: dict[tuple[str, str], Builder] = {
             "full_name": "Hoàng Văn Mời", "password": "ma-tran-2026", "password_again": "ma-tran-2026"}),
     ("accounts.accept_invitation", "unknown-link"): lambda o: Target(
         "/account/invitation/not-a-link-anyone-was-sent", form={}),
+    ("accounts.cancel_staff_invitation", "pending"): lambda o: Target(
+        f"/organiser/staff/invitations/{o.staff_invitation_user_id}/cancel"),
+    ("accounts.accept_invitation", "staff-pending"): lambda o: Target(
+        f"/account/invitation/{o.staff_invitation_token}", form={
+            "full_name": "Nhân viên cổng mới", "password": "ma-tran-2026",
+            "password_again": "ma-tran-2026"}),
 }
 
 

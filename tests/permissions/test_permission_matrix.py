@@ -318,6 +318,11 @@ TABLE: dict[tuple[str, str, str], str] = {
     ("accounts.accept_invitation", "POST", "pending"):      PUBLIC,
     ("accounts.accept_invitation", "GET", "unknown-link"):  "deny  deny  deny  deny  deny  deny  deny  deny  deny",
     ("accounts.accept_invitation", "POST", "unknown-link"): "deny  deny  deny  deny  deny  deny  deny  deny  deny",
+    # an entrance staff invitation of X's organiser: only X's organisers may withdraw it; its
+    # link, like a colleague's, is the key
+    ("accounts.cancel_staff_invitation", "POST", "pending"): X_ORGANISER,
+    ("accounts.accept_invitation", "GET", "staff-pending"): PUBLIC,
+    ("accounts.accept_invitation", "POST", "staff-pending"): PUBLIC,
 }
 
 #: routes being added while the table is written: their rows are in TABLE, but while such a route

@@ -18,7 +18,8 @@ symmetric: organisation 1 is "ITPC thử nghiệm", organisation 2 "Sở Công T
   the live one signed (with its signed scan); at two more weeks of the organisation one issued
   and one draft (a business has one live contract per week, hence the extra weeks);
 * the exhibitor's email confirmation link (every account but the organiser's starts
-  unverified) and an invitation it sent a colleague, not accepted yet;
+  unverified), an invitation it sent a colleague and one the organiser sent a new member of
+  its entrance staff, neither accepted yet;
 * audit entries, written by the services along the way.
 
 One business belongs to neither side: it applied to both organisations' open weeks and each
@@ -155,11 +156,13 @@ class OrgWorld:
     shared_business_id: int = 0
     #: the exhibitor's browser session, known once the browsers have signed in (matrix.py)
     exhibitor_session_id: int = 0
-    # account links: the exhibitor's email confirmation (it signed up unverified) and a
-    # colleague it invited who has not joined yet
+    # account links: the exhibitor's email confirmation (it signed up unverified), a
+    # colleague it invited and entrance staff the organiser invited, neither joined yet
     verify_token: str = ""
     invitation_user_id: int = 0
     invitation_token: str = ""
+    staff_invitation_user_id: int = 0
+    staff_invitation_token: str = ""
 
     @property
     def accounts(self) -> list[Account]:
@@ -232,7 +235,7 @@ def build_org(spec: OrgSpec) -> OrgWorld:
     _contracts(org, organiser, exhibitor, weeks)
     _badges_and_visitors(spec, org, organiser, exhibitor, weeks["open"])
     _b2b(spec, org, organiser, exhibitor, weeks["open"])
-    _account_links(spec, org, exhibitor)
+    _account_links(spec, org, organiser, exhibitor)
     return org
 
 
@@ -244,13 +247,18 @@ def _sent_token(user_id: int, event: str) -> str:
     return message.params["context"]["link"].rsplit("/", 1)[1]
 
 
-def _account_links(spec: OrgSpec, org: OrgWorld, exhibitor) -> None:
-    """The exhibitor's confirmation link, and a colleague invited who has not joined yet."""
+def _account_links(spec: OrgSpec, org: OrgWorld, organiser, exhibitor) -> None:
+    """The exhibitor's confirmation link, a colleague invited who has not joined yet, and
+    entrance staff invited by the organiser who have not joined yet."""
     org.verify_token = _sent_token(exhibitor.id, "account.verify_email")
     invited = invitations.invite(actor=exhibitor, email=f"dongnghiep@{spec.stem}.example.vn",
                                  full_name="Hoàng Văn Mời")
     org.invitation_user_id = invited.id
     org.invitation_token = _sent_token(invited.id, "account.invitation")
+    staff = invitations.invite_entrance_staff(actor=organiser, email=f"congmoi@{spec.domain}",
+                                              full_name="Nhân viên cổng mới")
+    org.staff_invitation_user_id = staff.id
+    org.staff_invitation_token = _sent_token(staff.id, "account.invitation")
 
 
 def _people(spec: OrgSpec, org: OrgWorld):
