@@ -79,10 +79,13 @@ def register_cli(app: Flask) -> None:
     @click.option("--slug", default="hoi-cho-mua-thu-2025", show_default=True)
     @click.option("--tax-offset", default=200_000, show_default=True,
                   help="First index of the fictional tax codes (another fair needs another).")
-    def seed_fair(**options):
+    @click.option("--start", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+                  help="The week's first day (default: three days ago, so it runs today).")
+    def seed_fair(start, **options):
         """Generate one fair-scale week (bulk inserts; refuses a slug that exists)."""
         import time
         from exhibit.demo.fair import FairOptions, seed_fair as run
+        options["start"] = start.date() if start else None
         began = time.perf_counter()
         try:
             counts = run(FairOptions(**options), echo=click.echo)

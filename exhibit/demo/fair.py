@@ -707,7 +707,10 @@ def _badges(s: _State) -> Iterator[str]:
                        "contact_consent_at": created if has_contact else None,
                        "created_by_id": s.organiser_user_id if row["kind"] != "visitor" else None,
                        "created_at": created, "revoked_at": None})
-    ids = _insert(Badge, badges, returning=True)
+    _insert(Badge, badges)  # ids read back by code: far faster than RETURNING in order
+    by_code = dict(db.session.execute(select(Badge.entry_code, Badge.id).where(
+        Badge.week_id == s.week_id)).all())
+    ids = [by_code[b["entry_code"]] for b in badges]
     s.visitor_badges = [(badge_id, b["full_name"], b["phone"], b["email"], b["organisation"],
                          b["contact_consent_at"])
                         for b, badge_id in zip(badges[staff_count:], ids[staff_count:])]
@@ -733,12 +736,16 @@ def _checkins(s: _State) -> Iterator[str]:
     days = _days_so_far(s)
     badges = s.visitor_badges
     wanted = min(s.options.checkins, len(badges) * len(days))
+    # the k-th check-in is badge k mod n's (k div n)-th visit; each badge starts on its own
+    # day and comes back on the following ones, so no badge checks in twice on one day and
+    # every day of the week so far has its share
+    first_day = [rng.randrange(len(days)) for _ in badges]
     rows = []
     for k in range(wanted):
-        day_index, badge_index = divmod(k, len(badges))
-        rows.append({"badge_id": badges[badge_index][0], "week_id": s.week_id,
-                     "day": days[day_index], "first_at": _moment(rng, days[day_index], s.now),
-                     "checked_in_by_id": s.organiser_user_id})
+        visit, b = divmod(k, len(badges))
+        day = days[(first_day[b] + visit) % len(days)]
+        rows.append({"badge_id": badges[b][0], "week_id": s.week_id, "day": day,
+                     "first_at": _moment(rng, day, s.now), "checked_in_by_id": s.organiser_user_id})
     _insert(CheckIn, rows)
     s.counts["checkins"] = len(rows)
     yield f"check-ins: {len(rows)} over {len(days)} day(s)"

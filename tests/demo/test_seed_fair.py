@@ -3,6 +3,8 @@ QR token for every booth, one live allocation per booth, the screens that read t
 the same fair for the same seed."""
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta, timezone
+
 import pytest
 from sqlalchemy import func, select
 
@@ -88,10 +90,12 @@ def test_counts_tokens_and_allocations(app):
 
 
 def test_the_command(app):
-    args = ["seed-fair", *(f"--{k}={v}" for k, v in SMALL.items()), "--slug=hoi-cho-cli"]
+    args = ["seed-fair", *(f"--{k}={v}" for k, v in SMALL.items()), "--slug=hoi-cho-cli",
+            "--start=2026-03-02"]
     result = app.test_cli_runner().invoke(args=args)
     assert result.exit_code == 0, result.output
     assert "booths: 60" in result.output and "seed-fair:" in result.output
+    assert db.session.scalar(select(ExhibitionWeek.start_date)) == date(2026, 3, 2)
     again = app.test_cli_runner().invoke(args=args)
     assert again.exit_code == 1 and "exists already" in again.output
 
@@ -132,6 +136,13 @@ def _wipe() -> None:
     with db.engine.begin() as conn:
         for table in reversed(db.metadata.sorted_tables):
             conn.execute(table.delete())
+
+
+def test_a_past_fair_has_check_ins_on_every_day(app):
+    _seed(start=date(2025, 10, 1))
+    days = set(db.session.scalars(select(CheckIn.day)))
+    assert days == {date(2025, 10, 1) + timedelta(days=n) for n in range(7)}
+    assert max(db.session.scalars(select(BoothScan.scanned_at))) < datetime(2025, 10, 8, tzinfo=timezone.utc)
 
 
 def test_same_seed_same_fair(app):
