@@ -98,7 +98,8 @@ def on_account_link_issued(*, user_id: int, purpose: str, token: str, expires_at
                           # whom an invitation joins: the business, or the organising body
                           # of entrance staff
                           "business": person.business.name if person.business else
-                          person.organizer.name if person.organizer else ""},
+                          person.organizer.name if person.organizer else "",
+                          "for_gate": person.is_entrance},
                  business_id=person.business_id)
 
 
