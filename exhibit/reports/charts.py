@@ -55,9 +55,12 @@ def _short(label: str, width: float) -> str:
     return label if len(label) <= room else label[:room - 1] + "…"
 
 
-def layout(chart: Chart, lang: str = "vi", width: float = PDF_WIDTH) -> Layout:
-    """Each label on its own line, then one bar per series under it, its value at the end."""
-    biggest = max([v for _name, values in chart.series for v in values] + [0])
+def layout(chart: Chart, lang: str = "vi", width: float = PDF_WIDTH,
+           biggest: int | None = None) -> Layout:
+    """Each label on its own line, then one bar per series under it, its value at the end.
+    ``biggest`` is the value of a full bar (default: the chart's largest)."""
+    if biggest is None:
+        biggest = max([v for _name, values in chart.series for v in values] + [0])
     value_room = (width * 0.3) if chart.money else 48
     bar_room = width - value_room
     shapes: list = []
@@ -104,7 +107,33 @@ def svg(chart: Chart, title: str, lang: str = "vi") -> Markup:
     return Markup("".join(parts))
 
 
-def drawing(chart: Chart, width: float, lang: str = "vi"):
+#: the tallest a PDF chart drawing may be (points): a frame is taller, and a longer chart
+#: continues in another drawing, which reportlab can put on the next page
+MAX_DRAWING_HEIGHT = 600
+
+
+def drawings(chart: Chart, width: float, lang: str = "vi",
+             max_height: float = MAX_DRAWING_HEIGHT) -> list:
+    """The chart as reportlab Drawings ``width`` points wide, as many as its labels need (34
+    provinces do not fit one page), every bar on the same scale."""
+    biggest = max([v for _name, values in chart.series for v in values] + [0])
+    scale = width / PDF_WIDTH
+    one = layout(Chart(chart.labels[:1], [(n, v[:1]) for n, v in chart.series], chart.money),
+                 lang, biggest=biggest).height
+    two = layout(Chart(chart.labels[:2], [(n, v[:2]) for n, v in chart.series], chart.money),
+                 lang, biggest=biggest).height
+    per_label = max(two - one, 1)
+    fits = max(int((max_height / scale - (one - per_label)) // per_label), 1)
+    pieces = []
+    for start in range(0, len(chart.labels), fits):
+        part = Chart(chart.labels[start:start + fits],
+                     [(name, values[start:start + fits]) for name, values in chart.series],
+                     chart.money)
+        pieces.append(drawing(part, width, lang, biggest=biggest))
+    return pieces
+
+
+def drawing(chart: Chart, width: float, lang: str = "vi", biggest: int | None = None):
     """The chart as a reportlab Drawing ``width`` points wide, in Be Vietnam Pro."""
     from reportlab.graphics.shapes import Drawing, Rect, String
     from reportlab.lib import colors
@@ -112,7 +141,7 @@ def drawing(chart: Chart, width: float, lang: str = "vi"):
     from exhibit.pdf import fonts
     from exhibit.pdf.fonts import pdf_text
     fonts.register()
-    drawn = layout(chart, lang)
+    drawn = layout(chart, lang, biggest=biggest)
     scale = width / drawn.width
     picture = Drawing(width, drawn.height * scale)
     picture.initialFontName = fonts.REGULAR  # else the renderer sets up an unembedded Times-Roman

@@ -140,7 +140,7 @@ def render_pdf(report: WeekReport, target) -> None:
         if table.chart and table.chart.labels and any(
                 v for _name, values in table.chart.series for v in values):
             story.append(Spacer(1, 2 * mm))
-            story.append(charts.drawing(table.chart, CHART_WIDTH, lang))
+            story.extend(charts.drawings(table.chart, CHART_WIDTH, lang))
         story.append(Spacer(1, 4 * mm))
     generated = to_vietnam_time(report.generated_at)
     story.append(Paragraph(nd30.t(_(

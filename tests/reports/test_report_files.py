@@ -227,3 +227,23 @@ def test_comparison_needs_two_to_six_of_the_organisers_weeks(demo):
     assert client.get(f"/organiser/compare?week={DAK_LAK}&week={DAK_LAK}").status_code == 422
     too_many = "&".join(f"week={DAK_LAK}{n}" for n in range(7))
     assert client.get(f"/organiser/compare?{too_many}").status_code == 422
+
+
+def test_a_chart_with_many_labels_continues_over_pages_on_one_scale():
+    """34 provinces (or more) do not fit one page: the chart is cut into drawings that do,
+    every bar drawn against the same largest value (the fair-size report was a 500)."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import SimpleDocTemplate
+
+    from exhibit.reports import charts
+    from exhibit.reports.figures import Chart
+    chart = Chart([f"Tỉnh số {n}" for n in range(40)],
+                  [("Doanh nghiệp", list(range(40))), ("Gian", [2 * n for n in range(40)])])
+    pieces = charts.drawings(chart, 374, "vi")
+    assert len(pieces) >= 2
+    assert all(piece.height <= charts.MAX_DRAWING_HEIGHT for piece in pieces)
+    bars = [len([s for s in piece.contents if type(s).__name__ == "String"]) for piece in pieces]
+    assert sum(bars) == 40 + 40 * 2 + 2 * len(pieces)  # every label and value; each legend
+    SimpleDocTemplate(io.BytesIO(), pagesize=A4).build(list(pieces))  # no LayoutError
