@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parents[2] / "exhibit"
 SHARED = {"core", "vn", "pdf", "media", "extensions", "translations"}
 #: what puts the features together: they may import any feature (and no feature imports them)
 COMPOSITION = {"api", "public", "demo", "cli"}
-#: building demo history writes allocations the way the booking services of 2024 would have
-ALLOCATION_WRITERS = {"demo/seed.py"}
+#: building demo history writes allocations the way the booking services of 2024 would have,
+#: and the fair-scale generator writes thousands at once by bulk insert (no service, no event)
+ALLOCATION_WRITERS = {"demo/seed.py", "demo/fair.py"}
 
 
 def _modules():
