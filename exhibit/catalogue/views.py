@@ -202,11 +202,23 @@ def review(slug):
     by_business: dict = {}
     for row in rows:
         by_business.setdefault(row.listing.business, []).append(row)
-    return render_template("catalogue/review.html", week=week, by_business=by_business,
+    # a page of businesses, so a fair of 2,500 exhibitors is not one 14 MB page
+    page = max(request.args.get("page", 1, type=int), 1)
+    businesses = list(by_business)
+    first = (page - 1) * REVIEW_PAGE_SIZE
+    shown = {business: by_business[business]
+             for business in businesses[first:first + REVIEW_PAGE_SIZE]}
+    return render_template("catalogue/review.html", week=week, by_business=shown,
+                           page=page, has_more=len(businesses) > first + REVIEW_PAGE_SIZE,
+                           business_count=len(businesses),
                            status=status, counts=counts, total=len(all_rows),
                            certificate_problems=len(problems),
                            review_form=ReviewForm(), action_form=ActionForm(),
                            import_form=ImportForm())
+
+
+#: businesses on one page of the product review
+REVIEW_PAGE_SIZE = 20
 
 
 @bp.route("/organiser/weeks/<slug>/listings/<int:listing_id>/review", methods=["POST"])

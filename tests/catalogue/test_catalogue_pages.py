@@ -226,3 +226,30 @@ def test_catalogue_pages_paginate_and_filter(client, exhibitor_in_week, organise
     bad = client.get(f"/weeks/{open_week.slug}/products?stars=9")
     assert bad.status_code == 200 and "flash error" in bad.get_data(as_text=True)
     assert client.get(f"/weeks/{open_week.slug}/products?price_max=100004").get_data(as_text=True).count("data-product=") == 5
+
+
+def test_the_review_pages_through_businesses(client, monkeypatch, organiser, open_week,
+                                             confirmed_exhibitor):
+    """At fair size (2,500 exhibitors) one page of every listing was 14 MB: the review shows a
+    page of businesses at a time, every listing of each one, with its filter kept."""
+    from exhibit.catalogue import views
+    monkeypatch.setattr(views, "REVIEW_PAGE_SIZE", 2)
+    listings = []
+    for n in range(5):
+        user = confirmed_exhibitor(f"Cơ sở Thử số {n}")
+        product = services.create_product(actor=user, data=product_data(name=f"Sản phẩm {n}"))
+        services.set_week_products(actor=user, week=open_week, selections={product.id: None})
+        listings.append(services.business_listings(user.business_id, open_week)[product.id].id)
+    login(client, organiser)
+    seen, page, pages = [], 1, []
+    while True:
+        html = client.get(f"/organiser/weeks/{open_week.slug}/products?status=pending&page={page}") \
+            .get_data(as_text=True)
+        found = [i for i in listings if f'data-listing="{i}"' in html]
+        pages.append(len(found))
+        seen += found
+        if 'rel="next"' not in html:
+            break
+        assert "status=pending" in html.split('rel="next"')[1].split(">")[0]
+        page += 1
+    assert pages == [2, 2, 1] and sorted(seen) == sorted(listings)
