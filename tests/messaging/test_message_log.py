@@ -86,3 +86,23 @@ def test_without_redis_the_app_sends_the_email_itself_after_the_commit(app, clie
         app.config["MESSAGE_DISPATCH"] = "none"
         dispatch.stop_all()
     assert "A05" in email["Subject"]
+
+
+def test_the_week_log_pages_and_keeps_the_business_filter(app, client, held, organiser,
+                                                         open_week, monkeypatch):
+    from exhibit.messaging import log
+    monkeypatch.setattr(log, "PAGE_SIZE", 1)
+    booking.release_allocation(actor=organiser, allocation=booking.get_allocation(
+        messages(event=HOLD)[0].subject_id))  # the fixture's A02: one booth at a time
+    forget_messages()
+    for n in range(3):
+        booking.release_allocation(actor=organiser, allocation=booking.get_allocation(
+            booking.hold_booth(actor=held, week=open_week,
+                               booth=get_booth(open_week, f"A0{n + 3}")).id))
+    login(client, organiser)
+    url = f"/organiser/weeks/{open_week.slug}/messages?business={held.business_id}"
+    first = client.get(url).get_data(as_text=True)
+    assert first.count("data-event=") == 1
+    older = first.split('rel="next" href="')[1].split('"')[0]
+    assert f"business={held.business_id}" in older and "page=2" in older
+    assert client.get(older).get_data(as_text=True).count("data-event=") == 1
