@@ -25,7 +25,7 @@ from exhibit.booking.models import (
     ApplicationStatus,
     HoldKind,
 )
-from exhibit.core import audit
+from exhibit.core import audit, paging
 from exhibit.core.events import announce, application_changed, booking_changed
 from exhibit.core.db import is_postgres, lock_row, utcnow, write_transaction
 from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -55,7 +55,7 @@ def get_application(application_id: int, week=None) -> Application:
     return application
 
 
-def business_history(user, business_id: int, page: int = 1) -> audit.EntryPage:
+def business_history(user, business_id: int, page: int = 1) -> paging.Page:
     """A page of a business's audit entries as an organiser may see them: only the entries of
     weeks the organiser's body runs and the business applied to or was given a booth at.
     NotFound when there is no such week, so another organisation cannot even learn that the

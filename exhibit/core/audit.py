@@ -5,7 +5,6 @@ change it describes was committed.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -13,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from exhibit.core import paging
 from exhibit.core.db import UTCDateTime, utcnow
 from exhibit.extensions import db
 
@@ -59,14 +59,6 @@ def record(entity: str, entity_id: int | None, action: str, *, actor=None, week_
 PAGE_SIZE = 100
 
 
-@dataclass
-class EntryPage:
-    entries: list
-    #: 1-based
-    number: int
-    has_older: bool
-
-
 def entries(*, week_id: int | None = None, week_ids=None, business_id: int | None = None,
             entity: str | None = None, entity_id: int | None = None, limit: int = 500):
     """Newest first, filtered in SQL before the limit; ``week_ids`` keeps only entries of
@@ -76,13 +68,11 @@ def entries(*, week_id: int | None = None, week_ids=None, business_id: int | Non
                      limit=limit, offset=0)
 
 
-def entry_page(*, page: int = 1, **filters) -> EntryPage:
+def entry_page(*, page: int = 1, **filters) -> paging.Page:
     """One page of PAGE_SIZE entries, newest first, for the audit log pages (``filters`` as
     for ``entries``)."""
-    page = max(1, page)
-    rows = _filtered(select(AuditEntry), limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE,
-                     **filters)
-    return EntryPage(rows[:PAGE_SIZE], page, has_older=len(rows) > PAGE_SIZE)
+    return paging.page_of(lambda limit, offset: _filtered(
+        select(AuditEntry), limit=limit, offset=offset, **filters), page, PAGE_SIZE)
 
 
 def _filtered(query, *, week_id=None, week_ids=None, business_id=None, entity=None,

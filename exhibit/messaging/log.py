@@ -2,11 +2,10 @@
 business itself), and the development outbox."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
+from exhibit.core import paging
 from exhibit.core.errors import NotFound
 from exhibit.extensions import db
 from exhibit.messaging.models import Message
@@ -14,29 +13,19 @@ from exhibit.messaging.models import Message
 PAGE_SIZE = 100
 
 
-@dataclass
-class MessagePage:
-    messages: list[Message]
-    #: 1-based
-    number: int
-    has_older: bool
+def _page(query, page: int) -> paging.Page:
+    return paging.page_of(lambda limit, offset: db.session.scalars(
+        query.order_by(Message.id.desc()).limit(limit).offset(offset)).all(), page, PAGE_SIZE)
 
 
-def _page(query, page: int) -> MessagePage:
-    page = max(1, page)
-    rows = list(db.session.scalars(query.order_by(Message.id.desc())
-                                   .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
-    return MessagePage(rows[:PAGE_SIZE], page, has_older=len(rows) > PAGE_SIZE)
-
-
-def week_messages(week, *, page: int = 1, business_id: int | None = None) -> MessagePage:
+def week_messages(week, *, page: int = 1, business_id: int | None = None) -> paging.Page:
     query = select(Message).where(Message.week_id == week.id)
     if business_id:
         query = query.where(Message.business_id == business_id)
     return _page(query, page)
 
 
-def messages_for(user, *, page: int = 1) -> MessagePage:
+def messages_for(user, *, page: int = 1) -> paging.Page:
     """What a person was sent, and what their business was sent."""
     mine = Message.user_id == user.id
     if user.business_id:
@@ -44,7 +33,7 @@ def messages_for(user, *, page: int = 1) -> MessagePage:
     return _page(select(Message).where(mine), page)
 
 
-def recent(*, page: int = 1) -> MessagePage:
+def recent(*, page: int = 1) -> paging.Page:
     return _page(select(Message), page)
 
 
