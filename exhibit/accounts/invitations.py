@@ -152,13 +152,6 @@ def _pending(team: Team) -> list[Invitation]:
     return [Invitation(user, expires_at) for user, expires_at in rows]
 
 
-def members(business_id: int) -> list[User]:
-    """The people who sign in for the business (invitations not yet accepted aside)."""
-    return list(db.session.scalars(
-        select(User).where(User.business_id == business_id, User.active.is_(True))
-        .order_by(User.id)))
-
-
 def cancel(*, actor: User, user_id: int) -> None:
     """The exhibitor withdraws an invitation of its business: the waiting account and its link
     are deleted (the link then opens nothing) and the address is free again. NotFound for

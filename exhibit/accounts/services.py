@@ -37,6 +37,14 @@ _COMMON_PASSWORDS = {"1234567890", "12345678910", "0123456789", "matkhau123", "p
                      "qwertyuiop", "abc1234567", "1qaz2wsx3edc", "iloveyou123", "admin12345"}
 
 
+def business_people(business_id: int) -> list[User]:
+    """The active accounts that sign in for a business (invitations not yet accepted and
+    disabled accounts aside), oldest first: its team page, and whom its messages reach."""
+    return list(db.session.scalars(
+        select(User).where(User.business_id == business_id, User.active.is_(True))
+        .order_by(User.id)))
+
+
 def normalize_email(raw: str | None) -> str:
     """The address as stored, lower-cased. Accents before the @ ("hoà@…", easy to type with a
     Vietnamese keyboard) are refused: most mail servers cannot deliver to them (no SMTPUTF8)."""

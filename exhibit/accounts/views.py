@@ -261,7 +261,7 @@ def team():
     business_id = current_user.business_id
     return render_template("accounts/team.html", form=form, action=ActionForm(),
                            business=current_user.business,
-                           members=invitations.members(business_id),
+                           members=services.business_people(business_id),
                            pending=invitations.pending(business_id)), status
 
 

@@ -179,6 +179,21 @@ _LOCK_NOT_AVAILABLE, _DEADLOCK = "55P03", "40P01"
 _SQLITE_BUSY, _SQLITE_LOCKED = 5, 6
 
 
+#: SQLSTATE and SQLite extended result codes of a unique (or primary key) violation
+_UNIQUE_VIOLATION = "23505"
+_SQLITE_CONSTRAINT_UNIQUE, _SQLITE_CONSTRAINT_PRIMARYKEY = 2067, 1555
+
+
+def is_unique_violation(error: BaseException) -> bool:
+    """True when a database error says a row with the same unique value exists: the check a
+    service made before writing was passed by a simultaneous request that wrote first."""
+    original = getattr(error, "orig", None)
+    if getattr(original, "sqlstate", None) == _UNIQUE_VIOLATION:
+        return True
+    return getattr(original, "sqlite_errorcode", None) in (_SQLITE_CONSTRAINT_UNIQUE,
+                                                          _SQLITE_CONSTRAINT_PRIMARYKEY)
+
+
 def is_lock_timeout(error: BaseException) -> bool:
     """True when a database error says a lock was not granted in time: PostgreSQL's
     lock_timeout (SQLSTATE 55P03) or a deadlock victim (40P01), SQLite's busy or locked

@@ -130,15 +130,22 @@ def register_error_handlers(app: Flask) -> None:
         return error
 
     @app.errorhandler(DBAPIError)
-    def _lock_timeout(error: DBAPIError):
-        # A lock wait that ran out (PostgreSQL lock_timeout, a deadlock victim, SQLite busy) is
-        # a lost race, not a bug.
-        from exhibit.core.db import is_lock_timeout
-        if not is_lock_timeout(error):
+    def _lost_race(error: DBAPIError):
+        # A lock wait that ran out (PostgreSQL lock_timeout, a deadlock victim, SQLite busy),
+        # or a unique value another request wrote between a service's check and its write, is
+        # a lost race, not a bug: 409, nothing changed (the transaction rolled back).
+        from exhibit.core.db import is_lock_timeout, is_unique_violation
+        if is_lock_timeout(error):
+            code = "busy_try_again"
+            message = _("The system is busy with the same booth right now; please try again.")
+        elif is_unique_violation(error):
+            code = "conflict_try_again"
+            message = _("Someone else just saved the same thing. Reload the page to see it, "
+                        "then try again if needed.")
+        else:
             raise error
-        message = _("The system is busy with the same booth right now; please try again.")
         if wants_json():
-            return json_error(409, "busy_try_again", message)
+            return json_error(409, code, message)
         return _page(409, message)
 
     @app.errorhandler(500)

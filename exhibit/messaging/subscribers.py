@@ -2,9 +2,9 @@
 the outbox, in the transaction of the change itself (``core.events.record_with``)."""
 from __future__ import annotations
 
-from sqlalchemy import select
 
-from exhibit.accounts.models import Role, User
+from exhibit.accounts.models import User
+from exhibit.accounts.services import business_people
 from exhibit.core import events
 from exhibit.core.links import public_url
 from exhibit.extensions import db
@@ -38,14 +38,6 @@ def connect() -> None:
     events.record_with(events.contact_left, on_contact_left)
     events.record_with(events.account_link_issued, on_account_link_issued)
     events.record_with(events.password_changed, on_password_changed)
-
-
-def business_people(business_id: int) -> list[User]:
-    """The active accounts acting for a business: each is told in their own language."""
-    return list(db.session.scalars(
-        select(User).where(User.business_id == business_id, User.active.is_(True),
-                           User.role.in_((Role.EXHIBITOR.value, Role.BUYER.value)))
-        .order_by(User.id)))
 
 
 def week_context(week: ExhibitionWeek, language: str) -> dict:

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from exhibit.accounts import invitations
+from exhibit.accounts import services as accounts
 from exhibit.core.errors import ValidationFailed
 from exhibit.core.limits import upload_limited
 from exhibit.core.permissions import exhibitor_required, organiser_required
@@ -60,7 +61,7 @@ def organiser_edit(business_id):
 
 def _render(business, form, *, organiser: bool, status: int = 200):
     # the organiser also sees who signs in for the business and whether their email works
-    people = invitations.members(business.id) if organiser else []
+    people = accounts.business_people(business.id) if organiser else []
     invited = invitations.pending(business.id) if organiser else []
     return render_template("profiles/edit.html", business=business, form=form,
                            organiser=organiser, history=services.history(business.id),

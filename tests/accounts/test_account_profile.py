@@ -124,3 +124,21 @@ def test_moving_the_account_to_another_address(app, client, make_exhibitor):
     login(client, row, PASSWORD)  # signs in with the new address
     client.post(link.params["context"]["link"].removeprefix("http://exhibit.test"))
     assert fresh(user).email_verified_at is not None
+
+
+def test_an_address_taken_between_the_check_and_the_write_is_a_409(app, client, make_exhibitor,
+                                                                   monkeypatch):
+    """Two people moving to one address at the same moment: both pass the "taken?" check, the
+    second write meets the unique index — a lost race (409, nothing changed), not a 500."""
+    from exhibit.accounts import services
+    user, other = make_exhibitor(), make_exhibitor()
+    login(client, user)
+    monkeypatch.setattr(services, "email_taken", lambda _address: False)  # the check raced
+    lost = client.post("/account/email", data={"new_email": other.email,
+                                               "email_password": PASSWORD})
+    assert lost.status_code == 409 and fresh(user).email != other.email
+    from tests.conftest import business_data
+    api = client.post("/api/v1/accounts", json={  # sign-up, in the same race
+        "email": other.email, "password": "thanhlong2024", "full_name": "X",
+        "business": business_data(name="Cơ sở Thử Đua")})
+    assert api.status_code == 409 and api.get_json()["error"] == "conflict_try_again"

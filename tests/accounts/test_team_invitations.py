@@ -121,8 +121,10 @@ def test_the_service_rules(app, client, make_exhibitor):
     login(client, other)
     assert client.post(f"/my/team/invitations/{invited.id}/cancel").status_code == 404
     assert client.post(f"/my/team/invitations/{owner.id}/cancel").status_code == 404
-    assert app.test_client().post("/login", data={"email": "dung@example.vn",
-                                                  "password": ""}).status_code == 200
+    refused_sign_in = app.test_client().post("/login", data={"email": "dung@example.vn",
+                                                             "password": CHOSEN})
+    assert refused_sign_in.status_code == 200 and 'class="error"' in refused_sign_in.get_data(
+        as_text=True)  # the sign-in form again, with its error: no session
     assert invited.id not in {u.id for u in business_people(owner.business_id)}
 
     token = second.rsplit("/", 1)[1]
@@ -148,8 +150,17 @@ def test_joining_where_someone_else_is_signed_in_signs_them_out(app, client, mak
     """A shared booth laptop: whoever was signed in is signed out when the invitee joins."""
     owner = make_exhibitor()
     invitations.invite(actor=owner, email="giang@example.vn", full_name="Vũ Giang")
+    from sqlalchemy import func
+
+    from exhibit.accounts.models import UserSession
     login(client, owner)
+
+    def owner_sessions() -> int:
+        return db.session.scalar(select(func.count(UserSession.id))
+                                 .where(UserSession.user_id == owner.id))
+    assert owner_sessions() == 1
     joined = client.post(invitation_path("giang@example.vn"), data=accept_form())
     assert joined.status_code == 302
     assert "giang@example.vn" in client.get("/account").get_data(as_text=True)
+    assert owner_sessions() == 0  # ended on the server, not only replaced in this browser
     login(app.test_client(), owner, PASSWORD)  # the owner's own account is untouched
