@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, select
 
 from exhibit.accounts import services as accounts
-from exhibit.accounts.links import LinkNotValid, issue_link, live_link
+from exhibit.accounts.links import LinkNotValid, issue_link, live_link, spend
 from exhibit.accounts.models import NO_PASSWORD_YET, AccountLink, Role, User
 from exhibit.core import audit, limits
 from exhibit.core.db import lock_row, utcnow, write_transaction
@@ -178,7 +178,10 @@ def _cancel(team: Team, *, actor: User, user_id: int) -> None:
 def invitation_for(token: str, now: datetime | None = None) -> AccountLink:
     """The live invitation link with this token (LinkNotValid when used, replaced, expired or
     cancelled)."""
-    link = live_link(token, "invite", now)
+    return _waiting(live_link(token, "invite", now, active_account=False))
+
+
+def _waiting(link: AccountLink) -> AccountLink:
     if link.user.active:  # never with an unused link; refused should that ever change
         raise LinkNotValid(_("This invitation was already accepted. Sign in instead."))
     return link
@@ -190,8 +193,7 @@ def accept(token: str, *, password: str, full_name: str = "",
     verified, the link is spent. The caller signs the browser in."""
     now = now or utcnow()
     with write_transaction():
-        lock_row(AccountLink, invitation_for(token, now).id)
-        link = invitation_for(token, now)  # still unused now that it is locked
+        link = _waiting(spend(token, "invite", now, active_account=False))
         user = lock_row(User, link.user_id)
         errors: dict[str, str] = {}
         name = clean_text(full_name)[:200] or user.full_name
@@ -205,7 +207,6 @@ def accept(token: str, *, password: str, full_name: str = "",
         user.full_name = name
         user.active = True
         user.email_verified_at = now
-        link.used_at = now
         audit.record("user", user.id, "accept_invitation", actor=user,
                      business_id=user.business_id, after={"email": user.email})
     return user

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from exhibit.accounts.models import AccountLink
-from exhibit.core.db import utcnow
+from exhibit.core.db import lock_row, require_write_transaction, utcnow
 from exhibit.core.errors import NotFound
 from exhibit.core.events import account_link_issued, announce
 from exhibit.extensions import db
@@ -41,15 +41,27 @@ def issue_link(user, purpose: str, lifetime: timedelta, *, now: datetime) -> str
     return token
 
 
-def live_link(token: str, purpose: str, now: datetime | None = None) -> AccountLink:
+def live_link(token: str, purpose: str, now: datetime | None = None, *,
+              active_account: bool = True) -> AccountLink:
     """The unused, unexpired link of ``purpose`` with this token, else LinkNotValid. The
-    account must be active — except for an invitation, whose account waits, inactive, until
-    the invitee accepts it."""
+    account must be active unless ``active_account`` is False (an invitation's account waits,
+    inactive, until the invitee accepts it)."""
     now = now or utcnow()
     link = db.session.scalar(select(AccountLink).where(
         AccountLink.token_hash == digest(token or ""), AccountLink.purpose == purpose))
     if link is None or link.used_at is not None or link.expires_at <= now \
-            or (purpose != "invite" and not link.user.active):
+            or (active_account and not link.user.active):
         raise LinkNotValid(_("This link is no longer valid: it was used, replaced by a newer "
                              "one, or it expired. Ask for a new one."))
+    return link
+
+
+def spend(token: str, purpose: str, now: datetime, *, active_account: bool = True) -> AccountLink:
+    """Use the link once, inside the caller's write transaction: locked, checked again (a
+    simultaneous use of the same link finds it spent), and marked used. What the caller does
+    with it commits, or rolls back, with the spending."""
+    require_write_transaction("spend an account link")
+    lock_row(AccountLink, live_link(token, purpose, now, active_account=active_account).id)
+    link = live_link(token, purpose, now, active_account=active_account)
+    link.used_at = now
     return link

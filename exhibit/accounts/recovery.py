@@ -14,10 +14,10 @@ from sqlalchemy import select
 
 from exhibit.accounts import services as accounts
 from exhibit.accounts.links import LinkNotValid as LinkNotValid  # the services' refusal
-from exhibit.accounts.links import issue_link, live_link
-from exhibit.accounts.models import AccountLink, User
+from exhibit.accounts.links import issue_link, spend
+from exhibit.accounts.models import User
 from exhibit.core import audit, limits
-from exhibit.core.db import lock_row, utcnow, write_transaction
+from exhibit.core.db import utcnow, write_transaction
 from exhibit.core.errors import ValidationFailed
 from exhibit.core.events import announce, password_changed
 from exhibit.extensions import db
@@ -47,13 +47,10 @@ def reset_password(token: str, password: str, now: datetime | None = None) -> Us
     the account ends."""
     now = now or utcnow()
     with write_transaction():
-        lock_row(AccountLink, live_link(token, "reset", now).id)
-        link = live_link(token, "reset", now)  # still unused now that it is locked
-        user = link.user
+        user = spend(token, "reset", now).user
         if problem := accounts.password_problem(password or "", user.email):
             raise ValidationFailed(problem, fields={"password": problem})
         user.password_hash = accounts.hash_password(password)
-        link.used_at = now
         if user.email_verified_at is None:
             user.email_verified_at = now  # the link reached the address
         accounts.end_every_session(user.id)

@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 
-from exhibit.accounts.links import issue_link, live_link
-from exhibit.accounts.models import AccountLink, User
+from exhibit.accounts.links import issue_link, spend
+from exhibit.accounts.models import User
 from exhibit.core import audit, limits
-from exhibit.core.db import lock_row, utcnow, write_transaction
+from exhibit.core.db import utcnow, write_transaction
 from exhibit.core.errors import Conflict
 from exhibit.extensions import db
 
@@ -43,10 +43,7 @@ def verify(token: str, *, now: datetime | None = None) -> User:
     """Confirm the address through a link: the link is spent, the account verified."""
     now = now or utcnow()
     with write_transaction():
-        lock_row(AccountLink, live_link(token, "verify", now).id)
-        link = live_link(token, "verify", now)  # still unused now that it is locked
-        user = link.user
-        link.used_at = now
+        user = spend(token, "verify", now).user
         if user.email_verified_at is None:
             user.email_verified_at = now
             audit.record("user", user.id, "verify_email", actor=user,

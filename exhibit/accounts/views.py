@@ -100,7 +100,7 @@ def forgot_password():
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token):
-    recovery.live_link(token, "reset")  # a spent or unknown link says so at once
+    links.live_link(token, "reset")  # a spent or unknown link says so at once
     form = ResetPasswordForm()
     if form.validate_on_submit():
         try:
