@@ -55,17 +55,24 @@ def get_application(application_id: int, week=None) -> Application:
     return application
 
 
-def business_history(user, business_id: int, page: int = 1) -> paging.Page:
-    """A page of a business's audit entries as an organiser may see them: only the entries of
-    weeks the organiser's body runs and the business applied to or was given a booth at.
-    NotFound when there is no such week, so another organisation cannot even learn that the
-    business exists."""
+def require_business_organiser(user, business_id: int) -> list[int]:
+    """The weeks of the user's organising body that the business applied to or was given a
+    booth at — the one rule for "an organiser of this business" (its history page, its
+    profile). Forbidden for anyone but an organiser; NotFound when there is no such week, so
+    another organisation cannot even learn that the business exists."""
     if not is_organiser_of(user, user.organizer_id if user is not None else None):
         raise Forbidden(_("Only the week's organisers can do this."))
     week_ids = queries.weeks_taken_part(business_id, user.organizer_id)
     if not week_ids:
         raise NotFound(_("This business has not taken part in your weeks."),
                        code="business_not_found")
+    return week_ids
+
+
+def business_history(user, business_id: int, page: int = 1) -> paging.Page:
+    """A page of a business's audit entries as an organiser may see them: only the entries of
+    the weeks of ``require_business_organiser``."""
+    week_ids = require_business_organiser(user, business_id)
     return audit.entry_page(page=page, business_id=business_id, week_ids=week_ids)
 
 

@@ -3,7 +3,7 @@ on its posters.
 
 The business keeps its own contact details up to date (address, representative and position,
 phone, email, logo). An organiser of a week the business applied to or was given a booth at —
-the rule of the business's history page, ``booking.services.business_history`` — may also
+the rule of the business's history page, ``booking.services.require_business_organiser`` — may also
 correct its registered name, legal form and province, and its tax code with a reason. Every
 edit is checked by the registration rules (``businesses.services.check_business_data``, shared
 with sign-up, the API and imports), written in one transaction with the business row locked and
@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
-from exhibit.booking.services import business_history
+from exhibit.booking.services import require_business_organiser
 from exhibit.businesses import queries
 from exhibit.businesses.models import Business, LegalForm
 from exhibit.businesses.services import (CURRENT_PROVINCES, PROFILE_FIELDS, check_business_data,
@@ -55,9 +55,9 @@ def get_own_business(actor) -> Business:
 
 def get_organised_business(actor, business_id: int) -> Business:
     """A business whose profile the organiser may edit: the same rule as its history page
-    (``booking.services.business_history``: 403 for anyone but an organiser, 404 for a
-    business that never applied to a week of the organiser's body)."""
-    business_history(actor, business_id)
+    (``booking.services.require_business_organiser``: 403 for anyone but an organiser, 404 for
+    a business that never applied to a week of the organiser's body)."""
+    require_business_organiser(actor, business_id)
     business = db.session.get(Business, business_id)
     if business is None:
         raise NotFound(_("This business has not taken part in your weeks."),
