@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from exhibit.booking import queries as booking
 from exhibit.businesses.models import Business
@@ -23,7 +24,6 @@ from exhibit.core.errors import ValidationFailed
 from exhibit.extensions import db
 from exhibit.floorplan.services import week_booths
 from exhibit.vn import provinces, tax_codes
-from exhibit.vn.dates import format_date
 from exhibit.vn.text import fold_search_key
 from exhibit.weeks.services import require_week_organiser
 
@@ -224,18 +224,33 @@ def _existing_products(business_ids: set[int]) -> dict[tuple[int, str], Product]
 STATUS_HEADERS = ("Trạng thái duyệt", "Lý do", "Hiệu lực OCOP tại tuần lễ", "Hiệu lực đến")
 
 
-def export_rows(week) -> tuple[list[str], list[list]]:
-    headers = [header for _f, header, _o in COLUMNS] + list(STATUS_HEADERS)
-    rows = []
-    for row in services.week_review(week):
-        product, listing, business = row.product, row.listing, row.listing.business
+def export_headers() -> list[str]:
+    return [header for _f, header, _o in COLUMNS] + list(STATUS_HEADERS)
+
+
+def export_rows(week):
+    """Every listing of the week as a row of the file, grouped by business then product name:
+    a generator reading the listings in batches (ORM objects with yield_per, which the
+    session does not keep once a row is written)."""
+    query = (select(ProductListing).join(Product, ProductListing.product_id == Product.id)
+             .join(Business, ProductListing.business_id == Business.id)
+             .where(ProductListing.week_id == week.id)
+             .options(joinedload(ProductListing.product), joinedload(ProductListing.business),
+                      joinedload(ProductListing.booth))
+             .order_by(Business.name, Product.name, ProductListing.id)
+             .execution_options(yield_per=spreadsheets.BATCH))
+    start, end = week.start_date, week.end_date
+    statuses = {status.value: str(status.title) for status in ListingStatus}
+    valid = _("Valid")
+    for listing in db.session.scalars(query):
+        product, business = listing.product, listing.business
+        certificate = ocop.check_certificate(product.stars, product.cert_decision_date, start, end)
         group = ocop.group(product.ocop_scheme or ocop.QD148, product.ocop_group or "")
         found = provinces.get_province(product.origin_province_scheme or "",
                                        product.origin_province_code or "")
         values = {
             "tax_code": business.tax_code, "origin_province": found.name if found else "",
             "ocop_group": group.name_vi if group else "",
-            "cert_decision_date": format_date(product.cert_decision_date) if product.cert_decision_date else "",
             "cert_issuer_level": product.cert_issuer_level,
             "standards": ", ".join(product.standards or []),
             "booth": listing.booth.code if listing.booth else "",
@@ -244,20 +259,27 @@ def export_rows(week) -> tuple[list[str], list[list]]:
         for field, _header, _others in COLUMNS:
             value = values[field] if field in values else getattr(product, field)
             line.append("" if value is None else value)
-        line += [listing.status_enum.title, listing.reason,
-                 row.certificate.reason() or (_("Valid") if row.certificate.shows_as_ocop else ""),
-                 format_date(product.cert_valid_until) if product.cert_valid_until else ""]
-        rows.append(line)
-    return headers, rows
+        line += [statuses.get(listing.status, listing.status), listing.reason,
+                 certificate.reason() or (valid if certificate.shows_as_ocop else ""),
+                 product.cert_valid_until]
+        yield line
 
 
 #: the export's VND columns (0-based), shown as numbers with thousands in XLSX
 MONEY_COLUMNS = [[f for f, _h, _o in COLUMNS].index("price_vnd")]
 
 
-def export_products(week, fmt: str) -> bytes:
-    headers, rows = export_rows(week)
+def export_products(week, fmt: str):
+    """The week's products as CSV or XLSX, to stream (core.downloads.download): the rows are
+    read as the file is written, from the week's id."""
+    headers = export_headers()
+    rows = _export_rows_of(week.id)
     if fmt == "csv":
-        return spreadsheets.csv_bytes(headers, rows)
-    return spreadsheets.xlsx_bytes([(_("Products"), headers, rows)],
-                                   money_columns={_("Products"): MONEY_COLUMNS})
+        return spreadsheets.csv_stream(headers, rows)
+    return spreadsheets.xlsx_stream([spreadsheets.Sheet(_("Products"), headers, rows,
+                                                        MONEY_COLUMNS)])
+
+
+def _export_rows_of(week_id: int):
+    from exhibit.weeks.models import ExhibitionWeek
+    yield from export_rows(db.session.get(ExhibitionWeek, week_id))
