@@ -16,6 +16,7 @@ from exhibit.core.errors import NotFound, ValidationFailed
 from exhibit.core.spreadsheets import header_lookup, read_records
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth, BoothType, Hall
+from exhibit.floorplan.svg import near_area
 from exhibit.vn.numbers import parse_decimal, parse_whole
 from exhibit.vn.text import clean_text, fold_search_key
 from exhibit.weeks.services import require_week_organiser
@@ -43,6 +44,16 @@ def get_booth(week, code: str) -> Booth:
         raise NotFound(_("There is no booth %(code)s at this week.", code=code),
                        code="booth_not_found")
     return booth
+
+
+def booths_near(hall: Hall, booth: Booth):
+    """The booths of the hall within ``svg.NEAR_CELLS`` of the booth (itself included), as
+    rows of their place on the grid: what the visitor's page draws around the booth."""
+    x0, y0, x1, y1 = near_area(hall.grid_width, hall.grid_height, booth)
+    return db.session.execute(
+        select(Booth.id, Booth.code, Booth.grid_x, Booth.grid_y, Booth.grid_w, Booth.grid_h)
+        .where(Booth.hall_id == hall.id, Booth.grid_x < x1, Booth.grid_x + Booth.grid_w > x0,
+               Booth.grid_y < y1, Booth.grid_y + Booth.grid_h > y0)).all()
 
 
 def week_booths(week) -> list[Booth]:

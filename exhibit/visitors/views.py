@@ -32,9 +32,9 @@ from exhibit.core.permissions import exhibitor_required, organiser_required
 from exhibit.extensions import db, limiter
 from exhibit.floorplan import services as floorplan
 from exhibit.floorplan.models import Booth
-from exhibit.floorplan.svg import render_hall
+from exhibit.floorplan.svg import render_neighbourhood
 from exhibit.visitors import leads as lead_files
-from exhibit.visitors import posters, services
+from exhibit.visitors import posters, scans, services
 from exhibit.visitors.forms import CaptureForm, ContactForm, LeadForm, LogoForm
 from exhibit.weeks.services import get_managed_week, get_visible_week
 
@@ -68,38 +68,41 @@ def scan(token):
         return render_template("visitors/replaced.html", booth=target.booth,
                                week=target.booth.week), 410
     key, new = _visitor_key()
-    response = Response(_scan_page(token, target, key, ContactForm(),
+    response = Response(_scan_page(token, target, key, ContactForm(), new_visitor=new,
                                    sent=request.args.get("sent") == "1"))
-    booth_id, week_id = target.booth.id, target.booth.week_id
     app = current_app._get_current_object()
-    # Counted after the page has gone out: a slow write never delays the visitor.
-    response.call_on_close(lambda: _record_scan_quietly(app, booth_id, week_id, key))
+    unqueued = scans.queue_scan(app, booth_id=target.booth.id, week_id=target.booth.week_id,
+                                visitor_key=key)
+    if unqueued is not None:  # no writer thread (tests): written once the page has gone out
+        response.call_on_close(lambda: _write_scan_quietly(app, unqueued))
+    # The page names this visitor's saved products and carries their form token: no shared
+    # cache may keep it.
     response.headers["Cache-Control"] = PRIVATE
     return _with_visitor_cookie(response, key, new)
 
 
-def _scan_page(token: str, target, key: str, form: ContactForm, *, sent: bool = False) -> str:
-    """The booth's page: where it is in its hall, its exhibitor and the exhibitor's products."""
+def _scan_page(token: str, target, key: str, form: ContactForm, *, new_visitor: bool = False,
+               sent: bool = False) -> str:
+    """The booth's page: where it is among its neighbours, its exhibitor and the exhibitor's
+    products."""
     booth, week = target.booth, target.booth.week
     products = None
     if target.business is not None:
         products = search.search(week, search.Filters(business_id=target.business.id,
                                                       per_page=60))
-    plan = render_hall(booth.hall, booth.hall.booths, status=lambda b: "available",
-                       link=lambda b: None, label=lambda b: b.code, highlight={booth.id})
+    plan = render_neighbourhood(booth.hall, booth, floorplan.booths_near(booth.hall, booth))
+    # a phone seen for the first time has saved nothing yet
+    saved = set() if new_visitor else services.saved_listing_ids(key)
     return render_template("visitors/scan.html", token=token, booth=booth, week=week,
                            business=target.business, products=products, plan=plan,
-                           saved=services.saved_listing_ids(key), form=form,
-                           action=ActionForm(), sent=sent)
+                           saved=saved, form=form, action=ActionForm(), sent=sent)
 
 
-def _record_scan_quietly(app, booth_id: int, week_id: int, key: str) -> None:
-    with app.app_context():
-        try:
-            services.record_scan(booth_id=booth_id, week_id=week_id, visitor_key=key)
-        except Exception:  # noqa: BLE001 - a lost count must not turn into an error page
-            app.logger.exception("could not record a booth scan")
-            db.session.rollback()
+def _write_scan_quietly(app, scan) -> None:
+    try:
+        scans.write_now(app, scan)
+    except Exception:  # noqa: BLE001 - a lost count must not turn into an error page
+        app.logger.exception("could not record a booth scan")
 
 
 @bp.route("/b/<token>/save/<int:listing_id>", methods=["POST"])
