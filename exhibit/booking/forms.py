@@ -23,8 +23,10 @@ class MoveForm(BaseForm):
 
 
 class AssignForm(BaseForm):
-    booth = StringField(_l("Booth code"), validators=[DataRequired()])
-    business_id = SelectField(_l("Business"), coerce=int, choices=[])
+    """Typed, not chosen from a list of every booth and business (a fair has thousands): the
+    booking services say which booth and business the text names, or what is wrong with it."""
+    booth = StringField(_l("Booth code"))
+    business = StringField(_l("Business"), description=_l("Tax code or name"))
 
 
 class ReleaseForm(BaseForm):

@@ -13,14 +13,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from exhibit.booking.models import Allocation, AllocationStatus, Application, ApplicationStatus
 from exhibit.businesses.models import Business
+from exhibit.core import paging
 from exhibit.core.db import utcnow
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth
+from exhibit.vn import provinces
+from exhibit.vn.text import fold_search_key
 
 AVAILABLE, HELD, CONFIRMED, BLOCKED = "available", "held", "confirmed", "blocked"
 #: in the order the plan's legend shows them
@@ -263,6 +266,12 @@ def taking_part(week) -> list[Business]:
         .order_by(Business.name)).all()
 
 
+def taking_part_query(week):
+    """taking_part as a query (unordered), for a caller to narrow down."""
+    return (select(Business).join(Application, Application.business_id == Business.id)
+            .where(Application.week_id == week.id, Application.status.not_in(_ENDED_APPLICATIONS)))
+
+
 def application_counts(week) -> dict[str, int]:
     """How many applications to the week are in each state."""
     return dict(db.session.execute(
@@ -302,3 +311,208 @@ def weeks_taken_part(business_id: int, organizer_id: int) -> set[int]:
     booked = set(db.session.scalars(select(Allocation.week_id).where(
         Allocation.business_id == business_id, Allocation.week_id.in_(own))))
     return applied | booked
+
+
+# -- the organiser's desk: bookings and applications searched, filtered and paged ---------------
+#
+# Each list is filtered and paged by the database (core.paging.counted_page) and its counts per
+# state come from one GROUP BY over the same filters: a fair of 3,000 booths and 2,500
+# businesses never loads its rows to show a page of them.
+
+#: rows on one page of the desk's bookings, applications and waiting list
+DESK_PAGE_SIZE = 50
+#: the longest search text kept (a longer one is cut, never an error)
+_SEARCH_MAX = 100
+
+LIVE, ALL = "live", "all"
+RELEASED, EXPIRED = AllocationStatus.RELEASED.value, AllocationStatus.EXPIRED.value
+#: what the desk's bookings are filtered by: a booking's state as people read it
+#: (shown_status: a hold past its deadline is expired already), "live" (held or confirmed,
+#: the desk's default) and "all"
+BOOKING_STATES = (LIVE, HELD, CONFIRMED, RELEASED, EXPIRED, ALL)
+APPLICATION_STATES = tuple(s.value for s in ApplicationStatus)
+
+
+def _search_text(args, name: str) -> str:
+    return " ".join(str(args.get(name) or "").split())[:_SEARCH_MAX]
+
+
+def _row_id(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**31 else None
+
+
+@dataclass(frozen=True)
+class BookingFilter:
+    """What the organiser asked of the week's bookings (unknown or bad values are ignored)."""
+    state: str = LIVE
+    hall_id: int | None = None
+    #: the start of a booth code ("B1" finds B101…B199)
+    booth: str = ""
+    #: part of the business's name (accents and case ignored) or the start of its tax code
+    business: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> BookingFilter:
+        state = args.get("state")
+        return cls(state=state if state in BOOKING_STATES else LIVE,
+                   hall_id=_row_id(args.get("hall")), booth=_search_text(args, "booth").upper(),
+                   business=_search_text(args, "q"))
+
+
+@dataclass(frozen=True)
+class ApplicationFilter:
+    """What the organiser asked of the week's applications ("" state: every state)."""
+    state: str = ""
+    #: part of the business's name or of its province's name, or the start of its tax code
+    text: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> ApplicationFilter:
+        state = args.get("state")
+        return cls(state=state if state in APPLICATION_STATES else "", text=_search_text(args, "q"))
+
+
+def _shown_state(now: datetime):
+    """SQL for shown_status: a hold past its deadline reads as expired."""
+    return case((and_(Allocation.status == AllocationStatus.HELD.value,
+                      Allocation.expires_at <= now), literal(EXPIRED)),
+                else_=Allocation.status)
+
+
+def _in_state(state: str, now: datetime):
+    if state == LIVE:
+        return live(now)
+    if state == HELD:
+        return and_(Allocation.status == AllocationStatus.HELD.value, Allocation.expires_at > now)
+    if state == EXPIRED:
+        return _shown_state(now) == EXPIRED
+    return Allocation.status == state
+
+
+def _business_matches(text: str, *, with_province: bool = False):
+    """Businesses whose folded name contains the folded ``text``, whose tax code starts with
+    it, or (``with_province``) whose province's name contains it."""
+    folded = fold_search_key(text)
+    found = [Business.name_search.contains(folded, autoescape=True)]
+    code = text.replace(" ", "")
+    if code and all(ch.isdigit() or ch == "-" for ch in code):
+        found.append(Business.tax_code.startswith(code, autoescape=True))
+    if with_province:
+        for scheme in provinces.SCHEMES:
+            codes = [p.code for p in provinces.provinces(scheme) if folded in fold_search_key(p.name)]
+            if codes:
+                found.append(and_(Business.province_scheme == scheme,
+                                  Business.province_code.in_(codes)))
+    return or_(*found)
+
+
+def _bookings(week, chosen: BookingFilter, now: datetime, *, with_state: bool = True):
+    query = (select(Allocation).join(Booth, Booth.id == Allocation.booth_id)
+             .join(Business, Business.id == Allocation.business_id)
+             .where(Allocation.week_id == week.id))
+    if with_state and chosen.state != ALL:
+        query = query.where(_in_state(chosen.state, now))
+    if chosen.hall_id is not None:
+        query = query.where(Booth.hall_id == chosen.hall_id)
+    if chosen.booth:
+        query = query.where(Booth.code.startswith(chosen.booth, autoescape=True))
+    if chosen.business:
+        query = query.where(_business_matches(chosen.business))
+    return query
+
+
+def booking_page(week, chosen: BookingFilter, number: int,
+                 now: datetime | None = None) -> paging.Page:
+    """One page of the week's bookings that match, with booth and business: newest first, or
+    the soonest deadline first when only live holds are asked for (the desk works down them)."""
+    now = now or utcnow()
+    query = _bookings(week, chosen, now).options(contains_eager(Allocation.booth),
+                                                 contains_eager(Allocation.business))
+    if chosen.state == HELD:
+        query = query.order_by(Allocation.expires_at, Allocation.id)
+    else:
+        query = query.order_by(Allocation.created_at.desc(), Allocation.id.desc())
+    return paging.counted_page(query, number, DESK_PAGE_SIZE)
+
+
+def booking_state_counts(week, chosen: BookingFilter, now: datetime | None = None) -> dict[str, int]:
+    """How many of the week's bookings that match the hall, booth and business asked are in
+    each state of BOOKING_STATES (whatever state is chosen): one grouped query."""
+    now = now or utcnow()
+    shown = _shown_state(now).label("shown")
+    query = _bookings(week, chosen, now, with_state=False).with_only_columns(
+        shown, func.count()).group_by(shown)
+    counts = {state: 0 for state in BOOKING_STATES}
+    for state, n in db.session.execute(query):
+        counts[state] += n
+    counts[LIVE] = counts[HELD] + counts[CONFIRMED]
+    counts[ALL] = sum(counts[s] for s in (HELD, CONFIRMED, RELEASED, EXPIRED))
+    return counts
+
+
+def soonest_holds(week, limit: int, now: datetime | None = None) -> list[Allocation]:
+    """The first ``limit`` of week_holds: the live holds lapsing soonest."""
+    return db.session.scalars(
+        select(Allocation).where(Allocation.week_id == week.id,
+                                 Allocation.status == AllocationStatus.HELD.value, live(now))
+        .options(joinedload(Allocation.booth), joinedload(Allocation.business))
+        .order_by(Allocation.expires_at, Allocation.id).limit(limit)).all()
+
+
+def booth_status_counts(week, now: datetime | None = None) -> dict[str, int]:
+    """status_counts(booth_states(week)) counted by the database: each booth with the live
+    allocation it may have (at most one), grouped."""
+    now = now or utcnow()
+    rows = db.session.execute(
+        select(Booth.blocked, Allocation.status, func.count())
+        .select_from(Booth)
+        .outerjoin(Allocation, and_(Allocation.booth_id == Booth.id, live(now)))
+        .where(Booth.week_id == week.id).group_by(Booth.blocked, Allocation.status))
+    counts = {status: 0 for status in BOOTH_STATUSES}
+    for blocked, status, n in rows:
+        if status is not None:
+            counts[CONFIRMED if status == AllocationStatus.CONFIRMED.value else HELD] += n
+        else:
+            counts[BLOCKED if blocked else AVAILABLE] += n
+    return counts
+
+
+def _applications(week, chosen: ApplicationFilter, *, with_state: bool = True):
+    query = (select(Application).join(Business, Business.id == Application.business_id)
+             .where(Application.week_id == week.id))
+    if with_state and chosen.state:
+        query = query.where(Application.status == chosen.state)
+    if chosen.text:
+        query = query.where(_business_matches(chosen.text, with_province=True))
+    return query
+
+
+def application_page(week, chosen: ApplicationFilter, number: int) -> paging.Page:
+    """One page of the week's applications that match, oldest first, with their business."""
+    query = (_applications(week, chosen).options(contains_eager(Application.business))
+             .order_by(Application.created_at, Application.id))
+    return paging.counted_page(query, number, DESK_PAGE_SIZE)
+
+
+def application_state_counts(week, chosen: ApplicationFilter | None = None) -> dict[str, int]:
+    """How many of the week's applications that match the text asked are in each state (every
+    state listed, 0 when none), whatever state is chosen: one grouped query."""
+    query = _applications(week, chosen or ApplicationFilter(), with_state=False) \
+        .with_only_columns(Application.status, func.count()).group_by(Application.status)
+    counts = {state: 0 for state in APPLICATION_STATES}
+    counts.update(db.session.execute(query).all())
+    return counts
+
+
+def waiting_page(week, number: int) -> paging.Page:
+    """One page of the week's waiting list, first come first offered."""
+    query = (select(Application).join(Business, Business.id == Application.business_id)
+             .where(Application.week_id == week.id,
+                    Application.status == ApplicationStatus.WAITLISTED.value)
+             .options(contains_eager(Application.business))
+             .order_by(Application.waitlisted_at, Application.id))
+    return paging.counted_page(query, number, DESK_PAGE_SIZE)

@@ -7,6 +7,7 @@ index on allocations is the second, independent guard; whichever fires, the lose
 """
 from __future__ import annotations
 
+import re
 import time
 from datetime import datetime
 
@@ -25,14 +26,16 @@ from exhibit.booking.models import (
     ApplicationStatus,
     HoldKind,
 )
+from exhibit.businesses.models import Business
 from exhibit.core import audit, paging
 from exhibit.core.events import announce, application_changed, booking_changed
 from exhibit.core.db import is_postgres, lock_row, utcnow, write_transaction
 from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth
+from exhibit.vn import tax_codes
 from exhibit.vn.dates import to_vietnam_time
-from exhibit.vn.text import clean_text, nfc
+from exhibit.vn.text import clean_text, fold_search_key, nfc
 from exhibit.weeks.models import ExhibitionWeek
 from exhibit.weeks.services import booking_closed_reason, is_organiser_of, require_week_organiser
 
@@ -69,11 +72,56 @@ def require_business_organiser(user, business_id: int) -> list[int]:
     return week_ids
 
 
-def business_history(user, business_id: int, page: int = 1) -> paging.Page:
+def business_history(user, business_id: int, page: int = 1,
+                     chosen: audit.AuditFilter | None = None) -> paging.Page:
     """A page of a business's audit entries as an organiser may see them: only the entries of
-    the weeks of ``require_business_organiser``."""
+    the weeks of ``require_business_organiser`` (narrowed to what the reader ``chosen``)."""
     week_ids = require_business_organiser(user, business_id)
-    return audit.entry_page(page=page, business_id=business_id, week_ids=week_ids)
+    return audit.entry_page(page=page, business_id=business_id, week_ids=week_ids, chosen=chosen)
+
+
+def typed_booth(week, code: str) -> Booth:
+    """The week's booth whose code the organiser typed (case ignored); ValidationFailed on the
+    "booth" field otherwise — a typo is a message on the desk, not a 404 page."""
+    code = " ".join(str(code or "").split()).upper()
+    booth = db.session.scalar(select(Booth).where(Booth.week_id == week.id, Booth.code == code)) \
+        if code else None
+    if booth is None:
+        message = (_("There is no booth %(code)s at this week.", code=code[:20]) if code
+                   else _("Enter a booth code."))
+        raise ValidationFailed(message, fields={"booth": message})
+    return booth
+
+
+def typed_participant(week, text: str) -> Business:
+    """The business taking part in the week (queries.taking_part) that the organiser typed: its
+    tax code, or its name — whole, or a part that only one of them has (accents and case
+    ignored). ValidationFailed on the "business" field otherwise, saying what to type instead."""
+    text = " ".join(nfc(str(text or "")).split())[:255]
+    if not text:
+        message = _("Enter the business's tax code or name.")
+        raise ValidationFailed(message, fields={"business": message})
+    taking_part = queries.taking_part_query(week)
+    compact = re.sub(r"[\s.]", "", text)
+    if compact.replace("-", "").isdigit():
+        try:
+            compact = tax_codes.normalize_tax_code(compact)
+        except tax_codes.InvalidTaxCode:
+            pass
+        found = db.session.scalars(taking_part.where(Business.tax_code == compact)).all()
+    else:
+        folded = fold_search_key(text)
+        found = db.session.scalars(taking_part.where(Business.name_search == folded)).all() or \
+            db.session.scalars(taking_part.where(
+                Business.name_search.contains(folded, autoescape=True)).limit(2)).all()
+    if len(found) == 1:
+        return found[0]
+    if found:
+        message = _("Several businesses taking part match “%(text)s”: enter the tax code.", text=text)
+    else:
+        message = _("No business taking part in this week has the tax code or name “%(text)s”.",
+                    text=text)
+    raise ValidationFailed(message, fields={"business": message})
 
 
 # -- applying ----------------------------------------------------------------------------------

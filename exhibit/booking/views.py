@@ -7,10 +7,10 @@ from flask_login import current_user
 
 from exhibit.booking import queries, services
 from exhibit.booking.forms import ApplyForm, AssignForm, DecisionForm, MoveForm, ReleaseForm
-from exhibit.booking.models import HoldKind
+from exhibit.booking.models import ApplicationStatus, HoldKind
 from exhibit.businesses.models import Business
 from exhibit.catalogue import services as catalogue
-from exhibit.core import audit
+from exhibit.core import audit, paging
 from exhibit.core.db import utcnow
 from exhibit.core.errors import Conflict, ValidationFailed
 from exhibit.core.forms import ActionForm
@@ -94,20 +94,37 @@ def release_own(allocation_id):
 
 # -- organiser ---------------------------------------------------------------------------------
 
+#: the tabs of the week desk (?tab=); the first is the default
+DESK_TABS = ("bookings", "applications", "waiting")
+#: holds listed above the bookings, the soonest deadline first (all of them: ?state=held)
+HOLDS_ON_DESK = 10
+
+
 @bp.route("/organiser/weeks/<slug>")
 @organiser_required
 def manage_week(slug):
     week = weeks.get_managed_week(slug, current_user)
-    applications = queries.week_applications(week)
-    assign_form = AssignForm()
-    assign_form.business_id.choices = [(b.id, b.name) for b in queries.taking_part(week)]
-    return render_template(
-        "booking/manage_week.html", week=week, applications=applications,
-        waiting=queries.waiting_list(week), allocations=queries.week_allocations(week),
-        holds=queries.week_holds(week),
-        decision_form=DecisionForm(), move_form=MoveForm(), release_form=ReleaseForm(),
-        assign_form=assign_form, action_form=ActionForm(), now=utcnow(),
-        counts=queries.status_counts(queries.booth_states(week)))
+    tab = request.args.get("tab") if request.args.get("tab") in DESK_TABS else DESK_TABS[0]
+    now, number = utcnow(), paging.page_number(request.args)
+    context = dict(week=week, tab=tab, now=now, action_form=ActionForm(),
+                   shown_status=queries.shown_status,
+                   application_title=lambda state: ApplicationStatus(state).title,
+                   booth_counts=queries.booth_status_counts(week, now),
+                   application_counts=queries.application_state_counts(week))
+    if tab == "applications":
+        chosen = queries.ApplicationFilter.from_args(request.args)
+        context.update(chosen=chosen, page=queries.application_page(week, chosen, number),
+                       state_counts=queries.application_state_counts(week, chosen),
+                       decision_form=DecisionForm())
+    elif tab == "waiting":
+        context.update(page=queries.waiting_page(week, number))
+    else:
+        chosen = queries.BookingFilter.from_args(request.args)
+        context.update(chosen=chosen, page=queries.booking_page(week, chosen, number, now),
+                       state_counts=queries.booking_state_counts(week, chosen, now),
+                       holds=queries.soonest_holds(week, HOLDS_ON_DESK, now),
+                       move_form=MoveForm(), release_form=ReleaseForm(), assign_form=AssignForm())
+    return render_template("booking/manage_week.html", **context)
 
 
 def _back(slug):
@@ -169,7 +186,7 @@ def move(slug, allocation_id):
         return _back(slug)
     allocation = services.get_allocation(allocation_id, week)
     try:
-        target = floorplan.get_booth(week, form.booth.data.upper())
+        target = services.typed_booth(week, form.booth.data)
         moved = services.move_allocation(actor=current_user, allocation=allocation, target=target)
     except (ValidationFailed, Conflict) as exc:
         flash(exc.message, "error")
@@ -183,15 +200,14 @@ def move(slug, allocation_id):
 def assign(slug):
     week = weeks.get_managed_week(slug, current_user)
     form = AssignForm()
-    form.business_id.choices = [(b.id, "") for b in queries.taking_part(week)]
     if not form.validate_on_submit():
-        flash(_("Choose a booth and a business."), "error")
-        return _back(slug)
+        abort(400)
     try:
-        booth = floorplan.get_booth(week, form.booth.data.upper())
+        booth = services.typed_booth(week, form.booth.data)
+        business = services.typed_participant(week, form.business.data)
         allocation = services.assign_booth(actor=current_user, week=week, booth=booth,
-                                           business_id=form.business_id.data)
-    except Conflict as exc:
+                                           business_id=business.id)
+    except (ValidationFailed, Conflict) as exc:
         flash(exc.message, "error")
     else:
         flash(_("Booth %(code)s assigned to %(name)s.", code=allocation.booth.code,
@@ -203,16 +219,18 @@ def assign(slug):
 @organiser_required
 def week_audit(slug):
     week = weeks.get_managed_week(slug, current_user)
-    page = audit.entry_page(page=request.args.get("page", 1, type=int), week_id=week.id)
+    chosen = audit.AuditFilter.from_args(request.args)
+    page = audit.entry_page(page=paging.page_number(request.args), week_id=week.id, chosen=chosen)
     return render_template("booking/audit.html", week=week, business=None, page=page,
-                           audit=audit)
+                           audit=audit, chosen=chosen)
 
 
 @bp.route("/organiser/businesses/<int:business_id>/audit")
 @organiser_required
 def business_audit(business_id):
+    chosen = audit.AuditFilter.from_args(request.args)
     page = services.business_history(current_user, business_id,
-                                      request.args.get("page", 1, type=int))
+                                      paging.page_number(request.args), chosen)
     business = db.get_or_404(Business, business_id)
     return render_template("booking/audit.html", week=None, business=business, page=page,
-                           audit=audit)
+                           audit=audit, chosen=chosen)

@@ -66,7 +66,7 @@ def test_organiser_decides_and_assigns(client, organiser, open_week, make_exhibi
     client.post(url, data={"decision": "waitlist", "reason": "Hết gian hàng"})
     assert queries.application_for(open_week.id, user.business_id).status == "waitlisted"
     client.post(f"/organiser/weeks/{open_week.slug}/assign",
-                data={"booth": "A02", "business_id": str(user.business_id)})
+                data={"booth": "A02", "business": user.business.tax_code})
     allocation = queries.business_allocations(user.business_id)[0]
     assert (allocation.booth.code, allocation.status) == ("A02", "confirmed")
 
