@@ -2,18 +2,19 @@
 Booth statuses come from booking (exhibit/booking/plan.py)."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from exhibit.booking import holds
 from exhibit.booking import queries as booking
-from exhibit.booking.plan import plan_context
+from exhibit.booking.plan import BoothFilters, booths_page, chosen_hall_id, plan_context
 from exhibit.catalogue import search
 from exhibit.core.db import utcnow
 from exhibit.core.errors import ValidationFailed
 from exhibit.core.forms import ActionForm
 from exhibit.core.limits import upload_limited
+from exhibit.core.paging import page_number
 from exhibit.core.permissions import organiser_required
 from exhibit.extensions import db
 from exhibit.floorplan import services
@@ -27,7 +28,8 @@ bp = Blueprint("floorplan", __name__)
 @bp.route("/weeks/<slug>/plan")
 def plan(slug):
     week = get_visible_week(slug, current_user)
-    return render_template("floorplan/plan.html", week=week, **plan_context(week, current_user))
+    return render_template("floorplan/plan.html", week=week, **plan_context(
+        week, current_user, hall_id=chosen_hall_id(request.args)))
 
 
 @bp.route("/weeks/<slug>/booths/<code>")
@@ -57,9 +59,12 @@ def booth_page(slug, code):
 def manage(slug):
     week = get_managed_week(slug, current_user)
     link = lambda b: url_for("floorplan.edit_booth", slug=week.slug, booth_id=b.id)  # noqa: E731
-    return render_template("floorplan/manage.html", week=week, booths=services.week_booths(week),
+    filters = BoothFilters.from_args(request.args, week)
+    return render_template("floorplan/manage.html", week=week, filters=filters,
+                           page=booths_page(week, filters, page_number(request.args)),
                            hall_form=HallForm(), import_form=ImportForm(),
-                           **plan_context(week, current_user, link=link))
+                           **plan_context(week, current_user, link=link,
+                                          hall_id=filters.hall_id))
 
 
 @bp.route("/organiser/weeks/<slug>/halls/new", methods=["POST"])

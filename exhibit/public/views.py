@@ -1,12 +1,12 @@
 """The public face: home page and each week's page with its floor plan."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from exhibit.badges.services import visitor_registration_open
 from exhibit.booking import queries as booking
-from exhibit.booking.plan import plan_context
+from exhibit.booking.plan import chosen_hall_id, plan_context
 from exhibit.vn.dates import vietnam_today
 from exhibit.weeks import services as weeks
 
@@ -33,4 +33,5 @@ def week_page(slug):
                            closed_reason=weeks.booking_closed_reason(week, today),
                            application=application,
                            visitors_welcome=visitor_registration_open(week),
-                           **plan_context(week, current_user))
+                           **plan_context(week, current_user,
+                                          hall_id=chosen_hall_id(request.args)))

@@ -13,18 +13,20 @@ from datetime import datetime
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload
 
 from exhibit.badges.models import Badge
 from exhibit.badges.services import CONTACT_CONSENT, clean_badge_data
 from exhibit.booking import queries as booking
+from exhibit.booking.plan import booths_exhibited_by, exhibitors_of
 from exhibit.businesses.models import Business
 from exhibit.catalogue.models import ProductListing
 from exhibit.core import audit
 from exhibit.core.db import utcnow, write_transaction
 from exhibit.core.errors import Forbidden, NotFound, ValidationFailed
+from exhibit.core.paging import counted_page
 from exhibit.core.events import announce, contact_left
 from exhibit.core.tokens import new_code, normalise_code
 from exhibit.extensions import db
@@ -38,7 +40,7 @@ from exhibit.visitors.models import (
     LeadSource,
 )
 from exhibit.vn.numbers import parse_whole
-from exhibit.vn.text import clean_text
+from exhibit.vn.text import clean_text, search_words
 
 #: the consent a visitor gives when leaving their contact on a booth page
 LEAVE_CONTACT_CONSENT = _l("I agree that this exhibitor receives my name, phone number, email "
@@ -129,6 +131,68 @@ def scan_counts(week) -> list[tuple[str, int, int]]:
         .join(Booth, Booth.id == BoothScan.booth_id).where(BoothScan.week_id == week.id)
         .group_by(Booth.code).order_by(func.count().desc(), Booth.code)).all()
     return [tuple(row) for row in rows]
+
+
+QR_CODES_PER_PAGE = 50
+MAX_SEARCH = 100
+
+
+@dataclass
+class QrFilters:
+    """The organiser's QR-code list: a booth code or the exhibitor's name (``q``) and a hall;
+    a search longer than ``MAX_SEARCH`` or an unknown hall is ignored."""
+    q: str = ""
+    hall_id: int | None = None
+
+    @classmethod
+    def from_args(cls, args, week) -> QrFilters:
+        q = clean_text(str(args.get("q") or ""))
+        hall = str(args.get("hall") or "")
+        hall_id = int(hall) if hall.isdigit() and len(hall) < 10 else None
+        return cls(q=q if len(q) <= MAX_SEARCH else "",
+                   hall_id=hall_id if hall_id in {h.id for h in week.halls} else None)
+
+
+@dataclass
+class QrRow:
+    booth: Booth
+    token: str | None
+    exhibitor: Business | None
+    scans: int
+    phones: int
+
+
+def qr_page(week, filters: QrFilters, number: int, size: int = QR_CODES_PER_PAGE):
+    """One page of the week's booths (in code order) with their current QR token, confirmed
+    exhibitor and scan counts, and the number of booths that match — counted and read by the
+    database for this page only (scan counts grouped over the page's booths)."""
+    query = (select(Booth, BoothToken.token)
+             .outerjoin(BoothToken, (BoothToken.booth_id == Booth.id)
+                        & BoothToken.replaced_at.is_(None))
+             .where(Booth.week_id == week.id).options(joinedload(Booth.hall))
+             .order_by(Booth.code, Booth.id))
+    if filters.hall_id:
+        query = query.where(Booth.hall_id == filters.hall_id)
+    if filters.q:
+        code = filters.q.upper().replace(" ", "")
+        words = search_words(filters.q)[:8]
+        by_exhibitor = Booth.id.in_(booths_exhibited_by(week, words)) if words else false()
+        query = query.where(or_(Booth.code.contains(code, autoescape=True), by_exhibitor))
+    page = counted_page(query, number, size, scalars=False)
+    ids = [booth.id for booth, _token in page.rows]
+    exhibitors = exhibitors_of(ids)
+    counts = {booth_id: (scans, phones) for booth_id, scans, phones in db.session.execute(
+        select(BoothScan.booth_id, func.count(), func.count(func.distinct(BoothScan.visitor_key)))
+        .where(BoothScan.booth_id.in_(ids)).group_by(BoothScan.booth_id))} if ids else {}
+    page.rows = [QrRow(booth, token, exhibitors.get(booth.id), *counts.get(booth.id, (0, 0)))
+                 for booth, token in page.rows]
+    return page
+
+
+def hall_booth_counts(week) -> dict[int, int]:
+    """How many booths each hall of the week has, by hall id (one grouped query)."""
+    return dict(db.session.execute(select(Booth.hall_id, func.count()).where(
+        Booth.week_id == week.id).group_by(Booth.hall_id)).all())
 
 
 def booth_url(token: str) -> str:
@@ -291,6 +355,30 @@ def business_leads(business_id: int, week_id: int | None = None) -> list[Lead]:
     if week_id:
         query = query.where(Lead.week_id == week_id)
     return list(db.session.scalars(query))
+
+
+LEADS_PER_PAGE = 25
+
+
+def leads_page(business_id: int, week_id: int | None, q: str, number: int,
+               size: int = LEADS_PER_PAGE):
+    """One page of a business's leads, newest first, at one week or all, matching ``q`` in
+    the name, organisation, email or phone (an over-long search is ignored), with the count
+    of all that match — read and counted by the database."""
+    query = (select(Lead).where(Lead.business_id == business_id)
+             .options(joinedload(Lead.booth), joinedload(Lead.week))
+             .order_by(Lead.created_at.desc(), Lead.id.desc()))
+    if week_id:
+        query = query.where(Lead.week_id == week_id)
+    q = clean_text(q)
+    if q and len(q) <= MAX_SEARCH:
+        digits = "".join(ch for ch in q if ch.isdigit())
+        matches = [func.lower(column).contains(q.lower(), autoescape=True)
+                   for column in (Lead.full_name, Lead.organisation, Lead.email)]
+        if len(digits) >= 3:
+            matches.append(Lead.phone.contains(digits.lstrip("0") or digits))
+        query = query.where(or_(*matches))
+    return counted_page(query, number, size)
 
 
 def get_own_lead(actor, lead_id: int) -> Lead:

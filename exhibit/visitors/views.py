@@ -27,6 +27,7 @@ from exhibit.core.downloads import PRIVATE, download
 from exhibit.core.errors import NotFound, ValidationFailed
 from exhibit.core.forms import ActionForm, row_id
 from exhibit.core.limits import upload_limited
+from exhibit.core.paging import page_number
 from exhibit.core.links import absolute_url
 from exhibit.core.permissions import exhibitor_required, organiser_required
 from exhibit.extensions import db, limiter
@@ -162,12 +163,14 @@ def _lead_week_id():
 @exhibitor_required
 def leads():
     week_id = _lead_week_id()
-    items = services.business_leads(current_user.business_id, week_id)
+    q = request.args.get("q", "")
+    page = services.leads_page(current_user.business_id, week_id, q, page_number(request.args))
     weeks = lead_files.lead_weeks(current_user.business_id)
-    return render_template("visitors/leads.html", leads=items, weeks=weeks, week_id=week_id,
+    return render_template("visitors/leads.html", page=page, weeks=weeks, week_id=week_id,
+                           q=q if len(q) <= services.MAX_SEARCH else "",
                            forms={lead.id: LeadForm(prefix=f"l{lead.id}", data={
                                "rating": str(lead.rating), "tags": lead.tags,
-                               "notes": lead.notes}) for lead in items})
+                               "notes": lead.notes}) for lead in page.rows})
 
 
 @bp.route("/my/leads/<int:lead_id>", methods=["POST"])
@@ -252,11 +255,10 @@ def _managed_booth(slug, booth_id):
 @organiser_required
 def qr_codes(slug):
     week = get_managed_week(slug, current_user)
-    tokens = services.week_tokens(week)
-    counts = {code: (scans, phones) for code, scans, phones in services.scan_counts(week)}
-    return render_template("visitors/qr_codes.html", week=week,
-                           booths=floorplan.week_booths(week), tokens=tokens, counts=counts,
-                           exhibitors=booking.confirmed_exhibitors(week), form=ActionForm(),
+    filters = services.QrFilters.from_args(request.args, week)
+    return render_template("visitors/qr_codes.html", week=week, filters=filters,
+                           page=services.qr_page(week, filters, page_number(request.args)),
+                           hall_counts=services.hall_booth_counts(week), form=ActionForm(),
                            booth_url=services.booth_url)
 
 
@@ -286,7 +288,7 @@ def reissue_qr(slug, booth_id):
         services.reissue_token(actor=current_user, booth=booth)
         flash(_("Booth %(code)s has a new QR code. Print its poster again: the old code now "
                 "says it was replaced.", code=booth.code), "success")
-    return redirect(url_for("visitors.qr_codes", slug=slug) + f"#booth-{booth.id}")
+    return redirect(url_for("visitors.qr_codes", slug=slug, q=booth.code) + f"#booth-{booth.id}")
 
 
 @bp.route("/organiser/weeks/<slug>/posters.pdf")
