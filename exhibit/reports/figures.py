@@ -13,13 +13,12 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import case, func, select
 
 from exhibit.b2b.models import Meeting, MeetingOutcome, MeetingStatus
 from exhibit.badges.models import Badge, BadgeKind, CheckIn
 from exhibit.booking import queries as booking
-from exhibit.booking.models import ApplicationStatus
+from exhibit.booking.models import Allocation, AllocationStatus, ApplicationStatus
 from exhibit.businesses.models import Business, LegalForm
 from exhibit.catalogue import ocop
 from exhibit.catalogue.models import ListingStatus, Product, ProductListing
@@ -27,15 +26,16 @@ from exhibit.core.db import utcnow
 from exhibit.documents import payments as ledger
 from exhibit.documents.models import Document, DocumentKind, DocumentStatus
 from exhibit.extensions import db
-from exhibit.floorplan import services as floorplan
+from exhibit.floorplan.models import Booth
 from exhibit.visitors.models import BoothScan, Lead, LeadSource
-from exhibit.visitors.services import scan_counts
 from exhibit.vn import provinces
 from exhibit.vn.dates import VIETNAM_TZ, format_date, vietnam_today
 
 #: the kinds of value a cell or headline holds, which decide how it is shown
 COUNT, VND, PERCENT = "count", "vnd", "percent"
 TOP_BOOTHS = 10
+#: certificate problems listed on the dashboard and in the PDF (a fair has hundreds)
+CERTIFICATES_SHOWN = 25
 STAR_LEVELS = (3, 4, 5)
 
 
@@ -61,6 +61,17 @@ class Table:
     has_total: bool = False
     #: a stable key per row (a status code, a day, a booth code), for lookups and tests
     row_keys: list[str] = field(default_factory=list)
+    #: at most this many rows on the dashboard and in the PDF (a long list; the workbook has
+    #: every row)
+    shown: int | None = None
+
+    @property
+    def shown_rows(self) -> list[list]:
+        return self.rows if self.shown is None else self.rows[:self.shown]
+
+    @property
+    def rows_left_out(self) -> int:
+        return len(self.rows) - len(self.shown_rows)
 
     def row(self, key: str) -> list:
         return self.rows[self.row_keys.index(key)]
@@ -145,9 +156,10 @@ def week_report(week, *, today: date | None = None, now: datetime | None = None)
     now = now or utcnow()
     today = today or vietnam_today(now)
     lang = _lang()
+    states = booking.booth_states(week, now)
     exhibitors = _exhibitors(week)
     tables = [
-        _booths(week, now),
+        _booths(states),
         _applications(week),
         _by_province(exhibitors, lang),
         _by_legal_form(exhibitors),
@@ -155,7 +167,7 @@ def week_report(week, *, today: date | None = None, now: datetime | None = None)
         _certificates(week),
         _visitors_per_day(week),
         _scans_per_day(week),
-        _top_booths(week),
+        _top_booths(week, states),
         _leads(week),
         _meetings_by_status(week),
         _meetings_by_outcome(week),
@@ -164,16 +176,24 @@ def week_report(week, *, today: date | None = None, now: datetime | None = None)
         _payments(week, today),
     ]
     report = WeekReport(week, lang, now, today, [], tables)
-    report.headlines = _headlines(report, exhibitors)
+    report.headlines = _headlines(report, sum(exhibitors.values()))
     return report
 
 
-def _exhibitors(week) -> list[Business]:
-    """The businesses taking part: those with a confirmed booth at the week."""
-    return booking.confirmed_businesses(week)
+def _exhibitors(week) -> Counter:
+    """The businesses taking part — those with a confirmed booth at the week — counted by
+    (province scheme, province code, legal form) in one grouped query."""
+    taking_part = select(Allocation.business_id).where(
+        Allocation.week_id == week.id,
+        Allocation.status == AllocationStatus.CONFIRMED.value).scalar_subquery()
+    rows = db.session.execute(
+        select(Business.province_scheme, Business.province_code, Business.legal_form, func.count())
+        .where(Business.id.in_(taking_part))
+        .group_by(Business.province_scheme, Business.province_code, Business.legal_form))
+    return Counter({(scheme, code, form): n for scheme, code, form, n in rows})
 
 
-def _headlines(report: WeekReport, exhibitors: list[Business]) -> list[Headline]:
+def _headlines(report: WeekReport, exhibitors: int) -> list[Headline]:
     booths = report.table("booths")
     confirmed = booths.value(booking.CONFIRMED)
     offered = booths.value("total") - booths.value(booking.BLOCKED)
@@ -184,7 +204,7 @@ def _headlines(report: WeekReport, exhibitors: list[Business]) -> list[Headline]
     accepted = report.table("meetings_by_status").value(MeetingStatus.ACCEPTED.value)
     payments = report.table("payments").row("total")
     return [
-        Headline("exhibitors", _("Businesses taking part"), len(exhibitors)),
+        Headline("exhibitors", _("Businesses taking part"), exhibitors),
         Headline("booths_confirmed", _("Booths confirmed"), confirmed,
                  detail=_("of %(offered)d offered", offered=offered)),
         Headline("occupancy", _("Occupancy"), _percent(confirmed, offered), PERCENT),
@@ -202,8 +222,8 @@ def _headlines(report: WeekReport, exhibitors: list[Business]) -> list[Headline]
     ]
 
 
-def _booths(week, now: datetime) -> Table:
-    counts = booking.status_counts(booking.booth_states(week, now))
+def _booths(states: dict) -> Table:
+    counts = booking.status_counts(states)
     total = sum(counts.values())
     rows = [[booking.status_title(s), n, _percent(n, total)] for s, n in counts.items()]
     rows.append([_("Total"), total, 100.0 if total else 0.0])
@@ -220,8 +240,10 @@ def _applications(week) -> Table:
                         _("Applications"), triples, total=True)
 
 
-def _by_province(exhibitors: list[Business], lang: str) -> Table:
-    counts = Counter((b.province_scheme, b.province_code) for b in exhibitors)
+def _by_province(exhibitors: Counter, lang: str) -> Table:
+    counts = Counter()
+    for (scheme, code, _form), n in exhibitors.items():
+        counts[scheme, code] += n
     names = {key: provinces.display_name(*key, lang=lang) for key in counts}
     triples = sorted(((f"{scheme}:{code}", names[scheme, code], n)
                       for (scheme, code), n in counts.items()), key=lambda t: (-t[2], t[1]))
@@ -231,8 +253,10 @@ def _by_province(exhibitors: list[Business], lang: str) -> Table:
                                "registered with."))
 
 
-def _by_legal_form(exhibitors: list[Business]) -> Table:
-    counts = Counter(b.legal_form for b in exhibitors)
+def _by_legal_form(exhibitors: Counter) -> Table:
+    counts = Counter()
+    for (_scheme, _code, form), n in exhibitors.items():
+        counts[form] += n
     triples = [(form.value, form.title, counts[form.value]) for form in LegalForm
                if counts[form.value]]
     return _count_table("legal_forms", _("Businesses by legal form"), _("Legal form"),
@@ -243,20 +267,23 @@ def _products(week, lang: str) -> list[Table]:
     """Approved products by OCOP group and by the stars shown at this week (a star counts only
     where the certificate covers every day of the week)."""
     rows = db.session.execute(
-        select(Product.ocop_scheme, ProductListing.ocop_group, ProductListing.shown_stars)
+        select(Product.ocop_scheme, ProductListing.ocop_group, ProductListing.shown_stars,
+               func.count())
         .join(Product, Product.id == ProductListing.product_id)
         .where(ProductListing.week_id == week.id,
-               ProductListing.status == ListingStatus.APPROVED.value)).all()
+               ProductListing.status == ListingStatus.APPROVED.value)
+        .group_by(Product.ocop_scheme, ProductListing.ocop_group,
+                  ProductListing.shown_stars)).all()
     no_star = _("No OCOP star shown")
     star_titles = {n: _("%(n)d stars", n=n) for n in STAR_LEVELS}
     by_group: dict[str, Counter] = {}
     names: dict[str, str] = {}
-    for scheme, group_code, stars in rows:
+    for scheme, group_code, stars, n in rows:
         group = ocop.group(scheme, group_code) if scheme and group_code else None
         # QĐ 148 kept QĐ 1048's codes for the groups both have, so one code is one group
         key = group_code if group else "none"
         names[key] = group.title(lang) if group else str(_("No OCOP group"))
-        by_group.setdefault(key, Counter())[stars if stars in STAR_LEVELS else 0] += 1
+        by_group.setdefault(key, Counter())[stars if stars in STAR_LEVELS else 0] += n
     order = sorted(by_group, key=lambda k: (-sum(by_group[k].values()), names[k]))
     group_rows = [[names[k], by_group[k][0], *(by_group[k][n] for n in STAR_LEVELS),
                    sum(by_group[k].values())] for k in order]
@@ -267,7 +294,9 @@ def _products(week, lang: str) -> list[Table]:
         {i: COUNT for i in range(1, 6)},
         Chart([r[0] for r in group_rows[:-1]], [(_("Products"), [r[5] for r in group_rows[:-1]])]),
         has_total=True, row_keys=[*order, "total"])
-    stars = Counter(s if s in STAR_LEVELS else 0 for _scheme, _group, s in rows)
+    stars = Counter()
+    for _scheme, _group, shown, n in rows:
+        stars[shown if shown in STAR_LEVELS else 0] += n
     triples = [("0", no_star, stars[0]), *((str(n), star_titles[n], stars[n]) for n in STAR_LEVELS)]
     by_stars_table = _count_table(
         "products_by_stars", _("Products by OCOP stars"), _("Stars"), _("Products"), triples,
@@ -278,24 +307,39 @@ def _products(week, lang: str) -> list[Table]:
 
 def _certificates(week) -> Table:
     """Listed products (awaiting review or approved) whose OCOP certificate runs out before or
-    during the week: the organiser asks for the renewal decision."""
-    listings = db.session.scalars(
-        select(ProductListing).where(
-            ProductListing.week_id == week.id,
-            ProductListing.status != ListingStatus.REJECTED.value)
-        .options(joinedload(ProductListing.product), joinedload(ProductListing.business))).all()
+    during the week: the organiser asks for the renewal decision. Only products decided long
+    enough ago to have run out are read (a certificate lasts ocop.VALIDITY_MONTHS; the margin
+    covers a month's last days), then checked by the catalogue's own rule."""
+    latest = ocop.add_months(week.end_date, -ocop.VALIDITY_MONTHS) + timedelta(days=3)
+    candidates = db.session.execute(
+        select(Business.name, Product.name, Product.stars, Product.cert_decision_date)
+        .select_from(ProductListing)
+        .join(Product, Product.id == ProductListing.product_id)
+        .join(Business, Business.id == ProductListing.business_id)
+        .where(ProductListing.week_id == week.id,
+               ProductListing.status != ListingStatus.REJECTED.value,
+               Product.cert_decision_date <= latest)).all()
     titles = {ocop.EXPIRED: _("Expired before the week"),
               ocop.EXPIRES_DURING: _("Expires during the week")}
     rows = []
-    for listing in listings:
-        check = listing.product.certificate_at(week)
+    for business, product, stars, decided in candidates:
+        check = ocop.check_certificate(stars, decided, week.start_date, week.end_date)
         if check.status in titles:
-            rows.append([listing.business.name, listing.product.name, listing.product.stars,
-                         format_date(check.valid_until), str(titles[check.status])])
+            rows.append([business, product, stars, format_date(check.valid_until),
+                         str(titles[check.status])])
     rows.sort(key=lambda r: (r[4], r[0], r[1]))
     return Table("certificates", _("OCOP certificates expiring before or during the week"),
                  [_("Business"), _("Product"), _("Stars"), _("Valid until"), _("Status")],
-                 rows, {2: COUNT})
+                 rows, {2: COUNT}, shown=CERTIFICATES_SHOWN)
+
+
+def _day_of(column, days: list[date]):
+    """A SQL expression: the index in ``days`` of the Vietnam day a UTC ``column`` falls on,
+    -1 before the first and len(days) after the last — so a per-day series is one grouped
+    query, on any database."""
+    starts = [_day_bounds(day)[0] for day in days] + [_day_bounds(days[-1])[1]]
+    return case((column < starts[0], -1),
+                *((column < starts[i + 1], i) for i in range(len(days))), else_=len(days))
 
 
 def _visitors_per_day(week) -> Table:
@@ -303,28 +347,29 @@ def _visitors_per_day(week) -> Table:
     and check-ins at the entrance per day of the week."""
     live = (Badge.week_id == week.id, Badge.kind == BadgeKind.VISITOR.value,
             Badge.revoked_at.is_(None))
-    first_start, _first_end = _day_bounds(week.start_date)
-    rows = [[_("Before the week"),
-             db.session.scalar(select(func.count()).where(*live, Badge.created_at < first_start)),
-             0, 0]]
-    keys = ["before"]
+    days = list(week.days)
+    day = _day_of(Badge.created_at, days).label("day")
+    registered = dict(db.session.execute(
+        select(day, func.count()).where(*live).group_by(day)).all())
     checkins = dict(db.session.execute(
         select(CheckIn.day, func.count()).where(CheckIn.week_id == week.id)
         .group_by(CheckIn.day)).all())
-    visitor_checkins = dict(db.session.execute(
-        select(CheckIn.day, func.count()).join(Badge, Badge.id == CheckIn.badge_id)
-        .where(CheckIn.week_id == week.id, Badge.kind == BadgeKind.VISITOR.value)
+    # visitors are nearly every badge: count the few others' check-ins and take them away
+    others = select(Badge.id).where(Badge.week_id == week.id,
+                                    Badge.kind != BadgeKind.VISITOR.value)
+    other_checkins = dict(db.session.execute(
+        select(CheckIn.day, func.count())
+        .where(CheckIn.week_id == week.id, CheckIn.badge_id.in_(others))
         .group_by(CheckIn.day)).all())
-    for day in week.days:
-        start, end = _day_bounds(day)
-        registered = db.session.scalar(select(func.count()).where(
-            *live, Badge.created_at >= start, Badge.created_at < end))
-        rows.append([format_date(day), registered, visitor_checkins.get(day, 0),
+    visitor_checkins = {day: n - other_checkins.get(day, 0) for day, n in checkins.items()}
+    rows = [[_("Before the week"), registered.get(-1, 0), 0, 0]]
+    keys = ["before"]
+    for index, day in enumerate(days):
+        rows.append([format_date(day), registered.get(index, 0), visitor_checkins.get(day, 0),
                      checkins.get(day, 0)])
         keys.append(day.isoformat())
     days = rows[1:]
-    last_end = _day_bounds(week.end_date)[1]
-    later = db.session.scalar(select(func.count()).where(*live, Badge.created_at >= last_end))
+    later = registered.get(len(week.days), 0)
     if later:
         rows.append([_("After the week"), later, 0, 0])
         keys.append("after")
@@ -341,18 +386,22 @@ def _visitors_per_day(week) -> Table:
 
 
 def _scans_per_day(week) -> Table:
+    days = list(week.days)
+    of_week = BoothScan.week_id == week.id
+    day = _day_of(BoothScan.scanned_at, days).label("day")
+    # distinct phones as a count of grouped rows, which PostgreSQL hashes, where
+    # count(distinct …) would sort every scan of the week
+    keys = (select(day, BoothScan.visitor_key, func.count().label("scans")).where(of_week)
+            .group_by(day, BoothScan.visitor_key).subquery())
+    per_day = {index: (int(scans), phones) for index, scans, phones in db.session.execute(
+        select(keys.c.day, func.sum(keys.c.scans), func.count()).group_by(keys.c.day))}
     rows, keys = [], []
-    for day in week.days:
+    for index, day in enumerate(days):
         keys.append(day.isoformat())
-        start, end = _day_bounds(day)
-        scans, phones = db.session.execute(
-            select(func.count(), func.count(func.distinct(BoothScan.visitor_key))).where(
-                BoothScan.week_id == week.id, BoothScan.scanned_at >= start,
-                BoothScan.scanned_at < end)).one()
-        rows.append([format_date(day), scans, phones])
-    total, phones = db.session.execute(
-        select(func.count(), func.count(func.distinct(BoothScan.visitor_key)))
-        .where(BoothScan.week_id == week.id)).one()
+        rows.append([format_date(day), *per_day.get(index, (0, 0))])
+    total = sum(scans for scans, _phones in per_day.values())
+    phones = db.session.scalar(select(func.count()).select_from(
+        select(BoothScan.visitor_key).where(of_week).group_by(BoothScan.visitor_key).subquery()))
     outside = total - sum(r[1] for r in rows)
     chart_rows = list(rows)
     if outside:
@@ -368,12 +417,25 @@ def _scans_per_day(week) -> Table:
         has_total=True, row_keys=keys)
 
 
-def _top_booths(week) -> Table:
-    rows = scan_counts(week)[:TOP_BOOTHS]
-    codes = {booth.id: booth.code for booth in floorplan.week_booths(week)}
-    holders = {codes[booth_id]: business.name
-               for booth_id, business in booking.confirmed_exhibitors(week).items()}
-    table_rows = [[code, holders.get(code, ""), scans, phones] for code, scans, phones in rows]
+def _top_booths(week, states: dict) -> Table:
+    """The most-scanned booths, counted and cut to TOP_BOOTHS by the database, then their
+    distinct phones (for those booths only); the exhibitor named from the booth states the
+    report has already read."""
+    counts = (select(BoothScan.booth_id, func.count().label("scans"))
+              .where(BoothScan.week_id == week.id).group_by(BoothScan.booth_id).subquery())
+    top = db.session.execute(
+        select(Booth.id, Booth.code, counts.c.scans)
+        .join(counts, counts.c.booth_id == Booth.id)
+        .order_by(counts.c.scans.desc(), Booth.code).limit(TOP_BOOTHS)).all()
+    phones = dict(db.session.execute(
+        select(BoothScan.booth_id, func.count(func.distinct(BoothScan.visitor_key)))
+        .where(BoothScan.week_id == week.id, BoothScan.booth_id.in_([r.id for r in top]))
+        .group_by(BoothScan.booth_id)).all()) if top else {}
+    holders = {booth_id: state.allocation.business.name for booth_id, state in states.items()
+               if state.status == booking.CONFIRMED and state.allocation is not None}
+    rows = [(code, scans, phones.get(booth_id, 0), holders.get(booth_id, ""))
+            for booth_id, code, scans in top]
+    table_rows = [[code, holder, scans, phones] for code, scans, phones, holder in rows]
     return Table("top_booths", _("Most-scanned booths"),
                  [_("Booth"), _("Business"), _("Scans"), _("Phones")], table_rows,
                  {2: COUNT, 3: COUNT},
@@ -439,16 +501,11 @@ def _documents(week, kind: DocumentKind) -> Table:
 
 def _payments(week, today: date) -> Table:
     """The ledger's rows grouped by state, with what is due, paid, outstanding and overdue."""
-    groups: dict[str, list] = {}
-    for row in ledger.ledger(week, today):
-        groups.setdefault(row.state, []).append(row)
+    totals = ledger.state_totals(week, today)
     states = (ledger.OVERDUE, ledger.DUE, ledger.PARTLY_PAID, ledger.PAID, ledger.NOTHING_DUE)
-    rows = []
-    for state in states:
-        members = groups.get(state, [])
-        rows.append([str(ledger.state_title(state)), len(members),
-                     sum(r.total_due for r in members), sum(r.paid for r in members),
-                     sum(r.outstanding for r in members), sum(r.overdue_amount for r in members)])
+    rows = [[str(ledger.state_title(state)), *(int(value or 0) for value in (
+        totals[state].businesses, totals[state].due, totals[state].paid,
+        totals[state].outstanding, totals[state].overdue))] for state in states]
     rows.append([_("Total"), *(sum(r[i] for r in rows) for i in range(1, 6))])
     total = rows[-1]
     return Table(

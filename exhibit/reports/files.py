@@ -12,7 +12,8 @@ from flask_babel import format_date as babel_date
 from flask_babel import gettext as _
 
 from exhibit.core.errors import NotFound
-from exhibit.core.spreadsheets import XLSX_TYPE, xlsx_bytes
+from exhibit.core.spreadsheets import (MONEY_FORMAT, XLSX_TYPE, Formatted, Sheet,
+                                       write_workbook, xlsx_bytes)
 from exhibit.pdf import document as nd30
 from exhibit.reports import charts
 from exhibit.reports.figures import COUNT, VND, WeekReport, format_value
@@ -51,29 +52,21 @@ def report_file(report: WeekReport, fmt: str) -> tuple[bytes, str, str]:
 
 def workbook(report: WeekReport) -> bytes:
     titles = sheet_titles()
-    summary = (titles["summary"], [_("Figure"), _("Value")],
-               [[h.title, h.value] for h in report.headlines])
-    sheets, money = [summary], {titles["summary"]: ()}
-    money_rows = [i for i, h in enumerate(report.headlines) if h.kind == VND]
+    summary = Sheet(titles["summary"], [_("Figure"), _("Value")],
+                    [[h.title, _money(h.value) if h.kind == VND else h.value]
+                     for h in report.headlines])
+    sheets = [summary]
     for table in report.tables:
-        title = titles[table.key]
-        sheets.append((title, table.headers, table.rows))
-        money[title] = [c for c, kind in table.kinds.items() if kind == VND]
-    return _money_rows(xlsx_bytes(sheets, money), titles["summary"], money_rows, columns=1)
-
-
-def _money_rows(content: bytes, sheet_title: str, rows: list[int], *, columns: int) -> bytes:
-    """A sheet that mixes counts and amounts in one column (a row per figure): the amounts'
-    rows (0-based, under the header) get the thousands format in ``columns`` value columns."""
-    from openpyxl import load_workbook
-    book = load_workbook(io.BytesIO(content))
-    sheet = book[sheet_title[:31]]
-    for index in rows:
-        for column in range(2, columns + 2):
-            sheet.cell(row=index + 2, column=column).number_format = "#,##0"
+        sheets.append(Sheet(titles[table.key], table.headers, table.rows,
+                            [c for c, kind in table.kinds.items() if kind == VND]))
     out = io.BytesIO()
-    book.save(out)
+    write_workbook(sheets, out)
     return out.getvalue()
+
+
+def _money(value) -> Formatted:
+    """A đồng figure in a column that also holds counts: the thousands format on its own cell."""
+    return Formatted(value, MONEY_FORMAT)
 
 
 # -- PDF ---------------------------------------------------------------------------------------
@@ -131,9 +124,13 @@ def render_pdf(report: WeekReport, target) -> None:
         widths = [18 if c in table.kinds else 30 for c in range(len(table.headers))]
         grid = nd30.grid(s, table.headers,
                          [[_cell(v, table.kinds.get(c), lang) for c, v in enumerate(row)]
-                          for row in table.rows], widths,
+                          for row in table.shown_rows], widths,
                          right_columns=tuple(table.kinds), total_rows=1 if table.has_total else 0)
         block = [heading, grid]
+        if table.rows_left_out:
+            block.append(Paragraph(nd30.t(_(
+                "The first %(shown)d of %(total)d rows; the report workbook (XLSX) lists them "
+                "all.", shown=len(table.shown_rows), total=len(table.rows))), s.sign_note))
         if table.note:
             block.append(Paragraph(nd30.t(table.note), s.sign_note))
         story.append(KeepTogether(block))
@@ -164,7 +161,6 @@ def comparison_workbook(comparison) -> bytes:
     """The compared headlines as one sheet: a row per figure, a column per week."""
     title = _("Comparison")
     headers = [_("Figure"), *(r.week.name(r.lang) for r in comparison.reports)]
-    rows = [[row_title, *values] for _key, row_title, _kind, values in comparison.rows]
-    money_rows = [i for i, (_key, _t, kind, _v) in enumerate(comparison.rows) if kind == VND]
-    return _money_rows(xlsx_bytes([(title, headers, rows)]), title, money_rows,
-                       columns=len(comparison.reports))
+    rows = [[row_title, *(_money(v) if kind == VND else v for v in values)]
+            for _key, row_title, kind, values in comparison.rows]
+    return xlsx_bytes([(title, headers, rows)])
