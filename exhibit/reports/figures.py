@@ -27,6 +27,7 @@ from exhibit.documents import payments as ledger
 from exhibit.documents.models import Document, DocumentKind, DocumentStatus
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth
+from exhibit.reports import cache
 from exhibit.visitors.models import BoothScan, Lead, LeadSource
 from exhibit.vn import provinces
 from exhibit.vn.dates import VIETNAM_TZ, format_date, vietnam_today
@@ -97,6 +98,8 @@ class WeekReport:
     today: date
     headlines: list[Headline]
     tables: list[Table]
+    #: the figures came from the cache of a past week (so may its files: reports/files.py)
+    kept: bool = False
 
     def table(self, key: str) -> Table:
         return next(t for t in self.tables if t.key == key)
@@ -152,10 +155,27 @@ def _count_table(key, title, label_head, value_head, triples, *, note="", total=
 # -- the report ------------------------------------------------------------------------------
 
 def week_report(week, *, today: date | None = None, now: datetime | None = None) -> WeekReport:
-    """Every figure of the week, in the current interface language."""
+    """Every figure of the week, in the current interface language. A week that has ended is
+    computed once and kept until a change to it is announced (reports/cache.py); ``today`` or
+    ``now`` given (a report as of another moment) always computes."""
+    lang = _lang()
+    if today is None and now is None:
+        now = utcnow()
+        today = vietnam_today(now)
+        if cache.is_history(week, today):
+            # today is in the key: what is overdue can change with the date alone
+            generated_at, headlines, tables = cache.remembered(
+                week.id, f"figures:{lang}:{today.isoformat()}",
+                lambda: _figures(week, now, today, lang))
+            return WeekReport(week, lang, generated_at, today, headlines, tables, kept=True)
     now = now or utcnow()
     today = today or vietnam_today(now)
-    lang = _lang()
+    generated_at, headlines, tables = _figures(week, now, today, lang)
+    return WeekReport(week, lang, generated_at, today, headlines, tables)
+
+
+def _figures(week, now: datetime, today: date, lang: str) -> tuple[datetime, list, list]:
+    """(when, headlines, tables): plain values, which a cache can keep apart from the week."""
     states = booking.booth_states(week, now)
     exhibitors = _exhibitors(week)
     tables = [
@@ -176,8 +196,7 @@ def week_report(week, *, today: date | None = None, now: datetime | None = None)
         _payments(week, today),
     ]
     report = WeekReport(week, lang, now, today, [], tables)
-    report.headlines = _headlines(report, sum(exhibitors.values()))
-    return report
+    return now, _headlines(report, sum(exhibitors.values())), tables
 
 
 def _exhibitors(week) -> Counter:

@@ -15,7 +15,7 @@ from exhibit.core.errors import NotFound
 from exhibit.core.spreadsheets import (MONEY_FORMAT, XLSX_TYPE, Formatted, Sheet,
                                        write_workbook, xlsx_bytes)
 from exhibit.pdf import document as nd30
-from exhibit.reports import charts
+from exhibit.reports import cache, charts
 from exhibit.reports.figures import COUNT, VND, WeekReport, format_value
 from exhibit.vn.dates import format_date, nd30_date, to_vietnam_time
 
@@ -41,11 +41,18 @@ def sheet_titles() -> dict[str, str]:
 def report_file(report: WeekReport, fmt: str) -> tuple[bytes, str, str]:
     """The report as "pdf" or "xlsx": (content, MIME type, file name); 404 for another format."""
     stem = _("report")  # the file name's word: "bao-cao" in Vietnamese
-    if fmt == "pdf":
-        return pdf_bytes(report), "application/pdf", f"{stem}-{report.week.slug}.pdf"
-    if fmt == "xlsx":
-        return workbook(report), XLSX_TYPE, f"{stem}-{report.week.slug}.xlsx"
-    raise NotFound(_("There is no such export."))
+    makers = {"pdf": (pdf_bytes, "application/pdf"), "xlsx": (workbook, XLSX_TYPE)}
+    if fmt not in makers:
+        raise NotFound(_("There is no such export."))
+    make, mimetype = makers[fmt]
+    if report.kept:  # a past week's figures: its files are kept with them
+        content = cache.remembered(report.week.id,
+                                   f"{fmt}:{report.lang}:{report.today.isoformat()}:"
+                                   f"{report.generated_at.isoformat()}",
+                                   lambda: make(report))
+    else:
+        content = make(report)
+    return content, mimetype, f"{stem}-{report.week.slug}.{fmt}"
 
 
 # -- XLSX --------------------------------------------------------------------------------------

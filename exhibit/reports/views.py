@@ -9,10 +9,13 @@ from flask_login import current_user
 from exhibit.core.downloads import download
 from exhibit.core.permissions import organiser_required
 from exhibit.core.spreadsheets import XLSX_TYPE
-from exhibit.reports import exports, figures, files
+from exhibit.reports import exports, figures, files, subscribers
 from exhibit.weeks.services import get_managed_week, organiser_weeks
 
 bp = Blueprint("reports", __name__)
+# a past week's kept figures are dropped on the events of a change to it (reports/cache.py);
+# connecting twice is a no-op, so create_app may also connect it with the other features
+subscribers.connect()
 
 
 @bp.route("/organiser/weeks/<slug>/dashboard")
