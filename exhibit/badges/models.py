@@ -176,6 +176,10 @@ class PrintJob(db.Model):
 
     week = relationship("ExhibitionWeek")
 
+    #: not stored: set by printing.start_print_job when the request found this same sheet
+    #: already being printed instead of starting another
+    reused = False
+
     @property
     def percent(self) -> int:
         return 100 if self.status == "done" else int(100 * self.done / self.total) if self.total else 0

@@ -51,26 +51,17 @@ def contact_url(code: str) -> str:
 
 # -- reading -----------------------------------------------------------------------------------
 
-def week_badges(week, kind: str | None = None, *, include_revoked: bool = True) -> list[Badge]:
-    query = select(Badge).where(Badge.week_id == week.id).order_by(Badge.kind, Badge.full_name,
-                                                                   Badge.id)
-    if kind:
-        query = query.where(Badge.kind == kind)
-    if not include_revoked:
-        query = query.where(Badge.revoked_at.is_(None))
-    return list(db.session.scalars(query))
-
-
-def badge_counts(week) -> dict[str, int]:
-    rows = db.session.execute(select(Badge.kind, func.count()).where(
-        Badge.week_id == week.id, Badge.revoked_at.is_(None)).group_by(Badge.kind))
-    return {kind: count for kind, count in rows}
-
-
 def business_staff(week, business_id: int) -> list[Badge]:
     return list(db.session.scalars(select(Badge).where(
         Badge.week_id == week.id, Badge.business_id == business_id,
         Badge.kind == BadgeKind.STAFF.value).order_by(Badge.revoked_at.isnot(None), Badge.id)))
+
+
+def booth_codes_of(week, business_id: int | None) -> list[str]:
+    """The booth codes confirmed to one business at a week (printed on its staff's badges)."""
+    if business_id is None:
+        return []
+    return [a.booth.code for a in booking.confirmed_allocations(week.id, business_id)]
 
 
 def get_week_badge(week, badge_id: int) -> Badge:
@@ -92,7 +83,7 @@ def badge_by_contact_code(code: str) -> Badge | None:
 
 def staff_allowance(week, business_id: int) -> tuple[int, int]:
     """(badges in use, badges allowed) for an exhibitor at a week."""
-    booths = len(booking.confirmed_booth_codes(week).get(business_id, []))
+    booths = len(booking.confirmed_allocations(week.id, business_id))
     used = db.session.scalar(select(func.count()).select_from(Badge).where(
         Badge.week_id == week.id, Badge.business_id == business_id,
         Badge.kind == BadgeKind.STAFF.value, Badge.revoked_at.is_(None)))

@@ -9,14 +9,14 @@ from flask import (Blueprint, Response, flash, g, redirect, render_template, req
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from exhibit.badges import checkin, printing, services
-from exhibit.booking import queries as booking
+from exhibit.badges import checkin, listing, printing, services
 from exhibit.badges.forms import BadgeForm, CheckInForm, PrintForm, StaffForm, VisitorForm
 from exhibit.badges.models import BadgeKind
 from exhibit.badges.render import render_sheet
 from exhibit.core.downloads import PRIVATE, download
 from exhibit.core.errors import AppError, NotFound, ValidationFailed
 from exhibit.core.forms import ActionForm
+from exhibit.core.paging import page_number
 from exhibit.core.permissions import exhibitor_required, organiser_required, role_required
 from exhibit.extensions import limiter
 from exhibit.media import storage
@@ -49,11 +49,13 @@ def _layout_arg(default: str = "a4-8") -> str:
 @bp.route("/organiser/weeks/<slug>/badges")
 @organiser_required
 def manage(slug):
+    """The week's badges of one kind, searched (name, phone, email, organisation, code) and
+    filtered by state on the server, a page at a time."""
     week = get_managed_week(slug, current_user)
-    kind = request.args.get("kind", "staff")
-    if kind not in {k.value for k in BadgeKind}:
-        kind = "staff"
-    return _manage_page(week, kind, BadgeForm(kind="buyer" if kind == "staff" else kind))
+    badges = listing.badge_list(week, listing.BadgeFilters.from_args(request.args),
+                                page=page_number(request.args))
+    kind = badges.filters.kind
+    return _manage_page(week, badges, BadgeForm(kind="buyer" if kind == "staff" else kind))
 
 
 @bp.route("/organiser/weeks/<slug>/badges/new", methods=["POST"])
@@ -69,13 +71,15 @@ def add(slug):
             return redirect(url_for("badges.manage", slug=slug, kind=badge.kind))
         except ValidationFailed as error:
             form.apply_errors(error)
-    return _manage_page(week, form.kind.data or "buyer", form), 422
+    badges = listing.badge_list(week, listing.BadgeFilters.from_args(
+        {"kind": form.kind.data or "buyer"}))
+    return _manage_page(week, badges, form), 422
 
 
-def _manage_page(week, kind: str, form: BadgeForm) -> str:
+def _manage_page(week, badges: listing.BadgeList, form: BadgeForm) -> str:
+    kind = badges.filters.kind
     return render_template("badges/manage.html", week=week, kind=kind, kinds=list(BadgeKind),
-                           badges=services.week_badges(week, kind),
-                           counts=services.badge_counts(week), form=form,
+                           badges=badges, page=badges.page, states=listing.STATES, form=form,
                            print_form=PrintForm(kind=kind), jobs=printing.week_jobs(week),
                            action=ActionForm(), checkins=checkin.checkins_by_day(week))
 
@@ -101,7 +105,7 @@ def one_badge(slug, badge_id):
 
 
 def _badge_pdf(week, badge, layout: str) -> bytes:
-    codes = booking.confirmed_booth_codes(week).get(badge.business_id, [])
+    codes = services.booth_codes_of(week, badge.business_id)
     face = services.face_for(badge, week, lang=g.lang, booth_codes=codes)
     return _sheet([face], layout, badge.full_name)
 
@@ -116,7 +120,10 @@ def start_print(slug):
         return redirect(url_for("badges.manage", slug=slug))
     job = printing.start_print_job(actor=current_user, week=week, kind=form.kind.data,
                                    layout=form.layout.data, lang=g.lang)
-    return redirect(url_for("badges.print_job", slug=slug, job_id=job.id))
+    if job.reused:
+        flash(_("This sheet is already being printed; here is its progress."), "info")
+    # the sheet renders in a worker or a background thread: the answer is its progress page
+    return redirect(url_for("badges.print_job", slug=slug, job_id=job.id), 303)
 
 
 @bp.route("/organiser/weeks/<slug>/print-jobs/<int:job_id>")
@@ -124,7 +131,9 @@ def start_print(slug):
 def print_job(slug, job_id):
     week = get_managed_week(slug, current_user)
     job = printing.get_job(week, job_id)
-    return render_template("badges/print_job.html", week=week, job=job)
+    return render_template("badges/print_job.html", week=week, job=job,
+                           abandoned=printing.is_abandoned(job),
+                           abandoned_message=printing.abandoned_message())
 
 
 @bp.route("/organiser/weeks/<slug>/print-jobs/<int:job_id>.pdf")

@@ -190,21 +190,6 @@ def test_badges_pdf_api_codes_are_absolute_and_lead_to_the_badge(
         assert client.get(path).status_code == 200
 
 
-def test_bulk_print_job_runs_inline_without_redis(client, organiser, open_week):
-    for n in range(12):
-        services.register_visitor(week=open_week, data=visitor_data(
-            full_name=f"Khách {n}", phone=f"09123451{n:02d}"))
-    login(client, organiser)
-    response = client.post(f"/organiser/weeks/{open_week.slug}/badges/print",
-                           data={"kind": "visitor", "layout": "a4-8"})
-    assert response.status_code == 302
-    page = client.get(response.headers["Location"])
-    assert 'data-status="done"' in page.get_data(as_text=True)
-    with client.get(response.headers["Location"] + ".pdf") as sheet:  # a file body
-        pdf = sheet.data
-    assert [len(p) for p in decode_pdf_qr_codes(pdf)] == [16, 8]
-
-
 def test_bulk_print_job_through_redis_and_a_worker(app, organiser, open_week):
     import redis
     try:

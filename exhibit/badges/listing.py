@@ -1,0 +1,268 @@
+"""The organiser's badge list: one search box, a state filter, the kinds as tabs, counted pages.
+
+A help desk types whatever the visitor shows or says, and the box works out what it is:
+
+* something with ``@`` is part of an email address;
+* digits written any way a Vietnamese phone is (``0912 345 678``, ``+84 912-345-678``) are a
+  phone number: a whole number is compared with the stored E.164 form, a part of one
+  (``345 678``, ``0912``) is looked for inside it;
+* anything else is words, each of which must start a word of the holder's name or organisation
+  (the business's name for exhibitor staff), ignoring case and diacritics ("nguyen hung"
+  finds "Nguyễn Văn Hùng"); text shaped like a badge code — typed from the card or scanned as
+  its URL — also finds the badge whose entrance or exhibitor code it is.
+
+Everything is filtered, counted and paged by the database; nothing loads the week's badges.
+"""
+from __future__ import annotations
+
+import re
+import string
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy.orm import contains_eager
+
+from exhibit.badges.models import Badge, BadgeKind, CheckIn
+from exhibit.businesses.models import Business
+from exhibit.core.paging import Page, counted_page
+from exhibit.core.tokens import LENGTH, normalise_code
+from exhibit.extensions import db
+from exhibit.vn import phones
+from exhibit.vn.dates import vietnam_today
+from exhibit.vn.text import clean_text, fold_search_key, search_words
+
+#: badges on one page: a help desk reads a screen, not a directory
+PAGE_SIZE = 50
+#: a longer search is cut here (no name, phone, email or code is longer)
+MAX_QUERY = 100
+#: words of a search that count (more would only slow the query down)
+MAX_WORDS = 8
+
+STATES = {
+    "active": _l("Active"),
+    "revoked": _l("Revoked"),
+    "checked_in_today": _l("Checked in today"),
+}
+
+_PHONE_TYPED = re.compile(r"^\+?[\d\s().\-]+$")
+#: the SQLite function that folds text as search_words does (registered per connection)
+_SQLITE_FOLD = "exhibit_search_words"
+
+
+@dataclass(frozen=True)
+class BadgeFilters:
+    """What the organiser asked for, already cleaned: unknown values are dropped, never a 500."""
+    kind: str = BadgeKind.STAFF.value
+    #: the search box, trimmed and cut at MAX_QUERY characters
+    q: str = ""
+    #: "" (every badge) or a key of STATES
+    state: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> BadgeFilters:
+        kind = args.get("kind", BadgeKind.STAFF.value)
+        if kind not in {k.value for k in BadgeKind}:
+            kind = BadgeKind.STAFF.value
+        state = args.get("state", "")
+        return cls(kind=kind, q=clean_text(args.get("q", ""))[:MAX_QUERY],
+                   state=state if state in STATES else "")
+
+    def query_args(self) -> dict[str, str]:
+        """The filters as query-string arguments (for the tabs' links)."""
+        return {k: v for k, v in (("q", self.q), ("state", self.state)) if v}
+
+
+@dataclass
+class BadgeList:
+    filters: BadgeFilters
+    #: rows of (Badge, the Vietnam time it was let in today or None)
+    page: Page
+    #: kind → badges of that kind matching the search and the state
+    kind_counts: dict[str, int]
+    #: for the shown kind and the search: "" (all), "active", "revoked", "checked_in_today"
+    state_counts: dict[str, int]
+    #: the search found nothing in the tab asked for, and the tab shown is another one's
+    switched_from: str = ""
+    #: what the search box was read as: "words", "phone" or "email" ("" without a search)
+    read_as: str = ""
+
+
+# -- reading what was typed ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Search:
+    read_as: str = ""
+    email: str = ""
+    #: the whole number in E.164, or the digits of a part of one
+    phone: str = ""
+    phone_part: str = ""
+    words: tuple[str, ...] = ()
+    code: str = ""
+
+
+def read_search(q: str) -> _Search:
+    """What the search box holds: an email, a phone number (whole or part), or words and
+    perhaps a badge code."""
+    if not q:
+        return _Search()
+    if "@" in q:
+        return _Search(read_as="email", email=q.lower())
+    digits = re.sub(r"\D", "", q)
+    if _PHONE_TYPED.match(q) and len(digits) >= 3:
+        try:
+            return _Search(read_as="phone", phone=phones.normalize_phone(q))
+        except phones.InvalidPhone:
+            # a part: "0912 345" is stored as "+84912345…", so the trunk 0 is not compared
+            return _Search(read_as="phone", phone_part=digits.removeprefix("0") or digits)
+    words, code = tuple(search_words(q)[:MAX_WORDS]), normalise_code(q)
+    if not words:  # only punctuation: no search
+        return _Search()
+    return _Search(read_as="words", words=words, code=code if len(code) == LENGTH else "")
+
+
+# -- folding in SQL ------------------------------------------------------------------------------
+
+def _letter_variants() -> dict[str, str]:
+    """Each plain letter and every letter ``fold_search_key`` folds into it, both cases:
+    "e" → "eEèÈéÉ…êÊềỀ…"."""
+    variants: dict[str, list[str]] = {}
+    for point in [*range(ord("A"), ord("Z") + 1), *range(ord("a"), ord("z") + 1),
+                  *range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        letter = chr(point)
+        folded = fold_search_key(letter)
+        if len(folded) == 1 and folded in string.ascii_lowercase:
+            variants.setdefault(folded, []).append(letter)
+    return {plain: "".join(letters) for plain, letters in variants.items()}
+
+
+_VARIANTS = _letter_variants()
+#: what is not a letter or digit of a word (search_words splits words there)
+_NOT_WORD = "[^0-9" + "".join(_VARIANTS.values()) + "]"
+
+
+def _word_start_pattern(word: str) -> str:
+    """A PostgreSQL regular expression finding a folded search word at the start of a word of
+    the unfolded text: "hung" → (^|[^…letters…])[hH][uUùÙúÚ…ưỨ…][nN][gG]."""
+    return "(^|" + _NOT_WORD + ")" + "".join(
+        f"[{_VARIANTS[ch]}]" if ch in _VARIANTS else re.escape(ch) for ch in word)
+
+
+def _fold_in_sqlite(text: str | None) -> str:
+    return " ".join(search_words(text))
+
+
+def _words_start(text, words: tuple[str, ...]):
+    """Each of ``words`` (folded) starts a word of ``text``, ignoring case and diacritics.
+
+    No column keeps the badges' folded text yet, so the database compares the stored text: on
+    PostgreSQL, the folded word becomes a pattern that accepts every accented and capital form
+    of its letters, so no function runs per row; on SQLite, the text is folded per row by the
+    same Python function the rest of the project folds with, registered on the connection.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        return and_(*(text.regexp_match(_word_start_pattern(word)) for word in words))
+    # a function of this connection only: registered again (cheaply) on whichever one the
+    # session is using, so pooled and new connections all have it
+    raw = db.session.connection().connection.driver_connection
+    raw.create_function(_SQLITE_FOLD, 1, _fold_in_sqlite, deterministic=True)
+    document = literal(" ") + getattr(func, _SQLITE_FOLD)(text)
+    return and_(*(document.like(f"% {word}%") for word in words))
+
+
+# -- the list ------------------------------------------------------------------------------------
+
+def _checked_in_today():
+    """Today's check-in of a badge (at most one: one per badge and day)."""
+    return and_(CheckIn.badge_id == Badge.id, CheckIn.day == vietnam_today())
+
+
+def _search_condition(search: _Search):
+    if search.email:
+        return func.lower(Badge.email).contains(search.email, autoescape=True)
+    if search.phone:
+        return Badge.phone == search.phone
+    if search.phone_part:
+        return Badge.phone.contains(search.phone_part, autoescape=True)
+    matches = []
+    if search.words:
+        # the holder's name and organisation (the business's name for exhibitor staff)
+        text = Badge.full_name + literal(" ") + func.coalesce(Business.name, Badge.organisation)
+        matches.append(_words_start(text, search.words))
+    if search.code:
+        matches.append(or_(Badge.entry_code == search.code, Badge.contact_code == search.code))
+    return or_(*matches)
+
+
+def _state_condition(state: str):
+    if state == "active":
+        return Badge.revoked_at.is_(None)
+    if state == "revoked":
+        return Badge.revoked_at.isnot(None)
+    if state == "checked_in_today":
+        return CheckIn.id.isnot(None)
+    return None
+
+
+def _matching(week, search: _Search, *columns):
+    """SELECT ``columns`` of the week's badges matching ``search``, with each badge's business
+    (exhibitor staff) and today's check-in joined."""
+    query = (select(*columns).select_from(Badge)
+             .outerjoin(Business, Business.id == Badge.business_id)
+             .outerjoin(CheckIn, _checked_in_today())
+             .where(Badge.week_id == week.id))
+    if search.read_as:
+        query = query.where(_search_condition(search))
+    return query
+
+
+def _counts(week, search: _Search, state: str) -> dict[str, dict[str, int]]:
+    """For each kind, the badges matching the search: all of them ("") and per state, and
+    those in ``state`` ("shown"), from one grouped query."""
+    wanted = _state_condition(state)
+    rows = db.session.execute(_matching(
+        week, search, Badge.kind, func.count(Badge.id),
+        func.count(case((_state_condition("active"), 1))),
+        func.count(case((_state_condition("revoked"), 1))),
+        func.count(case((_state_condition("checked_in_today"), 1))),
+        func.count(case((wanted, 1))) if wanted is not None else func.count(Badge.id),
+    ).group_by(Badge.kind)).all()
+    counts = {k.value: dict.fromkeys(("", *STATES, "shown"), 0) for k in BadgeKind}
+    for kind, total, active, revoked, checked_in, shown in rows:
+        counts[kind] = {"": total, "active": active, "revoked": revoked,
+                        "checked_in_today": checked_in, "shown": shown}
+    return counts
+
+
+def _order(kind: str):
+    """Exhibitor staff by business, then name; the others newest first (the one registered a
+    minute ago is at the top)."""
+    if kind == BadgeKind.STAFF.value:
+        return (Business.name, Badge.full_name, Badge.id)
+    return (Badge.id.desc(),)
+
+
+def badge_list(week, filters: BadgeFilters, *, page: int = 1,
+               size: int = PAGE_SIZE) -> BadgeList:
+    """One page of the week's badges of a kind matching the search and state, with the counts
+    the tabs and the state filter show."""
+    search = read_search(filters.q)
+    counts = _counts(week, search, filters.state)
+    switched_from = ""
+    if search.read_as and not counts[filters.kind]["shown"]:
+        # a help desk searching a code or a phone from the default tab: show the kind it is
+        found = next((k.value for k in BadgeKind if counts[k.value]["shown"]), None)
+        if found:
+            switched_from = filters.kind
+            filters = BadgeFilters(kind=found, q=filters.q, state=filters.state)
+    query = (_matching(week, search, Badge, CheckIn.first_at)
+             .where(Badge.kind == filters.kind)
+             .options(contains_eager(Badge.business).load_only(Business.name))
+             .order_by(*_order(filters.kind)))
+    wanted = _state_condition(filters.state)
+    if wanted is not None:
+        query = query.where(wanted)
+    return BadgeList(filters=filters, page=counted_page(query, page, size, scalars=False),
+                     kind_counts={kind: c["shown"] for kind, c in counts.items()},
+                     state_counts={k: v for k, v in counts[filters.kind].items() if k != "shown"},
+                     switched_from=switched_from, read_as=search.read_as)
