@@ -7,7 +7,9 @@ Builds a fresh database (a temporary SQLite file; a throw-away PostgreSQL databa
 week with N approved products from 2,000 businesses — the worst case, every product at the same
 week — and times ``catalogue.search.search`` (the function behind the catalogue page and the
 API: count, one page of rows, their cover photos) for a mix of queries. Prints one JSON line
-per database. Goal: p95 ≤ 30 ms.
+per database, then a table of p50/p95 per kind of query and whether the goal is met.
+Goal: p95 ≤ 30 ms over all timed queries (PostgreSQL is VACUUM ANALYZEd after the load,
+as autovacuum would).
 """
 from __future__ import annotations
 
@@ -43,6 +45,9 @@ FORMS = ["Hợp tác xã", "Công ty TNHH", "Công ty Cổ phần", "Cơ sở s�
 WORDS = ["Thành Đạt", "Hưng Phát", "Sông Xanh", "Đồi Cát", "Cao Nguyên", "Biển Bạc", "Nắng Vàng",
          "Phú Mỹ", "An Khang", "Tân Lộc", "Hòa Bình", "Đất Đỏ", "Ea Tu", "Mũi Né", "Krông Pắc"]
 
+GOAL_P95_MS = 30
+PAGE_SIZE = 24  # catalogue.search.PER_PAGE
+
 QUERIES = {
     "search": [{"q": q} for q in ("ca phe", "NƯỚC MẮM", "nuoc mam phan thiet", "mat ong rung",
                                   "dak lak", "thanh long say", "tra", "hat dieu rang muoi",
@@ -53,6 +58,9 @@ QUERIES = {
     "search+filter": [{"q": "ca phe", "stars": "4"}, {"q": "mam", "province": "66"},
                       {"q": "say", "price_max": "100000", "page": "2"}],
 }
+
+
+TOTAL_SPECS = sum(len(specs) for specs in QUERIES.values())
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -135,20 +143,29 @@ def build(app, products: int, businesses: int, seed: int = 7):
     with write_transaction():
         db.session.execute(text(
             "INSERT INTO product_listings (week_id, product_id, business_id, status, reason, "
-            "created_at, visible, shown_stars, price_vnd, origin_province_now, ocop_group, sort_name) "
+            "created_at, visible, shown_stars, price_vnd, origin_province_now, ocop_group, sort_name, "
+            "search_text) "
             "SELECT :week, id, business_id, 'approved', '', created_at, true, "
             "CASE WHEN stars IS NOT NULL AND cert_decision_date <= :start "
             "AND cert_valid_until >= :end THEN stars ELSE 0 END, price_vnd, origin_province_now, "
-            "ocop_group, trim(name_search) FROM products"),
+            "ocop_group, trim(name_search), search_text FROM products"),
             {"week": week_id, "start": start, "end": date(2025, 3, 16)})
     from exhibit.catalogue.services import sync_listing
     for listing in db.session.scalars(select(ProductListing).order_by(ProductListing.id).limit(500)):
-        copied = (listing.visible, listing.shown_stars, listing.price_vnd, listing.sort_name)
+        copied = (listing.visible, listing.shown_stars, listing.price_vnd, listing.sort_name,
+                  listing.search_text)
         sync_listing(listing)
-        assert copied == (listing.visible, listing.shown_stars, listing.price_vnd, listing.sort_name)
+        assert copied == (listing.visible, listing.shown_stars, listing.price_vnd,
+                          listing.sort_name, listing.search_text)
     db.session.rollback()
-    with db.engine.begin() as conn:
-        conn.execute(text("ANALYZE"))
+    # What autovacuum does to a live database after a bulk load: statistics for the planner
+    # and, on PostgreSQL, the visibility map that lets a count read an index alone.
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+    else:
+        with db.engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
     return week_id
 
 
@@ -160,6 +177,7 @@ def measure(app, week_id: int, queries: int) -> dict:
     week = db.session.get(ExhibitionWeek, week_id)
     results = {}
     every = []
+    by_spec: dict[str, list[float]] = {}
     for kind, specs in QUERIES.items():
         timings = []
         for spec in specs:
@@ -172,13 +190,17 @@ def measure(app, week_id: int, queries: int) -> dict:
                 filters = search.parse_filters(spec)
                 begin = time.perf_counter()
                 search.search(week, filters)
-                timings.append((time.perf_counter() - begin) * 1000)
+                elapsed = (time.perf_counter() - begin) * 1000
+                timings.append(elapsed)
+                by_spec.setdefault(json.dumps(spec, ensure_ascii=False), []).append(elapsed)
                 db.session.rollback()
         every += timings
         results[kind] = {"n": len(timings), "p50_ms": round(statistics.median(timings), 2),
                          "p95_ms": round(_percentile(timings, 0.95), 2)}
     results["all"] = {"n": len(every), "p50_ms": round(statistics.median(every), 2),
                       "p95_ms": round(_percentile(every, 0.95), 2)}
+    slowest = sorted(by_spec.items(), key=lambda item: -statistics.median(item[1]))[:3]
+    results["slowest_p50_ms"] = {spec: round(statistics.median(times), 2) for spec, times in slowest}
     sample = {spec["q"]: search.search(week, search.parse_filters(spec)).total
               for spec in QUERIES["search"][:5]}
     results["matches"] = sample
@@ -211,8 +233,26 @@ def run(kind: str, products: int, businesses: int, queries: int) -> dict:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             admin.dispose()
     return {"bench": "catalogue", "db": kind, "products": products, "businesses": businesses,
-            "build_s": round(built, 1), **result, "goal_p95_ms": 30,
-            "goal_met": result["all"]["p95_ms"] <= 30}
+            "build_s": round(built, 1), **result, "goal_p95_ms": GOAL_P95_MS,
+            "goal_met": result["all"]["p95_ms"] <= GOAL_P95_MS}
+
+
+def summary(results: list[dict]) -> str:
+    """What was measured and whether the goal is met, for people (the JSON lines are for tools)."""
+    first = results[0]
+    lines = [f"catalogue.search.search (count + one page of {PAGE_SIZE} + details and covers), "
+             f"in process, {first['products']:,} approved products of {first['businesses']:,} "
+             f"businesses in one week; about {first['search']['n']} timed calls per kind of "
+             f"query ({TOTAL_SPECS} queries in all, each warmed up once). "
+             f"Goal: p95 <= {GOAL_P95_MS} ms over all calls.",
+             f"{'db':<10}{'search p50/p95':>18}{'filter p50/p95':>18}{'search+filter':>18}"
+             f"{'all p50/p95':>18}  goal"]
+    for result in results:
+        cells = [f"{result[kind]['p50_ms']:.1f} / {result[kind]['p95_ms']:.1f}"
+                 for kind in ("search", "filter", "search+filter", "all")]
+        lines.append(f"{result['db']:<10}" + "".join(f"{cell:>18}" for cell in cells)
+                     + ("  met" if result["goal_met"] else "  NOT met"))
+    return "\n".join(lines)
 
 
 def main() -> None:
@@ -222,9 +262,11 @@ def main() -> None:
     parser.add_argument("--businesses", type=int, default=2_000)
     parser.add_argument("--queries", type=int, default=200, help="timed queries per kind")
     args = parser.parse_args()
+    results = []
     for kind in (("sqlite", "postgres") if args.db == "both" else (args.db,)):
-        print(json.dumps(run(kind, args.products, args.businesses, args.queries), ensure_ascii=False),
-              flush=True)
+        results.append(run(kind, args.products, args.businesses, args.queries))
+        print(json.dumps(results[-1], ensure_ascii=False), flush=True)
+    print(summary(results), flush=True)
 
 
 if __name__ == "__main__":

@@ -32,6 +32,8 @@ class Product(db.Model):
         CheckConstraint("ocop_set IS NULL OR ocop_set BETWEEN 1 AND 26", name="ocop_set"),
         CheckConstraint("stars IS NULL OR cert_decision_date IS NOT NULL", name="certificate"),
         Index("ix_products_business_status", "business_id", "status"),
+        # the catalogue's filter by a province of the old map ("legacy63:60")
+        Index("ix_products_origin", "origin_province_scheme", "origin_province_code"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -161,8 +163,14 @@ class ProductListing(db.Model):
         CheckConstraint("status != 'rejected' OR reason != ''", name="reject_reason"),
         Index("ix_product_listings_week_status", "week_id", "status"),
         Index("ix_product_listings_business", "business_id", "week_id"),
-        # the catalogue's default order (by name), readable straight from the index
-        Index("ix_product_listings_browse", "week_id", "visible", "sort_name", "id"),
+        # the catalogue's default order (by name), readable straight from the index, with the
+        # filtered columns after it: a filtered page or count never reads the table itself
+        Index("ix_product_listings_browse", "week_id", "visible", "sort_name", "id",
+              "shown_stars", "ocop_group", "price_vnd", "origin_province_now"),
+        # SQLite's full-text matches (product ids) reach the week's listing, what ranks it and
+        # what filters it in one index lookup each
+        Index("ix_product_listings_match", "week_id", "product_id", "visible", "shown_stars",
+              "sort_name", "ocop_group", "price_vnd", "origin_province_now"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -190,6 +198,9 @@ class ProductListing(db.Model):
     ocop_group: Mapped[str | None] = mapped_column(String(40))
     #: the product's folded name, for ordering
     sort_name: Mapped[str] = mapped_column(String(400), default="")
+    #: the product's folded search words (``Product.search_text``): PostgreSQL's full-text index
+    #: is on this copy, so a search reads one table (``fulltext``)
+    search_text: Mapped[str] = mapped_column(Text, default="")
 
     week = relationship("ExhibitionWeek")
     product = relationship("Product")

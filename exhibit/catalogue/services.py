@@ -312,6 +312,7 @@ def sync_listing(listing: ProductListing, product: Product | None = None, week=N
     listing.origin_province_now = product.origin_province_now
     listing.ocop_group = product.ocop_group
     listing.sort_name = product.name_search.strip()
+    listing.search_text = product.search_text
 
 
 def sync_product_listings(product: Product) -> None:

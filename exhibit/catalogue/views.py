@@ -2,15 +2,14 @@
 catalogue of a week (search, product, exhibitor)."""
 from __future__ import annotations
 
-from collections import Counter
-
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from exhibit.booking import queries as booking
 from exhibit.businesses.models import Business
-from exhibit.catalogue import ocop, search, services, transfer
+from exhibit.catalogue import models, ocop, search, services, transfer
+from exhibit.catalogue import review as review_list
 from exhibit.catalogue.forms import ImportForm, PhotoForm, ProductForm, ReviewForm, ScanForm
 from exhibit.catalogue.models import Product
 from exhibit.core import spreadsheets
@@ -18,6 +17,7 @@ from exhibit.core.downloads import download, uploaded_file
 from exhibit.core.errors import NotFound, ValidationFailed
 from exhibit.core.forms import ActionForm, row_id
 from exhibit.core.limits import upload_limited
+from exhibit.core.paging import page_number
 from exhibit.core.permissions import exhibitor_required, organiser_required
 from exhibit.core.redirects import safe_next
 from exhibit.extensions import db
@@ -190,29 +190,15 @@ def week_products(slug):
 @bp.route("/organiser/weeks/<slug>/products")
 @organiser_required
 def review(slug):
+    """The week's listings to review: searched and filtered on the server, a page of businesses
+    at a time, every matching listing of each."""
     week = weeks.get_managed_week(slug, current_user)
-    status = request.args.get("status") or None
-    if status not in (None, "pending", "approved", "rejected", "certificate"):
-        abort(400)
-    all_rows = services.week_review(week)
-    counts = Counter(row.listing.status for row in all_rows)
-    problems = [row for row in all_rows if row.certificate.status not in (ocop.NONE, ocop.VALID)]
-    rows = problems if status == "certificate" else [
-        row for row in all_rows if status is None or row.listing.status == status]
-    by_business: dict = {}
-    for row in rows:
-        by_business.setdefault(row.listing.business, []).append(row)
-    # a page of businesses, so a fair of 2,500 exhibitors is not one 14 MB page
-    page = max(request.args.get("page", 1, type=int), 1)
-    businesses = list(by_business)
-    first = (page - 1) * REVIEW_PAGE_SIZE
-    shown = {business: by_business[business]
-             for business in businesses[first:first + REVIEW_PAGE_SIZE]}
-    return render_template("catalogue/review.html", week=week, by_business=shown,
-                           page=page, has_more=len(businesses) > first + REVIEW_PAGE_SIZE,
-                           business_count=len(businesses),
-                           status=status, counts=counts, total=len(all_rows),
-                           certificate_problems=len(problems),
+    filters, problem = review_list.parse_filters(request.args)
+    result = review_list.review_page(week, filters, page_number(request.args), REVIEW_PAGE_SIZE)
+    return render_template("catalogue/review.html", week=week, result=result, page=result.page,
+                           filters=filters, problem=problem,
+                           statuses=models.LISTING_STATUS_TITLES,
+                           certificate_filters=review_list.CERTIFICATE_FILTERS,
                            review_form=ReviewForm(), action_form=ActionForm(),
                            import_form=ImportForm())
 
@@ -248,7 +234,7 @@ def approve_pending(slug, business_id):
         abort(400)
     count = services.approve_pending(actor=current_user, week=week, business_id=business_id)
     flash(_("%(n)d products approved.", n=count), "success")
-    return redirect(url_for("catalogue.review", slug=slug))
+    return redirect(safe_next(url_for("catalogue.review", slug=slug)))
 
 
 @bp.route("/organiser/weeks/<slug>/products/import", methods=["POST"])
