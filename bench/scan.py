@@ -13,9 +13,10 @@ threads, production settings): this checkout on the database, and bench/bare.py 
 Jinja page shaped like the booth page, from memory, sized to the real page's average weight.
 ``wrk`` (``--latency``, ``--connections`` connections, 2 threads) loads each in turn, bare first,
 for ``--rounds`` rounds of ``--seconds`` seconds, after a short warm-up of each. Every request
-asks for a random booth of the week (all its booths' QR links, as the visitors of a hall would);
-half of them carry a returning visitor's cookie (their saved products are looked up), half come
-from a phone seen for the first time.
+asks for a random booth of the week (all its booths' QR links, or the first ``--booths``: one
+hall's 500 booths, say); half come from a phone seen for the first time, 35 % from phones that
+came back having saved nothing, 15 % from phones that have saved products (looked up, and their
+page rendered for them alone).
 
 Prints one JSON line per measurement (requests/s, p50, p99, max, in ms), then a summary: the
 median requests/s of each page and their ratio, the scan page's worst p99, and the check that
@@ -44,7 +45,8 @@ from bench.server import Gunicorn
 DEFAULT_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 CREATED_NAME = "bench_scan"
 
-#: wrk's script: random booth paths, half of the requests with a returning visitor's cookie;
+#: wrk's script: random booth paths; half of the requests from new phones, 35 % from phones
+#: that came back having saved nothing, 15 % from phones that have saved products;
 #: done() prints the round as one JSON line, with the requests every thread sent
 LUA = r"""
 local paths = {%(paths)s}
@@ -73,10 +75,13 @@ end
 function request()
   sent = sent + 1
   local path = paths[math.random(#paths)]
-  if math.random() < 0.5 then
-    return wrk.format("GET", path, {["Cookie"] = "vk=" .. visitor_key()})
+  local kind = math.random()
+  if kind < 0.35 then  -- came back, saved nothing
+    return wrk.format("GET", path, {["Cookie"] = "vk=" .. visitor_key() .. "; vs=0"})
+  elseif kind < 0.5 then  -- came back, has saved products (looked up)
+    return wrk.format("GET", path, {["Cookie"] = "vk=" .. visitor_key() .. "; vs=1"})
   end
-  return wrk.format("GET", path)
+  return wrk.format("GET", path)  -- a phone seen for the first time
 end
 
 function done(summary, latency, requests)
@@ -177,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2, help="wrk's threads")
+    parser.add_argument("--booths", type=int, default=0,
+                        help="ask for the first N booths only (default: every booth)")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
@@ -188,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("pass --database-url of a seeded fair, or --create")
 
     week_id, tokens = week_facts(url, args.slug)
-    paths = [f"/b/{token}" for token in tokens]
+    paths = [f"/b/{token}" for token in tokens][:args.booths or None]
     folder = Path(tempfile.mkdtemp(prefix="bench-scan-"))
     script = folder / "scan.lua"
     script.write_text(LUA % {"paths": ", ".join(json.dumps(p) for p in paths)})

@@ -11,6 +11,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -18,6 +19,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 from qrcode.constants import ERROR_CORRECT_M
 
 from exhibit.booking import queries as booking
@@ -35,13 +37,17 @@ from exhibit.floorplan import services as floorplan
 from exhibit.floorplan.models import Booth
 from exhibit.floorplan.svg import render_neighbourhood
 from exhibit.visitors import leads as lead_files
-from exhibit.visitors import posters, scans, services
+from exhibit.visitors import booth_pages, posters, scans, services
 from exhibit.visitors.forms import CaptureForm, ContactForm, LeadForm, LogoForm
 from exhibit.weeks.services import get_managed_week, get_visible_week
 
 bp = Blueprint("visitors", __name__)
 
 VISITOR_COOKIE = "vk"
+#: "1" once this phone has saved a product, "0" when it is known to have none: the booth page
+#: looks up saved products only for "1" or unknown (the list itself is keyed by ``vk``, so
+#: it can only have been filled by a response that set this)
+SAVED_COOKIE = "vs"
 ONE_YEAR = 365 * 24 * 3600
 
 
@@ -53,50 +59,81 @@ def _visitor_key() -> tuple[str, bool]:
     return services.new_visitor_key(), True
 
 
-def _with_visitor_cookie(response, key: str, new: bool):
+def _with_visitor_cookie(response, key: str, new: bool, *, has_saved: bool | None = None):
     if new:
         response.set_cookie(VISITOR_COOKIE, key, max_age=ONE_YEAR, httponly=True,
                             samesite="Lax", secure=request.is_secure)
+    flag = None if has_saved is None else "1" if has_saved else "0"
+    if flag is not None and request.cookies.get(SAVED_COOKIE) != flag:
+        response.set_cookie(SAVED_COOKIE, flag, max_age=ONE_YEAR, httponly=True,
+                            samesite="Lax", secure=request.is_secure)
     return response
+
+
+def _saved_products(key: str, new: bool) -> set[int]:
+    """The listing ids this phone saved (no query for a new phone or one known to have none)."""
+    if new or (request.cookies.get(SAVED_COOKIE) == "0"
+               and request.cookies.get(VISITOR_COOKIE) == key):
+        return set()
+    return services.saved_listing_ids(key)
 
 
 # -- the visitor's phone -----------------------------------------------------------------------
 
 @bp.route("/b/<token>")
 def scan(token):
+    key, new = _visitor_key()
+    app = current_app._get_current_object()
+    pages = booth_pages.pages_of(app)
+    plain = booth_pages.plain_visit()
+    # a returning phone's saved products are its own: such a page is never kept nor shared
+    saved = _saved_products(key, new)
+    kept = pages.get(request.path, g.lang) if plain and not saved else None
+    if kept is not None:
+        return _scan_response(app, kept.for_visitor(generate_csrf()), kept.booth_id,
+                              kept.week_id, key, new, saved)
     target = services.resolve_booth_token(token)
     if target.replaced_at is not None:
         return render_template("visitors/replaced.html", booth=target.booth,
                                week=target.booth.week), 410
-    key, new = _visitor_key()
-    response = Response(_scan_page(token, target, key, ContactForm(), new_visitor=new,
-                                   sent=request.args.get("sent") == "1"))
-    app = current_app._get_current_object()
-    unqueued = scans.queue_scan(app, booth_id=target.booth.id, week_id=target.booth.week_id,
-                                visitor_key=key)
+    booth = target.booth
+    if plain and not saved:
+        html = _scan_page(token, target, ContactForm(meta={"csrf": False}), saved=saved,
+                          form_token=booth_pages.FORM_TOKEN)
+        pages.keep(request.path, g.lang, html, booth.id, booth.week_id)
+        html = html.replace(booth_pages.FORM_TOKEN, generate_csrf())
+    else:
+        html = _scan_page(token, target, ContactForm(), saved=saved,
+                          sent=request.args.get("sent") == "1")
+    return _scan_response(app, html, booth.id, booth.week_id, key, new, saved)
+
+
+def _scan_response(app, html: str, booth_id: int, week_id: int, key: str, new: bool,
+                   saved: set[int]):
+    response = Response(html)
+    unqueued = scans.queue_scan(app, booth_id=booth_id, week_id=week_id, visitor_key=key)
     if unqueued is not None:  # no writer thread (tests): written once the page has gone out
         response.call_on_close(lambda: _write_scan_quietly(app, unqueued))
     # The page names this visitor's saved products and carries their form token: no shared
     # cache may keep it.
     response.headers["Cache-Control"] = PRIVATE
-    return _with_visitor_cookie(response, key, new)
+    return _with_visitor_cookie(response, key, new, has_saved=bool(saved))
 
 
-def _scan_page(token: str, target, key: str, form: ContactForm, *, new_visitor: bool = False,
-               sent: bool = False) -> str:
+def _scan_page(token: str, target, form: ContactForm, *, saved: set[int],
+               sent: bool = False, form_token: str | None = None) -> str:
     """The booth's page: where it is among its neighbours, its exhibitor and the exhibitor's
-    products."""
+    products. ``form_token`` stands for the CSRF token in a page kept for every visitor."""
     booth, week = target.booth, target.booth.week
     products = None
     if target.business is not None:
         products = search.search(week, search.Filters(business_id=target.business.id,
                                                       per_page=60))
     plan = render_neighbourhood(booth.hall, booth, floorplan.booths_near(booth.hall, booth))
-    # a phone seen for the first time has saved nothing yet
-    saved = set() if new_visitor else services.saved_listing_ids(key)
+    extra = {"csrf_token": lambda: form_token} if form_token else {}
     return render_template("visitors/scan.html", token=token, booth=booth, week=week,
                            business=target.business, products=products, plan=plan,
-                           saved=saved, form=form, action=ActionForm(), sent=sent)
+                           saved=saved, form=form, sent=sent, **extra)
 
 
 def _write_scan_quietly(app, scan) -> None:
@@ -116,7 +153,7 @@ def save_product(token, listing_id):
     flash(_("Saved to your favourites.") if saved else _("Removed from your favourites."),
           "success")
     response = redirect(url_for("visitors.scan", token=token) + f"#p-{listing_id}")
-    return _with_visitor_cookie(response, key, new)
+    return _with_visitor_cookie(response, key, new, has_saved=True if saved else None)
 
 
 @bp.route("/b/<token>/contact", methods=["POST"])
@@ -132,7 +169,7 @@ def leave_contact(token):
             return _with_visitor_cookie(response, key, new)
         except ValidationFailed as error:
             form.apply_errors(error)
-    return _scan_page(token, target, key, form), 422
+    return _scan_page(token, target, form, saved=services.saved_listing_ids(key)), 422
 
 
 @bp.route("/favourites")

@@ -13,6 +13,7 @@ from exhibit.floorplan.services import booths_near, get_booth, save_booth
 from exhibit.floorplan.svg import render_neighbourhood
 from exhibit.visitors import scans, services
 from exhibit.visitors.models import BoothScan
+from tests.conftest import login
 
 
 def scan_rows() -> list[tuple[int, str]]:
@@ -117,12 +118,110 @@ def test_the_drawing_follows_a_booth_that_moves(client, organiser, open_week):
     assert "A06" in drawn_codes(client.get(f"/b/{token}").text)
 
 
-def test_a_first_time_phone_costs_no_favourites_query(client, exhibitor_with_booth, open_week):
+def test_favourites_are_looked_up_only_for_a_phone_that_may_have_some(
+        client, exhibitor_with_booth, open_week):
+    from exhibit.catalogue.services import business_listings
     from tests.querycount import queries_of
     token = services.current_token(get_booth(open_week, "A01"))
+
+    def favourites_queries() -> int:
+        _status, statements = queries_of(client, f"/b/{token}")
+        return sum("favourite" in q for q in statements)
     client.delete_cookie("vk")
-    _status, first = queries_of(client, f"/b/{token}")
-    _status, returning = queries_of(client, f"/b/{token}")  # the vk cookie came back
-    assert not any("favourite" in q for q in first)
-    assert sum("favourite" in q for q in returning) == 1
-    assert len(scan_rows()) == 2  # each written once its page had gone out
+    assert favourites_queries() == 0  # a new phone has saved nothing
+    assert client.get_cookie("vs").value == "0"
+    assert favourites_queries() == 0  # and says so when it comes back
+    client.delete_cookie("vs")
+    assert favourites_queries() == 1  # a phone from before the flag: looked up once
+    assert favourites_queries() == 0
+    [listing] = business_listings(exhibitor_with_booth.business_id, open_week).values()
+    client.post(f"/b/{token}/save/{listing.id}")
+    assert client.get_cookie("vs").value == "1"
+    assert favourites_queries() == 1
+    assert len(scan_rows()) == 5  # each written once its page had gone out
+    assert 'data-saved="1"' in client.get(f"/b/{token}").text
+
+
+@pytest.fixture
+def kept_pages(app):
+    """Booth pages kept a minute, as when serving (the tests' default keeps none)."""
+    from exhibit.visitors import booth_pages
+    app.extensions.pop("exhibit.booth_pages", None)
+    app.config["SCAN_PAGE_CACHE_SECONDS"] = 60
+    yield booth_pages.pages_of(app)
+    app.extensions.pop("exhibit.booth_pages", None)
+    app.config.pop("SCAN_PAGE_CACHE_SECONDS")
+
+
+def page_of(client, url: str) -> str:
+    """GET as a request of its own: the tests keep one app context (and its ``g``, where
+    Flask-WTF keeps the request's form token) open around many requests."""
+    from flask import g
+    g.pop("csrf_token", None)
+    return client.get(url).text
+
+
+def form_tokens(html: str) -> set[str]:
+    return set(re.findall(r'name="csrf_token" value="([^"]+)"', html))
+
+
+def test_a_kept_page_serves_the_next_phone_with_its_own_form_token(
+        app, exhibitor_with_booth, open_week, kept_pages):
+    from tests.querycount import queries_of
+    token = services.current_token(get_booth(open_week, "A01"))
+    first, second = app.test_client(), app.test_client()
+    _status, rendering = queries_of(first, f"/b/{token}")
+    status, kept = queries_of(second, f"/b/{token}")
+    assert status == 200
+    # the kept page reads nothing: what remains is the scan written after it (and, on
+    # PostgreSQL, the lock timeout of that write's transaction)
+    assert len(rendering) >= 6
+    assert [q.split()[0] for q in kept if not q.startswith("SET LOCAL")] == ["INSERT"]
+    pages = [page_of(c, f"/b/{token}") for c in (first, second)]
+    assert "Thanh long ruột đỏ hộp quà" in pages[1] and "booth_pages" not in pages[1]
+    tokens = [form_tokens(page) for page in pages]
+    assert all(len(t) == 1 for t in tokens) and tokens[0] != tokens[1]
+    assert "form-token-" not in pages[0] + pages[1]
+    # the form token given with a kept page is this phone's own: its contact goes through
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        [mine] = tokens[1]
+        sent = second.post(f"/b/{token}/contact", data={
+            "csrf_token": mine, "full_name": "Phạm Minh Quân", "phone": "0987 654 321",
+            "consent": "y"})
+        assert sent.status_code == 302
+        [theirs] = tokens[0]
+        assert second.post(f"/b/{token}/contact", data={
+            "csrf_token": theirs, "full_name": "Ai đó", "phone": "0987 654 322",
+            "consent": "y"}).status_code == 400
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_saved_products_and_signed_in_people_never_reach_another_phone(
+        app, client, organiser, exhibitor_with_booth, open_week, kept_pages):
+    from exhibit.catalogue.services import business_listings
+    token = services.current_token(get_booth(open_week, "A01"))
+    [listing] = business_listings(exhibitor_with_booth.business_id, open_week).values()
+    client.post(f"/b/{token}/save/{listing.id}")
+    assert 'data-saved="1"' in page_of(client, f"/b/{token}")
+    signed_in = app.test_client()
+    login(signed_in, organiser)
+    logout = 'action="/logout"'
+    assert logout in page_of(signed_in, f"/b/{token}")
+    for _ in range(2):  # the first stranger's page is kept, the second one's is that copy
+        stranger = page_of(app.test_client(), f"/b/{token}")
+        assert 'data-saved="0"' in stranger and 'data-saved="1"' not in stranger
+        assert logout not in stranger
+
+
+def test_a_booking_change_here_shows_at_once_on_a_kept_page(
+        app, organiser, exhibitor_with_booth, open_week, kept_pages):
+    from exhibit.booking import queries
+    from exhibit.booking.services import release_allocation
+    token = services.current_token(get_booth(open_week, "A01"))
+    phone = app.test_client()
+    assert "Hợp tác xã Thanh long Hàm Thuận Nam" in phone.get(f"/b/{token}").text
+    [allocation] = queries.confirmed_allocations(open_week.id)
+    release_allocation(actor=organiser, allocation=allocation, reason="Thử")
+    assert "Hợp tác xã Thanh long Hàm Thuận Nam" not in phone.get(f"/b/{token}").text
