@@ -8,14 +8,15 @@ b2b_meetings are the second guard, so a lost race is a 409, never a double booki
 """
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from exhibit.accounts.models import Role, User
 from exhibit.accounts.services import check_business_registration, create_business_user
@@ -37,10 +38,11 @@ from exhibit.core import audit
 from exhibit.core.db import lock_row, utcnow, write_transaction
 from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from exhibit.core.events import announce, meeting_changed
+from exhibit.core.paging import Page, counted_page
 from exhibit.extensions import db
 from exhibit.vn import phones
 from exhibit.vn.dates import VIETNAM_TZ, vietnam_today
-from exhibit.vn.text import clean_text
+from exhibit.vn.text import clean_text, fold_search_key
 from exhibit.weeks.models import ExhibitionWeek
 from exhibit.weeks.services import require_week_organiser
 
@@ -88,6 +90,119 @@ def week_meetings(week) -> list[Meeting]:
                  selectinload(Meeting.supplier), selectinload(Meeting.slot),
                  selectinload(Meeting.table))
         .order_by(Meeting.slot_id.is_(None), Meeting.id)).all()
+
+
+#: meetings per page of the organiser's list, and the longest search kept
+MEETINGS_PER_PAGE = 30
+SEARCH_MAX = 100
+#: the slot filter's value for meetings without a slot
+UNSCHEDULED = "none"
+
+
+@dataclass(frozen=True)
+class MeetingFilters:
+    """The organiser's search and filters over a week's meetings. Built against the week's
+    slots and tables, so a value that is not one of them (or not a status) is ignored."""
+    #: part of the buyer's or the supplier's name (with or without diacritics)
+    q: str = ""
+    status: str = ""
+    #: a day of the session, as YYYY-MM-DD (Vietnam time)
+    day: date | None = None
+    #: a slot's id, or UNSCHEDULED
+    slot: int | str | None = None
+    table: int | None = None
+
+    @classmethod
+    def from_args(cls, args, week_slots: list[MeetingSlot], week_tables: list[MeetingTable]
+                  ) -> MeetingFilters:
+        status = args.get("status", "")
+        days = set(session_days(week_slots))
+        try:
+            day = date.fromisoformat(args.get("day", ""))
+        except ValueError:
+            day = None
+        slot = args.get("slot", "")
+        slot = UNSCHEDULED if slot == UNSCHEDULED else _one_of(slot, {s.id for s in week_slots})
+        return cls(q=clean_text(args.get("q"))[:SEARCH_MAX],
+                   status=status if status in {m.value for m in MeetingStatus} else "",
+                   day=day if day in days else None, slot=slot,
+                   table=_one_of(args.get("table", ""), {t.id for t in week_tables}))
+
+    @property
+    def any(self) -> bool:
+        return bool(self.q or self.status or self.day or self.slot or self.table)
+
+
+def session_days(week_slots: list[MeetingSlot]) -> list[date]:
+    """The days (Vietnam time) the session has slots on, in order."""
+    return sorted({slot.starts_at.astimezone(VIETNAM_TZ).date() for slot in week_slots})
+
+
+def _one_of(value: str, ids: set[int]) -> int | None:
+    return int(value) if value.isdigit() and int(value) in ids else None
+
+
+def filtered_meetings(week, filters: MeetingFilters):
+    """The week's meetings matching ``filters`` as a query: scheduled ones first by time and
+    table, then the rest in the order they were asked for."""
+    buyer_business, supplier = aliased(Business), aliased(Business)
+    query = (select(Meeting)
+             .outerjoin(MeetingSlot, MeetingSlot.id == Meeting.slot_id)
+             .outerjoin(MeetingTable, MeetingTable.id == Meeting.table_id)
+             .where(Meeting.week_id == week.id)
+             .options(selectinload(Meeting.buyer).selectinload(Buyer.business),
+                      selectinload(Meeting.supplier), selectinload(Meeting.slot),
+                      selectinload(Meeting.table)))
+    if filters.status:
+        query = query.where(Meeting.status == filters.status)
+    if filters.slot == UNSCHEDULED:
+        query = query.where(Meeting.slot_id.is_(None))
+    elif filters.slot:
+        query = query.where(Meeting.slot_id == filters.slot)
+    if filters.table:
+        query = query.where(Meeting.table_id == filters.table)
+    if filters.day:
+        begin = datetime.combine(filters.day, time(0), tzinfo=VIETNAM_TZ)
+        query = query.where(MeetingSlot.starts_at >= begin,
+                            MeetingSlot.starts_at < begin + timedelta(days=1))
+    if filters.q:
+        folded = fold_search_key(filters.q)
+        query = (query.join(Buyer, Buyer.id == Meeting.buyer_id)
+                 .join(buyer_business, buyer_business.id == Buyer.business_id)
+                 .join(supplier, supplier.id == Meeting.supplier_id)
+                 .where(or_(buyer_business.name_search.contains(folded, autoescape=True),
+                            supplier.name_search.contains(folded, autoescape=True))))
+    return query.order_by(Meeting.slot_id.is_(None), MeetingSlot.starts_at, MeetingTable.position,
+                          Meeting.id)
+
+
+def meetings_page(week, filters: MeetingFilters, number: int) -> Page:
+    """One page of the week's meetings matching ``filters``, with the number of all of them."""
+    return counted_page(filtered_meetings(week, filters), number, MEETINGS_PER_PAGE)
+
+
+@dataclass(frozen=True)
+class MeetingCounts:
+    """How many of the week's meetings are in each status, and have each outcome."""
+    by_status: dict
+    by_outcome: dict
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+
+def meeting_counts(week) -> MeetingCounts:
+    """The week's meetings counted by status and outcome, in one grouped query."""
+    by_status: dict[str, int] = defaultdict(int)
+    by_outcome: dict[MeetingOutcome, int] = defaultdict(int)
+    for status, outcome, count in db.session.execute(
+            select(Meeting.status, Meeting.outcome, func.count()).where(Meeting.week_id == week.id)
+            .group_by(Meeting.status, Meeting.outcome)):
+        by_status[status] += count
+        if outcome:
+            by_outcome[MeetingOutcome(outcome)] += count
+    return MeetingCounts(dict(by_status), dict(by_outcome))
 
 
 def get_meeting(week, meeting_id: int) -> Meeting:
@@ -155,20 +270,41 @@ def participation(week, user) -> Participation:
 
 # -- matching ---------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Supplier:
+    """A supplier as a match names it."""
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class MatchedProduct:
+    """An approved product of a supplier at the week, as matching reads it."""
+    id: int
+    business_id: int
+    name: str
+    ocop_group: str | None
+    standards: list
+    #: the stars shown at the week (0 when the certificate does not cover it)
+    shown_stars: int
+
+
 @dataclass
 class Match:
     """A buyer and a supplier whose approved products meet at least one of the buyer's needs."""
     buyer: Buyer
-    supplier: Business
+    supplier: Supplier
     needs: list[SourcingNeed] = field(default_factory=list)
-    products: list[Product] = field(default_factory=list)
+    products: list[MatchedProduct] = field(default_factory=list)
 
     @property
     def score(self) -> int:
         return len(self.needs) * 100 + len(self.products)
 
 
-def product_meets(product: Product, shown_stars: int, need: SourcingNeed) -> bool:
+def product_meets(product, shown_stars: int, need: SourcingNeed) -> bool:
+    """Whether a product (anything with ``ocop_group`` and ``standards``) shown with
+    ``shown_stars`` at the week meets a need: its group, the stars asked, every certification."""
     if product.ocop_group != need.product_group:
         return False
     if need.min_stars and shown_stars < need.min_stars:
@@ -177,38 +313,119 @@ def product_meets(product: Product, shown_stars: int, need: SourcingNeed) -> boo
     return all(c.casefold() in have for c in need.certifications or [])
 
 
-def matches(week, *, buyer: Buyer | None = None, supplier_id: int | None = None) -> list[Match]:
-    """Buyer–supplier pairs of the week with matching products, best first. Stars count only
-    when the certificate covers the week (the listing's shown stars)."""
-    buyers = [buyer] if buyer is not None else week_buyers(week)
-    suppliers = supplier_ids(week)
+def _need_key(need: SourcingNeed) -> tuple:
+    """Needs asking the same are met by the same products: each is worked out once."""
+    return (need.product_group, need.min_stars or 0,
+            tuple(sorted(c.casefold() for c in need.certifications or [])))
+
+
+def _could_meet(need: SourcingNeed):
+    """A SQL condition every product meeting ``need`` satisfies (``product_meets`` decides):
+    its group, the stars, and each certification written in ASCII appearing in the stored
+    list (a narrowing only, so it can never drop a product that meets the need)."""
+    condition = Product.ocop_group == need.product_group
+    if need.min_stars:
+        condition &= ProductListing.shown_stars >= need.min_stars
+    for certification in need.certifications or []:
+        if certification.isascii():
+            condition &= func.lower(cast(Product.standards, String)).contains(
+                f'"{certification.casefold()}"', autoescape=True)
+    return condition
+
+
+def _candidates(week, needs: list[SourcingNeed], supplier_id: int | None
+                ) -> tuple[list[MatchedProduct], dict[int, str]]:
+    """The approved products at the week that could meet one of ``needs``, of businesses
+    that exhibit there (one supplier's), and those businesses' names: one query, plain values."""
+    unique = {_need_key(need): need for need in needs}
+    if not unique:
+        return [], {}
+    query = (select(Product.id, ProductListing.business_id, Product.name, Product.ocop_group,
+                    Product.standards, ProductListing.shown_stars, Business.name)
+             .join(Product, Product.id == ProductListing.product_id)
+             .join(Business, Business.id == ProductListing.business_id)
+             .where(ProductListing.week_id == week.id,
+                    ProductListing.status == ListingStatus.APPROVED.value,
+                    or_(*(_could_meet(need) for need in unique.values())))
+             .order_by(Product.id))
     if supplier_id is not None:
-        suppliers &= {supplier_id}
-    if not buyers or not suppliers:
+        query = query.where(ProductListing.business_id == supplier_id)
+    exhibiting = supplier_ids(week)
+    products, names = [], {}
+    for *values, business_name in db.session.execute(query):
+        product = MatchedProduct(*values)
+        if product.business_id in exhibiting:
+            products.append(product)
+            names[product.business_id] = business_name
+    return products, names
+
+
+def _pairs(buyers: list[Buyer], products: list[MatchedProduct]):
+    """(buyer, supplier id, positions of the buyer's needs met, products meeting them) for
+    every pair that matches. Buyers whose needs ask the same share one working-out."""
+    by_group: dict[str, list[MatchedProduct]] = defaultdict(list)
+    for product in products:
+        by_group[product.ocop_group].append(product)
+    per_need: dict[tuple, dict[int, list[MatchedProduct]]] = {}
+    per_needs: dict[tuple, dict[int, tuple[list[int], list[MatchedProduct]]]] = {}
+    for buyer in buyers:
+        keys = tuple(_need_key(need) for need in buyer.needs)
+        if keys not in per_needs:
+            found: dict[int, tuple[list[int], list[MatchedProduct], set[int]]] = {}
+            for position, (key, need) in enumerate(zip(keys, buyer.needs)):
+                if key not in per_need:
+                    meeting: dict[int, list[MatchedProduct]] = defaultdict(list)
+                    for product in by_group.get(need.product_group, ()):
+                        if product_meets(product, product.shown_stars, need):
+                            meeting[product.business_id].append(product)
+                    per_need[key] = meeting
+                for sid, met in per_need[key].items():
+                    positions, chosen, seen = found.setdefault(sid, ([], [], set()))
+                    positions.append(position)
+                    for product in met:
+                        if product.id not in seen:
+                            seen.add(product.id)
+                            chosen.append(product)
+            per_needs[keys] = {sid: (positions, chosen) for sid, (positions, chosen, _seen)
+                               in found.items()}
+        for sid, (positions, chosen) in per_needs[keys].items():
+            yield buyer, sid, positions, chosen
+
+
+def matches(week, *, buyer: Buyer | None = None, supplier_id: int | None = None,
+            limit: int | None = None) -> list[Match]:
+    """Buyer–supplier pairs of the week with matching products, best first (``limit``: the
+    best so many). Stars count only when the certificate covers the week (the listing's shown
+    stars). Only products that could meet a need are read, as plain values."""
+    buyers = [buyer] if buyer is not None else week_buyers(week)
+    products, names = _candidates(week, [need for b in buyers for need in b.needs], supplier_id)
+    if not buyers or not products:
         return []
-    rows = db.session.execute(
-        select(ProductListing.shown_stars, Product)
-        .join(Product, Product.id == ProductListing.product_id)
-        .where(ProductListing.week_id == week.id,
-               ProductListing.status == ListingStatus.APPROVED.value,
-               ProductListing.business_id.in_(suppliers))).all()
-    by_supplier: dict[int, list[tuple[int, Product]]] = defaultdict(list)
-    for stars, product in rows:
-        by_supplier[product.business_id].append((stars, product))
-    businesses = {b.id: b for b in db.session.scalars(
-        select(Business).where(Business.id.in_(list(by_supplier))))}
-    found = []
-    for b in buyers:
-        for sid, products in by_supplier.items():
-            match = Match(buyer=b, supplier=businesses[sid])
-            for need in b.needs:
-                meeting = [p for stars, p in products if product_meets(p, stars, need)]
-                if meeting:
-                    match.needs.append(need)
-                    match.products += [p for p in meeting if p not in match.products]
-            if match.needs:
-                found.append(match)
-    return sorted(found, key=lambda m: (-m.score, m.supplier.name, m.buyer.id))
+
+    def order(pair):
+        b, sid, positions, chosen = pair
+        return (-(len(positions) * 100 + len(chosen)), names[sid], b.id)
+
+    pairs = _pairs(buyers, products)
+    best = heapq.nsmallest(limit, pairs, key=order) if limit is not None else sorted(pairs, key=order)
+    return [Match(b, Supplier(sid, names[sid]), [b.needs[i] for i in positions], chosen)
+            for b, sid, positions, chosen in best]
+
+
+#: matches a participant sees per page
+MATCHES_PER_PAGE = 24
+
+
+def matches_page(week, number: int, *, buyer: Buyer | None = None,
+                 supplier_id: int | None = None) -> Page:
+    """Page ``number`` (past the end: the last) of a participant's matches, best first; the
+    matches are worked out in memory from one query, so they are counted there too."""
+    found = matches(week, buyer=buyer, supplier_id=supplier_id)
+    pages = max(1, -(-len(found) // MATCHES_PER_PAGE))
+    number = min(max(1, number), pages)
+    start = (number - 1) * MATCHES_PER_PAGE
+    return Page(found[start:start + MATCHES_PER_PAGE], number, has_older=number < pages,
+                size=MATCHES_PER_PAGE, total=len(found))
 
 
 # -- buyers -----------------------------------------------------------------------------------

@@ -2,14 +2,13 @@
 (buyers and suppliers share one page: matches, requests, meetings, schedule PDF)."""
 from __future__ import annotations
 
-from collections import Counter
-
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from exhibit.accounts import browser
 from exhibit.b2b import services
+from exhibit.b2b.models import MeetingStatus
 from exhibit.b2b.forms import (
     BuyerForm,
     NeedForm,
@@ -25,12 +24,15 @@ from exhibit.core.downloads import download
 from exhibit.core.errors import AppError, Forbidden, ValidationFailed, attempt
 from exhibit.core.forms import ActionForm, row_id, split_province
 from exhibit.core.limits import signup_limited
+from exhibit.core.paging import page_number
 from exhibit.core.permissions import organiser_required, role_required
 from exhibit.documents import services as documents
 from exhibit.weeks.services import get_managed_week, get_visible_week
 
 bp = Blueprint("b2b", __name__)
 participant_required = role_required("buyer", "exhibitor")
+#: the best pairs the organiser's page suggests
+SUGGESTED_PAIRS = 30
 
 
 def _need_form(form):
@@ -55,13 +57,15 @@ def _need_data(form) -> dict:
 @organiser_required
 def manage(slug):
     week = get_managed_week(slug, current_user)
-    meetings = services.week_meetings(week)
+    slots, tables = services.slots(week), services.tables(week)
+    filters = services.MeetingFilters.from_args(request.args, slots, tables)
     return render_template(
-        "b2b/manage.html", week=week, buyers=services.week_buyers(week), meetings=meetings,
-        slots=services.slots(week), tables=services.tables(week), action=ActionForm(),
+        "b2b/manage.html", week=week, buyers=services.week_buyers(week), filters=filters,
+        page=services.meetings_page(week, filters, page_number(request.args)),
+        counts=services.meeting_counts(week), statuses=list(MeetingStatus),
+        unscheduled=services.UNSCHEDULED, days=services.session_days(slots), slots=slots, tables=tables, action=ActionForm(),
         slots_form=SlotsForm(day=week.start_date), tables_form=TablesForm(),
-        outcome_form=OutcomeForm(), matches=services.matches(week)[:30],
-        outcomes=Counter(m.outcome_enum for m in meetings if m.outcome_enum),
+        outcome_form=OutcomeForm(), matches=services.matches(week, limit=SUGGESTED_PAIRS),
         group_title=_group_title)
 
 
@@ -219,11 +223,12 @@ def participant(slug):
     if side == "buyer" and buyer is None:
         return redirect(url_for("b2b.register", slug=slug))
     meetings = services.participant_meetings(week, buyer=buyer, supplier_id=supplier_id)
-    found = services.matches(week, buyer=buyer, supplier_id=supplier_id)
+    found = services.matches_page(week, page_number(request.args), buyer=buyer,
+                                  supplier_id=supplier_id)
     open_pairs = {(m.buyer_id, m.supplier_id) for m in meetings if m.status in services.OPEN_STATUSES}
     return render_template(
         "b2b/participant.html", week=week, side=side, buyer=buyer, meetings=meetings,
-        matches=found, open_pairs=open_pairs, action=ActionForm(),
+        page=found, open_pairs=open_pairs, action=ActionForm(),
         need_form=_need_form(NeedForm()), outcome_form=OutcomeForm(),
         group_title=_group_title)
 

@@ -82,7 +82,9 @@ class CancelForm(BaseForm):
 
 
 class PaymentForm(BaseForm):
-    business_id = SelectField(_l("Exhibitor"), coerce=str)
+    #: the choices are the businesses on the ledger's current page; the service checks the
+    #: one sent (it must have booked a booth at the week), so WTForms does not
+    business_id = SelectField(_l("Exhibitor"), coerce=str, validate_choice=False)
     kind = SelectField(_l("Kind"), choices=[(k.value, k.title) for k in PaymentKind])
     amount_vnd = StringField(_l("Amount (đồng)"), render_kw={"inputmode": "numeric"})
     paid_on = StringField(_l("Paid on"), description=_l("dd/mm/yyyy"))

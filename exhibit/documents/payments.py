@@ -11,19 +11,20 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, literal, or_, select
 
 from exhibit.booking import queries as booking
 from exhibit.businesses.models import Business
 from exhibit.core import audit
 from exhibit.core.db import write_transaction
 from exhibit.core.errors import NotFound, ValidationFailed
+from exhibit.core.paging import Page, counted_page, page_number
 from exhibit.documents.models import (Document, DocumentKind, DocumentStatus, Payment,
                                       PaymentKind)
 from exhibit.extensions import db
 from exhibit.vn import numbers
 from exhibit.vn.dates import parse_date
-from exhibit.vn.text import clean_text
+from exhibit.vn.text import clean_text, fold_search_key
 from exhibit.weeks.services import require_week_organiser
 from exhibit.weeks.models import ExhibitionWeek
 
@@ -109,6 +110,204 @@ def ledger(week, today: date) -> list[LedgerRow]:
 
 def overdue(week, today: date) -> list[LedgerRow]:
     return [row for row in ledger(week, today) if row.state == OVERDUE]
+
+
+# -- the ledger in SQL: searched, filtered, counted and paged by the database -------------------
+#
+# The same rules as LedgerRow, written as SQL expressions over one row per business (its live
+# contract joined, its payments summed), so a fair's 2,500 exhibitors are filtered, counted
+# and totalled without loading them. tests/documents/test_ledger_pages.py checks both agree.
+
+#: the states in the order the page lists them
+STATES = (OVERDUE, DUE, PARTLY_PAID, PAID, NOTHING_DUE)
+#: rows of the balances and of the payments list per page, and the longest search kept
+LEDGER_PER_PAGE = 50
+SEARCH_MAX = 100
+
+
+@dataclass(frozen=True)
+class LedgerFilters:
+    """The organiser's search and filters over the ledger; unknown values are ignored."""
+    #: a business's name (with or without diacritics) or tax code, a contract number, or a
+    #: transfer reference of one of its payments
+    q: str = ""
+    #: one of STATES (the balances)
+    state: str = ""
+    #: a PaymentKind value (the list of payments)
+    kind: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> LedgerFilters:
+        state, kind = args.get("state", ""), args.get("kind", "")
+        return cls(q=clean_text(args.get("q"))[:SEARCH_MAX],
+                   state=state if state in STATES else "",
+                   kind=kind if kind in {k.value for k in PaymentKind} else "")
+
+
+def _live_contract(week_id):
+    return and_(Document.week_id == week_id, Document.kind == DocumentKind.CONTRACT.value,
+                Document.status != DocumentStatus.CANCELLED.value)
+
+
+def _exhibiting(week):
+    """The condition "this business has a confirmed booth at the week", for a query over
+    businesses (booking's subquery of a business's weeks, correlated to the outer row)."""
+    return literal(week.id).in_(booking.weeks_exhibiting(Business.id))
+
+
+def _balances(week, today: date):
+    """A subquery: one row per business of the ledger (with a confirmed booth, a live contract
+    or a payment at the week) with its contract, what it owes, paid, still owes and owes late,
+    and its state."""
+    paid_by = (select(Payment.business_id,
+                      func.sum(case((Payment.kind == PaymentKind.REFUND.value, -Payment.amount_vnd),
+                                    else_=Payment.amount_vnd)).label("paid"))
+               .where(Payment.week_id == week.id).group_by(Payment.business_id).subquery())
+    total = func.coalesce(Document.total_vnd, 0)
+    deposit = func.coalesce(Document.total_vnd * Document.deposit_percent // 100, 0)
+    paid = func.coalesce(paid_by.c.paid, 0)
+    # what should have been paid by today: the whole after the balance's day, else the deposit
+    owed = case((Document.balance_due_on < today, total), (Document.deposit_due_on < today, deposit),
+                else_=0)
+    late = case((owed > paid, owed - paid), else_=0)
+    state = case((total == 0, NOTHING_DUE), (owed > paid, OVERDUE), (paid >= total, PAID),
+                 (paid > 0, PARTLY_PAID), else_=DUE)
+    return (select(Business.id.label("business_id"), Business.name, Business.name_search,
+                   Business.tax_code, Business.phone, Document.id.label("contract_id"),
+                   Document.number.label("contract_number"), Document.deposit_due_on,
+                   Document.balance_due_on, deposit.label("deposit_due"), total.label("total_due"),
+                   paid.label("paid"), case((total > paid, total - paid), else_=0).label("outstanding"),
+                   late.label("overdue_amount"), state.label("state"))
+            .select_from(Business)
+            .outerjoin(Document, and_(Document.business_id == Business.id, _live_contract(week.id)))
+            .outerjoin(paid_by, paid_by.c.business_id == Business.id)
+            .where(or_(_exhibiting(week), Document.id.is_not(None),
+                       paid_by.c.business_id.is_not(None)))
+            .subquery("balances"))
+
+
+def _matching(query, columns, week, q: str):
+    """Rows whose business or contract matches the search ``q``, or that have a payment at the
+    week whose transfer reference contains it."""
+    if not q:
+        return query
+    folded = fold_search_key(q)
+    reference = select(Payment.id).where(
+        Payment.week_id == week.id, Payment.business_id == columns.business_id,
+        func.lower(Payment.reference).contains(q.lower(), autoescape=True)).exists()
+    return query.where(or_(columns.name_search.contains(folded, autoescape=True),
+                           columns.tax_code.contains(q, autoescape=True),
+                           func.lower(columns.contract_number).contains(q.lower(), autoescape=True),
+                           reference))
+
+
+@dataclass
+class Balance:
+    """A business's line of the ledger as the page shows it (values from ``_balances``)."""
+    row: object
+    booths: list[str]
+    payments: list[Payment]
+
+    def __getattr__(self, name):
+        return getattr(self.row, name)
+
+
+@dataclass(frozen=True)
+class StateTotal:
+    businesses: int = 0
+    due: int = 0
+    paid: int = 0
+    outstanding: int = 0
+    overdue: int = 0
+
+
+def state_totals(week, today: date) -> dict[str, StateTotal]:
+    """Per state of the ledger: how many businesses, and what they owe, paid, still owe and
+    owe late, summed by the database in one grouped query."""
+    balances = _balances(week, today)
+    found = {state: StateTotal(*values) for state, *values in db.session.execute(
+        select(balances.c.state, func.count(), func.sum(balances.c.total_due),
+               func.sum(balances.c.paid), func.sum(balances.c.outstanding),
+               func.sum(balances.c.overdue_amount)).group_by(balances.c.state))}
+    return {state: found.get(state, StateTotal()) for state in STATES}
+
+
+def balances_page(week, today: date, filters: LedgerFilters, number: int) -> Page:
+    """One page of the ledger's businesses matching ``filters``, by name, each with its
+    confirmed booths (the week's codes in one query) and its payments (the page's, in one)."""
+    balances = _balances(week, today)
+    query = select(balances)
+    if filters.state:
+        query = query.where(balances.c.state == filters.state)
+    query = _matching(query, balances.c, week, filters.q).order_by(
+        balances.c.name_search, balances.c.business_id)
+    page = counted_page(query, number, LEDGER_PER_PAGE, scalars=False)
+    paid: dict[int, list[Payment]] = {}
+    if page.rows:
+        for payment in db.session.scalars(select(Payment).where(
+                Payment.week_id == week.id,
+                Payment.business_id.in_([row.business_id for row in page.rows]))
+                .order_by(Payment.paid_on, Payment.id)):
+            paid.setdefault(payment.business_id, []).append(payment)
+    codes = booking.confirmed_booth_codes(week) if page.rows else {}
+    page.rows = [Balance(row, codes.get(row.business_id, []), paid.get(row.business_id, []))
+                 for row in page.rows]
+    return page
+
+
+def payments_page(week, filters: LedgerFilters, number: int) -> Page:
+    """One page of the payments recorded at the week matching ``filters`` (kind; the search
+    as for the balances), newest first, each with its business and the contract it counts
+    towards, as result rows."""
+    query = (select(Payment, Business.name, Business.tax_code, Document.number.label("contract_number"))
+             .join(Business, Business.id == Payment.business_id)
+             .outerjoin(Document, Document.id == Payment.document_id)
+             .where(Payment.week_id == week.id))
+    if filters.kind:
+        query = query.where(Payment.kind == filters.kind)
+    if filters.q:
+        folded, lowered = fold_search_key(filters.q), filters.q.lower()
+        query = query.where(or_(Business.name_search.contains(folded, autoescape=True),
+                                Business.tax_code.contains(filters.q, autoescape=True),
+                                func.lower(Document.number).contains(lowered, autoescape=True),
+                                func.lower(Payment.reference).contains(lowered, autoescape=True)))
+    query = query.order_by(Payment.paid_on.desc(), Payment.id.desc())
+    return counted_page(query, number, LEDGER_PER_PAGE, scalars=False)
+
+
+@dataclass
+class LedgerPage:
+    """What the organiser's payments page shows: the totals per state, the payments counted
+    per kind, and one page of the balances (``view == "balances"``) or of the payments."""
+    view: str
+    filters: LedgerFilters
+    totals: dict[str, StateTotal]
+    kind_counts: dict[str, int]
+    page: Page
+
+    @property
+    def total(self) -> StateTotal:
+        values = self.totals.values()
+        return StateTotal(*(sum(getattr(t, name) for t in values) for name in (
+            "businesses", "due", "paid", "outstanding", "overdue")))
+
+
+def ledger_page(week, today: date, args) -> LedgerPage:
+    """The payments page read from the request's arguments (?view=payments, ?q=, ?state=,
+    ?kind=, ?page=); wrong values are ignored."""
+    filters = LedgerFilters.from_args(args)
+    view = "payments" if args.get("view") == "payments" else "balances"
+    number = page_number(args)
+    page = (payments_page(week, filters, number) if view == "payments"
+            else balances_page(week, today, filters, number))
+    return LedgerPage(view, filters, state_totals(week, today),
+                      payment_kind_counts(week), page)
+
+
+def payment_kind_counts(week) -> dict[str, int]:
+    """How many payments of each kind were recorded at the week."""
+    return dict(db.session.execute(select(Payment.kind, func.count()).where(
+        Payment.week_id == week.id).group_by(Payment.kind)).all())
 
 
 #: no reminders for a contract of a week that ended this many days ago

@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from exhibit.booking import queries as booking
 from exhibit.businesses import queries as business_profiles
@@ -26,6 +26,7 @@ from exhibit.core import audit
 from exhibit.core.db import lock_row, utcnow, write_transaction
 from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from exhibit.core.events import announce, document_cancelled, document_issued, document_signed
+from exhibit.core.paging import Page, counted_page
 from exhibit.documents import numbering
 from exhibit.documents.wording import require_signed_wording
 from exhibit.documents.models import (
@@ -41,7 +42,7 @@ from exhibit.media import storage
 from exhibit.vn import numbers
 from exhibit.vn.dates import parse_date, vietnam_today
 from exhibit.vn.phones import format_phone
-from exhibit.vn.text import clean_text, nfc
+from exhibit.vn.text import clean_text, fold_search_key, nfc
 from exhibit.weeks.models import ExhibitionWeek, Organizer
 from exhibit.weeks.services import is_organiser_of, require_week_organiser
 
@@ -52,21 +53,113 @@ SIGNED_SCAN_TYPES = {b"%PDF": (".pdf", "application/pdf"), b"\xff\xd8\xff": (".j
 # -- reading ----------------------------------------------------------------------------------
 
 def week_documents(week, kind: str | None = None) -> list[Document]:
-    query = (select(Document).where(Document.week_id == week.id)
-             .options(selectinload(Document.business), selectinload(Document.buyer_business))
-             .order_by(Document.kind, Document.sequence.is_(None), Document.sequence, Document.id))
+    """Every document of the week (of one kind), in list order: for the API and the exports."""
+    query = _list_order(select(Document).where(Document.week_id == week.id)
+                        .options(selectinload(Document.business), selectinload(Document.buyer_business)))
     if kind:
         query = query.where(Document.kind == kind)
     return db.session.scalars(query).all()
 
 
+def _list_order(query):
+    """Contracts before MoUs, numbered ones by number, then drafts by age: pages never overlap."""
+    return query.order_by(Document.kind, Document.sequence.is_(None), Document.sequence, Document.id)
+
+
+#: rows of the organiser's documents list per page, and the longest search kept
+DOCUMENTS_PER_PAGE = 50
+SEARCH_MAX = 100
+
+
+@dataclass(frozen=True)
+class DocumentFilters:
+    """The organiser's search and filters over a week's documents; unknown values are ignored."""
+    #: part of a number, a party's name (with or without diacritics) or its tax code
+    q: str = ""
+    #: "contract" or "mou"
+    kind: str = ""
+    #: "draft", "issued", "signed" or "cancelled"
+    status: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> DocumentFilters:
+        kind, status = args.get("kind", ""), args.get("status", "")
+        return cls(q=clean_text(args.get("q"))[:SEARCH_MAX],
+                   kind=kind if kind in {k.value for k in DocumentKind} else "",
+                   status=status if status in {s.value for s in DocumentStatus} else "")
+
+
+def filtered_documents(week, filters: DocumentFilters):
+    """The week's documents matching ``filters``, in list order, as a query (for paging)."""
+    supplier, buyer = aliased(Business), aliased(Business)
+    query = select(Document).where(Document.week_id == week.id)
+    if filters.kind:
+        query = query.where(Document.kind == filters.kind)
+    if filters.status:
+        query = query.where(Document.status == filters.status)
+    if filters.q:
+        folded = fold_search_key(filters.q)
+        query = (query.join(supplier, supplier.id == Document.business_id)
+                 .outerjoin(buyer, buyer.id == Document.buyer_business_id)
+                 .where(or_(func.lower(Document.number).contains(filters.q.lower(), autoescape=True),
+                            supplier.name_search.contains(folded, autoescape=True),
+                            supplier.tax_code.contains(filters.q, autoescape=True),
+                            buyer.name_search.contains(folded, autoescape=True),
+                            buyer.tax_code.contains(filters.q, autoescape=True))))
+    return _list_order(query)
+
+
+def documents_page(week, filters: DocumentFilters, number: int) -> Page:
+    """One page of the week's documents matching ``filters``, with the number of all of them."""
+    return counted_page(filtered_documents(week, filters), number, DOCUMENTS_PER_PAGE)
+
+
+@dataclass(frozen=True)
+class DocumentCounts:
+    """How many documents of a week are of each kind and in each status."""
+    #: (kind, status) → number
+    cells: dict
+
+    def of_kind(self, kind: str) -> int:
+        return sum(n for (k, _status), n in self.cells.items() if k == kind)
+
+    def in_status(self, status: str) -> int:
+        return sum(n for (_kind, s), n in self.cells.items() if s == status)
+
+    @property
+    def total(self) -> int:
+        return sum(self.cells.values())
+
+
+def document_counts(week) -> DocumentCounts:
+    """The week's documents counted by kind and status, in one grouped query."""
+    return DocumentCounts({(kind, status): count for kind, status, count in db.session.execute(
+        select(Document.kind, Document.status, func.count()).where(Document.week_id == week.id)
+        .group_by(Document.kind, Document.status))})
+
+
 def business_documents(business_id: int) -> list[Document]:
-    """Documents a business is a party to, newest first (drafts are the organiser's own)."""
+    """Documents a business is a party to, newest first (drafts are the organiser's own), with
+    what their list shows (week, parties, stored files) read in a few queries, not per row."""
     return db.session.scalars(
         select(Document).where((Document.business_id == business_id)
                                | (Document.buyer_business_id == business_id),
                                Document.status != DocumentStatus.DRAFT.value)
+        .options(selectinload(Document.week), selectinload(Document.files),
+                 selectinload(Document.business), selectinload(Document.buyer_business))
         .order_by(Document.id.desc())).all()
+
+
+def party_documents(business_id: int) -> list[tuple[Document, list[ProfileChange]]]:
+    """A business's documents (as ``business_documents``), each with the details the business
+    changed in its profile after the document took them: the profile's edits are read once
+    for all documents, not once per document."""
+    documents = business_documents(business_id)
+    if not documents:
+        return []
+    since = min(_taken_at(d) for d in documents)
+    edits = business_profiles.profile_edits(business_id, since)
+    return [(d, profile_changes(d, business_id=business_id, edits=edits)) for d in documents]
 
 
 def get_document(document_id: int, user) -> Document:
@@ -107,12 +200,28 @@ def require_reader(user, document: Document) -> None:
         raise Forbidden(_("Only the organiser and the parties can read this document."))
 
 
-def businesses_without_contract(week) -> list[Business]:
-    """Confirmed exhibitors of the week that have no live contract yet."""
-    with_contract = select(Document.business_id).where(
+def _live_contract_holders(week):
+    return select(Document.business_id).where(
         Document.week_id == week.id, Document.kind == DocumentKind.CONTRACT.value,
         Document.status != DocumentStatus.CANCELLED.value)
-    return booking.confirmed_businesses(week, excluding=with_contract)
+
+
+def businesses_without_contract(week) -> list[Business]:
+    """Confirmed exhibitors of the week that have no live contract yet."""
+    return booking.confirmed_businesses(week, excluding=_live_contract_holders(week))
+
+
+def contracts_waiting(week, shown: int = 20) -> tuple[int, list[Business]]:
+    """How many confirmed exhibitors of the week have no live contract yet, and the first
+    ``shown`` of them by name: the organiser drafts them all at once or one by one. Only ids
+    are read to count them (a fair has thousands), never whole rows."""
+    missing = booking.confirmed_business_ids(week) - set(
+        db.session.scalars(_live_contract_holders(week)))
+    if not missing:
+        return 0, []
+    first = db.session.scalars(select(Business).where(Business.id.in_(missing))
+                               .order_by(Business.name, Business.id).limit(shown)).all()
+    return len(missing), first
 
 
 # -- parties ----------------------------------------------------------------------------------
@@ -171,25 +280,31 @@ class ProfileChange:
         return value or "—"
 
 
-def profile_changes(document: Document, *, business_id: int | None = None) -> list[ProfileChange]:
+def profile_changes(document: Document, *, business_id: int | None = None,
+                    edits: list | None = None) -> list[ProfileChange]:
     """What the parties' businesses changed in their profiles after the document took their
     details: after its latest issue for an issued or signed document (which keeps what it
     printed: revising and issuing it again reprints it), since it was drafted or last issued
     for a draft. Only details the profile changed in that time count, so a signer the
-    organiser typed into a draft is no change. ``business_id`` keeps one party's."""
+    organiser typed into a draft is no change. ``business_id`` keeps one party's; ``edits``
+    are that business's profile edits already read since a moment no later than this
+    document's (see ``party_documents``)."""
     if document.status == DocumentStatus.CANCELLED.value:
         return []
-    since = document.issued_at or document.created_at
+    since = _taken_at(document)
     changes = []
     for side, business in _business_parties(document):
         if business_id is not None and business.id != business_id:
             continue
-        edits = business_profiles.profile_edits(business.id, since)
-        if not edits:
+        if edits is not None and business_id is not None:
+            found = [edit for edit in edits if edit.at > since]
+        else:
+            found = business_profiles.profile_edits(business.id, since)
+        if not found:
             continue
         printed, current = getattr(document, side), business_party(business)
         for key, field in PRINTED_PROFILE.items():
-            touched = [edit for edit in edits if field in (edit.after or {})]
+            touched = [edit for edit in found if field in (edit.after or {})]
             if not touched or str(printed.get(key) or "") == str(current[key] or ""):
                 continue
             held = {_as_printed(field, (edit.before or {}).get(field)) for edit in touched}
@@ -197,6 +312,11 @@ def profile_changes(document: Document, *, business_id: int | None = None) -> li
                                          str(current[key] or ""),
                                          follows=str(printed.get(key) or "") in held))
     return changes
+
+
+def _taken_at(document: Document) -> datetime:
+    """When the document last took its parties' details: its latest issue, or its drafting."""
+    return document.issued_at or document.created_at
 
 
 def _business_parties(document: Document) -> list[tuple[str, Business]]:

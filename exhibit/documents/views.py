@@ -11,6 +11,7 @@ from exhibit.core.downloads import download, uploaded_file
 from exhibit.core.errors import ValidationFailed, attempt
 from exhibit.core.forms import ActionForm, row_id
 from exhibit.core.limits import upload_limited
+from exhibit.core.paging import page_number
 from exhibit.core.permissions import organiser_required
 from exhibit.documents import payments, services
 from exhibit.documents.forms import (
@@ -21,7 +22,7 @@ from exhibit.documents.forms import (
     PaymentForm,
     SignedScanForm,
 )
-from exhibit.documents.models import DocumentKind
+from exhibit.documents.models import DocumentKind, DocumentStatus, PaymentKind
 from exhibit.media import storage
 from exhibit.vn.dates import vietnam_today
 from exhibit.vn.text import fold_search_key
@@ -41,9 +42,13 @@ def _pdf(content: bytes, filename: str) -> Response:
 @organiser_required
 def week_documents(slug):
     week = get_managed_week(slug, current_user)
-    return render_template("documents/week.html", week=week,
-                           documents=services.week_documents(week),
-                           waiting=services.businesses_without_contract(week), action=ActionForm())
+    filters = services.DocumentFilters.from_args(request.args)
+    waiting_count, waiting = services.contracts_waiting(week)
+    return render_template("documents/week.html", week=week, filters=filters,
+                           page=services.documents_page(week, filters, page_number(request.args)),
+                           counts=services.document_counts(week), kinds=list(DocumentKind),
+                           statuses=list(DocumentStatus), waiting=waiting,
+                           waiting_count=waiting_count, action=ActionForm())
 
 
 @bp.route("/organiser/weeks/<slug>/documents/contracts", methods=["POST"])
@@ -193,19 +198,21 @@ def signed_scan(document_id, file_id):
 @bp.route("/my/documents")
 @login_required
 def mine():
-    documents = services.business_documents(current_user.business_id) if current_user.business_id else []
-    # the business's own details that changed after a document was issued: it asks for a reprint
-    changed = {d.id: services.profile_changes(d, business_id=current_user.business_id)
-               for d in documents}
-    return render_template("documents/mine.html", documents=documents, changed=changed)
+    # each with the business's own details that changed after it was issued: it asks for a reprint
+    documents = services.party_documents(current_user.business_id) if current_user.business_id else []
+    return render_template("documents/mine.html", documents=documents)
 
 
 # -- payments ----------------------------------------------------------------------------------
 
-def _payment_form(week, rows, formdata=None) -> PaymentForm:
+def _payment_form(ledger, formdata=None) -> PaymentForm:
+    """The exhibitor is chosen among the businesses of the balances shown (search or filter
+    the list to find one); the service checks the choice, so a business that left the page
+    between showing and posting is still accepted, and one without a booth is refused."""
     form = PaymentForm(formdata=formdata) if formdata is not None else PaymentForm(
         paid_on=vietnam_today().strftime("%d/%m/%Y"))
-    form.business_id.choices = [(str(r.business.id), f"{', '.join(r.booths) or '—'} · {r.business.name}")
+    rows = ledger.page.rows if ledger.view == "balances" else []
+    form.business_id.choices = [(str(r.business_id), f"{', '.join(r.booths) or '—'} · {r.name} ({r.tax_code})")
                                 for r in rows]
     return form
 
@@ -215,19 +222,20 @@ def _payment_form(week, rows, formdata=None) -> PaymentForm:
 def week_payments(slug):
     week = get_managed_week(slug, current_user)
     today = vietnam_today()
-    rows = payments.ledger(week, today)
-    form = _payment_form(week, rows, request.form if request.method == "POST" else None)
+    ledger = payments.ledger_page(week, today, request.args)
+    form = _payment_form(ledger, request.form if request.method == "POST" else None)
     status = 200
-    if request.method == "POST" and form.validate_on_submit():
-        try:
-            payments.record_payment(actor=current_user, week=week, data=form.data)
-            flash(_("Payment recorded."), "success")
-            return redirect(url_for("documents.week_payments", slug=slug))
-        except ValidationFailed as error:
-            form.apply_errors(error)
-            status = 422
-    return render_template("documents/payments.html", week=week, rows=rows, form=form,
-                           overdue=[r for r in rows if r.state == payments.OVERDUE],
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                payments.record_payment(actor=current_user, week=week, data=form.data)
+                flash(_("Payment recorded."), "success")
+                return redirect(request.full_path)  # the same page, filters kept
+            except ValidationFailed as error:
+                form.apply_errors(error)
+        status = 422
+    return render_template("documents/payments.html", week=week, ledger=ledger, form=form,
+                           states=payments.STATES, kinds=list(PaymentKind),
                            state_title=payments.state_title, today=today), status
 
 
