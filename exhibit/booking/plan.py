@@ -125,7 +125,7 @@ def plan_context(week, viewer, *, link=None, hall_id: int | None = None) -> dict
 
 # -- the organiser's booth table ---------------------------------------------------------------
 
-BOOTHS_PER_PAGE = 50
+BOOTHS_PER_PAGE = 40
 MAX_CODE_SEARCH = 20
 
 

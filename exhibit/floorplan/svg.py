@@ -13,6 +13,8 @@ from exhibit.floorplan.models import Booth, Hall
 
 #: pixels per grid cell (one metre) in the drawing's own coordinates
 CELL = 24
+#: a booth code's usual size, set once on the drawing: only other sizes are written per booth
+TEXT_SIZE = 16
 
 
 def min_width_class(width: int, columns: int) -> str:
@@ -32,7 +34,7 @@ def render_hall(hall: Hall, booths: list[Booth], *, status: Callable[[Booth], st
     width, height = hall.grid_width * CELL, hall.grid_height * CELL
     parts = [
         f'<svg class="plan {min_width_class(width, hall.grid_width)}" '
-        f'viewBox="0 0 {width} {height}" role="img" '
+        f'viewBox="0 0 {width} {height}" font-size="{TEXT_SIZE}" role="img" '
         f'aria-label={quoteattr(hall.name)} xmlns="http://www.w3.org/2000/svg">',
         f'<rect class="hall" x="0" y="0" width="{width}" height="{height}"/>',
     ]
@@ -46,19 +48,22 @@ def render_hall(hall: Hall, booths: list[Booth], *, status: Callable[[Booth], st
 
 def _booth_shape(booth, booth_status: str, label: str, href: str | None,
                  highlighted: bool) -> str:
+    """One booth; its text is centred by app.css (svg.plan .booth text), a linked booth is
+    named by the link's <title> (the tooltip too), an unlinked one by its group's."""
     x, y = booth.grid_x * CELL + 1.5, booth.grid_y * CELL + 1.5
     w, h = booth.grid_w * CELL - 3, booth.grid_h * CELL - 3
     css = f"st-{booth_status}" + (" mine" if highlighted else "")
-    font = max(8, min(16, int(min(w / max(len(booth.code), 2) * 1.5, h / 2.2))))
+    font = max(8, min(TEXT_SIZE, int(min(w / max(len(booth.code), 2) * 1.5, h / 2.2))))
+    size = "" if font == TEXT_SIZE else f' font-size="{font}"'
+    title = f"<title>{escape(label)}</title>"
     shape = (
         f'<g class="booth {css}" data-code={quoteattr(booth.code)} '
-        f'data-status="{booth_status}"><title>{escape(label)}</title>'
-        f'<rect x="{x:g}" y="{y:g}" width="{w:g}" height="{h:g}" rx="3"/>'
-        f'<text x="{x + w / 2:g}" y="{y + h / 2:g}" font-size="{font}" '
-        f'text-anchor="middle" dominant-baseline="central">{escape(booth.code)}</text></g>'
+        f'data-status="{booth_status}">{"" if href else title}'
+        f'<rect x="{x:g}" y="{y:g}" width="{w:g}" height="{h:g}"/>'
+        f'<text x="{x + w / 2:g}" y="{y + h / 2:g}"{size}>{escape(booth.code)}</text></g>'
     )
     if href:
-        shape = f'<a href={quoteattr(href)} aria-label={quoteattr(label)}>{shape}</a>'
+        shape = f'<a href={quoteattr(href)}>{title}{shape}</a>'
     return shape
 
 
@@ -104,7 +109,8 @@ def _neighbourhood(hall_name: str, hall_width: int, hall_height: int, booth_id: 
     x0, y0, x1, y1 = near_area(hall_width, hall_height, target)
     width, height = (x1 - x0) * CELL, (y1 - y0) * CELL
     parts = [
-        f'<svg class="plan near" viewBox="{x0 * CELL} {y0 * CELL} {width} {height}" role="img" '
+        f'<svg class="plan near" viewBox="{x0 * CELL} {y0 * CELL} {width} {height}" '
+        f'font-size="{TEXT_SIZE}" role="img" '
         f'aria-label={quoteattr(hall_name)} xmlns="http://www.w3.org/2000/svg">',
         f'<rect class="hall" x="0" y="0" width="{hall_width * CELL}" '
         f'height="{hall_height * CELL}"/>',
