@@ -202,6 +202,15 @@ def exhibitors_of(booth_ids) -> dict[int, Business]:
                Allocation.status == AllocationStatus.CONFIRMED.value)).all())
 
 
+def confirmed_business_id(booth_id_column):
+    """A scalar subquery: the business confirmed at the booth ``booth_id_column`` names, for a
+    reader that joins a booth's exhibitor into its own query (the visitor's booth page)."""
+    return (select(Allocation.business_id)
+            .where(Allocation.booth_id == booth_id_column,
+                   Allocation.status == AllocationStatus.CONFIRMED.value)
+            .limit(1).scalar_subquery())
+
+
 def booths_exhibited_by(week, words: list[str]):
     """A subquery of the week's booth ids whose confirmed exhibitor's name holds every one of
     the folded ``words`` (vn.text.search_words), for a search by exhibitor."""

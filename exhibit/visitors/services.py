@@ -20,7 +20,7 @@ from sqlalchemy.orm import contains_eager, joinedload
 from exhibit.badges.models import Badge
 from exhibit.badges.services import CONTACT_CONSENT, clean_badge_data
 from exhibit.booking import queries as booking
-from exhibit.booking.plan import booths_exhibited_by, exhibitors_of
+from exhibit.booking.plan import booths_exhibited_by, confirmed_business_id, exhibitors_of
 from exhibit.businesses.models import Business
 from exhibit.catalogue.models import ProductListing
 from exhibit.core import audit
@@ -103,18 +103,18 @@ class ScanTarget:
 
 
 def resolve_booth_token(token: str) -> ScanTarget:
-    """The booth a scanned token opens (with its hall and week, read in the same query), and
-    its confirmed exhibitor (booking's fact, one more query)."""
+    """The booth a scanned token opens, with its hall, its week and its confirmed exhibitor
+    (booking's fact, joined through booking.plan), in one query."""
     row = db.session.execute(
-        select(BoothToken.replaced_at, Booth)
+        select(BoothToken.replaced_at, Booth, Business)
         .join(Booth, Booth.id == BoothToken.booth_id).join(Booth.hall).join(Booth.week)
+        .outerjoin(Business, Business.id == confirmed_business_id(Booth.id))
         .options(contains_eager(Booth.hall), contains_eager(Booth.week))
         .where(BoothToken.token == normalise_code(token))).first()
     if row is None:
         raise NotFound(_("This QR code does not belong to any booth."), code="unknown_token")
-    replaced_at, booth = row
-    business = booking.confirmed_exhibitor(booth.id) if replaced_at is None else None
-    return ScanTarget(booth, replaced_at, business)
+    replaced_at, booth, business = row
+    return ScanTarget(booth, replaced_at, business if replaced_at is None else None)
 
 
 def record_scan(*, booth_id: int, week_id: int, visitor_key: str) -> None:
