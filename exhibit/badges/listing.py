@@ -8,8 +8,8 @@ A help desk types whatever the visitor shows or says, and the box works out what
   (``345 678``, ``0912``) is looked for inside it;
 * anything else is words, each of which must start a word of the holder's name or organisation
   (the business's name for exhibitor staff), ignoring case and diacritics ("nguyen hung"
-  finds "Nguyễn Văn Hùng"); text shaped like a badge code — typed from the card or scanned as
-  its URL — also finds the badge whose entrance or exhibitor code it is.
+  finds "Nguyễn Văn Hùng") — unless it is the entrance or exhibitor code of one of the week's
+  badges, typed from the card or scanned as its URL: then it finds that badge only.
 
 Everything is filtered, counted and paged by the database; nothing loads the week's badges.
 """
@@ -84,7 +84,7 @@ class BadgeList:
     state_counts: dict[str, int]
     #: the search found nothing in the tab asked for, and the tab shown is another one's
     switched_from: str = ""
-    #: what the search box was read as: "words", "phone" or "email" ("" without a search)
+    #: what the search box was read as: "words", "code", "phone" or "email" ("" without one)
     read_as: str = ""
 
 
@@ -184,14 +184,11 @@ def _search_condition(search: _Search):
         return Badge.phone == search.phone
     if search.phone_part:
         return Badge.phone.contains(search.phone_part, autoescape=True)
-    matches = []
-    if search.words:
-        # the holder's name and organisation (the business's name for exhibitor staff)
-        text = Badge.full_name + literal(" ") + func.coalesce(Business.name, Badge.organisation)
-        matches.append(_words_start(text, search.words))
     if search.code:
-        matches.append(or_(Badge.entry_code == search.code, Badge.contact_code == search.code))
-    return or_(*matches)
+        return or_(Badge.entry_code == search.code, Badge.contact_code == search.code)
+    # the holder's name and organisation (the business's name for exhibitor staff)
+    text = Badge.full_name + literal(" ") + func.coalesce(Business.name, Badge.organisation)
+    return _words_start(text, search.words)
 
 
 def _state_condition(state: str):
@@ -242,11 +239,25 @@ def _order(kind: str):
     return (Badge.id.desc(),)
 
 
+def _settle_code(week, search: _Search) -> _Search:
+    """Text shaped like a code is that badge's code when one of the week's badges has it (one
+    look-up in the codes' unique indexes): then only that badge is shown, and no name is
+    searched for; otherwise it is only words."""
+    if not search.code:
+        return search
+    found = db.session.scalar(select(Badge.id).where(
+        Badge.week_id == week.id,
+        or_(Badge.entry_code == search.code, Badge.contact_code == search.code)).limit(1))
+    if found is not None:
+        return _Search(read_as="code", code=search.code)
+    return _Search(read_as="words", words=search.words)
+
+
 def badge_list(week, filters: BadgeFilters, *, page: int = 1,
                size: int = PAGE_SIZE) -> BadgeList:
     """One page of the week's badges of a kind matching the search and state, with the counts
     the tabs and the state filter show."""
-    search = read_search(filters.q)
+    search = _settle_code(week, read_search(filters.q))
     counts = _counts(week, search, filters.state)
     switched_from = ""
     if search.read_as and not counts[filters.kind]["shown"]:

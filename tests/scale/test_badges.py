@@ -208,6 +208,10 @@ def test_search_by_email_and_by_code(fairs):
             got = check(client, week, rows, kind="staff", q=q, url_q=q.replace(" ", "+"),
                         match=lambda r: r["id"] == visitor["id"])
             assert got["kind"] == "visitor" and got["ids"] == [visitor["id"]], q
+        # shaped like a code but nobody's: read as words (of no name here)
+        got = check(client, week, rows, kind="visitor", q="K7Q2-9XMD-3PLA",
+                    match=lambda r: name_matches(r, "K7Q2-9XMD-3PLA"))
+        assert got["total"] == 0
 
 
 def test_paging_boundaries_and_bad_input(fairs):
@@ -254,6 +258,7 @@ def _exhibitor_client(fairs, week):
     "badges?kind=visitor&page=2", "badges?kind=visitor&state=checked_in_today",
     "badges?kind=visitor&state=revoked", "badges?kind=visitor&q=nguyen",
     "badges?kind=staff&q=hop+tac", "badges?kind=visitor&q=0970000012", "badges?q=khach1%40",
+    "badges?q=K7Q2-9XMD-3PLA",
 ])
 def test_organiser_badge_pages_do_not_grow_their_queries(fairs, page):
     with fairs.app.app_context():
