@@ -21,6 +21,7 @@ from exhibit.core.errors import NotFound, ValidationFailed
 from exhibit.core.paging import Page, counted_page, page_number
 from exhibit.documents.models import (Document, DocumentKind, DocumentStatus, Payment,
                                       PaymentKind)
+from exhibit.documents.services import number_contains
 from exhibit.extensions import db
 from exhibit.vn import numbers
 from exhibit.vn.dates import parse_date
@@ -197,7 +198,7 @@ def _matching(query, columns, week, q: str):
         func.lower(Payment.reference).contains(q.lower(), autoescape=True)).exists()
     return query.where(or_(columns.name_search.contains(folded, autoescape=True),
                            columns.tax_code.contains(q, autoescape=True),
-                           func.lower(columns.contract_number).contains(q.lower(), autoescape=True),
+                           number_contains(columns.contract_number, q),
                            reference))
 
 
@@ -269,7 +270,7 @@ def payments_page(week, filters: LedgerFilters, number: int) -> Page:
         folded, lowered = fold_search_key(filters.q), filters.q.lower()
         query = query.where(or_(Business.name_search.contains(folded, autoescape=True),
                                 Business.tax_code.contains(filters.q, autoescape=True),
-                                func.lower(Document.number).contains(lowered, autoescape=True),
+                                number_contains(Document.number, filters.q),
                                 func.lower(Payment.reference).contains(lowered, autoescape=True)))
     query = query.order_by(Payment.paid_on.desc(), Payment.id.desc())
     return counted_page(query, number, LEDGER_PER_PAGE, scalars=False)

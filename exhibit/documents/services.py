@@ -89,6 +89,13 @@ class DocumentFilters:
                    status=status if status in {s.value for s in DocumentStatus} else "")
 
 
+def number_contains(column, q: str):
+    """The condition "the document number in ``column`` contains ``q``", whatever its case:
+    SQLite's lower() leaves "Đ" as it is, so the upper-cased search is tried as well."""
+    return or_(column.contains(q.upper(), autoescape=True),
+               func.lower(column).contains(q.lower(), autoescape=True))
+
+
 def filtered_documents(week, filters: DocumentFilters):
     """The week's documents matching ``filters``, in list order, as a query (for paging)."""
     supplier, buyer = aliased(Business), aliased(Business)
@@ -101,7 +108,7 @@ def filtered_documents(week, filters: DocumentFilters):
         folded = fold_search_key(filters.q)
         query = (query.join(supplier, supplier.id == Document.business_id)
                  .outerjoin(buyer, buyer.id == Document.buyer_business_id)
-                 .where(or_(func.lower(Document.number).contains(filters.q.lower(), autoescape=True),
+                 .where(or_(number_contains(Document.number, filters.q),
                             supplier.name_search.contains(folded, autoescape=True),
                             supplier.tax_code.contains(filters.q, autoescape=True),
                             buyer.name_search.contains(folded, autoescape=True),
