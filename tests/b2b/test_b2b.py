@@ -122,3 +122,40 @@ def test_matching_respects_stars_and_certifications(app, organiser, open_week, e
     assert services.matches(open_week, buyer=gap) == []
     drinks = new_buyer(open_week, need={"product_group": "do_uong"})
     assert services.matches(open_week, buyer=drinks) == []
+
+
+def test_matching_reads_certifications_in_any_case_and_with_diacritics(app, organiser, open_week,
+                                                                       exhibitor_with_booth):
+    """The SQL narrowing of candidate products never drops one that meets a need: a
+    certification written with diacritics ("Hữu cơ") is checked in Python only."""
+    from exhibit.b2b import services
+    from exhibit.catalogue.models import Product
+    from exhibit.extensions import db
+    product = db.session.query(Product).filter_by(business_id=exhibitor_with_booth.business_id).one()
+    product.standards = ["Hữu cơ", "HACCP"]
+    db.session.commit()
+    organic = new_buyer(open_week, need={"product_group": "thuc_pham", "certifications": ["Hữu cơ", "HACCP"]})
+    [match] = services.matches(open_week, buyer=organic)
+    assert [p.id for p in match.products] == [product.id] and match.supplier.name.startswith("Hợp tác xã")
+    vietgap = new_buyer(open_week, need={"product_group": "thuc_pham", "certifications": ["Hữu cơ", "VietGAP"]})
+    assert services.matches(open_week, buyer=vietgap) == []
+
+
+def test_organiser_meetings_are_filtered_and_scheduled_from_the_page(app, client, organiser, b2b_session):
+    from exhibit.extensions import db
+    week, _buyer, meetings, slot, tables = b2b_session
+    login(client, organiser)
+    base = f"/organiser/weeks/{week.slug}/b2b"
+    response = client.post(f"{base}/meetings/{meetings[0].id}/schedule",
+                           data={"slot_id": str(slot.id), "table_id": str(tables[2].id)})
+    assert response.status_code == 302
+    db.session.refresh(meetings[0])
+    assert (meetings[0].slot_id, meetings[0].table_id) == (slot.id, tables[2].id)
+    by_table = client.get(f"{base}?table={tables[2].id}").get_data(as_text=True)
+    assert by_table.count('<tr id="m') == 1 and f'id="m{meetings[0].id}"' in by_table
+    unscheduled = client.get(f"{base}?slot=none").get_data(as_text=True)
+    assert unscheduled.count('<tr id="m') == len(meetings) - 1
+    assert client.get(f"{base}?slot={slot.id}&day={week.start_date.isoformat()}").get_data(
+        as_text=True).count('<tr id="m') == 1
+    # the day before the session has no slot: the filter is ignored rather than emptying the list
+    assert client.get(f"{base}?day=1999-01-01").get_data(as_text=True).count('<tr id="m') == len(meetings)
