@@ -93,7 +93,10 @@ def revoke(slug, badge_id):
         services.revoke_badge(actor=current_user, badge=badge)
         flash(_("Badge of %(name)s revoked: its codes no longer open the entrance.",
                 name=badge.full_name), "success")
-    return redirect(url_for("badges.manage", slug=slug, kind=badge.kind))
+    # back to the list as it was (the help desk's search, state and page), cleaned again
+    kept = listing.BadgeFilters.from_args(request.args).query_args()
+    return redirect(url_for("badges.manage", slug=slug, kind=badge.kind,
+                            page=page_number(request.args), **kept))
 
 
 @bp.route("/organiser/weeks/<slug>/badges/<int:badge_id>.pdf")
