@@ -5,9 +5,10 @@ Profiling ``/b/<token>`` at fair size showed its cost in its database reads (the
 exhibitor, its neighbours, its products: seven queries) and in rendering, while what it shows is
 the same for every visitor of the booth: only the form token (CSRF) and the visitor's saved
 products differ. So the page of an anonymous visit (a GET without arguments, nothing flashed)
-is rendered with a placeholder where the form token goes and no saved products, kept under the
-page's path and language, and each visitor gets a copy with their own form token. A visitor with
-saved products, a signed-in person, a page after a form: rendered afresh, never kept.
+is rendered with placeholders where the form token and the link to the visitor's favourites go,
+and no saved product, kept under the page's path and language; each visitor gets a copy with
+their own form token and link. A visitor who saved one of the booth's products, a signed-in
+person, a page after a form: rendered afresh, never kept.
 
 How fresh: ``SCAN_PAGE_CACHE_SECONDS`` (30 by default; 0, the tests' default, keeps nothing).
 A change made through this process (a booking, a reviewed product, the floor plan, the week)
@@ -29,6 +30,8 @@ from flask import Flask, current_app, request, session
 #: stands where the form token goes in a kept page (random per process: no product name or
 #: text typed by anyone can contain it)
 FORM_TOKEN = f"form-token-{secrets.token_hex(16)}"
+#: stands where the link to the visitor's favourites goes (empty for a phone without any)
+FAVOURITES_SLOT = f"<!--favourites-{secrets.token_hex(16)}-->"
 _EXTENSION = "exhibit.booth_pages"
 
 
@@ -37,10 +40,14 @@ class KeptPage:
     html: str
     booth_id: int
     week_id: int
+    #: the product listings the page offers to save: a phone that saved one of them gets a
+    #: page of its own (its hearts filled)
+    listing_ids: frozenset[int]
     expires: float
 
-    def for_visitor(self, form_token: str) -> str:
-        return self.html.replace(FORM_TOKEN, form_token)
+    def for_visitor(self, form_token: str, favourites_link: str = "") -> str:
+        return self.html.replace(FORM_TOKEN, form_token).replace(FAVOURITES_SLOT,
+                                                                 favourites_link)
 
 
 class BoothPages:
@@ -59,13 +66,14 @@ class BoothPages:
             return None
         return found
 
-    def keep(self, path: str, lang: str, html: str, booth_id: int, week_id: int) -> None:
+    def keep(self, path: str, lang: str, html: str, booth_id: int, week_id: int,
+             listing_ids: frozenset[int]) -> None:
         if self.seconds <= 0:
             return
         with self._lock:
             while len(self._pages) >= self.size:
                 self._pages.pop(next(iter(self._pages)))  # the oldest kept
-            self._pages[(path, lang)] = KeptPage(html, booth_id, week_id,
+            self._pages[(path, lang)] = KeptPage(html, booth_id, week_id, listing_ids,
                                                  time.monotonic() + self.seconds)
 
     def clear(self) -> None:

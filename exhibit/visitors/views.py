@@ -20,6 +20,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from qrcode.constants import ERROR_CORRECT_M
 
 from exhibit.booking import queries as booking
@@ -86,26 +87,32 @@ def scan(token):
     app = current_app._get_current_object()
     pages = booth_pages.pages_of(app)
     plain = booth_pages.plain_visit()
-    # a returning phone's saved products are its own: such a page is never kept nor shared
+    # a returning phone's saved products are its own: a page showing them is never kept
     saved = _saved_products(key, new)
-    kept = pages.get(request.path, g.lang) if plain and not saved else None
-    if kept is not None:
-        return _scan_response(app, kept.for_visitor(generate_csrf()), kept.booth_id,
-                              kept.week_id, key, new, saved)
+    kept = pages.get(request.path, g.lang) if plain else None
+    if kept is not None and not saved & kept.listing_ids:
+        return _scan_response(app, kept.for_visitor(generate_csrf(), _favourites_link(saved)),
+                              kept.booth_id, kept.week_id, key, new, saved)
     target = services.resolve_booth_token(token)
     if target.replaced_at is not None:
         return render_template("visitors/replaced.html", booth=target.booth,
                                week=target.booth.week), 410
     booth = target.booth
-    if plain and not saved:
-        html = _scan_page(token, target, ContactForm(meta={"csrf": False}), saved=saved,
-                          form_token=booth_pages.FORM_TOKEN)
-        pages.keep(request.path, g.lang, html, booth.id, booth.week_id)
-        html = html.replace(booth_pages.FORM_TOKEN, generate_csrf())
-    else:
-        html = _scan_page(token, target, ContactForm(), saved=saved,
-                          sent=request.args.get("sent") == "1")
+    html, listing_ids = _scan_page(token, target, ContactForm(meta={"csrf": False}) if plain
+                                   else ContactForm(), saved=saved if not plain else set(),
+                                   sent=request.args.get("sent") == "1", kept=plain)
+    if plain:
+        pages.keep(request.path, g.lang, html, booth.id, booth.week_id, listing_ids)
+        kept = booth_pages.KeptPage(html, booth.id, booth.week_id, listing_ids, 0)
+        if saved & listing_ids:  # this phone's hearts are filled: a page of its own
+            html, _ids = _scan_page(token, target, ContactForm(), saved=saved)
+        else:
+            html = kept.for_visitor(generate_csrf(), _favourites_link(saved))
     return _scan_response(app, html, booth.id, booth.week_id, key, new, saved)
+
+
+def _favourites_link(saved: set[int]) -> str:
+    return render_template("visitors/_favourites_link.html", saved=saved) if saved else ""
 
 
 def _scan_response(app, html: str, booth_id: int, week_id: int, key: str, new: bool,
@@ -121,19 +128,22 @@ def _scan_response(app, html: str, booth_id: int, week_id: int, key: str, new: b
 
 
 def _scan_page(token: str, target, form: ContactForm, *, saved: set[int],
-               sent: bool = False, form_token: str | None = None) -> str:
-    """The booth's page: where it is among its neighbours, its exhibitor and the exhibitor's
-    products. ``form_token`` stands for the CSRF token in a page kept for every visitor."""
+               sent: bool = False, kept: bool = False) -> tuple[str, frozenset[int]]:
+    """The booth's page (where it is among its neighbours, its exhibitor and the exhibitor's
+    products) and the product listings it shows. A page ``kept`` for every visitor has
+    placeholders for the form token and the link to the visitor's favourites."""
     booth, week = target.booth, target.booth.week
     products = None
     if target.business is not None:
         products = search.search(week, search.Filters(business_id=target.business.id,
                                                       per_page=60))
     plan = render_neighbourhood(booth.hall, booth, floorplan.booths_near(booth.hall, booth))
-    extra = {"csrf_token": lambda: form_token} if form_token else {}
-    return render_template("visitors/scan.html", token=token, booth=booth, week=week,
+    extra = {"csrf_token": lambda: booth_pages.FORM_TOKEN,
+             "favourites_slot": Markup(booth_pages.FAVOURITES_SLOT)} if kept else {}
+    html = render_template("visitors/scan.html", token=token, booth=booth, week=week,
                            business=target.business, products=products, plan=plan,
                            saved=saved, form=form, sent=sent, **extra)
+    return html, frozenset(item.listing_id for item in products.items) if products else frozenset()
 
 
 def _write_scan_quietly(app, scan) -> None:
@@ -169,7 +179,7 @@ def leave_contact(token):
             return _with_visitor_cookie(response, key, new)
         except ValidationFailed as error:
             form.apply_errors(error)
-    return _scan_page(token, target, form, saved=services.saved_listing_ids(key)), 422
+    return _scan_page(token, target, form, saved=services.saved_listing_ids(key))[0], 422
 
 
 @bp.route("/favourites")

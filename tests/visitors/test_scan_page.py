@@ -225,3 +225,31 @@ def test_a_booking_change_here_shows_at_once_on_a_kept_page(
     [allocation] = queries.confirmed_allocations(open_week.id)
     release_allocation(actor=organiser, allocation=allocation, reason="Thử")
     assert "Hợp tác xã Thanh long Hàm Thuận Nam" not in phone.get(f"/b/{token}").text
+
+
+def test_a_phone_with_favourites_elsewhere_gets_a_kept_page_with_its_own_link(
+        app, client, organiser, make_exhibitor, exhibitor_with_booth, open_week, kept_pages):
+    from exhibit.booking.services import apply_to_week, assign_booth
+    from exhibit.catalogue.services import business_listings
+    from tests.querycount import queries_of
+    neighbour = make_exhibitor("Cơ sở Nước mắm Phan Thiết")
+    apply_to_week(actor=neighbour, week=open_week, data={"booth_count": 1})
+    assign_booth(actor=organiser, week=open_week, booth=get_booth(open_week, "A02"),
+                 business_id=neighbour.business_id)
+    a01 = services.current_token(get_booth(open_week, "A01"))
+    a02 = services.current_token(get_booth(open_week, "A02"))
+    [listing] = business_listings(exhibitor_with_booth.business_id, open_week).values()
+    client.post(f"/b/{a01}/save/{listing.id}")
+    assert "♥" in page_of(client, f"/b/{a01}")  # back at the booth (its flash read)
+    stranger = page_of(app.test_client(), f"/b/{a02}")  # kept now
+    _status, statements = queries_of(client, f"/b/{a02}")
+    assert [q.split()[0] for q in statements if not q.startswith("SET LOCAL")] == \
+        ["SELECT", "INSERT"]  # its favourites, then its scan: the page itself was kept
+    mine = page_of(client, f"/b/{a02}")
+    assert 'href="/favourites"' in mine and 'href="/favourites"' not in stranger
+    assert "<!--favourites-" not in mine + stranger
+    # apart from its form token and that link, the same page as the stranger's
+    def rest(page):
+        page = page.replace(*form_tokens(page), "")
+        return " ".join(re.sub(r'<p><a href="/favourites">[^<]*</a></p>', "", page).split())
+    assert rest(mine) == rest(stranger)
