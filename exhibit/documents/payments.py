@@ -161,8 +161,7 @@ def _balances(week, today: date):
     or a payment at the week) with its contract, what it owes, paid, still owes and owes late,
     and its state."""
     paid_by = (select(Payment.business_id,
-                      func.sum(case((Payment.kind == PaymentKind.REFUND.value, -Payment.amount_vnd),
-                                    else_=Payment.amount_vnd)).label("paid"))
+                      _paid_sum().label("paid"))
                .where(Payment.week_id == week.id).group_by(Payment.business_id).subquery())
     total = func.coalesce(Document.total_vnd, 0)
     deposit = func.coalesce(Document.total_vnd * Document.deposit_percent // 100, 0)
@@ -330,6 +329,12 @@ class Reminder:
     overdue: bool
 
 
+def _paid_sum():
+    """SQL: what the payments grouped together add up to, refunds taken off (signed_amount)."""
+    return func.sum(case((Payment.kind == PaymentKind.REFUND.value, -Payment.amount_vnd),
+                         else_=Payment.amount_vnd))
+
+
 def reminders(today: date, days_ahead: int = 3) -> list[Reminder]:
     """Deposits and balances of issued or signed contracts due exactly ``days_ahead`` days
     from ``today``, or already past due, that are not paid: for the clock's reminders."""
@@ -342,10 +347,17 @@ def reminders(today: date, days_ahead: int = 3) -> list[Reminder]:
         Document.status.in_((DocumentStatus.ISSUED.value, DocumentStatus.SIGNED.value)),
         ((Document.deposit_due_on == soon) | (Document.deposit_due_on < today)
          | (Document.balance_due_on == soon) | (Document.balance_due_on < today)))).all()
+    # what each business paid at each of those weeks, summed in one query (not per contract)
+    paid_at: dict[tuple[int, int], int] = {}
+    if contracts:
+        paid_at = {(week_id, business_id): int(total) for week_id, business_id, total in db.session.execute(
+            select(Payment.week_id, Payment.business_id,
+                   _paid_sum())
+            .where(Payment.week_id.in_({c.week_id for c in contracts}))
+            .group_by(Payment.week_id, Payment.business_id))}
     found = []
     for contract in contracts:
-        paid = sum(p.signed_amount for p in db.session.scalars(select(Payment).where(
-            Payment.week_id == contract.week_id, Payment.business_id == contract.business_id)))
+        paid = paid_at.get((contract.week_id, contract.business_id), 0)
         for which, due_on, owed in (("deposit", contract.deposit_due_on, contract.deposit_vnd),
                                     ("balance", contract.balance_due_on, contract.total_vnd)):
             if due_on is None or owed - paid <= 0 or not (due_on == soon or due_on < today):
