@@ -48,7 +48,7 @@ class Page:
 
 def page_of(fetch: Callable[[int, int], list], number: int, size: int) -> Page:
     """Page ``number`` of ``size`` rows; ``fetch(limit, offset)`` reads them in order."""
-    number = max(1, number)
+    number = min(MAX_PAGE, max(1, number))
     rows = list(fetch(size + 1, (number - 1) * size))
     return Page(rows[:size], number, has_older=len(rows) > size, size=size)
 
@@ -71,9 +71,14 @@ def counted_page(query: Select, number: int, size: int, *, scalars: bool = True)
     return Page(rows, number, has_older=number < pages, size=size, total=total)
 
 
+#: no list has this many pages; a larger ?page= would overflow the database's OFFSET
+MAX_PAGE = 1_000_000
+
+
 def page_number(args) -> int:
-    """``?page=`` of a request's arguments: a positive integer, 1 when missing or wrong."""
+    """``?page=`` of a request's arguments: a positive integer (at most MAX_PAGE), 1 when
+    missing or wrong."""
     try:
-        return max(1, int(args.get("page", 1)))
+        return min(MAX_PAGE, max(1, int(args.get("page", 1))))
     except (TypeError, ValueError):
         return 1

@@ -193,7 +193,7 @@ TARGETS: dict[tuple[str, str], Builder] = {
     ("booking.release", "held"): lambda o: Target(
         f"{desk(o)}/allocations/{o.held_allocation_id}/release", form={"reason": "Thử"}),
     ("booking.assign", ""): lambda o: Target(f"{desk(o)}/assign", form={
-        "booth": "A03", "business_id": str(o.exhibitor.business_id)}),
+        "booth": "A03", "business": exhibitor_tax_code(o)}),
     ("booking.week_audit", ""): lambda o: Target(f"{desk(o)}/audit"),
     ("booking.business_audit", "exhibitor"):
         lambda o: Target(f"/organiser/businesses/{o.exhibitor.business_id}/audit"),
@@ -334,3 +334,10 @@ def week_message_id(o: OrgWorld) -> int:
     from exhibit.messaging.models import Message
     return db.session.scalar(select(Message.id).where(Message.week_id == o.week_id)
                              .order_by(Message.id))
+
+
+def exhibitor_tax_code(o: OrgWorld) -> str:
+    """The desk's assign form names a business by its tax code (typed, not chosen)."""
+    from exhibit.businesses.models import Business
+    from exhibit.extensions import db
+    return db.session.get(Business, o.exhibitor.business_id).tax_code
