@@ -30,6 +30,7 @@ from exhibit.catalogue.models import (
 from exhibit.core import audit
 from exhibit.core.db import utcnow, write_transaction
 from exhibit.core.errors import Forbidden, NotFound, ValidationFailed
+from exhibit.core.paging import Page, counted_page
 from exhibit.core.events import announce, product_reviewed
 from exhibit.extensions import db
 from exhibit.media import images, storage
@@ -376,12 +377,29 @@ def get_own_product(actor, product_id: int) -> Product:
     return product
 
 
-def business_products(business_id: int, *, include_archived: bool = False) -> list[Product]:
+def _business_products_query(business_id: int, include_archived: bool):
     query = select(Product).where(Product.business_id == business_id) \
-        .options(selectinload(Product.photos)).order_by(Product.status, Product.name)
+        .order_by(Product.status, Product.name, Product.id)
     if not include_archived:
         query = query.where(Product.status == ProductStatus.ACTIVE.value)
-    return db.session.scalars(query).all()
+    return query
+
+
+def business_products(business_id: int, *, include_archived: bool = False) -> list[Product]:
+    """Every product of the business (without photos: for choosing them at a week)."""
+    return db.session.scalars(_business_products_query(business_id, include_archived)).all()
+
+
+#: products on one page of "My products"
+PRODUCTS_PAGE_SIZE = 50
+
+
+def business_products_page(business_id: int, number: int, *,
+                           include_archived: bool = False) -> Page:
+    """A page of the business's products with their photos (one query for the page's photos)."""
+    query = _business_products_query(business_id, include_archived) \
+        .options(selectinload(Product.photos))
+    return counted_page(query, number, PRODUCTS_PAGE_SIZE)
 
 
 def product_count(business_id: int) -> int:

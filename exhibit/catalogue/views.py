@@ -33,8 +33,9 @@ bp = Blueprint("catalogue", __name__)
 @exhibitor_required
 def my_products():
     show_archived = request.args.get("archived") == "1"
-    products = services.business_products(current_user.business_id, include_archived=show_archived)
-    return render_template("catalogue/my_products.html", products=products,
+    page = services.business_products_page(current_user.business_id, page_number(request.args),
+                                           include_archived=show_archived)
+    return render_template("catalogue/my_products.html", products=page.rows, page=page,
                            show_archived=show_archived, action_form=ActionForm())
 
 
