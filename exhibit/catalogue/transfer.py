@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from exhibit.booking import queries as booking
 from exhibit.businesses.models import Business
@@ -22,6 +21,7 @@ from exhibit.core import audit, spreadsheets
 from exhibit.core.db import utcnow, write_transaction
 from exhibit.core.errors import ValidationFailed
 from exhibit.extensions import db
+from exhibit.floorplan.models import Booth
 from exhibit.floorplan.services import week_booths
 from exhibit.vn import provinces, tax_codes
 from exhibit.vn.text import fold_search_key
@@ -228,41 +228,47 @@ def export_headers() -> list[str]:
     return [header for _f, header, _o in COLUMNS] + list(STATUS_HEADERS)
 
 
+#: the product's own columns the export writes as they are stored
+_PRODUCT_FIELDS = [f for f, _h, _o in COLUMNS
+                   if f not in ("tax_code", "origin_province", "ocop_group", "standards", "booth")]
+
+
 def export_rows(week):
     """Every listing of the week as a row of the file, grouped by business then product name:
-    a generator reading the listings in batches (ORM objects with yield_per, which the
-    session does not keep once a row is written)."""
-    query = (select(ProductListing).join(Product, ProductListing.product_id == Product.id)
+    a generator over plain columns read in batches (core.spreadsheets.streamed)."""
+    query = (select(*(getattr(Product, f) for f in _PRODUCT_FIELDS),
+                    Product.ocop_scheme, Product.ocop_group, Product.origin_province_scheme,
+                    Product.origin_province_code, Product.standards, Product.cert_valid_until,
+                    Business.tax_code, Booth.code.label("booth_code"),
+                    ProductListing.status.label("listing_status"), ProductListing.reason)
+             .select_from(ProductListing)
+             .join(Product, ProductListing.product_id == Product.id)
              .join(Business, ProductListing.business_id == Business.id)
+             .outerjoin(Booth, Booth.id == ProductListing.booth_id)
              .where(ProductListing.week_id == week.id)
-             .options(joinedload(ProductListing.product), joinedload(ProductListing.business),
-                      joinedload(ProductListing.booth))
-             .order_by(Business.name, Product.name, ProductListing.id)
-             .execution_options(yield_per=spreadsheets.BATCH))
+             .order_by(Business.name, Product.name, ProductListing.id))
     start, end = week.start_date, week.end_date
     statuses = {status.value: str(status.title) for status in ListingStatus}
     valid = _("Valid")
-    for listing in db.session.scalars(query):
-        product, business = listing.product, listing.business
-        certificate = ocop.check_certificate(product.stars, product.cert_decision_date, start, end)
-        group = ocop.group(product.ocop_scheme or ocop.QD148, product.ocop_group or "")
-        found = provinces.get_province(product.origin_province_scheme or "",
-                                       product.origin_province_code or "")
+    for line in spreadsheets.streamed(query):
+        certificate = ocop.check_certificate(line.stars, line.cert_decision_date, start, end)
+        group = ocop.group(line.ocop_scheme or ocop.QD148, line.ocop_group or "")
+        found = provinces.get_province(line.origin_province_scheme or "",
+                                       line.origin_province_code or "")
         values = {
-            "tax_code": business.tax_code, "origin_province": found.name if found else "",
+            "tax_code": line.tax_code, "origin_province": found.name if found else "",
             "ocop_group": group.name_vi if group else "",
-            "cert_issuer_level": product.cert_issuer_level,
-            "standards": ", ".join(product.standards or []),
-            "booth": listing.booth.code if listing.booth else "",
+            "standards": ", ".join(line.standards or []),
+            "booth": line.booth_code or "",
         }
-        line = []
+        row = []
         for field, _header, _others in COLUMNS:
-            value = values[field] if field in values else getattr(product, field)
-            line.append("" if value is None else value)
-        line += [statuses.get(listing.status, listing.status), listing.reason,
-                 certificate.reason() or (valid if certificate.shows_as_ocop else ""),
-                 product.cert_valid_until]
-        yield line
+            value = values[field] if field in values else getattr(line, field)
+            row.append("" if value is None else value)
+        row += [statuses.get(line.listing_status, line.listing_status), line.reason,
+                certificate.reason() or (valid if certificate.shows_as_ocop else ""),
+                line.cert_valid_until]
+        yield row
 
 
 #: the export's VND columns (0-based), shown as numbers with thousands in XLSX

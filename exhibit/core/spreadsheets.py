@@ -155,9 +155,19 @@ def keep_as_text(value: str) -> str:
     return "\t" + value if _NUMBER_LIKE.fullmatch(value) else value
 
 
+_DIGITS = frozenset("0123456789")
+
+
 def csv_cell(value):
     """A value as the CSV writes it: dates as "25/07/2024", moments in Vietnam time as
     "25/07/2024 09:30", text safe from formulas and keeping its leading zeros."""
+    if value.__class__ is str:  # most cells: only their first character decides
+        if not value:
+            return value
+        first = value[0]
+        if first in _DIGITS:
+            return keep_as_text(value)
+        return "'" + value if first in _FORMULA_STARTS else value
     if isinstance(value, Formatted):
         value = value.value
     if value is None:

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import groupby
+from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import joinedload
 
 from exhibit.b2b import services as b2b
@@ -36,7 +36,6 @@ from exhibit.extensions import db
 from exhibit.visitors import leads as lead_files
 from exhibit.visitors.models import Lead
 from exhibit.vn.dates import format_date, to_vietnam_time
-from exhibit.vn.phones import format_phone
 from exhibit.weeks.models import ExhibitionWeek
 
 FORMATS = ("csv", "xlsx")
@@ -112,19 +111,28 @@ def _visitor_headers():
 
 
 def _visitors(week, lang):
-    """One query: each visitor badge with its check-ins (a row per check-in, grouped back into
-    one line per badge), in the order the badges were made."""
-    query = (select(Badge.id, Badge.full_name, Badge.phone, Badge.email, Badge.organisation,
-                    Badge.created_at, Badge.revoked_at, CheckIn.day)
-             .outerjoin(CheckIn, and_(CheckIn.badge_id == Badge.id, CheckIn.week_id == week.id))
+    """One line per visitor badge, in the order they were made, with the days it was checked in
+    (joined already grouped by badge: a line per badge, not per check-in)."""
+    checkins = (select(CheckIn.badge_id, func.count().label("checkins"),
+                       func.aggregate_strings(cast(CheckIn.day, String), ",").label("days"))
+                .where(CheckIn.week_id == week.id).group_by(CheckIn.badge_id).subquery())
+    query = (select(Badge.full_name, Badge.phone, Badge.email, Badge.organisation,
+                    Badge.created_at, Badge.revoked_at, checkins.c.checkins, checkins.c.days)
+             .outerjoin(checkins, checkins.c.badge_id == Badge.id)
              .where(Badge.week_id == week.id, Badge.kind == BadgeKind.VISITOR.value)
-             .order_by(Badge.created_at, Badge.id, CheckIn.day))
-    for _badge_id, lines in groupby(streamed(query), key=lambda line: line.id):
-        lines = list(lines)
-        badge = lines[0]
-        days = [format_date(line.day) for line in lines if line.day is not None]
-        yield [badge.full_name, format_phone(badge.phone), badge.email, badge.organisation,
-               badge.created_at, ", ".join(days), len(days), badge.revoked_at]
+             .order_by(Badge.created_at, Badge.id))
+    # the days come as ISO dates ("2026-12-05") in any order; check-ins fall on the week's days
+    day_texts = {day.isoformat(): format_date(day) for day in week.days}
+    for badge in streamed(query):
+        days = sorted(badge.days.split(",")) if badge.days else []
+        yield [badge.full_name, lead_files.shown_phone(badge.phone), badge.email,
+               badge.organisation, badge.created_at,
+               ", ".join(day_texts.get(day) or _dmy(day) for day in days), len(days),
+               badge.revoked_at]
+
+
+def _dmy(iso: str) -> str:
+    return format_date(date.fromisoformat(iso))
 
 
 def _lead_headers():

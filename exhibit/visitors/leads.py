@@ -4,6 +4,7 @@ from the database in batches while the file is sent, so an exhibitor's thousands
 are never held in memory at once."""
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from flask_babel import gettext as _
@@ -16,6 +17,20 @@ from exhibit.floorplan.models import Booth
 from exhibit.visitors.models import Lead, LeadSource
 from exhibit.vn.phones import format_phone
 from exhibit.weeks.models import ExhibitionWeek
+
+
+#: Vietnamese mobile numbers (+84 and 9 digits from 3, 5, 7, 8 or 9), the great majority of a
+#: fair's phones, formatted without a full parse: phonenumbers takes ~0.2 ms a number, which
+#: is most of the time of a 100,000-visitor export
+_MOBILE = re.compile(r"\+84([35789]\d{2})(\d{3})(\d{3})")
+
+
+def shown_phone(e164: str | None) -> str:
+    """The phone as vn.phones.format_phone shows it ("0912 345 678"), mobiles the fast way."""
+    found = _MOBILE.fullmatch(e164) if e164 else None
+    if found:
+        return "0{} {} {}".format(*found.groups())
+    return format_phone(e164)
 
 
 def lead_weeks(business_id: int) -> list[ExhibitionWeek]:
@@ -46,7 +61,7 @@ def rows(lines: Iterable, week_names: dict[int, str]) -> Iterator[tuple[object, 
     for line in lines:
         yield line, [line.created_at, week_names.get(line.week_id, ""), line.booth_code or "",
                      sources.get(line.source, line.source), line.full_name,
-                     format_phone(line.phone), line.email, line.organisation, line.message,
+                     shown_phone(line.phone), line.email, line.organisation, line.message,
                      line.rating, line.tags, line.notes, line.consent_at]
 
 

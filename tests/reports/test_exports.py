@@ -122,3 +122,14 @@ def test_exports_stream_with_no_store_and_real_dates(client, organiser, open_wee
     assert registered.is_date and registered.value.replace(second=0, microsecond=0) == \
         to_vietnam_time(badge.created_at).replace(tzinfo=None, second=0, microsecond=0)
     assert sheet.cell(row=2, column=2).value == "0903 123 456"  # text in XLSX, no tab needed
+
+
+def test_mobile_numbers_shown_the_fast_way_as_the_phone_rules_show_them():
+    import random
+
+    from exhibit.visitors.leads import shown_phone
+    from exhibit.vn.phones import format_phone
+    rng = random.Random(16)
+    numbers = [f"+84{first}{rng.randrange(10**8):08d}" for first in "35789" for _ in range(200)]
+    numbers += ["+842838234567", "+84243800000", "+14155550123", "0912345678", "", None]
+    assert [shown_phone(n) for n in numbers] == [format_phone(n) for n in numbers]
