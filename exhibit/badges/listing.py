@@ -94,8 +94,9 @@ class BadgeList:
 class _Search:
     read_as: str = ""
     email: str = ""
-    #: the whole number in E.164, or the digits of a part of one
+    #: the whole number in E.164
     phone: str = ""
+    #: the digits of a part of a number
     phone_part: str = ""
     words: tuple[str, ...] = ()
     code: str = ""
@@ -113,8 +114,7 @@ def read_search(q: str) -> _Search:
         try:
             return _Search(read_as="phone", phone=phones.normalize_phone(q))
         except phones.InvalidPhone:
-            # a part: "0912 345" is stored as "+84912345…", so the trunk 0 is not compared
-            return _Search(read_as="phone", phone_part=digits.removeprefix("0") or digits)
+            return _Search(read_as="phone", phone_part=digits)
     words, code = tuple(search_words(q)[:MAX_WORDS]), normalise_code(q)
     if not words:  # only punctuation: no search
         return _Search()
@@ -183,7 +183,12 @@ def _search_condition(search: _Search):
     if search.phone:
         return Badge.phone == search.phone
     if search.phone_part:
-        return Badge.phone.contains(search.phone_part, autoescape=True)
+        inside = Badge.phone.contains(search.phone_part, autoescape=True)
+        if not search.phone_part.startswith("0"):
+            return inside
+        # or the start of the number written the Vietnamese way: "0912 3" is "+849123…"
+        return or_(inside, Badge.phone.startswith("+84" + search.phone_part[1:],
+                                                   autoescape=True))
     if search.code:
         return or_(Badge.entry_code == search.code, Badge.contact_code == search.code)
     # the holder's name and organisation (the business's name for exhibitor staff)
