@@ -393,11 +393,15 @@ def _pairs(buyers: list[Buyer], products: list[MatchedProduct]):
 
 
 def matches(week, *, buyer: Buyer | None = None, supplier_id: int | None = None,
-            limit: int | None = None) -> list[Match]:
+            limit: int | None = None, buyers: list[Buyer] | None = None) -> list[Match]:
     """Buyer–supplier pairs of the week with matching products, best first (``limit``: the
     best so many). Stars count only when the certificate covers the week (the listing's shown
-    stars). Only products that could meet a need are read, as plain values."""
-    buyers = [buyer] if buyer is not None else week_buyers(week)
+    stars). Only products that could meet a need are read, as plain values. ``buyers``: the
+    week's buyers with their needs when the caller has read them already."""
+    if buyer is not None:
+        buyers = [buyer]
+    elif buyers is None:
+        buyers = week_buyers(week)
     products, names = _candidates(week, [need for b in buyers for need in b.needs], supplier_id)
     if not buyers or not products:
         return []

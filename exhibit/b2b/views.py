@@ -59,13 +59,15 @@ def manage(slug):
     week = get_managed_week(slug, current_user)
     slots, tables = services.slots(week), services.tables(week)
     filters = services.MeetingFilters.from_args(request.args, slots, tables)
+    buyers = services.week_buyers(week)
     return render_template(
-        "b2b/manage.html", week=week, buyers=services.week_buyers(week), filters=filters,
+        "b2b/manage.html", week=week, buyers=buyers, filters=filters,
         page=services.meetings_page(week, filters, page_number(request.args)),
         counts=services.meeting_counts(week), statuses=list(MeetingStatus),
-        unscheduled=services.UNSCHEDULED, days=services.session_days(slots), slots=slots, tables=tables, action=ActionForm(),
+        unscheduled=services.UNSCHEDULED, days=services.session_days(slots), slots=slots,
+        tables=tables, action=ActionForm(),
         slots_form=SlotsForm(day=week.start_date), tables_form=TablesForm(),
-        outcome_form=OutcomeForm(), matches=services.matches(week, limit=SUGGESTED_PAIRS),
+        outcome_form=OutcomeForm(), matches=services.matches(week, limit=SUGGESTED_PAIRS, buyers=buyers),
         group_title=_group_title)
 
 
