@@ -24,6 +24,7 @@ from flask import Flask, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
+from sqlalchemy.engine import Engine
 
 from exhibit.badges import services
 from exhibit.badges.models import BadgeKind, PrintJob
@@ -114,7 +115,9 @@ def start_print_job(*, actor, week, kind: str, layout: str, lang: str) -> PrintJ
                      after={"kind": kind, "layout": layout, "total": job.total})
         # rendering starts once the job is committed, so the thread or worker finds it
         job_id = job.id
-        if in_thread:
+        if in_thread and not _connections_of_its_own():
+            after_commit(lambda: run_print_job(job_id, lang))
+        elif in_thread:
             app = current_app._get_current_object()
             after_commit(lambda: _start_thread(app, job_id, lang))
         else:
@@ -137,6 +140,14 @@ def _enqueue(job_id: int, lang: str) -> None:
         log.exception("could not queue print job %s", job_id)
         _set_progress(job_id, status="failed", finished_at=utcnow(),
                       error=_("The job could not be queued: %(error)s", error=str(error))[:500])
+
+
+def _connections_of_its_own() -> bool:
+    """Whether a thread can open its own database connection. Not when the app's database is
+    one shared connection (a test harness that rolls every request back): two threads on one
+    connection would interleave their statements, so there the job runs at once, after the
+    commit, in the caller."""
+    return isinstance(db.session.get_bind(), Engine)
 
 
 def _start_thread(app: Flask, job_id: int, lang: str) -> None:
