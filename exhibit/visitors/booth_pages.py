@@ -1,20 +1,30 @@
-"""The visitor's booth page as every phone gets it, rendered once and kept for a few seconds in
-each serving process.
+"""The visitor's booth page as every phone gets it, rendered once and kept in each serving
+process until something it shows changes.
 
-Profiling ``/b/<token>`` at fair size showed its cost in its database reads (the booth, its
-exhibitor, its neighbours, its products: seven queries) and in rendering, while what it shows is
-the same for every visitor of the booth: only the form token (CSRF) and the visitor's saved
-products differ. So the page of an anonymous visit (a GET without arguments, nothing flashed)
-is rendered with placeholders where the form token and the link to the visitor's favourites go,
-and no saved product, kept under the page's path and language; each visitor gets a copy with
-their own form token and link. A visitor who saved one of the booth's products, a signed-in
-person, a page after a form: rendered afresh, never kept.
+Profiling ``/b/<token>`` at fair size showed its cost in its database reads (the booth with its
+exhibitor, its neighbours, its products: six queries) and in rendering, while what it shows is
+the same for every visitor of the booth: only the form token (CSRF) and the visitor's
+favourites differ. So the page of an anonymous visit (a GET without arguments, nothing flashed)
+is rendered with placeholders where the form token and the link to the visitor's favourites
+go, and no saved product, kept under the page's path and language; each visitor gets a copy
+with their own form token and link. A visitor who saved one of the booth's products, a
+signed-in person, a page after a form: rendered afresh, never kept.
 
-How fresh: ``SCAN_PAGE_CACHE_SECONDS`` (30 by default; 0, the tests' default, keeps nothing).
-A change made through this process (a booking, a reviewed product, the floor plan, the week)
-empties its pages at once (visitors.subscribers); another process shows it once its copy is
-that old. Pages are per process and bounded (``SCAN_PAGE_CACHE_SIZE`` pages, 4,000 by default:
-about 40 MB at 10 KB a page); nothing here is the only copy of anything.
+When a kept page goes:
+
+- at once, in the process that made a change, on the domain events that touch what booth
+  pages show (booking, floor plan, product review, week: visitors.subscribers);
+- within ``CHANGE_CHECK_SECONDS`` (1 s) everywhere else: every service that changes what a
+  booth page shows (booths, halls, bookings, products, listings, businesses, the week) writes
+  an audit entry in its own transaction, so each process asks, at most once a second, for the
+  newest such entry (one indexed query) and drops every kept page when it is new;
+- after ``SCAN_PAGE_CACHE_SECONDS`` (300 by default; 0, the tests' default, keeps nothing)
+  whatever happened, for a change made without a service (a script on the database).
+
+A page rendered from reads made before a change and kept after the change was noticed would
+outlive it: each page carries the generation it was read in, and only pages of the current
+generation are served. Pages are per process and bounded (``SCAN_PAGE_CACHE_SIZE``, 4,000
+pages: about 40 MB at 10 KB a page); nothing here is the only copy of anything.
 
 Nothing is shared between visitors through HTTP: the response stays ``private, no-store``.
 """
@@ -26,12 +36,19 @@ import time
 from dataclasses import dataclass
 
 from flask import Flask, current_app, request, session
+from sqlalchemy import func, select
+
+from exhibit.core.audit import AuditEntry
+from exhibit.extensions import db
 
 #: stands where the form token goes in a kept page (random per process: no product name or
 #: text typed by anyone can contain it)
 FORM_TOKEN = f"form-token-{secrets.token_hex(16)}"
 #: stands where the link to the visitor's favourites goes (empty for a phone without any)
 FAVOURITES_SLOT = f"<!--favourites-{secrets.token_hex(16)}-->"
+#: audit entities whose change may show on a booth page
+PAGE_ENTITIES = ("allocation", "booth", "hall", "listing", "product", "business", "week")
+CHANGE_CHECK_SECONDS = 1.0
 _EXTENSION = "exhibit.booth_pages"
 
 
@@ -44,6 +61,7 @@ class KeptPage:
     #: page of its own (its hearts filled)
     listing_ids: frozenset[int]
     expires: float
+    generation: int = 0
 
     def for_visitor(self, form_token: str, favourites_link: str = "") -> str:
         return self.html.replace(FORM_TOKEN, form_token).replace(FAVOURITES_SLOT,
@@ -55,30 +73,63 @@ class BoothPages:
 
     def __init__(self, app: Flask):
         testing = app.config.get("TESTING")
-        self.seconds = float(app.config.get("SCAN_PAGE_CACHE_SECONDS", 0 if testing else 30))
+        self.seconds = float(app.config.get("SCAN_PAGE_CACHE_SECONDS", 0 if testing else 300))
         self.size = int(app.config.get("SCAN_PAGE_CACHE_SIZE", 4000))
+        self.check_seconds = float(app.config.get("SCAN_PAGE_CHECK_SECONDS",
+                                                  CHANGE_CHECK_SECONDS))
         self._pages: dict[tuple[str, str], KeptPage] = {}
         self._lock = threading.Lock()
+        #: counts the times every page was dropped; a page keeps the one it was read in
+        self.generation = 0
+        self._newest_change: int | None = None
+        self._checked_at = float("-inf")
+
+    def generation_now(self) -> int:
+        """The generation to read a page in (noticing a change made elsewhere first)."""
+        if self.seconds > 0 and time.monotonic() - self._checked_at >= self.check_seconds:
+            self._check_changes()
+        return self.generation
 
     def get(self, path: str, lang: str) -> KeptPage | None:
+        if self.seconds <= 0:
+            return None
+        generation = self.generation_now()
         found = self._pages.get((path, lang))
-        if found is None or found.expires < time.monotonic():
+        if found is None or found.generation != generation or found.expires < time.monotonic():
             return None
         return found
 
     def keep(self, path: str, lang: str, html: str, booth_id: int, week_id: int,
-             listing_ids: frozenset[int]) -> None:
+             listing_ids: frozenset[int], generation: int) -> None:
         if self.seconds <= 0:
             return
         with self._lock:
+            if generation != self.generation:  # read before a change it does not show
+                return
             while len(self._pages) >= self.size:
                 self._pages.pop(next(iter(self._pages)))  # the oldest kept
             self._pages[(path, lang)] = KeptPage(html, booth_id, week_id, listing_ids,
-                                                 time.monotonic() + self.seconds)
+                                                 time.monotonic() + self.seconds, generation)
 
     def clear(self) -> None:
         with self._lock:
+            self.generation += 1
             self._pages.clear()
+
+    def _check_changes(self) -> None:
+        if not self._lock.acquire(blocking=False):
+            return  # another thread is asking
+        try:
+            self._checked_at = time.monotonic()
+            newest = db.session.scalar(select(func.max(AuditEntry.id)).where(
+                AuditEntry.entity.in_(PAGE_ENTITIES)))
+            changed = self._newest_change is not None and newest != self._newest_change
+            self._newest_change = newest
+            if changed:
+                self.generation += 1
+                self._pages.clear()
+        finally:
+            self._lock.release()
 
 
 def pages_of(app: Flask) -> BoothPages:

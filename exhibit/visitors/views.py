@@ -90,6 +90,7 @@ def scan(token):
     # a returning phone's saved products are its own: a page showing them is never kept
     saved = _saved_products(key, new)
     kept = pages.get(request.path, g.lang) if plain else None
+    generation = pages.generation  # before reading what the page shows
     if kept is not None and not saved & kept.listing_ids:
         return _scan_response(app, kept.for_visitor(generate_csrf(), _favourites_link(saved)),
                               kept.booth_id, kept.week_id, key, new, saved)
@@ -102,7 +103,7 @@ def scan(token):
                                    else ContactForm(), saved=saved if not plain else set(),
                                    sent=request.args.get("sent") == "1", kept=plain)
     if plain:
-        pages.keep(request.path, g.lang, html, booth.id, booth.week_id, listing_ids)
+        pages.keep(request.path, g.lang, html, booth.id, booth.week_id, listing_ids, generation)
         kept = booth_pages.KeptPage(html, booth.id, booth.week_id, listing_ids, 0)
         if saved & listing_ids:  # this phone's hearts are filled: a page of its own
             html, _ids = _scan_page(token, target, ContactForm(), saved=saved)

@@ -148,9 +148,11 @@ def kept_pages(app):
     from exhibit.visitors import booth_pages
     app.extensions.pop("exhibit.booth_pages", None)
     app.config["SCAN_PAGE_CACHE_SECONDS"] = 60
+    app.config["SCAN_PAGE_CHECK_SECONDS"] = 3600  # changes elsewhere: looked for once
     yield booth_pages.pages_of(app)
     app.extensions.pop("exhibit.booth_pages", None)
     app.config.pop("SCAN_PAGE_CACHE_SECONDS")
+    app.config.pop("SCAN_PAGE_CHECK_SECONDS")
 
 
 def page_of(client, url: str) -> str:
@@ -253,3 +255,36 @@ def test_a_phone_with_favourites_elsewhere_gets_a_kept_page_with_its_own_link(
         page = page.replace(*form_tokens(page), "")
         return " ".join(re.sub(r'<p><a href="/favourites">[^<]*</a></p>', "", page).split())
     assert rest(mine) == rest(stranger)
+
+
+def test_a_change_made_by_another_process_drops_the_kept_pages(
+        app, exhibitor_with_booth, open_week, kept_pages):
+    """Another worker's change announces no event here: its audit entry is what is seen."""
+    from exhibit.businesses.models import Business
+    from exhibit.core import audit
+    from exhibit.core.db import write_transaction
+    token = services.current_token(get_booth(open_week, "A01"))
+    business_id = exhibitor_with_booth.business_id
+    kept_pages.check_seconds = 0  # look at every request
+
+    def rename(name: str, *, audited: bool) -> None:
+        with write_transaction():
+            db.session.execute(db.update(Business).where(Business.id == business_id)
+                               .values(name=name))
+            if audited:
+                audit.record("business", business_id, "update", business_id=business_id,
+                             after={"name": name})
+    assert "Hợp tác xã Thanh long Hàm Thuận Nam" in page_of(app.test_client(), f"/b/{token}")
+    rename("Hợp tác xã Đổi Tên Lần Một", audited=False)  # a script on the database: unseen
+    assert "Hợp tác xã Thanh long Hàm Thuận Nam" in page_of(app.test_client(), f"/b/{token}")
+    rename("Hợp tác xã Đổi Tên Lần Hai", audited=True)  # a service elsewhere
+    assert "Hợp tác xã Đổi Tên Lần Hai" in page_of(app.test_client(), f"/b/{token}")
+
+
+def test_a_page_read_before_a_change_is_never_kept_after_it(app, kept_pages):
+    generation = kept_pages.generation_now()
+    kept_pages.clear()  # a change noticed while the page was being rendered
+    kept_pages.keep("/b/x", "vi", "<p>old</p>", 1, 1, frozenset(), generation)
+    assert kept_pages.get("/b/x", "vi") is None
+    kept_pages.keep("/b/x", "vi", "<p>new</p>", 1, 1, frozenset(), kept_pages.generation)
+    assert kept_pages.get("/b/x", "vi").html == "<p>new</p>"
