@@ -46,8 +46,9 @@ STATES = {
 }
 
 _PHONE_TYPED = re.compile(r"^\+?[\d\s().\-]+$")
-#: the SQLite function that folds text as search_words does (registered per connection)
-_SQLITE_FOLD = "exhibit_search_words"
+#: the SQLite function that matches words as search_words splits them (registered per
+#: connection)
+_SQLITE_WORDS_START = "exhibit_words_start"
 
 
 @dataclass(frozen=True)
@@ -148,8 +149,23 @@ def _word_start_pattern(word: str) -> str:
         f"[{_VARIANTS[ch]}]" if ch in _VARIANTS else re.escape(ch) for ch in word)
 
 
-def _fold_in_sqlite(text: str | None) -> str:
-    return " ".join(search_words(text))
+def _words_start_in_python(text: str | None, words: str) -> bool:
+    """The SQLite function: each of ``words`` (folded, space-separated) starts a word of
+    ``text`` as ``search_words`` splits it."""
+    found = search_words(text)
+    return all(any(w.startswith(typed) for w in found) for typed in words.split())
+
+
+#: letters that Vietnamese writes with marks (and đ): a cheap LIKE leaves them to "_"
+_MARKED = set("adeiouy")
+
+
+def _rough_like(word: str) -> str:
+    """A LIKE pattern every text containing ``word`` in any case and with any marks matches
+    (SQLite's LIKE ignores the case of ASCII letters, and "_" is any one character):
+    "nguyen" → "%ng__y__n%"… with one "_" per marked letter. Rows it lets through are then
+    checked exactly; most are not, so the exact check runs on few rows."""
+    return "%" + "".join("_" if ch in _MARKED else ch for ch in word) + "%"
 
 
 def _words_start(text, words: tuple[str, ...]):
@@ -157,17 +173,18 @@ def _words_start(text, words: tuple[str, ...]):
 
     No column keeps the badges' folded text yet, so the database compares the stored text: on
     PostgreSQL, the folded word becomes a pattern that accepts every accented and capital form
-    of its letters, so no function runs per row; on SQLite, the text is folded per row by the
-    same Python function the rest of the project folds with, registered on the connection.
+    of its letters, so no function runs per row; on SQLite, a cheap LIKE keeps the rows that
+    may match, and the same Python function the rest of the project folds with (registered on
+    the connection) decides for those.
     """
     if db.session.get_bind().dialect.name == "postgresql":
         return and_(*(text.regexp_match(_word_start_pattern(word)) for word in words))
     # a function of this connection only: registered again (cheaply) on whichever one the
     # session is using, so pooled and new connections all have it
     raw = db.session.connection().connection.driver_connection
-    raw.create_function(_SQLITE_FOLD, 1, _fold_in_sqlite, deterministic=True)
-    document = literal(" ") + getattr(func, _SQLITE_FOLD)(text)
-    return and_(*(document.like(f"% {word}%") for word in words))
+    raw.create_function(_SQLITE_WORDS_START, 2, _words_start_in_python, deterministic=True)
+    rough = [text.like(_rough_like(word)) for word in words]
+    return and_(*rough, getattr(func, _SQLITE_WORDS_START)(text, " ".join(words)) == 1)
 
 
 # -- the list ------------------------------------------------------------------------------------
