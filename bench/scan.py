@@ -6,7 +6,9 @@
 
 The database must hold a fair-scale week (``flask --app exhibit seed-fair``; ``--slug`` names
 it, the default is seed-fair's). ``--create`` drops and creates the database ``bench_scan`` on
-the server of ``--admin-url`` and seeds the default fair into it (about a minute or two).
+the server of ``--admin-url``, seeds the default fair into it (about a minute or two) and runs
+ANALYZE: a database just filled by bulk inserts has no statistics yet, and PostgreSQL's plans
+without them are far slower (run ``ANALYZE`` yourself on a freshly seeded database).
 
 Two gunicorn servers run with the same settings (bench/server.py: 2 workers × 8 gthread
 threads, production settings): this checkout on the database, and bench/bare.py — Flask and one
@@ -15,8 +17,10 @@ Jinja page shaped like the booth page, from memory, sized to the real page's ave
 for ``--rounds`` rounds of ``--seconds`` seconds, after a short warm-up of each. Every request
 asks for a random booth of the week (all its booths' QR links, or the first ``--booths``: one
 hall's 500 booths, say); half come from a phone seen for the first time, 35 % from phones that
-came back having saved nothing, 15 % from phones that have saved products (looked up, and their
-page rendered for them alone).
+came back having saved nothing, 15 % from phones that have saved products elsewhere (looked up).
+Each worker renders a booth's page at its first visit and keeps it (visitors/booth_pages.py):
+asked for every booth of a 3,000-booth fair, most requests of a short run are first visits;
+``--booths 500`` and a longer ``--warmup`` measure a hall that has been open a while.
 
 Prints one JSON line per measurement (requests/s, p50, p99, max, in ms), then a summary: the
 median requests/s of each page and their ratio, the scan page's worst p99, and the check that
@@ -120,6 +124,10 @@ def create_database(admin_url: str) -> str:
     with app.app_context():
         upgrade()
         seed_fair(FairOptions(), echo=lambda line: print(line, file=sys.stderr))
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("ANALYZE"))
+    engine.dispose()
     return url
 
 
