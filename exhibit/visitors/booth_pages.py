@@ -64,8 +64,12 @@ class KeptPage:
     generation: int = 0
 
     def for_visitor(self, form_token: str, favourites_link: str = "") -> str:
-        return self.html.replace(FORM_TOKEN, form_token).replace(FAVOURITES_SLOT,
-                                                                 favourites_link)
+        return for_visitor(self.html, form_token, favourites_link)
+
+
+def for_visitor(html: str, form_token: str, favourites_link: str = "") -> str:
+    """A kept page as one visitor gets it: their form token, their link to their favourites."""
+    return html.replace(FORM_TOKEN, form_token).replace(FAVOURITES_SLOT, favourites_link)
 
 
 class BoothPages:

@@ -73,8 +73,7 @@ def _with_visitor_cookie(response, key: str, new: bool, *, has_saved: bool | Non
 
 def _saved_products(key: str, new: bool) -> set[int]:
     """The listing ids this phone saved (no query for a new phone or one known to have none)."""
-    if new or (request.cookies.get(SAVED_COOKIE) == "0"
-               and request.cookies.get(VISITOR_COOKIE) == key):
+    if new or request.cookies.get(SAVED_COOKIE) == "0":
         return set()
     return services.saved_listing_ids(key)
 
@@ -104,11 +103,10 @@ def scan(token):
                                    sent=request.args.get("sent") == "1", kept=plain)
     if plain:
         pages.keep(request.path, g.lang, html, booth.id, booth.week_id, listing_ids, generation)
-        kept = booth_pages.KeptPage(html, booth.id, booth.week_id, listing_ids, 0)
         if saved & listing_ids:  # this phone's hearts are filled: a page of its own
             html, _ids = _scan_page(token, target, ContactForm(), saved=saved)
         else:
-            html = kept.for_visitor(generate_csrf(), _favourites_link(saved))
+            html = booth_pages.for_visitor(html, generate_csrf(), _favourites_link(saved))
     return _scan_response(app, html, booth.id, booth.week_id, key, new, saved)
 
 
@@ -334,6 +332,7 @@ def reissue_qr(slug, booth_id):
     week, booth = _managed_booth(slug, booth_id)
     if ActionForm().validate_on_submit():
         services.reissue_token(actor=current_user, booth=booth)
+        booth_pages.forget_all()  # the old code's kept page goes now, not at the next check
         flash(_("Booth %(code)s has a new QR code. Print its poster again: the old code now "
                 "says it was replaced.", code=booth.code), "success")
     return redirect(url_for("visitors.qr_codes", slug=slug, q=booth.code) + f"#booth-{booth.id}")

@@ -288,3 +288,13 @@ def test_a_page_read_before_a_change_is_never_kept_after_it(app, kept_pages):
     assert kept_pages.get("/b/x", "vi") is None
     kept_pages.keep("/b/x", "vi", "<p>new</p>", 1, 1, frozenset(), kept_pages.generation)
     assert kept_pages.get("/b/x", "vi").html == "<p>new</p>"
+
+
+def test_a_reissued_code_says_so_at_once_though_its_page_was_kept(
+        app, client, organiser, exhibitor_with_booth, open_week, kept_pages):
+    booth = get_booth(open_week, "A01")
+    old = services.current_token(booth)
+    assert page_of(app.test_client(), f"/b/{old}")  # kept
+    login(client, organiser)
+    client.post(f"/organiser/weeks/{open_week.slug}/booths/{booth.id}/reissue-qr")
+    assert app.test_client().get(f"/b/{old}").status_code == 410
