@@ -567,5 +567,18 @@ class Document(Answer):
     url: Url = Field(description="the PDF, for the same token (and a party's, once issued)")
 
 
+class DocumentFilters(Query):
+    q: QueryText = Field(None, description="part of a number, a party's name (diacritics do not "
+                                           "matter) or tax code", examples=["0312"])
+    kind: QueryText = Field(None, json_schema_extra=documented(enum=[k.value for k in DocumentKind]))
+    status: QueryText = Field(None, json_schema_extra=documented(
+        enum=[s.value for s in DocumentStatus]))
+    page: query_whole(1, 100_000) = Field(None, description="page number")
+    per_page: query_whole(1, 500) = Field(None, description="100 unless given")
+
+
 class Documents(Answer):
     items: list[Document]
+    total: int = Field(description="documents matching the filters, on every page")
+    page: int
+    per_page: int

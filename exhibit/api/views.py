@@ -20,6 +20,7 @@ from exhibit.core.downloads import PRIVATE, download
 from exhibit.core.errors import Conflict, NotFound
 from exhibit.core.limits import client_address, signup_limited
 from exhibit.core.links import public_url
+from exhibit.documents import services as documents_service
 from exhibit.floorplan import services as floorplan
 from exhibit.profiles import services as profiles
 from exhibit.weeks import services as weeks
@@ -306,18 +307,23 @@ def create_checkin(body: schemas.Scan):
 # -- documents -------------------------------------------------------------------------------------
 
 @bp.get("/weeks/<slug>/documents")
-@operation(summary="The week's booth contracts and MoUs", roles=("organiser",),
+@operation(summary="The week's booth contracts and MoUs, a page at a time",
+           description="Contracts before MoUs, numbered ones by number, then drafts by age.",
+           roles=("organiser",), query=schemas.DocumentFilters,
+           checks=lambda args: documents_service.checked_document_filters(args),
            answer=schemas.Documents,
            refuses={403: "Not an organiser of this week", 404: "No such week"})
-def list_documents(slug):
-    from exhibit.documents import services as documents
+def list_documents(slug, query: schemas.DocumentFilters):
     week = weeks.get_managed_week(slug, g.api_user)
+    filters, number, size = documents_service.checked_document_filters(
+        query.model_dump(exclude_none=True))
+    page = documents_service.documents_page(week, filters, number, size)
     return schemas.Documents(items=[schemas.Document(
         id=d.id, number=d.number or None, kind=d.kind, status=d.status, version=d.version,
         parties=[p for p in (d.party_a.get("name"), d.party_b.get("name")) if p],
         total_vnd=d.total_vnd if d.kind == "contract" else d.expected_value_vnd,
         url=public_url("api.document_pdf", document_id=d.id),
-    ) for d in documents.week_documents(week)])
+    ) for d in page.rows], total=page.total, page=page.number, per_page=size)
 
 
 @bp.get("/documents/<int:document_id>.pdf")

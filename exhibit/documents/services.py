@@ -116,9 +116,40 @@ def filtered_documents(week, filters: DocumentFilters):
     return _list_order(query)
 
 
-def documents_page(week, filters: DocumentFilters, number: int) -> Page:
+def documents_page(week, filters: DocumentFilters, number: int,
+                   size: int = DOCUMENTS_PER_PAGE) -> Page:
     """One page of the week's documents matching ``filters``, with the number of all of them."""
-    return counted_page(filtered_documents(week, filters), number, DOCUMENTS_PER_PAGE)
+    return counted_page(filtered_documents(week, filters).options(
+        selectinload(Document.business), selectinload(Document.buyer_business)), number, size)
+
+
+#: the API's pages of documents: its default and largest size
+API_PER_PAGE, API_MAX_PER_PAGE = 100, 500
+
+
+def checked_document_filters(args) -> tuple[DocumentFilters, int, int]:
+    """The API's filters, page and page size; unlike the HTML list, which ignores what it does
+    not know, a wrong value is refused with ValidationFailed naming it."""
+    errors: dict[str, str] = {}
+    kinds, statuses = [k.value for k in DocumentKind], [s.value for s in DocumentStatus]
+    if args.get("kind") and args["kind"] not in kinds:
+        errors["kind"] = _("Use one of %(codes)s.", codes=", ".join(kinds))
+    if args.get("status") and args["status"] not in statuses:
+        errors["status"] = _("Use one of %(codes)s.", codes=", ".join(statuses))
+
+    def whole(key, default, high):
+        value = args.get(key)
+        if value in (None, ""):
+            return default
+        if not str(value).isdigit() or not 1 <= int(value) <= high:
+            errors[key] = _("Enter a whole number from %(low)d to %(high)d.", low=1, high=high)
+            return default
+        return int(value)
+    number = whole("page", 1, 100_000)
+    size = whole("per_page", API_PER_PAGE, API_MAX_PER_PAGE)
+    if errors:
+        raise ValidationFailed(_("Some filters are not valid."), fields=errors)
+    return DocumentFilters.from_args(args), number, size
 
 
 @dataclass(frozen=True)

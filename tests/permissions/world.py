@@ -413,6 +413,7 @@ def _badges_and_visitors(spec: OrgSpec, org: OrgWorld, organiser, exhibitor, wee
     org.favourites_share = visitors.favourite_list(phone_key).share_token
     org.print_job_id = printing.start_print_job(actor=organiser, week=week, kind="staff",
                                                 layout="a4-8", lang="vi").id
+    printing.wait_for_threads()  # the sheet is rendered before the matrix asks for its file
 
 
 def _b2b(spec: OrgSpec, org: OrgWorld, organiser, exhibitor, week) -> None:
