@@ -12,6 +12,7 @@ from exhibit.accounts import services as accounts
 from exhibit.api import schemas
 from exhibit.api.contract import operation
 from exhibit.api.openapi import openapi_document
+from exhibit.badges import printing
 from exhibit.booking import queries as booking_queries
 from exhibit.booking import services as booking
 from exhibit.catalogue import search
@@ -270,15 +271,17 @@ def delete_product(product_id):
 @bp.get("/weeks/<slug>/badges.pdf")
 @operation(summary="Every live badge of one kind at the week, as one printable sheet",
            description="QR codes are absolute addresses on PUBLIC_BASE_URL. The sheet is "
-                       "written to a temporary file and streamed from it, so memory stays flat "
-                       "whatever the count.",
+                       "rendered while the request waits, so it is refused above "
+                       f"{printing.SHEET_IN_REQUEST_MAX} badges: larger sheets are printed "
+                       "from the week's badges page, in the background.",
            roles=("organiser",), query=schemas.BadgeSheet, files="application/pdf",
-           refuses={403: "Not an organiser of this week", 404: "No such week"})
+           refuses={403: "Not an organiser of this week", 404: "No such week",
+                    409: "More badges than one request renders (sheet_too_large)"})
 def badges_pdf(slug, query: schemas.BadgeSheet):
-    from exhibit.badges import printing
     week = weeks.get_managed_week(slug, g.api_user)
     layout = query.layout or "a4-8"
     printing.check_choice(query.kind, layout)
+    printing.check_sheet_fits_a_request(week, query.kind)
     spool = tempfile.TemporaryFile()
     printing.write_week_sheet(spool, week, query.kind, layout, lang=g.lang)
     spool.seek(0)

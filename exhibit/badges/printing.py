@@ -23,11 +23,11 @@ from datetime import datetime, timedelta
 from flask import Flask, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.engine import Engine
 
 from exhibit.badges import services
-from exhibit.badges.models import BadgeKind, PrintJob
+from exhibit.badges.models import Badge, BadgeKind, PrintJob
 from exhibit.badges.render import render_sheet
 from exhibit.core import audit
 from exhibit.core.db import after_commit, lock_row, utcnow, write_transaction
@@ -62,6 +62,27 @@ def check_choice(kind: str, layout: str) -> None:
         errors["layout"] = _("Choose a sheet layout.")
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
+
+
+#: the most badges one request renders while its caller waits (the API's sheet); more is a
+#: print job, rendered by a worker or a background thread with a progress page
+SHEET_IN_REQUEST_MAX = 1000
+
+
+def live_badge_count(week, kind: str) -> int:
+    return db.session.scalar(select(func.count()).select_from(Badge).where(
+        Badge.week_id == week.id, Badge.kind == kind, Badge.revoked_at.is_(None)))
+
+
+def check_sheet_fits_a_request(week, kind: str) -> None:
+    """Refuse (Conflict ``sheet_too_large``) a sheet too large to render inside one request."""
+    count = live_badge_count(week, kind)
+    if count > SHEET_IN_REQUEST_MAX:
+        raise Conflict(_("%(count)s badges are too many for one request (at most %(max)s): "
+                         "print them from the week's badges page, which renders the sheet in "
+                         "the background.", count=f"{count:,}".replace(",", "."),
+                         max=f"{SHEET_IN_REQUEST_MAX:,}".replace(",", ".")),
+                       code="sheet_too_large")
 
 
 def write_week_sheet(handle, week, kind: str, layout: str, *, lang: str, progress=None,
