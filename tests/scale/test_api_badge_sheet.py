@@ -27,3 +27,4 @@ def test_large_sheets_go_to_the_print_page(fairs, monkeypatch):
         sheet = client.get(f"/api/v1/weeks/{fairs.small.slug}/badges.pdf?kind=visitor",
                            headers=headers)
         assert sheet.status_code == 200 and sheet.data.startswith(b"%PDF")
+        sheet.close()  # the sheet is sent from a temporary file
