@@ -19,7 +19,10 @@ Where the figures are kept:
 
 Entries are keyed by the week, the language and a *generation* of the week that ``forget``
 increases, so forgetting is one increment, never a search through keys, and an entry written
-by a request that started before the correction is never read after it.
+by a request that started before the correction is never read after it. The key also holds the
+time of the week's latest audit entry (one index lookup): every service that changes a week
+audits it, so a change made in another process — whose event this process never hears, and
+which may announce no event at all (a payment recorded) — makes a new key there too.
 """
 from __future__ import annotations
 
@@ -121,8 +124,8 @@ def remembered(week_id: int, part: str, build: Callable[[], object]):
     kept = store()
     if isinstance(kept, LocalStore) and kept.seconds <= 0:
         return build()
-    key = f"{_PREFIX}{week_id}:{kept.generation(week_id)}:{part}"
     try:
+        key = f"{_PREFIX}{week_id}:{kept.generation(week_id)}:{_last_audited(week_id)}:{part}"
         found = kept.get(key)
     except Exception:  # noqa: BLE001 - Redis unreachable: compute, as without a cache
         current_app.logger.warning("report cache unreachable", exc_info=True)
@@ -135,6 +138,15 @@ def remembered(week_id: int, part: str, build: Callable[[], object]):
     except Exception:  # noqa: BLE001 - as above
         current_app.logger.warning("report cache unreachable", exc_info=True)
     return value
+
+
+def _last_audited(week_id: int) -> str:
+    from sqlalchemy import func, select
+
+    from exhibit.core.audit import AuditEntry
+    from exhibit.extensions import db
+    last = db.session.scalar(select(func.max(AuditEntry.at)).where(AuditEntry.week_id == week_id))
+    return last.isoformat() if last is not None else "-"
 
 
 def forget(week_id: int) -> None:

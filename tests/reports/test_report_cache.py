@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from exhibit.booking.models import Allocation
-from exhibit.core import events
+from exhibit.core import audit, events
 from exhibit.core.db import write_transaction
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth
@@ -78,11 +78,19 @@ def test_past_week_figures_are_kept_until_an_event_about_the_week(
         events.announce(events.week_changed, week_id=open_week.id + 1000, changed=["name_vi"])
     assert _blocked(client, open_week) == 0
 
+    with write_transaction():  # audited in another process, whose event this one never hears
+        audit.record("booth", None, "block", week_id=open_week.id)
+    assert _blocked(client, open_week) == 1
+    with write_transaction():
+        db.session.scalar(select(Booth).where(Booth.week_id == open_week.id,
+                                              Booth.code == "A02")).blocked = False
+    assert _blocked(client, open_week) == 1  # kept again
+
     allocation = db.session.scalar(select(Allocation).where(Allocation.week_id == open_week.id))
     release_allocation(actor=organiser, allocation=allocation, reason="Sửa sai sau tuần lễ")
     after = _headlines(client, open_week)  # booking_changed dropped them: both changes show
     assert after["booths_confirmed"] == 0
-    assert _blocked(client, open_week) == 1
+    assert _blocked(client, open_week) == 0
     assert _summary(client, open_week) != workbook_before
 
 
