@@ -10,6 +10,11 @@ BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
 
 
+def _float_or_none(name: str) -> float | None:
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else None
+
+
 def _bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, str(default)).lower() in ("1", "true", "yes", "on")
 
@@ -32,6 +37,15 @@ class Config:
     #: a phone's full-resolution JPEG (up to 50 MP) fits, and is decoded at a reduced size
     PHOTO_MAX_BYTES = int(os.environ.get("PHOTO_MAX_BYTES", 20 * 1024 * 1024))
     SCAN_MAX_BYTES = int(os.environ.get("SCAN_MAX_BYTES", 20 * 1024 * 1024))
+    #: the visitor's booth page (/b/<token>): booth scans are written in batches every this
+    #: many seconds (0: each scan after its response, the tests' default)…
+    SCAN_FLUSH_SECONDS = _float_or_none("SCAN_FLUSH_SECONDS")  # None: 1, or 0 in tests
+    #: …and the page every anonymous phone gets is kept per process this long at most (0: never
+    #: kept, the tests' default), up to this many pages; each process looks for changes made by
+    #: the others this often (visitors/booth_pages.py)
+    SCAN_PAGE_CACHE_SECONDS = _float_or_none("SCAN_PAGE_CACHE_SECONDS")  # None: 300, or 0 in tests
+    SCAN_PAGE_CACHE_SIZE = int(os.environ.get("SCAN_PAGE_CACHE_SIZE", 4000))
+    SCAN_PAGE_CHECK_SECONDS = float(os.environ.get("SCAN_PAGE_CHECK_SECONDS", 1))
     #: VAT on booth rent that new contracts start with (10 is the standard rate; 8 applied in
     #: the reduction periods); each contract stores its own rate and the organiser can change it
     CONTRACT_VAT_PERCENT = int(os.environ.get("CONTRACT_VAT_PERCENT", 10))

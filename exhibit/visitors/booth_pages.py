@@ -77,7 +77,8 @@ class BoothPages:
 
     def __init__(self, app: Flask):
         testing = app.config.get("TESTING")
-        self.seconds = float(app.config.get("SCAN_PAGE_CACHE_SECONDS", 0 if testing else 300))
+        given = app.config.get("SCAN_PAGE_CACHE_SECONDS")
+        self.seconds = float(given if given is not None else 0 if testing else 300)
         self.size = int(app.config.get("SCAN_PAGE_CACHE_SIZE", 4000))
         self.check_seconds = float(app.config.get("SCAN_PAGE_CHECK_SECONDS",
                                                   CHANGE_CHECK_SECONDS))

@@ -52,8 +52,9 @@ class ScanQueue:
     def __init__(self, app: Flask):
         self.app = app
         self.pid = os.getpid()
-        self.interval = float(app.config.get("SCAN_FLUSH_SECONDS",
-                                             0 if app.config.get("TESTING") else 1.0))
+        given = app.config.get("SCAN_FLUSH_SECONDS")
+        self.interval = float(given if given is not None else
+                              0 if app.config.get("TESTING") else 1.0)
         self._waiting: deque[QueuedScan] = deque()
         self._lock = threading.Lock()  # one writer at a time: the thread, a response, atexit
         self._wake = threading.Event()
