@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import desc, func, select, text, true
+from sqlalchemy import and_, desc, func, select, text, true
 
 from exhibit.businesses.models import Business
 from exhibit.catalogue import fulltext, ocop
@@ -181,7 +181,7 @@ def _count(conditions) -> int:
 
 def search(week, filters: Filters) -> Page:
     """One page of the week's public catalogue. The page's listing ids and the total come from
-    the listings table alone; one more query reads those rows' details."""
+    the listings table alone, in one statement; one more reads those rows' details and covers."""
     words = search_words(filters.q)[:MAX_WORDS]
     conditions = _conditions(week, filters, words)
     order = [ProductListing.sort_name, ProductListing.id]
@@ -189,34 +189,32 @@ def search(week, filters: Filters) -> Page:
     if words:
         # Matches are few enough to rank all of them: one pass gives the page and the count.
         order = [desc(_rank(words)), ProductListing.shown_stars.desc(), *order]
-        found = db.session.execute(
-            select(ProductListing.id, func.count().over()).where(*conditions).order_by(*order)
-            .limit(filters.per_page).offset(page_of)).all()
-        ids = [listing_id for listing_id, _total in found]
-        total = found[0][1] if found else _count(conditions) if filters.page > 1 else 0
+        total_column = func.count().over()
     else:
-        # Browsing reads the name index in order; the count is a separate index-only query.
-        total = _count(conditions)
-        ids = db.session.scalars(select(ProductListing.id).where(*conditions).order_by(*order)
-                                 .limit(filters.per_page).offset(page_of)).all()
+        # Browsing reads the name index in order; the count is a subquery run once (an
+        # index-only count over the same conditions), sent with the page.
+        total_column = select(func.count()).select_from(ProductListing).where(*conditions) \
+            .correlate(None).scalar_subquery()
+    found = db.session.execute(
+        select(ProductListing.id, total_column).where(*conditions).order_by(*order)
+        .limit(filters.per_page).offset(page_of)).all()
+    ids = [listing_id for listing_id, _total in found]
+    # past the last page nothing carries the total: count on its own
+    total = found[0][1] if found else _count(conditions) if filters.page > 1 else 0
     rows = db.session.execute(
-        select(ProductListing.id, Product, Business.id, Business.name, Booth.code)
+        select(ProductListing.id, Product, Business.id, Business.name, Booth.code, ProductPhoto)
         .join(Product, ProductListing.product_id == Product.id)
         .join(Business, ProductListing.business_id == Business.id)
         .outerjoin(Booth, ProductListing.booth_id == Booth.id)
+        # the cover: the first photo
+        .outerjoin(ProductPhoto, and_(ProductPhoto.product_id == Product.id,
+                                      ProductPhoto.position == 0))
         .where(ProductListing.id.in_(ids))).all() if ids else []
     by_id = {row[0]: row for row in rows}
     items = [Item(listing_id, product, business_id, business_name, booth_code,
-                  product.certificate_at(week))
-             for listing_id, product, business_id, business_name, booth_code
+                  product.certificate_at(week), cover)
+             for listing_id, product, business_id, business_name, booth_code, cover
              in (by_id[i] for i in ids)]
-    if items:
-        covers = db.session.scalars(select(ProductPhoto).where(
-            ProductPhoto.product_id.in_([i.product.id for i in items]),
-            ProductPhoto.position == 0)).all()
-        by_product = {photo.product_id: photo for photo in covers}
-        for item in items:
-            item.cover = by_product.get(item.product.id)
     return Page(items=items, total=total, filters=filters, words=words)
 
 
