@@ -16,7 +16,6 @@ Everything is filtered, counted and paged by the database; nothing loads the wee
 from __future__ import annotations
 
 import re
-import string
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -30,7 +29,7 @@ from exhibit.core.tokens import LENGTH, normalise_code
 from exhibit.extensions import db
 from exhibit.vn import phones
 from exhibit.vn.dates import vietnam_today
-from exhibit.vn.text import clean_text, fold_search_key, search_words
+from exhibit.vn.text import clean_text, search_words
 
 #: badges on one page: a help desk reads a screen, not a directory
 PAGE_SIZE = 50
@@ -46,9 +45,6 @@ STATES = {
 }
 
 _PHONE_TYPED = re.compile(r"^\+?[\d\s().\-]+$")
-#: the SQLite function that matches words as search_words splits them (registered per
-#: connection)
-_SQLITE_WORDS_START = "exhibit_words_start"
 
 
 @dataclass(frozen=True)
@@ -122,69 +118,16 @@ def read_search(q: str) -> _Search:
     return _Search(read_as="words", words=words, code=code if len(code) == LENGTH else "")
 
 
-# -- folding in SQL ------------------------------------------------------------------------------
+# -- words --------------------------------------------------------------------------------------
 
-def _letter_variants() -> dict[str, str]:
-    """Each plain letter and every letter ``fold_search_key`` folds into it, both cases:
-    "e" → "eEèÈéÉ…êÊềỀ…"."""
-    variants: dict[str, list[str]] = {}
-    for point in [*range(ord("A"), ord("Z") + 1), *range(ord("a"), ord("z") + 1),
-                  *range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
-        letter = chr(point)
-        folded = fold_search_key(letter)
-        if len(folded) == 1 and folded in string.ascii_lowercase:
-            variants.setdefault(folded, []).append(letter)
-    return {plain: "".join(letters) for plain, letters in variants.items()}
-
-
-_VARIANTS = _letter_variants()
-#: what is not a letter or digit of a word (search_words splits words there)
-_NOT_WORD = "[^0-9" + "".join(_VARIANTS.values()) + "]"
-
-
-def _word_start_pattern(word: str) -> str:
-    """A PostgreSQL regular expression finding a folded search word at the start of a word of
-    the unfolded text: "hung" → (^|[^…letters…])[hH][uUùÙúÚ…ưỨ…][nN][gG]."""
-    return "(^|" + _NOT_WORD + ")" + "".join(
-        f"[{_VARIANTS[ch]}]" if ch in _VARIANTS else re.escape(ch) for ch in word)
-
-
-def _words_start_in_python(text: str | None, words: str) -> bool:
-    """The SQLite function: each of ``words`` (folded, space-separated) starts a word of
-    ``text`` as ``search_words`` splits it."""
-    found = search_words(text)
-    return all(any(w.startswith(typed) for w in found) for typed in words.split())
-
-
-#: letters that Vietnamese writes with marks (and đ): a cheap LIKE leaves them to "_"
-_MARKED = set("adeiouy")
-
-
-def _rough_like(word: str) -> str:
-    """A LIKE pattern every text containing ``word`` in any case and with any marks matches
-    (SQLite's LIKE ignores the case of ASCII letters, and "_" is any one character):
-    "nguyen" → "%ng__y__n%"… with one "_" per marked letter. Rows it lets through are then
-    checked exactly; most are not, so the exact check runs on few rows."""
-    return "%" + "".join("_" if ch in _MARKED else ch for ch in word) + "%"
-
-
-def _words_start(text, words: tuple[str, ...]):
-    """Each of ``words`` (folded) starts a word of ``text``, ignoring case and diacritics.
-
-    No column keeps the badges' folded text yet, so the database compares the stored text: on
-    PostgreSQL, the folded word becomes a pattern that accepts every accented and capital form
-    of its letters, so no function runs per row; on SQLite, a cheap LIKE keeps the rows that
-    may match, and the same Python function the rest of the project folds with (registered on
-    the connection) decides for those.
-    """
-    if db.session.get_bind().dialect.name == "postgresql":
-        return and_(*(text.regexp_match(_word_start_pattern(word)) for word in words))
-    # a function of this connection only: registered again (cheaply) on whichever one the
-    # session is using, so pooled and new connections all have it
-    raw = db.session.connection().connection.driver_connection
-    raw.create_function(_SQLITE_WORDS_START, 2, _words_start_in_python, deterministic=True)
-    rough = [text.like(_rough_like(word)) for word in words]
-    return and_(*rough, getattr(func, _SQLITE_WORDS_START)(text, " ".join(words)) == 1)
+def _words_start(words: tuple[str, ...]):
+    """Each of ``words`` (folded) starts a word of the holder's name or organisation, or of the
+    business's name for exhibitor staff: a LIKE over the badge's folded words (padded with
+    spaces, so " hung" is a word start) and the business's folded name — the business is read
+    by its name as it is now, so a renamed business is found by its new name."""
+    business = literal(" ") + func.coalesce(Business.name_search, "")
+    return and_(*(or_(Badge.search_text.contains(" " + word, autoescape=True),
+                      business.contains(" " + word, autoescape=True)) for word in words))
 
 
 # -- the list ------------------------------------------------------------------------------------
@@ -208,9 +151,7 @@ def _search_condition(search: _Search):
                                                    autoescape=True))
     if search.code:
         return or_(Badge.entry_code == search.code, Badge.contact_code == search.code)
-    # the holder's name and organisation (the business's name for exhibitor staff)
-    text = Badge.full_name + literal(" ") + func.coalesce(Business.name, Badge.organisation)
-    return _words_start(text, search.words)
+    return _words_start(search.words)
 
 
 def _state_condition(state: str):

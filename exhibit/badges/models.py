@@ -5,11 +5,12 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exhibit.core.db import UTCDateTime, utcnow
 from exhibit.extensions import db
+from exhibit.vn.text import search_document
 
 
 class BadgeKind(str, enum.Enum):
@@ -72,6 +73,9 @@ class Badge(db.Model):
     position: Mapped[str] = mapped_column(String(120), default="")
     #: the organisation as printed; for exhibitor staff the business's name is used instead
     organisation: Mapped[str] = mapped_column(String(255), default="")
+    #: the folded words of the name and organisation, padded (vn.text.search_document): what
+    #: the organiser's badge list searches; kept by the model itself (see below)
+    search_text: Mapped[str] = mapped_column(String(500), default="", server_default="")
     #: the exhibitor a staff badge belongs to
     business_id: Mapped[int | None] = mapped_column(
         ForeignKey("businesses.id", ondelete="RESTRICT"), index=True)
@@ -183,3 +187,15 @@ class PrintJob(db.Model):
     @property
     def percent(self) -> int:
         return 100 if self.status == "done" else int(100 * self.done / self.total) if self.total else 0
+
+
+@event.listens_for(Badge, "before_insert")
+@event.listens_for(Badge, "before_update")
+def _fold_search_words(_mapper, _connection, badge: Badge) -> None:
+    """A badge's search words always follow its name and organisation, however it was written
+    through the ORM (bulk inserts, like ``flask seed-fair``, fill them themselves)."""
+    badge.search_text = badge_search_text(badge.full_name, badge.organisation)
+
+
+def badge_search_text(full_name: str | None, organisation: str | None) -> str:
+    return search_document(full_name, organisation)[:500]

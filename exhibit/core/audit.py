@@ -24,6 +24,10 @@ class AuditEntry(db.Model):
     __table_args__ = (
         Index("ix_audit_entries_week_at", "week_id", "at"),
         Index("ix_audit_entries_business_at", "business_id", "at"),
+        Index("ix_audit_entries_actor_at", "actor_id", "at"),
+        Index("ix_audit_entries_record", "entity", "entity_id", "at"),
+        # "the newest change of what booth pages show" (visitors/booth_pages.py)
+        Index("ix_audit_entries_entity_id", "entity", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -26,7 +26,7 @@ from sqlalchemy import func, insert, select
 
 from exhibit.accounts.models import Role, User
 from exhibit.b2b.models import Buyer, Meeting, MeetingSlot, MeetingTable, SourcingNeed
-from exhibit.badges.models import Badge, CheckIn
+from exhibit.badges.models import Badge, CheckIn, badge_search_text
 from exhibit.booking.models import Allocation, Application
 from exhibit.businesses.models import Business
 from exhibit.catalogue import ocop
@@ -716,6 +716,7 @@ def _badges(s: _State) -> Iterator[str]:
     for row, code in zip(rows, entry):
         has_contact = row.pop("contact")
         badges.append({**row, "week_id": s.week_id, "entry_code": code,
+                       "search_text": badge_search_text(row["full_name"], row["organisation"]),
                        "contact_code": next(contact_iter) if has_contact else None,
                        "contact_consent_at": created if has_contact else None,
                        "created_by_id": s.organiser_user_id if row["kind"] != "visitor" else None,
