@@ -107,10 +107,12 @@ def _connect_features() -> None:
     from exhibit.booking import services as booking
     from exhibit.catalogue import subscribers as catalogue
     from exhibit.messaging import subscribers as messaging
+    from exhibit.reports import subscribers as reports
     from exhibit.visitors import subscribers as visitors
     booking.connect()
     catalogue.connect()
     messaging.connect()
+    reports.connect()
     visitors.connect()
 
 

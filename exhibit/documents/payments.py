@@ -15,7 +15,7 @@ from sqlalchemy import and_, case, func, literal, or_, select
 
 from exhibit.booking import queries as booking
 from exhibit.businesses.models import Business
-from exhibit.core import audit
+from exhibit.core import audit, events
 from exhibit.core.db import write_transaction
 from exhibit.core.errors import NotFound, ValidationFailed
 from exhibit.core.paging import Page, counted_page, page_number
@@ -424,6 +424,8 @@ def record_payment(*, actor, week, data: dict) -> Payment:
                      business_id=business_id,
                      after={"kind": kind, "amount_vnd": amount, "paid_on": paid_on.isoformat(),
                             "reference": payment.reference})
+        events.announce(events.payment_recorded, payment_id=payment.id, week_id=week.id,
+                        business_id=business_id)
     return payment
 
 
