@@ -120,6 +120,12 @@ def confirmed_business_ids(week) -> set[int]:
         Allocation.week_id == week.id, _confirmed())))
 
 
+def exhibiting(week):
+    """A subquery of the businesses that exhibit at a week (a confirmed booth), for a larger
+    query that counts or filters them without loading their ids."""
+    return select(Allocation.business_id).where(Allocation.week_id == week.id, _confirmed())
+
+
 def confirmed_businesses(week, *, excluding=None) -> list[Business]:
     """The businesses with a confirmed booth at a week, by name; ``excluding`` a subquery of
     business ids to leave out."""
@@ -145,8 +151,10 @@ def confirmed_booths(week, business_id: int) -> list[Booth]:
     return [allocation.booth for allocation in confirmed_allocations(week.id, business_id)]
 
 
-def weeks_exhibiting(business_id: int):
-    """A subquery of the weeks where a business has a confirmed booth."""
+def weeks_exhibiting(business_id):
+    """A subquery of the weeks where a business has a confirmed booth; ``business_id`` is an id
+    or a column of the outer query (Business.id: "the weeks where this row's business
+    exhibits")."""
     return select(Allocation.week_id).where(Allocation.business_id == business_id, _confirmed())
 
 

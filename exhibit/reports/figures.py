@@ -18,7 +18,7 @@ from sqlalchemy import case, func, select
 from exhibit.b2b.models import Meeting, MeetingOutcome, MeetingStatus
 from exhibit.badges.models import Badge, BadgeKind, CheckIn
 from exhibit.booking import queries as booking
-from exhibit.booking.models import Allocation, AllocationStatus, ApplicationStatus
+from exhibit.booking.models import ApplicationStatus
 from exhibit.businesses.models import Business, LegalForm
 from exhibit.catalogue import ocop
 from exhibit.catalogue.models import ListingStatus, Product, ProductListing
@@ -202,9 +202,7 @@ def _figures(week, now: datetime, today: date, lang: str) -> tuple[datetime, lis
 def _exhibitors(week) -> Counter:
     """The businesses taking part — those with a confirmed booth at the week — counted by
     (province scheme, province code, legal form) in one grouped query."""
-    taking_part = select(Allocation.business_id).where(
-        Allocation.week_id == week.id,
-        Allocation.status == AllocationStatus.CONFIRMED.value).scalar_subquery()
+    taking_part = booking.exhibiting(week).scalar_subquery()
     rows = db.session.execute(
         select(Business.province_scheme, Business.province_code, Business.legal_form, func.count())
         .where(Business.id.in_(taking_part))
