@@ -500,7 +500,8 @@ def _catalogue(s: _State) -> Iterator[str]:
             "created_at": s.now - timedelta(days=40),
             "visible": status == "approved", "shown_stars": product["stars"] if check.shows_as_ocop else 0,
             "price_vnd": product["price_vnd"], "origin_province_now": product["origin_province_now"],
-            "ocop_group": product["ocop_group"], "sort_name": product["name_search"].strip()})
+            "ocop_group": product["ocop_group"], "sort_name": product["name_search"].strip(),
+            "search_text": product["search_text"]})
     _insert(ProductListing, listings)
     s.counts.update(products=len(products), product_listings=len(listings))
     yield ("catalogue: " + f"{len(products)} products, listings " +

@@ -85,6 +85,15 @@ def test_counts_tokens_and_allocations(app):
     for product in db.session.scalars(select(Product).limit(20)):
         assert product.name_search == search_document(product.name, product.name_en)
         assert search_document(product.business.name).strip() in product.search_text
+    # each listing carries its product's words (PostgreSQL searches the listing's copy) …
+    assert _count(ProductListing, ProductListing.search_text != select(Product.search_text).where(
+        Product.id == ProductListing.product_id).scalar_subquery()) == 0
+    # … so the public catalogue finds a product by a word of its name
+    from exhibit.catalogue import search
+    approved = db.session.scalar(select(Product).join(ProductListing).where(
+        ProductListing.week_id == week.id, ProductListing.visible.is_(True)).order_by(Product.id))
+    found = search.search(week, search.Filters(q=approved.name, per_page=100))
+    assert approved.id in {item.product.id for item in found.items}
     assert db.session.scalar(select(User).where(User.business_id.is_not(None))).email_verified_at
     assert _count(Message) == 0  # bulk inserts announce nothing
 
