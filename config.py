@@ -46,6 +46,9 @@ class Config:
     SCAN_PAGE_CACHE_SECONDS = _float_or_none("SCAN_PAGE_CACHE_SECONDS")  # None: 300, or 0 in tests
     SCAN_PAGE_CACHE_SIZE = int(os.environ.get("SCAN_PAGE_CACHE_SIZE", 4000))
     SCAN_PAGE_CHECK_SECONDS = float(os.environ.get("SCAN_PAGE_CHECK_SECONDS", 1))
+    #: an ended week's report figures are kept this long in a process without Redis (0: never
+    #: kept, the tests' default; with Redis they are kept there and dropped by the week's events)
+    REPORT_CACHE_SECONDS = _float_or_none("REPORT_CACHE_SECONDS")  # None: 300, or 0 in tests
     #: VAT on booth rent that new contracts start with (10 is the standard rate; 8 applied in
     #: the reduction periods); each contract stores its own rate and the organiser can change it
     CONTRACT_VAT_PERCENT = int(os.environ.get("CONTRACT_VAT_PERCENT", 10))

@@ -60,11 +60,14 @@ def targets(ids: dict) -> list[Target]:
     w = f"/organiser/weeks/{SLUG}"
     pages = [
         ("desk", "/organiser/"), ("week", w), ("week-applications", f"{w}?tab=applications"),
-        ("week-allocations", f"{w}?tab=allocations"),
+        ("week-waiting", f"{w}?tab=waiting"), ("week-all-bookings", f"{w}?state=all&page=20"),
         ("booths", f"{w}/booths"), ("products-review", f"{w}/products"),
-        ("badges-visitors", f"{w}/badges"), ("badges-staff", f"{w}/badges?kind=staff"),
-        ("badges-search", f"{w}/badges?q=0912"),
+        ("badges", f"{w}/badges"), ("badges-visitors", f"{w}/badges?kind=visitor"),
+        ("badges-visitors-p500", f"{w}/badges?kind=visitor&page=500"),
+        ("badges-phone", f"{w}/badges?kind=visitor&q=0970001234"),
+        ("badges-name", f"{w}/badges?kind=visitor&q=nguyen+hung"),
         ("qr-codes", f"{w}/qr-codes"), ("documents", f"{w}/documents"),
+        ("documents-search", f"{w}/documents?q=cong+ty&status=draft"),
         ("payments", f"{w}/payments"), ("b2b", f"{w}/b2b"), ("messages", f"{w}/messages"),
         ("audit", f"{w}/audit"), ("business-audit", f"/organiser/businesses/{ids['business']}/audit"),
         ("document", f"/organiser/documents/{ids['document']}"), ("edit-week", f"{w}/edit"),

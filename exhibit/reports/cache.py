@@ -39,6 +39,9 @@ from flask import current_app
 LOCAL_ENTRIES = 64
 #: how long an entry lives (seconds) unless REPORT_CACHE_SECONDS says otherwise
 DEFAULT_SECONDS = 300
+#: a week still running is kept this long at most (its check-ins and booth scans are not
+#: audited: the dashboard shows them up to this late, with the time it was compiled)
+LIVE_SECONDS = 30
 #: in Redis, an entry lives this long (a past week's report is read rarely; a day is plenty)
 REDIS_SECONDS = 24 * 3600
 _PREFIX = "exhibit:report:"
@@ -76,9 +79,10 @@ class LocalStore:
             self._items.move_to_end(key)
             return found[1]
 
-    def set(self, key: str, value) -> None:
+    def set(self, key: str, value, seconds: float | None = None) -> None:
+        lifetime = self.seconds if seconds is None else min(seconds, self.seconds)
         with self._lock:
-            self._items[key] = (time.monotonic() + self.seconds, value)
+            self._items[key] = (time.monotonic() + lifetime, value)
             self._items.move_to_end(key)
             while len(self._items) > self.entries:
                 self._items.popitem(last=False)
@@ -101,8 +105,8 @@ class RedisStore:
         found = self.redis.get(key)
         return pickle.loads(found) if found is not None else None
 
-    def set(self, key: str, value) -> None:
-        self.redis.set(key, pickle.dumps(value), ex=REDIS_SECONDS)
+    def set(self, key: str, value, seconds: float | None = None) -> None:
+        self.redis.set(key, pickle.dumps(value), ex=int(seconds or REDIS_SECONDS))
 
 
 def store():
@@ -112,15 +116,19 @@ def store():
     if found is None:
         url = app.config.get("REDIS_URL")
         # tests change records behind the services' back: they keep nothing unless they ask
-        seconds = app.config.get("REPORT_CACHE_SECONDS", 0 if app.testing else DEFAULT_SECONDS)
+        seconds = app.config.get("REPORT_CACHE_SECONDS")
+        if seconds is None:
+            seconds = 0 if app.testing else DEFAULT_SECONDS
         found = RedisStore(url) if url else LocalStore(float(seconds))
         app.extensions["exhibit-report-cache"] = found
     return found
 
 
-def remembered(week_id: int, part: str, build: Callable[[], object]):
+def remembered(week_id: int, part: str, build: Callable[[], object], *,
+               seconds: float | None = None):
     """``build()``'s value for the week's ``part`` (e.g. "figures:vi", "pdf:en"), computed once
-    per generation of the week. The caller decides the week is history."""
+    per generation of the week (and kept at most ``seconds`` when given). The caller decides
+    the week is history, or passes ``seconds`` for a week still running."""
     kept = store()
     if isinstance(kept, LocalStore) and kept.seconds <= 0:
         return build()
@@ -134,7 +142,7 @@ def remembered(week_id: int, part: str, build: Callable[[], object]):
         return found
     value = build()
     try:
-        kept.set(key, value)
+        kept.set(key, value, seconds)
     except Exception:  # noqa: BLE001 - as above
         current_app.logger.warning("report cache unreachable", exc_info=True)
     return value
@@ -147,6 +155,12 @@ def _last_audited(week_id: int) -> str:
     from exhibit.extensions import db
     last = db.session.scalar(select(func.max(AuditEntry.at)).where(AuditEntry.week_id == week_id))
     return last.isoformat() if last is not None else "-"
+
+
+def live_window(now: float | None = None) -> str:
+    """The LIVE_SECONDS slice of time a running week's figures are kept for, as part of the key
+    (a new slice, a new key: the figures are computed again)."""
+    return str(int((time.time() if now is None else now) // LIVE_SECONDS))
 
 
 def forget(week_id: int) -> None:

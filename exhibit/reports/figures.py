@@ -156,8 +156,10 @@ def _count_table(key, title, label_head, value_head, triples, *, note="", total=
 
 def week_report(week, *, today: date | None = None, now: datetime | None = None) -> WeekReport:
     """Every figure of the week, in the current interface language. A week that has ended is
-    computed once and kept until a change to it is announced (reports/cache.py); ``today`` or
-    ``now`` given (a report as of another moment) always computes."""
+    computed once and kept until a change to it is announced (reports/cache.py); a week still
+    running is kept at most cache.LIVE_SECONDS (its scans and check-ins show that late, with
+    the time the figures were compiled); ``today`` or ``now`` given (a report as of another
+    moment) always computes."""
     lang = _lang()
     if today is None and now is None:
         now = utcnow()
@@ -168,6 +170,12 @@ def week_report(week, *, today: date | None = None, now: datetime | None = None)
                 week.id, f"figures:{lang}:{today.isoformat()}",
                 lambda: _figures(week, now, today, lang))
             return WeekReport(week, lang, generated_at, today, headlines, tables, kept=True)
+        # a week still to come or running: several organisers looking within LIVE_SECONDS
+        # share one computation; any audited change or announced event makes a new key
+        generated_at, headlines, tables = cache.remembered(
+            week.id, f"live-figures:{lang}:{today.isoformat()}:{cache.live_window()}",
+            lambda: _figures(week, now, today, lang), seconds=cache.LIVE_SECONDS)
+        return WeekReport(week, lang, generated_at, today, headlines, tables)
     now = now or utcnow()
     today = today or vietnam_today(now)
     generated_at, headlines, tables = _figures(week, now, today, lang)

@@ -1,5 +1,5 @@
 """A past week's figures are computed once and kept (reports/cache.py) until a domain event about
-that week is committed; a week that has not ended is never kept."""
+that week is committed; a week that has not ended is kept for one short window at most."""
 from __future__ import annotations
 
 import io
@@ -94,13 +94,24 @@ def test_past_week_figures_are_kept_until_an_event_about_the_week(
     assert _summary(client, open_week) != workbook_before
 
 
-def test_a_week_not_yet_over_is_never_kept(kept_reports, client, organiser, open_week,
-                                          exhibitor_with_booth):
+def test_a_running_week_is_kept_for_one_live_window_only(
+        kept_reports, client, organiser, open_week, exhibitor_with_booth, monkeypatch):
+    """Organisers looking within cache.LIVE_SECONDS share one computation; the next window,
+    an audited change or an announced event computes again."""
+    from exhibit.reports import cache
+    window = ["1"]
+    monkeypatch.setattr(cache, "live_window", lambda now=None: window[0])
     _move_week(open_week, -3)  # running: its last day is still to come
     login(client, organiser)
     assert _blocked(client, open_week) == 0
-    _block_booth_quietly(open_week, "A02")
+    _block_booth_quietly(open_week, "A02")  # unannounced (like a scan): shown next window
+    assert _blocked(client, open_week) == 0
+    window[0] = "2"
     assert _blocked(client, open_week) == 1
+    _block_booth_quietly(open_week, "A03")
+    with write_transaction():  # an audited change to the week is seen at once
+        audit.record("booth", None, "block", week_id=open_week.id)
+    assert _blocked(client, open_week) == 2
 
 
 def test_cache_is_off_in_tests_unless_asked(app):
