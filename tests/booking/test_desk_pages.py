@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask_babel import force_locale
 
 from exhibit.booking import queries
 from exhibit.booking import services as booking
@@ -31,7 +32,7 @@ def test_typed_participant_finds_by_tax_code_name_or_a_part_only_one_has(open_we
         assert booking.typed_participant(open_week, typed).id == durian.business_id, typed
     for typed, field_message in (("cái mơn", "tax code"), ("Ri6", "Ri6"), ("", "tax code"),
                                  (outsider.business.tax_code, outsider.business.tax_code)):
-        with pytest.raises(ValidationFailed) as refused:
+        with pytest.raises(ValidationFailed) as refused, force_locale("en"):
             booking.typed_participant(open_week, typed)
         assert field_message in refused.value.fields["business"], typed
 
