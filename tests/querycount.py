@@ -39,3 +39,14 @@ def queries_of(client, url: str) -> tuple[int, list[str]]:
         response.get_data()
         response.close()
     return response.status_code, statements
+
+
+def assert_same_queries_at_both_sizes(fairs, page: str) -> None:
+    """``page`` ({slug}: the week's) answers 200 with as many statements for the small generated
+    fair as for the large one (tests/scale/conftest.py): no query per row."""
+    with fairs.app.app_context():
+        client = fairs.organiser_client()
+        small_status, small = queries_of(client, page.format(slug=fairs.small.slug))
+        large_status, large = queries_of(client, page.format(slug=fairs.large.slug))
+    assert small_status == large_status == 200
+    assert len(large) == len(small), (len(small), len(large))

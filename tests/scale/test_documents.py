@@ -23,7 +23,7 @@ from exhibit.documents.models import Document, Payment
 from exhibit.extensions import db
 from exhibit.vn.dates import VIETNAM_TZ
 from exhibit.vn.text import fold_search_key
-from tests.querycount import queries_of
+from tests.querycount import assert_same_queries_at_both_sizes, queries_of
 
 SIZES = ("small", "large")
 
@@ -44,12 +44,7 @@ ORGANISER_PAGES = [
 
 @pytest.mark.parametrize("page", ORGANISER_PAGES)
 def test_organiser_pages_send_the_same_queries_at_both_sizes(fairs, page):
-    with fairs.app.app_context():
-        client = fairs.organiser_client()
-        small_status, small = queries_of(client, page.format(slug=fairs.small.slug))
-        large_status, large = queries_of(client, page.format(slug=fairs.large.slug))
-    assert small_status == large_status == 200
-    assert len(large) == len(small), (len(small), len(large))
+    assert_same_queries_at_both_sizes(fairs, page)
 
 
 def test_the_buyers_b2b_page_sends_the_same_queries_at_both_sizes(fairs):

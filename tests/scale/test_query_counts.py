@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.querycount import queries_of
+from tests.querycount import assert_same_queries_at_both_sizes
 
 #: every organiser page and file of one week ({slug} is the week's)
 WEEK_PAGES = [
@@ -40,9 +40,4 @@ WEEK_PAGES = [
 
 @pytest.mark.parametrize("page", WEEK_PAGES)
 def test_queries_do_not_grow_with_the_week(fairs, page):
-    with fairs.app.app_context():
-        client = fairs.organiser_client()
-        small_status, small = queries_of(client, page.format(slug=fairs.small.slug))
-        large_status, large = queries_of(client, page.format(slug=fairs.large.slug))
-    assert small_status == large_status == 200
-    assert len(large) == len(small), (len(small), len(large))
+    assert_same_queries_at_both_sizes(fairs, page)
