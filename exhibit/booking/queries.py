@@ -406,9 +406,12 @@ def _business_matches(text: str, *, with_province: bool = False):
     it, or (``with_province``) whose province's name contains it."""
     folded = fold_search_key(text)
     found = [Business.name_search.contains(folded, autoescape=True)]
-    code = text.replace(" ", "")
-    if code and all(ch.isdigit() or ch == "-" for ch in code):
-        found.append(Business.tax_code.startswith(code, autoescape=True))
+    code = text.replace(" ", "").replace(".", "")
+    digits = "".join(ch for ch in code if ch.isdigit())
+    if digits and all(ch.isdigit() or ch == "-" for ch in code):
+        # typed grouped ("0312-345-678") or whole with a branch: as stored ("0312345678-001")
+        stored = digits if len(digits) <= 10 else f"{digits[:10]}-{digits[10:]}"
+        found.append(Business.tax_code.startswith(stored, autoescape=True))
     if with_province:
         for scheme in provinces.SCHEMES:
             codes = [p.code for p in provinces.provinces(scheme) if folded in fold_search_key(p.name)]

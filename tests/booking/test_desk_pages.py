@@ -126,3 +126,20 @@ def test_a_decision_comes_back_to_the_filtered_tab(client, organiser, open_week,
     response = client.post(action.replace("&amp;", "&"), data={"decision": "approve", "reason": ""})
     assert response.headers["Location"].endswith("?tab=applications&state=submitted")
     assert queries.application_for(open_week.id, user.business_id).status == "approved"
+
+
+def test_bookings_are_found_by_a_tax_code_typed_in_groups(client, organiser, open_week,
+                                                           confirmed_exhibitor):
+    found = confirmed_exhibitor("Hợp tác xã Bưởi Tân Triều")
+    confirmed_exhibitor("Hợp tác xã Mít Thái")
+    code = found.business.tax_code
+    login(client, organiser)
+    for typed in (f"{code[:4]}-{code[4:7]}-{code[7:]}", f"{code[:4]} {code[4:]}", f"{code}-"):
+        html = client.get(f"/organiser/weeks/{open_week.slug}",
+                          query_string={"q": typed}).get_data(as_text=True)
+        assert "Bưởi Tân Triều" in html and "Mít Thái" not in html, typed
+    # a search that finds nothing says so once, not "no bookings yet" (there are two)
+    with force_locale("vi"):
+        empty = client.get(f"/organiser/weeks/{open_week.slug}",
+                           query_string={"q": "9999-999-999"}).get_data(as_text=True)
+    assert "Không có lượt đặt gian nào phù hợp." in empty and "Mít Thái" not in empty
