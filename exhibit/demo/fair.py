@@ -367,14 +367,19 @@ def _booking(s: _State) -> Iterator[str]:
             booth = next(spare, None)
             if booth is not None:
                 plan.append((booth, "held", "offer"))
+        # a booth offered from the waiting list approves the application, as the services do
+        # (booking.services._offer_to_waiting_list): it has left the list
+        offered = next((booth for booth, _status, kind in plan if kind == "offer"), None)
         if plan and rng.random() < 0.08:  # an earlier hold, released or lapsed, on another booth
             plan.insert(0, (rng.choice(free), rng.choice(("released", "expired")), "short"))
         applications.append({
-            "week_id": s.week_id, "business_id": business["id"], "status": status,
+            "week_id": s.week_id, "business_id": business["id"],
+            "status": "approved" if offered else status,
             "booth_count": max(1, wanted), "intended_products": business["_lines"],
-            "notes": "", "decision_reason": {"rejected": "Ngành hàng không phù hợp với hội chợ.",
-                                             "waitlisted": "Đã hết gian hàng; chờ gian trống."
-                                             }.get(status, ""),
+            "notes": "", "decision_reason":
+                f"Gian {offered['code']} được dành cho bạn từ danh sách chờ." if offered else
+                {"rejected": "Ngành hàng không phù hợp với hội chợ.",
+                 "waitlisted": "Đã hết gian hàng; chờ gian trống."}.get(status, ""),
             "waitlisted_at": applied + timedelta(days=3) if status == "waitlisted" else None,
             "created_at": applied,
             "decided_at": applied + timedelta(days=3) if status != "submitted" else None})

@@ -76,6 +76,13 @@ def test_counts_tokens_and_allocations(app):
     assert not blocked & {booth for booth, _n in live}
     assert set(db.session.scalars(select(ProductListing.status))) == {"approved", "pending", "rejected"}
 
+    # a booth offered from the waiting list has taken its application off the list
+    offered = select(Allocation.application_id).where(Allocation.source == "waitlist_offer")
+    assert _count(Allocation, Allocation.source == "waitlist_offer") > 0
+    assert set(db.session.scalars(select(Application.status).where(
+        Application.id.in_(offered)))) == {"approved"}
+    assert _count(Application, Application.status == "waitlisted") > 0
+
     # businesses as the sign-up rules would take them; products searchable as the services fold them
     for business in db.session.scalars(select(Business)):
         tax_codes.normalize_tax_code(business.tax_code)
