@@ -81,6 +81,7 @@ def _saved_products(key: str, new: bool) -> set[int]:
 # -- the visitor's phone -----------------------------------------------------------------------
 
 @bp.route("/b/<token>")
+@limiter.exempt  # reading a booth's page is never limited (leaving a contact is)
 def scan(token):
     key, new = _visitor_key()
     app = current_app._get_current_object()
