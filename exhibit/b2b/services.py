@@ -38,7 +38,7 @@ from exhibit.core import audit
 from exhibit.core.db import lock_row, utcnow, write_transaction
 from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from exhibit.core.events import announce, meeting_changed
-from exhibit.core.paging import Page, counted_page
+from exhibit.core.paging import Page, counted_page, search_text
 from exhibit.extensions import db
 from exhibit.vn import phones
 from exhibit.vn.dates import VIETNAM_TZ, vietnam_today
@@ -94,7 +94,6 @@ def week_meetings(week) -> list[Meeting]:
 
 #: meetings per page of the organiser's list, and the longest search kept
 MEETINGS_PER_PAGE = 30
-SEARCH_MAX = 100
 #: the slot filter's value for meetings without a slot
 UNSCHEDULED = "none"
 
@@ -123,7 +122,7 @@ class MeetingFilters:
             day = None
         slot = args.get("slot", "")
         slot = UNSCHEDULED if slot == UNSCHEDULED else _one_of(slot, {s.id for s in week_slots})
-        return cls(q=clean_text(args.get("q"))[:SEARCH_MAX],
+        return cls(q=search_text(args),
                    status=status if status in {m.value for m in MeetingStatus} else "",
                    day=day if day in days else None, slot=slot,
                    table=_one_of(args.get("table", ""), {t.id for t in week_tables}))

@@ -24,17 +24,15 @@ from sqlalchemy.orm import contains_eager
 
 from exhibit.badges.models import Badge, BadgeKind, CheckIn
 from exhibit.businesses.models import Business
-from exhibit.core.paging import Page, counted_page
+from exhibit.core.paging import Page, counted_page, search_text
 from exhibit.core.tokens import LENGTH, normalise_code
 from exhibit.extensions import db
 from exhibit.vn import phones
 from exhibit.vn.dates import vietnam_today
-from exhibit.vn.text import clean_text, search_words
+from exhibit.vn.text import search_words
 
 #: badges on one page: a help desk reads a screen, not a directory
 PAGE_SIZE = 50
-#: a longer search is cut here (no name, phone, email or code is longer)
-MAX_QUERY = 100
 #: words of a search that count (more would only slow the query down)
 MAX_WORDS = 8
 
@@ -51,7 +49,7 @@ _PHONE_TYPED = re.compile(r"^\+?[\d\s().\-]+$")
 class BadgeFilters:
     """What the organiser asked for, already cleaned: unknown values are dropped, never a 500."""
     kind: str = BadgeKind.STAFF.value
-    #: the search box, trimmed and cut at MAX_QUERY characters
+    #: the search box (core.paging.search_text)
     q: str = ""
     #: "" (every badge) or a key of STATES
     state: str = ""
@@ -62,7 +60,7 @@ class BadgeFilters:
         if kind not in {k.value for k in BadgeKind}:
             kind = BadgeKind.STAFF.value
         state = args.get("state", "")
-        return cls(kind=kind, q=clean_text(args.get("q", ""))[:MAX_QUERY],
+        return cls(kind=kind, q=search_text(args),
                    state=state if state in STATES else "")
 
     def query_args(self) -> dict[str, str]:

@@ -329,8 +329,6 @@ def weeks_taken_part(business_id: int, organizer_id: int) -> set[int]:
 
 #: rows on one page of the desk's bookings, applications and waiting list
 DESK_PAGE_SIZE = 50
-#: the longest search text kept (a longer one is cut, never an error)
-_SEARCH_MAX = 100
 
 LIVE, ALL = "live", "all"
 RELEASED, EXPIRED = AllocationStatus.RELEASED.value, AllocationStatus.EXPIRED.value
@@ -339,10 +337,6 @@ RELEASED, EXPIRED = AllocationStatus.RELEASED.value, AllocationStatus.EXPIRED.va
 #: the desk's default) and "all"
 BOOKING_STATES = (LIVE, HELD, CONFIRMED, RELEASED, EXPIRED, ALL)
 APPLICATION_STATES = tuple(s.value for s in ApplicationStatus)
-
-
-def _search_text(args, name: str) -> str:
-    return " ".join(str(args.get(name) or "").split())[:_SEARCH_MAX]
 
 
 def _row_id(value) -> int | None:
@@ -367,8 +361,8 @@ class BookingFilter:
     def from_args(cls, args) -> BookingFilter:
         state = args.get("state")
         return cls(state=state if state in BOOKING_STATES else LIVE,
-                   hall_id=_row_id(args.get("hall")), booth=_search_text(args, "booth").upper(),
-                   business=_search_text(args, "q"))
+                   hall_id=_row_id(args.get("hall")), booth=paging.search_text(args, "booth").upper(),
+                   business=paging.search_text(args))
 
 
 @dataclass(frozen=True)
@@ -381,7 +375,7 @@ class ApplicationFilter:
     @classmethod
     def from_args(cls, args) -> ApplicationFilter:
         state = args.get("state")
-        return cls(state=state if state in APPLICATION_STATES else "", text=_search_text(args, "q"))
+        return cls(state=state if state in APPLICATION_STATES else "", text=paging.search_text(args))
 
 
 def _shown_state(now: datetime):

@@ -19,12 +19,11 @@ from sqlalchemy.orm import contains_eager, joinedload
 from exhibit.businesses.models import Business
 from exhibit.catalogue import ocop
 from exhibit.catalogue.models import ListingStatus, Product, ProductListing, ProductPhoto
-from exhibit.core.paging import Page, counted_page
+from exhibit.core.paging import Page, counted_page, search_text
 from exhibit.extensions import db
 from exhibit.vn.text import search_words
 
 #: longest search kept (a longer one is cut, not refused)
-MAX_SEARCH = 100
 MAX_WORDS = 8
 
 #: the certificate filter: what ``ocop.check_certificate`` calls a problem, each kind of it,
@@ -65,8 +64,7 @@ class ReviewFilters:
 def parse_filters(args: Mapping) -> tuple[ReviewFilters, str | None]:
     """Filters from query arguments. An unknown status or certificate filter is ignored (the
     whole list is shown) and named in the message returned with them."""
-    filters = ReviewFilters(q=str(args.get("q") or "").strip()[:MAX_SEARCH],
-                            exhibitor=str(args.get("exhibitor") or "").strip()[:MAX_SEARCH])
+    filters = ReviewFilters(q=search_text(args), exhibitor=search_text(args, "exhibitor"))
     ignored = []
     status = str(args.get("status") or "").strip()
     certificate = str(args.get("certificate") or "").strip()

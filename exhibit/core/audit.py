@@ -112,7 +112,7 @@ class AuditFilter:
                 entity_id = None
         since, until = _typed_day(args.get("since")), _typed_day(args.get("until"))
         return cls(entity=entity, entity_id=entity_id,
-                   actor=" ".join(str(args.get("actor") or "").split())[:100].lower(),
+                   actor=paging.search_text(args, "actor").lower(),
                    action=args.get("action") if args.get("action") in ACTION_TITLES else None,
                    since=since, until=until)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, func, select
 
 from exhibit.extensions import db
+from exhibit.vn.text import clean_text
 
 
 @dataclass
@@ -73,6 +74,16 @@ def counted_page(query: Select, number: int, size: int, *, scalars: bool = True)
 
 #: no list has this many pages; a larger ?page= would overflow the database's OFFSET
 MAX_PAGE = 1_000_000
+
+
+#: the longest search text a list keeps: a longer one is cut there, never an error
+SEARCH_MAX = 100
+
+
+def search_text(args, name: str = "q", longest: int = SEARCH_MAX) -> str:
+    """A list's search box from a request's arguments: NFC, trimmed, inner spaces collapsed,
+    cut at ``longest`` characters (no name, code or phone is longer)."""
+    return clean_text(str(args.get(name) or ""))[:longest]
 
 
 def page_number(args) -> int:

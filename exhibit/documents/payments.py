@@ -18,7 +18,7 @@ from exhibit.businesses.models import Business
 from exhibit.core import audit, events
 from exhibit.core.db import write_transaction
 from exhibit.core.errors import NotFound, ValidationFailed
-from exhibit.core.paging import Page, counted_page, page_number
+from exhibit.core.paging import Page, counted_page, page_number, search_text
 from exhibit.documents.models import (Document, DocumentKind, DocumentStatus, Payment,
                                       PaymentKind)
 from exhibit.documents.services import number_contains
@@ -123,7 +123,6 @@ def overdue(week, today: date) -> list[LedgerRow]:
 STATES = (OVERDUE, DUE, PARTLY_PAID, PAID, NOTHING_DUE)
 #: rows of the balances and of the payments list per page, and the longest search kept
 LEDGER_PER_PAGE = 50
-SEARCH_MAX = 100
 
 
 @dataclass(frozen=True)
@@ -140,7 +139,7 @@ class LedgerFilters:
     @classmethod
     def from_args(cls, args) -> LedgerFilters:
         state, kind = args.get("state", ""), args.get("kind", "")
-        return cls(q=clean_text(args.get("q"))[:SEARCH_MAX],
+        return cls(q=search_text(args),
                    state=state if state in STATES else "",
                    kind=kind if kind in {k.value for k in PaymentKind} else "")
 

@@ -26,7 +26,7 @@ from exhibit.core import audit
 from exhibit.core.db import lock_row, utcnow, write_transaction
 from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from exhibit.core.events import announce, document_cancelled, document_issued, document_signed
-from exhibit.core.paging import Page, counted_page
+from exhibit.core.paging import Page, counted_page, search_text
 from exhibit.documents import numbering
 from exhibit.documents.wording import require_signed_wording
 from exhibit.documents.models import (
@@ -68,7 +68,6 @@ def _list_order(query):
 
 #: rows of the organiser's documents list per page, and the longest search kept
 DOCUMENTS_PER_PAGE = 50
-SEARCH_MAX = 100
 
 
 @dataclass(frozen=True)
@@ -84,7 +83,7 @@ class DocumentFilters:
     @classmethod
     def from_args(cls, args) -> DocumentFilters:
         kind, status = args.get("kind", ""), args.get("status", "")
-        return cls(q=clean_text(args.get("q"))[:SEARCH_MAX],
+        return cls(q=search_text(args),
                    kind=kind if kind in {k.value for k in DocumentKind} else "",
                    status=status if status in {s.value for s in DocumentStatus} else "")
 

@@ -26,7 +26,7 @@ from exhibit.catalogue.models import ProductListing
 from exhibit.core import audit
 from exhibit.core.db import utcnow, write_transaction
 from exhibit.core.errors import Forbidden, NotFound, ValidationFailed
-from exhibit.core.paging import counted_page
+from exhibit.core.paging import counted_page, search_text
 from exhibit.core.events import announce, contact_left
 from exhibit.core.tokens import new_code, normalise_code
 from exhibit.extensions import db
@@ -134,22 +134,21 @@ def scan_counts(week) -> list[tuple[str, int, int]]:
 
 
 QR_CODES_PER_PAGE = 50
-MAX_SEARCH = 100
 
 
 @dataclass
 class QrFilters:
     """The organiser's QR-code list: a booth code or the exhibitor's name (``q``) and a hall;
-    a search longer than ``MAX_SEARCH`` or an unknown hall is ignored."""
+    an unknown hall is ignored."""
     q: str = ""
     hall_id: int | None = None
 
     @classmethod
     def from_args(cls, args, week) -> QrFilters:
-        q = clean_text(str(args.get("q") or ""))
+        q = search_text(args)
         hall = str(args.get("hall") or "")
         hall_id = int(hall) if hall.isdigit() and len(hall) < 10 else None
-        return cls(q=q if len(q) <= MAX_SEARCH else "",
+        return cls(q=q,
                    hall_id=hall_id if hall_id in {h.id for h in week.halls} else None)
 
 
@@ -370,8 +369,7 @@ def leads_page(business_id: int, week_id: int | None, q: str, number: int,
              .order_by(Lead.created_at.desc(), Lead.id.desc()))
     if week_id:
         query = query.where(Lead.week_id == week_id)
-    q = clean_text(q)
-    if q and len(q) <= MAX_SEARCH:
+    if q:
         digits = "".join(ch for ch in q if ch.isdigit())
         matches = [func.lower(column).contains(q.lower(), autoescape=True)
                    for column in (Lead.full_name, Lead.organisation, Lead.email)]

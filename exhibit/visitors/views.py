@@ -30,7 +30,7 @@ from exhibit.core.downloads import PRIVATE, download
 from exhibit.core.errors import NotFound, ValidationFailed
 from exhibit.core.forms import ActionForm, row_id
 from exhibit.core.limits import upload_limited
-from exhibit.core.paging import page_number
+from exhibit.core.paging import page_number, search_text
 from exhibit.core.links import absolute_url
 from exhibit.core.permissions import exhibitor_required, organiser_required
 from exhibit.extensions import db, limiter
@@ -210,11 +210,11 @@ def _lead_week_id():
 @exhibitor_required
 def leads():
     week_id = _lead_week_id()
-    q = request.args.get("q", "")
+    q = search_text(request.args)
     page = services.leads_page(current_user.business_id, week_id, q, page_number(request.args))
     weeks = lead_files.lead_weeks(current_user.business_id)
     return render_template("visitors/leads.html", page=page, weeks=weeks, week_id=week_id,
-                           q=q if len(q) <= services.MAX_SEARCH else "",
+                           q=q,
                            forms={lead.id: LeadForm(prefix=f"l{lead.id}", data={
                                "rating": str(lead.rating), "tags": lead.tags,
                                "notes": lead.notes}) for lead in page.rows})
