@@ -24,7 +24,6 @@ import io
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,8 @@ import uuid
 from pathlib import Path
 
 from PIL import Image
+
+from bench.server import free_port, memory_kb
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "thanhlong2024"
@@ -77,19 +78,6 @@ CASES = {
 }
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _memory_kb(pid: int, field: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    return 0
-
-
 class Worker:
     """gunicorn with one gthread worker on a new SQLite database, from checkout ``root``."""
 
@@ -101,7 +89,7 @@ class Worker:
         self.env.pop("REDIS_URL", None)
         subprocess.run([python, "-m", "flask", "--app", "exhibit", "db", "upgrade"], cwd=root,
                        env=self.env, check=True, capture_output=True)
-        self.port = _free_port()
+        self.port = free_port()
         self.process = subprocess.Popen(
             [python, "-m", "gunicorn", "--workers", "1", "--worker-class", "gthread",
              "--threads", "4", "--timeout", "120", "--bind", f"127.0.0.1:{self.port}",
@@ -174,7 +162,7 @@ def upload_once(worker: Worker, filename: str, content: bytes) -> dict:
     data, content_type = _multipart({"csrf_token": _csrf(edit)}, {"photos": (filename, content)})
 
     pid = worker.worker_pid
-    before = _memory_kb(pid, "VmHWM")
+    before = memory_kb(pid, "VmHWM")
     request = urllib.request.Request(f"{worker.base}/my/products/{product_id}/photos", data=data,
                                      headers={"Content-Type": content_type})
     started = time.perf_counter()
@@ -186,7 +174,7 @@ def upload_once(worker: Worker, filename: str, content: bytes) -> dict:
     accepted = "/media/photos/" in page
     return {"seconds": round(seconds, 3), "accepted": accepted, "landed": final_url[-20:],
             "worker_peak_mb_before": round(before / 1024), "worker_peak_mb_after":
-            round(_memory_kb(pid, "VmHWM") / 1024)}
+            round(memory_kb(pid, "VmHWM") / 1024)}
 
 
 def run(root: Path, label: str, python: str) -> list[dict]:
