@@ -24,13 +24,14 @@ from exhibit.booking.plan import booths_exhibited_by, confirmed_business_id, exh
 from exhibit.businesses.models import Business
 from exhibit.catalogue.models import ProductListing
 from exhibit.core import audit
-from exhibit.core.db import utcnow, write_transaction
+from exhibit.core.db import after_commit, utcnow, write_transaction
 from exhibit.core.errors import Forbidden, NotFound, ValidationFailed
 from exhibit.core.paging import counted_page, search_text
 from exhibit.core.events import announce, contact_left
 from exhibit.core.tokens import new_code, normalise_code
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth
+from exhibit.visitors import booth_pages
 from exhibit.visitors.models import (
     BoothScan,
     BoothToken,
@@ -91,6 +92,8 @@ def reissue_token(*, actor, booth: Booth) -> str:
         db.session.add(row)
         audit.record("booth", booth.id, "reissue_qr", actor=actor, week_id=booth.week_id,
                      before={"token": old.token if old else None}, after={"token": row.token})
+        # the old code's kept page goes at once in this process, not at the next change check
+        after_commit(booth_pages.forget_all)
     return row.token
 
 

@@ -333,7 +333,6 @@ def reissue_qr(slug, booth_id):
     week, booth = _managed_booth(slug, booth_id)
     if ActionForm().validate_on_submit():
         services.reissue_token(actor=current_user, booth=booth)
-        booth_pages.forget_all()  # the old code's kept page goes now, not at the next check
         flash(_("Booth %(code)s has a new QR code. Print its poster again: the old code now "
                 "says it was replaced.", code=booth.code), "success")
     return redirect(url_for("visitors.qr_codes", slug=slug, q=booth.code) + f"#booth-{booth.id}")
