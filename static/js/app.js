@@ -11,6 +11,30 @@
     }
   });
 
+  // <details data-confirm-action> (_macros.confirm_action): a confirmation panel. Opening one
+  // closes the others on the page and puts the cursor in its reason field (or on its button);
+  // Escape closes it again and gives the focus back to the button that opened it.
+  document.addEventListener("toggle", function (event) {
+    var panel = event.target;
+    if (!panel.matches || !panel.matches("details[data-confirm-action]") || !panel.open) {
+      return;
+    }
+    document.querySelectorAll("details[data-confirm-action][open]").forEach(function (other) {
+      if (other !== panel) { other.open = false; }
+    });
+    var first = panel.querySelector("textarea, input:not([type=hidden]), button[type=submit]");
+    if (first) { first.focus(); }
+  }, true);
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var panel = event.target.closest && event.target.closest("details[data-confirm-action][open]");
+    if (panel) {
+      panel.open = false;
+      panel.querySelector("summary").focus();
+    }
+  });
+
   // <a data-history-back>: go back where the browser has somewhere to go back to.
   document.addEventListener("click", function (event) {
     var link = event.target.closest("[data-history-back]");
