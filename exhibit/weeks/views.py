@@ -5,13 +5,22 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from exhibit.b2b import waiting as b2b_waiting
+from exhibit.booking import waiting as booking_waiting
+from exhibit.catalogue import waiting as catalogue_waiting
 from exhibit.core.errors import Conflict, ValidationFailed
 from exhibit.core.forms import split_province
 from exhibit.core.permissions import organiser_required
-from exhibit.weeks import services
+from exhibit.documents import waiting as documents_waiting
+from exhibit.weeks import desk, services
 from exhibit.weeks.forms import WeekForm
 
 bp = Blueprint("weeks", __name__, url_prefix="/organiser")
+
+#: who counts what waits on the organiser: each package its own facts (weeks sits below them
+#: all and cannot import them; a view may, so the desk's sources are named here)
+WAITING_SOURCES = (booking_waiting.waiting, catalogue_waiting.waiting,
+                   documents_waiting.waiting, b2b_waiting.waiting)
 
 
 def _form_data(form: WeekForm) -> dict:
@@ -24,7 +33,8 @@ def _form_data(form: WeekForm) -> dict:
 @bp.route("/")
 @organiser_required
 def organiser_home():
-    return render_template("weeks/organiser_home.html", weeks=services.organiser_weeks(current_user))
+    return render_template("weeks/organiser_home.html",
+                           desk=desk.work_queue(current_user, WAITING_SOURCES))
 
 
 @bp.route("/weeks/new", methods=["GET", "POST"])
