@@ -13,9 +13,9 @@ from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream
 from reportlab.lib.units import mm
 
 from exhibit.pdf.fonts import BOLD, REGULAR, SEMIBOLD, pdf_text
-from exhibit.pdf.qr import draw_qr
+from exhibit.pdf.qr import draw_code_box
 from exhibit.pdf.sheets import CARD_FACES, LAYOUTS, new_canvas, render_cards
-from exhibit.pdf.text import draw_fitted
+from exhibit.pdf.text import draw_block, draw_fitted
 
 #: band colour per badge kind: green exhibitors, blue buyers, red organisers, orange visitors
 BAND_COLOURS = {"staff": HexColor("#1b7f4b"), "buyer": HexColor("#1f5fa8"),
@@ -69,16 +69,33 @@ class BadgePainter:
         canvas.restoreState()
 
 
-# Small badge: 95 × 68 mm landscape; text on the left, the entrance QR on the right.
-_S_PAD, _S_QR, _S_BAND, _S_CONTACT_QR = 4 * mm, 29 * mm, 11 * mm, 17 * mm
+# Every code sits in a square box that holds its 4-module quiet zone (pdf.qr.draw_code_box);
+# nothing else is printed inside a box, and the text above a box stops at its edge (draw_block),
+# so the quiet zone stays white whatever the names. Every code is at least 25 mm wide.
+
+# Small badge: 95 × 68 mm landscape.
+#   one code (staff, buyer, organiser): text on the left, the entrance code on the right;
+#   two codes (visitor): text across the top, the entrance and contact codes side by side
+#   underneath, the contact code's explanation and the week's name in a column beside them.
+_S_PAD, _S_BAND, _S_EDGE = 4 * mm, 9.5 * mm, 1.5 * mm
+_S_BOX = 36 * mm         # one code: 28.2 mm at version 3
+_S_PAIR_BOX = 32.5 * mm  # two codes: 25.5 mm each at version 3
+_S_PAIR_Y = 5.5 * mm
 
 
-def _small_qr_origin(w: float, h: float) -> tuple[float, float]:
-    return w - _S_PAD - _S_QR, h - 14 * mm - _S_QR
+def _small_box(w: float, h: float) -> tuple[float, float]:
+    """Lower-left corner of the entrance code's box on a one-code badge."""
+    return w - _S_EDGE - _S_BOX, h - _S_BAND - 0.5 * mm - _S_BOX
 
 
 def _small_text_width(w: float) -> float:
-    return w - 2 * _S_PAD - _S_QR - 3 * mm
+    return _small_box(w, 0)[0] - _S_PAD - 1 * mm
+
+
+def _small_pair_column(w: float) -> tuple[float, float]:
+    """Left edge and width of the column beside a visitor's two codes."""
+    left = _S_EDGE + 2 * _S_PAIR_BOX + 1 * mm
+    return left, w - _S_PAD - left
 
 
 def _small_static(canvas, face: BadgeFace, w: float, h: float) -> float:
@@ -88,47 +105,68 @@ def _small_static(canvas, face: BadgeFace, w: float, h: float) -> float:
     canvas.setFillColor(BAND_COLOURS[face.kind])
     canvas.rect(1, h - _S_BAND, w - 2, _S_BAND - 1, stroke=0, fill=1)
     canvas.setFillColor(white)
-    canvas.setFont(BOLD, 11)
-    canvas.drawString(_S_PAD, h - 7.2 * mm, pdf_text(face.band))
-    qr_x, qr_y = _small_qr_origin(w, h)
+    draw_fitted(canvas, face.band, BOLD, _S_PAD, h - 3.2 * mm, w - 2 * _S_PAD,
+                max_size=11, min_size=8, max_lines=1)
     canvas.setFillColor(MUTED)
-    canvas.setFont(SEMIBOLD, 6.5)
-    canvas.drawCentredString(qr_x + _S_QR / 2, qr_y - 6 * mm, pdf_text(face.entry_label))
-    text_w = _small_text_width(w)
     if face.contact_url:
-        draw_fitted(canvas, face.contact_label, REGULAR, _S_PAD + _S_CONTACT_QR + 2 * mm,
-                    _S_PAD + _S_CONTACT_QR, text_w - _S_CONTACT_QR - 2 * mm,
-                    max_size=6, min_size=6, max_lines=4)
-    return draw_fitted(canvas, face.week_name, REGULAR, _S_PAD, h - 13.5 * mm, text_w,
-                       max_size=6.5, min_size=6.5, max_lines=2)
+        left, width = _small_pair_column(w)
+        canvas.setFillColorRGB(0, 0, 0)
+        below = draw_fitted(canvas, face.contact_label, SEMIBOLD, left,
+                            _S_PAIR_Y + _S_PAIR_BOX - 3 * mm, width,
+                            max_size=6.5, min_size=6, max_lines=5)
+        canvas.setFillColor(MUTED)
+        draw_fitted(canvas, face.week_name, REGULAR, left, below - 2.5 * mm, width,
+                    max_size=6, min_size=5.5, max_lines=4)
+        return h - _S_BAND - 2.2 * mm
+    box_x, box_y = _small_box(w, h)
+    canvas.setFont(SEMIBOLD, 6.5)
+    canvas.drawCentredString(box_x + _S_BOX / 2, box_y - 2.6 * mm, pdf_text(face.entry_label))
+    return draw_fitted(canvas, face.week_name, REGULAR, _S_PAD, h - _S_BAND - 2.2 * mm,
+                       _small_text_width(w), max_size=6.5, min_size=6, max_lines=2)
+
+
+def _person(face: BadgeFace, scale: float) -> list[dict]:
+    """Name, position, organisation and booths, sizes in points at the small badge's scale."""
+    black = HexColor("#000000")
+    return [
+        {"text": face.full_name, "font": BOLD, "max_size": 15 * scale, "min_size": 9 * scale,
+         "gap": 1.5 * mm * scale, "colour": black},
+        {"text": face.position, "font": REGULAR, "max_size": 8.5 * scale,
+         "min_size": 6.5 * scale, "max_lines": 1, "gap": 1.2 * mm * scale},
+        {"text": face.organisation, "font": SEMIBOLD, "max_size": 8.5 * scale,
+         "min_size": 6.5 * scale, "gap": 1.5 * mm * scale},
+        {"text": face.booths, "font": BOLD, "max_size": 10 * scale, "min_size": 7 * scale,
+         "max_lines": 1, "gap": 1.8 * mm * scale, "colour": BAND_COLOURS[face.kind]},
+    ]
 
 
 def _small_dynamic(canvas, face: BadgeFace, w: float, h: float, top: float) -> None:
-    qr_x, qr_y = _small_qr_origin(w, h)
-    draw_qr(canvas, face.entry_url, qr_x, qr_y, _S_QR)
     canvas.setFillColor(MUTED)
     canvas.setFont(REGULAR, 6.5)
-    canvas.drawCentredString(qr_x + _S_QR / 2, qr_y - 3.2 * mm, face.entry_code)
-    text_w, left = _small_text_width(w), _S_PAD
-    canvas.setFillColorRGB(0, 0, 0)
-    line = draw_fitted(canvas, face.full_name, BOLD, left, top - 2.5 * mm, text_w,
-                       max_size=15, min_size=9, max_lines=2)
-    if face.position:
-        line = draw_fitted(canvas, face.position, REGULAR, left, line - 1.2 * mm, text_w,
-                           max_size=8.5, min_size=6.5, max_lines=1)
-    if face.organisation:
-        line = draw_fitted(canvas, face.organisation, SEMIBOLD, left, line - 1.5 * mm, text_w,
-                           max_size=8.5, min_size=6.5, max_lines=2)
-    if face.booths:
-        canvas.setFillColor(BAND_COLOURS[face.kind])
-        draw_fitted(canvas, face.booths, BOLD, left, line - 1.8 * mm, text_w,
-                    max_size=10, min_size=7, max_lines=1)
     if face.contact_url:
-        draw_qr(canvas, face.contact_url, left, _S_PAD, _S_CONTACT_QR)
+        draw_code_box(canvas, face.entry_url, _S_EDGE, _S_PAIR_Y, _S_PAIR_BOX)
+        draw_code_box(canvas, face.contact_url, _S_EDGE + _S_PAIR_BOX, _S_PAIR_Y, _S_PAIR_BOX)
+        # one line under the entrance code: its label, then the code to type if a scan fails
+        draw_fitted(canvas, f"{face.entry_label} · {face.entry_code}", SEMIBOLD, _S_EDGE,
+                    _S_PAIR_Y - 0.9 * mm, _S_PAIR_BOX, max_size=6.5, min_size=5.5,
+                    max_lines=1, centred=True)
+        draw_block(canvas, _person(face, 1), _S_PAD, top, w - 2 * _S_PAD,
+                   _S_PAIR_Y + _S_PAIR_BOX)
+        return
+    box_x, box_y = _small_box(w, h)
+    draw_code_box(canvas, face.entry_url, box_x, box_y, _S_BOX)
+    canvas.drawCentredString(box_x + _S_BOX / 2, box_y - 5.4 * mm, face.entry_code)
+    draw_block(canvas, _person(face, 1), _S_PAD, top, _small_text_width(w), _S_PAD)
 
 
-# Large badge: A6 portrait (105 × 148 mm) for a lanyard holder.
-_L_PAD, _L_QR, _L_ENTRY_QR, _L_CONTACT_QR, _L_QR_Y = 8 * mm, 46 * mm, 40 * mm, 28 * mm, 17 * mm
+# Large badge: A6 portrait (105 × 148 mm) for a lanyard holder; the codes along the bottom,
+# one in the middle or two side by side, each with its words under it.
+_L_PAD, _L_BOX, _L_PAIR_BOX, _L_BOX_Y = 8 * mm, 54 * mm, 50 * mm, 13 * mm
+
+
+def _large_pair_x(w: float) -> tuple[float, float]:
+    left = (w - 2 * _L_PAIR_BOX) / 2
+    return left, left + _L_PAIR_BOX
 
 
 def _large_static(canvas, face: BadgeFace, w: float, h: float) -> float:
@@ -141,43 +179,36 @@ def _large_static(canvas, face: BadgeFace, w: float, h: float) -> float:
     canvas.setFillColor(MUTED)
     canvas.setFont(SEMIBOLD, 8)
     if face.contact_url:
-        canvas.drawCentredString(_L_PAD + _L_ENTRY_QR / 2, _L_QR_Y - 8 * mm,
+        entry_x, contact_x = _large_pair_x(w)
+        canvas.drawCentredString(entry_x + _L_PAIR_BOX / 2, _L_BOX_Y - 3.5 * mm,
                                  pdf_text(face.entry_label))
-        sx = w - _L_PAD - _L_CONTACT_QR
-        draw_fitted(canvas, face.contact_label, REGULAR, sx - 3 * mm,
-                    _L_QR_Y + _L_ENTRY_QR - _L_CONTACT_QR - 3 * mm, _L_CONTACT_QR + 3 * mm,
-                    max_size=7, min_size=7, max_lines=5)
+        canvas.setFillColorRGB(0, 0, 0)
+        draw_fitted(canvas, face.contact_label, SEMIBOLD, contact_x + 2 * mm,
+                    _L_BOX_Y - 1.2 * mm, _L_PAIR_BOX - 4 * mm,
+                    max_size=8.5, min_size=7, max_lines=3, centred=True)
     else:
-        canvas.drawCentredString(w / 2, _L_QR_Y - 8 * mm, pdf_text(face.entry_label))
+        canvas.drawCentredString(w / 2, _L_BOX_Y - 3.5 * mm, pdf_text(face.entry_label))
+    canvas.setFillColor(MUTED)
     return draw_fitted(canvas, face.week_name, REGULAR, _L_PAD, h - 32 * mm, inner,
                        max_size=9, min_size=9, max_lines=2, centred=True)
 
 
 def _large_dynamic(canvas, face: BadgeFace, w: float, h: float, top: float) -> None:
-    inner = w - 2 * _L_PAD
-    canvas.setFillColorRGB(0, 0, 0)
-    line = draw_fitted(canvas, face.full_name, BOLD, _L_PAD, top - 6 * mm, inner,
-                       max_size=24, min_size=13, max_lines=2, centred=True)
-    if face.position:
-        line = draw_fitted(canvas, face.position, REGULAR, _L_PAD, line - 2 * mm, inner,
-                           max_size=12, min_size=9, max_lines=1, centred=True)
-    if face.organisation:
-        line = draw_fitted(canvas, face.organisation, SEMIBOLD, _L_PAD, line - 2.5 * mm, inner,
-                           max_size=12, min_size=9, max_lines=2, centred=True)
-    if face.booths:
-        canvas.setFillColor(BAND_COLOURS[face.kind])
-        draw_fitted(canvas, face.booths, BOLD, _L_PAD, line - 3 * mm, inner,
-                    max_size=15, min_size=10, max_lines=1, centred=True)
     canvas.setFillColor(MUTED)
     canvas.setFont(REGULAR, 7.5)
     if face.contact_url:
-        draw_qr(canvas, face.entry_url, _L_PAD, _L_QR_Y, _L_ENTRY_QR)
-        draw_qr(canvas, face.contact_url, w - _L_PAD - _L_CONTACT_QR,
-                _L_QR_Y + _L_ENTRY_QR - _L_CONTACT_QR, _L_CONTACT_QR)
-        canvas.drawCentredString(_L_PAD + _L_ENTRY_QR / 2, _L_QR_Y - 4 * mm, face.entry_code)
+        entry_x, contact_x = _large_pair_x(w)
+        draw_code_box(canvas, face.entry_url, entry_x, _L_BOX_Y, _L_PAIR_BOX)
+        draw_code_box(canvas, face.contact_url, contact_x, _L_BOX_Y, _L_PAIR_BOX)
+        canvas.drawCentredString(entry_x + _L_PAIR_BOX / 2, _L_BOX_Y - 7 * mm, face.entry_code)
+        floor = _L_BOX_Y + _L_PAIR_BOX
     else:
-        draw_qr(canvas, face.entry_url, (w - _L_QR) / 2, _L_QR_Y, _L_QR)
-        canvas.drawCentredString(w / 2, _L_QR_Y - 4 * mm, face.entry_code)
+        draw_code_box(canvas, face.entry_url, (w - _L_BOX) / 2, _L_BOX_Y, _L_BOX)
+        canvas.drawCentredString(w / 2, _L_BOX_Y - 7 * mm, face.entry_code)
+        floor = _L_BOX_Y + _L_BOX
+    parts = _person(face, 1.5)
+    parts[0].update(max_size=24, min_size=13, gap=4 * mm)
+    draw_block(canvas, parts, _L_PAD, top, w - 2 * _L_PAD, floor, centred=True)
 
 
 def render_sheet(target, faces, *, layout_key: str = "a4-8", title: str = "Badges",

@@ -28,11 +28,19 @@ from functools import lru_cache
 import qrcode
 from qrcode import LUT, base, util
 from qrcode.constants import ERROR_CORRECT_M
+from reportlab.lib.units import mm
 
 #: the mask pattern every fast code uses (any of the eight decodes; this one scans well)
 MASK = 2
 #: the largest version planned ahead; longer data falls back to qrcode's automatic fit
 MAX_PLANNED_VERSION = 10
+#: the narrowest a printed code may be: below it, phones fail first under blur and tilt
+MIN_PRINTED_WIDTH = 25 * mm
+#: the white margin a reader needs around the symbol, in modules (ISO/IEC 18004)
+QUIET_MODULES = 4
+#: printed codes are drawn at least at this version (29 × 29 modules), so a code always fills
+#: at least 29/37 of its box: the same box never prints a smaller code for a shorter text
+MIN_PRINTED_VERSION = 3
 _RUN = re.compile("1+")
 
 
@@ -159,18 +167,20 @@ def plan(version: int) -> QrPlan:
     return QrPlan(version)
 
 
-def smallest_version(length: int) -> int | None:
-    """The smallest planned version holding ``length`` bytes, or None if none does."""
-    for version in range(1, MAX_PLANNED_VERSION + 1):
+def smallest_version(length: int, at_least: int = 1) -> int | None:
+    """The smallest planned version (from ``at_least``) holding ``length`` bytes, or None if
+    none does."""
+    for version in range(at_least, MAX_PLANNED_VERSION + 1):
         if plan(version).capacity >= length:
             return version
     return None
 
 
-def qr_rows(text: str) -> list[str]:
-    """Rows of the QR symbol for ``text`` (UTF-8, error correction M)."""
+def qr_rows(text: str, at_least: int = 1) -> list[str]:
+    """Rows of the QR symbol for ``text`` (UTF-8, error correction M), at version ``at_least``
+    or the smallest above it that holds the text."""
     data = text.encode("utf-8")
-    version = smallest_version(len(data))
+    version = smallest_version(len(data), at_least)
     if version is not None:
         return plan(version).rows(data)
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0)
@@ -210,6 +220,33 @@ def image_mask(rows: list[str]) -> str:
 
 def draw_qr(canvas, text: str, x: float, y: float, size: float) -> None:
     """Draw the QR code for ``text`` with its lower-left corner at (x, y), ``size`` points wide
-    (quiet zone not included: leave 4 modules of white around it)."""
-    mask = image_mask(qr_rows(text))
+    (quiet zone not included: leave 4 modules of white around it). Printed sheets use
+    :func:`draw_code_box`, which keeps that margin for them."""
+    _draw_rows(canvas, qr_rows(text), x, y, size)
+
+
+def _draw_rows(canvas, rows: list[str], x: float, y: float, size: float) -> None:
+    mask = image_mask(rows)
     canvas.addLiteral(f"q 0 g {size:.3f} 0 0 {size:.3f} {x:.3f} {y:.3f} cm\n{mask}\nQ")
+
+
+def box_for(width: float = MIN_PRINTED_WIDTH) -> float:
+    """The side of the smallest code box whose code is at least ``width`` wide."""
+    modules = MIN_PRINTED_VERSION * 4 + 17
+    return width * (modules + 2 * QUIET_MODULES) / modules
+
+
+def draw_code_box(canvas, text: str, x: float, y: float, box: float) -> float:
+    """Draw the code for ``text`` in the square whose lower-left corner is (x, y) and side
+    ``box`` points: the symbol in the middle, 4 modules of quiet zone around it, all inside
+    the square. A layout reserves the whole square and prints nothing else in it, so the quiet
+    zone is white by construction. Returns the symbol's width.
+
+    A printed code is at least version 3, so a box of :func:`box_for` (31.9 mm) or more
+    always holds a code of at least 25 mm; a longer text makes smaller modules, never a
+    smaller code."""
+    rows = qr_rows(text, at_least=MIN_PRINTED_VERSION)
+    size = box * len(rows) / (len(rows) + 2 * QUIET_MODULES)
+    margin = (box - size) / 2
+    _draw_rows(canvas, rows, x + margin, y + margin, size)
+    return size

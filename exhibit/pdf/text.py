@@ -46,3 +46,38 @@ def draw_fitted(canvas, text, font: str, x: float, top: float, width: float, *,
             canvas.drawString(x, y, line)
         y -= size * leading
     return y + size * leading - size * 0.35 if lines else top
+
+
+def fitted_height(text, font: str, width: float, *, max_size: float, min_size: float,
+                  max_lines: int = 2, leading: float = 1.15) -> float:
+    """How far :func:`draw_fitted` moves down for ``text`` (0 for empty text)."""
+    size, lines = fit_lines(text, font, width, max_size=max_size, min_size=min_size,
+                            max_lines=max_lines)
+    return len(lines) * size * leading
+
+
+def draw_block(canvas, parts, x: float, top: float, width: float, floor: float, *,
+               centred: bool = False) -> float:
+    """Draw several texts one under the other, from ``top`` down to no lower than ``floor``.
+
+    ``parts`` are dicts: ``text``, ``font``, ``max_size``, ``min_size``, optional
+    ``max_lines`` (2), ``gap`` (space above it, in points) and ``colour``. When the texts at
+    their sizes would run below ``floor`` (a long name and a long organisation together),
+    every size shrinks in steps until they fit: a printed code under the text keeps its quiet
+    zone, and nothing runs off the card. Returns the y below the last text."""
+    parts = [p for p in parts if p["text"]]
+    for scale in (1, 0.92, 0.84, 0.76, 0.68, 0.6):
+        height = sum(p.get("gap", 0) * scale + fitted_height(
+            p["text"], p["font"], width, max_size=p["max_size"] * scale,
+            min_size=p["min_size"] * scale, max_lines=p.get("max_lines", 2)) for p in parts)
+        if top - height >= floor:
+            break
+    y = top
+    for part in parts:
+        if part.get("colour") is not None:
+            canvas.setFillColor(part["colour"])
+        y = draw_fitted(canvas, part["text"], part["font"], x, y - part.get("gap", 0) * scale,
+                        width, max_size=part["max_size"] * scale,
+                        min_size=part["min_size"] * scale, max_lines=part.get("max_lines", 2),
+                        centred=centred)
+    return y

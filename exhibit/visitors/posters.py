@@ -14,15 +14,17 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 
 from exhibit.pdf.fonts import BOLD, REGULAR, SEMIBOLD, pdf_text
-from exhibit.pdf.qr import draw_qr
+from exhibit.pdf.qr import draw_code_box
 from exhibit.pdf.sheets import LAYOUTS, new_canvas
-from exhibit.pdf.text import draw_fitted
+from exhibit.pdf.text import draw_block, draw_fitted
 
 CAPTION_VI = "Quét mã để xem sản phẩm"
 CAPTION_EN = "Scan to see our products"
 GREEN = HexColor("#1b7f4b")
 MUTED = HexColor("#555555")
 SIZES = {"a4": "poster-a4", "a5": "poster-a5"}
+#: the code's box on an A4 poster, quiet zone included (a 78 mm code; 55 mm on A5)
+BOX, BOX_Y = 100 * mm, 34 * mm
 
 
 @dataclass(frozen=True)
@@ -64,18 +66,17 @@ def _draw(canvas, poster: Poster) -> None:
         canvas.drawImage(ImageReader(str(poster.logo_path)), (width - box) / 2, top - box,
                          box, box, preserveAspectRatio=True, anchor="c", mask="auto")
         top -= box + 4 * mm
-    draw_fitted(canvas, poster.exhibitor or "—", BOLD, margin, top, inner,
-                max_size=26, min_size=15, max_lines=2, centred=True)
-    size = 92 * mm
-    qr_y = 38 * mm
-    draw_qr(canvas, poster.url, (width - size) / 2, qr_y, size)
+    # the code's box holds its quiet zone: the exhibitor's name stops above it
+    draw_block(canvas, [{"text": poster.exhibitor or "—", "font": BOLD, "max_size": 26,
+                         "min_size": 15}], margin, top, inner, BOX_Y + BOX, centred=True)
+    draw_code_box(canvas, poster.url, (width - BOX) / 2, BOX_Y, BOX)
     canvas.setFont(BOLD, 22)
-    canvas.drawCentredString(width / 2, qr_y - 11 * mm, CAPTION_VI)
+    canvas.drawCentredString(width / 2, BOX_Y - 8 * mm, CAPTION_VI)
     canvas.setFillColor(MUTED)
     canvas.setFont(REGULAR, 13)
-    canvas.drawCentredString(width / 2, qr_y - 18 * mm, CAPTION_EN)
+    canvas.drawCentredString(width / 2, BOX_Y - 15 * mm, CAPTION_EN)
     canvas.setFont(REGULAR, 9)
-    canvas.drawCentredString(width / 2, qr_y - 25 * mm, poster.url)
+    canvas.drawCentredString(width / 2, BOX_Y - 22 * mm, poster.url)
 
 
 def render_posters(target, posters, *, size: str = "a4", title: str = "Posters") -> int:
