@@ -21,7 +21,8 @@ class WeekForm(BaseForm):
     opening_hours = StringField(_l("Opening hours"), description=_l("e.g. 8:00 – 21:00"))
     registration_opens_on = DateField(_l("Registration opens"), validators=[Optional()])
     registration_closes_on = DateField(_l("Registration closes"), validators=[Optional()])
-    status = SelectField(_l("Status"), choices=[])
+    status = SelectField(_l("Status"), choices=[],
+                         description=_l("Registration opens once the floor plan has booths."))
     hold_minutes = IntegerField(_l("Hold duration (minutes)"), default=15)
     waitlist_offer_hours = IntegerField(_l("Waiting-list offer lasts (hours)"), default=48)
     review_days = IntegerField(

@@ -111,9 +111,32 @@ def create_week(*, actor, data: dict) -> ExhibitionWeek:
     return week
 
 
+def has_floor_plan(week: ExhibitionWeek | None) -> bool:
+    """Whether the week's halls hold at least one booth. Asked through the ``halls``
+    relationship the week declares (floorplan builds on weeks, so weeks never imports it)."""
+    if week is None or week.id is None:
+        return False
+    hall = ExhibitionWeek.halls.property.mapper.class_
+    return bool(db.session.scalar(
+        select(hall.id).where(hall.week_id == week.id, hall.booths.any()).limit(1)))
+
+
+def check_may_open(week: ExhibitionWeek | None, status: str) -> None:
+    """A week opens for registration only with a floor plan: applicants pick their booths on
+    it. Refused with a field error on ``status`` otherwise (a new week has no plan yet: it is
+    created as a draft, given halls and booths, then opened)."""
+    if status == WeekStatus.OPEN.value and not has_floor_plan(week):
+        raise ValidationFailed(
+            _("Add halls and booths before opening registration."),
+            fields={"status": _("Registration cannot open before the floor plan has booths: "
+                                "keep the week as a draft, add its halls and booths, then open it.")})
+
+
 def update_week(*, actor, week: ExhibitionWeek, data: dict) -> ExhibitionWeek:
     require_week_organiser(actor, week)
     cleaned = clean_week_data(data)
+    if cleaned["status"] != week.status:
+        check_may_open(week, cleaned["status"])
     with write_transaction():
         week = db.session.get(ExhibitionWeek, week.id)
         if _slug_taken(cleaned["slug"], except_id=week.id):

@@ -43,7 +43,9 @@ def create():
     form = WeekForm()
     if form.validate_on_submit():
         try:
-            week = services.create_week(actor=current_user, data=_form_data(form))
+            data = _form_data(form)
+            services.check_may_open(None, data["status"])  # a new week has no floor plan yet
+            week = services.create_week(actor=current_user, data=data)
         except (ValidationFailed, Conflict) as exc:
             form.apply_errors(exc)
         else:
