@@ -58,3 +58,12 @@ OCOP_2027 = [
     ("hop_tac_xa", "Hợp tác xã Hồng treo gió Đà Lạt Sương", "68", "Số 21 dốc Sương Mù, tỉnh Lâm Đồng", "Phan Văn Hồng", "Chủ nhiệm HTX", "hồng treo gió"),
     ("cong_ty_tnhh", "Công ty TNHH Bánh pía Sóc Trăng Thơm", "92", "Số 5 đường Bánh Pía, TP. Cần Thơ", "Lý Thị Pía", "Giám đốc", "bánh pía sầu riêng"),
 ]
+
+#: the live week (running on the day the demo is seeded): businesses that exhibit only there,
+#: as (legal form, name, province code 2025, address, representative, position, products)
+LIVE = [
+    ("cong_ty_tnhh", "Công ty TNHH Cà phê Cầu Đất Sương Sớm", "68", "Thôn Cầu Đất, tỉnh Lâm Đồng", "Đinh Văn Sương", "Giám đốc", "cà phê rang xay"),
+    ("hop_tac_xa", "Hợp tác xã Mật ong Bạc Hà Cao Nguyên Đá", "08", "Thôn Lũng Cú, tỉnh Tuyên Quang", "Sùng Thị Mai", "Chủ nhiệm HTX", "mật ong bạc hà"),
+    ("co_so_san_xuat", "Cơ sở Bánh tráng Trảng Bàng Nắng Sương", "80", "Khu phố Lộc Du, tỉnh Tây Ninh", "Võ Thị Tráng", "Chủ cơ sở", "bánh tráng phơi sương"),
+    ("cong_ty_co_phan", "Công ty Cổ phần Hạt điều Bình Phước Vàng", "75", "Ấp Tân Lập, tỉnh Đồng Nai", "Lê Hữu Điều", "Tổng giám đốc", "hạt điều rang muối"),
+]

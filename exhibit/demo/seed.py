@@ -1,5 +1,6 @@
 """Builds the demo. Past weeks are written as history (their dates lie in 2024); the open 2027
-week is driven through the real booking services, so its audit log is what users would see."""
+week and the live week (running on the day of the first seed: live.py) are driven through the
+real services, so their audit logs are what users would see."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
@@ -18,7 +19,7 @@ from exhibit.catalogue import services as catalogue
 from exhibit.catalogue.models import ListingStatus, ProductListing
 from exhibit.core import audit
 from exhibit.core.db import write_transaction
-from exhibit.demo import data, documents, products, visitors
+from exhibit.demo import data, documents, live, products, visitors
 from exhibit.demo.accounts import DEMO_PASSWORD, demo_user, fictional_tax_code
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth, Hall
@@ -73,6 +74,7 @@ def seed_demo() -> Iterator[str]:
                                       buyers=6, seed=12)
     yield visitors.seed_entrance_user(organiser, demo_user)
     yield from documents.seed_documents(organiser)
+    yield from live.seed_live_week(organiser, make_business=_business, floor_plan=_floor_plan)
     for week_id in db.session.scalars(select(ExhibitionWeek.id)).all():
         issue_missing_tokens(week_id)  # the booths were drawn here, not through the floor plan
     yield f"every demo account's password: {DEMO_PASSWORD}"
