@@ -67,13 +67,31 @@ PAGE_SIZE = 100
 _LAST_PAGE = 1_000_000
 
 
+class Entries(list):
+    """Audit entries that can also tell themselves as sentences (``lines``), so a page handed
+    them renders a readable history through templates/_history.html."""
+
+    @property
+    def lines(self):
+        if not hasattr(self, "_lines"):
+            self._lines = told(self)
+        return self._lines
+
+
+def told(rows, *, organiser_as_body: bool = False):
+    """The entries as history lines (core/history.py), names read once for all of them: what
+    templates handed this module, or ``entries()``, call."""
+    from exhibit.core import history  # history reads this module's model: imported on use
+    return history.describe(rows, organiser_as_body=organiser_as_body)
+
+
 def entries(*, week_id: int | None = None, week_ids=None, business_id: int | None = None,
-            entity: str | None = None, entity_id: int | None = None, limit: int = 500):
+            entity: str | None = None, entity_id: int | None = None, limit: int = 500) -> Entries:
     """Newest first, filtered in SQL before the limit; ``week_ids`` keeps only entries of
     those weeks (an empty collection keeps none)."""
-    return _filtered(select(AuditEntry), week_id=week_id, week_ids=week_ids,
-                     business_id=business_id, entity=entity, entity_id=entity_id,
-                     limit=limit, offset=0)
+    return Entries(_filtered(select(AuditEntry), week_id=week_id, week_ids=week_ids,
+                             business_id=business_id, entity=entity, entity_id=entity_id,
+                             limit=limit, offset=0))
 
 
 def entry_page(*, page: int = 1, chosen: AuditFilter | None = None, **filters) -> paging.Page:
@@ -216,7 +234,8 @@ def entity_title(code: str) -> str:
 
 
 def display_value(value) -> str:
-    """A before/after value for people: timestamps in Vietnam time, empty values as a dash."""
+    """A before/after value as recorded (the auditors' raw view), but timestamps in Vietnam
+    time and empty values as a dash. core/history.py puts values into words."""
     if value is None or value == "":
         return "—"
     if isinstance(value, str) and len(value) >= 19 and value[10:11] == "T":

@@ -1,0 +1,773 @@
+"""The audit log told as sentences, in the reader's language.
+
+An audit entry (core/audit.py) keeps codes: ``allocation 41 move``, ``before={"booth": "A01"}``,
+``after={"status": "draft", "total_vnd": 12000000}``. People read "Nguyễn Văn A đã chuyển Công ty X
+từ gian A01 sang A02" and "Tổng cộng: 12.000.000 ₫". This module owns that wording for every
+history block (the audit log, a document's history, a business profile's changes), which all
+render what ``describe()`` returns through one partial, templates/_history.html.
+
+- ``SENTENCES`` maps (kind of record, action) to a sentence builder; anything it does not know
+  gets a plain generic sentence, never an error.
+- ``FIELD_LABELS`` and ``format_value()`` turn a field and its value into words: money as VND,
+  timestamps in Vietnam time, statuses by their enum's title, the id of a related record by its
+  name or code.
+- Names of related records are read for a whole page at once (one query per kind of record on
+  the page, never one per entry), so a longer page costs no more queries.
+
+Core imports no feature, so the names are read by table (the tables are the features' public
+shape, as the foreign keys of the audit table already name them), and the enums whose titles
+show a status are named by module until their features register them with
+``register_titles()``.
+"""
+from __future__ import annotations
+
+import sys
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from exhibit.core.audit import AuditEntry, action_title, display_value, entity_title
+from exhibit.extensions import db
+from exhibit.vn import money, phones, provinces
+from exhibit.vn.dates import to_vietnam_time
+
+EMPTY = "—"
+
+
+# -- what one line of history says ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Change:
+    """One field of an entry, in words. ``old`` is None when the entry recorded no old value
+    (something created, or a detail of what was done), so only the new value is shown."""
+    field: str
+    label: str
+    old: str | None
+    new: str
+
+
+@dataclass
+class HistoryLine:
+    """An audit entry for people: the sentence, each field in words, and the raw entry kept
+    for auditors (shown behind a toggle)."""
+    entry: AuditEntry
+    who: str
+    sentence: str
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def id(self) -> int:
+        return self.entry.id
+
+    @property
+    def at(self) -> datetime:
+        return self.entry.at
+
+    @property
+    def action(self) -> str:
+        return self.entry.action
+
+    @property
+    def entity(self) -> str:
+        return self.entry.entity
+
+    @property
+    def note(self) -> str | None:
+        return self.entry.note
+
+    @property
+    def actor(self):
+        return self.entry.actor
+
+    @property
+    def raw_before(self) -> list[tuple[str, str]]:
+        return _raw(self.entry.before)
+
+    @property
+    def raw_after(self) -> list[tuple[str, str]]:
+        return _raw(self.entry.after)
+
+
+def _raw(values: dict | None) -> list[tuple[str, str]]:
+    """The stored values as recorded (codes and all), for the auditors' toggle."""
+    return [(str(key), _raw_value(value)) for key, value in (values or {}).items()]
+
+
+def _raw_value(value) -> str:
+    """As recorded, except that a timestamp reads in Vietnam time like everything else."""
+    return display_value(value)
+
+
+# -- names of related records, read a page at a time ------------------------------------------
+
+class Names:
+    """The names and codes of the records a page of entries mentions, read with one query per
+    kind of record (see ``_read_names``)."""
+
+    def __init__(self) -> None:
+        self.found: dict[str, dict[int, Any]] = defaultdict(dict)
+
+    def get(self, kind: str, record_id) -> Any:
+        try:
+            return self.found[kind].get(int(record_id))
+        except (TypeError, ValueError):
+            return None
+
+    def business(self, record_id) -> str:
+        return self.get("business", record_id) or _("business #%(id)s", id=record_id)
+
+
+def _table(name: str):
+    return db.metadata.tables[name]
+
+
+def _pairs(query) -> dict[int, Any]:
+    return {row[0]: (row[1] if len(row) == 2 else tuple(row[1:]))
+            for row in db.session.execute(query)}
+
+
+def _id_name(table: str, column: str) -> Callable[[set[int]], dict[int, Any]]:
+    def read(ids: set[int]) -> dict[int, Any]:
+        t = _table(table)
+        return _pairs(select(t.c.id, t.c[column]).where(t.c.id.in_(sorted(ids))))
+    return read
+
+
+def _documents(ids: set[int]) -> dict[int, Any]:
+    t = _table("documents")
+    return _pairs(select(t.c.id, t.c.kind, t.c.number, t.c.version).where(t.c.id.in_(sorted(ids))))
+
+
+def _users(ids: set[int]) -> dict[int, Any]:
+    t = _table("users")
+    return {row.id: row.full_name or row.email for row in db.session.execute(
+        select(t.c.id, t.c.full_name, t.c.email).where(t.c.id.in_(sorted(ids))))}
+
+
+def _buyers(ids: set[int]) -> dict[int, Any]:
+    buyers, businesses = _table("b2b_buyers"), _table("businesses")
+    return _pairs(select(buyers.c.id, businesses.c.name)
+                  .join(businesses, businesses.c.id == buyers.c.business_id)
+                  .where(buyers.c.id.in_(sorted(ids))))
+
+
+def _meeting_buyers(ids: set[int]) -> dict[int, Any]:
+    meetings, buyers = _table("b2b_meetings"), _table("b2b_buyers")
+    businesses = _table("businesses")
+    return _pairs(select(meetings.c.id, businesses.c.name)
+                  .join(buyers, buyers.c.id == meetings.c.buyer_id)
+                  .join(businesses, businesses.c.id == buyers.c.business_id)
+                  .where(meetings.c.id.in_(sorted(ids))))
+
+
+def _listing_products(ids: set[int]) -> dict[int, Any]:
+    listings, products = _table("product_listings"), _table("products")
+    return _pairs(select(listings.c.id, products.c.name)
+                  .join(products, products.c.id == listings.c.product_id)
+                  .where(listings.c.id.in_(sorted(ids))))
+
+
+#: how to read the names of one kind of record, for a set of ids
+_READERS: dict[str, Callable[[set[int]], dict[int, Any]]] = {
+    "business": _id_name("businesses", "name"),
+    "document": _documents,
+    "product": _id_name("products", "name"),
+    "booth": _id_name("booths", "code"),
+    "hall": _id_name("halls", "name"),
+    "user": _users,
+    "buyer": _buyers,
+    "meeting": _meeting_buyers,
+    "listing": _listing_products,
+    "need": _id_name("b2b_needs", "description"),
+}
+
+#: fields whose value is the id of another record, and which kind of record
+_ID_FIELDS = {"business_id": "business", "hall_id": "hall", "buyer_id": "buyer",
+              "product_id": "product", "booth_id": "booth", "user_id": "user"}
+
+
+def _wanted(entries: Iterable[AuditEntry]) -> dict[str, set[int]]:
+    """The ids of the records the entries' sentences and fields name, by kind."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for entry in entries:
+        if entry.entity in _READERS and entry.entity_id is not None:
+            wanted[entry.entity].add(entry.entity_id)
+        for values in (entry.before, entry.after):
+            for key, value in (values or {}).items():
+                kind = _ID_FIELDS.get(key)
+                if kind and isinstance(value, int) and not isinstance(value, bool):
+                    wanted[kind].add(value)
+    return wanted
+
+
+def _read_names(entries: list[AuditEntry]) -> Names:
+    names = Names()
+    for entry in entries:  # the business of each entry came with it (a joined relationship)
+        if entry.business is not None:
+            names.found["business"][entry.business.id] = entry.business.name
+    for kind, ids in _wanted(entries).items():
+        missing = ids - set(names.found[kind])
+        if missing:
+            names.found[kind].update(_READERS[kind](missing))
+    return names
+
+
+# -- enum titles --------------------------------------------------------------------------------
+
+#: (kind of record, field) → the enum whose ``title`` shows the field's value. Features may
+#: register their own with register_titles(); until then they are named here by module (read
+#: from the modules create_app has loaded, never imported from core).
+_ENUMS_BY_NAME: dict[tuple[str, str], tuple[str, str]] = {
+    ("allocation", "status"): ("exhibit.booking.models", "AllocationStatus"),
+    ("allocation", "hold_kind"): ("exhibit.booking.models", "HoldKind"),
+    ("application", "status"): ("exhibit.booking.models", "ApplicationStatus"),
+    ("document", "status"): ("exhibit.documents.models", "DocumentStatus"),
+    ("document", "kind"): ("exhibit.documents.models", "DocumentKind"),
+    ("payment", "kind"): ("exhibit.documents.models", "PaymentKind"),
+    ("listing", "status"): ("exhibit.catalogue.models", "ListingStatus"),
+    ("week", "status"): ("exhibit.weeks.models", "WeekStatus"),
+    ("booth", "type"): ("exhibit.floorplan.models", "BoothType"),
+    ("badge", "kind"): ("exhibit.badges.models", "BadgeKind"),
+    ("buyer", "kind"): ("exhibit.b2b.models", "BuyerKind"),
+    ("meeting", "outcome"): ("exhibit.b2b.models", "MeetingOutcome"),
+    ("business", "legal_form"): ("exhibit.businesses.models", "LegalForm"),
+    ("business", "role"): ("exhibit.accounts.models", "Role"),
+    ("user", "role"): ("exhibit.accounts.models", "Role"),
+}
+_registered: dict[tuple[str, str], type] = {}
+
+
+def register_titles(entity: str, field_name: str, enum_class: type) -> None:
+    """Show ``field_name`` of ``entity`` entries by ``enum_class(value).title``."""
+    _registered[(entity, field_name)] = enum_class
+
+
+def _enum_for(entity: str, field_name: str) -> type | None:
+    key = (entity, field_name)
+    if key in _registered:
+        return _registered[key]
+    module_name, class_name = _ENUMS_BY_NAME.get(key, ("", ""))
+    module = sys.modules.get(module_name)
+    return getattr(module, class_name, None) if module is not None else None
+
+
+def enum_title(entity: str, field_name: str, value) -> str | None:
+    """The title of an enum-valued field, or None when the field is no enum or the value is
+    not one of its codes (a code of an older version, say)."""
+    enum_class = _enum_for(entity, field_name)
+    if enum_class is None:
+        return None
+    try:
+        return str(enum_class(value).title)
+    except (ValueError, AttributeError, KeyError):
+        return None
+
+
+# -- fields in words ----------------------------------------------------------------------------
+
+#: field name → label, whatever the kind of record
+FIELD_LABELS = {
+    "status": _l("Status"), "booth": _l("Booth"), "business_id": _l("Business"),
+    "expires_at": _l("Held until"), "hold_kind": _l("Kind of hold"), "reason": _l("Reason"),
+    "booth_count": _l("Booths asked for"), "number": _l("Number"), "version": _l("Version"),
+    "total_vnd": _l("Total"), "vat_percent": _l("VAT rate"),
+    "expected_value_vnd": _l("Expected value"), "scan": _l("Signed scan"),
+    "kind": _l("Kind"), "amount_vnd": _l("Amount"), "paid_on": _l("Paid on"),
+    "reference": _l("Reference"), "code": _l("Booth code"), "type": _l("Booth type"),
+    "hall_id": _l("Hall"), "area_m2": _l("Area"), "price_vnd": _l("Price"),
+    "blocked": _l("Blocked"), "grid": _l("Position on the plan"), "token": _l("QR code"),
+    "file": _l("File"), "created": _l("Created"), "updated": _l("Updated"),
+    "name": _l("Name"), "name_vi": _l("Name (Vietnamese)"), "name_en": _l("Name (English)"),
+    "slug": _l("Web address"), "start_date": _l("First day"), "end_date": _l("Last day"),
+    "registration_opens_on": _l("Registration opens"),
+    "registration_closes_on": _l("Registration closes"), "venue_name": _l("Venue"),
+    "venue_address": _l("Venue address"), "opening_hours": _l("Opening hours"),
+    "co_organizer": _l("Co-organiser"), "description": _l("Description"),
+    "hold_minutes": _l("Hold length (minutes)"),
+    "waitlist_offer_hours": _l("Waiting-list offer length (hours)"),
+    "review_days": _l("Review time (working days)"),
+    "host_province_scheme": _l("Host province map"), "host_province_code": _l("Host province"),
+    "legal_form": _l("Legal form"), "tax_code": _l("Tax code"), "address": _l("Address"),
+    "province": _l("Province / city"), "representative": _l("Representative"),
+    "representative_position": _l("Position"), "phone": _l("Phone"), "email": _l("Email"),
+    "logo": _l("Logo"), "user": _l("Account"), "role": _l("Role"), "full_name": _l("Full name"),
+    "active": _l("Account enabled"), "verified": _l("Email confirmed"),
+    "product": _l("Product"), "photos": _l("Photos"), "brand": _l("Brand"),
+    "stars": _l("OCOP stars"),
+    "unit": _l("Unit"), "net_quantity": _l("Net quantity"), "packaging": _l("Packaging"),
+    "shelf_life": _l("Shelf life"), "storage": _l("Storage"), "ingredients": _l("Ingredients"),
+    "standards": _l("Standards"), "barcode": _l("Barcode"),
+    "traceability_url": _l("Traceability link"), "story": _l("Product story"),
+    "cert_decision_number": _l("Certificate decision number"),
+    "cert_decision_date": _l("Certificate decision date"),
+    "cert_issuer_level": _l("Certified by (level)"), "cert_issuer_name": _l("Certified by"),
+    "ocop_scheme": _l("OCOP scheme"), "ocop_group": _l("OCOP product group"),
+    "ocop_set": _l("OCOP product set"), "rural_industrial_level": _l("Rural industry level"),
+    "origin_province_scheme": _l("Origin province map"),
+    "origin_province_code": _l("Origin province"), "buyer_id": _l("Buyer"),
+    "by": _l("Asked by"), "outcome": _l("Outcome"), "slot": _l("Time slot"),
+    "table": _l("Table"), "count": _l("Number"), "from": _l("From"),
+    "minutes": _l("Minutes each"), "scheduled": _l("Meetings scheduled"),
+    "product_group": _l("Product group"), "min_stars": _l("OCOP stars at least"),
+    "certifications": _l("Certifications"), "monthly_volume": _l("Monthly volume"),
+    "layout": _l("Layout"), "total": _l("Number"),
+}
+#: a label that differs for one kind of record
+_LABELS_BY_KIND = {
+    ("business", "name"): _l("Registered business name"),
+    ("badge", "name"): _l("Badge holder"), ("document", "kind"): _l("Document"),
+    ("payment", "kind"): _l("Payment"), ("badge", "kind"): _l("Badge kind"),
+    ("buyer", "kind"): _l("Kind of buyer"), ("hall", "name"): _l("Hall"),
+}
+
+
+def field_label(entity: str, field_name: str) -> str:
+    """A field's label; one nobody named reads as its words ("grid_x" → "Grid x")."""
+    label = _LABELS_BY_KIND.get((entity, field_name)) or FIELD_LABELS.get(field_name)
+    if label is not None:
+        return str(label)
+    words = str(field_name).replace("_", " ").strip()
+    return words[:1].upper() + words[1:] if words else EMPTY
+
+
+def _language() -> str:
+    locale = get_locale()
+    return locale.language if locale is not None else "vi"
+
+
+def _moment(text: str) -> str | None:
+    """An ISO timestamp as Vietnam time, an ISO date as dd/mm/yyyy; None for other text."""
+    if len(text) >= 19 and text[10:11] == "T":
+        try:
+            return to_vietnam_time(datetime.fromisoformat(text)).strftime("%H:%M %d/%m/%Y")
+        except ValueError:
+            return None
+    if len(text) == 10 and text[4:5] == "-" and text[7:8] == "-":
+        try:
+            return date.fromisoformat(text).strftime("%d/%m/%Y")
+        except ValueError:
+            return None
+    return None
+
+
+def format_value(entity: str, field_name: str, value, names: Names | None = None) -> str:
+    """A recorded value for people; anything unexpected is shown as text, never an error."""
+    if value is None or value == "" or value == []:
+        return EMPTY
+    title = enum_title(entity, field_name, value)
+    if title is not None:
+        return title
+    number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if field_name.endswith("_vnd") and number:
+        return money.format_vnd(value)
+    if field_name.endswith("_percent") and number:
+        return f"{value:g} %"
+    if field_name == "area_m2" and number:
+        return f"{value:g} m²"
+    if field_name in ("stars", "min_stars") and number:
+        return f"{value}★"
+    kind = _ID_FIELDS.get(field_name)
+    if kind is not None and names is not None:
+        found = names.get(kind, value)
+        if found is not None:
+            return str(found)
+        return f"#{value}"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if field_name == "province" and isinstance(value, str) and ":" in value:
+        scheme, _sep, code = value.partition(":")
+        return provinces.display_name(scheme, code, lang=_language())
+    if field_name == "phone" and isinstance(value, str):
+        return phones.format_phone(value) or value
+    if field_name == "grid" and isinstance(value, list) and len(value) == 4:
+        return _("column %(x)s, row %(y)s, %(w)s × %(h)s",
+                 x=value[0], y=value[1], w=value[2], h=value[3])
+    if isinstance(value, str):
+        return _moment(value) or value
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value) or EMPTY
+    if isinstance(value, dict):
+        return ", ".join(f"{field_label(entity, str(k))}: {v}" for k, v in value.items())
+    return str(value)
+
+
+def changes(entry: AuditEntry, names: Names | None = None) -> list[Change]:
+    """Each field the entry recorded, in words. An entry that kept old and new values shows
+    old → new for the fields that changed; one that kept only what was made (or only what was
+    removed) shows those values."""
+    before, after = entry.before or {}, entry.after or {}
+    found = []
+
+    def shown(key, value):
+        return format_value(entry.entity, key, value, names)
+
+    if before and after:
+        for key in list(after) + [key for key in before if key not in after]:
+            if key in _UNSHOWN or (key in before and key in after and before[key] == after[key]):
+                continue
+            old = shown(key, before[key]) if key in before else None
+            new = shown(key, after[key]) if key in after else EMPTY
+            found.append(Change(key, field_label(entry.entity, key), old, new))
+    else:
+        for key, value in (after or before).items():
+            if key not in _UNSHOWN:
+                found.append(Change(key, field_label(entry.entity, key), None, shown(key, value)))
+    return found
+
+
+#: fields that say nothing to a reader (a QR token, a secret); kept in the raw record
+_UNSHOWN = {"token"}
+
+
+# -- sentences ----------------------------------------------------------------------------------
+
+@dataclass
+class _Told:
+    """What a sentence builder reads: the entry, who did it and the names of what it touched."""
+    entry: AuditEntry
+    who: str
+    names: Names
+
+    @property
+    def before(self) -> dict:
+        return self.entry.before or {}
+
+    @property
+    def after(self) -> dict:
+        return self.entry.after or {}
+
+    def value(self, key: str, default=None):
+        return self.after.get(key, self.before.get(key, default))
+
+    @property
+    def business(self) -> str:
+        if self.entry.business is not None:
+            return self.entry.business.name
+        business_id = self.value("business_id", self.entry.business_id)
+        if business_id is None and self.entry.entity == "business":
+            business_id = self.entry.entity_id
+        return self.names.business(business_id) if business_id is not None else _("a business")
+
+    def booth(self, values: dict | None = None) -> str:
+        code = (values if values is not None else self.after).get("booth") \
+            or self.before.get("booth")
+        return code or _("a booth")
+
+    def record(self, kind: str | None = None) -> str:
+        """What the entry is about, by name where known, else "Booth #12"."""
+        kind = kind or self.entry.entity
+        name = self.names.get(kind, self.entry.entity_id)
+        if isinstance(name, str) and name:
+            return name
+        return f"{entity_title(kind)} #{self.entry.entity_id}"
+
+    def formatted(self, key: str) -> str:
+        return format_value(self.entry.entity, key, self.value(key), self.names)
+
+    def lower_title(self, key: str) -> str:
+        return _lower_first(self.formatted(key))
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _document(told: _Told) -> str:
+    """"contract 022/2024/HĐ-ITPC (version 2)", as the entry recorded it."""
+    found = told.names.get("document", told.entry.entity_id) or (None, None, None)
+    kind = found[0]
+    number = told.value("number") or found[1]
+    version = told.value("version") or found[2] or 1
+    if number:
+        if kind == "mou":
+            return _("memorandum of understanding %(number)s (version %(version)s)",
+                     number=number, version=version)
+        if kind == "contract":
+            return _("contract %(number)s (version %(version)s)", number=number, version=version)
+        return _("document %(number)s (version %(version)s)", number=number, version=version)
+    if kind == "mou":
+        return _("the draft memorandum of understanding no. %(id)s", id=told.entry.entity_id)
+    return _("the draft contract no. %(id)s", id=told.entry.entity_id)
+
+
+def _product(told: _Told) -> str:
+    return told.value("product") or told.value("name") or told.record("product")
+
+
+def _listing_product(told: _Told) -> str:
+    return told.value("product") or told.record("listing")
+
+
+def _user(told: _Told) -> str:
+    return (told.value("full_name") or told.value("email")
+            or told.names.get("user", told.entry.entity_id) or told.record("user"))
+
+
+def _allocation_end(told: _Told) -> str:
+    if told.entry.action == "expire":
+        return _("The hold of %(business)s on booth %(booth)s lapsed",
+                 business=told.business, booth=told.booth())
+    return _("%(who)s released booth %(booth)s of %(business)s",
+             who=told.who, booth=told.booth(), business=told.business)
+
+
+def _hold(told: _Told) -> str:
+    if told.entry.actor is None:
+        return _("%(who)s held booth %(booth)s for %(business)s (offered from the waiting list)",
+                 who=told.who, booth=told.booth(), business=told.business)
+    return _("%(who)s held booth %(booth)s for %(business)s",
+             who=told.who, booth=told.booth(), business=told.business)
+
+
+def _meeting_parts(told: _Told) -> dict[str, str]:
+    """The two sides of a meeting: its buyer (read by the meeting, or the buyer it names) and
+    its supplier (the entry's business)."""
+    buyer = (told.names.get("meeting", told.entry.entity_id)
+             or told.names.get("buyer", told.value("buyer_id")) or _("a buyer"))
+    return {"who": told.who, "buyer": buyer, "supplier": told.business}
+
+
+#: (kind of record, action) → the sentence of an entry (each msgid literal, so the catalogue
+#: finds it)
+SENTENCES: dict[tuple[str, str], Callable[[_Told], str]] = {
+    # booths held, confirmed, moved, released (booking)
+    ("allocation", "hold"): _hold,
+    ("allocation", "assign"): lambda t: _(
+        "%(who)s assigned booth %(booth)s to %(business)s",
+        who=t.who, booth=t.booth(), business=t.business),
+    ("allocation", "confirm"): lambda t: _(
+        "%(who)s confirmed booth %(booth)s for %(business)s",
+        who=t.who, booth=t.booth(), business=t.business),
+    ("allocation", "move"): lambda t: _(
+        "%(who)s moved %(business)s from booth %(old)s to %(new)s",
+        who=t.who, business=t.business, old=t.before.get("booth") or EMPTY,
+        new=t.after.get("booth") or EMPTY),
+    ("allocation", "release"): _allocation_end,
+    ("allocation", "expire"): _allocation_end,
+    # applications
+    ("application", "submit"): lambda t: _(
+        "%(business)s applied to exhibit (%(count)s booths asked for)",
+        business=t.business, count=t.value("booth_count", 0)),
+    ("application", "approve"): lambda t: _(
+        "%(who)s approved the application of %(business)s", who=t.who, business=t.business),
+    ("application", "reject"): lambda t: _(
+        "%(who)s rejected the application of %(business)s", who=t.who, business=t.business),
+    ("application", "waitlist"): lambda t: _(
+        "%(who)s put %(business)s on the waiting list", who=t.who, business=t.business),
+    ("application", "waitlist_offer"): lambda t: _(
+        "%(business)s was offered a booth from the waiting list", business=t.business),
+    # contracts and memoranda
+    ("document", "create"): lambda t: _(
+        "%(who)s drew up %(document)s for %(business)s",
+        who=t.who, document=_document(t), business=t.business),
+    ("document", "update"): lambda t: _(
+        "%(who)s edited %(document)s", who=t.who, document=_document(t)),
+    ("document", "issue"): lambda t: _(
+        "%(who)s issued %(document)s", who=t.who, document=_document(t)),
+    ("document", "revise"): lambda t: _(
+        "%(who)s reopened %(document)s for revision", who=t.who, document=_document(t)),
+    ("document", "sign"): lambda t: _(
+        "%(who)s stored the signed scan of %(document)s", who=t.who, document=_document(t)),
+    ("document", "cancel"): lambda t: _(
+        "%(who)s cancelled %(document)s", who=t.who, document=_document(t)),
+    ("payment", "record"): lambda t: _(
+        "%(who)s recorded a payment from %(business)s: %(kind)s of %(amount)s, paid on %(day)s",
+        who=t.who, business=t.business, kind=t.lower_title("kind"),
+        amount=t.formatted("amount_vnd"), day=t.formatted("paid_on")),
+    # products and their listings at a week
+    ("product", "create"): lambda t: _(
+        "%(who)s added the product %(product)s",
+        who=t.who, product=_product(t)),
+    ("product", "update"): lambda t: _(
+        "%(who)s edited the product %(product)s",
+        who=t.who, product=_product(t)),
+    ("product", "archive"): lambda t: _(
+        "%(who)s archived the product %(product)s",
+        who=t.who, product=_product(t)),
+    ("product", "restore"): lambda t: _(
+        "%(who)s restored the product %(product)s",
+        who=t.who, product=_product(t)),
+    ("product", "add_photos"): lambda t: _(
+        "%(who)s added %(count)s photos of %(product)s",
+        who=t.who, count=t.value("photos", 0), product=_product(t)),
+    ("product", "delete_photo"): lambda t: _(
+        "%(who)s deleted a photo of %(product)s",
+        who=t.who, product=_product(t)),
+    ("product", "upload_scan"): lambda t: _(
+        "%(who)s uploaded the certificate scan of %(product)s",
+        who=t.who, product=_product(t)),
+    ("listing", "submit"): lambda t: _(
+        "%(who)s put %(product)s of %(business)s forward for review",
+        who=t.who, product=_listing_product(t), business=t.business),
+    ("listing", "resubmit"): lambda t: _(
+        "%(product)s of %(business)s went back to review after an edit",
+        product=_listing_product(t), business=t.business),
+    ("listing", "withdraw"): lambda t: _(
+        "%(who)s withdrew %(product)s of %(business)s",
+        who=t.who, product=_listing_product(t), business=t.business),
+    ("listing", "approve"): lambda t: _(
+        "%(who)s approved the product %(product)s of %(business)s",
+        who=t.who, product=_listing_product(t), business=t.business),
+    ("listing", "reject"): lambda t: _(
+        "%(who)s rejected the product %(product)s of %(business)s",
+        who=t.who, product=_listing_product(t), business=t.business),
+    # the floor plan and the week
+    ("booth", "create"): lambda t: _("%(who)s added booth %(booth)s",
+                                     who=t.who, booth=t.value("code") or t.record()),
+    ("booth", "update"): lambda t: _("%(who)s edited booth %(booth)s",
+                                     who=t.who, booth=t.value("code") or t.record()),
+    ("booth", "block"): lambda t: _("%(who)s blocked booth %(booth)s",
+                                    who=t.who, booth=t.value("code") or t.record()),
+    ("booth", "unblock"): lambda t: _("%(who)s unblocked booth %(booth)s",
+                                      who=t.who, booth=t.value("code") or t.record()),
+    ("booth", "reissue_qr"): lambda t: _("%(who)s issued a new QR code for booth %(booth)s",
+                                         who=t.who, booth=t.record()),
+    ("hall", "create"): lambda t: _("%(who)s added the hall %(hall)s",
+                                    who=t.who, hall=t.value("name") or t.record()),
+    ("hall", "update"): lambda t: _("%(who)s edited the hall %(hall)s",
+                                    who=t.who, hall=t.value("name") or t.record()),
+    ("week", "create"): lambda t: _("%(who)s created the week", who=t.who),
+    ("week", "update"): lambda t: _("%(who)s edited the week's details", who=t.who),
+    ("week", "import_booths"): lambda t: _(
+        "%(who)s imported booths from %(file)s: %(created)s new, %(updated)s updated",
+        who=t.who, file=t.value("file") or EMPTY, created=t.value("created", 0),
+        updated=t.value("updated", 0)),
+    ("week", "import_products"): lambda t: _(
+        "%(who)s imported products from %(file)s: %(created)s new, %(updated)s updated",
+        who=t.who, file=t.value("file") or EMPTY, created=t.value("created", 0),
+        updated=t.value("updated", 0)),
+    ("week", "add_slots"): lambda t: _("%(who)s added %(count)s meeting slots",
+                                       who=t.who, count=t.value("count", 0)),
+    ("week", "add_tables"): lambda t: _("%(who)s added %(count)s meeting tables",
+                                        who=t.who, count=t.value("count", 0)),
+    ("week", "auto_schedule"): lambda t: _("%(who)s scheduled %(count)s meetings automatically",
+                                           who=t.who, count=t.value("scheduled", 0)),
+    ("organizer", "update"): lambda t: _("%(who)s edited the organisation's details", who=t.who),
+    # businesses, people and their accounts
+    ("business", "register"): lambda t: _("%(who)s registered %(business)s",
+                                          who=t.who, business=t.value("name") or t.business),
+    ("business", "update"): lambda t: _(
+        "%(who)s edited the profile of %(business)s",
+        who=t.who, business=t.business),
+    ("user", "create"): lambda t: _(
+        "%(who)s created the account %(user)s",
+        who=t.who, user=_user(t)),
+    ("user", "add_member"): lambda t: _(
+        "%(who)s added %(user)s to the team",
+        who=t.who, user=_user(t)),
+    ("user", "invite"): lambda t: _("%(who)s invited %(user)s", who=t.who, user=_user(t)),
+    ("user", "invite_again"): lambda t: _(
+        "%(who)s invited %(user)s again",
+        who=t.who, user=_user(t)),
+    ("user", "cancel_invitation"): lambda t: _(
+        "%(who)s cancelled the invitation of %(user)s",
+        who=t.who, user=_user(t)),
+    ("user", "accept_invitation"): lambda t: _(
+        "%(user)s accepted the invitation",
+        who=t.who, user=_user(t)),
+    ("user", "verify_email"): lambda t: _(
+        "%(user)s confirmed their email address",
+        who=t.who, user=_user(t)),
+    ("user", "change_password"): lambda t: _(
+        "%(user)s changed their password",
+        who=t.who, user=_user(t)),
+    ("user", "reset_password"): lambda t: _(
+        "%(user)s set a new password after a reset",
+        who=t.who, user=_user(t)),
+    ("user", "edit_profile"): lambda t: _(
+        "%(user)s edited their own details",
+        who=t.who, user=_user(t)),
+    ("user", "change_email"): lambda t: _(
+        "%(who)s changed the email address to %(user)s",
+        who=t.who, user=_user(t)),
+    ("user", "enable"): lambda t: _(
+        "%(who)s enabled the account %(user)s",
+        who=t.who, user=_user(t)),
+    ("user", "disable"): lambda t: _(
+        "%(who)s disabled the account %(user)s",
+        who=t.who, user=_user(t)),
+    # badges and printing
+    ("badge", "create"): lambda t: _("%(who)s issued a badge to %(name)s",
+                                     who=t.who, name=t.value("name") or t.record()),
+    ("badge", "revoke"): lambda t: _("%(who)s revoked the badge of %(name)s",
+                                     who=t.who, name=t.value("name") or t.record()),
+    ("print_job", "create"): lambda t: _("%(who)s started printing %(count)s sheets",
+                                         who=t.who, count=t.value("total", 0)),
+    # B2B
+    ("buyer", "register"): lambda t: _(
+        "%(who)s registered %(business)s as a buyer",
+        who=t.who, business=t.business),
+    ("need", "create"): lambda t: _("%(who)s added a sourcing need: %(need)s",
+                                    who=t.who, need=t.value("description") or t.record()),
+    ("need", "delete"): lambda t: _("%(who)s removed a sourcing need", who=t.who),
+    ("meeting", "request"): lambda t: _("%(who)s asked for a meeting between %(buyer)s and "
+                                     "%(supplier)s", **_meeting_parts(t)),
+    ("meeting", "accept"): lambda t: _("%(who)s accepted the meeting between %(buyer)s and "
+                                    "%(supplier)s", **_meeting_parts(t)),
+    ("meeting", "decline"): lambda t: _("%(who)s declined the meeting between %(buyer)s and "
+                                     "%(supplier)s", **_meeting_parts(t)),
+    ("meeting", "cancel"): lambda t: _("%(who)s cancelled the meeting between %(buyer)s and "
+                                    "%(supplier)s", **_meeting_parts(t)),
+    ("meeting", "schedule"): lambda t: _(
+        "%(who)s scheduled the meeting between %(buyer)s and %(supplier)s at %(slot)s, %(table)s",
+        who=t.who, buyer=t.names.get("meeting", t.entry.entity_id) or _("a buyer"),
+        supplier=t.business, slot=t.formatted("slot"), table=t.value("table") or EMPTY),
+    ("meeting", "unschedule"): lambda t: _("%(who)s took the meeting between %(buyer)s and "
+                                        "%(supplier)s off the schedule", **_meeting_parts(t)),
+    ("meeting", "outcome"): lambda t: _(
+        "%(who)s recorded the outcome of the meeting between %(buyer)s and %(supplier)s: "
+        "%(outcome)s",
+        who=t.who, buyer=t.names.get("meeting", t.entry.entity_id) or _("a buyer"),
+        supplier=t.business, outcome=t.lower_title("outcome")),
+}
+
+def _generic(told: _Told) -> str:
+    """An action nobody worded yet: still a sentence, naming the action and the record."""
+    code = told.entry.action
+    action = action_title(code) if code else EMPTY
+    if action == code:  # no title either: its words
+        action = code.replace("_", " ")
+    return _("%(who)s: %(action)s · %(record)s", who=told.who, action=action,
+             record=told.record())
+
+
+def who_did(entry: AuditEntry, *, organiser_as_body: bool = False) -> str:
+    """Who made the change: the person's name (or email); the system when nobody signed in.
+    With ``organiser_as_body`` an organiser reads as "The organiser", for exhibitors' eyes."""
+    actor = entry.actor
+    if actor is None:
+        return _("The system")
+    if organiser_as_body and getattr(actor, "is_organiser", False):
+        return _("The organiser")
+    return actor.full_name or actor.email
+
+
+def describe(entries: Iterable[AuditEntry], *,
+             organiser_as_body: bool = False) -> list[HistoryLine]:
+    """The entries as history lines, in the given order, reading the names they mention with
+    one query per kind of record."""
+    entries = list(entries)
+    names = _read_names(entries)
+    lines = []
+    for entry in entries:
+        who = who_did(entry, organiser_as_body=organiser_as_body)
+        told = _Told(entry, who, names)
+        builder = SENTENCES.get((entry.entity, entry.action), _generic)
+        try:
+            sentence = builder(told)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            # a shape this wording did not expect (an old entry, a hand-written one)
+            sentence = _generic(told)
+        try:
+            shown = changes(entry, names)
+        except (TypeError, ValueError, AttributeError):
+            shown = []
+        lines.append(HistoryLine(entry=entry, who=who, sentence=sentence, changes=shown))
+    return lines
