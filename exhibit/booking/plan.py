@@ -220,3 +220,9 @@ def booths_exhibited_by(week, words: list[str]):
     for word in words:
         query = query.where(Business.name_search.contains(word, autoescape=True))
     return query
+
+
+def has_booths(week) -> bool:
+    """Whether the week's floor plan has any booth to pick yet. Without one, applicants are
+    told that the organiser assigns booths later, not sent to an empty plan."""
+    return db.session.scalar(select(Booth.id).where(Booth.week_id == week.id).limit(1)) is not None

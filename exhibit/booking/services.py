@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -34,7 +34,7 @@ from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth
 from exhibit.vn import tax_codes
-from exhibit.vn.dates import to_vietnam_time
+from exhibit.vn.dates import format_moment, to_vietnam_time
 from exhibit.vn.text import clean_text, fold_search_key, nfc
 from exhibit.weeks.models import ExhibitionWeek
 from exhibit.weeks.services import booking_closed_reason, is_organiser_of, require_week_organiser
@@ -297,7 +297,7 @@ def assign_booth(*, actor, week: ExhibitionWeek, booth: Booth, business_id: int,
                                code="no_application")
             booth = _lock_booth(booth.id)
             _expire_stale_hold(week, booth, now, offer=False)
-            _require_free(booth)
+            _require_free(booth, name_occupant=True)
             allocation = Allocation(
                 week_id=week.id, booth_id=booth.id, business_id=business_id,
                 application_id=application.id, status=AllocationStatus.CONFIRMED.value,
@@ -334,7 +334,7 @@ def move_allocation(*, actor, allocation: Allocation, target: Booth,
                 raise Conflict(_("This booking has ended and cannot be moved."), code="allocation_ended")
             target = locked[target.id]
             _expire_stale_hold(week, target, now, offer=False)
-            _require_free(target)
+            _require_free(target, name_occupant=True)
             before = old.snapshot()
             status, expires_at, confirmed_at = old.status, old.expires_at, old.confirmed_at
             _end(old, AllocationStatus.RELEASED, actor=actor, now=now,
@@ -356,31 +356,122 @@ def move_allocation(*, actor, allocation: Allocation, target: Booth,
     return moved
 
 
+#: how long the organiser who released a booking may take the release back, as long as nobody
+#: else has taken the booth meanwhile (a slip of the finger on the desk, not a change of mind)
+UNDO_RELEASE_SECONDS = 60
+
+
 def release_allocation(*, actor, allocation: Allocation, reason: str = "",
                        now: datetime | None = None) -> Allocation:
-    """End a booking. Organisers release anything; an exhibitor may drop its own hold only.
+    """End a booking. Organisers release anything, with a reason (the business is told it); an
+    exhibitor may drop its own hold only, a reason optional.
 
-    The freed booth is offered to the next entry of the waiting list.
+    Raises ValidationFailed on the "reason" field when the organiser gives none, before anything
+    changes. The freed booth is offered to the next entry of the waiting list.
     """
     now = now or utcnow()
     week = allocation.week
+    reason = clean_text(reason)[:300]
     if actor.is_exhibitor:
         if allocation.business_id != actor.business_id:
             raise Forbidden(_("This booking belongs to another business."))
         if allocation.status != AllocationStatus.HELD.value:
             raise Conflict(_("A confirmed booth can only be released by the organiser."),
                            code="confirmed_needs_organiser")
+        reason = reason or _("Released by the exhibitor")
     else:
         require_week_organiser(actor, week)
+        if not reason:
+            message = _("Give the reason for releasing: the business is told it.")
+            raise ValidationFailed(message, fields={"reason": message})
     with write_transaction():
         booth = _lock_booth(allocation.booth_id)
         allocation = db.session.get(Allocation, allocation.id)
         if not allocation.is_active:
             raise Conflict(_("This booking has already ended."), code="allocation_ended")
-        _end(allocation, AllocationStatus.RELEASED, actor=actor, now=now,
-             reason=clean_text(reason)[:300] or _("Released"))
+        _end(allocation, AllocationStatus.RELEASED, actor=actor, now=now, reason=reason)
         db.session.flush()
         _offer_to_waiting_list(week, booth, now=now)
+    return allocation
+
+
+def undoable_release(actor, allocation: Allocation, now: datetime | None = None) -> str | None:
+    """Why ``actor`` cannot take back the release of ``allocation`` now, or None when they can:
+    only the organiser who released it, within UNDO_RELEASE_SECONDS, while the booth is free."""
+    now = now or utcnow()
+    if allocation.status != AllocationStatus.RELEASED.value or allocation.ended_at is None:
+        return _("This booking was not released, so there is nothing to undo.")
+    released_by = db.session.scalar(
+        select(audit.AuditEntry.actor_id).where(
+            audit.AuditEntry.entity == "allocation", audit.AuditEntry.entity_id == allocation.id,
+            audit.AuditEntry.action == "release")
+        .order_by(audit.AuditEntry.id.desc()).limit(1))
+    if actor is None or released_by != actor.id:
+        return _("Only the organiser who released this booking can undo it.")
+    if (now - allocation.ended_at).total_seconds() > UNDO_RELEASE_SECONDS:
+        return _("Too late to undo: a release can be undone within %(seconds)d seconds. "
+                 "Assign the booth again instead.", seconds=UNDO_RELEASE_SECONDS)
+    if allocation.confirmed_at is None and allocation.expires_at is not None \
+            and allocation.expires_at <= now:
+        return _("The hold would have lapsed by now, so the release cannot be undone.")
+    return None
+
+
+def releases_to_undo(actor, week: ExhibitionWeek, now: datetime | None = None) -> list[Allocation]:
+    """The bookings of ``week`` that ``actor`` released within UNDO_RELEASE_SECONDS and could
+    still take back (nobody has the booth): what the desk offers an "Undo" for."""
+    now = now or utcnow()
+    since = now - timedelta(seconds=UNDO_RELEASE_SECONDS)
+    released = db.session.scalars(
+        select(Allocation).join(audit.AuditEntry, (audit.AuditEntry.entity == "allocation")
+                                & (audit.AuditEntry.entity_id == Allocation.id))
+        .where(Allocation.week_id == week.id,
+               Allocation.status == AllocationStatus.RELEASED.value,
+               Allocation.ended_at >= since, audit.AuditEntry.action == "release",
+               audit.AuditEntry.actor_id == actor.id)
+        .order_by(Allocation.ended_at.desc()).limit(5)).unique().all()
+    return [a for a in released if undoable_release(actor, a, now) is None
+            and _active_allocation(a.booth_id) is None]
+
+
+def undo_release(*, actor, allocation: Allocation, now: datetime | None = None) -> Allocation:
+    """Take back a release: the same booking is held or confirmed again, exactly as before.
+
+    Raises Conflict (409) when the window has passed, someone else released it, or the booth
+    has been taken meanwhile (a waiting-list offer counts: that business was already told).
+    """
+    now = now or utcnow()
+    require_week_organiser(actor, allocation.week)
+    try:
+        with write_transaction():
+            booth = _lock_booth(allocation.booth_id)
+            allocation = db.session.get(Allocation, allocation.id)
+            refused = undoable_release(actor, allocation, now)
+            if refused:
+                raise Conflict(refused, code="undo_refused")
+            occupant = _active_allocation(booth.id)
+            if occupant is not None and not (occupant.status == AllocationStatus.HELD.value
+                                             and occupant.expires_at <= now):
+                raise Conflict(_("Booth %(code)s has been taken by %(name)s meanwhile, so the "
+                                 "release cannot be undone.", code=booth.code,
+                                 name=occupant.business.name), code="booth_unavailable")
+            _expire_stale_hold(allocation.week, booth, now, offer=False)
+            if booth.blocked:
+                raise Conflict(_("Booth %(code)s is not available.", code=booth.code),
+                               code="booth_unavailable")
+            before = allocation.snapshot()
+            reason = allocation.end_reason
+            allocation.status = (AllocationStatus.CONFIRMED.value if allocation.confirmed_at
+                                 else AllocationStatus.HELD.value)
+            allocation.ended_at, allocation.end_reason = None, ""
+            db.session.flush()
+            audit.record("allocation", allocation.id, "undo_release", actor=actor,
+                         week_id=allocation.week_id, business_id=allocation.business_id,
+                         before=before, after=allocation.snapshot(),
+                         note=_("Release undone (it said: %(reason)s)", reason=reason))
+            _announce(allocation, "confirm" if allocation.confirmed_at else "hold")
+    except IntegrityError:
+        raise _booth_taken(allocation.booth) from None
     return allocation
 
 
@@ -446,16 +537,32 @@ def _active_allocation(booth_id: int) -> Allocation | None:
 
 
 def _booth_taken(booth: Booth) -> Conflict:
+    """A lost race: another request took the booth between our look and our write."""
     return Conflict(_("Booth %(code)s has just been taken by another business. Please choose another booth.",
                       code=booth.code), code="booth_unavailable")
 
 
-def _require_free(booth: Booth) -> None:
+def _require_free(booth: Booth, *, name_occupant: bool = False) -> None:
+    """Refuse a blocked or taken booth. ``name_occupant`` (the organiser's moves and
+    assignments) says who has the booth and how: held until when, or confirmed; an exhibitor
+    is only told that the booth is someone else's."""
     if booth.blocked:
         raise Conflict(_("Booth %(code)s is not available.", code=booth.code),
                        code="booth_unavailable")
-    if _active_allocation(booth.id) is not None:
-        raise _booth_taken(booth)
+    occupant = _active_allocation(booth.id)
+    if occupant is None:
+        return
+    if not name_occupant:
+        raise Conflict(_("Booth %(code)s is already held or booked by another business. "
+                         "Please choose another booth.", code=booth.code),
+                       code="booth_unavailable")
+    if occupant.status == AllocationStatus.CONFIRMED.value:
+        message = _("Booth %(code)s is confirmed to %(name)s.", code=booth.code,
+                    name=occupant.business.name)
+    else:
+        message = _("Booth %(code)s is held for %(name)s until %(time)s.", code=booth.code,
+                    name=occupant.business.name, time=format_moment(occupant.expires_at))
+    raise Conflict(message, code="booth_unavailable")
 
 
 def _expire_stale_hold(week, booth: Booth, now: datetime, *, offer: bool = True) -> None:
@@ -503,7 +610,7 @@ def _end(allocation: Allocation, status: AllocationStatus, *, actor, now: dateti
         audit.record("allocation", allocation.id, action, actor=actor,
                      week_id=allocation.week_id, business_id=allocation.business_id,
                      before=before, after=allocation.snapshot(), note=reason)
-        _announce(allocation, action)
+        _announce(allocation, action, reason=reason)
 
 
 def _announce(allocation: Allocation, action: str, **extra) -> None:

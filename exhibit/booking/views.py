@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from exhibit.booking import queries, services
+from exhibit.booking import plan, queries, services
 from exhibit.booking.forms import ApplyForm, AssignForm, DecisionForm, MoveForm, ReleaseForm
 from exhibit.booking.models import ApplicationStatus, HoldKind
 from exhibit.businesses.models import Business
@@ -18,7 +18,7 @@ from exhibit.core.permissions import exhibitor_required, organiser_required
 from exhibit.core.redirects import safe_next
 from exhibit.extensions import db
 from exhibit.floorplan import services as floorplan
-from exhibit.vn.dates import to_vietnam_time, vietnam_today
+from exhibit.vn.dates import format_moment, to_vietnam_time, vietnam_today
 from exhibit.weeks import services as weeks
 
 bp = Blueprint("booking", __name__)
@@ -38,7 +38,7 @@ def dashboard():
     return render_template(
         "booking/dashboard.html", business=business, open_weeks=open_weeks,
         applications=applications, allocations=queries.business_allocations(business.id),
-        release_form=ActionForm(), now=utcnow(),
+        own_release_consequence=own_release_consequence, now=utcnow(),
         product_count=catalogue.product_count(business.id),
         listing_counts=catalogue.listing_counts(business.id))
 
@@ -57,9 +57,15 @@ def apply(slug):
             flash(exc.message, "error")
             return redirect(url_for("public.week_page", slug=slug))
         else:
+            if not plan.has_booths(week):
+                flash(_("Application sent. This week's floor plan is not ready yet: the "
+                        "organiser will assign your booths later and tell you by message."),
+                      "success")
+                return redirect(url_for("booking.dashboard"))
             flash(_("Application sent. Now pick your booth on the plan."), "success")
             return redirect(url_for("floorplan.plan", slug=slug))
-    return render_template("booking/apply.html", week=week, form=form)
+    return render_template("booking/apply.html", week=week, form=form,
+                           has_booths=plan.has_booths(week))
 
 
 @bp.route("/weeks/<slug>/booths/<code>/hold", methods=["POST"])
@@ -83,13 +89,22 @@ def hold(slug, code):
 @bp.route("/my/allocations/<int:allocation_id>/release", methods=["POST"])
 @exhibitor_required
 def release_own(allocation_id):
-    if not ActionForm().validate_on_submit():
+    form = ReleaseForm()
+    if not form.validate_on_submit():
         abort(400)
-    allocation = services.get_allocation(allocation_id)
-    services.release_allocation(actor=current_user, allocation=allocation,
-                                reason=_("Released by the exhibitor"))
-    flash(_("Booth %(code)s released.", code=allocation.booth.code), "info")
+    allocation = services.release_allocation(actor=current_user,
+                                             allocation=services.get_allocation(allocation_id),
+                                             reason=form.reason.data)
+    flash(_("Your hold on booth %(code)s has ended; the booth is free for others now.",
+            code=allocation.booth.code), "info")
     return redirect(url_for("booking.dashboard"))
+
+
+def own_release_consequence(allocation) -> str:
+    """What an exhibitor's release does, said before they confirm it."""
+    return _("Your hold on booth %(code)s ends now and anyone may take the booth. To have it "
+             "again you would have to hold it again, if it is still free.",
+             code=allocation.booth.code)
 
 
 # -- organiser ---------------------------------------------------------------------------------
@@ -115,7 +130,7 @@ def manage_week(slug):
         chosen = queries.ApplicationFilter.from_args(request.args)
         context.update(chosen=chosen, page=queries.application_page(week, chosen, number),
                        state_counts=queries.application_state_counts(week, chosen),
-                       decision_form=DecisionForm())
+                       decision_consequence=decision_consequence)
     elif tab == "waiting":
         context.update(page=queries.waiting_page(week, number))
     else:
@@ -123,7 +138,8 @@ def manage_week(slug):
         context.update(chosen=chosen, page=queries.booking_page(week, chosen, number, now),
                        state_counts=queries.booking_state_counts(week, chosen, now),
                        holds=queries.soonest_holds(week, HOLDS_ON_DESK, now),
-                       move_form=MoveForm(), release_form=ReleaseForm(), assign_form=AssignForm())
+                       releases_to_undo=services.releases_to_undo(current_user, week, now),
+                       release_consequence=release_consequence)
     return render_template("booking/manage_week.html", **context)
 
 
@@ -143,10 +159,39 @@ def decide(slug, application_id):
         services.decide_application(actor=current_user, application=application,
                                     decision=form.decision.data, reason=form.reason.data)
     except ValidationFailed as exc:
-        flash(exc.message, "error")
-    else:
-        flash(_("Decision saved for %(name)s.", name=application.business.name), "success")
+        if "reason" not in exc.fields:
+            flash(exc.message, "error")
+            return _back(slug)
+        return render_template(
+            "confirm_action.html", title=_("Reject the application of %(name)s",
+                                           name=application.business.name),
+            url=request.full_path.rstrip("?"), label=_("Reject"),
+            consequence=decision_consequence(application, form.decision.data),
+            reason="required", hidden={"decision": form.decision.data},
+            reason_value=form.reason.data or "", error=exc.fields["reason"],
+            back=safe_next(url_for("booking.manage_week", slug=slug, tab="applications"))), 422
+    flash(DECISION_DONE[form.decision.data](application.business.name), "success")
     return _back(slug)
+
+
+#: what the flash says once a decision is made
+DECISION_DONE = {
+    "approve": lambda name: _("%(name)s is approved; the booths it holds are confirmed.", name=name),
+    "waitlist": lambda name: _("%(name)s is on the waiting list; the booths it held are free "
+                               "again.", name=name),
+    "reject": lambda name: _("The application of %(name)s is rejected; the business is told "
+                             "by message, with your reason.", name=name),
+}
+
+
+def decision_consequence(application, decision: str) -> str:
+    """What a decision does, said before the organiser confirms it."""
+    name = application.business.name
+    if decision == "reject":
+        return _("%(name)s is told by message that the application is not accepted, with your "
+                 "reason; any booth it holds goes back on sale.", name=name)
+    return _("%(name)s goes on the waiting list and is told by message; any booth it holds goes "
+             "back on sale, and it is offered a booth when one frees.", name=name)
 
 
 @bp.route("/organiser/weeks/<slug>/allocations/<int:allocation_id>/confirm", methods=["POST"])
@@ -169,10 +214,54 @@ def release(slug, allocation_id):
     form = ReleaseForm()
     if not form.validate_on_submit():
         abort(400)
-    allocation = services.release_allocation(
-        actor=current_user, allocation=services.get_allocation(allocation_id, week),
-        reason=form.reason.data)
-    flash(_("Booth %(code)s released.", code=allocation.booth.code), "info")
+    allocation = services.get_allocation(allocation_id, week)
+    try:
+        allocation = services.release_allocation(actor=current_user, allocation=allocation,
+                                                 reason=form.reason.data)
+    except ValidationFailed as exc:
+        # No reason: the same confirmation again, on a page of its own, and nothing changed.
+        return render_template(
+            "confirm_action.html",
+            title=_("Release booth %(code)s", code=allocation.booth.code),
+            url=request.full_path.rstrip("?"), label=_("Release"),
+            consequence=release_consequence(allocation), reason="required",
+            reason_value=form.reason.data or "", error=exc.fields.get("reason", exc.message),
+            back=safe_next(url_for("booking.manage_week", slug=slug))), 422
+    flash(_("Booth %(code)s released from %(name)s; the business is told by message. You can "
+            "undo this for %(seconds)d seconds on the week desk.", code=allocation.booth.code,
+            name=allocation.business.name, seconds=services.UNDO_RELEASE_SECONDS), "info")
+    return _back(slug)
+
+
+def release_consequence(allocation) -> str:
+    """What the organiser's release does, said before they confirm it."""
+    if allocation.status == "confirmed":
+        return _("Booth %(code)s is taken away from %(name)s and goes back on sale (first to "
+                 "the waiting list, if anyone is on it); %(name)s is told by message.",
+                 code=allocation.booth.code, name=allocation.business.name)
+    return _("The hold of %(name)s on booth %(code)s ends and the booth goes back on sale (first "
+             "to the waiting list, if anyone is on it); %(name)s is told by message.",
+             code=allocation.booth.code, name=allocation.business.name)
+
+
+@bp.route("/organiser/weeks/<slug>/allocations/<int:allocation_id>/undo-release",
+          methods=["POST"])
+@organiser_required
+def undo_release(slug, allocation_id):
+    """Take a release back within a minute; a lost race or a late click is a 409 page that
+    says why."""
+    week = weeks.get_managed_week(slug, current_user)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    allocation = services.undo_release(
+        actor=current_user, allocation=services.get_allocation(allocation_id, week))
+    if allocation.status == "confirmed":
+        flash(_("Release undone: booth %(code)s is confirmed to %(name)s again.",
+                code=allocation.booth.code, name=allocation.business.name), "success")
+    else:
+        flash(_("Release undone: booth %(code)s is held for %(name)s again, until %(time)s.",
+                code=allocation.booth.code, name=allocation.business.name,
+                time=format_moment(allocation.expires_at)), "success")
     return _back(slug)
 
 
