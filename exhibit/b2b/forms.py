@@ -18,8 +18,11 @@ def group_choices(lang: str = "vi"):
 
 class NeedForm(BaseForm):
     product_group = SelectField(_l("Product group"))
-    description = StringField(_l("What you are looking for"),
-                              description=_l("e.g. Cà phê rang xay, hạt điều rang muối"))
+    description = StringField(_l("Products you are looking for"),
+                              description=_l("Separated by commas, e.g. Cà phê rang xay, hạt điều "
+                                             "rang muối. Suppliers are suggested only for products "
+                                             "of these names; leave it empty for any product of "
+                                             "the group."))
     min_stars = SelectField(_l("OCOP stars at least"),
                             choices=[("", _l("Not required")), ("3", "3★"), ("4", "4★"), ("5", "5★")])
     certifications = SelectMultipleField(_l("Certifications required"),

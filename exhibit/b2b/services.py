@@ -20,6 +20,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from exhibit.accounts.models import Role, User
 from exhibit.accounts.services import check_business_registration, create_business_user
+from exhibit.b2b import matching
 from exhibit.b2b.models import (
     Buyer,
     BuyerKind,
@@ -35,6 +36,7 @@ from exhibit.businesses.models import Business
 from exhibit.catalogue import ocop
 from exhibit.catalogue.models import ListingStatus, Product, ProductListing
 from exhibit.core import audit
+from exhibit.core.audit import AuditEntry
 from exhibit.core.db import lock_row, utcnow, write_transaction
 from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from exhibit.core.events import announce, meeting_changed
@@ -47,6 +49,8 @@ from exhibit.weeks.models import ExhibitionWeek
 from exhibit.weeks.services import require_week_organiser
 
 OPEN_STATUSES = (MeetingStatus.REQUESTED.value, MeetingStatus.ACCEPTED.value)
+#: the longest reason for a cancellation
+CANCEL_REASON_LENGTH = 500
 MAX_SLOTS_AT_ONCE = 48
 MAX_TABLES = 200
 
@@ -81,6 +85,23 @@ def slots(week) -> list[MeetingSlot]:
 def tables(week) -> list[MeetingTable]:
     return db.session.scalars(select(MeetingTable).where(MeetingTable.week_id == week.id)
                               .order_by(MeetingTable.position, MeetingTable.label)).all()
+
+
+def session_over(week, now: datetime | None = None) -> bool:
+    """Whether the week's B2B session has ended: the week is over, or every meeting slot has
+    ended. Then nobody asks for, answers or cancels a meeting or changes a need any more
+    (outcomes are still recorded, and the organiser still schedules, to keep the record)."""
+    now = now or utcnow()
+    if week.end_date < vietnam_today(now):
+        return True
+    last = db.session.scalar(select(func.max(MeetingSlot.ends_at))
+                             .where(MeetingSlot.week_id == week.id))
+    return last is not None and last <= now
+
+
+def require_session_open(week) -> None:
+    if session_over(week):
+        raise Conflict(_("This week's B2B session is over."), code="session_over")
 
 
 def week_meetings(week) -> list[Meeting]:
@@ -267,7 +288,7 @@ def participation(week, user) -> Participation:
                       "take part in its B2B session."))
 
 
-# -- matching ---------------------------------------------------------------------------------
+# -- matching (the rules are in b2b.matching) -------------------------------------------------
 
 @dataclass(frozen=True)
 class Supplier:
@@ -282,7 +303,10 @@ class MatchedProduct:
     id: int
     business_id: int
     name: str
+    #: the folded words of its names, padded with spaces (``Product.name_search``)
+    name_search: str
     ocop_group: str | None
+    ocop_set: int | None
     standards: list
     #: the stars shown at the week (0 when the certificate does not cover it)
     shown_stars: int
@@ -290,62 +314,62 @@ class MatchedProduct:
 
 @dataclass
 class Match:
-    """A buyer and a supplier whose approved products meet at least one of the buyer's needs."""
+    """A buyer and a supplier whose approved products meet at least one of the buyer's needs,
+    with what meets each need (``met``: why the supplier is suggested)."""
     buyer: Buyer
     supplier: Supplier
-    needs: list[SourcingNeed] = field(default_factory=list)
+    met: list[matching.NeedMet] = field(default_factory=list)
     products: list[MatchedProduct] = field(default_factory=list)
 
     @property
+    def needs(self) -> list[SourcingNeed]:
+        return [m.need for m in self.met]
+
+    @property
     def score(self) -> int:
-        return len(self.needs) * 100 + len(self.products)
+        return matching.score(self.met, self.products)
+
+    def reasons(self, lang: str = "vi") -> list[str]:
+        """One line per need met: "Cà phê rang xay · OCOP 4★ · VietGAP"."""
+        return [m.reason(lang) for m in self.met]
 
 
-def product_meets(product, shown_stars: int, need: SourcingNeed) -> bool:
-    """Whether a product (anything with ``ocop_group`` and ``standards``) shown with
-    ``shown_stars`` at the week meets a need: its group, the stars asked, every certification."""
-    if product.ocop_group != need.product_group:
-        return False
-    if need.min_stars and shown_stars < need.min_stars:
-        return False
-    have = {s.casefold() for s in (product.standards or [])}
-    return all(c.casefold() in have for c in need.certifications or [])
+product_meets = matching.product_meets
 
 
-def _need_key(need: SourcingNeed) -> tuple:
-    """Needs asking the same are met by the same products: each is worked out once."""
-    return (need.product_group, need.min_stars or 0,
-            tuple(sorted(c.casefold() for c in need.certifications or [])))
-
-
-def _could_meet(need: SourcingNeed):
-    """A SQL condition every product meeting ``need`` satisfies (``product_meets`` decides):
-    its group, the stars, and each certification written in ASCII appearing in the stored
-    list (a narrowing only, so it can never drop a product that meets the need)."""
-    condition = Product.ocop_group == need.product_group
-    if need.min_stars:
-        condition &= ProductListing.shown_stars >= need.min_stars
-    for certification in need.certifications or []:
+def _could_meet(rule: matching.NeedRule):
+    """A SQL condition every product meeting a need satisfies (``matching.fit`` decides): its
+    group, the stars, each certification written in ASCII appearing in the stored list, and a
+    keyword's head in its name (a narrowing only, so it can never drop a product that meets
+    the need)."""
+    condition = Product.ocop_group.in_(rule.groups)
+    if rule.min_stars:
+        condition &= ProductListing.shown_stars >= rule.min_stars
+    for certification in rule.certifications:
         if certification.isascii():
             condition &= func.lower(cast(Product.standards, String)).contains(
-                f'"{certification.casefold()}"', autoescape=True)
+                f'"{certification}"', autoescape=True)
+    if rule.keywords:
+        condition &= or_(*(Product.name_search.contains(f" {head} ", autoescape=True)
+                           for head in sorted(set(rule.heads))))
     return condition
 
 
-def _candidates(week, needs: list[SourcingNeed], supplier_id: int | None
+def _candidates(week, rules: list[matching.NeedRule], supplier_id: int | None
                 ) -> tuple[list[MatchedProduct], dict[int, str]]:
-    """The approved products at the week that could meet one of ``needs``, of businesses
-    that exhibit there (one supplier's), and those businesses' names: one query, plain values."""
-    unique = {_need_key(need): need for need in needs}
-    if not unique:
+    """The approved products at the week that could meet one of the needs (``rules``), of
+    businesses that exhibit there (one supplier's), and those businesses' names: one query,
+    plain values."""
+    if not rules:
         return [], {}
-    query = (select(Product.id, ProductListing.business_id, Product.name, Product.ocop_group,
-                    Product.standards, ProductListing.shown_stars, Business.name)
+    query = (select(Product.id, ProductListing.business_id, Product.name, Product.name_search,
+                    Product.ocop_group, Product.ocop_set, Product.standards,
+                    ProductListing.shown_stars, Business.name)
              .join(Product, Product.id == ProductListing.product_id)
              .join(Business, Business.id == ProductListing.business_id)
              .where(ProductListing.week_id == week.id,
                     ProductListing.status == ListingStatus.APPROVED.value,
-                    or_(*(_could_meet(need) for need in unique.values())))
+                    or_(*(_could_meet(rule) for rule in rules)))
              .order_by(Product.id))
     if supplier_id is not None:
         query = query.where(ProductListing.business_id == supplier_id)
@@ -359,60 +383,60 @@ def _candidates(week, needs: list[SourcingNeed], supplier_id: int | None
     return products, names
 
 
-def _pairs(buyers: list[Buyer], products: list[MatchedProduct]):
-    """(buyer, supplier id, positions of the buyer's needs met, products meeting them) for
-    every pair that matches. Buyers whose needs ask the same share one working-out."""
+def _pairs(buyers: list[Buyer], products: list[MatchedProduct], rules: dict[int, matching.NeedRule]):
+    """(buyer, supplier id, the needs it meets) for every pair that matches. Needs that ask the
+    same (equal rules) are worked out once for all the buyers asking it."""
     by_group: dict[str, list[MatchedProduct]] = defaultdict(list)
     for product in products:
         by_group[product.ocop_group].append(product)
-    per_need: dict[tuple, dict[int, list[MatchedProduct]]] = {}
-    per_needs: dict[tuple, dict[int, tuple[list[int], list[MatchedProduct]]]] = {}
+    per_rule: dict[matching.NeedRule, dict[int, list[MatchedProduct]]] = {}
     for buyer in buyers:
-        keys = tuple(_need_key(need) for need in buyer.needs)
-        if keys not in per_needs:
-            found: dict[int, tuple[list[int], list[MatchedProduct], set[int]]] = {}
-            for position, (key, need) in enumerate(zip(keys, buyer.needs)):
-                if key not in per_need:
-                    meeting: dict[int, list[MatchedProduct]] = defaultdict(list)
-                    for product in by_group.get(need.product_group, ()):
-                        if product_meets(product, product.shown_stars, need):
-                            meeting[product.business_id].append(product)
-                    per_need[key] = meeting
-                for sid, met in per_need[key].items():
-                    positions, chosen, seen = found.setdefault(sid, ([], [], set()))
-                    positions.append(position)
-                    for product in met:
-                        if product.id not in seen:
-                            seen.add(product.id)
-                            chosen.append(product)
-            per_needs[keys] = {sid: (positions, chosen) for sid, (positions, chosen, _seen)
-                               in found.items()}
-        for sid, (positions, chosen) in per_needs[keys].items():
-            yield buyer, sid, positions, chosen
+        found: dict[int, list[matching.NeedMet]] = defaultdict(list)
+        for need in buyer.needs:
+            rule = rules[need.id]
+            if rule not in per_rule:
+                candidates = [p for group in rule.groups for p in by_group.get(group, ())]
+                per_rule[rule] = matching.need_met(None, rule, candidates)
+            for sid, met in per_rule[rule].items():
+                found[sid].append(matching.NeedMet(need, met.strength, met.keywords, met.products))
+        yield from ((buyer, sid, met) for sid, met in found.items())
+
+
+def _products_of(met: list[matching.NeedMet]) -> list[MatchedProduct]:
+    """The products meeting any of the needs, each once, the best of the first need first."""
+    chosen, seen = [], set()
+    for need in met:
+        for product in need.products:
+            if product.id not in seen:
+                seen.add(product.id)
+                chosen.append(product)
+    return chosen
 
 
 def matches(week, *, buyer: Buyer | None = None, supplier_id: int | None = None,
             limit: int | None = None, buyers: list[Buyer] | None = None) -> list[Match]:
-    """Buyer–supplier pairs of the week with matching products, best first (``limit``: the
-    best so many). Stars count only when the certificate covers the week (the listing's shown
-    stars). Only products that could meet a need are read, as plain values. ``buyers``: the
-    week's buyers with their needs when the caller has read them already."""
+    """Buyer–supplier pairs of the week whose products meet a need, best first (``limit``: the
+    best so many; ``matching`` has the rules). Stars count only when the certificate covers
+    the week (the listing's shown stars). Only products that could meet a need are read, as
+    plain values, in one query. ``buyers``: the week's buyers with their needs when the caller
+    has read them already."""
     if buyer is not None:
         buyers = [buyer]
     elif buyers is None:
         buyers = week_buyers(week)
-    products, names = _candidates(week, [need for b in buyers for need in b.needs], supplier_id)
+    rules = {need.id: matching.rule_for(need) for b in buyers for need in b.needs}
+    products, names = _candidates(week, list(dict.fromkeys(rules.values())), supplier_id)
     if not buyers or not products:
         return []
+    found = []
+    for b, sid, met in _pairs(buyers, products, rules):
+        chosen = _products_of(met)
+        found.append(Match(b, Supplier(sid, names[sid]), met, chosen))
 
-    def order(pair):
-        b, sid, positions, chosen = pair
-        return (-(len(positions) * 100 + len(chosen)), names[sid], b.id)
+    def order(match: Match):
+        return (-match.score, match.supplier.name, match.buyer.id)
 
-    pairs = _pairs(buyers, products)
-    best = heapq.nsmallest(limit, pairs, key=order) if limit is not None else sorted(pairs, key=order)
-    return [Match(b, Supplier(sid, names[sid]), [b.needs[i] for i in positions], chosen)
-            for b, sid, positions, chosen in best]
+    return heapq.nsmallest(limit, found, key=order) if limit is not None else sorted(found, key=order)
 
 
 #: matches a participant sees per page
@@ -490,8 +514,7 @@ def register_buyer(*, week: ExhibitionWeek, data: dict, user: User | None = None
     ``account`` (email, password, full_name) and its ``business`` details, and gets a buyer
     account for the organisation, under the same rules as an exhibitor's sign-up. Returns the
     registration and the buyer's user."""
-    if week.end_date < vietnam_today():
-        raise Forbidden(_("This week's B2B session is over."))
+    require_session_open(week)
     if user is not None and (user.role != Role.BUYER.value or user.business_id is None):
         raise Forbidden(_("Sign in with a buyer's account to register as a buyer."))
     errors: dict[str, str] = {}
@@ -532,6 +555,7 @@ def register_buyer(*, week: ExhibitionWeek, data: dict, user: User | None = None
 
 def add_need(*, actor: User, buyer: Buyer, data: dict) -> SourcingNeed:
     _require_buyer_side(actor, buyer)
+    require_session_open(db.session.get(ExhibitionWeek, buyer.week_id))
     values = clean_need(data)
     with write_transaction():
         need = SourcingNeed(buyer_id=buyer.id, **values)
@@ -544,6 +568,7 @@ def add_need(*, actor: User, buyer: Buyer, data: dict) -> SourcingNeed:
 
 def remove_need(*, actor: User, buyer: Buyer, need_id: int) -> None:
     _require_buyer_side(actor, buyer)
+    require_session_open(db.session.get(ExhibitionWeek, buyer.week_id))
     with write_transaction():
         need = db.session.get(SourcingNeed, need_id)
         if need is None or need.buyer_id != buyer.id:
@@ -576,8 +601,7 @@ def request_meeting(*, actor: User, week: ExhibitionWeek, buyer_id: int, supplie
         side = "supplier"
     else:
         raise Forbidden(_("Only the buyer, the supplier or the organiser can ask for this meeting."))
-    if week.end_date < vietnam_today():
-        raise Forbidden(_("This week's B2B session is over."))
+    require_session_open(week)
     with write_transaction():
         if supplier_id not in supplier_ids(week):
             message_text = _("This business has no confirmed booth at the week.")
@@ -607,6 +631,7 @@ def respond(*, actor: User, meeting: Meeting, accept: bool) -> Meeting:
         side = _side(actor, meeting)
         if side == meeting.requested_by:
             raise Forbidden(_("The other side answers a request."))
+        require_session_open(db.session.get(ExhibitionWeek, meeting.week_id))
         if meeting.status != MeetingStatus.REQUESTED.value:
             raise Conflict(_("This request has already been answered."), code="wrong_status")
         meeting.status = (MeetingStatus.ACCEPTED if accept else MeetingStatus.DECLINED).value
@@ -617,18 +642,51 @@ def respond(*, actor: User, meeting: Meeting, accept: bool) -> Meeting:
     return meeting
 
 
-def cancel_meeting(*, actor: User, meeting: Meeting) -> Meeting:
+def needs_cancel_reason(meeting: Meeting) -> bool:
+    """A meeting the other side has accepted (or the organiser paired) is cancelled only with
+    a reason, which the other side is told."""
+    return meeting.status == MeetingStatus.ACCEPTED.value
+
+
+def cancel_meeting(*, actor: User, meeting: Meeting, reason: str = "") -> Meeting:
+    """Either side (or the organiser) cancels an open meeting, freeing its slot and table. An
+    accepted meeting needs a ``reason``: it goes into the audit entry and to the other side
+    (the ``meeting_changed`` announcement carries it, and their B2B page shows it)."""
+    reason = clean_text(reason)[:CANCEL_REASON_LENGTH]
     with write_transaction():
         meeting = _lock_meeting(meeting.id)
-        _side(actor, meeting)
+        side = _side(actor, meeting)
         if meeting.status not in OPEN_STATUSES:
             raise Conflict(_("This meeting is no longer open."), code="wrong_status")
+        require_session_open(db.session.get(ExhibitionWeek, meeting.week_id))
+        if needs_cancel_reason(meeting) and not reason:
+            message = _("Give a reason: the other side accepted this meeting and is told why "
+                        "it is cancelled.")
+            raise ValidationFailed(message, fields={"reason": message})
+        before = {"status": meeting.status}
         meeting.status = MeetingStatus.CANCELLED.value
         meeting.slot_id = meeting.table_id = None
         audit.record("meeting", meeting.id, "cancel", actor=actor, week_id=meeting.week_id,
-                     business_id=meeting.supplier_id)
-        _announce(meeting, "cancel")
+                     business_id=meeting.supplier_id, before=before,
+                     after={"status": meeting.status, "by": side}, note=reason or None)
+        _announce(meeting, "cancel", reason=reason, cancelled_by=side)
     return meeting
+
+
+def cancel_reasons(meetings: list[Meeting]) -> dict[int, tuple[str, str]]:
+    """For the cancelled ones of ``meetings``: (who cancelled: "buyer", "supplier" or
+    "organiser", the reason given), read from their audit entries in one query."""
+    ids = [m.id for m in meetings if m.status == MeetingStatus.CANCELLED.value]
+    if not ids:
+        return {}
+    found = {}
+    for entity_id, after, note in db.session.execute(
+            select(AuditEntry.entity_id, AuditEntry.after, AuditEntry.note)
+            .where(AuditEntry.entity == "meeting", AuditEntry.action == "cancel",
+                   AuditEntry.entity_id.in_(ids))
+            .order_by(AuditEntry.id)):
+        found[entity_id] = ((after or {}).get("by", ""), note or "")
+    return found
 
 
 def record_outcome(*, actor: User, meeting: Meeting, outcome: str, notes: str = "") -> Meeting:
@@ -668,10 +726,11 @@ def meetings_starting(after: datetime, before: datetime) -> list[Meeting]:
         .order_by(MeetingSlot.starts_at, Meeting.id)))
 
 
-def _announce(meeting: Meeting, action: str) -> None:
+def _announce(meeting: Meeting, action: str, **more) -> None:
+    """``more``: for a cancellation, ``reason`` and ``cancelled_by`` (the side)."""
     announce(meeting_changed, meeting_id=meeting.id, week_id=meeting.week_id, action=action,
              requested_by=meeting.requested_by, slot_id=meeting.slot_id,
-             table_id=meeting.table_id)
+             table_id=meeting.table_id, **more)
 
 
 def _lock_meeting(meeting_id: int) -> Meeting:

@@ -45,6 +45,33 @@ def _group_title(code: str) -> str:
     return ocop.group(ocop.QD148, code).title(g.lang)
 
 
+def _need_label(need) -> str:
+    """"Thực phẩm: Cà phê rang xay": the need's group and what the buyer wrote."""
+    title = _group_title(need.product_group)
+    return f"{title}: {need.description}" if need.description else title
+
+
+def _other_side(meeting, side: str) -> str:
+    """The name of the meeting's other side, seen from ``side``."""
+    return meeting.supplier.name if side == "buyer" else meeting.buyer.business.name
+
+
+def cancel_consequence(meeting, side: str) -> str:
+    """What cancelling does, said before the participant confirms it."""
+    other = _other_side(meeting, side)
+    if services.needs_cancel_reason(meeting):
+        return _("The meeting with %(name)s is cancelled and its time and table are freed. "
+                 "%(name)s accepted it, so they see it cancelled on their B2B page with your "
+                 "reason.", name=other)
+    return _("Your request to meet %(name)s is withdrawn; %(name)s can no longer accept it.",
+             name=other)
+
+
+def remove_need_consequence(need) -> str:
+    return _("The need “%(need)s” is removed: suppliers that match only this need are no longer "
+             "suggested. Meetings already asked for stay.", need=_need_label(need))
+
+
 def _need_data(form) -> dict:
     return {"product_group": form.product_group.data, "description": form.description.data,
             "min_stars": form.min_stars.data, "certifications": form.certifications.data,
@@ -68,7 +95,7 @@ def manage(slug):
         tables=tables, action=ActionForm(),
         slots_form=SlotsForm(day=week.start_date), tables_form=TablesForm(),
         outcome_form=OutcomeForm(), matches=services.matches(week, limit=SUGGESTED_PAIRS, buyers=buyers),
-        group_title=_group_title)
+        over=services.session_over(week), group_title=_group_title, need_label=_need_label)
 
 
 @bp.route("/organiser/weeks/<slug>/b2b/slots", methods=["POST"])
@@ -204,7 +231,8 @@ def register(slug):
             form.apply_errors(error)
         except AppError as error:
             flash(error.message, "error")
-    return render_template("b2b/register.html", week=week, form=form, signed_in=signed_in), \
+    return render_template("b2b/register.html", week=week, form=form, signed_in=signed_in,
+                           over=services.session_over(week)), \
         (422 if request.method == "POST" else 200)
 
 
@@ -232,7 +260,9 @@ def participant(slug):
         "b2b/participant.html", week=week, side=side, buyer=buyer, meetings=meetings,
         page=found, open_pairs=open_pairs, action=ActionForm(),
         need_form=_need_form(NeedForm()), outcome_form=OutcomeForm(),
-        group_title=_group_title)
+        over=services.session_over(week), cancelled=services.cancel_reasons(meetings),
+        group_title=_group_title, need_label=_need_label,
+        cancel_consequence=cancel_consequence, remove_need_consequence=remove_need_consequence)
 
 
 @bp.route("/my/weeks/<slug>/b2b/request", methods=["POST"])
@@ -258,16 +288,50 @@ def meeting_step(slug, meeting_id, step):
     week = get_visible_week(slug, current_user)
     meeting = services.get_meeting(week, meeting_id)
     form = OutcomeForm() if step == "outcome" else ActionForm()
-    if form.validate_on_submit():
-        steps = {
-            "accept": lambda: services.respond(actor=current_user, meeting=meeting, accept=True),
-            "decline": lambda: services.respond(actor=current_user, meeting=meeting, accept=False),
-            "cancel": lambda: services.cancel_meeting(actor=current_user, meeting=meeting),
-            "outcome": lambda: services.record_outcome(actor=current_user, meeting=meeting,
-                                                       outcome=form.outcome.data,
-                                                       notes=form.notes.data)}
-        attempt(steps[step], _("Saved."))
-    return redirect(url_for("b2b.participant", slug=slug) + f"#m{meeting_id}")
+    back = url_for("b2b.participant", slug=slug) + f"#m{meeting_id}"
+    if not form.validate_on_submit():
+        return redirect(back)
+    if step == "cancel":
+        return _cancel(week, meeting, back)
+    steps = {
+        "accept": (lambda: services.respond(actor=current_user, meeting=meeting, accept=True),
+                   _("Meeting accepted; the organiser gives it a time and a table.")),
+        "decline": (lambda: services.respond(actor=current_user, meeting=meeting, accept=False),
+                    _("Request declined.")),
+        "outcome": (lambda: services.record_outcome(actor=current_user, meeting=meeting,
+                                                    outcome=form.outcome.data,
+                                                    notes=form.notes.data), _("Outcome saved."))}
+    action, done = steps[step]
+    attempt(action, done)
+    return redirect(back)
+
+
+def _cancel(week, meeting, back: str):
+    """Cancel a meeting; without the reason an accepted one needs, the confirmation again on a
+    page of its own (422) and nothing changed."""
+    side = services.participation(week, current_user).side
+    reason = request.form.get("reason", "")
+    consequence = cancel_consequence(meeting, side)
+    try:
+        services.cancel_meeting(actor=current_user, meeting=meeting, reason=reason)
+    except ValidationFailed as error:
+        if "reason" not in error.fields:
+            flash(error.message, "error")
+            return redirect(back)
+        return render_template(
+            "confirm_action.html",
+            title=_("Cancel the meeting with %(name)s", name=_other_side(meeting, side)),
+            url=request.path,
+            label=_("Cancel the meeting"), consequence=consequence, reason="required",
+            reason_label=_("Reason (the other side is told it)"), reason_value=reason,
+            error=error.fields["reason"], back=back), 422
+    except AppError as error:
+        if error.status in (401, 403, 404):
+            raise
+        flash(error.message, "error")
+        return redirect(back)
+    flash(_("Meeting cancelled; its time and table are free again."), "success")
+    return redirect(back)
 
 
 @bp.route("/my/weeks/<slug>/b2b/needs", methods=["POST"])
@@ -292,8 +356,9 @@ def remove_need(slug, need_id):
     if buyer is None:
         abort(404)
     if ActionForm().validate_on_submit():
-        services.remove_need(actor=current_user, buyer=buyer, need_id=need_id)
-    return redirect(url_for("b2b.participant", slug=slug))
+        attempt(lambda: services.remove_need(actor=current_user, buyer=buyer, need_id=need_id),
+                _("Need removed."))
+    return redirect(url_for("b2b.participant", slug=slug) + "#needs")
 
 
 @bp.route("/my/weeks/<slug>/b2b/schedule.pdf")

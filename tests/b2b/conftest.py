@@ -6,6 +6,9 @@ from datetime import time
 
 import pytest
 
+#: the password of every buyer account new_buyer makes
+BUYER_PASSWORD = "Xk9#mua-Coop-2024"
+
 
 def new_buyer(week, **overrides):
     from exhibit.b2b import services
@@ -19,7 +22,7 @@ def new_buyer(week, **overrides):
         # a fresh address each time: id(data) was reused once a dict was freed, so two buyers
         # of one test could get the same email (the flake seen now and then in tests/documents)
         account={"email": f"thumua-{uuid.uuid4().hex[:10]}@coop.example",
-                 "password": "Xk9#mua-Coop-2024"},
+                 "password": BUYER_PASSWORD},
         business=business_data(name="Liên hiệp HTX Thương mại Thử nghiệm", legal_form="hop_tac_xa"))
     return buyer
 
