@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from exhibit.badges.models import Badge, CheckIn, GateScan
+from exhibit.badges.models import Badge, BadgeKind, CheckIn, GateScan
 from exhibit.core.db import utcnow, write_transaction
 from exhibit.core.errors import Forbidden, ValidationFailed
 from exhibit.core.tokens import normalise_code
@@ -123,10 +123,45 @@ def _decide(actor, code: str, now: datetime) -> ScanResult:
     return ScanResult(OK, first_at=now, badge=badge, checkin_id=checkin.id)
 
 
-def recent_scans(week, limit: int = 20) -> list[GateScan]:
-    return list(db.session.scalars(
-        select(GateScan).join(Badge, Badge.id == GateScan.badge_id)
-        .where(Badge.week_id == week.id).order_by(GateScan.id.desc()).limit(limit)))
+@dataclass(frozen=True)
+class RecentScan:
+    """A scan of one of the week's badges as the gate lists it: when, whose badge, and the
+    answer in words (the same words the scanner saw)."""
+    scanned_at: datetime
+    status: str
+    reason: str
+    #: the badge holder and the kind of badge ("" where the badge is gone)
+    holder: str
+    kind: str
+    #: the first check-in of that day, which an ``already_checked_in`` answer names
+    first_at: datetime | None
+
+    @property
+    def words(self) -> str:
+        return ScanResult(self.status, self.reason, self.first_at or self.scanned_at).message
+
+
+def recent_scans(week, limit: int = 20) -> list[RecentScan]:
+    """The week's latest scans, newest first by when they were scanned (a device's retried or
+    late scan, or one recorded with its own time, takes its place in time, not in arrival);
+    one query whatever the number."""
+    rows = db.session.execute(
+        select(GateScan.scanned_at, GateScan.result, GateScan.reason, Badge.full_name,
+               Badge.kind, CheckIn.first_at)
+        .join(Badge, Badge.id == GateScan.badge_id)
+        .outerjoin(CheckIn, CheckIn.id == GateScan.checkin_id)
+        .where(Badge.week_id == week.id)
+        .order_by(GateScan.scanned_at.desc(), GateScan.id.desc()).limit(limit)).all()
+    return [RecentScan(scanned_at=row.scanned_at, status=row.result, reason=row.reason or "",
+                       holder=row.full_name or "", kind=_kind_title(row.kind),
+                       first_at=row.first_at) for row in rows]
+
+
+def _kind_title(kind: str) -> str:
+    try:
+        return BadgeKind(kind).title
+    except ValueError:
+        return ""
 
 
 def checkins_by_day(week) -> list[tuple]:
