@@ -7,14 +7,18 @@ export FLASK_APP := exhibit
 
 .PHONY: run test lint serve setup translations extract-messages clean
 
+# Printed QR codes and shared links start with PUBLIC_BASE_URL: it follows PORT unless given
+# (in the environment or as `make run PUBLIC_BASE_URL=https://...`).
+run: PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
 	@echo ""
 	@echo "  exhibit is running on http://127.0.0.1:$(PORT)  (Ctrl+C stops it)"
+	@echo "  Printed QR codes and links point at $(PUBLIC_BASE_URL)"
 	@echo "  Demo sign-ins are listed above; every demo password is: trienlam2024"
 	@echo ""
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	PUBLIC_BASE_URL='$(PUBLIC_BASE_URL)' $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 # The linter first (a finding fails the target), then the suite.
 test: $(VENV)/.dev-installed translations

@@ -19,6 +19,15 @@ def _bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, str(default)).lower() in ("1", "true", "yes", "on")
 
 
+def public_base_url(environ=os.environ) -> str:
+    """PUBLIC_BASE_URL when given; otherwise this machine at the port `flask run` was told to
+    use (FLASK_RUN_PORT, else 5000). `make run PORT=N` passes http://127.0.0.1:N explicitly."""
+    given = (environ.get("PUBLIC_BASE_URL") or "").strip()
+    if given:
+        return given.rstrip("/")
+    return f"http://127.0.0.1:{(environ.get('FLASK_RUN_PORT') or '').strip() or 5000}"
+
+
 class Config:
     #: development | production | testing
     ENV_NAME = os.environ.get("EXHIBIT_ENV", "development")
@@ -28,8 +37,9 @@ class Config:
         "DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'exhibit.sqlite3'}"
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
-    #: absolute base of every link printed on paper (QR codes, PDFs)
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    #: absolute base of every link printed on paper (QR codes, PDFs); the app warns once in
+    #: its log when the first request reached it at another address (core/base_url.py)
+    PUBLIC_BASE_URL = public_base_url()
     #: optional; enables Redis-backed rate limits (and background jobs in later features)
     REDIS_URL = os.environ.get("REDIS_URL") or None
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
