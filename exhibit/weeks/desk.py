@@ -80,7 +80,10 @@ class Desk:
 
     @property
     def most_urgent(self) -> list[tuple[ExhibitionWeek, Waiting]]:
-        """The first items across every week, the most urgent first."""
+        """The first items across every week, the most urgent first; none while only one week
+        has anything waiting (its own card says it all)."""
+        if sum(1 for queue in self.queues if queue.items) < 2:
+            return []
         every = [(queue.week, item) for queue in self.queues for item in queue.items]
         every.sort(key=lambda pair: pair[1].urgency())
         return every[:MOST_URGENT_SHOWN]

@@ -90,10 +90,12 @@ def test_the_organiser_works_down_the_desk_on_a_phone(live_server, browser, orga
     assert waiting == {"applications": 1, "holds": 1, "products": 1, "late_payers": 1,
                        "contracts_unsigned": 1}
     # the missed payment day is the most urgent thing of all; the hold shows its deadline
-    assert page.locator("[data-most-urgent] li").first.get_attribute("data-kind") == "late_payers"
+    card = page.locator(f"article[data-week='{week.slug}']")
+    assert card.locator("li[data-kind]").first.get_attribute("data-kind") == "late_payers"
+    assert page.locator("[data-most-urgent]").count() == 0  # one busy week: its card says it all
     deadline = to_vietnam_time(hold.expires_at).strftime("%H:%M %d/%m/%Y")
-    assert deadline in page.locator(f"article[data-week='{week.slug}'] li[data-kind='holds']").inner_text()
-    total = int(page.locator(f"article[data-week='{week.slug}']").get_attribute("data-waiting"))
+    assert deadline in card.locator("li[data-kind='holds']").inner_text()
+    total = int(card.get_attribute("data-waiting"))
 
     # 1. the application: its link opens the applications waiting for review
     _open_item(page, week.slug, "applications")
