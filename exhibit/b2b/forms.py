@@ -17,16 +17,20 @@ def group_choices(lang: str = "vi"):
 
 
 class NeedForm(BaseForm):
-    product_group = SelectField(_l("Product group"))
+    # the choices are offered, and b2b.services.clean_need checks what comes back (a refused
+    # value is a message naming the field, never a silently ignored form)
+    product_group = SelectField(_l("Product group"), validate_choice=False)
     description = StringField(_l("Products you are looking for"),
                               description=_l("Separated by commas, e.g. Cà phê rang xay, hạt điều "
                                              "rang muối. Suppliers are suggested only for products "
                                              "of these names; leave it empty for any product of "
                                              "the group."))
     min_stars = SelectField(_l("OCOP stars at least"),
-                            choices=[("", _l("Not required")), ("3", "3★"), ("4", "4★"), ("5", "5★")])
+                            choices=[("", _l("Not required")), ("3", "3★"), ("4", "4★"), ("5", "5★")],
+                            validate_choice=False)
     certifications = SelectMultipleField(_l("Certifications required"),
-                                         choices=[(s, s) for s in ocop.STANDARDS])
+                                         choices=[(s, s) for s in ocop.STANDARDS],
+                                         validate_choice=False)
     monthly_volume = StringField(_l("Volume per month"), description=_l("e.g. 2 tấn/tháng"))
 
 

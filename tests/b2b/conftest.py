@@ -27,6 +27,18 @@ def new_buyer(week, **overrides):
     return buyer
 
 
+def add_supplier(confirmed_exhibitor, organiser, week, name, *products):
+    """An exhibitor with a confirmed booth and these approved products (product_data overrides)."""
+    from exhibit.catalogue import services as catalogue
+    from tests.catalogue.conftest import product_data
+    user = confirmed_exhibitor(name)
+    made = [catalogue.create_product(actor=user, data=product_data(**p)) for p in products]
+    catalogue.set_week_products(actor=user, week=week, selections={p.id: None for p in made})
+    for listing in catalogue.business_listings(user.business_id, week).values():
+        catalogue.review_listing(actor=organiser, listing=listing, decision="approved")
+    return user
+
+
 @pytest.fixture
 def b2b_session(app, organiser, open_week, confirmed_exhibitor):
     """One buyer with accepted meetings with six suppliers, one slot and six tables."""

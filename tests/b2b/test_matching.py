@@ -6,21 +6,9 @@ from __future__ import annotations
 import pytest
 from flask_babel import force_locale
 
-from tests.b2b.conftest import BUYER_PASSWORD, new_buyer
+from tests.b2b.conftest import BUYER_PASSWORD, add_supplier, new_buyer
 from tests.conftest import login
 from tests.querycount import queries_of
-
-
-def add_supplier(confirmed_exhibitor, organiser, week, name, *products):
-    """An exhibitor with a confirmed booth and these approved products (product_data overrides)."""
-    from exhibit.catalogue import services as catalogue
-    from tests.catalogue.conftest import product_data
-    user = confirmed_exhibitor(name)
-    made = [catalogue.create_product(actor=user, data=product_data(**p)) for p in products]
-    catalogue.set_week_products(actor=user, week=week, selections={p.id: None for p in made})
-    for listing in catalogue.business_listings(user.business_id, week).values():
-        catalogue.review_listing(actor=organiser, listing=listing, decision="approved")
-    return user
 
 
 COFFEE = {"name": "Cà phê rang xay Buôn Ma Thuột", "ocop_set": 13, "stars": 4,
