@@ -36,6 +36,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from exhibit.core import limits, ratelimit_storage, security  # noqa: F401 (registers exhibit-db://)
     limiter.init_app(app)
     limits.init_app(app)
+    from exhibit.visitors import front_door
+    front_door.init_app(app)  # before security.init_app: its ProxyFix must run first
     security.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"

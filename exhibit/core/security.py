@@ -35,14 +35,9 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
-        headers = response.headers
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        if response.mimetype == "text/html":
-            headers.setdefault("Content-Security-Policy", PAGE_POLICY)
-        if https_only:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        for name, value in page_headers(html=response.mimetype == "text/html",
+                                        https_only=https_only):
+            response.headers.setdefault(name, value)
         return response
 
     if proxies == 0:
@@ -58,6 +53,17 @@ def init_app(app: Flask) -> None:
                     "limits; set TRUSTED_PROXY_COUNT to the number of proxies.")
 
     _warn_about_production_settings(app)
+
+
+def page_headers(*, html: bool, https_only: bool) -> list[tuple[str, str]]:
+    """The headers every response carries (a view may have set its own instead)."""
+    headers = [("X-Content-Type-Options", "nosniff"), ("X-Frame-Options", "DENY"),
+               ("Referrer-Policy", "same-origin")]
+    if html:
+        headers.append(("Content-Security-Policy", PAGE_POLICY))
+    if https_only:
+        headers.append(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"))
+    return headers
 
 
 def _warn_about_production_settings(app: Flask) -> None:

@@ -104,6 +104,17 @@ class BoothPages:
             return None
         return found
 
+    def peek(self, path: str, lang: str) -> KeptPage | None:
+        """The kept page, without asking the database: None when none is kept, or when the
+        check for changes made by other processes is due (the caller goes through the app,
+        whose ``get`` makes it). For the front door (visitors/front_door.py)."""
+        if self.seconds <= 0 or time.monotonic() - self._checked_at >= self.check_seconds:
+            return None
+        found = self._pages.get((path, lang))
+        if found is None or found.generation != self.generation or found.expires < time.monotonic():
+            return None
+        return found
+
     def keep(self, path: str, lang: str, html: str, booth_id: int, week_id: int,
              listing_ids: frozenset[int], generation: int) -> None:
         if self.seconds <= 0:

@@ -15,11 +15,11 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 from qrcode.constants import ERROR_CORRECT_M
 
@@ -29,44 +29,40 @@ from exhibit.catalogue import search
 from exhibit.core.downloads import PRIVATE, download
 from exhibit.core.errors import NotFound, ValidationFailed
 from exhibit.core.forms import ActionForm, row_id
+from exhibit.core.languages import LANGUAGES
 from exhibit.core.limits import upload_limited
 from exhibit.core.paging import page_number, search_text
 from exhibit.core.links import absolute_url
 from exhibit.core.permissions import exhibitor_required, organiser_required
-from exhibit.extensions import db, limiter
+from exhibit.extensions import csrf, db, limiter
 from exhibit.floorplan import services as floorplan
 from exhibit.floorplan.models import Booth
 from exhibit.floorplan.svg import render_neighbourhood
 from exhibit.visitors import leads as lead_files
-from exhibit.visitors import booth_pages, posters, scans, services
+from exhibit.visitors import booth_pages, form_tokens, posters, scans, services
+from exhibit.visitors.form_tokens import SAVED_COOKIE, VISITOR_COOKIE, VISITOR_COOKIE_SECONDS
 from exhibit.visitors.forms import CaptureForm, ContactForm, LeadForm, LogoForm
 from exhibit.weeks.services import get_managed_week, get_visible_week
 
 bp = Blueprint("visitors", __name__)
 
-VISITOR_COOKIE = "vk"
-#: "1" once this phone has saved a product, "0" when it is known to have none: the booth page
-#: looks up saved products only for "1" or unknown (the list itself is keyed by ``vk``, so
-#: it can only have been filled by a response that set this)
-SAVED_COOKIE = "vs"
-ONE_YEAR = 365 * 24 * 3600
 
 
 def _visitor_key() -> tuple[str, bool]:
     """The anonymous visitor id from the cookie, or a new one (True when new)."""
     key = request.cookies.get(VISITOR_COOKIE, "")
-    if 16 <= len(key) <= 32 and key.replace("-", "").replace("_", "").isalnum():
+    if form_tokens.valid_key(key):
         return key, False
     return services.new_visitor_key(), True
 
 
 def _with_visitor_cookie(response, key: str, new: bool, *, has_saved: bool | None = None):
     if new:
-        response.set_cookie(VISITOR_COOKIE, key, max_age=ONE_YEAR, httponly=True,
+        response.set_cookie(VISITOR_COOKIE, key, max_age=VISITOR_COOKIE_SECONDS, httponly=True,
                             samesite="Lax", secure=request.is_secure)
     flag = None if has_saved is None else "1" if has_saved else "0"
     if flag is not None and request.cookies.get(SAVED_COOKIE) != flag:
-        response.set_cookie(SAVED_COOKIE, flag, max_age=ONE_YEAR, httponly=True,
+        response.set_cookie(SAVED_COOKIE, flag, max_age=VISITOR_COOKIE_SECONDS, httponly=True,
                             samesite="Lax", secure=request.is_secure)
     return response
 
@@ -92,22 +88,25 @@ def scan(token):
     kept = pages.get(request.path, g.lang) if plain else None
     generation = pages.generation  # before reading what the page shows
     if kept is not None and not saved & kept.listing_ids:
-        return _scan_response(app, kept.for_visitor(generate_csrf(), _favourites_link(saved)),
+        return _scan_response(app, kept.for_visitor(form_tokens.token_for(key),
+                                                    _favourites_link(saved)),
                               kept.booth_id, kept.week_id, key, new, saved)
     target = services.resolve_booth_token(token)
     if target.replaced_at is not None:
         return render_template("visitors/replaced.html", booth=target.booth,
                                week=target.booth.week), 410
     booth = target.booth
-    html, listing_ids = _scan_page(token, target, ContactForm(meta={"csrf": False}) if plain
-                                   else ContactForm(), saved=saved if not plain else set(),
+    html, listing_ids = _scan_page(token, target, ContactForm(meta={"csrf": False}), key=key,
+                                   saved=saved if not plain else set(),
                                    sent=request.args.get("sent") == "1", kept=plain)
     if plain:
         pages.keep(request.path, g.lang, html, booth.id, booth.week_id, listing_ids, generation)
         if saved & listing_ids:  # this phone's hearts are filled: a page of its own
-            html, _ids = _scan_page(token, target, ContactForm(), saved=saved)
+            html, _ids = _scan_page(token, target, ContactForm(meta={"csrf": False}), key=key,
+                                    saved=saved)
         else:
-            html = booth_pages.for_visitor(html, generate_csrf(), _favourites_link(saved))
+            html = booth_pages.for_visitor(html, form_tokens.token_for(key),
+                                           _favourites_link(saved))
     return _scan_response(app, html, booth.id, booth.week_id, key, new, saved)
 
 
@@ -127,11 +126,12 @@ def _scan_response(app, html: str, booth_id: int, week_id: int, key: str, new: b
     return _with_visitor_cookie(response, key, new, has_saved=bool(saved))
 
 
-def _scan_page(token: str, target, form: ContactForm, *, saved: set[int],
+def _scan_page(token: str, target, form: ContactForm, *, key: str, saved: set[int],
                sent: bool = False, kept: bool = False) -> tuple[str, frozenset[int]]:
     """The booth's page (where it is among its neighbours, its exhibitor and the exhibitor's
-    products) and the product listings it shows. A page ``kept`` for every visitor has
-    placeholders for the form token and the link to the visitor's favourites."""
+    products) and the product listings it shows. Its forms carry the token of the phone whose
+    visitor id is ``key`` (visitors/form_tokens.py); a page ``kept`` for every visitor has
+    placeholders for it and for the link to the visitor's favourites."""
     booth, week = target.booth, target.booth.week
     products = None
     if target.business is not None:
@@ -142,7 +142,12 @@ def _scan_page(token: str, target, form: ContactForm, *, saved: set[int],
              "favourites_slot": Markup(booth_pages.FAVOURITES_SLOT)} if kept else {}
     html = render_template("visitors/scan.html", token=token, booth=booth, week=week,
                            business=target.business, products=products, plan=plan,
-                           saved=saved, form=form, sent=sent, **extra)
+                           saved=saved, form=form, sent=sent,
+                           # a signed-in person's language is saved on their account
+                           language_action=None if current_user.is_authenticated
+                           else url_for("visitors.scan_language", token=token),
+                           visitor_form_token=booth_pages.FORM_TOKEN if kept
+                           else form_tokens.token_for(key), **extra)
     return html, frozenset(item.listing_id for item in products.items) if products else frozenset()
 
 
@@ -154,10 +159,10 @@ def _write_scan_quietly(app, scan) -> None:
 
 
 @bp.route("/b/<token>/save/<int:listing_id>", methods=["POST"])
+@csrf.exempt  # the booth page's own token instead (form_tokens.check)
 def save_product(token, listing_id):
     services.resolve_booth_token(token)  # 404 for a token that never existed
-    if not ActionForm().validate_on_submit():
-        abort(400)
+    form_tokens.check()
     key, new = _visitor_key()
     saved = services.toggle_favourite(owner_key=key, listing_id=listing_id)
     flash(_("Saved to your favourites.") if saved else _("Removed from your favourites."),
@@ -167,10 +172,12 @@ def save_product(token, listing_id):
 
 
 @bp.route("/b/<token>/contact", methods=["POST"])
+@csrf.exempt  # the booth page's own token instead (form_tokens.check)
 @limiter.limit("5 per 10 minutes;20 per day")
 def leave_contact(token):
     target = services.resolve_booth_token(token)
-    form = ContactForm()
+    form_tokens.check()
+    form = ContactForm(meta={"csrf": False})
     key, new = _visitor_key()
     if form.validate_on_submit():
         try:
@@ -179,7 +186,19 @@ def leave_contact(token):
             return _with_visitor_cookie(response, key, new)
         except ValidationFailed as error:
             form.apply_errors(error)
-    return _scan_page(token, target, form, saved=services.saved_listing_ids(key))[0], 422
+    return _scan_page(token, target, form, key=key, saved=services.saved_listing_ids(key))[0], 422
+
+
+@bp.route("/b/<token>/language", methods=["POST"])
+@csrf.exempt  # the booth page's own token instead (form_tokens.check)
+def scan_language(token):
+    """The language switch of the booth page (a kept page has no session, so no Flask-WTF
+    token for accounts.set_language): the chosen language is kept in the session as there."""
+    services.resolve_booth_token(token)  # 404 for a token that never existed
+    form_tokens.check()
+    if request.form.get("locale") in LANGUAGES:
+        session["locale"] = request.form["locale"]
+    return redirect(url_for("visitors.scan", token=token))
 
 
 @bp.route("/favourites")

@@ -84,6 +84,7 @@ TABLE: dict[tuple[str, str, str], str] = {
     ("visitors.scan", "GET", ""):                           PUBLIC,
     ("visitors.save_product", "POST", ""):                  PUBLIC,
     ("visitors.leave_contact", "POST", ""):                 PUBLIC,
+    ("visitors.scan_language", "POST", ""):                 PUBLIC,
     ("badges.entry", "GET", ""):                            PUBLIC,
     ("badges.entry_badge", "GET", ""):                      PUBLIC,
     ("badges.contact_code", "GET", ""):                     PUBLIC,

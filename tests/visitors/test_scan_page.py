@@ -27,19 +27,6 @@ def drawn_codes(html: str) -> set[str]:
     return set(re.findall(r'data-code="([^"]+)"', plan))
 
 
-@pytest.fixture
-def batched(app):
-    """Scans queued and written by the writer thread every ``seconds`` (an hour: only when a
-    test flushes), as when serving; the queue is written and forgotten afterwards."""
-    def turn_on(seconds: float = 3600.0):
-        scans.stop_scans(app)
-        app.config["SCAN_FLUSH_SECONDS"] = seconds
-        return scans.queue_for(app)
-    yield turn_on
-    scans.stop_scans(app)
-    app.config.pop("SCAN_FLUSH_SECONDS", None)
-
-
 def test_every_scan_is_written_by_the_batch(app, client, open_week, batched):
     queue = batched()
     tokens = {code: services.current_token(get_booth(open_week, code))
@@ -140,19 +127,6 @@ def test_favourites_are_looked_up_only_for_a_phone_that_may_have_some(
     assert favourites_queries() == 1
     assert len(scan_rows()) == 5  # each written once its page had gone out
     assert 'data-saved="1"' in client.get(f"/b/{token}").text
-
-
-@pytest.fixture
-def kept_pages(app):
-    """Booth pages kept a minute, as when serving (the tests' default keeps none)."""
-    from exhibit.visitors import booth_pages
-    app.extensions.pop("exhibit.booth_pages", None)
-    app.config["SCAN_PAGE_CACHE_SECONDS"] = 60
-    app.config["SCAN_PAGE_CHECK_SECONDS"] = 3600  # changes elsewhere: looked for once
-    yield booth_pages.pages_of(app)
-    app.extensions.pop("exhibit.booth_pages", None)
-    app.config.pop("SCAN_PAGE_CACHE_SECONDS")
-    app.config.pop("SCAN_PAGE_CHECK_SECONDS")
 
 
 def page_of(client, url: str) -> str:
