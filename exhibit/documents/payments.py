@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import and_, case, func, literal, or_, select
 
 from exhibit.booking import queries as booking
@@ -83,7 +84,10 @@ class LedgerRow:
 
 
 def state_title(state: str) -> str:
-    return {PAID: _("Paid"), PARTLY_PAID: _("Partly paid"), DUE: _("Due"),
+    """The state's name. "Due" here is the state of owing with no day passed yet (Vietnamese
+    "Chưa đến hạn"), not the amount due ("Phải thu"): its own context keeps the two apart."""
+    return {PAID: _("Paid"), PARTLY_PAID: _("Partly paid"),
+            DUE: pgettext("payment state", "Due"),
             OVERDUE: _("Overdue"), NOTHING_DUE: _("Nothing due")}[state]
 
 
