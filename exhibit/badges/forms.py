@@ -47,3 +47,8 @@ class CheckInForm(BaseForm):
     code = StringField(_l("Badge code"), render_kw={"autocomplete": "off",
                                                     "autocapitalize": "characters"})
     nonce = HiddenField()
+
+
+class ReasonForm(BaseForm):
+    """A confirmation (_macros.confirm_action) with its reason: revoking a badge."""
+    reason = StringField(_l("Reason"))

@@ -181,13 +181,28 @@ def _phone_taken() -> ValidationFailed:
 
 def visitor_registration_open(week) -> bool:
     """Visitors register for a published week until its last day (Vietnam time)."""
-    return week.status in ("open", "closed") and not week.is_past(vietnam_today())
+    return visitor_registration_closed(week) is None
+
+
+def visitor_registration_closed(week) -> str | None:
+    """Why visitors cannot register for ``week`` now, in words for the form's page, or None
+    when they can: a week that is over (or archived) has closed, a draft has not opened."""
+    name = week.name(str(get_locale() or "vi"))
+    if week.status != "draft" and week.is_past(vietnam_today()):
+        return _("%(week)s ended on %(date)s, so visitor registration is closed.",
+                 week=name, date=week.end_date.strftime("%d/%m/%Y"))
+    if week.status == "archived":
+        return _("Visitor registration for %(week)s is closed.", week=name)
+    if week.status not in ("open", "closed"):
+        return _("Visitor registration for this week has not opened yet.")
+    return None
 
 
 def register_visitor(*, week, data: dict) -> Badge:
     """A visitor pre-registers online for a week and gets a badge to download."""
-    if not visitor_registration_open(week):
-        raise Forbidden(_("Visitor registration is not open for this week."))
+    closed = visitor_registration_closed(week)
+    if closed:
+        raise Forbidden(closed)
     cleaned = clean_badge_data(data, phone_required=True)
     if not data.get("consent"):
         raise ValidationFailed(_("Please correct the marked fields."), fields={
@@ -206,17 +221,35 @@ def register_visitor(*, week, data: dict) -> Badge:
         raise _phone_taken() from None
 
 
-def revoke_badge(*, actor, badge: Badge) -> Badge:
-    """Revoke a badge: its codes stay in the database and answer "revoked" from now on."""
+def revoke_badge(*, actor, badge: Badge, reason: str = "") -> Badge:
+    """Revoke a badge: its codes stay in the database and answer "revoked" from now on.
+
+    The organiser revokes someone else's badge, so says why (kept in the audit log; refused
+    on the "reason" field without one, nothing changed); an exhibitor revoking its own staff's
+    badge may add a reason.
+    """
     if actor.is_exhibitor and (badge.business_id != actor.business_id
                                or badge.kind != BadgeKind.STAFF.value):
         raise NotFound(_("There is no such badge."))
+    reason = clean_text(reason or "")[:300]
+    if not actor.is_exhibitor and not reason and badge.revoked_at is None:
+        message = _("Give the reason for revoking this badge.")
+        raise ValidationFailed(message, fields={"reason": message})
     if badge.revoked_at is None:
         with write_transaction():
             badge.revoked_at = utcnow()
             audit.record("badge", badge.id, "revoke", actor=actor, week_id=badge.week_id,
-                         business_id=badge.business_id, after={"name": badge.full_name})
+                         business_id=badge.business_id,
+                         after={"name": badge.full_name, "reason": reason} if reason
+                         else {"name": badge.full_name}, note=reason or None)
     return badge
+
+
+def revoke_consequence(badge: Badge) -> str:
+    """What revoking a badge does, said before it is confirmed."""
+    return _("The badge of %(name)s stops working at once: its entrance and contact codes are "
+             "refused at the gate and by exhibitors' scanners. This cannot be undone; a new "
+             "badge can be issued instead.", name=badge.full_name)
 
 
 # -- printing ----------------------------------------------------------------------------------

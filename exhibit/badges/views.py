@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from exhibit.badges import checkin, listing, printing, services
-from exhibit.badges.forms import BadgeForm, CheckInForm, PrintForm, StaffForm, VisitorForm
+from exhibit.badges.forms import BadgeForm, CheckInForm, PrintForm, ReasonForm, StaffForm, VisitorForm
 from exhibit.badges.models import BadgeKind
 from exhibit.badges.render import render_sheet
 from exhibit.core.downloads import PRIVATE, download
@@ -81,7 +81,8 @@ def _manage_page(week, badges: listing.BadgeList, form: BadgeForm) -> str:
     return render_template("badges/manage.html", week=week, kind=kind, kinds=list(BadgeKind),
                            badges=badges, page=badges.page, states=listing.STATES, form=form,
                            print_form=PrintForm(kind=kind), jobs=printing.week_jobs(week),
-                           action=ActionForm(), checkins=checkin.checkins_by_day(week))
+                           action=ActionForm(), checkins=checkin.checkins_by_day(week),
+                           revoke_consequence=services.revoke_consequence)
 
 
 @bp.route("/organiser/weeks/<slug>/badges/<int:badge_id>/revoke", methods=["POST"])
@@ -89,14 +90,24 @@ def _manage_page(week, badges: listing.BadgeList, form: BadgeForm) -> str:
 def revoke(slug, badge_id):
     week = get_managed_week(slug, current_user)
     badge = services.get_week_badge(week, badge_id)
-    if ActionForm().validate_on_submit():
-        services.revoke_badge(actor=current_user, badge=badge)
-        flash(_("Badge of %(name)s revoked: its codes no longer open the entrance.",
-                name=badge.full_name), "success")
     # back to the list as it was (the help desk's search, state and page), cleaned again
     kept = listing.BadgeFilters.from_args(request.args).query_args()
-    return redirect(url_for("badges.manage", slug=slug, kind=badge.kind,
-                            page=page_number(request.args), **kept))
+    back = url_for("badges.manage", slug=slug, kind=badge.kind, page=page_number(request.args),
+                   **kept)
+    form = ReasonForm()
+    if form.validate_on_submit():
+        try:
+            services.revoke_badge(actor=current_user, badge=badge, reason=form.reason.data)
+        except ValidationFailed as exc:
+            return render_template(
+                "confirm_action.html", title=_("Revoke the badge of %(name)s", name=badge.full_name),
+                url=request.full_path.rstrip("?"), label=_("Revoke"),
+                consequence=services.revoke_consequence(badge), reason="required",
+                reason_value=form.reason.data or "", error=exc.fields.get("reason", exc.message),
+                back=back), 422
+        flash(_("Badge of %(name)s revoked: its codes no longer open the entrance.",
+                name=badge.full_name), "success")
+    return redirect(back)
 
 
 @bp.route("/organiser/weeks/<slug>/badges/<int:badge_id>.pdf")
@@ -175,6 +186,7 @@ def staff(slug):
     used, allowed = services.staff_allowance(week, current_user.business_id)
     return render_template("badges/staff.html", week=week, form=form, used=used,
                            allowed=allowed, action=ActionForm(),
+                           revoke_consequence=services.revoke_consequence,
                            badges=services.business_staff(week, current_user.business_id)
                            ), status
 
@@ -184,9 +196,11 @@ def staff(slug):
 def revoke_staff(slug, badge_id):
     week = get_visible_week(slug, current_user)
     badge = services.get_week_badge(week, badge_id)
-    if ActionForm().validate_on_submit():
-        services.revoke_badge(actor=current_user, badge=badge)
-        flash(_("Badge of %(name)s revoked.", name=badge.full_name), "success")
+    form = ReasonForm()
+    if form.validate_on_submit():
+        services.revoke_badge(actor=current_user, badge=badge, reason=form.reason.data)
+        flash(_("Badge of %(name)s revoked: its codes no longer open the entrance.",
+                name=badge.full_name), "success")
     return redirect(url_for("badges.staff", slug=slug))
 
 
@@ -207,6 +221,11 @@ def staff_sheet(slug):
 @limiter.limit("10 per hour", methods=["POST"])
 def register_visitor(slug):
     week = get_visible_week(slug, current_user)
+    closed = services.visitor_registration_closed(week)
+    if closed:
+        # Say so instead of the form: nothing typed into it could be accepted.
+        return render_template("badges/register.html", week=week, form=None, closed=closed), \
+            (200 if request.method == "GET" else 403)
     form = VisitorForm()
     status = 200
     if form.validate_on_submit():

@@ -99,10 +99,11 @@ def add_photos(product_id):
 def photo_action(photo_id, action):
     if not ActionForm().validate_on_submit():
         abort(400)
-    product_id = services.get_own_photo(current_user, photo_id).product_id
+    product = services.get_own_photo(current_user, photo_id).product
+    product_id = product.id
     if action == "delete":
         services.delete_photo(actor=current_user, photo_id=photo_id)
-        flash(_("Photo removed."), "info")
+        flash(_("Photo deleted from %(name)s.", name=product.name), "info")
     else:
         services.make_cover(actor=current_user, photo_id=photo_id)
     return redirect(url_for("catalogue.edit_product", product_id=product_id) + "#product-photos")

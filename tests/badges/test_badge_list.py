@@ -49,7 +49,7 @@ def test_states_and_revoking_from_a_search(client, organiser, running_week):
     # revoke from a search: back to the same search, now showing the badge as revoked
     response = client.post(
         f"/organiser/weeks/{running_week.slug}/badges/{badges[1].id}/revoke"
-        f"?q=khach&state=active&page=1&junk=1")
+        f"?q=khach&state=active&page=1&junk=1", data={"reason": "Đăng ký trùng"})
     assert response.status_code == 302
     location = response.headers["Location"]
     assert "q=khach" in location and "state=active" in location and "junk" not in location

@@ -114,7 +114,7 @@ def test_refused_scans_say_why(open_week, organiser, make_exhibitor):
                                   organizer_name="Đơn vị khác", organizer_short_name="KHAC")
     assert checkin.check_in(actor=other, code=badge.entry_code, nonce="n-other-1",
                             now=at).reason == "unknown"
-    services.revoke_badge(actor=organiser, badge=badge)
+    services.revoke_badge(actor=organiser, badge=badge, reason="Thẻ bị mất")
     assert checkin.check_in(actor=organiser, code=badge.entry_code, nonce="n-revoked",
                             now=at).reason == "revoked"
     assert count(CheckIn) == 0
