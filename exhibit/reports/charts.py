@@ -11,9 +11,15 @@ from markupsafe import Markup
 
 from exhibit.reports.figures import COUNT, VND, Chart, format_value
 
-#: series colours: the brand green, then a blue that stays distinct in greyscale print
-COLOURS = ("#0b6e4f", "#3362cc", "#c48a00")
+#: series colours, as many as weeks can be compared (six): the brand green first, then hues
+#: that stay apart for the common colour-vision deficiencies; each series also has its own
+#: pattern (PATTERNS) and number, so greyscale print and any reader still tell them apart
+COLOURS = ("#0b6e4f", "#3362cc", "#c48a00", "#a3317a", "#4d5966", "#c0501f")
+#: the white marks over a series' bars, by series: none, vertical stripes, a line through the
+#: middle, dots, two lines, a grid — drawn as rectangles, so the SVG and the PDF show the same
+PATTERNS = ("solid", "stripes", "line", "dots", "lines", "grid")
 TRACK = "#eef1f4"
+ROUNDED = ' rx="2"'
 INK = "#1d2430"
 LABEL_SIZE = 13
 BAR_HEIGHT = 14
@@ -30,6 +36,7 @@ class Box:
     width: float
     height: float
     colour: str
+    rounded: bool = True  # a bar's corners; a pattern's marks are square
 
 
 @dataclass(frozen=True)
@@ -55,21 +62,73 @@ def _short(label: str, width: float) -> str:
     return label if len(label) <= room else label[:room - 1] + "…"
 
 
+def _wrapped(label: str, width: float, size: float, max_lines: int = 2) -> list[str]:
+    """The label in lines that fit ``width``; what is still too long loses its middle, not its
+    end, so "… Bình Thuận 2024" and "… Bình Thuận 2025" stay different."""
+    room = max(int(width / (size * 0.55)), 12)
+    lines, line = [], ""
+    for word in label.split():
+        if line and len(line) + 1 + len(word) > room:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    lines.append(line)
+    if len(lines) > max_lines:
+        rest, head = " ".join(lines[max_lines - 1:]), (room - 1) // 3
+        tail = room - 1 - head
+        lines = lines[:max_lines - 1] + [rest[:head].rstrip() + "…" + rest[-tail:].lstrip()]
+    return [line if len(line) <= room else line[:room - 1] + "…" for line in lines]
+
+
+def _pattern(series: int, x: float, y: float, width: float, height: float) -> list:
+    """The white marks of a series' pattern over the box (x, y, width, height)."""
+    kind = PATTERNS[series % len(PATTERNS)]
+    marks: list = []
+    step = 5.0
+    if kind in ("stripes", "grid"):
+        marks += [Box(x + i, y, 1.5, height, "#ffffff", False)
+                  for i in _steps(step / 2, width - 1.5, step)]
+    if kind in ("line", "grid"):
+        marks.append(Box(x, y + height / 2 - 1, width, 2, "#ffffff", False))
+    if kind == "lines":
+        marks += [Box(x, y + height * f - 0.75, width, 1.5, "#ffffff", False) for f in (1 / 3, 2 / 3)]
+    if kind == "dots":
+        marks += [Box(x + i, y + height / 2 - 1.25, 2.5, 2.5, "#ffffff", False)
+                  for i in _steps(step / 2, width - 2.5, step)]
+    return marks
+
+
+def _steps(start: float, end: float, step: float) -> list[float]:
+    out, at = [], start
+    while at <= end:
+        out.append(at)
+        at += step
+    return out
+
+
 def layout(chart: Chart, lang: str = "vi", width: float = PDF_WIDTH,
            biggest: int | None = None) -> Layout:
     """Each label on its own line, then one bar per series under it, its value at the end.
     ``biggest`` is the value of a full bar (default: the chart's largest)."""
     if biggest is None:
         biggest = max([v for _name, values in chart.series for v in values] + [0])
-    value_room = (width * 0.3) if chart.money else 48
+    several = len(chart.series) > 1
+    value_room = ((width * 0.3) if chart.money else 48) + (24 if several else 0)
     bar_room = width - value_room
     shapes: list = []
     y = 0.0
-    if len(chart.series) > 1:  # the legend, a line per series (week names are long)
+    if several:
+        # the legend: each series' number, colour and pattern, then its whole name (week
+        # names are long and often differ only at the end, so they wrap rather than cut)
         for i, (name, _values) in enumerate(chart.series):
-            shapes.append(Box(0, y + 3, 12, 12, COLOURS[i % len(COLOURS)]))
-            shapes.append(Text(16, y + 13, _short(name, width), LABEL_SIZE - 1))
-            y += 18
+            colour = COLOURS[i % len(COLOURS)]
+            shapes.append(Box(0, y + 3, 30, 14, colour))
+            shapes += _pattern(i, 0, y + 3, 30, 14)
+            lines = _wrapped(f"{i + 1} · {name}", width - 36, LABEL_SIZE - 1)
+            for n, line in enumerate(lines):
+                shapes.append(Text(36, y + 14 + n * 15, line, LABEL_SIZE - 1))
+            y += max(20, 15 * len(lines) + 5)
         y += 6
     for index, label in enumerate(chart.labels):
         y += LABEL_SIZE + 2
@@ -81,8 +140,12 @@ def layout(chart: Chart, lang: str = "vi", width: float = PDF_WIDTH,
             shapes.append(Box(0, y, bar_room, BAR_HEIGHT, TRACK))
             if length:
                 shapes.append(Box(0, y, max(length, 2), BAR_HEIGHT, COLOURS[i % len(COLOURS)]))
+                if several:
+                    shapes += _pattern(i, 0, y, max(length, 2), BAR_HEIGHT)
+            shown = format_value(value, VND if chart.money else COUNT, lang)
+            # with a legend, each value names its series' number too
             shapes.append(Text(width, y + BAR_HEIGHT - 2,
-                               format_value(value, VND if chart.money else COUNT, lang),
+                               f"{i + 1} · {shown}" if several else shown,
                                LABEL_SIZE - 1, anchor="end"))
             y += BAR_HEIGHT + 3
         y += 6
@@ -92,13 +155,17 @@ def layout(chart: Chart, lang: str = "vi", width: float = PDF_WIDTH,
 def svg(chart: Chart, title: str, lang: str = "vi") -> Markup:
     """The chart as an inline SVG that scales to its container's width."""
     drawn = layout(chart, lang, SVG_WIDTH)
+    if len(chart.series) > 1:  # the legend is part of the picture: name it for screen readers
+        title = f"{title}: " + "; ".join(f"{i + 1} · {name}"
+                                         for i, (name, _values) in enumerate(chart.series))
     parts = [f'<svg class="chart" role="img" viewBox="0 0 {drawn.width:.0f} {drawn.height:.0f}" '
              f'xmlns="http://www.w3.org/2000/svg" aria-label={quoteattr(title)}>'
              f"<title>{escape(title)}</title>"]
     for shape in drawn.shapes:
         if isinstance(shape, Box):
             parts.append(f'<rect x="{shape.x:.1f}" y="{shape.y:.1f}" width="{shape.width:.1f}" '
-                         f'height="{shape.height:.1f}" rx="2" fill="{shape.colour}"/>')
+                         f'height="{shape.height:.1f}"{ROUNDED if shape.rounded else ""} '
+                         f'fill="{shape.colour}"/>')
         else:
             parts.append(f'<text x="{shape.x:.1f}" y="{shape.y:.1f}" font-size="{shape.size}" '
                          f'fill="{shape.colour}" text-anchor="{shape.anchor}">'
