@@ -175,7 +175,7 @@ class NeedMet:
             product_set = ocop.PRODUCT_SETS.get(getattr(best, "ocop_set", None) or 0)
             group = ocop.group(ocop.QD148, self.need.product_group)
             what = product_set.name_vi if product_set else (group.title(lang) if group else "")
-        parts = [what]
+        parts = [what[:1].upper() + what[1:]]  # "cà phê" as the buyer typed it starts the line
         if self.stars:
             parts.append(_("OCOP %(stars)s★", stars=self.stars))
         parts += self.standards

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from reportlab.platypus import Paragraph, Spacer
 
 from exhibit.pdf import document as nd30
@@ -12,14 +15,19 @@ from exhibit.vn.phones import format_phone
 
 
 def render_schedule(week, participant_name: str, meetings, *, side: str, lang: str = "vi") -> bytes:
-    """``side`` is "buyer" or "supplier": the other column shows the counterpart."""
-    vi = lang != "en"
+    """``side`` is "buyer" or "supplier": the other column names the other side (the supplier
+    on a buyer's schedule, the buyer on a supplier's)."""
+    with force_locale(lang):
+        return _render(week, participant_name, meetings, side=side, lang=lang)
+
+
+def _render(week, participant_name: str, meetings, *, side: str, lang: str) -> bytes:
     s = nd30.styles()
     story = [
         Paragraph(nd30.t(week.name(lang)), s.sign_title),
         Paragraph(nd30.t(f"{format_date(week.start_date)} – {format_date(week.end_date)} · "
                          f"{week.venue_name}"), s.subtitle),
-        *nd30.title(s, "Lịch gặp B2B" if vi else "B2B meeting schedule", participant_name),
+        *nd30.title(s, _("B2B meeting schedule"), participant_name),
     ]
     rows = []
     for m in meetings:
@@ -35,17 +43,17 @@ def render_schedule(week, participant_name: str, meetings, *, side: str, lang: s
         rows.append([start.strftime("%d/%m"), f"{start:%H:%M}–{end:%H:%M}", m.table.label, other,
                      contact])
     if rows:
-        head = (["Ngày", "Giờ", "Bàn", "Đối tác", "Liên hệ"] if vi
-                else ["Date", "Time", "Table", "Partner", "Contact"])
+        head = [_("Date"), _("Time"), _("Table"), _("Supplier") if side == "buyer" else _("Buyer"),
+                _("Contact")]
         story.append(nd30.grid(s, head, rows, [16, 32, 18, 64, 45]))
     else:
-        story.append(nd30.paragraph(s, "Chưa có cuộc gặp nào được xếp lịch." if vi
-                                    else "No meeting has been scheduled yet."))
+        story.append(nd30.paragraph(s, _("No meeting has been scheduled yet.")))
     unscheduled = sum(1 for m in meetings if m.slot is None and m.status in ("requested", "accepted"))
     if unscheduled:
-        story += [Spacer(1, 6), nd30.paragraph(
-            s, f"{unscheduled} yêu cầu gặp chưa có giờ; Ban tổ chức sẽ xếp lịch." if vi
-            else f"{unscheduled} meeting requests have no time yet; the organiser will schedule them.")]
+        story += [Spacer(1, 6), nd30.paragraph(s, ngettext(
+            "%(num)s meeting request has no time yet; the organiser will schedule it.",
+            "%(num)s meeting requests have no time yet; the organiser will schedule them.",
+            unscheduled))]
     buffer = io.BytesIO()
     nd30.build(buffer, story, title_text=f"B2B – {participant_name}", author=week.organizer.name)
     return buffer.getvalue()
