@@ -31,6 +31,7 @@ from typing import Any
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from sqlalchemy import select
 
 from exhibit.core.audit import AuditEntry, action_title, display_value, entity_title
@@ -95,9 +96,16 @@ class HistoryLine:
         return _raw(self.entry.after)
 
 
-def _raw(values: dict | None) -> list[tuple[str, str]]:
+def _raw(values) -> list[tuple[str, str]]:
     """The stored values as recorded (codes and all), for the auditors' toggle."""
+    if values is not None and not isinstance(values, dict):  # not what record() is given
+        return [("", _raw_value(values))]
     return [(str(key), _raw_value(value)) for key, value in (values or {}).items()]
+
+
+def _fields(values) -> dict:
+    """An entry's before or after as a dict of fields (anything else recorded: none)."""
+    return values if isinstance(values, dict) else {}
 
 
 def _raw_value(value) -> str:
@@ -200,7 +208,7 @@ def _wanted(entries: Iterable[AuditEntry]) -> dict[str, set[int]]:
         if entry.entity in _READERS and entry.entity_id is not None:
             wanted[entry.entity].add(entry.entity_id)
         for values in (entry.before, entry.after):
-            for key, value in (values or {}).items():
+            for key, value in _fields(values).items():
                 kind = _ID_FIELDS.get(key)
                 if kind and isinstance(value, int) and not isinstance(value, bool):
                     wanted[kind].add(value)
@@ -272,7 +280,7 @@ def enum_title(entity: str, field_name: str, value) -> str | None:
 
 # -- fields in words ----------------------------------------------------------------------------
 
-#: field name → label, whatever the kind of record
+#: field name → label, whatever the kind of record (a function where the label needs a context)
 FIELD_LABELS = {
     "status": _l("Status"), "booth": _l("Booth"), "business_id": _l("Business"),
     "expires_at": _l("Held until"), "hold_kind": _l("Kind of hold"), "reason": _l("Reason"),
@@ -283,8 +291,10 @@ FIELD_LABELS = {
     "reference": _l("Reference"), "code": _l("Booth code"), "type": _l("Booth type"),
     "hall_id": _l("Hall"), "area_m2": _l("Area"), "price_vnd": _l("Price"),
     "blocked": _l("Blocked"), "grid": _l("Position on the plan"), "token": _l("QR code"),
-    "file": _l("File"), "created": _l("Created"), "updated": _l("Updated"),
-    "name": _l("Name"), "name_vi": _l("Name (Vietnamese)"), "name_en": _l("Name (English)"),
+    "file": _l("File"), "created": lambda: pgettext("count", "Created"),
+    "updated": lambda: pgettext("count", "Updated"),
+    "name": lambda: pgettext("record", "Name"), "name_vi": _l("Name (Vietnamese)"),
+    "name_en": _l("Name (English)"),
     "slug": _l("Web address"), "start_date": _l("First day"), "end_date": _l("Last day"),
     "registration_opens_on": _l("Registration opens"),
     "registration_closes_on": _l("Registration closes"), "venue_name": _l("Venue"),
@@ -313,11 +323,11 @@ FIELD_LABELS = {
     "origin_province_scheme": _l("Origin province map"),
     "origin_province_code": _l("Origin province"), "buyer_id": _l("Buyer"),
     "by": _l("Asked by"), "outcome": _l("Outcome"), "slot": _l("Time slot"),
-    "table": _l("Table"), "count": _l("Number"), "from": _l("From"),
+    "table": _l("Table"), "count": lambda: pgettext("count", "Number"), "from": _l("From"),
     "minutes": _l("Minutes each"), "scheduled": _l("Meetings scheduled"),
     "product_group": _l("Product group"), "min_stars": _l("OCOP stars at least"),
     "certifications": _l("Certifications"), "monthly_volume": _l("Monthly volume"),
-    "layout": _l("Layout"), "total": _l("Number"),
+    "layout": _l("Layout"), "total": lambda: pgettext("count", "Number"),
 }
 #: a label that differs for one kind of record
 _LABELS_BY_KIND = {
@@ -331,6 +341,8 @@ _LABELS_BY_KIND = {
 def field_label(entity: str, field_name: str) -> str:
     """A field's label; one nobody named reads as its words ("grid_x" → "Grid x")."""
     label = _LABELS_BY_KIND.get((entity, field_name)) or FIELD_LABELS.get(field_name)
+    if callable(label):  # a label with a context (pgettext): one English word, two meanings
+        label = label()
     if label is not None:
         return str(label)
     words = str(field_name).replace("_", " ").strip()
@@ -402,7 +414,7 @@ def changes(entry: AuditEntry, names: Names | None = None) -> list[Change]:
     """Each field the entry recorded, in words. An entry that kept old and new values shows
     old → new for the fields that changed; one that kept only what was made (or only what was
     removed) shows those values."""
-    before, after = entry.before or {}, entry.after or {}
+    before, after = _fields(entry.before), _fields(entry.after)
     found = []
 
     def shown(key, value):
@@ -417,8 +429,11 @@ def changes(entry: AuditEntry, names: Names | None = None) -> list[Change]:
             found.append(Change(key, field_label(entry.entity, key), old, new))
     else:
         for key, value in (after or before).items():
-            if key not in _UNSHOWN:
-                found.append(Change(key, field_label(entry.entity, key), None, shown(key, value)))
+            if key in _UNSHOWN or value in (None, "", []):
+                continue  # what was not set says nothing about what was made
+            if key == "business_id" and value == entry.business_id:
+                continue  # the sentence names the entry's business already
+            found.append(Change(key, field_label(entry.entity, key), None, shown(key, value)))
     return found
 
 
@@ -437,11 +452,11 @@ class _Told:
 
     @property
     def before(self) -> dict:
-        return self.entry.before or {}
+        return _fields(self.entry.before)
 
     @property
     def after(self) -> dict:
-        return self.entry.after or {}
+        return _fields(self.entry.after)
 
     def value(self, key: str, default=None):
         return self.after.get(key, self.before.get(key, default))
@@ -483,8 +498,10 @@ def _document(told: _Told) -> str:
     """"contract 022/2024/HĐ-ITPC (version 2)", as the entry recorded it."""
     found = told.names.get("document", told.entry.entity_id) or (None, None, None)
     kind = found[0]
-    number = told.value("number") or found[1]
-    version = told.value("version") or found[2] or 1
+    recorded = {**told.before, **told.after}
+    # what the entry recorded (a draft has no number yet); today's values only where it kept none
+    number = recorded["number"] if "number" in recorded else found[1]
+    version = (recorded["version"] if "version" in recorded else found[2]) or 1
     if number:
         if kind == "mou":
             return _("memorandum of understanding %(number)s (version %(version)s)",
@@ -493,8 +510,8 @@ def _document(told: _Told) -> str:
             return _("contract %(number)s (version %(version)s)", number=number, version=version)
         return _("document %(number)s (version %(version)s)", number=number, version=version)
     if kind == "mou":
-        return _("the draft memorandum of understanding no. %(id)s", id=told.entry.entity_id)
-    return _("the draft contract no. %(id)s", id=told.entry.entity_id)
+        return _("the draft memorandum of understanding #%(id)s", id=told.entry.entity_id)
+    return _("the draft contract #%(id)s", id=told.entry.entity_id)
 
 
 def _product(told: _Told) -> str:
