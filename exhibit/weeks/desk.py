@@ -118,6 +118,13 @@ def queues_for(weeks: Sequence[ExhibitionWeek], sources: Iterable[WaitingSource]
     return busy + idle
 
 
+def week_queue(week: ExhibitionWeek, sources: Iterable[WaitingSource],
+               now: datetime | None = None) -> WeekQueue:
+    """One week's queue, for the top of that week's own pages
+    (templates/weeks/_queue.html: ``week_queue(queue)``)."""
+    return queues_for([week], sources, now)[0]
+
+
 def work_queue(user, sources: Iterable[WaitingSource], now: datetime | None = None,
                today: date | None = None) -> Desk:
     """The organiser's desk: the queues of the body's weeks still being run, and its past

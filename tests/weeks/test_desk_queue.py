@@ -207,3 +207,13 @@ def test_a_missed_payment_day_is_a_deadline_in_vietnam_time(demo_app):
                     assert item.due.tzinfo is not None
                     assert item.due.astimezone(VIETNAM_TZ).time() == time.min
                     assert item.due.date() < vietnam_today()
+
+
+def test_one_weeks_queue_is_its_card_on_the_desk(demo_app):
+    """desk.week_queue (for the top of a week's own pages) answers what the desk shows."""
+    with demo_app.test_request_context():
+        now = utcnow()
+        for queue in desk.queues_for(db.session.scalars(select(ExhibitionWeek)).all(),
+                                     WAITING_SOURCES, now=now):
+            alone = desk.week_queue(queue.week, WAITING_SOURCES, now=now)
+            assert alone.items == queue.items
