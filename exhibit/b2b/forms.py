@@ -70,7 +70,8 @@ class SlotsForm(BaseForm):
 
 
 class TablesForm(BaseForm):
-    count = IntegerField(_l("Tables to add"), default=10)
+    # its own id: the slots form on the same page has a "count" too
+    count = IntegerField(_l("Tables to add"), default=10, id="tables_count")
     prefix = StringField(_l("Label"), default="Bàn")
 
 
