@@ -41,8 +41,8 @@ class Waiting:
     #: where the work is done: an endpoint taking the week's ``slug``, and its query arguments
     endpoint: str
     args: dict = field(default_factory=dict)
-    #: the deadline that makes it urgent, if it has one (aware UTC): a hold's nearest lapse,
-    #: the first payment day missed
+    #: the deadline that makes it urgent, if it has one (aware): a hold's nearest lapse,
+    #: the start of the first payment day missed (Vietnam time)
     due: datetime | None = None
     #: when the oldest of them began waiting (aware UTC)
     since: datetime | None = None
