@@ -248,16 +248,28 @@ def test_a_documents_history_reads_as_sentences(client, named_organiser, open_we
     assert "Văn bản #" not in history_part and "<details" in history_part
 
 
-def test_a_business_profiles_changes_read_as_sentences(client, organiser, make_exhibitor):
+def test_a_business_profiles_changes_read_as_sentences(client, named_organiser, open_week,
+                                                      make_exhibitor):
+    """The business reads its own edits by name and its organisers' as the organising body's;
+    the organiser reads them by name."""
     from exhibit.profiles import services as profiles
     user = make_exhibitor("Công ty TNHH Hạt điều Thử")
     user.full_name = "Lê Văn C"
     db.session.commit()
+    booking.apply_to_week(actor=user, week=open_week, data={})
     profiles.edit_own_business(actor=user, data={"phone": "0987654321"})
+    profiles.edit_business_as_organiser(actor=named_organiser, business_id=user.business_id,
+                                        data={"address": "Thôn 2, xã Hàm Minh"})
     login(client, user)
     page = client.get("/my/business").get_data(as_text=True)
     assert "Lê Văn C đã sửa hồ sơ của Công ty TNHH Hạt điều Thử" in page
     assert "0987 654 321</b>" in page
+    assert "Ban tổ chức đã sửa hồ sơ của Công ty TNHH Hạt điều Thử" in page
+    assert "Nguyễn Văn A đã sửa" not in page
+    login(client, named_organiser)
+    page = client.get(f"/organiser/businesses/{user.business_id}/edit").get_data(as_text=True)
+    assert "Nguyễn Văn A đã sửa hồ sơ của Công ty TNHH Hạt điều Thử" in page
+    assert "Thôn 2, xã Hàm Minh</b>" in page
 
 
 def test_the_audit_log_sends_as_many_queries_for_a_full_page_as_for_a_short_one(
