@@ -87,9 +87,10 @@ def manage(slug):
     slots, tables = services.slots(week), services.tables(week)
     filters = services.MeetingFilters.from_args(request.args, slots, tables)
     buyers = services.week_buyers(week)
+    page = services.meetings_page(week, filters, page_number(request.args))
     return render_template(
-        "b2b/manage.html", week=week, buyers=buyers, filters=filters,
-        page=services.meetings_page(week, filters, page_number(request.args)),
+        "b2b/manage.html", week=week, buyers=buyers, filters=filters, page=page,
+        cancelled=services.cancel_reasons(page.rows),
         counts=services.meeting_counts(week), statuses=list(MeetingStatus),
         unscheduled=services.UNSCHEDULED, days=services.session_days(slots), slots=slots,
         tables=tables, action=ActionForm(),

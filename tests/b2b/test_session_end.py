@@ -142,7 +142,7 @@ def test_the_organiser_page_offers_no_pairing_after_the_session(client, organise
     assert 'id="csrf_token"' not in page  # one plain token per form, no repeated ids
 
 
-def test_cancelling_an_accepted_meeting_without_a_reason_changes_nothing(client, session):
+def test_cancelling_an_accepted_meeting_without_a_reason_changes_nothing(client, session, organiser):
     from exhibit.b2b import services
     from exhibit.b2b.models import Meeting
     from exhibit.core.audit import AuditEntry
@@ -186,6 +186,10 @@ def test_cancelling_an_accepted_meeting_without_a_reason_changes_nothing(client,
     from exhibit.accounts.models import User
     login(client, db.session.query(User).filter_by(business_id=supplier.id).one())
     page = client.get(base).get_data(as_text=True)
+    assert "Đoàn thu mua đổi lịch về sớm" in page
+    client.get("/logout")
+    login(client, organiser)
+    page = client.get(f"/organiser/weeks/{week.slug}/b2b").get_data(as_text=True)
     assert "Đoàn thu mua đổi lịch về sớm" in page
 
 
