@@ -17,7 +17,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from tests.conftest import skip_or_fail
+import pytest
+
+from tests.conftest import chromium_or_skip, skip_or_fail
 
 HERE = Path(__file__).parent
 AXE_SCRIPT = HERE / "node_modules" / "axe-core" / "axe.min.js"
@@ -70,3 +72,15 @@ def validate_html(command: list[str], files: dict[str, Path]) -> dict[str, list[
         name = by_file.get(message.get("url", "?").rsplit("/", 1)[-1], "?")
         errors.setdefault(name, []).append(f"line {message.get('lastLine', '?')}: {message['message']}")
     return errors
+
+
+@pytest.fixture(scope="module")
+def browser_module():
+    """Debian's Chromium, started once for a module's tests (tests/e2e starts one per test)."""
+    executable = chromium_or_skip()
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield browser
+        browser.close()

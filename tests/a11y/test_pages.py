@@ -159,18 +159,6 @@ def walk(demo_app, browser_module, tmp_path_factory):
     return result
 
 
-@pytest.fixture(scope="module")
-def browser_module():
-    from tests.conftest import chromium_or_skip
-    executable = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield browser
-        browser.close()
-
-
 def _judge(name: str, problems: list[tuple[str, str]], known: dict[tuple[str, str], str]):
     """Fails on problems nobody knows about; a page whose only problems are ``known`` is an
     xfail that names them; a known entry that no longer happens fails, to be removed."""
