@@ -121,18 +121,21 @@ def _visitors(week, lang):
              .outerjoin(checkins, checkins.c.badge_id == Badge.id)
              .where(Badge.week_id == week.id, Badge.kind == BadgeKind.VISITOR.value)
              .order_by(Badge.created_at, Badge.id))
-    # the days come as ISO dates ("2026-12-05") in any order; check-ins fall on the week's days
-    day_texts = {day.isoformat(): format_date(day) for day in week.days}
+    # the days come as ISO dates ("2026-12-05") in any order; a week has few days, so few
+    # sets of them: each is written out once
+    shown_days: dict[str | None, tuple[str, int]] = {None: ("", 0)}
     for badge in streamed(query):
-        days = sorted(badge.days.split(",")) if badge.days else []
+        days = shown_days.get(badge.days)
+        if days is None:
+            days = shown_days[badge.days] = _days_checked_in(badge.days)
         yield [badge.full_name, lead_files.shown_phone(badge.phone), badge.email,
-               badge.organisation, badge.created_at,
-               ", ".join(day_texts.get(day) or _dmy(day) for day in days), len(days),
-               badge.revoked_at]
+               badge.organisation, badge.created_at, days[0], days[1], badge.revoked_at]
 
 
-def _dmy(iso: str) -> str:
-    return format_date(date.fromisoformat(iso))
+def _days_checked_in(iso_days: str) -> tuple[str, int]:
+    """"2026-12-06,2026-12-05" → ("05/12/2026, 06/12/2026", 2)."""
+    days = sorted(iso_days.split(","))
+    return ", ".join(format_date(date.fromisoformat(day)) for day in days), len(days)
 
 
 def _lead_headers():
