@@ -194,6 +194,9 @@ TARGETS: dict[tuple[str, str], Builder] = {
         f"{desk(o)}/allocations/{o.confirmed_allocation_id}/move", form={"booth": "A04"}),
     ("booking.release", "held"): lambda o: Target(
         f"{desk(o)}/allocations/{o.held_allocation_id}/release", form={"reason": "Thử"}),
+    # nothing released to take back: X's organiser gets the 409 that says so
+    ("booking.undo_release", "held"): lambda o: Target(
+        f"{desk(o)}/allocations/{o.held_allocation_id}/undo-release", form={}),
     ("booking.assign", ""): lambda o: Target(f"{desk(o)}/assign", form={
         "booth": "A03", "business": exhibitor_tax_code(o)}),
     ("booking.week_audit", ""): lambda o: Target(f"{desk(o)}/audit"),

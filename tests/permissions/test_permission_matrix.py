@@ -197,6 +197,7 @@ TABLE: dict[tuple[str, str, str], str] = {
     ("booking.confirm", "POST", "held"):                    X_ORGANISER,
     ("booking.move", "POST", "confirmed"):                  X_ORGANISER,
     ("booking.release", "POST", "held"):                    X_ORGANISER,
+    ("booking.undo_release", "POST", "held"):               X_ORGANISER,
     ("booking.assign", "POST", ""):                         X_ORGANISER,
     ("booking.week_audit", "GET", ""):                      X_ORGANISER,
     # the history of X's exhibitor: organisers of bodies whose weeks it applied to
