@@ -22,7 +22,7 @@ capacity, so the buyer's volume is shown with the need but does not rank.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
@@ -144,14 +144,53 @@ def product_meets(product, shown_stars: int, need) -> bool:
 
 # -- why a supplier is suggested ----------------------------------------------------------------
 
-@dataclass
-class NeedMet:
-    """One need of a buyer met by one supplier: its products meeting it (best first) and why."""
-    need: object
+@dataclass(frozen=True)
+class Fit:
+    """How one supplier's products meet one need's rule: the best strength, the keywords its
+    products match (fully matched first, then in the buyer's order), the products (best first)."""
     strength: int
-    #: the buyer's keywords the products match, best first
-    keywords: list[Keyword] = field(default_factory=list)
-    products: list = field(default_factory=list)
+    keywords: tuple[Keyword, ...]
+    products: tuple
+
+
+def suppliers_meeting(rule: NeedRule, candidates) -> dict[int, Fit]:
+    """Per supplier id, how ``candidates`` (products with ``business_id`` and ``shown_stars``)
+    meet the rule; suppliers with no product meeting it are left out."""
+    found: dict[int, list] = {}
+    for product in candidates:
+        strength, matched = fit(product, product.shown_stars, rule)
+        if strength:
+            found.setdefault(product.business_id, []).append((strength, matched, product))
+    fits = {}
+    for supplier_id, rows in found.items():
+        rows.sort(key=lambda row: (-row[0], -row[2].shown_stars, -len(row[2].standards or []),
+                                   row[2].id))
+        best: dict[Keyword, int] = {}
+        for _strength, matched, product in rows:
+            for keyword in matched:
+                best[keyword] = max(best.get(keyword, 0), keyword_match(product, keyword))
+        keywords = sorted(best, key=lambda k: (-best[k], rule.keywords.index(k)))
+        fits[supplier_id] = Fit(rows[0][0], tuple(keywords), tuple(row[2] for row in rows))
+    return fits
+
+
+@dataclass(frozen=True)
+class NeedMet:
+    """One need of a buyer met by one supplier, and why."""
+    need: object
+    fit: Fit
+
+    @property
+    def strength(self) -> int:
+        return self.fit.strength
+
+    @property
+    def keywords(self) -> tuple[Keyword, ...]:
+        return self.fit.keywords
+
+    @property
+    def products(self) -> tuple:
+        return self.fit.products
 
     @property
     def stars(self) -> int:
@@ -180,31 +219,6 @@ class NeedMet:
             parts.append(_("OCOP %(stars)s★", stars=self.stars))
         parts += self.standards
         return " · ".join(p for p in parts if p)
-
-
-def need_met(need, rule: NeedRule, candidates) -> dict[int, NeedMet]:
-    """Per supplier id, how ``candidates`` (products with ``business_id`` and ``shown_stars``)
-    meet the need, products best first."""
-    found: dict[int, NeedMet] = {}
-    fits: dict[int, list] = {}
-    for product in candidates:
-        strength, matched = fit(product, product.shown_stars, rule)
-        if not strength:
-            continue
-        met = found.setdefault(product.business_id, NeedMet(need, strength))
-        met.strength = max(met.strength, strength)
-        for keyword in matched:
-            if keyword not in met.keywords:
-                met.keywords.append(keyword)
-        fits.setdefault(product.business_id, []).append((strength, product))
-    for supplier_id, met in found.items():
-        ranked = sorted(fits[supplier_id], key=lambda pair: (
-            -pair[0], -pair[1].shown_stars, -len(pair[1].standards or []), pair[1].id))
-        met.products = [p for _s, p in ranked]
-        # keywords matched fully first, in the buyer's order
-        best_of = {k: max(keyword_match(p, k) for p in met.products) for k in met.keywords}
-        met.keywords.sort(key=lambda k: -best_of[k])
-    return found
 
 
 def score(met: list[NeedMet], products: list) -> int:

@@ -389,16 +389,16 @@ def _pairs(buyers: list[Buyer], products: list[MatchedProduct], rules: dict[int,
     by_group: dict[str, list[MatchedProduct]] = defaultdict(list)
     for product in products:
         by_group[product.ocop_group].append(product)
-    per_rule: dict[matching.NeedRule, dict[int, list[MatchedProduct]]] = {}
+    per_rule: dict[matching.NeedRule, dict[int, matching.Fit]] = {}
     for buyer in buyers:
         found: dict[int, list[matching.NeedMet]] = defaultdict(list)
         for need in buyer.needs:
             rule = rules[need.id]
             if rule not in per_rule:
                 candidates = [p for group in rule.groups for p in by_group.get(group, ())]
-                per_rule[rule] = matching.need_met(None, rule, candidates)
-            for sid, met in per_rule[rule].items():
-                found[sid].append(matching.NeedMet(need, met.strength, met.keywords, met.products))
+                per_rule[rule] = matching.suppliers_meeting(rule, candidates)
+            for sid, fit in per_rule[rule].items():
+                found[sid].append(matching.NeedMet(need, fit))
         yield from ((buyer, sid, met) for sid, met in found.items())
 
 
