@@ -61,7 +61,7 @@ class MouForm(PartyForm):
                          description=_l("Empty: the day it is issued"))
     purpose = TextAreaField(_l("Purpose of the cooperation"))
     expected_value_vnd = StringField(_l("Expected trade value (đồng)"),
-                                     render_kw={"inputmode": "numeric"})
+                                     render_kw={"inputmode": "numeric", "data-money": ""})
     price_terms = TextAreaField(_l("Price principles"))
     payment_terms = TextAreaField(_l("Payment principles"))
     valid_months = IntegerField(_l("Valid for (months)"), validators=[Optional()])
@@ -86,7 +86,7 @@ class PaymentForm(BaseForm):
     #: one sent (it must have booked a booth at the week), so WTForms does not
     business_id = SelectField(_l("Exhibitor"), coerce=str, validate_choice=False)
     kind = SelectField(_l("Kind"), choices=[(k.value, k.title) for k in PaymentKind])
-    amount_vnd = StringField(_l("Amount (đồng)"), render_kw={"inputmode": "numeric"})
+    amount_vnd = StringField(_l("Amount (đồng)"), render_kw={"inputmode": "numeric", "data-money": ""})
     paid_on = StringField(_l("Paid on"), description=_l("dd/mm/yyyy"))
     reference = StringField(_l("Transfer reference or receipt number"))
     note = StringField(_l("Note"))

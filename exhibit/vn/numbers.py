@@ -1,9 +1,14 @@
 """Numbers as Vietnamese write them: dots group thousands ("1.300.000"), a comma marks the
-decimals ("2,5"), and amounts may carry "₫", "đ" or "đồng". Spreadsheet and JSON numbers pass
+decimals ("2,5"), and amounts may carry "₫", "đ" or "đồng". Whole amounts grouped with commas
+("12,500,000", as an English keyboard types them) are read too. Spreadsheet and JSON numbers pass
 through. Empty means None; anything else that is not a number raises ValueError."""
 from __future__ import annotations
 
+import re
+
 _CURRENCY = ("đồng", "₫", "đ")
+#: commas grouping thousands: "12,500,000" is a whole amount, while "2,5" stays a fraction
+_COMMA_GROUPS = re.compile(r"\d{1,3}(?:,\d{3})+")
 
 
 def _text(value) -> str:
@@ -26,7 +31,10 @@ def parse_whole(value) -> int | None:
         return int(value)
     if isinstance(value, int):
         return value
-    text = _text(value).replace(".", "")
+    text = _text(value)
+    if _COMMA_GROUPS.fullmatch(text):
+        text = text.replace(",", "")
+    text = text.replace(".", "")
     if "," in text:
         raise ValueError("not a whole number")
     return int(text) if text else None

@@ -149,11 +149,13 @@ class TestText:
 class TestNumbers:
     @pytest.mark.parametrize("typed,expected", [
         ("1.300.000", 1_300_000), ("85.000đ", 85_000), ("1300000 ₫", 1_300_000),
-        ("1.404.000 đồng", 1_404_000), (85000, 85000), (85000.0, 85000), ("", None), (None, None)])
+        ("1.404.000 đồng", 1_404_000), (85000, 85000), (85000.0, 85000), ("", None), (None, None),
+        ("12,500,000", 12_500_000), ("1,300,000 ₫", 1_300_000)])
     def test_whole(self, typed, expected):
         assert numbers.parse_whole(typed) == expected
 
-    @pytest.mark.parametrize("typed", ["2,5", 2.5, True, "nhiều", "1.300.000,50"])
+    @pytest.mark.parametrize("typed", ["2,5", 2.5, True, "nhiều", "1.300.000,50", "12,50",
+                                       "1,300,000.50", "1,30,000"])
     def test_whole_refuses_fractions_and_words(self, typed):
         with pytest.raises(ValueError):
             numbers.parse_whole(typed)
