@@ -9,14 +9,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from exhibit.core import paging
+from exhibit.core import history, paging
+from exhibit.core.history import (  # noqa: F401 (the log's words, as templates read them here)
+    ACTION_TITLES, ENTITY_TITLES, action_title, display_value, entity_title)
 from exhibit.core.db import UTCDateTime, utcnow
 from exhibit.extensions import db
-from exhibit.vn.dates import VIETNAM_TZ, parse_date, to_vietnam_time
+from exhibit.vn.dates import VIETNAM_TZ, parse_date
 
 
 class AuditEntry(db.Model):
@@ -81,7 +82,6 @@ class Entries(list):
 def told(rows, *, organiser_as_body: bool = False):
     """The entries as history lines (core/history.py), names read once for all of them: what
     templates handed this module, or ``entries()``, call."""
-    from exhibit.core import history  # history reads this module's model: imported on use
     return history.describe(rows, organiser_as_body=organiser_as_body)
 
 
@@ -197,51 +197,3 @@ def _filtered(query, *, week_id=None, week_ids=None, business_id=None, entity=No
     if business_id is not None:
         query = query.where(AuditEntry.business_id == business_id)
     return db.session.scalars(query).all()
-
-
-#: how the log names what happened, in the reader's language
-ACTION_TITLES = {
-    "register": _l("registered"), "add_member": _l("added a user"), "create": _l("created"),
-    "update": _l("edited"), "import_booths": _l("imported booths"), "block": _l("blocked"),
-    "unblock": _l("unblocked"), "submit": _l("applied"), "approve": _l("approved"),
-    "reject": _l("rejected"), "waitlist": _l("put on the waiting list"),
-    "waitlist_offer": _l("offered a booth from the waiting list"), "hold": _l("held the booth"),
-    "confirm": _l("confirmed the booking"), "assign": _l("assigned"), "move": _l("moved"),
-    "release": _l("released"), "expire": _l("hold expired"), "issue": _l("issued"),
-    "revise": _l("reopened for revision"), "sign": _l("stored the signed scan"),
-    "cancel": _l("cancelled"), "record": _l("recorded"), "request": _l("asked for a meeting"),
-    "accept": _l("accepted"), "decline": _l("declined"), "schedule": _l("scheduled"),
-    "unschedule": _l("unscheduled"), "outcome": _l("recorded the outcome"),
-    "add_slots": _l("added meeting slots"), "add_tables": _l("added meeting tables"),
-    "auto_schedule": _l("scheduled the meetings"), "delete": _l("deleted"),
-    "change_password": _l("changed the password"), "disable": _l("disabled the account"),
-    "enable": _l("enabled the account"),
-}
-ENTITY_TITLES = {
-    "business": _l("Business"), "user": _l("User"), "week": _l("Week"), "hall": _l("Hall"),
-    "booth": _l("Booth"), "application": _l("Application"), "allocation": _l("Booking"),
-    "document": _l("Document"), "payment": _l("Payment"), "buyer": _l("Buyer"),
-    "need": _l("Sourcing need"), "meeting": _l("B2B meeting"), "organizer": _l("Organisation"),
-}
-
-
-def action_title(code: str) -> str:
-    return str(ACTION_TITLES.get(code, code))
-
-
-def entity_title(code: str) -> str:
-    return str(ENTITY_TITLES.get(code, code))
-
-
-def display_value(value) -> str:
-    """A before/after value as recorded (the auditors' raw view), but timestamps in Vietnam
-    time and empty values as a dash. core/history.py puts values into words."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, str) and len(value) >= 19 and value[10:11] == "T":
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            return value
-        return to_vietnam_time(moment).strftime("%H:%M %d/%m/%Y")
-    return str(value)

@@ -14,6 +14,8 @@ render what ``describe()`` returns through one partial, templates/_history.html.
 - Names of related records are read for a whole page at once (one query per kind of record on
   the page, never one per entry), so a longer page costs no more queries.
 
+The log's own words (ACTION_TITLES, ENTITY_TITLES) live here too; core/audit.py imports them
+from this module, which in turn never imports the log (an entry is read by its attributes).
 Core imports no feature, so the names are read by table (the tables are the features' public
 shape, as the foreign keys of the audit table already name them), and the enums whose titles
 show a status are named by module until their features register them with
@@ -34,12 +36,63 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import pgettext
 from sqlalchemy import select
 
-from exhibit.core.audit import AuditEntry, action_title, display_value, entity_title
 from exhibit.extensions import db
 from exhibit.vn import money, phones, provinces
 from exhibit.vn.dates import to_vietnam_time
 
 EMPTY = "—"
+#: an audit entry (core/audit.py's AuditEntry, which imports this module for its words)
+Entry = Any
+
+
+# -- what the log calls its records and actions ----------------------------------------------
+
+#: how the log names what happened, in the reader's language
+ACTION_TITLES = {
+    "register": _l("registered"), "add_member": _l("added a user"), "create": _l("created"),
+    "update": _l("edited"), "import_booths": _l("imported booths"), "block": _l("blocked"),
+    "unblock": _l("unblocked"), "submit": _l("applied"), "approve": _l("approved"),
+    "reject": _l("rejected"), "waitlist": _l("put on the waiting list"),
+    "waitlist_offer": _l("offered a booth from the waiting list"), "hold": _l("held the booth"),
+    "confirm": _l("confirmed the booking"), "assign": _l("assigned"), "move": _l("moved"),
+    "release": _l("released"), "expire": _l("hold expired"), "issue": _l("issued"),
+    "revise": _l("reopened for revision"), "sign": _l("stored the signed scan"),
+    "cancel": _l("cancelled"), "record": _l("recorded"), "request": _l("asked for a meeting"),
+    "accept": _l("accepted"), "decline": _l("declined"), "schedule": _l("scheduled"),
+    "unschedule": _l("unscheduled"), "outcome": _l("recorded the outcome"),
+    "add_slots": _l("added meeting slots"), "add_tables": _l("added meeting tables"),
+    "auto_schedule": _l("scheduled the meetings"), "delete": _l("deleted"),
+    "change_password": _l("changed the password"), "disable": _l("disabled the account"),
+    "enable": _l("enabled the account"),
+}
+ENTITY_TITLES = {
+    "business": _l("Business"), "user": _l("User"), "week": _l("Week"), "hall": _l("Hall"),
+    "booth": _l("Booth"), "application": _l("Application"), "allocation": _l("Booking"),
+    "document": _l("Document"), "payment": _l("Payment"), "buyer": _l("Buyer"),
+    "need": _l("Sourcing need"), "meeting": _l("B2B meeting"), "organizer": _l("Organisation"),
+}
+
+
+def action_title(code: str) -> str:
+    return str(ACTION_TITLES.get(code, code))
+
+
+def entity_title(code: str) -> str:
+    return str(ENTITY_TITLES.get(code, code))
+
+
+def display_value(value) -> str:
+    """A before/after value as recorded (the auditors' raw view), but timestamps in Vietnam
+    time and empty values as a dash (format_value below puts values into words)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str) and len(value) >= 19 and value[10:11] == "T":
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        return to_vietnam_time(moment).strftime("%H:%M %d/%m/%Y")
+    return str(value)
 
 
 # -- what one line of history says ------------------------------------------------------------
@@ -58,7 +111,7 @@ class Change:
 class HistoryLine:
     """An audit entry for people: the sentence, each field in words, and the raw entry kept
     for auditors (shown behind a toggle)."""
-    entry: AuditEntry
+    entry: Entry
     who: str
     sentence: str
     changes: list[Change] = field(default_factory=list)
@@ -201,7 +254,7 @@ _ID_FIELDS = {"business_id": "business", "hall_id": "hall", "buyer_id": "buyer",
               "product_id": "product", "booth_id": "booth", "user_id": "user"}
 
 
-def _wanted(entries: Iterable[AuditEntry]) -> dict[str, set[int]]:
+def _wanted(entries: Iterable[Entry]) -> dict[str, set[int]]:
     """The ids of the records the entries' sentences and fields name, by kind."""
     wanted: dict[str, set[int]] = defaultdict(set)
     for entry in entries:
@@ -215,7 +268,7 @@ def _wanted(entries: Iterable[AuditEntry]) -> dict[str, set[int]]:
     return wanted
 
 
-def _read_names(entries: list[AuditEntry]) -> Names:
+def _read_names(entries: list[Entry]) -> Names:
     names = Names()
     for entry in entries:  # the business of each entry came with it (a joined relationship)
         if entry.business is not None:
@@ -410,7 +463,7 @@ def format_value(entity: str, field_name: str, value, names: Names | None = None
     return str(value)
 
 
-def changes(entry: AuditEntry, names: Names | None = None) -> list[Change]:
+def changes(entry: Entry, names: Names | None = None) -> list[Change]:
     """Each field the entry recorded, in words. An entry that kept old and new values shows
     old → new for the fields that changed; one that kept only what was made (or only what was
     removed) shows those values."""
@@ -446,7 +499,7 @@ _UNSHOWN = {"token"}
 @dataclass
 class _Told:
     """What a sentence builder reads: the entry, who did it and the names of what it touched."""
-    entry: AuditEntry
+    entry: Entry
     who: str
     names: Names
 
@@ -755,7 +808,7 @@ def _generic(told: _Told) -> str:
              record=told.record())
 
 
-def who_did(entry: AuditEntry, *, organiser_as_body: bool = False) -> str:
+def who_did(entry: Entry, *, organiser_as_body: bool = False) -> str:
     """Who made the change: the person's name (or email); the system when nobody signed in.
     With ``organiser_as_body`` an organiser reads as "The organiser", for exhibitors' eyes."""
     actor = entry.actor
@@ -766,7 +819,7 @@ def who_did(entry: AuditEntry, *, organiser_as_body: bool = False) -> str:
     return actor.full_name or actor.email
 
 
-def describe(entries: Iterable[AuditEntry], *,
+def describe(entries: Iterable[Entry], *,
              organiser_as_body: bool = False) -> list[HistoryLine]:
     """The entries as history lines, in the given order, reading the names they mention with
     one query per kind of record."""
