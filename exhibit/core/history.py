@@ -63,13 +63,24 @@ ACTION_TITLES = {
     "add_slots": _l("added meeting slots"), "add_tables": _l("added meeting tables"),
     "auto_schedule": _l("scheduled the meetings"), "delete": _l("deleted"),
     "change_password": _l("changed the password"), "disable": _l("disabled the account"),
-    "enable": _l("enabled the account"),
+    "enable": _l("enabled the account"), "undo_release": _l("undid a release"),
+    "reissue_qr": _l("issued a new QR code"), "import_products": _l("imported products"),
+    "archive": _l("archived"), "restore": _l("restored"), "add_photos": _l("added photos"),
+    "delete_photo": _l("deleted a photo"), "upload_scan": _l("uploaded the certificate scan"),
+    "resubmit": _l("sent back to review"), "withdraw": _l("withdrew"), "revoke": _l("revoked"),
+    "verify_email": _l("confirmed the email address"), "edit_profile": _l("edited their details"),
+    "change_email": _l("changed the email address"), "reset_password": _l("reset the password"),
+    "invite_member": _l("invited a colleague"), "invite_entrance": _l("invited entrance staff"),
+    "cancel_invitation": _l("cancelled an invitation"),
+    "accept_invitation": _l("accepted an invitation"),
 }
 ENTITY_TITLES = {
     "business": _l("Business"), "user": _l("User"), "week": _l("Week"), "hall": _l("Hall"),
     "booth": _l("Booth"), "application": _l("Application"), "allocation": _l("Booking"),
     "document": _l("Document"), "payment": _l("Payment"), "buyer": _l("Buyer"),
     "need": _l("Sourcing need"), "meeting": _l("B2B meeting"), "organizer": _l("Organisation"),
+    "product": _l("Product"), "listing": _l("Product at a week"), "badge": _l("Badge"),
+    "print_job": _l("Print job"),
 }
 
 
@@ -619,6 +630,9 @@ SENTENCES: dict[tuple[str, str], Callable[[_Told], str]] = {
         "%(who)s moved %(business)s from booth %(old)s to %(new)s",
         who=t.who, business=t.business, old=t.before.get("booth") or EMPTY,
         new=t.after.get("booth") or EMPTY),
+    ("allocation", "undo_release"): lambda t: _(
+        "%(who)s undid the release of booth %(booth)s of %(business)s",
+        who=t.who, booth=t.booth(), business=t.business),
     ("allocation", "release"): _allocation_end,
     ("allocation", "expire"): _allocation_end,
     # applications
@@ -732,10 +746,14 @@ SENTENCES: dict[tuple[str, str], Callable[[_Told], str]] = {
     ("user", "add_member"): lambda t: _(
         "%(who)s added %(user)s to the team",
         who=t.who, user=_user(t)),
-    ("user", "invite"): lambda t: _("%(who)s invited %(user)s", who=t.who, user=_user(t)),
-    ("user", "invite_again"): lambda t: _(
-        "%(who)s invited %(user)s again",
-        who=t.who, user=_user(t)),
+    ("user", "invite_member"): lambda t: _(
+        "%(who)s invited %(user)s to the team", who=t.who, user=_user(t)),
+    ("user", "invite_member_again"): lambda t: _(
+        "%(who)s invited %(user)s to the team again", who=t.who, user=_user(t)),
+    ("user", "invite_entrance"): lambda t: _(
+        "%(who)s invited %(user)s to work at the entrance", who=t.who, user=_user(t)),
+    ("user", "invite_entrance_again"): lambda t: _(
+        "%(who)s invited %(user)s to work at the entrance again", who=t.who, user=_user(t)),
     ("user", "cancel_invitation"): lambda t: _(
         "%(who)s cancelled the invitation of %(user)s",
         who=t.who, user=_user(t)),

@@ -311,3 +311,35 @@ def test_the_audit_log_sends_as_many_queries_for_a_full_page_as_for_a_short_one(
     page = client.get(url).get_data(as_text=True)
     assert page.count('data-action="') == 100  # a full page now
     assert len(full) == len(short), (len(short), len(full))
+
+
+def _audited_actions() -> set[tuple[str, str]]:
+    """Every (kind of record, action) a service records with literal codes, read from the
+    source: ``audit.record("booth", id, "block" if blocked else "unblock", …)`` gives two."""
+    import ast
+    from pathlib import Path
+
+    def codes(node) -> list[str]:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return [node.value]
+        if isinstance(node, ast.IfExp):
+            return codes(node.body) + codes(node.orelse)
+        return []
+
+    found = set()
+    for path in (Path(__file__).resolve().parents[2] / "exhibit").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "record" and len(node.args) >= 3
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "audit"):
+                found |= {(entity, action) for entity in codes(node.args[0])
+                          for action in codes(node.args[2])}
+    return found
+
+
+def test_every_action_the_services_audit_has_its_own_sentence_and_title():
+    audited = _audited_actions()
+    assert ("allocation", "move") in audited and ("booth", "unblock") in audited  # the reader works
+    assert sorted(audited - set(history.SENTENCES)) == []
+    assert sorted({action for _entity, action in audited} - set(history.ACTION_TITLES)) == []
+    assert sorted({entity for entity, _action in audited} - set(history.ENTITY_TITLES)) == []
