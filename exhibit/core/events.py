@@ -53,7 +53,8 @@ contact_left = _signals.signal("contact-left")
 product_reviewed = _signals.signal("product-reviewed")
 #: a B2B meeting was requested, paired by the organiser, answered, scheduled or cancelled.
 #: Payload: meeting_id, week_id, action ("request", "pair", "accept", "decline", "schedule",
-#: "cancel"), requested_by ("buyer", "supplier", "organiser"), slot_id, table_id
+#: "cancel"), requested_by ("buyer", "supplier", "organiser"), slot_id, table_id; for "cancel"
+#: also cancelled_by (the side, or "organiser") and reason
 meeting_changed = _signals.signal("meeting-changed")
 #: a single-use link was made for a person's email (verify the address, reset the password,
 #: join a team). Payload: user_id, purpose, token (the link's secret, for the message only),

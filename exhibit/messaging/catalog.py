@@ -79,6 +79,7 @@ EVENTS = {event.key: event for event in (
     Event("b2b.request_received", zalo_params=("business", "other", "week")),
     Event("b2b.accepted", zalo_params=("business", "other", "week")),
     Event("b2b.declined", zalo_params=("business", "other", "week")),
+    Event("b2b.cancelled", zalo_params=("business", "other", "week", "reason")),
     Event("b2b.scheduled", zalo_params=("business", "other", "when", "table")),
     Event("b2b.starting_soon", zalo_params=("business", "other", "when", "table")),
 )}

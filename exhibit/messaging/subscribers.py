@@ -147,16 +147,18 @@ def on_product_reviewed(*, week_id: int, business_id: int, status: str, reason: 
                    count=len(names), reason=reason, link=public_url("catalogue.my_products"))
 
 
-#: meeting_changed's action → (event, who hears: "asked", "asker" or "both")
+#: meeting_changed's action → (event, who hears: "asked", "asker", "both", or "not the
+#: canceller": both sides when the organiser cancelled)
 MEETING_EVENTS = {"request": ("b2b.request_received", "asked"),
                   "pair": ("b2b.accepted", "both"),
                   "accept": ("b2b.accepted", "asker"),
                   "decline": ("b2b.declined", "asker"),
-                  "schedule": ("b2b.scheduled", "both")}
+                  "schedule": ("b2b.scheduled", "both"),
+                  "cancel": ("b2b.cancelled", "not the canceller")}
 
 
 def on_meeting_changed(*, meeting_id: int, week_id: int, action: str, requested_by: str,
-                       **_more) -> None:
+                       cancelled_by: str = "", reason: str = "", **_more) -> None:
     if action not in MEETING_EVENTS:
         return
     from exhibit.b2b.models import Meeting
@@ -166,6 +168,8 @@ def on_meeting_changed(*, meeting_id: int, week_id: int, action: str, requested_
     sides = {"buyer": meeting.buyer.business_id, "supplier": meeting.supplier_id}
     if who == "both":
         hearing = ["buyer", "supplier"]
+    elif who == "not the canceller":
+        hearing = [side for side in ("buyer", "supplier") if side != cancelled_by]
     elif who == "asked":
         hearing = ["supplier" if requested_by == "buyer" else "buyer"]
     else:
@@ -173,17 +177,19 @@ def on_meeting_changed(*, meeting_id: int, week_id: int, action: str, requested_
     for side in hearing:
         tell_meeting(event, week, meeting, side, sides,
                      occasion=f"{meeting.slot_id or 0}-{meeting.table_id or 0}"
-                     if action == "schedule" else "")
+                     if action == "schedule" else "", reason=reason,
+                     by_organiser=cancelled_by == "organiser")
 
 
-def tell_meeting(event: str, week, meeting, side: str, sides: dict, *, occasion: str = "") -> int:
+def tell_meeting(event: str, week, meeting, side: str, sides: dict, *, occasion: str = "",
+                 reason: str = "", by_organiser: bool = False) -> int:
     """``event`` about ``meeting`` to one side of it, naming the other."""
     other = meeting.supplier.name if side == "buyer" else meeting.buyer.business.name
     return tell_business(event, week, sides[side], about=("meeting", meeting.id),
                    occasion=f"{side}-{occasion}" if occasion else side, other=other,
                    when=format_moment(meeting.slot.starts_at) if meeting.slot else "",
                    table=meeting.table.label if meeting.table else "",
-                   link=public_url("b2b.home"))
+                   reason=reason, by_organiser=by_organiser, link=public_url("b2b.home"))
 
 
 _document_recorders: dict = {}

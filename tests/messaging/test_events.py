@@ -92,3 +92,33 @@ def test_b2b_request_answer_schedule_and_the_reminder(app, organiser, running_we
     assert first["meeting_reminders"] == 2 and second["meeting_reminders"] == 0
     assert {m.business_id for m in messages(event="b2b.starting_soon")} == {
         buyer.business_id, supplier.business_id}
+
+
+def test_a_cancelled_meeting_tells_the_other_side_with_the_reason(app, organiser, running_week,
+                                                                   confirmed_exhibitor):
+    from exhibit.accounts.models import User
+    from exhibit.extensions import db
+    supplier = confirmed_exhibitor("Công ty TNHH Cà phê Hủy Hẹn")
+    buyer = new_buyer(running_week)
+    buyer_user = db.session.scalar(db.select(User).where(User.business_id == buyer.business_id))
+
+    def accepted_meeting():
+        meeting = b2b.request_meeting(actor=supplier, week=running_week, buyer_id=buyer.id,
+                                      supplier_id=supplier.business_id)
+        b2b.respond(actor=buyer_user, meeting=meeting, accept=True)
+        return meeting
+    first = accepted_meeting()
+    forget_messages()
+    b2b.cancel_meeting(actor=buyer_user, meeting=first, reason="Đoàn thu mua đổi lịch về sớm")
+    # the buyer cancelled: only the supplier hears, with the reason
+    [told] = messages(event="b2b.cancelled")
+    assert told.business_id == supplier.business_id
+    assert "Đoàn thu mua đổi lịch về sớm" in told.body_text and buyer.business.name in told.subject
+    second = accepted_meeting()
+    # the organiser cancelled: both sides hear
+    forget_messages()
+    b2b.cancel_meeting(actor=organiser, meeting=second, reason="Bàn họp bị thu hồi")
+    told = messages(event="b2b.cancelled")
+    assert {m.business_id for m in told} == {buyer.business_id, supplier.business_id}
+    assert all("Ban tổ chức đã hủy" in m.body_text and "Bàn họp bị thu hồi" in m.body_text
+               for m in told if m.language == "vi")
