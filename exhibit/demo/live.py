@@ -39,7 +39,7 @@ from exhibit.documents import services as documents
 from exhibit.extensions import db
 from exhibit.visitors.models import BoothScan
 from exhibit.visitors.services import issue_missing_tokens
-from exhibit.vn.dates import VIETNAM_TZ, vietnam_today
+from exhibit.vn.dates import VIETNAM_TZ, to_vietnam_time, vietnam_today
 from exhibit.vn.provinces import SCHEME_2025, get_province
 from exhibit.weeks.models import ExhibitionWeek
 
@@ -102,10 +102,13 @@ def seed_live_week(organiser, *, make_business, floor_plan, now: datetime | None
                              business_id=users[email].business_id, now=now - timedelta(days=20))
     # Waiting on the organiser: ocop05 holds a booth as part of its complete application (so
     # the hold lasts until the review deadline, days away), ocop06 has applied and waits.
-    booking.hold_booth(actor=users["ocop05@exhibit.demo"], week=week,
-                       booth=free[len(exhibiting)])
+    hold = booking.hold_booth(actor=users["ocop05@exhibit.demo"], week=week,
+                              booth=free[len(exhibiting)])
     yield f"week {SLUG}: running {start:%d/%m} – {end:%d/%m/%Y}, {len(booths)} booths, " \
           f"{len(exhibiting)} exhibitors"
+    yield (f"live week: ocop05@exhibit.demo holds {hold.booth.code} until "
+           f"{to_vietnam_time(hold.expires_at):%H:%M %d/%m/%Y}; ocop06@exhibit.demo waits for "
+           f"review; live01–{len(newcomers):02d}@exhibit.demo exhibit there")
     yield from _catalogue(organiser, week, users, exhibiting, rows)
     yield from _contracts(organiser, week, now)
     issue_missing_tokens(week.id)
