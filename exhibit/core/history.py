@@ -161,20 +161,16 @@ class HistoryLine:
 
 
 def _raw(values) -> list[tuple[str, str]]:
-    """The stored values as recorded (codes and all), for the auditors' toggle."""
+    """The stored values as recorded (codes and all, times in Vietnam time), for the
+    auditors' toggle."""
     if values is not None and not isinstance(values, dict):  # not what record() is given
-        return [("", _raw_value(values))]
-    return [(str(key), _raw_value(value)) for key, value in (values or {}).items()]
+        return [("", display_value(values))]
+    return [(str(key), display_value(value)) for key, value in (values or {}).items()]
 
 
 def _fields(values) -> dict:
     """An entry's before or after as a dict of fields (anything else recorded: none)."""
     return values if isinstance(values, dict) else {}
-
-
-def _raw_value(value) -> str:
-    """As recorded, except that a timestamp reads in Vietnam time like everything else."""
-    return display_value(value)
 
 
 # -- names of related records, read a page at a time ------------------------------------------
