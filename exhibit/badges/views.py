@@ -103,6 +103,7 @@ def revoke(slug, badge_id):
                 "confirm_action.html", title=_("Revoke the badge of %(name)s", name=badge.full_name),
                 url=request.full_path.rstrip("?"), label=_("Revoke"),
                 consequence=services.revoke_consequence(badge), reason="required",
+                reason_label=_("Reason (kept in the audit log)"), reason_maxlength=300,
                 reason_value=form.reason.data or "", error=exc.fields.get("reason", exc.message),
                 back=back), 422
         flash(_("Badge of %(name)s revoked: its codes no longer open the entrance.",

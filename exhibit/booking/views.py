@@ -168,6 +168,7 @@ def decide(slug, application_id):
             url=request.full_path.rstrip("?"), label=_("Reject"),
             consequence=decision_consequence(application, form.decision.data),
             reason="required", hidden={"decision": form.decision.data},
+            reason_label=_("Reason (the business is told it)"),
             reason_value=form.reason.data or "", error=exc.fields["reason"],
             back=safe_next(url_for("booking.manage_week", slug=slug, tab="applications"))), 422
     flash(DECISION_DONE[form.decision.data](application.business.name), "success")
@@ -225,6 +226,7 @@ def release(slug, allocation_id):
             title=_("Release booth %(code)s", code=allocation.booth.code),
             url=request.full_path.rstrip("?"), label=_("Release"),
             consequence=release_consequence(allocation), reason="required",
+            reason_label=_("Reason (the business is told it)"), reason_maxlength=300,
             reason_value=form.reason.data or "", error=exc.fields.get("reason", exc.message),
             back=safe_next(url_for("booking.manage_week", slug=slug))), 422
     flash(_("Booth %(code)s released from %(name)s; the business is told by message. You can "

@@ -216,6 +216,8 @@ def test_rejecting_needs_a_reason_and_the_message_carries_it(client, organiser, 
     refused = client.post(url, data={"decision": "reject", "reason": ""})
     assert refused.status_code == 422
     assert "Give a reason for rejecting" in refused.get_data(as_text=True)
+    # the page of the refused attempt posts the same decision again
+    assert '<input type="hidden" name="decision" value="reject">' in refused.get_data(as_text=True)
     assert stored("SELECT status FROM applications WHERE id = :id",
                   id=application.id)[0][0] == "submitted"
     done = client.post(url, data={"decision": "reject", "reason": "Sản phẩm chưa đạt OCOP"},

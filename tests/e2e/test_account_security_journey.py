@@ -1,7 +1,7 @@
 """In Chromium, with the real Content-Security-Policy: an organiser invites entrance staff on a
 phone, the staff member opens the emailed link on another phone, chooses a password and lands
-at the gate, the organiser disables the account (the confirmation dialog comes from the site's
-static script, the only script a page may run), and the staff member's open session ends on the
+at the gate, the organiser disables the account (through the confirmation panel, which the
+site's static script, the only script a page may run, closes on Escape), and the staff member's open session ends on the
 server. Every page visited is checked for policy violations in the browser console."""
 from __future__ import annotations
 
@@ -49,14 +49,17 @@ def test_organiser_disables_entrance_staff_and_their_session_ends(
     page.reload()  # the invitation is accepted: the person is one of the staff now
     assert page.locator("#invitations").count() == 0
     row = page.locator("tr", has_text="cong.a@itpc.example")
-    page.once("dialog", lambda dialog: dialog.dismiss())  # changed their mind: nothing happens
-    row.locator("button").click()
+    disable = row.locator("details.confirm-action")
+    disable.locator("summary").click()  # the panel says what will happen…
+    assert "cong.a@itpc.example" in disable.locator(".consequence").inner_text()
+    page.keyboard.press("Escape")  # …and they change their mind: nothing happens
+    assert disable.get_attribute("open") is None
     assert row.locator(".badge").inner_text() == "đang hoạt động"
     staff_page.reload()
     assert staff_page.url.endswith(f"/gate/{open_week.slug}")
 
-    page.once("dialog", lambda dialog: dialog.accept())
-    row.locator("button").click()
+    disable.locator("summary").click()
+    disable.locator("button[type=submit]").click()
     page.wait_for_selector("text=đã vô hiệu hóa")
     staff_page.reload()
     assert "/login" in staff_page.url  # the session ended on the server, cookie or not
