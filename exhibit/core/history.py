@@ -489,8 +489,9 @@ def changes(entry: Entry, names: Names | None = None) -> list[Change]:
             found.append(Change(key, field_label(entry.entity, key), old, new))
     else:
         for key, value in (after or before).items():
-            if key in _UNSHOWN or value in (None, "", []):
-                continue  # what was not set says nothing about what was made
+            if key in _UNSHOWN or value in (None, "", []) or (
+                    value == 0 and (key == "version" or key.endswith("_vnd"))):
+                continue  # what was not set (a draft's version 0, no amount) says nothing
             if key == "business_id" and value == entry.business_id:
                 continue  # the sentence names the entry's business already
             found.append(Change(key, field_label(entry.entity, key), None, shown(key, value)))
