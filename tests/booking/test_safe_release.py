@@ -262,3 +262,36 @@ def test_a_week_without_booths_says_they_will_be_assigned_later(client, organise
     flashes = _flashes(sent.get_data(as_text=True))
     assert any("assign your booths later" in f for f in flashes), flashes
     assert not any("pick your booth on the plan" in f for f in flashes)
+
+
+def test_an_undo_racing_a_new_hold_leaves_the_booth_to_exactly_one(app, organiser, open_week,
+                                                                  booked, make_exhibitor):
+    """The organiser's Undo and another business's hold on the freed booth, at one instant:
+    one wins, the other is an ordinary Conflict (409), and the booth has one booking."""
+    from exhibit.accounts.models import User
+    from tests.conftest import race
+    _, allocation_id = booked
+    booking.release_allocation(actor=organiser, allocation=booking.get_allocation(allocation_id),
+                               reason="Bấm nhầm")
+    rival = make_exhibitor("Cơ sở Bánh tráng Trảng Bàng")
+    booking.apply_to_week(actor=rival, week=open_week, data={})
+    organiser_id, rival_id, week_id = organiser.id, rival.id, open_week.id
+    db.session.commit()
+
+    def work(i):
+        from exhibit.weeks.models import ExhibitionWeek
+        week = db.session.get(ExhibitionWeek, week_id)
+        if i == 0:
+            return booking.undo_release(actor=db.session.get(User, organiser_id),
+                                        allocation=booking.get_allocation(allocation_id))
+        return booking.hold_booth(actor=db.session.get(User, rival_id), week=week,
+                                  booth=get_booth(week, "A01"))
+
+    results = race(app, work, 2)
+    conflicts = [r for r in results if isinstance(r, Conflict)]
+    assert len(conflicts) == 1, results
+    assert not [r for r in results if isinstance(r, Exception) and not isinstance(r, Conflict)]
+    live = stored("SELECT count(*) FROM allocations a JOIN booths b ON b.id = a.booth_id "
+                  "WHERE b.code = 'A01' AND b.week_id = :w AND a.status IN ('held', 'confirmed')",
+                  w=week_id)
+    assert live[0][0] == 1
