@@ -39,6 +39,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from exhibit.visitors import front_door
     front_door.init_app(app)  # before security.init_app: its ProxyFix must run first
     security.init_app(app)
+    from exhibit.core import base_url
+    base_url.init_app(app)  # warns once when PUBLIC_BASE_URL is not where the app is served
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
 

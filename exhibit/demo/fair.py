@@ -591,8 +591,8 @@ BUYER_NAMES = (
     ("Công ty TNHH Khách sạn và Nhà hàng Hoàng Gia", "horeca"),
     ("Công ty TNHH Bán buôn Thực phẩm Kinh Bắc", "wholesaler"),
 ) * 5
-NEEDS = (("thuc_pham", "Đặc sản vùng miền đóng gói, hạn dùng trên 6 tháng", 3, ["HACCP"], "2 tấn/tháng"),
-         ("do_uong", "Trà, cà phê, nước ép đóng chai", 4, [], "5.000 chai/tháng"),
+NEEDS = (("thuc_pham", "Nước mắm, hạt điều, trái cây sấy, mật ong", 3, ["HACCP"], "2 tấn/tháng"),
+         ("do_uong", "Rượu, nước cốt chanh, dầu dừa", 4, [], "5.000 chai/tháng"),
          ("thu_cong_my_nghe", "Quà tặng thủ công cho khách du lịch", None, [], "500 bộ/tháng"))
 
 

@@ -247,11 +247,17 @@ def saved_listing_ids(owner_key: str | None) -> set[int]:
         .where(FavouriteList.owner_key == owner_key)))
 
 
-def toggle_favourite(*, owner_key: str, listing_id: int) -> bool:
-    """Save a visible product to the visitor's list, or remove it; returns True if saved."""
+def visible_listing(listing_id: int) -> ProductListing:
+    """A product listing the public catalogue shows (NotFound otherwise)."""
     listing = db.session.get(ProductListing, listing_id)
     if listing is None or not listing.visible:
         raise NotFound(_("This product is not in the catalogue."))
+    return listing
+
+
+def toggle_favourite(*, owner_key: str, listing_id: int) -> bool:
+    """Save a visible product to the visitor's list, or remove it; returns True if saved."""
+    visible_listing(listing_id)
     with write_transaction():
         found = favourite_list(owner_key)
         if found is None:

@@ -27,12 +27,13 @@ from exhibit.booking import queries as booking
 from exhibit.businesses import services as businesses
 from exhibit.catalogue import search
 from exhibit.core.downloads import PRIVATE, download
-from exhibit.core.errors import NotFound, ValidationFailed
+from exhibit.core.errors import NotFound, ValidationFailed, attempt
 from exhibit.core.forms import ActionForm, row_id
 from exhibit.core.languages import LANGUAGES
 from exhibit.core.limits import upload_limited
 from exhibit.core.paging import page_number, search_text
 from exhibit.core.links import absolute_url
+from exhibit.core.redirects import safe_next
 from exhibit.core.permissions import exhibitor_required, organiser_required
 from exhibit.extensions import csrf, db, limiter
 from exhibit.floorplan import services as floorplan
@@ -199,6 +200,21 @@ def scan_language(token):
     if request.form.get("locale") in LANGUAGES:
         session["locale"] = request.form["locale"]
     return redirect(url_for("visitors.scan", token=token))
+
+
+@bp.route("/favourites/save/<int:listing_id>", methods=["POST"])
+def save_favourite(listing_id):
+    """♡ Save from a catalogue or product page (pages with a session: Flask-WTF's token, as any
+    form). Saving is not a toggle here: a product saved already stays saved."""
+    key, new = _visitor_key()
+    if listing_id in _saved_products(key, new):
+        services.visible_listing(listing_id)  # 404 for a product not in the catalogue
+        flash(_("This product is already in your favourites."), "success")
+    else:
+        attempt(lambda: services.toggle_favourite(owner_key=key, listing_id=listing_id),
+                _("Saved to your favourites."))
+    response = redirect(safe_next(url_for("visitors.my_favourites")))
+    return _with_visitor_cookie(response, key, new, has_saved=True)
 
 
 @bp.route("/favourites")

@@ -91,6 +91,8 @@ TARGETS: dict[tuple[str, str], Builder] = {
         lambda o: Target(f"/b/{o.booth_token}/save/{o.approved_listing_id}", form={}),
     ("visitors.leave_contact", ""): lambda o: Target(f"/b/{o.booth_token}/contact", form={
         "full_name": "Khách Để Lại", "phone": "0903 222 333", "consent": "y"}),
+    ("visitors.save_favourite", ""):
+        lambda o: Target(f"/favourites/save/{o.approved_listing_id}", form={}),
     ("visitors.scan_language", ""):
         lambda o: Target(f"/b/{o.booth_token}/language", form={"locale": "en"}),
     ("badges.entry", ""): lambda o: Target(f"/e/{o.visitor_entry_code}"),

@@ -85,6 +85,7 @@ TABLE: dict[tuple[str, str, str], str] = {
     ("visitors.save_product", "POST", ""):                  PUBLIC,
     ("visitors.leave_contact", "POST", ""):                 PUBLIC,
     ("visitors.scan_language", "POST", ""):                 PUBLIC,
+    ("visitors.save_favourite", "POST", ""):                PUBLIC,
     ("badges.entry", "GET", ""):                            PUBLIC,
     ("badges.entry_badge", "GET", ""):                      PUBLIC,
     ("badges.contact_code", "GET", ""):                     PUBLIC,
