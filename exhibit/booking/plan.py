@@ -226,3 +226,11 @@ def has_booths(week) -> bool:
     """Whether the week's floor plan has any booth to pick yet. Without one, applicants are
     told that the organiser assigns booths later, not sent to an empty plan."""
     return db.session.scalar(select(Booth.id).where(Booth.week_id == week.id).limit(1)) is not None
+
+
+def weeks_with_booths(week_ids) -> set[int]:
+    """Which of these weeks have at least one booth on their plan (one query)."""
+    if not week_ids:
+        return set()
+    return set(db.session.scalars(select(Booth.week_id).where(Booth.week_id.in_(set(week_ids)))
+                                  .distinct()))

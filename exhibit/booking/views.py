@@ -39,6 +39,7 @@ def dashboard():
         "booking/dashboard.html", business=business, open_weeks=open_weeks,
         applications=applications, allocations=queries.business_allocations(business.id),
         own_release_consequence=own_release_consequence, now=utcnow(),
+        planned_weeks=plan.weeks_with_booths([a.week_id for a in applications]),
         product_count=catalogue.product_count(business.id),
         listing_counts=catalogue.listing_counts(business.id))
 

@@ -262,6 +262,9 @@ def test_a_week_without_booths_says_they_will_be_assigned_later(client, organise
     flashes = _flashes(sent.get_data(as_text=True))
     assert any("assign your booths later" in f for f in flashes), flashes
     assert not any("pick your booth on the plan" in f for f in flashes)
+    mine = client.get("/my").get_data(as_text=True)
+    assert "No floor plan yet: the organiser assigns booths later." in mine
+    assert f"/weeks/{week.slug}/plan" not in mine
 
 
 def test_an_undo_racing_a_new_hold_leaves_the_booth_to_exactly_one(app, organiser, open_week,
