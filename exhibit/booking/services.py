@@ -469,7 +469,10 @@ def undo_release(*, actor, allocation: Allocation, now: datetime | None = None) 
                          week_id=allocation.week_id, business_id=allocation.business_id,
                          before=before, after=allocation.snapshot(),
                          note=_("Release undone (it said: %(reason)s)", reason=reason))
-            _announce(allocation, "confirm" if allocation.confirmed_at else "hold")
+            # Told again as confirmed (or held): ``occasion`` tells this message apart from
+            # the first one about the same booking (messaging keys a message by it).
+            _announce(allocation, "confirm" if allocation.confirmed_at else "hold",
+                      occasion=f"undo-{now:%Y%m%d%H%M%S}")
     except IntegrityError:
         raise _booth_taken(allocation.booth) from None
     return allocation
