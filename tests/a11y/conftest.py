@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import chromium_or_skip, skip_or_fail
+from tests.e2e.conftest import live_server  # noqa: F401  (the app on a free port, as in tests/e2e)
 
 HERE = Path(__file__).parent
 AXE_SCRIPT = HERE / "node_modules" / "axe-core" / "axe.min.js"
@@ -90,3 +91,33 @@ def browser_module():
             "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         yield browser
         browser.close()
+
+
+def check_pages(browser, base: str, paths: dict[str, str | tuple[str, int]],
+                html_dir: Path) -> list[str]:
+    """Anonymous visits to ``paths`` ({name: path, or (path, the HTTP status it answers
+    with) when not 200}) on a phone and a desktop: every problem axe (critical, serious,
+    ALSO_REQUIRED) and the Nu Html Checker (errors) find, as lines."""
+    axe_script, vnu = axe_or_skip(), vnu_or_skip()
+    problems, files = [], {}
+    for viewport, size in (("phone", {"width": 390, "height": 844}),
+                           ("desktop", {"width": 1280, "height": 900})):
+        phone = viewport == "phone"
+        context = browser.new_context(viewport=size, is_mobile=phone, has_touch=phone,
+                                      bypass_csp=True)
+        for name, path in paths.items():
+            path, status = path if isinstance(path, tuple) else (path, 200)
+            page = context.new_page()
+            response = page.goto(base + path)
+            if response.status != status:
+                problems.append(f"{name}: HTTP {response.status}")
+            problems += [f"{name} [{viewport}]: {v['rule']} ({v['impact']}): {v['help']} "
+                         + "; ".join(v["nodes"]) for v in axe_findings(page, axe_script)]
+            if not phone:
+                files[name] = html_dir / f"page-{len(files):02d}.html"
+                files[name].write_text(response.text(), encoding="utf-8")
+            page.close()
+        context.close()
+    for name, errors in validate_html(vnu, files).items():
+        problems += [f"{name}: {error}" for error in errors]
+    return problems
