@@ -73,17 +73,8 @@ VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
 _NAME_THE_COLUMN = 'write <th><span class="visually-hidden">{{ _("Actions") }}</span></th>'
 #: {(page name, axe rule id): the file and the fix}
 KNOWN_AXE: dict[tuple[str, str], str] = {
-    ("my business", "empty-table-header"):
-        f"templates/booking/dashboard.html:28 and :46, the last <th></th>: {_NAME_THE_COLUMN}",
-    ("my products", "empty-table-header"):
-        "templates/catalogue/my_products.html:14, the first <th></th> (the photo: "
-        f"{{{{ _('Photo') }}}} in a visually-hidden span) and the last: {_NAME_THE_COLUMN}",
     ("products review", "empty-table-header"):
         f"templates/catalogue/review.html:53, the last <th></th>: {_NAME_THE_COLUMN}",
-    ("badges", "empty-table-header"):
-        f"templates/badges/manage.html:25, the last <th></th>: {_NAME_THE_COLUMN}",
-    ("QR codes", "empty-table-header"):
-        f"templates/visitors/qr_codes.html:21, the last <th></th>: {_NAME_THE_COLUMN}",
     ("documents", "empty-table-header"):
         f"templates/documents/week.html:34, the last <th></th>: {_NAME_THE_COLUMN}",
     ("messages", "empty-table-header"):
