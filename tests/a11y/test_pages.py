@@ -63,6 +63,15 @@ PAGES = [
     (ORGANISER, "B2B", f"/organiser/weeks/{PAST_WEEK}/b2b"),
     (ORGANISER, "audit", f"/organiser/weeks/{OPEN_WEEK}/audit"),
     (ORGANISER, "messages", f"/organiser/weeks/{OPEN_WEEK}/messages"),
+    (ORGANISER, "week settings", f"/organiser/weeks/{OPEN_WEEK}/edit"),
+    (ORGANISER, "new week", "/organiser/weeks/new"),
+    (ORGANISER, "compare weeks", "/organiser/compare"),
+    (ORGANISER, "staff", "/organiser/staff"),
+    (ORGANISER, "entrance", "/gate"),
+    (ORGANISER, "account", "/account"),
+    (EXHIBITOR, "my documents", "/my/documents"),
+    (EXHIBITOR, "my B2B", "/my/b2b"),
+    (EXHIBITOR, "my team", "/my/team"),
 ]
 PAGE_NAMES = [name for _who, name, _path in PAGES]
 #: pages that answer with something other than 200 on purpose
@@ -79,9 +88,15 @@ KNOWN_AXE: dict[tuple[str, str], str] = {
         f"templates/documents/week.html:34, the last <th></th>: {_NAME_THE_COLUMN}",
     ("messages", "empty-table-header"):
         f"templates/messaging/log.html:10, the last <th></th>: {_NAME_THE_COLUMN}",
+    ("my documents", "empty-table-header"):
+        f"templates/documents/mine.html:7, the last <th></th>: {_NAME_THE_COLUMN}",
 }
 #: {(page name, a piece of the validator's message): the file and the fix}
-KNOWN_HTML: dict[tuple[str, str], str] = {}
+KNOWN_HTML: dict[tuple[str, str], str] = {
+    ("account", "No “p” element in scope but a “p” end tag seen"):
+        "templates/accounts/account.html:67 (and :28): <p>{{ action(...) }}</p> puts a <form> "
+        "inside a <p>, which closes it; write <div> instead of <p>",
+}
 
 
 @dataclass
