@@ -37,7 +37,9 @@ def test_release_asks_for_a_reason_on_a_phone_and_can_be_undone(live_server, bro
     assert "Booth A01 is taken away from Hợp tác xã Cà phê Cầu Đất" in consequence.inner_text()
     reason = panel.locator("textarea[name=reason]")
     assert reason.is_visible() and reason.get_attribute("required") is not None
-    assert page.evaluate("document.activeElement.name") == "reason"  # app.js: straight to it
+    # app.js puts the cursor in the reason (on the panel's toggle event, which comes a moment
+    # after the tap): wait for it rather than read it at once
+    page.wait_for_function("document.activeElement && document.activeElement.name === 'reason'")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
     row.screenshot(path=str(tmp_path / "release-confirmation-phone.png"))
 
