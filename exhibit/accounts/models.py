@@ -10,6 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from exhibit.core import history
 from exhibit.core.db import UTCDateTime, utcnow
 from exhibit.extensions import db
 
@@ -154,3 +155,8 @@ class AccountLink(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user = relationship("User")
+
+
+# the audit history shows these fields by their titles (core/history.py)
+history.register_titles("business", "role", Role)
+history.register_titles("user", "role", Role)

@@ -14,6 +14,7 @@ from sqlalchemy import (JSON, CheckConstraint, ForeignKey, Index, String, Text, 
                         text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from exhibit.core import history
 from exhibit.core.db import UTCDateTime, utcnow
 from exhibit.extensions import db
 
@@ -212,3 +213,8 @@ class Meeting(db.Model):
     @property
     def outcome_enum(self) -> MeetingOutcome | None:
         return MeetingOutcome(self.outcome) if self.outcome else None
+
+
+# the audit history shows these fields by their titles (core/history.py)
+history.register_titles("buyer", "kind", BuyerKind)
+history.register_titles("meeting", "outcome", MeetingOutcome)

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from exhibit.core import history
 from exhibit.core.db import UTCDateTime, utcnow
 from exhibit.extensions import db
 from exhibit.vn.text import search_document
@@ -199,3 +200,7 @@ def _fold_search_words(_mapper, _connection, badge: Badge) -> None:
 
 def badge_search_text(full_name: str | None, organisation: str | None) -> str:
     return search_document(full_name, organisation)[:500]
+
+
+# the audit history shows these fields by their titles (core/history.py)
+history.register_titles("badge", "kind", BadgeKind)

@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from exhibit.core import history
 from exhibit.core.db import UTCDateTime, utcnow
 from exhibit.extensions import db
 
@@ -176,3 +177,9 @@ class Allocation(db.Model):
                 "business_id": self.business_id,
                 "expires_at": self.expires_at.isoformat() if self.expires_at else None,
                 "hold_kind": self.hold_kind}
+
+
+# the audit history shows these fields by their titles (core/history.py)
+history.register_titles("allocation", "status", AllocationStatus)
+history.register_titles("allocation", "hold_kind", HoldKind)
+history.register_titles("application", "status", ApplicationStatus)

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from exhibit.core import history
 from exhibit.core.db import UTCDateTime, utcnow
 from exhibit.extensions import db
 from exhibit.vn import phones, provinces
@@ -112,3 +113,7 @@ class Business(db.Model):
 
     def province_name(self, lang: str = "vi") -> str:
         return provinces.display_name(self.province_scheme, self.province_code, lang=lang)
+
+
+# the audit history shows these fields by their titles (core/history.py)
+history.register_titles("business", "legal_form", LegalForm)

@@ -10,6 +10,7 @@ from sqlalchemy import (JSON, BigInteger, CheckConstraint, ForeignKey, Index, St
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exhibit.catalogue import ocop
+from exhibit.core import history
 from exhibit.core.db import UTCDateTime, utcnow
 from exhibit.extensions import db
 from exhibit.vn import provinces
@@ -210,3 +211,7 @@ class ProductListing(db.Model):
     @property
     def status_enum(self) -> ListingStatus:
         return ListingStatus(self.status)
+
+
+# the audit history shows these fields by their titles (core/history.py)
+history.register_titles("listing", "status", ListingStatus)

@@ -23,7 +23,6 @@ show a status are named by module until their features register them with
 """
 from __future__ import annotations
 
-import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -289,26 +288,8 @@ def _read_names(entries: list[Entry]) -> Names:
 
 # -- enum titles --------------------------------------------------------------------------------
 
-#: (kind of record, field) → the enum whose ``title`` shows the field's value. Features may
-#: register their own with register_titles(); until then they are named here by module (read
-#: from the modules create_app has loaded, never imported from core).
-_ENUMS_BY_NAME: dict[tuple[str, str], tuple[str, str]] = {
-    ("allocation", "status"): ("exhibit.booking.models", "AllocationStatus"),
-    ("allocation", "hold_kind"): ("exhibit.booking.models", "HoldKind"),
-    ("application", "status"): ("exhibit.booking.models", "ApplicationStatus"),
-    ("document", "status"): ("exhibit.documents.models", "DocumentStatus"),
-    ("document", "kind"): ("exhibit.documents.models", "DocumentKind"),
-    ("payment", "kind"): ("exhibit.documents.models", "PaymentKind"),
-    ("listing", "status"): ("exhibit.catalogue.models", "ListingStatus"),
-    ("week", "status"): ("exhibit.weeks.models", "WeekStatus"),
-    ("booth", "type"): ("exhibit.floorplan.models", "BoothType"),
-    ("badge", "kind"): ("exhibit.badges.models", "BadgeKind"),
-    ("buyer", "kind"): ("exhibit.b2b.models", "BuyerKind"),
-    ("meeting", "outcome"): ("exhibit.b2b.models", "MeetingOutcome"),
-    ("business", "legal_form"): ("exhibit.businesses.models", "LegalForm"),
-    ("business", "role"): ("exhibit.accounts.models", "Role"),
-    ("user", "role"): ("exhibit.accounts.models", "Role"),
-}
+#: (kind of record, field) → the enum whose ``title`` shows the field's value: each feature
+#: registers its own enums where it defines them (core never imports a feature)
 _registered: dict[tuple[str, str], type] = {}
 
 
@@ -319,11 +300,7 @@ def register_titles(entity: str, field_name: str, enum_class: type) -> None:
 
 def _enum_for(entity: str, field_name: str) -> type | None:
     key = (entity, field_name)
-    if key in _registered:
-        return _registered[key]
-    module_name, class_name = _ENUMS_BY_NAME.get(key, ("", ""))
-    module = sys.modules.get(module_name)
-    return getattr(module, class_name, None) if module is not None else None
+    return _registered.get(key)
 
 
 def enum_title(entity: str, field_name: str, value) -> str | None:

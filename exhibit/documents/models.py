@@ -15,6 +15,7 @@ from sqlalchemy import (JSON, BigInteger, CheckConstraint, ForeignKey, Index, St
                         UniqueConstraint, text)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from exhibit.core import history
 from exhibit.core.db import UTCDateTime, utcnow
 from exhibit.extensions import db
 
@@ -266,3 +267,9 @@ class Payment(db.Model):
     @property
     def signed_amount(self) -> int:
         return -self.amount_vnd if self.kind == PaymentKind.REFUND.value else self.amount_vnd
+
+
+# the audit history shows these fields by their titles (core/history.py)
+history.register_titles("document", "status", DocumentStatus)
+history.register_titles("document", "kind", DocumentKind)
+history.register_titles("payment", "kind", PaymentKind)

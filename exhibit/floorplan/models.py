@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from exhibit.core import history
 from exhibit.core.db import UTCDateTime, utcnow
 from exhibit.extensions import db
 
@@ -95,3 +96,7 @@ class Booth(db.Model):
     @property
     def type_enum(self) -> BoothType:
         return BoothType(self.booth_type)
+
+
+# the audit history shows these fields by their titles (core/history.py)
+history.register_titles("booth", "type", BoothType)

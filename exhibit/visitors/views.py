@@ -8,7 +8,6 @@ import qrcode.image.svg
 from flask import (
     Blueprint,
     Response,
-    abort,
     current_app,
     flash,
     g,

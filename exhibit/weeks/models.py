@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from exhibit.core import history
 from exhibit.core.db import UTCDateTime, utcnow
 from exhibit.extensions import db
 from exhibit.vn import provinces
@@ -116,3 +117,7 @@ class ExhibitionWeek(db.Model):
 
     def is_past(self, today: date) -> bool:
         return self.end_date < today
+
+
+# the audit history shows these fields by their titles (core/history.py)
+history.register_titles("week", "status", WeekStatus)
