@@ -137,6 +137,8 @@ class GateScan(db.Model):
     __table_args__ = (
         CheckConstraint("result IN ('ok', 'already_checked_in', 'invalid')", name="result"),
         UniqueConstraint("scanned_by_id", "nonce"),
+        # the gate's latest scans, newest first by when they were scanned
+        Index("ix_gate_scans_scanned_at", "scanned_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
