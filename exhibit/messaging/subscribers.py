@@ -48,7 +48,11 @@ def week_context(week: ExhibitionWeek, language: str) -> dict:
 
 def on_booking_changed(*, week_id: int, business_id: int, booth_id: int, action: str,
                        allocation_id: int | None = None, from_booth_id: int | None = None,
-                       expires_at=None, hold_kind: str | None = None, **_more) -> None:
+                       expires_at=None, hold_kind: str | None = None, reason: str = "",
+                       occasion: str = "", **_more) -> None:
+    """``reason``: why the organiser released the booth (told to the business); ``occasion``
+    tells a message apart from an earlier one of the same event about the same booking (a
+    release undone: "confirmed" again)."""
     event = BOOKING_EVENTS.get(action)
     if action == "expire" and hold_kind == "offer":
         event = "booking.offer_lapsed"
@@ -65,10 +69,11 @@ def on_booking_changed(*, week_id: int, business_id: int, booth_id: int, action:
             "booth": booth.code,
             "from_booth": from_booth.code if from_booth else "",
             "deadline": format_moment(expires_at) if expires_at else "",
+            "reason": reason or "",
             "link": public_url("booking.dashboard"),
         }
-        outbox.queue(event, recipient, about=("allocation", allocation_id), context=context,
-                     week_id=week_id, business_id=business_id)
+        outbox.queue(event, recipient, about=("allocation", allocation_id), occasion=occasion,
+                     context=context, week_id=week_id, business_id=business_id)
 
 
 #: account link purpose → (event, the page the link opens)

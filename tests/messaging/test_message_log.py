@@ -93,12 +93,12 @@ def test_the_week_log_pages_and_keeps_the_business_filter(app, client, held, org
     from exhibit.messaging import log
     monkeypatch.setattr(log, "PAGE_SIZE", 1)
     booking.release_allocation(actor=organiser, allocation=booking.get_allocation(
-        messages(event=HOLD)[0].subject_id))  # the fixture's A02: one booth at a time
+        messages(event=HOLD)[0].subject_id), reason="Thử")  # the fixture's A02: one at a time
     forget_messages()
     for n in range(3):
         booking.release_allocation(actor=organiser, allocation=booking.get_allocation(
             booking.hold_booth(actor=held, week=open_week,
-                               booth=get_booth(open_week, f"A0{n + 3}")).id))
+                               booth=get_booth(open_week, f"A0{n + 3}")).id), reason="Thử")
     login(client, organiser)
     url = f"/organiser/weeks/{open_week.slug}/messages?business={held.business_id}"
     first = client.get(url).get_data(as_text=True)

@@ -201,9 +201,12 @@ def test_every_booking_change_tells_the_business(app, organiser, applicant, open
     booking.confirm_allocation(actor=organiser, allocation=booking.get_allocation(hold.id))
     moved = booking.move_allocation(actor=organiser, allocation=booking.get_allocation(hold.id),
                                     target=get_booth(open_week, "A02"))
-    booking.release_allocation(actor=organiser, allocation=booking.get_allocation(moved.id))
+    booking.release_allocation(actor=organiser, allocation=booking.get_allocation(moved.id),
+                               reason="Doanh nghiệp xin rút")
     assert [m.event for m in messages()] == [
         "booking.hold_placed", "booking.confirmed", "booking.moved", "booking.released"]
+    released = messages(event="booking.released")[0]
+    assert "Lý do: Doanh nghiệp xin rút." in released.body_text
     moved_message = messages(event="booking.moved")[0]
     assert "từ A01 sang A02" in moved_message.body_text
 
