@@ -21,9 +21,16 @@ run: setup
 	PUBLIC_BASE_URL='$(PUBLIC_BASE_URL)' $(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 # The linter first (a finding fails the target), then the suite.
-test: $(VENV)/.dev-installed translations
+test: $(VENV)/.dev-installed translations tests/a11y/node_modules/.package-lock.json
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The accessibility checkers of tests/a11y (axe-core, the Nu Html Checker), pinned in its
+# package-lock.json, from the npm registry; without npm their tests skip (CI installs it).
+tests/a11y/node_modules/.package-lock.json: tests/a11y/package.json tests/a11y/package-lock.json
+	@if command -v npm >/dev/null; then \
+		cd tests/a11y && npm ci --ignore-scripts --no-audit --no-fund; \
+	else echo "npm not found: the accessibility tests will be skipped"; fi
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .

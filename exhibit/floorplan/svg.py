@@ -30,11 +30,13 @@ def render_hall(hall: Hall, booths: list[Booth], *, status: Callable[[Booth], st
                 link: Callable[[Booth], str | None], label: Callable[[Booth], str],
                 highlight: set[int] | None = None) -> Markup:
     """One hall as an inline <svg>; each booth is a link (when ``link`` gives one) with a title,
-    coloured by the CSS class ``st-<status>`` (the plan's legend uses the same classes)."""
+    coloured by the CSS class ``st-<status>`` (the plan's legend uses the same classes). The
+    drawing is a group named after the hall, not an image: an image's links would be hidden
+    from a screen reader and the keyboard (WCAG 4.1.2)."""
     width, height = hall.grid_width * CELL, hall.grid_height * CELL
     parts = [
         f'<svg class="plan {min_width_class(width, hall.grid_width)}" '
-        f'viewBox="0 0 {width} {height}" font-size="{TEXT_SIZE}" role="img" '
+        f'viewBox="0 0 {width} {height}" font-size="{TEXT_SIZE}" role="group" '
         f'aria-label={quoteattr(hall.name)} xmlns="http://www.w3.org/2000/svg">',
         f'<rect class="hall" x="0" y="0" width="{width}" height="{height}"/>',
     ]

@@ -78,25 +78,10 @@ PAGE_NAMES = [name for _who, name, _path in PAGES]
 STATUS = {"not found": 404, "spent link": 404, "forbidden": 403}
 VIEWPORTS = {"phone": PHONE, "desktop": DESKTOP}
 
-#: an empty column heading over a row's buttons becomes this (.visually-hidden is in app.css)
-_NAME_THE_COLUMN = 'write <th><span class="visually-hidden">{{ _("Actions") }}</span></th>'
 #: {(page name, axe rule id): the file and the fix}
-KNOWN_AXE: dict[tuple[str, str], str] = {
-    ("products review", "empty-table-header"):
-        f"templates/catalogue/review.html:53, the last <th></th>: {_NAME_THE_COLUMN}",
-    ("documents", "empty-table-header"):
-        f"templates/documents/week.html:34, the last <th></th>: {_NAME_THE_COLUMN}",
-    ("messages", "empty-table-header"):
-        f"templates/messaging/log.html:10, the last <th></th>: {_NAME_THE_COLUMN}",
-    ("my documents", "empty-table-header"):
-        f"templates/documents/mine.html:7, the last <th></th>: {_NAME_THE_COLUMN}",
-}
+KNOWN_AXE: dict[tuple[str, str], str] = {}
 #: {(page name, a piece of the validator's message): the file and the fix}
-KNOWN_HTML: dict[tuple[str, str], str] = {
-    ("account", "No “p” element in scope but a “p” end tag seen"):
-        "templates/accounts/account.html:67 (and :28): <p>{{ action(...) }}</p> puts a <form> "
-        "inside a <p>, which closes it; write <div> instead of <p>",
-}
+KNOWN_HTML: dict[tuple[str, str], str] = {}
 
 
 @dataclass

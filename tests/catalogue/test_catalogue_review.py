@@ -120,7 +120,7 @@ def test_tax_code_search_and_tab_counts(client, organiser, open_week, review_wee
     assert _shown(full) <= _shown(html)
     # the tabs count the listings of the search, by status, and its certificate problems
     tabs = client.get(f"/organiser/weeks/{open_week.slug}/products?q=tra").get_data(as_text=True)
-    nav = tabs.split('<nav class="tabs">')[1].split("</nav>")[0]
+    nav = tabs.split('<nav class="tabs"')[1].split("</nav>")[0]
     counts = [int(n) for n in re.findall(r"\((\d+)\)</a>", nav)]
     assert counts == [2, 1, 1, 0, 2]  # all, awaiting, approved, rejected, certificate problems
 
