@@ -25,7 +25,7 @@ class ProductForm(BaseForm):
     name_en = StringField(_l("English name (optional)"))
     brand = StringField(_l("Brand"))
     origin_province = SelectField(_l("Province of origin"), validate_choice=False, choices=[])
-    price_vnd = StringField(_l("Retail price (đồng)"), render_kw={"inputmode": "numeric"})
+    price_vnd = StringField(_l("Retail price (đồng)"), render_kw={"inputmode": "numeric", "data-money": ""})
     unit = StringField(_l("Unit"), render_kw={"list": "units"}, description=_l("chai, hộp, gói, kg, hũ, túi…"))
     net_quantity = StringField(_l("Net quantity"), description=_l("e.g. Chai 500 ml, Hộp 250 g"))
     ocop_group = SelectField(_l("OCOP group"), validate_choice=False, choices=[])

@@ -22,6 +22,7 @@ from exhibit.core.permissions import exhibitor_required, organiser_required
 from exhibit.core.redirects import safe_next
 from exhibit.extensions import db
 from exhibit.media import storage
+from exhibit.vn.dates import vietnam_today
 from exhibit.weeks import services as weeks
 
 bp = Blueprint("catalogue", __name__)
@@ -297,7 +298,7 @@ def product_page(slug, product_id):
     return render_template("catalogue/product.html", week=week, listing=listing,
                            product=listing.product,
                            certificate=listing.product.certificate_at(week),
-                           rural_levels=ocop.RURAL_INDUSTRIAL_LEVELS)
+                           today=vietnam_today(), rural_levels=ocop.RURAL_INDUSTRIAL_LEVELS)
 
 
 @bp.route("/weeks/<slug>/exhibitors/<int:business_id>")

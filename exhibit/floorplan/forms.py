@@ -21,8 +21,11 @@ class BoothForm(BaseForm):
     depth_m = DecimalField(_l("Depth (m)"), default=3, places=2)
     area_m2 = DecimalField(_l("Area (m²)"), validators=[Optional()], places=2,
                            description=_l("Left empty: width × depth"))
-    price_vnd = IntegerField(_l("Price (VND, before VAT)"), default=0,
-                             description=_l("0 for a subsidised booth"))
+    #: text, read by the service as Vietnamese write amounts ("12.500.000"), so the thousands
+    #: separators shown while typing (static/js/money-input.js) are accepted
+    price_vnd = StringField(_l("Price (VND, before VAT)"), default="0",
+                            render_kw={"inputmode": "numeric", "data-money": ""},
+                            description=_l("0 for a subsidised booth"))
     grid_x = IntegerField(_l("Column on the plan"), default=0)
     grid_y = IntegerField(_l("Row on the plan"), default=0)
     grid_w = IntegerField(_l("Cells wide"), default=3)

@@ -75,7 +75,8 @@ def test_a_certificate_that_has_since_expired_says_so(app, open_week, exhibitor_
                                 product=product, certificate=covered,
                                 rural_levels=ocop.RURAL_INDUSTRIAL_LEVELS, today=date(2023, 6, 1))
     assert 'data-certificate="expired-since"' in html and "it expired on 10/01/2024" in html
-    assert "valid until 10/01/2024" in later  # still ahead on that day: the usual wording
+    # still ahead on that day: valid for the week, with the day it ends
+    assert 'data-certificate="valid"' in later and "its validity ends on 10/01/2024" in later
 
 
 def test_favourites_are_one_link_away_from_the_catalogue(client, open_week, listed_product):
