@@ -50,7 +50,9 @@ def test_organiser_desk_confirm_move_release_and_audit(client, organiser, open_w
     audit = client.get(f"/organiser/weeks/{open_week.slug}/audit").get_data(as_text=True)
     for action in ("hold", "confirm", "move", "release"):
         assert f'data-action="{action}"' in audit
-    assert "<b>giữ chỗ</b>" in audit and "<b>chuyển gian</b>" in audit  # titles, not codes
+    # sentences, not codes
+    assert "đã giữ gian A01 cho Hợp tác xã Sầu riêng Thử" in audit
+    assert "đã chuyển Hợp tác xã Sầu riêng Thử từ gian A01 sang A04" in audit
     assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:", audit)  # times shown in Vietnam time
     per_business = client.get(f"/organiser/businesses/{user.business_id}/audit").get_data(as_text=True)
     assert "Doanh nghiệp hủy" in per_business
