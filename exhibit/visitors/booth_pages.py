@@ -83,6 +83,8 @@ class BoothPages:
         self.check_seconds = float(app.config.get("SCAN_PAGE_CHECK_SECONDS",
                                                   CHANGE_CHECK_SECONDS))
         self._pages: dict[tuple[str, str], KeptPage] = {}
+        #: (language, how many products saved) → the link to a phone's favourites
+        self._favourites_links: dict[tuple[str, int], str] = {}
         self._lock = threading.Lock()
         #: counts the times every page was dropped; a page keeps the one it was read in
         self.generation = 0
@@ -114,6 +116,18 @@ class BoothPages:
         if found is None or found.generation != self.generation or found.expires < time.monotonic():
             return None
         return found
+
+    def favourites_link(self, lang: str, count: int, render) -> str:
+        """The link to the favourites of a phone with ``count`` saved products, rendered once
+        per language and count (at most MAX_FAVOURITES of them)."""
+        found = self._favourites_links.get((lang, count))
+        if found is None:
+            found = self._favourites_links[(lang, count)] = render()
+        return found
+
+    def kept_favourites_link(self, lang: str, count: int) -> str | None:
+        """The link as ``favourites_link`` made it, or None when not made yet here."""
+        return self._favourites_links.get((lang, count))
 
     def keep(self, path: str, lang: str, html: str, booth_id: int, week_id: int,
              listing_ids: frozenset[int], generation: int) -> None:

@@ -10,8 +10,9 @@ these hold, else it hands the request on untouched:
 
 - no query string, no session cookie and no "remember me" cookie: nobody signed in, nothing
   flashed, the default language (an anonymous phone's session would hold its language);
-- the phone is new, or its ``vs`` cookie says it has saved no product (a phone with saved
-  products needs them looked up);
+- the phone is new, or its ``vs`` cookie says whether it has saved products; a phone that
+  has is asked for them (one indexed query, the only database work here) and still goes to
+  the app when one of them is on this booth's page (its hearts are filled: a page of its own);
 - the page is kept, current, and the once-a-second check for changes made by other processes
   is not due (the request that finds it due goes through the app, which makes the check);
 - scans are written in batches (a queue to put this one in).
@@ -31,7 +32,7 @@ from werkzeug.http import dump_cookie, parse_cookie
 from exhibit.core.db import utcnow
 from exhibit.core.downloads import PRIVATE
 from exhibit.core.security import page_headers
-from exhibit.visitors import booth_pages, scans
+from exhibit.visitors import booth_pages, scans, services
 from exhibit.visitors.form_tokens import (
     SAVED_COOKIE,
     VISITOR_COOKIE,
@@ -73,15 +74,26 @@ class FrontDoor:
             return None
         key = cookies.get(VISITOR_COOKIE, "")
         new = not valid_key(key)
-        if not new and cookies.get(SAVED_COOKIE) != "0":
-            return None
-        page = booth_pages.pages_of(self.app).peek(environ["PATH_INFO"], ANONYMOUS_LANGUAGE)
+        has_saved = cookies.get(SAVED_COOKIE)
+        if not new and has_saved not in ("0", "1"):
+            return None  # not known yet: the app looks and says
+        pages = booth_pages.pages_of(self.app)
+        page = pages.peek(environ["PATH_INFO"], ANONYMOUS_LANGUAGE)
         queue = scans.queue_for(self.app)
         if page is None or not queue.batched:
             return None
+        link = ""
+        if not new and has_saved == "1":
+            saved = self._saved_products(key)
+            if saved is None or saved & page.listing_ids:
+                return None
+            if saved:
+                link = pages.kept_favourites_link(ANONYMOUS_LANGUAGE, len(saved))
+                if link is None:
+                    return None
         if new:
             key = secrets.token_urlsafe(16)
-        body = page.for_visitor(token_for(key, self.secret)).encode()
+        body = page.for_visitor(token_for(key, self.secret), link).encode()
         queue.add(scans.QueuedScan(page.booth_id, page.week_id, key[:32], utcnow()))
         headers = [("Content-Type", "text/html; charset=utf-8"),
                    ("Content-Length", str(len(body))), ("Cache-Control", PRIVATE),
@@ -94,6 +106,15 @@ class FrontDoor:
                     name, value, max_age=VISITOR_COOKIE_SECONDS, httponly=True, samesite="Lax",
                     secure=secure)))
         return headers, body
+
+    def _saved_products(self, key: str) -> set[int] | None:
+        """The listing ids the phone saved; None when the database cannot say (the app then
+        answers, with its own error handling)."""
+        try:
+            with self.app.app_context():
+                return services.saved_listing_ids(key)
+        except Exception:  # noqa: BLE001 - the app will meet the same trouble and report it
+            return None
 
 
 def init_app(app: Flask) -> None:

@@ -18,6 +18,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from qrcode.constants import ERROR_CORRECT_M
@@ -98,7 +99,8 @@ def scan(token):
     booth = target.booth
     html, listing_ids = _scan_page(token, target, ContactForm(meta={"csrf": False}), key=key,
                                    saved=saved if not plain else set(),
-                                   sent=request.args.get("sent") == "1", kept=plain)
+                                   sent=request.args.get("sent") == "1", kept=plain,
+                                   favourite=request.args.get("favourite", ""))
     if plain:
         pages.keep(request.path, g.lang, html, booth.id, booth.week_id, listing_ids, generation)
         if saved & listing_ids:  # this phone's hearts are filled: a page of its own
@@ -111,7 +113,13 @@ def scan(token):
 
 
 def _favourites_link(saved: set[int]) -> str:
-    return render_template("visitors/_favourites_link.html", saved=saved) if saved else ""
+    """The link to the visitor's favourites on a booth page (none without any): the same for
+    every phone with as many saved products, so it is kept for the front door too."""
+    if not saved:
+        return ""
+    pages = booth_pages.pages_of(current_app._get_current_object())
+    return pages.favourites_link(g.lang, len(saved), lambda: render_template(
+        "visitors/_favourites_link.html", saved=saved))
 
 
 def _scan_response(app, html: str, booth_id: int, week_id: int, key: str, new: bool,
@@ -126,8 +134,15 @@ def _scan_response(app, html: str, booth_id: int, week_id: int, key: str, new: b
     return _with_visitor_cookie(response, key, new, has_saved=bool(saved))
 
 
+#: what a booth page says after its ♡ button (?favourite=…): said by the page itself, not
+#: flashed, so that an anonymous phone never needs a session (visitors/front_door.py)
+FAVOURITE_NOTICES = {"saved": _l("Saved to your favourites."),
+                     "removed": _l("Removed from your favourites.")}
+
+
 def _scan_page(token: str, target, form: ContactForm, *, key: str, saved: set[int],
-               sent: bool = False, kept: bool = False) -> tuple[str, frozenset[int]]:
+               sent: bool = False, kept: bool = False,
+               favourite: str = "") -> tuple[str, frozenset[int]]:
     """The booth's page (where it is among its neighbours, its exhibitor and the exhibitor's
     products) and the product listings it shows. Its forms carry the token of the phone whose
     visitor id is ``key`` (visitors/form_tokens.py); a page ``kept`` for every visitor has
@@ -143,6 +158,7 @@ def _scan_page(token: str, target, form: ContactForm, *, key: str, saved: set[in
     html = render_template("visitors/scan.html", token=token, booth=booth, week=week,
                            business=target.business, products=products, plan=plan,
                            saved=saved, form=form, sent=sent,
+                           favourite_notice=FAVOURITE_NOTICES.get(favourite),
                            # a signed-in person's language is saved on their account
                            language_action=None if current_user.is_authenticated
                            else url_for("visitors.scan_language", token=token),
@@ -165,9 +181,8 @@ def save_product(token, listing_id):
     form_tokens.check()
     key, new = _visitor_key()
     saved = services.toggle_favourite(owner_key=key, listing_id=listing_id)
-    flash(_("Saved to your favourites.") if saved else _("Removed from your favourites."),
-          "success")
-    response = redirect(url_for("visitors.scan", token=token) + f"#p-{listing_id}")
+    response = redirect(url_for("visitors.scan", token=token,
+                                favourite="saved" if saved else "removed") + f"#p-{listing_id}")
     return _with_visitor_cookie(response, key, new, has_saved=True if saved else None)
 
 

@@ -167,3 +167,38 @@ def test_the_door_pages_forms_work_and_refuse_a_stranger_token(app, exhibitor_wi
         assert '<html lang="en">' in phone.get(path).text and serving == [path]
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_a_phone_with_favourites_elsewhere_is_served_at_the_door_with_its_link(
+        app, organiser, make_exhibitor, exhibitor_with_booth, open_week, serving):
+    from exhibit.booking.services import apply_to_week, assign_booth
+    from exhibit.catalogue.services import business_listings
+    neighbour = make_exhibitor("Cơ sở Nước mắm Phan Thiết")
+    apply_to_week(actor=neighbour, week=open_week, data={"booth_count": 1})
+    assign_booth(actor=organiser, week=open_week, booth=get_booth(open_week, "A02"),
+                 business_id=neighbour.business_id)
+    a01 = f"/b/{services.current_token(get_booth(open_week, 'A01'))}"
+    a02 = f"/b/{services.current_token(get_booth(open_week, 'A02'))}"
+    [listing] = business_listings(exhibitor_with_booth.business_id, open_week).values()
+    phone = app.test_client()
+    phone.get(a01)
+    saved = phone.post(f"{a01}/save/{listing.id}",
+                       data={"csrf_token": page_token(phone.get(a01).text)}, follow_redirects=True)
+    # said by the page itself ("Saved to your favourites."): no session for a flash
+    assert '<p class="flash success" role="status">' in saved.text and "?favourite=saved" in (
+        saved.request.full_path)
+    assert phone.get_cookie("vs").value == "1" and phone.get_cookie("session") is None
+    stranger = app.test_client().get(a02).text  # A02 kept by the app
+    phone.get(a02)  # the app, which also makes the link for a phone with one product
+    serving.clear()
+    status, statements = queries_of(phone, a02)
+    assert status == 200 and serving == []  # the door, with one query: its saved products
+    assert len(statements) == 1 and "favourite" in statements[0]
+    mine = phone.get(a02).text
+    assert '<p><a href="/favourites">' in mine and '<p><a href="/favourites">' not in stranger
+    assert "(1)" in mine.split('<p><a href="/favourites">')[1].split("</a>")[0]
+    # apart from its form token and that link, the stranger's page
+    def rest(page):
+        page = page.replace(page_token(page), "")
+        return " ".join(re.sub(r'<p><a href="/favourites">[^<]*</a></p>', "", page).split())
+    assert rest(mine) == rest(stranger)
