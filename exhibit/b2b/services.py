@@ -664,12 +664,13 @@ def cancel_meeting(*, actor: User, meeting: Meeting, reason: str = "") -> Meetin
                         "it is cancelled.")
             raise ValidationFailed(message, fields={"reason": message})
         before = {"status": meeting.status}
+        freed = {"freed_slot_id": meeting.slot_id, "freed_table_id": meeting.table_id}
         meeting.status = MeetingStatus.CANCELLED.value
         meeting.slot_id = meeting.table_id = None
         audit.record("meeting", meeting.id, "cancel", actor=actor, week_id=meeting.week_id,
                      business_id=meeting.supplier_id, before=before,
                      after={"status": meeting.status, "by": side}, note=reason or None)
-        _announce(meeting, "cancel", reason=reason, cancelled_by=side)
+        _announce(meeting, "cancel", reason=reason, cancelled_by=side, **freed)
     return meeting
 
 
@@ -725,7 +726,8 @@ def meetings_starting(after: datetime, before: datetime) -> list[Meeting]:
 
 
 def _announce(meeting: Meeting, action: str, **more) -> None:
-    """``more``: for a cancellation, ``reason`` and ``cancelled_by`` (the side)."""
+    """``more``: for a cancellation, ``reason``, ``cancelled_by`` (the side) and the slot and
+    table it freed (``freed_slot_id``, ``freed_table_id``)."""
     announce(meeting_changed, meeting_id=meeting.id, week_id=meeting.week_id, action=action,
              requested_by=meeting.requested_by, slot_id=meeting.slot_id,
              table_id=meeting.table_id, **more)

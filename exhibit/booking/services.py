@@ -613,7 +613,10 @@ def _end(allocation: Allocation, status: AllocationStatus, *, actor, now: dateti
         audit.record("allocation", allocation.id, action, actor=actor,
                      week_id=allocation.week_id, business_id=allocation.business_id,
                      before=before, after=allocation.snapshot(), note=reason)
-        _announce(allocation, action, reason=reason)
+        # a booking released, given back (undo) and released again is told each time: every
+        # release is an occasion of its own in the outbox
+        _announce(allocation, action, reason=reason,
+                  occasion=f"{action}-{now:%Y%m%d%H%M%S%f}" if action == "release" else "")
 
 
 def _announce(allocation: Allocation, action: str, **extra) -> None:

@@ -54,7 +54,8 @@ product_reviewed = _signals.signal("product-reviewed")
 #: a B2B meeting was requested, paired by the organiser, answered, scheduled or cancelled.
 #: Payload: meeting_id, week_id, action ("request", "pair", "accept", "decline", "schedule",
 #: "cancel"), requested_by ("buyer", "supplier", "organiser"), slot_id, table_id; for "cancel"
-#: also cancelled_by (the side, or "organiser") and reason
+#: also cancelled_by (the side, or "organiser"), reason, and freed_slot_id / freed_table_id (the
+#: time and table it had)
 meeting_changed = _signals.signal("meeting-changed")
 #: a single-use link was made for a person's email (verify the address, reset the password,
 #: join a team). Payload: user_id, purpose, token (the link's secret, for the message only),

@@ -32,6 +32,7 @@ from typing import Any
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_babel import pgettext
 from sqlalchemy import select
 
@@ -284,6 +285,14 @@ def _read_names(entries: list[Entry]) -> Names:
         if missing:
             names.found[kind].update(_READERS[kind](missing))
     return names
+
+
+def _whole(value) -> int:
+    """A count recorded in an entry (an int, or text from an older entry); 0 when unreadable."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
 
 
 # -- enum titles --------------------------------------------------------------------------------
@@ -610,9 +619,10 @@ SENTENCES: dict[tuple[str, str], Callable[[_Told], str]] = {
     ("allocation", "release"): _allocation_end,
     ("allocation", "expire"): _allocation_end,
     # applications
-    ("application", "submit"): lambda t: _(
-        "%(business)s applied to exhibit (%(count)s booths asked for)",
-        business=t.business, count=t.value("booth_count", 0)),
+    ("application", "submit"): lambda t: ngettext(
+        "%(business)s applied to exhibit (%(num)d booth asked for)",
+        "%(business)s applied to exhibit (%(num)d booths asked for)",
+        _whole(t.value("booth_count", 0)), business=t.business),
     ("application", "approve"): lambda t: _(
         "%(who)s approved the application of %(business)s", who=t.who, business=t.business),
     ("application", "reject"): lambda t: _(
@@ -652,9 +662,10 @@ SENTENCES: dict[tuple[str, str], Callable[[_Told], str]] = {
     ("product", "restore"): lambda t: _(
         "%(who)s restored the product %(product)s",
         who=t.who, product=_product(t)),
-    ("product", "add_photos"): lambda t: _(
-        "%(who)s added %(count)s photos of %(product)s",
-        who=t.who, count=t.value("photos", 0), product=_product(t)),
+    ("product", "add_photos"): lambda t: ngettext(
+        "%(who)s added %(num)d photo of %(product)s",
+        "%(who)s added %(num)d photos of %(product)s",
+        _whole(t.value("photos", 0)), who=t.who, product=_product(t)),
     ("product", "delete_photo"): lambda t: _(
         "%(who)s deleted a photo of %(product)s",
         who=t.who, product=_product(t)),

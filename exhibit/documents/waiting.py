@@ -88,8 +88,9 @@ def _late_payers(week_ids: Sequence[int], today: date) -> list[Waiting]:
     paid = func.coalesce(paid_by.c.paid, 0)
     owed = case((Document.balance_due_on < today, total),
                 (Document.deposit_due_on < today, deposit), else_=0)
-    missed_on = case((Document.deposit_due_on < today, Document.deposit_due_on),
-                     else_=Document.balance_due_on)
+    # the first day missed: the deposit's while it is not paid, else the balance's
+    missed_on = case((and_(Document.deposit_due_on < today, paid < deposit),
+                      Document.deposit_due_on), else_=Document.balance_due_on)
     rows = db.session.execute(
         select(Document.week_id, func.count(), func.min(missed_on))
         .outerjoin(paid_by, and_(paid_by.c.week_id == Document.week_id,

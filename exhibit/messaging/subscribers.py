@@ -163,10 +163,11 @@ MEETING_EVENTS = {"request": ("b2b.request_received", "asked"),
 
 
 def on_meeting_changed(*, meeting_id: int, week_id: int, action: str, requested_by: str,
-                       cancelled_by: str = "", reason: str = "", **_more) -> None:
+                       cancelled_by: str = "", reason: str = "", freed_slot_id: int | None = None,
+                       freed_table_id: int | None = None, **_more) -> None:
     if action not in MEETING_EVENTS:
         return
-    from exhibit.b2b.models import Meeting
+    from exhibit.b2b.models import Meeting, MeetingSlot, MeetingTable
     event, who = MEETING_EVENTS[action]
     meeting = db.session.get(Meeting, meeting_id)
     week = db.session.get(ExhibitionWeek, week_id)
@@ -183,17 +184,22 @@ def on_meeting_changed(*, meeting_id: int, week_id: int, action: str, requested_
         tell_meeting(event, week, meeting, side, sides,
                      occasion=f"{meeting.slot_id or 0}-{meeting.table_id or 0}"
                      if action == "schedule" else "", reason=reason,
-                     by_organiser=cancelled_by == "organiser")
+                     by_organiser=cancelled_by == "organiser",
+                     # a cancelled meeting's time and table, freed by the cancellation
+                     slot=db.session.get(MeetingSlot, freed_slot_id) if freed_slot_id else None,
+                     table=db.session.get(MeetingTable, freed_table_id) if freed_table_id else None)
 
 
 def tell_meeting(event: str, week, meeting, side: str, sides: dict, *, occasion: str = "",
-                 reason: str = "", by_organiser: bool = False) -> int:
-    """``event`` about ``meeting`` to one side of it, naming the other."""
+                 reason: str = "", by_organiser: bool = False, slot=None, table=None) -> int:
+    """``event`` about ``meeting`` to one side of it, naming the other (and its time and
+    table: the meeting's own, or ``slot`` and ``table`` it had)."""
     other = meeting.supplier.name if side == "buyer" else meeting.buyer.business.name
+    slot, table = slot or meeting.slot, table or meeting.table
     return tell_business(event, week, sides[side], about=("meeting", meeting.id),
                    occasion=f"{side}-{occasion}" if occasion else side, other=other,
-                   when=format_moment(meeting.slot.starts_at) if meeting.slot else "",
-                   table=meeting.table.label if meeting.table else "",
+                   when=format_moment(slot.starts_at) if slot else "",
+                   table=table.label if table else "",
                    reason=reason, by_organiser=by_organiser, link=public_url("b2b.home"))
 
 

@@ -172,8 +172,9 @@ def pages_of(app: Flask) -> BoothPages:
 def plain_visit() -> bool:
     """A visit whose page is every phone's: an anonymous GET without arguments, with nothing
     flashed for it."""
+    remember = current_app.config.get("REMEMBER_COOKIE_NAME") or "remember_token"
     return (request.method == "GET" and not request.args and "_user_id" not in session
-            and "_flashes" not in session and "remember_token" not in request.cookies)
+            and "_flashes" not in session and remember not in request.cookies)
 
 
 def forget_all() -> None:

@@ -47,5 +47,5 @@ def check() -> None:
         return
     key = request.cookies.get(VISITOR_COOKIE, "")
     sent = request.form.get("csrf_token", "")
-    if not key or not sent or not hmac.compare_digest(sent, token_for(key)):
+    if not key or not sent or not hmac.compare_digest(sent.encode(), token_for(key).encode()):
         abort(400)  # as Flask-WTF answers a missing or wrong token elsewhere

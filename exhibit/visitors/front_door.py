@@ -100,7 +100,7 @@ class FrontDoor:
                    ("Vary", "Cookie"),
                    *page_headers(html=True, https_only=self.https_only)]
         if new:
-            secure = environ.get("wsgi.url_scheme") == "https"
+            secure = self.https_only or environ.get("wsgi.url_scheme") == "https"
             for name, value in ((VISITOR_COOKIE, key), (SAVED_COOKIE, "0")):
                 headers.append(("Set-Cookie", dump_cookie(
                     name, value, max_age=VISITOR_COOKIE_SECONDS, httponly=True, samesite="Lax",

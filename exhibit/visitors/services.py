@@ -257,6 +257,16 @@ def visible_listing(listing_id: int) -> ProductListing:
 
 def toggle_favourite(*, owner_key: str, listing_id: int) -> bool:
     """Save a visible product to the visitor's list, or remove it; returns True if saved."""
+    return _save_favourite(owner_key, listing_id, toggle=True)
+
+
+def save_favourite(*, owner_key: str, listing_id: int) -> bool:
+    """Save a visible product to the visitor's list (a product saved already stays saved);
+    returns True if it was not saved before."""
+    return _save_favourite(owner_key, listing_id, toggle=False)
+
+
+def _save_favourite(owner_key: str, listing_id: int, *, toggle: bool) -> bool:
     visible_listing(listing_id)
     with write_transaction():
         found = favourite_list(owner_key)
@@ -266,7 +276,8 @@ def toggle_favourite(*, owner_key: str, listing_id: int) -> bool:
             db.session.flush()
         existing = db.session.get(Favourite, (found.id, listing_id))
         if existing is not None:
-            db.session.delete(existing)
+            if toggle:
+                db.session.delete(existing)
             return False
         count = db.session.scalar(select(func.count()).select_from(Favourite)
                                   .where(Favourite.list_id == found.id))

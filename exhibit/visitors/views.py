@@ -27,7 +27,7 @@ from exhibit.booking import queries as booking
 from exhibit.businesses import services as businesses
 from exhibit.catalogue import search
 from exhibit.core.downloads import PRIVATE, download
-from exhibit.core.errors import NotFound, ValidationFailed, attempt
+from exhibit.core.errors import NotFound, ValidationFailed
 from exhibit.core.forms import ActionForm, row_id
 from exhibit.core.languages import LANGUAGES
 from exhibit.core.limits import upload_limited
@@ -60,12 +60,18 @@ def _visitor_key() -> tuple[str, bool]:
 def _with_visitor_cookie(response, key: str, new: bool, *, has_saved: bool | None = None):
     if new:
         response.set_cookie(VISITOR_COOKIE, key, max_age=VISITOR_COOKIE_SECONDS, httponly=True,
-                            samesite="Lax", secure=request.is_secure)
+                            samesite="Lax", secure=_secure_cookies())
     flag = None if has_saved is None else "1" if has_saved else "0"
     if flag is not None and request.cookies.get(SAVED_COOKIE) != flag:
         response.set_cookie(SAVED_COOKIE, flag, max_age=VISITOR_COOKIE_SECONDS, httponly=True,
-                            samesite="Lax", secure=request.is_secure)
+                            samesite="Lax", secure=_secure_cookies())
     return response
+
+
+def _secure_cookies() -> bool:
+    """Visitor cookies go over HTTPS only on an HTTPS site (as the session cookie does), or
+    when this request came over HTTPS."""
+    return bool(current_app.config.get("HTTPS_ONLY")) or request.is_secure
 
 
 def _saved_products(key: str, new: bool) -> set[int]:
@@ -201,7 +207,10 @@ def leave_contact(token):
             return _with_visitor_cookie(response, key, new)
         except ValidationFailed as error:
             form.apply_errors(error)
-    return _scan_page(token, target, form, key=key, saved=services.saved_listing_ids(key))[0], 422
+    html = _scan_page(token, target, form, key=key, saved=services.saved_listing_ids(key))[0]
+    response = Response(html, status=422)
+    response.headers["Cache-Control"] = PRIVATE  # the visitor's own answers and form token
+    return _with_visitor_cookie(response, key, new)
 
 
 @bp.route("/b/<token>/language", methods=["POST"])
@@ -221,12 +230,13 @@ def save_favourite(listing_id):
     """♡ Save from a catalogue or product page (pages with a session: Flask-WTF's token, as any
     form). Saving is not a toggle here: a product saved already stays saved."""
     key, new = _visitor_key()
-    if listing_id in _saved_products(key, new):
-        services.visible_listing(listing_id)  # 404 for a product not in the catalogue
-        flash(_("This product is already in your favourites."), "success")
+    try:
+        newly_saved = services.save_favourite(owner_key=key, listing_id=listing_id)
+    except ValidationFailed as error:  # the list is full
+        flash(error.message, "error")
     else:
-        attempt(lambda: services.toggle_favourite(owner_key=key, listing_id=listing_id),
-                _("Saved to your favourites."))
+        flash(_("Saved to your favourites.") if newly_saved
+              else _("This product is already in your favourites."), "success")
     response = redirect(safe_next(url_for("visitors.my_favourites")))
     return _with_visitor_cookie(response, key, new, has_saved=True)
 

@@ -137,6 +137,11 @@ def test_undo_within_the_minute_restores_the_same_booking(client, organiser, ope
     # and once more is refused: it is not released any more
     again = client.post(f"{desk(open_week)}/allocations/{allocation_id}/undo-release")
     assert again.status_code == 409
+    # released for good this time: the business is told again
+    client.post(f"{desk(open_week)}/allocations/{allocation_id}/release",
+                data={"reason": "Không nộp tiền đặt cọc"})
+    assert outbox_events(user.business_id)[-3:] == [
+        "booking.released", "booking.confirmed", "booking.released"]
 
 
 def test_undo_is_refused_after_the_minute_by_someone_else_or_when_the_booth_was_taken(

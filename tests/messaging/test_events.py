@@ -115,10 +115,21 @@ def test_a_cancelled_meeting_tells_the_other_side_with_the_reason(app, organiser
     assert told.business_id == supplier.business_id
     assert "Đoàn thu mua đổi lịch về sớm" in told.body_text and buyer.business.name in told.subject
     second = accepted_meeting()
+    # scheduled, then cancelled: the message says which time and table were given up
+    soon = utcnow() + timedelta(hours=2)
+    from exhibit.vn.dates import to_vietnam_time
+    local = to_vietnam_time(soon)
+    [slot] = b2b.add_slots(actor=organiser, week=running_week, day=local.date(),
+                           start=time(local.hour, local.minute), minutes=20, count=1)
+    [table] = b2b.add_tables(actor=organiser, week=running_week, count=1)
+    b2b.schedule(actor=organiser, meeting=b2b.get_meeting(running_week, second.id),
+                 slot_id=slot.id, table_id=table.id)
     # the organiser cancelled: both sides hear
     forget_messages()
     b2b.cancel_meeting(actor=organiser, meeting=second, reason="Bàn họp bị thu hồi")
     told = messages(event="b2b.cancelled")
     assert {m.business_id for m in told} == {buyer.business_id, supplier.business_id}
-    assert all("Ban tổ chức đã hủy" in m.body_text and "Bàn họp bị thu hồi" in m.body_text
-               for m in told if m.language == "vi")
+    in_vietnamese = [m for m in told if m.language == "vi"]
+    assert in_vietnamese and all(
+        "Ban tổ chức đã hủy" in m.body_text and "Bàn họp bị thu hồi" in m.body_text
+        and table.label in m.body_text for m in in_vietnamese)

@@ -202,3 +202,17 @@ def test_a_phone_with_favourites_elsewhere_is_served_at_the_door_with_its_link(
         page = page.replace(page_token(page), "")
         return " ".join(re.sub(r'<p><a href="/favourites">[^<]*</a></p>', "", page).split())
     assert rest(mine) == rest(stranger)
+
+
+def test_a_form_token_that_is_not_ascii_is_refused_not_an_error(app, exhibitor_with_booth,
+                                                                 open_week, serving):
+    path = f"/b/{services.current_token(get_booth(open_week, 'A01'))}"
+    phone = app.test_client()
+    phone.get(path)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        for token in ("é", "токен", "\u00a0" * 40):
+            assert phone.post(f"{path}/language", data={"csrf_token": token, "locale": "en"}
+                              ).status_code == 400
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False

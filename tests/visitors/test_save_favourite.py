@@ -29,3 +29,12 @@ def test_a_visitor_saves_a_product_from_its_page(client, exhibitor_with_booth, o
 def test_a_product_not_in_the_catalogue_is_not_saved(client, open_week):
     assert client.post("/favourites/save/999999").status_code == 404
     assert client.get_cookie("vs") is None
+
+
+def test_saving_twice_with_a_stale_hint_never_removes_it(client, exhibitor_with_booth, open_week):
+    """Two taps that both left with "nothing saved" (the vs cookie is only a hint) save once."""
+    [listing] = business_listings(exhibitor_with_booth.business_id, open_week).values()
+    for _ in range(2):
+        client.set_cookie("vs", "0")
+        assert client.post(f"/favourites/save/{listing.id}").status_code == 302
+    assert "Thanh long ruột đỏ hộp quà" in client.get("/favourites").text

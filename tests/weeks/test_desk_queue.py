@@ -217,3 +217,20 @@ def test_one_weeks_queue_is_its_card_on_the_desk(demo_app):
                                      WAITING_SOURCES, now=now):
             alone = desk.week_queue(queue.week, WAITING_SOURCES, now=now)
             assert alone.items == queue.items
+
+
+def test_the_missed_payment_day_is_the_first_unpaid_one(demo_app):
+    """The late payers' deadline is the earliest day an overdue exhibitor missed: the deposit's
+    day while the deposit is unpaid, else the balance's (a paid deposit's day is not missed)."""
+    with demo_app.test_request_context():
+        today = vietnam_today()
+        for queue in desk.work_queue(_organiser(), WAITING_SOURCES).queues:
+            [item] = [i for i in queue.items if i.kind == "late_payers"] or [None]
+            if item is None:
+                continue
+            missed = []
+            for row in payments.overdue(queue.week, today):
+                deposit_day = row.contract.deposit_due_on
+                deposit_missed = deposit_day and deposit_day < today and row.paid < row.deposit_due
+                missed.append(deposit_day if deposit_missed else row.contract.balance_due_on)
+            assert item.due.astimezone(VIETNAM_TZ).date() == min(missed), queue.week.slug
