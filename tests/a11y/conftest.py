@@ -19,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import chromium_or_skip, skip_or_fail
+from tests.conftest import skip_or_fail
+from tests.e2e.conftest import chromium
 from tests.e2e.conftest import live_server  # noqa: F401  (the app on a free port, as in tests/e2e)
 
 HERE = Path(__file__).parent
@@ -84,13 +85,8 @@ def validate_html(command: list[str], files: dict[str, Path]) -> dict[str, list[
 @pytest.fixture(scope="module")
 def browser_module():
     """Debian's Chromium, started once for a module's tests (tests/e2e starts one per test)."""
-    executable = chromium_or_skip()
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield browser
-        browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 def check_pages(browser, base: str, paths: dict[str, str | tuple[str, int]],

@@ -32,15 +32,23 @@ def live_server(app):
         yield url
 
 
-@pytest.fixture
-def browser():
+@contextmanager
+def chromium():
+    """Debian's Chromium under Playwright, headless (skips without it, or fails under
+    REQUIRE_BROWSER=1)."""
     executable = chromium_or_skip()
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=[
+        launched = p.chromium.launch(executable_path=executable, args=[
             "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield browser
-        browser.close()
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def browser():
+    with chromium() as launched:
+        yield launched
 
 
 def sign_in(context, live_server, user, password=PASSWORD):
