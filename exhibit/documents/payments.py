@@ -148,9 +148,27 @@ class LedgerFilters:
                    kind=kind if kind in {k.value for k in PaymentKind} else "")
 
 
-def _live_contract(week_id):
-    return and_(Document.week_id == week_id, Document.kind == DocumentKind.CONTRACT.value,
+def live_contract():
+    """The condition "a contract not cancelled" (the one a business's payments are owed on)."""
+    return and_(Document.kind == DocumentKind.CONTRACT.value,
                 Document.status != DocumentStatus.CANCELLED.value)
+
+
+def _live_contract(week_id):
+    return and_(Document.week_id == week_id, live_contract())
+
+
+def contract_amounts():
+    """(total, deposit) of the contract row, in đồng, as SQL (0 without a contract)."""
+    return (func.coalesce(Document.total_vnd, 0),
+            func.coalesce(Document.total_vnd * Document.deposit_percent // 100, 0))
+
+
+def owed_before(today: date, total, deposit):
+    """The ledger's rule as SQL (LedgerRow.overdue_amount in Python): what should have been paid
+    before ``today`` — the whole after the balance's day, else the deposit after its day."""
+    return case((Document.balance_due_on < today, total),
+                (Document.deposit_due_on < today, deposit), else_=0)
 
 
 def _exhibiting(week):
@@ -164,14 +182,11 @@ def _balances(week, today: date):
     or a payment at the week) with its contract, what it owes, paid, still owes and owes late,
     and its state."""
     paid_by = (select(Payment.business_id,
-                      _paid_sum().label("paid"))
+                      paid_sum().label("paid"))
                .where(Payment.week_id == week.id).group_by(Payment.business_id).subquery())
-    total = func.coalesce(Document.total_vnd, 0)
-    deposit = func.coalesce(Document.total_vnd * Document.deposit_percent // 100, 0)
+    total, deposit = contract_amounts()
     paid = func.coalesce(paid_by.c.paid, 0)
-    # what should have been paid by today: the whole after the balance's day, else the deposit
-    owed = case((Document.balance_due_on < today, total), (Document.deposit_due_on < today, deposit),
-                else_=0)
+    owed = owed_before(today, total, deposit)
     late = case((owed > paid, owed - paid), else_=0)
     state = case((total == 0, NOTHING_DUE), (owed > paid, OVERDUE), (paid >= total, PAID),
                  (paid > 0, PARTLY_PAID), else_=DUE)
@@ -332,7 +347,7 @@ class Reminder:
     overdue: bool
 
 
-def _paid_sum():
+def paid_sum():
     """SQL: what the payments grouped together add up to, refunds taken off (signed_amount)."""
     return func.sum(case((Payment.kind == PaymentKind.REFUND.value, -Payment.amount_vnd),
                          else_=Payment.amount_vnd))
@@ -355,7 +370,7 @@ def reminders(today: date, days_ahead: int = 3) -> list[Reminder]:
     if contracts:
         paid_at = {(week_id, business_id): int(total) for week_id, business_id, total in db.session.execute(
             select(Payment.week_id, Payment.business_id,
-                   _paid_sum())
+                   paid_sum())
             .where(Payment.week_id.in_({c.week_id for c in contracts}))
             .group_by(Payment.week_id, Payment.business_id))}
     found = []

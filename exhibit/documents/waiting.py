@@ -3,9 +3,9 @@ queue (exhibit/weeks/desk.py): confirmed exhibitors without a contract, contract
 issued, issued contracts not signed, and exhibitors late with a payment. Three grouped queries
 for any number of weeks.
 
-"Late" is the payments ledger's rule (documents/payments.py, ``_balances``): what the live
-contract says was due before today — the whole after the balance's day, else the deposit after
-its day — is more than was paid (refunds taken off). tests/weeks checks both agree.
+"Late" is the payments ledger's rule (documents/payments.py, ``owed_before``): what the live
+contract says was due before today is more than was paid (refunds taken off); here for several
+weeks at once. tests/weeks checks the desk and the ledger agree.
 """
 from __future__ import annotations
 
@@ -18,17 +18,18 @@ from sqlalchemy import and_, case, func, select
 
 from exhibit.booking.waiting import confirmed_exhibitors
 from exhibit.documents.models import Document, DocumentKind, DocumentStatus, Payment
-from exhibit.documents.payments import OVERDUE, _paid_sum
+from exhibit.documents.payments import (
+    OVERDUE,
+    contract_amounts,
+    live_contract,
+    owed_before,
+    paid_sum,
+)
 from exhibit.extensions import db
 from exhibit.vn.dates import VIETNAM_TZ, format_date
 from exhibit.weeks.desk import Waiting
 
 DRAFT, ISSUED = DocumentStatus.DRAFT.value, DocumentStatus.ISSUED.value
-
-
-def _live_contract():
-    return and_(Document.kind == DocumentKind.CONTRACT.value,
-                Document.status != DocumentStatus.CANCELLED.value)
 
 
 def waiting(week_ids: Sequence[int], now: datetime, today: date) -> list[Waiting]:
@@ -39,7 +40,7 @@ def _without_contract(week_ids: Sequence[int]) -> list[Waiting]:
     exhibitors = confirmed_exhibitors(week_ids).subquery()
     has_contract = select(Document.id).where(
         Document.week_id == exhibitors.c.week_id, Document.business_id == exhibitors.c.business_id,
-        _live_contract()).exists()
+        live_contract()).exists()
     rows = db.session.execute(select(exhibitors.c.week_id, func.count())
                               .where(~has_contract).group_by(exhibitors.c.week_id))
     return [Waiting(
@@ -80,14 +81,12 @@ def _contracts(week_ids: Sequence[int]) -> list[Waiting]:
 def _late_payers(week_ids: Sequence[int], today: date) -> list[Waiting]:
     """Exhibitors whose live contract says more was due before today than they paid; the
     earliest day missed is the item's deadline (a missed one sorts before any other)."""
-    paid_by = (select(Payment.week_id, Payment.business_id, _paid_sum().label("paid"))
+    paid_by = (select(Payment.week_id, Payment.business_id, paid_sum().label("paid"))
                .where(Payment.week_id.in_(week_ids))
                .group_by(Payment.week_id, Payment.business_id).subquery())
-    total = Document.total_vnd
-    deposit = Document.total_vnd * Document.deposit_percent // 100
+    total, deposit = contract_amounts()
     paid = func.coalesce(paid_by.c.paid, 0)
-    owed = case((Document.balance_due_on < today, total),
-                (Document.deposit_due_on < today, deposit), else_=0)
+    owed = owed_before(today, total, deposit)
     # the first day missed: the deposit's while it is not paid, else the balance's
     missed_on = case((and_(Document.deposit_due_on < today, paid < deposit),
                       Document.deposit_due_on), else_=Document.balance_due_on)
@@ -95,7 +94,7 @@ def _late_payers(week_ids: Sequence[int], today: date) -> list[Waiting]:
         select(Document.week_id, func.count(), func.min(missed_on))
         .outerjoin(paid_by, and_(paid_by.c.week_id == Document.week_id,
                                  paid_by.c.business_id == Document.business_id))
-        .where(Document.week_id.in_(week_ids), _live_contract(), total > 0, owed > paid)
+        .where(Document.week_id.in_(week_ids), live_contract(), total > 0, owed > paid)
         .group_by(Document.week_id))
     found = []
     for week_id, count, first_missed in rows:
