@@ -57,4 +57,10 @@
       event.target.form.submit();
     }
   });
+
+  // A week's navigation scrolls sideways on a phone: bring the current area into view.
+  var current = document.querySelector(".week-nav [aria-current]");
+  if (current && current.parentNode.scrollWidth > current.parentNode.clientWidth) {
+    current.parentNode.scrollLeft = current.offsetLeft - current.parentNode.offsetLeft - 16;
+  }
 })();
