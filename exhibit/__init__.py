@@ -101,6 +101,7 @@ def _import_models() -> None:
     from exhibit.documents import models as _documents  # noqa: F401
     from exhibit.floorplan import models as _floorplan  # noqa: F401
     from exhibit.messaging import models as _messaging  # noqa: F401
+    from exhibit.scanning import models as _scanning  # noqa: F401
     from exhibit.visitors import models as _visitors  # noqa: F401
     from exhibit.weeks import models as _weeks  # noqa: F401
 
@@ -134,12 +135,14 @@ def _register_blueprints(app: Flask) -> None:
     from exhibit.profiles.views import bp as profiles_bp
     from exhibit.public.views import bp as public_bp
     from exhibit.reports.views import bp as reports_bp
+    from exhibit.scanning.app_views import bp as scanner_bp
+    from exhibit.scanning.views import bp as scanning_bp
     from exhibit.visitors.views import bp as visitors_bp
     from exhibit.weeks.views import bp as weeks_bp
 
     for blueprint in (public_bp, accounts_bp, weeks_bp, floorplan_bp, booking_bp, catalogue_bp,
                       media_bp, badges_bp, visitors_bp, documents_bp, b2b_bp, reports_bp, messaging_bp,
-                      profiles_bp, api_bp):
+                      profiles_bp, scanning_bp, scanner_bp, api_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never cookies
 

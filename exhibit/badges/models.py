@@ -64,6 +64,7 @@ class Badge(db.Model):
         Index("uq_badges_visitor_phone", "week_id", "phone", unique=True,
               sqlite_where=text(_LIVE_VISITOR), postgresql_where=text(_LIVE_VISITOR)),
         Index("ix_badges_week_kind", "week_id", "kind", "id"),
+        Index("ix_badges_week_changed", "week_id", "changed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,6 +93,14 @@ class Badge(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: when anything a scanning device shows or decides from last changed (issued, renamed,
+    #: revoked): devices fetch the badges changed since their last snapshot (scanning.snapshot)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: registered on the spot at the desk (a walk-in), not beforehand
+    walk_in: Mapped[bool] = mapped_column(default=False, server_default="0")
+    #: how often the desk printed this badge singly, and when last (a reprint warns)
+    printed_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_printed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     week = relationship("ExhibitionWeek")
     business = relationship("Business")
@@ -129,14 +138,17 @@ class CheckIn(db.Model):
 
 
 class GateScan(db.Model):
-    """Every scan at the entrance, keyed by its scanner and the scanning device's nonce: a
-    retried request with the same nonce gets the first answer again and is never counted twice.
-    A nonce belongs to its scanner: another account sending the same one (another
-    organisation's scanner, by chance or not) is a new scan, never handed this one's answer."""
+    """Every scan at an entrance, keyed by its scanner (a signed-in account, or a scanning
+    device) and the nonce the scanner made: a retried request with the same nonce gets the first
+    answer again and is never counted twice. A nonce belongs to its scanner: another account or
+    device sending the same one (another organisation's scanner, by chance or not) is a new
+    scan, never handed this one's answer."""
     __tablename__ = "gate_scans"
     __table_args__ = (
         CheckConstraint("result IN ('ok', 'already_checked_in', 'invalid')", name="result"),
+        CheckConstraint("direction IN ('in', 'out')", name="direction"),
         UniqueConstraint("scanned_by_id", "nonce"),
+        UniqueConstraint("device_id", "nonce"),
         # the gate's latest scans, newest first by when they were scanned
         Index("ix_gate_scans_scanned_at", "scanned_at"),
     )
@@ -152,7 +164,22 @@ class GateScan(db.Model):
                                                  index=True)
     checkin_id: Mapped[int | None] = mapped_column(ForeignKey("checkins.id", ondelete="SET NULL"))
     scanned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: when it was scanned (a device's offline scan keeps its own time) ...
     scanned_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: ... and when the server received it (later, for a scan queued offline)
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: the scanning device (None: a signed-in account's scan, see scanned_by_id)
+    device_id: Mapped[int | None] = mapped_column(
+        ForeignKey("scan_devices.id", ondelete="SET NULL"), index=True)
+    #: the zone scanned into or out of (None: the week's default zone, as before zones)
+    zone_id: Mapped[int | None] = mapped_column(ForeignKey("zones.id", ondelete="SET NULL"))
+    direction: Mapped[str] = mapped_column(String(3), default="in", server_default="in")
+    #: what an offline device answered on the spot, when it decided alone ("" when online)
+    device_answer: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    #: why the organiser should look at it: "repeat" (this badge was already in), "other_device"
+    #: (already let in by another device), "disagreed" (the device's offline answer differed
+    #: from the server's); "" for an ordinary scan
+    flag: Mapped[str] = mapped_column(String(20), default="", server_default="")
 
     checkin = relationship("CheckIn")
     badge = relationship("Badge")
@@ -196,8 +223,10 @@ class PrintJob(db.Model):
 @event.listens_for(Badge, "before_update")
 def _fold_search_words(_mapper, _connection, badge: Badge) -> None:
     """A badge's search words always follow its name and organisation, however it was written
-    through the ORM (bulk inserts, like ``flask seed-fair``, fill them themselves)."""
+    through the ORM (bulk inserts, like ``flask seed-fair``, fill them themselves), and its
+    changed_at moves with every change a scanning device must learn of."""
     badge.search_text = badge_search_text(badge.full_name, badge.organisation)
+    badge.changed_at = utcnow()
 
 
 def badge_search_text(full_name: str | None, organisation: str | None) -> str:

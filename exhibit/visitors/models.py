@@ -122,6 +122,9 @@ class Lead(db.Model):
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: the exhibitor user who scanned the badge
     captured_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: or the exhibitor's lead scanner (scanning.ScanDevice) that scanned it
+    captured_by_device_id: Mapped[int | None] = mapped_column(
+        ForeignKey("scan_devices.id", ondelete="SET NULL"))
     #: the exhibitor's own follow-up: 0 (not rated) to 5, free tags, notes
     rating: Mapped[int] = mapped_column(default=0)
     tags: Mapped[str] = mapped_column(String(300), default="")
