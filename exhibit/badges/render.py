@@ -1,4 +1,5 @@
-"""Drawing badges: the face of one badge, small (8 on A4) or large (A6), from plain data.
+"""Drawing badges: the face of one badge, small (8 on A4), large (A6) or a 62 mm desk label,
+from plain data.
 
 Nothing here touches the database: :class:`BadgeFace` carries the printed text already in the
 reader's language, so the same drawing serves pages, the API, bulk jobs and the bench.
@@ -8,13 +9,13 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 
-from reportlab.lib.colors import HexColor, white
+from reportlab.lib.colors import HexColor, black, white
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream
 from reportlab.lib.units import mm
 
 from exhibit.pdf.fonts import BOLD, REGULAR, SEMIBOLD, pdf_text
 from exhibit.pdf.qr import draw_code_box
-from exhibit.pdf.sheets import CARD_FACES, LAYOUTS, new_canvas, render_cards
+from exhibit.pdf.sheets import CARD_FACES, LAYOUTS, SheetLayout, new_canvas, render_cards
 from exhibit.pdf.text import draw_block, draw_fitted
 
 #: band colour per badge kind: green exhibitors, blue buyers, red organisers, orange visitors
@@ -53,10 +54,10 @@ class BadgePainter:
     def __call__(self, canvas, face: BadgeFace, x: float, y: float, w: float, h: float) -> None:
         key = (face.kind, face.band, face.week_name, face.entry_label, face.contact_label,
                bool(face.contact_url), w, h)
+        static, dynamic = _PAINTERS[self.face_size]
         if key not in self._forms:
             name = f"badge{len(self._forms)}"
             canvas.beginForm(name, 0, 0, w, h)
-            static = _small_static if self.face_size == "small" else _large_static
             body_top = static(canvas, face, w, h)
             canvas.endForm()
             self._forms[key] = (name, body_top)
@@ -64,7 +65,6 @@ class BadgePainter:
         canvas.saveState()
         canvas.translate(x, y)
         canvas.doForm(name)
-        dynamic = _small_dynamic if self.face_size == "small" else _large_dynamic
         dynamic(canvas, face, w, h, body_top)
         canvas.restoreState()
 
@@ -211,14 +211,95 @@ def _large_dynamic(canvas, face: BadgeFace, w: float, h: float, top: float) -> N
     draw_block(canvas, parts, _L_PAD, top, w - 2 * _L_PAD, floor, centred=True)
 
 
+# Desk label: one badge on a 62 × 100 mm label, the width of the continuous and die-cut
+# (DK-11202) rolls of common desk label printers such as Brother's QL series. Everything stays
+# 2 mm inside the edges, within what those printers reach, and the band is black, not the
+# kind's colour: they print in black only, and a coloured band would come out as a grey dither
+# that blurs the white word in it.
+#   two codes (visitor, buyer): both at full size, one above the other on the left — two
+#   boxes side by side need 64 mm, more than the label — each with its words in the column
+#   beside it (the entrance code to type, the week; what the contact code is for);
+#   one code (staff, organiser): the entrance code centred along the bottom.
+_T_PAD, _T_BAND = 2 * mm, 9 * mm
+_T_PAIR_BOX = 32.5 * mm  # two codes: 25.5 mm each at version 3
+_T_PAIR_Y = 1 * mm
+_T_BOX, _T_BOX_Y = 44 * mm, 8 * mm  # one code: 34.5 mm at version 3
+LABEL_62 = SheetLayout("label-62", (62 * mm, 100 * mm), 1, 1, (62 * mm, 100 * mm))
+
+
+def _label_column(w: float) -> tuple[float, float]:
+    """Left edge and width of the column beside a visitor's two codes."""
+    left = _T_PAD + _T_PAIR_BOX + 0.5 * mm
+    return left, w - _T_PAD - left
+
+
+def _label_static(canvas, face: BadgeFace, w: float, h: float) -> float:
+    inner = w - 2 * _T_PAD
+    canvas.setFillColor(black)
+    canvas.rect(_T_PAD, h - _T_PAD - _T_BAND, inner, _T_BAND, stroke=0, fill=1)
+    canvas.setFillColor(white)
+    draw_fitted(canvas, face.band, BOLD, _T_PAD + 1 * mm, h - _T_PAD - 2.6 * mm,
+                inner - 2 * mm, max_size=15, min_size=9, max_lines=1, centred=True)
+    canvas.setFillColor(black)
+    if face.contact_url:
+        left, width = _label_column(w)
+        entry_top = _T_PAIR_Y + 2 * _T_PAIR_BOX - 3 * mm
+        canvas.setFont(BOLD, 9)
+        canvas.drawString(left, entry_top - 2.2 * mm, pdf_text(face.entry_label))
+        draw_fitted(canvas, face.contact_label, SEMIBOLD, left, _T_PAIR_Y + _T_PAIR_BOX - 3 * mm,
+                    width, max_size=7.5, min_size=6, max_lines=7)
+        canvas.setFillColor(MUTED)
+        draw_fitted(canvas, face.week_name, REGULAR, left, entry_top - 13 * mm, width,
+                    max_size=6.5, min_size=5.5, max_lines=5)
+    else:
+        canvas.setFont(SEMIBOLD, 8)
+        canvas.drawCentredString(w / 2, _T_BOX_Y - 3 * mm, pdf_text(face.entry_label))
+        canvas.setFillColor(MUTED)
+        draw_fitted(canvas, face.week_name, REGULAR, _T_PAD, _T_BOX_Y + _T_BOX + 7.5 * mm, inner,
+                    max_size=6.5, min_size=5.5, max_lines=2, centred=True)
+    return h - _T_PAD - _T_BAND - 2.5 * mm
+
+
+def _label_dynamic(canvas, face: BadgeFace, w: float, h: float, top: float) -> None:
+    parts = _person(face, 1.1)
+    for part in parts:
+        part["colour"] = black
+    parts[0].update(max_size=18, min_size=10, max_lines=3, gap=1 * mm)
+    if face.contact_url:
+        left, width = _label_column(w)
+        entry_y = _T_PAIR_Y + _T_PAIR_BOX
+        draw_code_box(canvas, face.entry_url, _T_PAD, entry_y, _T_PAIR_BOX)
+        draw_code_box(canvas, face.contact_url, _T_PAD, _T_PAIR_Y, _T_PAIR_BOX)
+        # the code to type when a scan fails, under the entrance code's label
+        canvas.setFillColor(black)
+        draw_fitted(canvas, face.entry_code, SEMIBOLD, left, entry_y + _T_PAIR_BOX - 8.2 * mm,
+                    width, max_size=8, min_size=6.5, max_lines=2)
+        floor = entry_y + _T_PAIR_BOX + 0.5 * mm
+    else:
+        draw_code_box(canvas, face.entry_url, (w - _T_BOX) / 2, _T_BOX_Y, _T_BOX)
+        canvas.setFillColor(black)
+        canvas.setFont(SEMIBOLD, 8)
+        canvas.drawCentredString(w / 2, _T_BOX_Y - 6.5 * mm, face.entry_code)
+        floor = _T_BOX_Y + _T_BOX + 10.5 * mm
+    draw_block(canvas, parts, _T_PAD, top, w - 2 * _T_PAD, floor, centred=True)
+
+
+_PAINTERS = {"small": (_small_static, _small_dynamic), "large": (_large_static, _large_dynamic),
+             "label": (_label_static, _label_dynamic)}
+#: every layout a badge prints on: pdf.sheets' sheets, and the desk's label
+BADGE_LAYOUTS = {**{key: LAYOUTS[key] for key in CARD_FACES}, LABEL_62.key: LABEL_62}
+#: the face drawn on each layout
+BADGE_FACES = {**CARD_FACES, LABEL_62.key: "label"}
+
+
 def render_sheet(target, faces, *, layout_key: str = "a4-8", title: str = "Badges",
                  progress=None) -> int:
     """Write the badges of ``faces`` (any iterable) as one PDF to ``target`` (a path or a
     binary file); returns how many were drawn."""
-    layout = LAYOUTS[layout_key]
+    layout = BADGE_LAYOUTS[layout_key]
     canvas = new_canvas(target, layout, title=title)
     _compress_pages_as_they_end(canvas)
-    count = render_cards(canvas, layout, faces, BadgePainter(CARD_FACES[layout_key]),
+    count = render_cards(canvas, layout, faces, BadgePainter(BADGE_FACES[layout_key]),
                          progress=progress)
     if not count:
         canvas.showPage()
