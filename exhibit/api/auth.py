@@ -21,3 +21,19 @@ def authenticate(roles: tuple[str, ...]) -> None:
     if roles and row.user.role not in roles:
         raise Forbidden(_("This token's account cannot do this."))
     g.api_user, g.api_token_id = row.user, row.id
+
+
+def authenticate_device(*, allow_revoked: bool = False) -> None:
+    """The request's ``Authorization: Bearer dv_…`` names a scanning device: it becomes
+    ``g.api_device``; else 401. A revoked device is refused with 403 device_revoked (so the
+    phone can say why) unless ``allow_revoked`` (the view then refuses it itself)."""
+    from exhibit.scanning import devices
+    header = request.headers.get("Authorization", "")
+    scheme, _sep, token = header.partition(" ")
+    device = devices.device_for_token(token.strip()) if scheme.lower() == "bearer" else None
+    if device is None:
+        raise Unauthorized(_("Send this scanner's token: Authorization: Bearer dv_…. Pair the "
+                             "scanner again if it was given a new QR."))
+    if device.revoked_at is not None and not allow_revoked:
+        raise devices.DeviceRevoked(devices.revoked_message())
+    g.api_device = device

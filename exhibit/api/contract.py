@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from exhibit.api.auth import authenticate
+from exhibit.api.auth import authenticate, authenticate_device
 from exhibit.api.schemas import Answer, Query, RequestBody
 from exhibit.core.errors import AppError, ValidationFailed
 
@@ -42,6 +42,11 @@ class Operation:
     description: str = ""
     #: None: no token; (): any valid token; else a token of a user with one of these roles
     roles: tuple[str, ...] | None = None
+    #: the caller is a scanning device, with its own token (Bearer dv_…): ``g.api_device``
+    device: bool = False
+    #: a revoked device still reaches the view, which refuses it itself (403 device_revoked)
+    #: once it has counted what the device sent
+    revoked_device_reaches_view: bool = False
     query: type[Query] | None = None
     body: type[RequestBody] | None = None
     #: the answer's schema; None answers 204 No Content (or files)
@@ -52,6 +57,9 @@ class Operation:
     files: str | dict[str, str] | None = None
     #: what the operation's refusals mean, by status, beyond what is derived (see refusals())
     refuses: dict[int, str] = field(default_factory=dict)
+    #: the view writes the answer's JSON itself (a large one, without a check per item) and
+    #: returns the Response; the document still describes it with ``answer``
+    encoded: bool = False
     #: the service's own check of the input's values (no side effects; ValidationFailed), run on
     #: the well-shaped fields too when the schema refuses others, so one 422 names every bad field
     checks: Callable[[dict], object] | None = None
@@ -73,6 +81,10 @@ class Operation:
             found[401] = "No token, or an expired or revoked one"
         if self.roles:
             found[403] = f"The token's account is not {roles_text(self.roles)}"
+        if self.device:
+            found[401] = ("No device token, or an unknown one (a device given a new pairing QR "
+                          "has a new token)")
+            found[403] = "The device was revoked (device_revoked)"
         if path_variables:
             found[404] = "Nothing at this address"
         if self.body is not None:
@@ -103,6 +115,8 @@ def operation(**declaration):
     op = Operation(**declaration)
     if op.body is not None and op.query is not None and op.checks is not None:
         raise TypeError("checks= applies to an operation's one input, its body or its query")
+    if op.device and op.roles is not None:
+        raise TypeError("an operation is called by a device or by a user's token, not both")
 
     def decorate(view):
         OPERATIONS[view.__name__] = op
@@ -111,6 +125,8 @@ def operation(**declaration):
         def run(**path):
             if op.roles is not None:
                 authenticate(op.roles)
+            if op.device:
+                authenticate_device(allow_revoked=op.revoked_device_reaches_view)
             given = {}
             if op.query is not None:
                 given["query"] = read(op.query, request.args.to_dict(), op.checks)
@@ -122,6 +138,10 @@ def operation(**declaration):
 
 
 def _respond(op: Operation, result) -> Response:
+    if op.encoded:
+        if not isinstance(result, Response):
+            raise TypeError(f"{op.summary!r} answers the Response it encoded")
+        return result
     if op.files is not None:
         if not isinstance(result, Response):
             raise TypeError(f"{op.summary!r} answers a file Response")

@@ -26,6 +26,7 @@ PATH_VARIABLES = {
     "code": ("the booth's code on the plan", "A01"),
     "product_id": ("the product's id", 1),
     "document_id": ("the document's id", 1),
+    "device_id": ("the scanning device's id", 1),
     "token": ("the secret at the end of the link sent by email, /password/reset/<token>",
               "Xq3Hc9m0b5w2yZk8PqL1nVt4sR7uE6aJdGfKhM0oNiU"),
 }
@@ -47,6 +48,12 @@ attempts (`Retry-After`).
 OCOP rules…) are checked by the same rules as the website, and one 422 names every bad field. \
 A number sent where text is expected (a barcode, a phone) is read as its digits. Text may not \
 hold U+0000 or an unpaired surrogate (400).
+- **Scanning devices** have their own tokens (`Bearer dv_…`, the `device` scheme), given once \
+by `POST /devices/pair` for the one-time code of the pairing QR that an organiser (or an \
+exhibitor, for lead scanners) made. A device downloads its snapshot (`GET /device/snapshot`, \
+then `?since=` the cursor for what changed), decides offline, and uploads what it queued \
+(`POST /device/scans`, up to 500 at a time, each with its nonce and its own time). A revoked \
+device is answered 403 `device_revoked`.
 - **Deleting a product archives it**: it leaves every catalogue, `GET` answers it with \
 `"status": "archived"`, `PATCH` answers 409 `product_archived`, and the business can restore \
 it on the website.
@@ -92,7 +99,11 @@ def _document() -> dict:
         "info": {"title": "exhibit API", "version": "1", "description": DESCRIPTION},
         "servers": [{"url": current_app.config["PUBLIC_BASE_URL"] + PREFIX}],
         "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "device": {"type": "http", "scheme": "bearer", "bearerFormat": "dv_…",
+                           "description": "a scanning device's token (POST /devices/pair)"},
+            },
             "schemas": definitions["$defs"],
         },
         "paths": dict(sorted(paths.items())),
@@ -133,6 +144,9 @@ def _operation(rule, name: str, method: str, op: Operation, fixed: dict) -> dict
         document["security"] = [{"bearer": []}]
         if op.roles:
             document["summary"] += f" (token of {roles_text(op.roles)})"
+    if op.device:
+        document["security"] = [{"device": []}]
+        document["summary"] += " (a scanning device's token)"
     parameters = [_path_parameter(variable, rule._converters[variable])
                   for variable in variables]
     if op.query is not None:

@@ -14,8 +14,8 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from flask_babel import gettext as _
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema,
-                      model_validator)
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer,
+                      WithJsonSchema, model_validator)
 from pydantic_core import PydanticCustomError
 
 from exhibit.badges import checkin
@@ -271,6 +271,113 @@ class Scan(RequestBody):
     nonce: Nonce = Field(description="8–64 letters, digits or _.:-, new for each scan; a retry "
                                      "with the same nonce gets the first answer",
                          examples=["phone1-000042"])
+
+
+# -- scanning devices ------------------------------------------------------------------------------
+
+_DEVICE_NONCE = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+
+
+def _nonce_shape(value: str) -> str:
+    if not _DEVICE_NONCE.match(value):
+        raise PydanticCustomError("nonce", _("Send a nonce of 8–64 letters or digits, new for "
+                                             "each scan."))
+    return value
+
+
+#: RFC 3339's date-time, which the document promises (an offset is required)
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$")
+
+
+def _aware_moment(value: str) -> datetime:
+    moment = None
+    if _RFC3339.match(value):
+        try:
+            moment = datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
+        except ValueError:
+            pass
+    if moment is None or moment.tzinfo is None or not 2000 <= moment.year <= 2100:
+        raise PydanticCustomError("moment", _("Send the time of the scan as ISO 8601 with its "
+                                              "offset, e.g. 2026-12-05T08:30:00+07:00."))
+    return moment
+
+
+def text_choice(values, message: Callable[[], str]) -> Any:
+    """Text that must be one of ``values`` (a closed set the device itself produces)."""
+    def check(value):
+        if not isinstance(value, str) or value not in values:
+            raise PydanticCustomError("choice", message())
+        return value
+    return Annotated[str, BeforeValidator(check), WithJsonSchema(
+        {"type": "string", "enum": list(values)})]
+
+
+DeviceNonce = Annotated[Nonce, AfterValidator(_nonce_shape), WithJsonSchema(
+    {"type": "string", "pattern": _DEVICE_NONCE.pattern})]
+ScanMoment = Annotated[text_field(lambda: _("Send the time of the scan as text."), numbers=False,
+                                  nullable=False), AfterValidator(_aware_moment),
+                       WithJsonSchema({"type": "string", "format": "date-time"})]
+#: what an offline device showed for a scan ("" when it asked the server)
+DEVICE_ANSWERS = ("", "ok", "already_checked_in", "invalid", "saved", "already_saved")
+#: the most scans one upload carries
+MAX_BATCH = 500
+
+
+class Pairing(RequestBody):
+    code: RequiredText = Field(description="the code in the pairing QR's address, after the #",
+                               examples=["Xq3Hc9m0b5w2yZk8PqL1nVt4sR7uE6aJ"])
+    app_version: Text = Field(None, description="the scanner app's version", examples=["1.0.0"])
+
+
+class DeviceScan(RequestBody):
+    nonce: DeviceNonce = Field(description="8–64 letters, digits or _.:-, new for each scan; a "
+                                           "scan sent again with the same nonce gets its first "
+                                           "answer and is not counted twice",
+                               examples=["d12-000042"])
+    code: BadgeCode = Field(description="what was scanned or typed", examples=["k7q29xmd3pla"])
+    scanned_at: ScanMoment = Field(description="when it was scanned, by the device's clock, with "
+                                               "the offset; a scan queued offline keeps it")
+    direction: text_choice(("in", "out"), lambda: _("Send in or out.")) = Field(
+        "in", description="an entry (the default) or an exit")
+    device_answer: text_choice(DEVICE_ANSWERS, lambda: _("Send the answer the device showed, or "
+                                                         "nothing.")) = Field(
+        "", description="what the device answered offline (empty when it asked the server)")
+
+
+def _batch_size(value):
+    if isinstance(value, list) and not 1 <= len(value) <= MAX_BATCH:
+        raise PydanticCustomError("batch", _("Send from 1 to %(count)d scans.", count=MAX_BATCH))
+    return value
+
+
+def _not_negative(value):
+    if value is not None and value < 0:
+        raise PydanticCustomError("whole_number", _("Send a whole number."))
+    return value
+
+
+class ScanBatch(RequestBody):
+    """Scans a device queued (or one it makes online), in the order they were made."""
+    scans: Annotated[list[DeviceScan], BeforeValidator(_batch_size)] = Field(
+        min_length=1, max_length=MAX_BATCH)
+    unsynced: Annotated[whole_number(lambda: _("Send a whole number.")),
+                        AfterValidator(_not_negative)] = Field(
+        None, description="scans still queued on the device after this batch",
+        json_schema_extra={"minimum": 0})
+    app_version: Text = Field(None, description="the scanner app's version")
+
+
+class NewGateDevice(RequestBody):
+    name: RequiredText = Field(description="what people call it", examples=["Cổng A – máy 2"])
+    zone_id: whole_number(lambda: _("Choose one of the week's zones."), nullable=False) = Field(
+        description="the zone it lets people into (GET /weeks/{slug}/zones)")
+    gate: Text = Field(None, description="the entrance it stands at, as shown on its screen",
+                       examples=["Cổng A"])
+
+
+class Revocation(RequestBody):
+    reason: RequiredText = Field(description="why, kept in the audit log",
+                                 examples=["Điện thoại bị mất"])
 
 
 # -- query strings ---------------------------------------------------------------------------------
@@ -554,6 +661,173 @@ class ScanAnswer(Answer):
     message: str
     badge: ScannedBadge = Field(None, exclude_if=lambda badge: badge is None,
                                 description="sent unless the code is invalid")
+
+
+# -- scanning devices (answers) ------------------------------------------------------------------
+
+class ScanZone(Answer):
+    """A zone and its rules, as a device applies them."""
+    id: int
+    name: str
+    badge_kinds: list[one_of(k.value for k in BadgeKind)] = Field(
+        description="the badge kinds let in; empty: every kind")
+    days: list[date] = Field(description="the days it is open; empty: every day of the week")
+    mode: one_of(("entry", "entry_exit"))
+    multiple_entries: bool
+    is_default: bool = Field(description="the exhibition hall: its first entry of a day is the "
+                                         "badge's check-in")
+
+
+class ScanWeek(Answer):
+    slug: str
+    name: str
+    start_date: date
+    end_date: date
+
+
+class DeviceInfo(Answer):
+    """A scanning device as it shows itself."""
+    id: int
+    name: str
+    purpose: one_of(("gate", "leads"))
+    gate: str = Field(description="the entrance it stands at (gate devices)")
+    zone: ScanZone | None = Field(description="the zone it scans into (gate devices)")
+    business: str | None = Field(description="the exhibitor it collects contacts for (lead "
+                                             "devices)")
+
+
+class Paired(Answer):
+    """The device's token, given once: keep it on the device."""
+    token: str = Field(description="send it as Authorization: Bearer <token> (it starts with dv_)")
+    device: DeviceInfo
+    week: ScanWeek
+
+
+class ThisDevice(Answer):
+    """The device the token belongs to, and the server's clock."""
+    device: DeviceInfo
+    week: ScanWeek
+    server_time: Moment
+
+
+SnapshotRow = Annotated[tuple[str, str, str, str, int, str], WithJsonSchema({
+    "type": "array", "minItems": 6, "maxItems": 6,
+    "prefixItems": [{"type": "string", "description": "h12: the scanned code's keyed hash"},
+                    {"type": "string", "enum": ["v", "b", "s", "o"]},
+                    {"type": "string", "description": "name (gate devices; empty for leads)"},
+                    {"type": "string", "description": "organisation (gate devices)"},
+                    {"type": "integer", "enum": [0, 1], "description": "revoked"},
+                    {"type": "string", "description": "8 characters of the badge's other "
+                                                      "code's keyed hash, or empty"}]})]
+
+
+class Snapshot(Answer):
+    """What a device decides from while offline. A code's keyed hash is the first 12 characters
+    of base64url(HMAC-SHA256(key, the normalised code)); a gate device's rows are the entrance
+    codes' hashes with the kind letter (v visitor, b buyer, s exhibitor staff, o organiser),
+    name, organisation, revoked and 8 characters of the contact code's hash; a lead device's
+    rows are the contact codes' hashes, with no name or organisation, and 8 characters of the
+    entrance code's hash."""
+    cursor: str = Field(description="send it back as ?since= for the badges changed since")
+    full: bool = Field(description="true: every badge (replace what the device holds); false: "
+                                   "only the changed ones")
+    server_time: Moment
+    today: date = Field(description="today in Vietnam")
+    week: ScanWeek
+    device: DeviceInfo
+    zones: list[ScanZone]
+    key: str = Field(description="the HMAC key, base64url")
+    badges: list[SnapshotRow]
+
+
+class SnapshotSince(Query):
+    since: QueryText = Field(None, description="the cursor of the device's last snapshot; "
+                                               "without it, every badge")
+
+
+#: what a device's scan may be answered: the gate's answers, then the lead scanner's
+DEVICE_STATUSES = (checkin.OK, checkin.ALREADY, checkin.INVALID, "saved", "already_saved")
+
+
+class DeviceScanResult(Answer):
+    nonce: str
+    status: one_of(DEVICE_STATUSES)
+    reason: str | None = Field(description="why a scan is invalid: unknown, revoked, "
+                                           "contact_code, entry_code, not_running, wrong_day, "
+                                           "kind_not_allowed, not_inside, exits_not_used…")
+    message: str
+    flag: str = Field(description="why the organiser should look at it: repeat, other_device, "
+                                  "disagreed; empty for an ordinary scan")
+    badge: ScannedBadge = Field(None, exclude_if=lambda badge: badge is None,
+                                description="the badge scanned, unless the code is unknown")
+
+
+class ScanResults(Answer):
+    """One answer per scan, in the order sent."""
+    results: list[DeviceScanResult]
+    server_time: Moment
+
+
+class ZoneFigures(ScanZone):
+    inside: int = Field(description="people inside now (in an entries-only zone: everyone who "
+                                    "entered today)")
+    entries: int = Field(description="entries today")
+    people: int = Field(description="different badges that entered today")
+    by_hour: list[int] = Field(description="entries per hour today, Vietnam time: by_hour[9] "
+                                           "is 09:00–09:59", min_length=24, max_length=24)
+
+
+class WeekZones(Answer):
+    day: date = Field(description="today in Vietnam, the day counted")
+    items: list[ZoneFigures]
+
+
+class DeviceRow(Answer):
+    """A device as its organiser sees it."""
+    id: int
+    name: str
+    purpose: one_of(("gate", "leads"))
+    gate: str
+    zone_id: int | None
+    zone: str | None = Field(description="the zone's name (gate devices)")
+    business: str | None = Field(description="the exhibitor's name (lead devices)")
+    paired: bool
+    paired_at: Moment | None
+    pairing_expires_at: Moment | None = Field(description="when an unused pairing QR stops "
+                                                          "working")
+    last_seen_at: Moment | None
+    last_sync_at: Moment | None
+    app_version: str
+    unsynced: int = Field(description="scans queued on the device when it last said")
+    revoked_at: Moment | None
+    refused_scans: int = Field(description="scans it uploaded after it was revoked (refused)")
+    last_refused_at: Moment | None
+
+    @classmethod
+    def of(cls, device) -> "DeviceRow":
+        from exhibit.scanning.devices import pairing_expires
+        return cls(id=device.id, name=device.name, purpose=device.purpose, gate=device.gate,
+                   zone_id=device.zone_id,
+                   zone=device.zone.name if device.zone is not None else None,
+                   business=device.business.name if device.business is not None else None,
+                   paired=device.is_paired, paired_at=device.paired_at,
+                   pairing_expires_at=pairing_expires(device), last_seen_at=device.last_seen_at,
+                   last_sync_at=device.last_sync_at, app_version=device.app_version,
+                   unsynced=device.unsynced, revoked_at=device.revoked_at,
+                   refused_scans=device.refused_scans, last_refused_at=device.last_refused_at)
+
+
+class Devices(Answer):
+    items: list[DeviceRow]
+
+
+class NewDevice(Answer):
+    """The new device and its pairing code, shown this once: open the pairing address on the
+    phone (or show it as a QR)."""
+    device: DeviceRow
+    pairing_code: str
+    pairing_url: Url = Field(description="PUBLIC_BASE_URL/scan/pair#<code>")
+    pairing_expires_at: Moment
 
 
 class Document(Answer):

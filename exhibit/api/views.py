@@ -2,9 +2,11 @@
 service and answers a schema built from what the service returned."""
 from __future__ import annotations
 
+import gzip
+import json
 import tempfile
 
-from flask import Blueprint, abort, g, jsonify, request, send_file
+from flask import Blueprint, Response, abort, g, jsonify, request, send_file
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -18,12 +20,16 @@ from exhibit.booking import services as booking
 from exhibit.catalogue import search
 from exhibit.catalogue import services as catalogue
 from exhibit.core.downloads import PRIVATE, download
-from exhibit.core.errors import Conflict, NotFound
+from exhibit.core import limits
+from exhibit.core.db import utcnow
+from exhibit.core.errors import Conflict, NotFound, ValidationFailed
 from exhibit.core.limits import client_address, signup_limited
 from exhibit.core.links import public_url
 from exhibit.documents import services as documents_service
 from exhibit.floorplan import services as floorplan
 from exhibit.profiles import services as profiles
+from exhibit.scanning import devices
+from exhibit.scanning import snapshot as snapshots
 from exhibit.weeks import services as weeks
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -364,3 +370,176 @@ def week_report(slug, fmt, query: schemas.ReportFile):
     week = weeks.get_managed_week(slug, g.api_user)
     with force_locale(lang):
         return download(*files.report_file(figures.week_report(week), fmt))
+
+
+# -- scanning devices ------------------------------------------------------------------------------
+
+#: what a 404 means where an organiser's URL names a week
+NOT_YOUR_WEEK = "No such week, or not a week of the token's organisation"
+
+
+def _organised_week(slug):
+    """A week the token's organiser runs; another organisation's week is not found."""
+    week = weeks.get_week(slug)
+    if not weeks.is_week_organiser(g.api_user, week):
+        raise NotFound(_("There is no exhibition week at this address."), code="week_not_found")
+    return week
+
+
+def _device_info(device) -> schemas.DeviceInfo:
+    return schemas.DeviceInfo(**snapshots.device_values(device))
+
+
+@bp.post("/devices/pair")
+@operation(summary="Set a scanning device up: exchange the one-time code of its pairing QR "
+                   "for the device's token",
+           description="The code is the part of the pairing address after the #. It works once, "
+                       f"for {devices.PAIRING_HOURS} hours. Failed attempts count with the "
+                       "sign-in limits, per address.",
+           body=schemas.Pairing, answer=schemas.Paired, status=201,
+           refuses={403: "The device was revoked (device_revoked)",
+                    404: "No device has this code (pairing_unknown)",
+                    410: "The code was already used (pairing_used) or has expired "
+                         "(pairing_expired): ask for a new QR",
+                    429: "Too many failed attempts from this address; see Retry-After"})
+def pair_device(body: schemas.Pairing):
+    address = client_address()
+    limits.use("LOGIN_FAILURES_PER_ADDRESS", "device-pairing", address)
+    device, token = devices.pair(body.code, body.app_version)  # a refusal stays counted
+    limits.refund("LOGIN_FAILURES_PER_ADDRESS", "device-pairing", address)
+    return schemas.Paired(token=token, device=_device_info(device),
+                          week=schemas.ScanWeek(**snapshots.week_values(device.week)))
+
+
+@bp.get("/device")
+@operation(summary="The device this token belongs to, and the server's clock", device=True,
+           answer=schemas.ThisDevice)
+def get_device():
+    device = g.api_device
+    devices.seen(device)
+    return schemas.ThisDevice(device=_device_info(device),
+                              week=schemas.ScanWeek(**snapshots.week_values(device.week)),
+                              server_time=utcnow())
+
+
+@bp.get("/device/snapshot")
+@operation(summary="The badges the device decides from while offline: all of them, or those "
+                   "changed since its last snapshot",
+           description="Gzip-compressed when Accept-Encoding allows (about 0.6 MB for 30,000 "
+                       "badges). Keep the cursor and send it back as ?since= to get only what "
+                       "changed; \"full\": true means replace every row held. A cursor made "
+                       "under another key answers a full snapshot.",
+           device=True, query=schemas.SnapshotSince, answer=schemas.Snapshot, encoded=True,
+           refuses={422: "since is not a cursor this server gave"})
+def device_snapshot(query: schemas.SnapshotSince):
+    device = g.api_device
+    data = snapshots.snapshot(device, query.since)
+    devices.seen(device)
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+    response = Response(mimetype="application/json")
+    if request.accept_encodings["gzip"]:
+        body = gzip.compress(body, compresslevel=6)
+        response.headers["Content-Encoding"] = "gzip"
+    response.set_data(body)
+    response.headers["Vary"] = "Accept-Encoding"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/device/scans")
+@operation(summary="Upload scans the device made: decided by the server, each with its own time",
+           description="Up to 500 scans, in the order they were made. Each answer is the "
+                       "server's, which may differ from what the device showed offline (the "
+                       "first scan of a badge wins; a later scan of it from another device is "
+                       "flagged). A scan sent again with the same nonce gets its first answer "
+                       "and is not counted twice. A gate device's scans are entries or exits of "
+                       "its zone; a lead device's keep contacts (saved, already_saved). A "
+                       "revoked device's scans are refused, and counted for the organiser.",
+           device=True, revoked_device_reaches_view=True, body=schemas.ScanBatch,
+           answer=schemas.ScanResults)
+def upload_scans(body: schemas.ScanBatch):
+    from exhibit.scanning import sync
+    results = sync.upload(device=g.api_device, scans=[scan.model_dump() for scan in body.scans],
+                          unsynced=body.unsynced, app_version=body.app_version)
+    return schemas.ScanResults(results=[_scan_result(result) for result in results],
+                               server_time=utcnow())
+
+
+def _scan_result(result: dict) -> schemas.DeviceScanResult:
+    badge = result.get("badge")
+    return schemas.DeviceScanResult(
+        nonce=result["nonce"], status=result["status"], reason=result.get("reason") or None,
+        message=result.get("message") or "", flag=result.get("flag") or "",
+        badge=schemas.ScannedBadge(**badge) if badge else None)
+
+
+@bp.get("/weeks/<slug>/zones")
+@operation(summary="The week's zones, their rules, and today's figures: inside now, entries, "
+                   "entries per hour",
+           roles=("organiser",), answer=schemas.WeekZones, refuses={404: NOT_YOUR_WEEK})
+def list_zones(slug):
+    from exhibit.scanning import zones
+    from exhibit.vn.dates import vietnam_today
+    week = _organised_week(slug)
+    day = vietnam_today()
+    return schemas.WeekZones(day=day, items=[
+        schemas.ZoneFigures(**snapshots.zone_values(count.zone), inside=count.inside,
+                            entries=count.entries, people=count.people, by_hour=count.by_hour)
+        for count in zones.zone_counts(week, day)])
+
+
+@bp.get("/weeks/<slug>/devices")
+@operation(summary="The week's scanning devices: entrance scanners and exhibitors' lead "
+                   "scanners, with when each was last heard from",
+           roles=("organiser",), answer=schemas.Devices, refuses={404: NOT_YOUR_WEEK})
+def list_devices(slug):
+    week = _organised_week(slug)
+    return schemas.Devices(items=[schemas.DeviceRow.of(d) for d in devices.week_devices(week)])
+
+
+def _new_device_values(given: dict) -> None:
+    """The name's and gate's rules, for one 422 with the schema's (the zone is checked when
+    the device is made)."""
+    from exhibit.vn.text import clean_text
+    fields = {}
+    name = given.get("name")
+    if isinstance(name, str) and not clean_text(name):
+        fields["name"] = _("Required.")
+    elif isinstance(name, str) and len(clean_text(name)) > 80:
+        fields["name"] = _("At most %(count)d characters.", count=80)
+    gate = given.get("gate")
+    if isinstance(gate, str) and len(clean_text(gate)) > 80:
+        fields["gate"] = _("At most %(count)d characters.", count=80)
+    if fields:
+        raise ValidationFailed(_("Please correct the marked fields."), fields=fields)
+
+
+@bp.post("/weeks/<slug>/devices")
+@operation(summary="Make an entrance scanner for one of the week's zones, with its one-time "
+                   "pairing code",
+           roles=("organiser",), body=schemas.NewGateDevice, checks=_new_device_values,
+           answer=schemas.NewDevice, status=201, refuses={404: NOT_YOUR_WEEK})
+def create_device(slug, body: schemas.NewGateDevice):
+    week = _organised_week(slug)
+    try:
+        device, code = devices.create_device(g.api_user, week, "gate", body.name,
+                                             zone=body.zone_id, gate=body.gate or "")
+    except ValidationFailed as error:
+        error.fields = {("zone_id" if name == "zone" else name): text
+                        for name, text in error.fields.items()}
+        raise
+    return schemas.NewDevice(device=schemas.DeviceRow.of(device), pairing_code=code,
+                             pairing_url=devices.pairing_url(code),
+                             pairing_expires_at=device.pairing_expires_at)
+
+
+@bp.post("/weeks/<slug>/devices/<int:device_id>/revoke")
+@operation(summary="Revoke one of the week's scanning devices: its token is refused from now on",
+           description="Its uploads are then refused (403 device_revoked) and counted on it. "
+                       "Revoking a revoked device changes nothing.",
+           roles=("organiser",), body=schemas.Revocation, answer=schemas.DeviceRow,
+           refuses={404: "No such week or device, or not the token's organisation's"})
+def revoke_device(slug, device_id, body: schemas.Revocation):
+    week = _organised_week(slug)
+    device = devices.get_device(week, device_id, g.api_user)
+    return schemas.DeviceRow.of(devices.revoke_device(g.api_user, device, body.reason))

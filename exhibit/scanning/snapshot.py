@@ -130,7 +130,8 @@ def snapshot(device: ScanDevice, since: str | None = None) -> dict:
     now = utcnow()
     changed_after = read_cursor(key, since) if since else None
     zones = db.session.scalars(select(Zone).where(Zone.week_id == week.id)
-                               .order_by(Zone.position, Zone.id)).all()
+                               .order_by(Zone.is_default.desc(), Zone.position, Zone.name,
+                                         Zone.id)).all()
     return {
         "cursor": _cursor(key, now - OVERLAP),
         "full": changed_after is None,

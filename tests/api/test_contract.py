@@ -95,7 +95,8 @@ def test_the_schemas_take_every_field_the_catalogue_takes(document):
 
 def test_unsupported_methods_answer_405_with_allow(client, document):
     for path, item in document["paths"].items():
-        url = "/api/v1" + path.format(slug="w", code="A01", product_id=1, document_id=1, token="t")
+        url = "/api/v1" + path.format(slug="w", code="A01", product_id=1, document_id=1, token="t",
+                                        device_id=1)
         answer = client.open(url, method="TRACE")
         assert answer.status_code == 405, url
         allowed = {m.strip() for m in answer.headers["Allow"].split(",")}
