@@ -1,0 +1,448 @@
+/* The scanner app (/scan/): scan or type a code, answer at once from the snapshot on the
+   device, keep every scan in the device's queue, and send the queue whenever the network is
+   there. Nobody has to tell it whether it is online.
+
+   The life of a scan:
+   1. it is written to IndexedDB first (store.js), with its nonce and the device's clock;
+   2. it is decided offline from the snapshot (decide.js) and shown: green, amber or red;
+   3. it is sent with the others not yet sent (POST /api/v1/device/scans, ≤ 500 at a time) —
+      right after the scan, every 15 seconds, when the browser says the network is back, and
+      when someone taps "Sync now";
+   4. the server's answer (the judge: first scan wins, another gate's earlier scan counts)
+      replaces the device's in the list; flagged scans are marked.
+
+   The snapshot (the week's badges as keyed hashes, the zones, the device) is downloaded at
+   start and refreshed every minute with only what changed (?since=cursor). */
+(function (scan) {
+  "use strict";
+
+  var API = "/api/v1";
+  var BATCH = 500;
+  var SYNC_EVERY_MS = 15000, SNAPSHOT_EVERY_MS = 60000;
+  var LIST_LENGTH = 50;
+
+  var body = document.body;
+  var APP_VERSION = body.getAttribute("data-app-version");
+  var T = JSON.parse(document.getElementById("scanner-messages").textContent);
+  var $ = function (id) { return document.getElementById(id); };
+
+  var state = {
+    token: null, device: null, index: null, revoked: false, lastSyncAt: null,
+    syncing: null, online: navigator.onLine, direction: "in", stopCamera: null
+  };
+  // scans are handled one after another, so that two quick scans of one badge see each other
+  var chain = Promise.resolve();
+
+  /* "Already checked in at %(time)s." with {time: "09:14"} → "… at 09:14." */
+  function words(message, values) {
+    return String(message).replace(/%\((\w+)\)s/g, function (_, name) {
+      return values && values[name] != null ? values[name] : "";
+    });
+  }
+
+  // -- talking to the server ------------------------------------------------------------------
+
+  function api(method, path, payload) {
+    var init = {method: method, headers: {"Authorization": "Bearer " + state.token,
+                                           "Accept": "application/json"},
+                credentials: "omit", cache: "no-store"};
+    if (payload !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(payload);
+    }
+    return fetch(API + path, init).then(function (response) {
+      setOnline(true);
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return {status: response.status, data: data};
+      });
+    }, function (error) { setOnline(false); throw error; });
+  }
+
+  /* 401 (token unknown) and 403 device_revoked stop all sending; the queue stays. */
+  function refusedDevice(reply) {
+    if (reply.status === 403 && reply.data.error === "device_revoked") {
+      state.revoked = true;
+      scan.store.put("meta", true, "revoked");
+      showAlert(T.revoked_device);
+      return true;
+    }
+    if (reply.status === 401) {
+      showAlert(T.unknown_device);
+      return true;
+    }
+    return false;
+  }
+
+  function loadSnapshot() {
+    if (!state.token || state.revoked) return Promise.resolve();
+    var old = state.index && state.index.snapshot;
+    var query = old && old.cursor ? "?since=" + encodeURIComponent(old.cursor) : "";
+    return api("GET", "/device/snapshot" + query).then(function (reply) {
+      if (refusedDevice(reply) || reply.status !== 200) return;
+      var fresh = reply.data;
+      if (!fresh.full && old && old.key === fresh.key) {
+        // only the badges changed since the cursor: they replace their rows
+        var rows = new Map();
+        old.badges.forEach(function (row) { rows.set(row[0], row); });
+        fresh.badges.forEach(function (row) { rows.set(row[0], row); });
+        fresh.badges = Array.from(rows.values());
+      } else if (!fresh.full) {
+        // a cursor from another key: start again from a full snapshot
+        old.cursor = null;
+        return loadSnapshot();
+      }
+      fresh.loaded_at = new Date().toISOString();
+      return scan.store.put("meta", fresh, "snapshot").then(function () {
+        useSnapshot(fresh);
+      });
+    }).catch(function () { /* offline: the stored snapshot keeps answering */ });
+  }
+
+  function useSnapshot(snapshot) {
+    state.index = new scan.decide.Index(snapshot);
+    state.device = snapshot.device;
+    showDevice();
+    var status = $("snapshot-state");
+    status.textContent = words(T.snapshot_loaded, {
+      count: snapshot.badges.length,
+      time: scan.codes.vietnamClock(snapshot.loaded_at || snapshot.server_time)});
+    status.setAttribute("data-badges", String(snapshot.badges.length));
+    body.setAttribute("data-snapshot", "loaded");
+  }
+
+  /* Sends the queue in batches; one run at a time (a second call waits for the first). */
+  function sync() {
+    if (state.syncing) return state.syncing;
+    if (!state.token || state.revoked || !state.device) return Promise.resolve();
+    state.syncing = syncBatches().then(function () {
+      state.syncing = null;
+    }, function () {
+      state.syncing = null;
+    });
+    return state.syncing;
+  }
+
+  function syncBatches() {
+    var deviceId = state.device.id;
+    return Promise.all([scan.store.pendingScans(deviceId, BATCH),
+                        scan.store.countPending(deviceId)]).then(function (found) {
+      var batch = found[0], total = found[1];
+      if (!batch.length) return showCounts();
+      $("sync-state").textContent = T.syncing;
+      return api("POST", "/device/scans", {
+        scans: batch.map(function (s) {
+          return {nonce: s.nonce, code: s.code, scanned_at: s.scanned_at,
+                  direction: s.direction, device_answer: s.device_answer};
+        }),
+        // what the device will still hold once this batch is taken
+        unsynced: total - batch.length,
+        app_version: APP_VERSION
+      }).then(function (reply) {
+        if (refusedDevice(reply)) return showCounts();
+        if (reply.status !== 200) {
+          $("sync-state").textContent = T.sync_failed;
+          return showCounts();
+        }
+        var answers = new Map();
+        (reply.data.results || []).forEach(function (r) { answers.set(r.nonce, r); });
+        batch.forEach(function (s) {
+          var answer = answers.get(s.nonce);
+          if (answer) { s.server = answer; s.synced = 1; }
+        });
+        state.lastSyncAt = new Date().toISOString();
+        return Promise.all([scan.store.putScans(batch),
+                            scan.store.put("meta", state.lastSyncAt, "last_sync_at")])
+          .then(function () {
+            $("sync-state").textContent = "";
+            return showList();
+          }).then(function () {
+            // more waiting (a long offline spell): the next batch
+            return answers.size ? syncBatches() : showCounts();
+          });
+      });
+    }).catch(function () {
+      $("sync-state").textContent = navigator.onLine ? T.sync_failed : "";
+      return showCounts();
+    });
+  }
+
+  // -- scanning ---------------------------------------------------------------------------------
+
+  /* A code from the camera or the typed field. */
+  function handle(raw) {
+    chain = chain.then(function () { return handleOne(raw); }).catch(function (error) {
+      showAlert(String(error));
+    });
+    return chain;
+  }
+
+  function handleOne(raw) {
+    var code = scan.codes.normalise(raw);
+    if (!code || !state.device) return Promise.resolve();
+    var now = new Date();
+    var record = {
+      nonce: scan.codes.newNonce(state.device.id), device_id: state.device.id,
+      seq: nextSeq(), code: code, scanned_at: scan.codes.localIsoTime(now),
+      direction: isGate() ? state.direction : "in", device_answer: "",
+      local: null, server: null, synced: 0
+    };
+    // 1. kept before anything else: whatever happens next, the scan is not lost
+    return scan.store.put("scans", record).then(function () {
+      return decideOffline(code, record.direction, now);
+    }).then(function (answer) {
+      // 2. the device's answer, kept with the scan and shown
+      record.local = {status: answer.status, reason: answer.reason || "",
+                      badge: answer.badge, first_at: answer.first_at || null};
+      record.device_answer = answer.status ? scan.decide.deviceAnswer(answer.status) : "";
+      var writes = [scan.store.put("scans", record)];
+      if (answer.presence) writes.push(scan.store.put("presence", answer.presence));
+      return Promise.all(writes);
+    }).then(function () {
+      showResult(record);
+      return showList();
+    }).then(function () {
+      // 3. sent now if the network is there (not waited for: the next scan can start)
+      sync();
+    });
+  }
+
+  var lastSeq = 0;
+  function nextSeq() {
+    lastSeq = Math.max(lastSeq + 1, Date.now());
+    return lastSeq;
+  }
+
+  function isGate() { return state.device && state.device.purpose === "gate"; }
+
+  function decideOffline(code, direction, now) {
+    if (!state.index) return Promise.resolve({status: "", reason: "no_snapshot"});
+    return isGate() ? state.index.gate(code, direction, now) : state.index.lead(code, now);
+  }
+
+  // -- what the screen shows ----------------------------------------------------------------------
+
+  /* The answer of a scan in words: the server's once it has answered, else the device's. */
+  function answerOf(record) {
+    var server = record.server, local = record.local || {status: "", reason: "no_snapshot"};
+    if (server) {
+      return {status: server.status, reason: server.reason || "", message: server.message,
+              badge: server.badge ? {name: server.badge.name, kind: kindLetter(server.badge.kind)}
+                                  : local.badge,
+              flag: server.flag || ""};
+    }
+    return {status: local.status, reason: local.reason, message: localWords(record, local),
+            badge: local.badge, flag: ""};
+  }
+
+  function kindLetter(kind) {
+    for (var letter in scan.decide.KINDS) {
+      if (scan.decide.KINDS[letter] === kind) return letter;
+    }
+    return kind || "";
+  }
+
+  function localWords(record, local) {
+    if (local.reason === "no_snapshot") return T.no_snapshot;
+    if (local.status === "invalid") return T[local.reason] || T.unknown;
+    if (!isGate()) {
+      return local.status === "saved" ? T.saved_offline : T.already_saved_offline;
+    }
+    if (local.status === "already_checked_in") {
+      return words(T.already_checked_in, {time: scan.codes.vietnamClock(local.first_at)});
+    }
+    return record.direction === "out" ? T.ok_out : T.ok;
+  }
+
+  /* Green for ok/saved, amber for already in, red for refused. */
+  function tone(status) {
+    if (status === "ok" || status === "saved") return "ok";
+    if (status === "already_checked_in" || status === "already_saved") return "again";
+    return status ? "refused" : "pending";
+  }
+
+  function showResult(record) {
+    var answer = answerOf(record), box = $("result");
+    box.setAttribute("data-status", answer.status || "");
+    box.setAttribute("data-reason", answer.reason || "");
+    box.setAttribute("data-tone", tone(answer.status));
+    box.textContent = "";
+    var line = document.createElement("b");
+    line.textContent = answer.message;
+    box.appendChild(line);
+    var who = personLine(answer.badge);
+    if (who) {
+      var person = document.createElement("span");
+      person.className = "who";
+      person.textContent = who;
+      box.appendChild(person);
+    }
+  }
+
+  function personLine(badge) {
+    if (!badge) return "";
+    var kind = T.kinds[badge.kind] || "";
+    return [badge.name, kind].filter(Boolean).join(" · ");
+  }
+
+  function showList() {
+    return scan.store.latestScans(LIST_LENGTH).then(function (records) {
+      var list = $("scans");
+      list.textContent = "";
+      records.forEach(function (record) {
+        var answer = answerOf(record), item = document.createElement("li");
+        item.setAttribute("data-nonce", record.nonce);
+        item.setAttribute("data-status", answer.status || "");
+        item.setAttribute("data-reason", answer.reason || "");
+        item.setAttribute("data-tone", tone(answer.status));
+        item.setAttribute("data-synced", String(record.synced));
+        item.setAttribute("data-flag", answer.flag);
+        var time = document.createElement("time");
+        time.setAttribute("datetime", record.scanned_at);
+        time.textContent = record.scanned_at.slice(11, 19);
+        item.appendChild(time);
+        var text = " " + answer.message;
+        var who = personLine(answer.badge);
+        if (who) text += " — " + who;
+        item.appendChild(document.createTextNode(text));
+        if (answer.flag) {
+          var flag = document.createElement("span");
+          flag.className = "flag";
+          flag.textContent = T["flag_" + answer.flag] || answer.flag;
+          item.appendChild(flag);
+        }
+        if (!record.synced) {
+          var waiting = document.createElement("span");
+          waiting.className = "waiting";
+          waiting.textContent = T.pending;
+          item.appendChild(waiting);
+        }
+        list.appendChild(item);
+      });
+      return showCounts();
+    });
+  }
+
+  function showCounts() {
+    if (!state.device) return Promise.resolve();
+    return scan.store.countPending(state.device.id).then(function (count) {
+      var unsynced = $("unsynced");
+      unsynced.setAttribute("data-count", String(count));
+      unsynced.textContent = words(T.unsynced, {count: count});
+      $("last-sync").textContent = state.lastSyncAt
+        ? words(T.last_sync, {time: scan.codes.localIsoTime(new Date(state.lastSyncAt))
+                                        .slice(11, 19)})
+        : T.never_synced;
+    });
+  }
+
+  function setOnline(online) {
+    state.online = online;
+    var net = $("net");
+    net.setAttribute("data-online", online ? "1" : "0");
+    net.textContent = online ? T.online : T.offline;
+  }
+
+  function showAlert(text) {
+    var alert = $("device-alert");
+    alert.textContent = text;
+    alert.hidden = false;
+  }
+
+  function showDevice() {
+    var device = state.device, snapshot = state.index && state.index.snapshot;
+    $("device-name").textContent = device.name + (device.gate ? " · " + device.gate : "");
+    var where = [];
+    if (snapshot) where.push(snapshot.week.name);
+    if (device.zone) where.push(device.zone.name);
+    if (device.business) where.push(device.business);
+    $("device-where").textContent = where.join(" · ");
+    body.setAttribute("data-purpose", device.purpose);
+    var zone = state.index && state.index.zone();
+    $("direction").hidden = !(isGate() && zone && zone.mode === "entry_exit");
+    $("code-label").textContent = isGate() ? T.label_entry_code : T.label_contact_code;
+  }
+
+  // -- starting up ----------------------------------------------------------------------------------
+
+  function wire() {
+    $("typed").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var field = $("code"), value = field.value;
+      field.value = "";
+      handle(value);
+      field.focus();
+    });
+    $("sync-now").addEventListener("click", function () {
+      loadSnapshot().then(sync);
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("input[name=direction]"),
+      function (radio) {
+        radio.addEventListener("change", function () { state.direction = radio.value; });
+      });
+    var toggle = $("camera-toggle");
+    toggle.addEventListener("click", function () {
+      if (state.stopCamera) {
+        state.stopCamera();
+        state.stopCamera = null;
+        toggle.textContent = T.camera_start;
+        toggle.setAttribute("aria-pressed", "false");
+        return;
+      }
+      scan.decoder.startCamera($("camera"), handle).then(function (stop) {
+        state.stopCamera = stop;
+        toggle.textContent = T.camera_stop;
+        toggle.setAttribute("aria-pressed", "true");
+      }, function () { showAlert(T.camera_failed); });
+    });
+    window.addEventListener("online", function () {
+      setOnline(true);
+      loadSnapshot().then(sync);
+    });
+    window.addEventListener("offline", function () { setOnline(false); });
+    setInterval(function () { if (navigator.onLine) sync(); }, SYNC_EVERY_MS);
+    setInterval(function () { if (navigator.onLine) loadSnapshot(); }, SNAPSHOT_EVERY_MS);
+  }
+
+  function start() {
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker.register(body.getAttribute("data-service-worker"),
+                                       {scope: body.getAttribute("data-scope")})
+        .catch(function () { /* the app still works online without it */ });
+    }
+    setOnline(navigator.onLine);
+    wire();
+    return Promise.all([scan.store.get("meta", "token"), scan.store.get("meta", "device"),
+                        scan.store.get("meta", "snapshot"), scan.store.get("meta", "revoked"),
+                        scan.store.get("meta", "last_sync_at")]).then(function (got) {
+      state.token = got[0];
+      state.device = got[1];
+      state.revoked = !!got[3];
+      state.lastSyncAt = got[4] || null;
+      if (!state.token || !state.device) {
+        $("not-paired").hidden = false;
+        $("scanning").hidden = true;
+        body.setAttribute("data-ready", "unpaired");
+        return;
+      }
+      if (got[2] && got[2].device && got[2].device.id === state.device.id) useSnapshot(got[2]);
+      else showDevice();
+      if (state.revoked) showAlert(T.revoked_device);
+      return showList().then(function () {
+        body.setAttribute("data-ready", "1");
+        return loadSnapshot();
+      }).then(sync);
+    });
+  }
+
+  // for tests and for the curious: the decoder and the code rules on their own
+  window.exhibitScanner = {
+    decodeImage: scan.decoder.decodeImage,
+    normalise: scan.codes.normalise,
+    handle: handle,
+    sync: sync,
+    loadSnapshot: loadSnapshot,
+    version: APP_VERSION
+  };
+
+  start();
+})(window.ExhibitScan = window.ExhibitScan || {});
