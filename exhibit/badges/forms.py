@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField
 
 from exhibit.badges.services import CONTACT_CONSENT
 from exhibit.core.forms import BaseForm
@@ -34,13 +34,34 @@ class VisitorForm(BaseForm):
     consent = BooleanField(CONTACT_CONSENT)
 
 
+class WalkInForm(BaseForm):
+    """A visitor or buyer registered at the desk. The agreement box starts unticked, always:
+    the staff member ticks it only once the person has agreed."""
+    kind = RadioField(_l("Badge"), choices=[("visitor", _l("Visitor")), ("buyer", _l("Buyer"))],
+                      default="visitor", validate_choice=False)  # the service says why
+    full_name = StringField(_l("Full name"), render_kw={"autocomplete": "off"})
+    phone = StringField(_l("Phone"), render_kw={"inputmode": "tel", "autocomplete": "off"})
+    organisation = StringField(_l("Organisation (optional)"), render_kw={"autocomplete": "off"})
+    email = StringField(_l("Email (optional)"), render_kw={"type": "email",
+                                                          "autocomplete": "off"})
+    consent = BooleanField(CONTACT_CONSENT, default=False,
+                           description=_l("Read this to the person; tick only if they agree."))
+
+
+class DeskPrintForm(BaseForm):
+    """One print of one badge at the desk: A6 or a 62 mm label."""
+    layout = SelectField(choices=[("a6-1", "A6"), ("label-62", "62 mm")])
+
+
 class PrintForm(BaseForm):
     kind = SelectField(_l("Badges"), choices=[("staff", _l("Exhibitor staff")),
                                               ("buyer", _l("Buyers")),
                                               ("organiser", _l("Organiser staff")),
                                               ("visitor", _l("Visitors"))])
     layout = SelectField(_l("Sheet"), choices=[("a4-8", _l("A4, 8 badges (95 × 68 mm)")),
-                                               ("a6-4", _l("A4, 4 A6 badges"))])
+                                               ("a6-4", _l("A4, 4 A6 badges")),
+                                               ("label-62", _l("62 mm labels, one badge each "
+                                                               "(desk label printer)"))])
 
 
 class CheckInForm(BaseForm):

@@ -28,13 +28,12 @@ from sqlalchemy.engine import Engine
 
 from exhibit.badges import services
 from exhibit.badges.models import Badge, BadgeKind, PrintJob
-from exhibit.badges.render import render_sheet
+from exhibit.badges.render import BADGE_FACES, render_sheet
 from exhibit.core import audit
 from exhibit.core.db import after_commit, lock_row, utcnow, write_transaction
 from exhibit.core.errors import Conflict, NotFound, ValidationFailed
 from exhibit.extensions import db
 from exhibit.media import storage
-from exhibit.pdf.sheets import CARD_FACES
 from exhibit.weeks.models import ExhibitionWeek
 
 QUEUE = "exhibit-print"
@@ -58,7 +57,7 @@ def check_choice(kind: str, layout: str) -> None:
     errors = {}
     if kind not in {k.value for k in BadgeKind}:
         errors["kind"] = _("Choose staff, buyer, organiser or visitor.")
-    if layout not in CARD_FACES:
+    if layout not in BADGE_FACES:
         errors["layout"] = _("Choose a sheet layout.")
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), fields=errors)

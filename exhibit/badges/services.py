@@ -5,7 +5,10 @@ Rules:
   ``STAFF_PER_BOOTH`` staff per confirmed booth;
 * a visitor registers once per week and phone number, and agrees that exhibitors who scan the
   badge receive their contact;
-* codes are never reused: a revoked badge keeps its codes, which then answer "revoked".
+* codes are never reused: a revoked badge keeps its codes, which then answer "revoked";
+* at the desk (walk-ins), the week's organisers and entrance staff register a visitor or buyer
+  on the spot, once per phone number: a number that already has a live badge leads to that
+  badge (to reprint it), never to a second one.
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from collections.abc import Iterator
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from exhibit.accounts.services import normalize_email
@@ -122,16 +125,19 @@ def clean_badge_data(data: dict, *, phone_required: bool = False) -> dict:
 
 
 def _new_badge(week, kind: BadgeKind, cleaned: dict, *, actor=None, business_id=None,
-               consent: bool = False) -> Badge:
+               consent: bool = False, walk_in: bool = False) -> Badge:
     badge = Badge(week_id=week.id, kind=kind.value, business_id=business_id,
                   entry_code=new_code(),
                   contact_code=new_code() if kind.has_contact_code else None,
                   contact_consent_at=utcnow() if consent else None,
-                  created_by_id=getattr(actor, "id", None), **cleaned)
+                  created_by_id=getattr(actor, "id", None), walk_in=walk_in, **cleaned)
     db.session.add(badge)
     db.session.flush()
+    after = {"kind": badge.kind, "name": badge.full_name}
+    if walk_in:
+        after["walk_in"] = True
     audit.record("badge", badge.id, "create", actor=actor, week_id=week.id,
-                 business_id=business_id, after={"kind": badge.kind, "name": badge.full_name})
+                 business_id=business_id, after=after)
     return badge
 
 
@@ -219,6 +225,100 @@ def register_visitor(*, week, data: dict) -> Badge:
             return badge
     except IntegrityError:  # the same phone registered by a concurrent request
         raise _phone_taken() from None
+
+
+# -- walk-ins at the desk ------------------------------------------------------------------------
+
+#: the kinds of badge the desk issues on the spot
+WALK_IN_KINDS = (BadgeKind.VISITOR, BadgeKind.BUYER)
+
+
+class AlreadyRegistered(ValidationFailed):
+    """The phone number already has a live badge at the week: the desk offers that badge (to
+    reprint it) instead of issuing a second one."""
+    code = "already_registered"
+
+    def __init__(self, badge: Badge):
+        message = _("This phone number is already registered for this week.")
+        super().__init__(message, fields={"phone": message})
+        self.badge = badge
+
+
+def may_run_desk(user, week) -> bool:
+    """Who registers walk-ins and prints badges at the desk: whoever works the week's gate."""
+    from exhibit.badges.checkin import may_check_in
+    return user is not None and user.is_authenticated and may_check_in(user, week.organizer_id)
+
+
+def live_badge_by_phone(week, phone: str) -> Badge | None:
+    """The week's live visitor's or buyer's badge with this phone number (E.164), if any."""
+    if not phone:
+        return None
+    return db.session.scalar(select(Badge).where(
+        Badge.week_id == week.id, Badge.phone == phone, Badge.revoked_at.is_(None),
+        Badge.kind.in_([k.value for k in WALK_IN_KINDS])).order_by(Badge.id).limit(1))
+
+
+def desk_badge(week, badge_id: int) -> Badge:
+    """One of the week's visitor or buyer badges, as the desk shows and prints it."""
+    badge = get_week_badge(week, badge_id)
+    if badge.kind_enum not in WALK_IN_KINDS:
+        raise NotFound(_("There is no such badge."))
+    return badge
+
+
+def register_walk_in(*, actor, week, kind: str, data: dict) -> Badge:
+    """Entrance staff or an organiser register a visitor or buyer who arrived without a badge.
+
+    The same rules as a visitor's own registration (the phone number checked and required, the
+    holder's agreement that exhibitors who scan the badge receive the contact, once per phone
+    number and week, while the week takes visitors), and the badge is marked as a walk-in and
+    issued by the staff member. A phone number that already has a live badge raises
+    :class:`AlreadyRegistered` carrying that badge. The badge opens the gate at once; offline
+    scanners learn of it with their next snapshot (its changed_at is new)."""
+    if not may_run_desk(actor, week):
+        raise Forbidden(_("Only the week's organisers and entrance staff register walk-ins."))
+    closed = visitor_registration_closed(week)
+    if closed:
+        raise Forbidden(closed)
+    errors = {}
+    badge_kind = next((k for k in WALK_IN_KINDS if k.value == kind), None)
+    if badge_kind is None:
+        errors["kind"] = _("Choose visitor or buyer.")
+    try:
+        cleaned = clean_badge_data(data, phone_required=True)
+    except ValidationFailed as error:
+        errors.update(error.fields)
+    if not data.get("consent"):
+        errors["consent"] = _("Ask the person, and tick the box only if they agree: every "
+                              "visitor's and buyer's badge carries the code exhibitors scan.")
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
+    existing = live_badge_by_phone(week, cleaned["phone"])
+    if existing is not None:
+        raise AlreadyRegistered(existing)
+    try:
+        with write_transaction():
+            return _new_badge(week, badge_kind, cleaned, actor=actor, consent=True, walk_in=True)
+    except IntegrityError:  # the same phone registered by a concurrent request
+        existing = live_badge_by_phone(week, cleaned["phone"])
+        if existing is not None:
+            raise AlreadyRegistered(existing) from None
+        raise _phone_taken() from None
+
+
+def record_print(*, badge: Badge) -> Badge:
+    """Count one print of a badge at the desk (the next one warns that it is a reprint).
+
+    Counted with one UPDATE (two desks printing at once count two) that leaves changed_at
+    alone: printing changes nothing a scanning device shows or decides."""
+    if badge.revoked_at is not None:
+        raise Conflict(_("This badge was revoked: it cannot be printed."), code="revoked")
+    with write_transaction():
+        db.session.execute(update(Badge).where(Badge.id == badge.id).values(
+            printed_count=Badge.printed_count + 1, last_printed_at=utcnow()))
+    db.session.refresh(badge)
+    return badge
 
 
 def revoke_badge(*, actor, badge: Badge, reason: str = "") -> Badge:

@@ -4,19 +4,20 @@ from __future__ import annotations
 import io
 import secrets
 
-from flask import (Blueprint, Response, flash, g, redirect, render_template, request, send_file,
-                   url_for)
+from flask import (Blueprint, Response, flash, g, make_response, redirect, render_template,
+                   request, send_file, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from exhibit.badges import checkin, listing, printing, services
-from exhibit.badges.forms import BadgeForm, CheckInForm, PrintForm, ReasonForm, StaffForm, VisitorForm
+from exhibit.badges.forms import (BadgeForm, CheckInForm, DeskPrintForm, PrintForm, ReasonForm,
+                                  StaffForm, VisitorForm, WalkInForm)
 from exhibit.badges.models import BadgeKind
 from exhibit.badges.render import render_sheet
 from exhibit.core.downloads import PRIVATE, download
 from exhibit.core.errors import AppError, NotFound, ValidationFailed
 from exhibit.core.forms import ActionForm
-from exhibit.core.paging import page_number
+from exhibit.core.paging import page_number, search_text
 from exhibit.core.permissions import exhibitor_required, organiser_required, role_required
 from exhibit.extensions import limiter
 from exhibit.media import storage
@@ -38,7 +39,7 @@ def _sheet(faces, layout: str, title: str) -> bytes:
 
 def _layout_arg(default: str = "a4-8") -> str:
     layout = request.args.get("layout", default)
-    if layout not in ("a4-8", "a6-4", "single", "a6-1"):
+    if layout not in ("a4-8", "a6-4", "single", "a6-1", "label-62"):
         raise ValidationFailed(_("Choose a sheet layout."),
                                fields={"layout": _("Choose a sheet layout.")})
     return layout
@@ -304,3 +305,110 @@ def gate(slug):
     fresh = CheckInForm(formdata=None, nonce=secrets.token_urlsafe(12))
     return render_template("badges/gate.html", week=week, form=fresh, failed=form,
                            result=result, recent=checkin.recent_scans(week)), status
+
+
+# -- walk-ins at the desk ------------------------------------------------------------------------
+
+#: what the desk prints one badge on: an A6 card, or a label from a 62 mm label printer
+DESK_LAYOUTS = ("a6-1", "label-62")
+#: live visitors' and buyers' badges listed by the desk's search, per kind
+DESK_SEARCH_SIZE = 10
+
+
+def _desk_week(slug):
+    week = get_week(slug)
+    if not services.may_run_desk(current_user, week):
+        raise NotFound(_("There is no exhibition week at this address."))
+    return week
+
+
+def _desk_search(week, q: str) -> list:
+    """The week's live visitors' and buyers' badges matching the desk's search box (the
+    organisers' badge list search: name, phone, email, organisation or code)."""
+    if not q:
+        return []
+    found = []
+    for kind in services.WALK_IN_KINDS:
+        badges = listing.badge_list(week, listing.BadgeFilters(kind=kind.value, q=q,
+                                                               state="active"),
+                                    size=DESK_SEARCH_SIZE)
+        # the list moves to another kind when this one has nothing: not the desk's badges
+        if badges.filters.kind == kind.value:
+            found += [badge for badge, _checked_in in badges.page.rows]
+    return found
+
+
+@bp.route("/gate/<slug>/walk-in", methods=["GET", "POST"])
+@gate_required
+def walk_in(slug):
+    """Register a visitor or buyer who arrived without a badge, or find one to print again."""
+    week = _desk_week(slug)
+    closed = services.visitor_registration_closed(week)
+    form = WalkInForm()
+    existing, status = None, 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                badge = services.register_walk_in(actor=current_user, week=week,
+                                                  kind=form.kind.data or "", data=form.data)
+                flash(_("Badge issued to %(name)s. Print it now.", name=badge.full_name),
+                      "success")
+                return redirect(url_for("badges.walk_in_badge", slug=slug, badge_id=badge.id),
+                                303)
+            except services.AlreadyRegistered as error:
+                existing = error.badge
+                form.apply_errors(error)
+                status = error.status
+            except ValidationFailed as error:
+                form.apply_errors(error)
+                status = error.status
+        else:
+            status = 400
+    q = search_text(request.args)
+    return render_template("badges/walk_in.html", week=week, form=form, existing=existing,
+                           closed=closed, q=q, found=_desk_search(week, q)), status
+
+
+@bp.route("/gate/<slug>/walk-in/<int:badge_id>")
+@gate_required
+def walk_in_badge(slug, badge_id):
+    """One visitor's or buyer's badge at the desk, with its print buttons (and, once it was
+    printed, the warning that another copy is out there)."""
+    week = _desk_week(slug)
+    badge = services.desk_badge(week, badge_id)
+    response = make_response(render_template(
+        "badges/walk_in_badge.html", week=week, badge=badge, form=DeskPrintForm()))
+    # back from the PDF, the page is asked for again: it shows the print just counted
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/gate/<slug>/walk-in/<int:badge_id>/print", methods=["POST"])
+@gate_required
+def walk_in_print(slug, badge_id):
+    """Count one print, then open the PDF. Counted here, in a POST, never when the PDF is
+    fetched: browsers fetch a PDF again on their own (prefetch, retries, the viewer's
+    reloads)."""
+    week = _desk_week(slug)
+    badge = services.desk_badge(week, badge_id)
+    form = DeskPrintForm()
+    if not form.validate_on_submit():
+        message = _("Choose A6 or a 62 mm label.")
+        raise ValidationFailed(message, fields={"layout": message})
+    services.record_print(badge=badge)
+    return redirect(url_for("badges.walk_in_pdf", slug=slug, badge_id=badge.id,
+                            layout=form.layout.data), 303)
+
+
+@bp.route("/gate/<slug>/walk-in/<int:badge_id>.pdf")
+@gate_required
+def walk_in_pdf(slug, badge_id):
+    week = _desk_week(slug)
+    badge = services.desk_badge(week, badge_id)
+    if badge.revoked_at is not None:
+        raise NotFound(_("This badge was revoked."))
+    layout = request.args.get("layout", "a6-1")
+    if layout not in DESK_LAYOUTS:
+        message = _("Choose A6 or a 62 mm label.")
+        raise ValidationFailed(message, fields={"layout": message})
+    return _pdf(_badge_pdf(week, badge, layout), f"the-{week.slug}-{badge.id}-{layout}.pdf")

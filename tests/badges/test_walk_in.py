@@ -1,0 +1,344 @@
+"""Walk-ins at the desk: the week's organisers and entrance staff register a visitor or buyer on
+the spot, print the badge at once (A6 or a 62 mm label), find it again and reprint it with a
+warning; the badge opens the gate straight away."""
+from __future__ import annotations
+
+import io
+import re
+from html.parser import HTMLParser
+
+import pytest
+from sqlalchemy import func, select
+
+from exhibit.badges import checkin, services
+from exhibit.badges.models import Badge
+from exhibit.badges.render import render_sheet
+from exhibit.core.audit import AuditEntry
+from exhibit.core.db import utcnow
+from exhibit.extensions import db
+from tests.badges.test_printed_codes import expected_pages, face
+from tests.conftest import login, visitor_data
+from tests.printed import check_printed_codes, pdf_text, printed_codes
+
+
+def walk_in_data(**overrides) -> dict:
+    data = {"kind": "buyer", "full_name": "Trương Thị Ngọc Ánh", "phone": "0903 123 456",
+            "organisation": "Siêu thị Đồng Khởi", "email": "", "consent": "y"}
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+class Inputs(HTMLParser):
+    """The inputs of a page, by name: their attributes."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.inputs: dict[str, list[dict]] = {}
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "input":
+            attrs = dict(attrs)
+            self.inputs.setdefault(attrs.get("name", ""), []).append(attrs)
+
+
+def badge_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Badge))
+
+
+def desk(week) -> str:
+    return f"/gate/{week.slug}/walk-in"
+
+
+# -- who may ------------------------------------------------------------------------------------
+
+def test_only_the_weeks_organisers_and_entrance_staff_reach_the_desk(
+        app, client, open_week, organiser, entrance_user, exhibitor_with_booth):
+    from exhibit.accounts.services import create_entrance_user, create_organiser_user
+    assert client.get(desk(open_week)).status_code == 302  # to sign in
+    login(client, exhibitor_with_booth)
+    assert client.get(desk(open_week)).status_code in (403, 404)
+    assert client.post(desk(open_week), data=walk_in_data()).status_code in (403, 404)
+    other = create_organiser_user(email="btc@other.example", password="thanhlong2024",
+                                  organizer_name="Sở Công Thương khác", organizer_short_name="SCT")
+    other_gate = create_entrance_user(email="cong@other.example", password="thanhlong2024",
+                                      full_name="Cổng khác", organiser=other)
+    for outsider in (other, other_gate):
+        client.get("/logout")
+        login(client, outsider)
+        assert client.get(desk(open_week)).status_code == 404
+        assert client.post(desk(open_week), data=walk_in_data()).status_code == 404
+    # a visitor's badge exists; no outsider reaches its desk page or its PDF
+    visitor = services.register_visitor(week=open_week, data=visitor_data())
+    assert client.get(f"{desk(open_week)}/{visitor.id}").status_code == 404
+    assert client.post(f"{desk(open_week)}/{visitor.id}/print",
+                       data={"layout": "a6-1"}).status_code == 404
+    assert client.get(f"{desk(open_week)}/{visitor.id}.pdf").status_code == 404
+    assert badge_count() == 1 and db.session.get(Badge, visitor.id).printed_count == 0
+    for insider in (organiser, entrance_user):
+        client.get("/logout")
+        login(client, insider)
+        assert client.get(desk(open_week)).status_code == 200
+        assert client.get(f"{desk(open_week)}/{visitor.id}").status_code == 200
+
+
+def test_the_service_refuses_someone_who_does_not_work_the_gate(open_week, exhibitor_with_booth):
+    from exhibit.core.errors import Forbidden
+    with pytest.raises(Forbidden):
+        services.register_walk_in(actor=exhibitor_with_booth, week=open_week, kind="visitor",
+                                  data=walk_in_data())
+    assert badge_count() == 0
+
+
+# -- registering --------------------------------------------------------------------------------
+
+def test_the_consent_box_is_never_ticked_and_says_exhibitors_receive_the_contact(
+        client, open_week, entrance_user):
+    login(client, entrance_user)
+    page = client.get(desk(open_week)).get_data(as_text=True)
+    consent = Inputs(page).inputs["consent"]
+    assert len(consent) == 1 and consent[0]["type"] == "checkbox"
+    assert "checked" not in consent[0]
+    assert str(services.CONTACT_CONSENT) in page
+    assert "quét" in page  # Vietnamese by default: "Doanh nghiệp quét …"
+    # a refused registration does not tick it either
+    page = client.post(desk(open_week), data=walk_in_data(consent=None, phone="12"))
+    assert "checked" not in Inputs(page.get_data(as_text=True)).inputs["consent"][0]
+
+
+def test_a_walk_in_is_issued_by_the_staff_member_and_opens_the_gate_at_once(
+        client, running_week, entrance_user):
+    login(client, entrance_user)
+    before = utcnow()
+    response = client.post(desk(running_week), data=walk_in_data())
+    assert response.status_code == 303
+    badge = db.session.scalar(select(Badge))
+    assert response.headers["Location"].endswith(f"/gate/{running_week.slug}/walk-in/{badge.id}")
+    assert (badge.kind, badge.walk_in, badge.created_by_id) == ("buyer", True, entrance_user.id)
+    assert badge.phone == "+84903123456" and badge.organisation == "Siêu thị Đồng Khởi"
+    assert badge.contact_code and badge.contact_consent_at is not None
+    assert badge.printed_count == 0 and badge.last_printed_at is None
+    # scanning devices pick it up with their next snapshot
+    assert badge.changed_at >= before
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.entity == "badge"))
+    assert (entry.action, entry.actor_id, entry.after["walk_in"]) == ("create", entrance_user.id,
+                                                                     True)
+    result = checkin.check_in(actor=entrance_user, code=badge.entry_code, nonce="walkin00001")
+    assert result.status == "ok" and result.badge.id == badge.id
+
+
+@pytest.mark.parametrize("data, field", [
+    ({"full_name": ""}, "full_name"),
+    ({"phone": ""}, "phone"),
+    ({"phone": "0123"}, "phone"),
+    ({"email": "not-an-email"}, "email"),
+    ({"consent": None}, "consent"),
+    ({"kind": "organiser"}, "kind"),
+    ({"kind": "staff"}, "kind"),
+    ({"full_name": "x" * 201}, "full_name"),
+])
+def test_bad_input_is_refused_on_its_field_and_nothing_is_created(
+        client, open_week, organiser, data, field):
+    login(client, organiser)
+    response = client.post(desk(open_week), data=walk_in_data(**data))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert re.search(rf'<input[^>]*name="{field}"', page) or f'name="{field}"' in page
+    # the message sits in the field's own block
+    assert 'class="error" role="alert"' in page
+    assert badge_count() == 0
+
+
+def test_a_phone_number_already_registered_leads_to_its_badge(client, open_week, entrance_user):
+    earlier = services.register_visitor(week=open_week, data=visitor_data(phone="0912 345 678"))
+    login(client, entrance_user)
+    # typed another way, as people say it
+    response = client.post(desk(open_week), data=walk_in_data(kind="visitor",
+                                                              phone="+84 912-345-678"))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert f'data-existing-badge="{earlier.id}"' in page
+    assert f"/gate/{open_week.slug}/walk-in/{earlier.id}" in page
+    assert badge_count() == 1
+    # a buyer's badge counts too: one live badge per phone number at the desk
+    buyer = services.register_walk_in(actor=entrance_user, week=open_week, kind="buyer",
+                                      data=walk_in_data(phone="0987 000 111"))
+    with pytest.raises(services.AlreadyRegistered) as refused:
+        services.register_walk_in(actor=entrance_user, week=open_week, kind="visitor",
+                                  data=walk_in_data(phone="0987000111"))
+    assert refused.value.badge.id == buyer.id and refused.value.fields["phone"]
+    # once revoked, the number may register again
+    services.revoke_badge(actor=entrance_user, badge=earlier, reason="Mất thẻ")
+    again = client.post(desk(open_week), data=walk_in_data(kind="visitor", phone="0912345678"))
+    assert again.status_code == 303 and badge_count() == 3
+
+
+def test_a_week_that_is_over_takes_no_walk_ins(client, open_week, entrance_user):
+    from datetime import timedelta
+
+    from exhibit.vn.dates import vietnam_today
+    open_week.start_date = vietnam_today() - timedelta(days=9)
+    open_week.end_date = vietnam_today() - timedelta(days=2)
+    db.session.commit()
+    login(client, entrance_user)
+    assert client.post(desk(open_week), data=walk_in_data()).status_code == 403
+    assert badge_count() == 0
+
+
+# -- printing -----------------------------------------------------------------------------------
+
+def test_printing_is_counted_by_the_post_and_a_reprint_warns(client, open_week, entrance_user):
+    login(client, entrance_user)
+    client.post(desk(open_week), data=walk_in_data())
+    badge = db.session.scalar(select(Badge))
+    page_url = f"{desk(open_week)}/{badge.id}"
+    page = client.get(page_url)
+    assert page.headers["Cache-Control"] == "no-store"
+    assert "data-reprint-warning" not in page.get_data(as_text=True)
+    # the PDF itself counts nothing, however often a browser fetches it
+    for _ in range(3):
+        pdf = client.get(f"{page_url}.pdf?layout=a6-1")
+        assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    db.session.refresh(badge)
+    assert badge.printed_count == 0
+
+    printed = client.post(f"{page_url}/print", data={"layout": "a6-1"})
+    assert printed.status_code == 303
+    assert printed.headers["Location"].endswith(f"{page_url}.pdf?layout=a6-1")
+    db.session.refresh(badge)
+    assert badge.printed_count == 1 and badge.last_printed_at is not None
+    when = badge.last_printed_at
+    from exhibit.vn.dates import to_vietnam_time
+    shown = to_vietnam_time(when).strftime("%H:%M %d/%m")
+    html = client.get(page_url).get_data(as_text=True)
+    warning = re.search(r"data-reprint-warning>(.*?)</p>", html, re.S).group(1)
+    assert shown in warning and "(1 " in warning  # "… lúc 10:02 05/12 (1 lần) …"
+    assert client.get(page_url).status_code == 200  # showing it again counts nothing
+
+    client.post(f"{page_url}/print", data={"layout": "label-62"})
+    db.session.refresh(badge)
+    assert badge.printed_count == 2
+    assert "(2 " in re.search(r"data-reprint-warning>(.*?)</p>",
+                              client.get(page_url).get_data(as_text=True), re.S).group(1)
+
+
+def test_the_reprint_warning_reads_in_english(client, open_week, organiser):
+    login(client, organiser)
+    badge = services.register_walk_in(actor=organiser, week=open_week, kind="visitor",
+                                      data=walk_in_data())
+    client.post(f"{desk(open_week)}/{badge.id}/print", data={"layout": "a6-1"})
+    html = client.get(f"{desk(open_week)}/{badge.id}?lang=en").get_data(as_text=True)
+    assert re.search(r"A badge was already printed for this person at \d\d:\d\d \d\d/\d\d "
+                     r"\(1 time\)\. The earlier badge still works; revoke it first if it was "
+                     r"lost and may be misused\.", html)
+    # the organiser is led to revoke it
+    assert f"/organiser/weeks/{open_week.slug}/badges?kind=visitor" in html
+
+
+def test_a_bad_layout_or_a_revoked_badge_is_not_printed(client, open_week, organiser):
+    login(client, organiser)
+    badge = services.register_walk_in(actor=organiser, week=open_week, kind="visitor",
+                                      data=walk_in_data())
+    url = f"{desk(open_week)}/{badge.id}"
+    # (only a tampered form sends these: the error page says what to choose)
+    for refused in (client.post(f"{url}/print", data={"layout": "a4-8"}),
+                    client.post(f"{url}/print", data={}),
+                    client.get(f"{url}.pdf?layout=poster-a4")):
+        assert refused.status_code == 400
+        assert "A6" in refused.get_data(as_text=True)
+    services.revoke_badge(actor=organiser, badge=badge, reason="Nhập nhầm")
+    assert client.post(f"{url}/print", data={"layout": "a6-1"}).status_code == 409
+    assert client.get(f"{url}.pdf").status_code == 404
+    db.session.refresh(badge)
+    assert badge.printed_count == 0
+    assert "data-print" not in client.get(url).get_data(as_text=True)
+
+
+def test_the_desk_prints_only_visitors_and_buyers_of_its_week(client, open_week, organiser,
+                                                              exhibitor_with_booth):
+    staff = services.add_staff_badge(actor=exhibitor_with_booth, week=open_week,
+                                     data={"full_name": "Lê Văn Ấn"})
+    login(client, organiser)
+    assert client.get(f"{desk(open_week)}/{staff.id}").status_code == 404
+    assert client.post(f"{desk(open_week)}/{staff.id}/print",
+                       data={"layout": "a6-1"}).status_code == 404
+
+
+def test_two_prints_at_once_count_two(app, open_week, organiser):
+    from tests.conftest import race
+    badge = services.register_walk_in(actor=organiser, week=open_week, kind="visitor",
+                                      data=walk_in_data())
+
+    def work(_i):
+        services.record_print(badge=db.session.get(Badge, badge.id))
+
+    assert race(app, work, 4) == [None] * 4
+    db.session.expire_all()
+    assert db.session.get(Badge, badge.id).printed_count == 4
+
+
+# -- finding a badge again ----------------------------------------------------------------------
+
+def test_the_search_finds_live_visitors_and_buyers_by_name_or_phone(
+        client, open_week, entrance_user, exhibitor_with_booth):
+    visitor = services.register_visitor(week=open_week, data=visitor_data(
+        full_name="Nguyễn Văn Hùng", phone="0912 345 678"))
+    buyer = services.register_walk_in(actor=entrance_user, week=open_week, kind="buyer",
+                                      data=walk_in_data(full_name="Hùng Thị Mai",
+                                                        phone="0977 111 222"))
+    gone = services.register_walk_in(actor=entrance_user, week=open_week, kind="visitor",
+                                     data=walk_in_data(full_name="Trần Hùng",
+                                                       phone="0977 333 444"))
+    services.revoke_badge(actor=entrance_user, badge=gone, reason="Mất thẻ")
+    services.add_staff_badge(actor=exhibitor_with_booth, week=open_week,
+                             data={"full_name": "Phạm Hùng"})
+    login(client, entrance_user)
+
+    def found(q: str) -> set[int]:
+        page = client.get(desk(open_week), query_string={"q": q}).get_data(as_text=True)
+        return {int(i) for i in re.findall(r'<li data-badge="(\d+)"', page)}
+
+    assert found("hung") == {visitor.id, buyer.id}  # no revoked badge, no exhibitor staff
+    assert found("0912 345 678") == {visitor.id}
+    assert found("977 111") == {buyer.id}
+    assert found("Phạm Hùng") == set()
+    page = client.get(desk(open_week), query_string={"q": "hùng mai"}).get_data(as_text=True)
+    assert f'href="/gate/{open_week.slug}/walk-in/{buyer.id}"' in page
+
+
+def test_the_gate_links_to_the_desk_and_to_the_scanner_app(client, open_week, entrance_user):
+    login(client, entrance_user)
+    for url in (f"/gate/{open_week.slug}", "/gate"):
+        page = client.get(url).get_data(as_text=True)
+        assert f'href="/gate/{open_week.slug}/walk-in"' in page
+        assert 'href="/scan/"' in page
+
+
+# -- the 62 mm label ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind", ["visitor", "buyer", "staff"])
+def test_every_code_on_the_62_mm_label_reads_after_blur_tilt_and_jpeg(kind):
+    faces = [face(n, "visitor" if kind == "buyer" else kind) for n in range(4)]
+    out = io.BytesIO()
+    render_sheet(out, faces, layout_key="label-62")
+    codes = check_printed_codes(out.getvalue(), expected_pages(faces, 1))
+    assert len(codes) == len(faces) * (1 if kind == "staff" else 2)
+    assert all(c.width_mm >= 25 for c in codes)
+    text = " ".join(pdf_text(out.getvalue()).split())
+    assert "Tôn Nữ Hoàng Phương" in text and "Nguyễn Thị Thanh Hương" in text
+
+
+def test_the_label_page_is_62_mm_wide(client, open_week, organiser):
+    from pypdf import PdfReader
+    login(client, organiser)
+    badge = services.register_walk_in(actor=organiser, week=open_week, kind="buyer",
+                                      data=walk_in_data())
+    pdf = client.get(f"{desk(open_week)}/{badge.id}.pdf?layout=label-62").data
+    box = PdfReader(io.BytesIO(pdf)).pages[0].mediabox
+    assert round(float(box.width) / 72 * 25.4) == 62 and round(float(box.height) / 72 * 25.4) == 100
+    check_printed_codes(pdf, [[f"http://exhibit.test/e/{badge.entry_code}",
+                               f"http://exhibit.test/c/{badge.contact_code}"]])
+    assert "Trương Thị Ngọc Ánh" in pdf_text(pdf)
+    # the organiser's own badge list prints the label too
+    again = client.get(f"/organiser/weeks/{open_week.slug}/badges/{badge.id}.pdf?layout=label-62")
+    assert again.status_code == 200 and len(printed_codes(again.data)) == 2
