@@ -325,47 +325,78 @@ def leave_contact(*, target: ScanTarget, visitor_key: str, data: dict) -> Lead:
     return lead
 
 
-def capture_badge(*, actor, code: str) -> tuple[Lead, bool]:
+def capture_badge(*, actor=None, code: str, device=None,
+                  scanned_at: datetime | None = None) -> tuple[Lead, bool]:
     """An exhibitor's staff scans a visitor's (or buyer's) badge: the contact becomes a lead.
     Returns (lead, created); scanning the same badge again returns the existing lead. The
     visitor agreed to share the contact with the exhibitors of that week only: a business
-    without a confirmed booth there is refused (403), whatever code it holds."""
-    if not actor.is_exhibitor:
-        raise Forbidden(_("Only exhibitors collect contacts from badges."))
+    without a confirmed booth there is refused (403), whatever code it holds.
+
+    The scanner is a signed-in exhibitor (``actor``) or the business's lead scanner
+    (``device``, a scanning.ScanDevice of purpose leads), which collects at its own week only
+    and may send a scan queued offline with its own time (``scanned_at``, the lead's time).
+    A refused code raises ValidationFailed with the code ``unknown_code`` (or ``entry_code``
+    for a device that scanned the entrance code) or ``revoked``."""
+    if device is not None:
+        business_id = _lead_device_business(device)
+    else:
+        if actor is None or not actor.is_exhibitor:
+            raise Forbidden(_("Only exhibitors collect contacts from badges."))
+        business_id = actor.business_id
     normalised = normalise_code(code)
     badge = db.session.scalar(select(Badge).where(Badge.contact_code == normalised)) \
         if normalised else None
+    if badge is not None and device is not None and badge.week_id != device.week_id:
+        badge = None  # another week's visitor agreed to share with that week's exhibitors
     if badge is None:
         entry = db.session.scalar(select(Badge.id).where(Badge.entry_code == normalised)) \
             if normalised else None
         message = (_("This is the badge's entrance code. Scan the smaller code marked for "
                      "exhibitors.") if entry else _("Unknown code."))
-        raise ValidationFailed(message, fields={"code": message}, code="unknown_code")
+        raise ValidationFailed(message, fields={"code": message},
+                               code="entry_code" if entry and device is not None
+                               else "unknown_code")
     if badge.revoked_at is not None:
         message = _("This badge was revoked.")
         raise ValidationFailed(message, fields={"code": message}, code="revoked")
-    booths = booking.confirmed_allocations(badge.week_id, actor.business_id)
+    booths = booking.confirmed_allocations(badge.week_id, business_id)
     if not booths:
         raise Forbidden(_("This badge belongs to a week where your business has no booth."))
-    existing = db.session.scalar(select(Lead).where(Lead.business_id == actor.business_id,
+    existing = db.session.scalar(select(Lead).where(Lead.business_id == business_id,
                                                     Lead.badge_id == badge.id))
     if existing is not None:
         return existing, False
     booth_id = booths[0].booth_id
+    captured_at = scanned_at or utcnow()
     try:
         with write_transaction():
-            lead = Lead(week_id=badge.week_id, business_id=actor.business_id, booth_id=booth_id,
+            lead = Lead(week_id=badge.week_id, business_id=business_id, booth_id=booth_id,
                         source=LeadSource.BADGE_SCAN.value, badge_id=badge.id,
                         full_name=badge.full_name, phone=badge.phone, email=badge.email,
                         organisation=badge.organisation_name,
                         consent_text=str(CONTACT_CONSENT), consent_at=badge.contact_consent_at,
-                        captured_by_id=actor.id)
+                        captured_by_id=actor.id if device is None else None,
+                        captured_by_device_id=device.id if device is not None else None,
+                        created_at=captured_at, updated_at=captured_at)
             db.session.add(lead)
         return lead, True
     except IntegrityError:  # the same badge scanned twice at once
         db.session.rollback()
-        return db.session.scalar(select(Lead).where(Lead.business_id == actor.business_id,
+        return db.session.scalar(select(Lead).where(Lead.business_id == business_id,
                                                     Lead.badge_id == badge.id)), False
+
+
+def _lead_device_business(device) -> int:
+    """The business a lead scanner collects for; a revoked device or a gate scanner is
+    refused."""
+    from exhibit.scanning.decide import DeviceRevoked
+    from exhibit.scanning.models import DevicePurpose
+    if device.is_revoked:
+        raise DeviceRevoked(_("This scanner was switched off. Its scans are not accepted; "
+                              "ask for a new one."))
+    if device.purpose != DevicePurpose.LEADS.value or device.business_id is None:
+        raise Forbidden(_("This scanner checks badges in; it does not collect contacts."))
+    return device.business_id
 
 
 def business_leads(business_id: int, week_id: int | None = None) -> list[Lead]:

@@ -1,0 +1,440 @@
+"""The one owner of a gate decision: may this badge enter (or leave) this zone now?
+
+Every scan at a gate comes here: a signed-in organiser or entrance staff at the gate page or the
+API (badges.checkin.check_in, the week's default zone), and a scanning device's queued scans on
+sync (scanning.sync). The rules, in the order they are asked:
+
+* the code must be an entrance code of a badge the scanner may see (another body's badge, or for
+  a device another week's, is *unknown*); an exhibitor's contact code says so (*contact_code*);
+  a revoked badge is *revoked*;
+* the scan's day (Vietnam time) must be a day of the week (*not_running*) and a day the zone is
+  open (*wrong_day*); the badge's kind must be one the zone lets in (*kind_not_allowed*);
+* an exit is scanned only in a zone with exits (*exits_not_used*), of a badge inside
+  (*not_inside*);
+* an entry while inside, or a second entry of the day where the zone lets a badge in once, is
+  *already_checked_in*, with the time of the first; where it allows more, it counts.
+
+The first entry of a day into the default zone (the exhibition hall) is the badge's check-in
+(badges.CheckIn, one per badge and day). A scan queued offline keeps its own time: when it
+arrives after a later scan of the same badge, the check-in's time moves back to it (the first
+scan wins) while the check-in stays one row.
+
+Nothing is counted twice. Each scan carries its scanner's nonce: a replay gets the first answer
+and changes nothing (GateScan is unique per account and nonce, and per device and nonce). The
+badges a decision reads are locked first (in id order, so two batches never deadlock), so two
+scanners letting the same badge in at once are decided one after the other.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from exhibit.badges.checkin import ALREADY, INVALID, OK, ScanResult, may_check_in
+from exhibit.badges.models import Badge, CheckIn, GateScan
+from exhibit.core.db import utcnow, write_transaction
+from exhibit.core.errors import AppError, Forbidden, ValidationFailed
+from exhibit.core.tokens import normalise_code
+from exhibit.extensions import db
+from exhibit.scanning import zones as zones_service
+from exhibit.scanning.models import DevicePurpose, ScanDevice, Zone, ZoneMode, ZonePresence
+from exhibit.vn.dates import VIETNAM_TZ, to_vietnam_time
+
+_NONCE = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
+IN, OUT = "in", "out"
+DEVICE_ANSWERS = ("", OK, ALREADY, INVALID)
+#: a device's clock may run this far ahead of the server's
+CLOCK_AHEAD = timedelta(minutes=5)
+#: the earliest a scan may say it was made: this long before the week's first day
+EARLIEST_BEFORE_WEEK = timedelta(days=14)
+
+
+class DeviceRevoked(AppError):
+    """The device was revoked: what it sends is refused (and counted on it, by scanning.sync)."""
+    status = 403
+    code = "device_revoked"
+
+
+@dataclass
+class Asked:
+    """One scan, checked and normalised, waiting for its decision."""
+    nonce: str
+    code: str
+    direction: str = IN
+    #: when it was scanned; None: now
+    scanned_at: datetime | None = None
+    device_answer: str = ""
+
+
+def scan(*, scanner, code: str, nonce: str, zone: Zone | None = None, direction: str = IN,
+         scanned_at: datetime | None = None, device_answer: str = "",
+         now: datetime | None = None) -> ScanResult:
+    """Decide one scan (see the module docstring) and record it.
+
+    ``scanner`` is a signed-in User (an organiser or the body's entrance staff) or a gate
+    ScanDevice (which scans into its own zone only). ``zone`` None is the device's zone, or
+    for a user the default zone of the badge's week. ``scanned_at`` is when the scan was made
+    (a queued scan's own time); ``now`` the server's clock (tests set it)."""
+    now = now or utcnow()
+    zone = authorised_zone(scanner, zone)
+    asked = checked(scanner, zone, code=code, nonce=nonce, direction=direction,
+                    scanned_at=scanned_at, device_answer=device_answer, now=now)
+    previous = answered(scanner, [asked.nonce]).get(asked.nonce)
+    if previous is not None:
+        return previous
+    try:
+        with write_transaction():
+            return decide_all(scanner, zone, [asked], now)[0]
+    except IntegrityError:
+        # the same nonce was answered by a concurrent request: give its answer
+        previous = answered(scanner, [asked.nonce]).get(asked.nonce)
+        if previous is not None:
+            return previous
+        raise
+
+
+def authorised_zone(scanner, zone: Zone | None) -> Zone | None:
+    """Who may scan, and into which zone: the zone the scan is for (None: each badge's week's
+    default zone, for a user). Refuses a revoked device (DeviceRevoked), a lead device, a
+    device's scan into another zone, and a user who is not the zone's week's organiser or
+    entrance staff (Forbidden)."""
+    if isinstance(scanner, ScanDevice):
+        if scanner.is_revoked:
+            raise DeviceRevoked(_("This scanner was switched off by the organiser. Its scans "
+                                  "are not accepted; ask the organiser for a new one."))
+        if scanner.purpose != DevicePurpose.GATE.value:
+            raise Forbidden(_("This scanner collects contacts; it does not check badges in."))
+        if zone is not None and zone.id != scanner.zone_id:
+            raise Forbidden(_("This scanner checks badges into its own zone only."))
+        return db.session.get(Zone, scanner.zone_id)
+    if scanner is None or not (scanner.is_organiser or scanner.is_entrance):
+        raise Forbidden(_("Only entrance staff and organisers check badges in."))
+    if zone is not None and not may_check_in(scanner, zone.week.organizer_id):
+        raise Forbidden(_("Only the week's organisers and entrance staff scan at its zones."))
+    return zone
+
+
+def checked(scanner, zone: Zone | None, *, code: str, nonce: str, direction: str = IN,
+            scanned_at: datetime | None = None, device_answer: str = "",
+            now: datetime) -> Asked:
+    """One scan's input checked (ValidationFailed naming the field) and normalised."""
+    if not _NONCE.match(nonce or ""):
+        raise ValidationFailed(_("Each scan needs a nonce of 8–64 letters or digits."),
+                               fields={"nonce": _("Missing or malformed.")})
+    normalised = normalise_code(code)
+    if not normalised:
+        raise ValidationFailed(_("Scan or type a badge code."),
+                               fields={"code": _("Scan or type a badge code.")})
+    if direction not in (IN, OUT):
+        raise ValidationFailed(_("A scan is an entry or an exit."),
+                               fields={"direction": _("Either in or out.")})
+    if device_answer not in DEVICE_ANSWERS:
+        raise ValidationFailed(_("Unknown answer from the device."),
+                               fields={"device_answer": _("One of ok, already_checked_in, "
+                                                          "invalid, or empty.")})
+    if scanned_at is not None:
+        if scanned_at.tzinfo is None:
+            raise ValidationFailed(_("A scan's time needs its time zone."),
+                                   fields={"scanned_at": _("Give the time with its zone.")})
+        week = scanner.week if isinstance(scanner, ScanDevice) else zone.week if zone else None
+        _check_time(scanned_at, now, week)
+    return Asked(nonce=nonce, code=normalised, direction=direction, scanned_at=scanned_at,
+                 device_answer=device_answer)
+
+
+def _check_time(scanned_at: datetime, now: datetime, week) -> None:
+    """A scan's own time may be a little ahead of the server (a device's clock) but not in the
+    future, and not long before the week (a device whose clock was never set)."""
+    message = None
+    if scanned_at > now + CLOCK_AHEAD:
+        message = _("The scan's time is in the future; check the device's clock.")
+    elif week is not None and scanned_at < _day_start(week.start_date) - EARLIEST_BEFORE_WEEK:
+        message = _("The scan's time is long before the week; check the device's clock.")
+    if message:
+        raise ValidationFailed(message, fields={"scanned_at": message})
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=VIETNAM_TZ)
+
+
+def _scanner_filter(scanner):
+    if isinstance(scanner, ScanDevice):
+        return GateScan.device_id == scanner.id
+    return (GateScan.scanned_by_id == scanner.id) & GateScan.device_id.is_(None)
+
+
+def answered(scanner, nonces: list[str]) -> dict[str, ScanResult]:
+    """This scanner's earlier answers for these nonces, by nonce (two queries at most)."""
+    if not nonces:
+        return {}
+    scans = db.session.scalars(select(GateScan).where(_scanner_filter(scanner),
+                                                      GateScan.nonce.in_(list(set(nonces))))).all()
+    if not scans:
+        return {}
+    checkins = _by_id(CheckIn, {s.checkin_id for s in scans if s.checkin_id})
+    badges = _by_id(Badge, {s.badge_id for s in scans if s.badge_id})
+    zones = _by_id(Zone, {s.zone_id for s in scans if s.zone_id})
+    wanted = [s for s in scans if s.checkin_id is None and s.zone_id and s.badge_id]
+    presence = {}
+    if wanted:
+        rows = db.session.scalars(select(ZonePresence).where(
+            ZonePresence.badge_id.in_({s.badge_id for s in wanted}),
+            ZonePresence.zone_id.in_({s.zone_id for s in wanted}))).all()
+        presence = {(p.zone_id, p.badge_id, p.day): p for p in rows}
+    results = {}
+    for s in scans:
+        zone = zones.get(s.zone_id)
+        first_at = None
+        if s.checkin_id in checkins:
+            first_at = checkins[s.checkin_id].first_at
+        elif zone is not None and s.badge_id:
+            row = presence.get((zone.id, s.badge_id, to_vietnam_time(s.scanned_at).date()))
+            first_at = row.first_entry_at if row else None
+        results[s.nonce] = ScanResult(
+            s.result, s.reason, first_at, badges.get(s.badge_id), s.checkin_id,
+            zone_name=_zone_name(zone), direction=s.direction, flag=s.flag, nonce=s.nonce,
+            scanned_at=s.scanned_at)
+    return results
+
+
+def _by_id(model, ids: set) -> dict:
+    if not ids:
+        return {}
+    return {row.id: row for row in db.session.scalars(select(model).where(model.id.in_(ids)))}
+
+
+def _zone_name(zone: Zone | None) -> str:
+    """What the answer names: "" for the default zone (the answers say "checked in", as before
+    zones), the zone's name for any other."""
+    return "" if zone is None or zone.is_default else zone.name
+
+
+# -- deciding ------------------------------------------------------------------------------------
+
+class _Batch:
+    """What the decisions of one transaction read, loaded for all its scans at once (a fixed
+    number of queries for a batch of any size), and kept up to date as they are decided."""
+
+    def __init__(self, scanner, zone: Zone | None, asked: list[Asked], now: datetime):
+        self.scanner, self.zone, self.now = scanner, zone, now
+        self.is_device = isinstance(scanner, ScanDevice)
+        codes = sorted({a.code for a in asked})
+        # locked in id order: two batches sharing badges wait for each other, never deadlock
+        query = select(Badge).where(Badge.entry_code.in_(codes)).order_by(Badge.id)
+        if self.is_device:
+            query = query.where(Badge.week_id == scanner.week_id)
+        self.badges = {b.entry_code: b for b in db.session.scalars(query.with_for_update())}
+        missing = [code for code in codes if code not in self.badges]
+        self.contact_weeks = {}
+        if missing:
+            self.contact_weeks = dict(db.session.execute(
+                select(Badge.contact_code, Badge.week_id).where(Badge.contact_code.in_(missing))
+            ).all())
+        self.default_zones: dict[int, Zone] = {}
+        ids = [b.id for b in self.badges.values()]
+        days = {to_vietnam_time(a.scanned_at or now).date() for a in asked}
+        self.presence: dict[tuple, ZonePresence] = {}
+        self.checkins: dict[tuple, CheckIn] = {}
+        #: (zone id, badge id, day) -> (scanned_at, user id, device id) of its latest let-in scan
+        self.let_in: dict[tuple, tuple] = {}
+        if not ids:
+            return
+        for row in db.session.scalars(select(ZonePresence).where(
+                ZonePresence.badge_id.in_(ids), ZonePresence.day.in_(days))):
+            self.presence[(row.zone_id, row.badge_id, row.day)] = row
+        for row in db.session.scalars(select(CheckIn).where(CheckIn.badge_id.in_(ids),
+                                                            CheckIn.day.in_(days))):
+            self.checkins[(row.badge_id, row.day)] = row
+        start, end = _day_start(min(days)), _day_start(max(days)) + timedelta(days=1)
+        for row in db.session.execute(
+                select(GateScan.badge_id, GateScan.zone_id, GateScan.scanned_at,
+                       GateScan.scanned_by_id, GateScan.device_id)
+                .where(GateScan.badge_id.in_(ids), GateScan.result == OK,
+                       GateScan.direction == IN, GateScan.scanned_at >= start,
+                       GateScan.scanned_at < end)):
+            self._remember_let_in(row.zone_id, row.badge_id, row.scanned_at,
+                                  row.scanned_by_id, row.device_id)
+
+    def _remember_let_in(self, zone_id, badge_id, scanned_at, user_id, device_id) -> None:
+        # zone None: a scan made before zones, into the default zone (resolved when read)
+        key = (zone_id, badge_id, to_vietnam_time(scanned_at).date())
+        if key not in self.let_in or self.let_in[key][0] <= scanned_at:
+            self.let_in[key] = (scanned_at, user_id, device_id)
+
+    def default_zone(self, week) -> Zone:
+        if week.id not in self.default_zones:
+            self.default_zones[week.id] = zones_service.default_zone(week)
+        return self.default_zones[week.id]
+
+    def visible(self, badge: Badge | None, zone: Zone | None) -> bool:
+        if badge is None:
+            return False
+        if self.is_device:
+            return True  # the query kept the device's week only
+        if not may_check_in(self.scanner, badge.week.organizer_id):
+            return False
+        return zone is None or zone.week_id == badge.week_id
+
+    def contact_visible(self, code: str) -> bool:
+        week_id = self.contact_weeks.get(code)
+        if week_id is None:
+            return False
+        if self.is_device:
+            return week_id == self.scanner.week_id
+        if self.zone is not None:
+            return week_id == self.zone.week_id
+        from exhibit.weeks.models import ExhibitionWeek
+        week = db.session.get(ExhibitionWeek, week_id)
+        return may_check_in(self.scanner, week.organizer_id)
+
+    def let_in_by(self, zone: Zone, badge: Badge, day: date) -> tuple | None:
+        found = self.let_in.get((zone.id, badge.id, day))
+        if zone.is_default:
+            older = self.let_in.get((None, badge.id, day))
+            if older and (found is None or older[0] > found[0]):
+                found = older
+        return found
+
+    def by_this_scanner(self, let_in: tuple) -> bool:
+        _at, user_id, device_id = let_in
+        if self.is_device:
+            return device_id == self.scanner.id
+        return device_id is None and user_id == self.scanner.id
+
+
+def decide_all(scanner, zone: Zone | None, asked: list[Asked], now: datetime
+               ) -> list[ScanResult]:
+    """Decide and record scans in the caller's write transaction, in the order given (sync
+    orders a device's queue by scan time), answering each; a nonce answered before (or earlier
+    in the same list) gets its first answer. ``zone`` as from authorised_zone."""
+    batch = _Batch(scanner, zone, asked, now)
+    previous = answered(scanner, [a.nonce for a in asked])
+    results: list[ScanResult] = []
+    recorded: list[tuple[ScanResult, GateScan]] = []
+    for one in asked:
+        if one.nonce in previous:
+            results.append(previous[one.nonce])
+            continue
+        result, gate_scan = _decide(batch, one)
+        db.session.add(gate_scan)
+        previous[one.nonce] = result
+        results.append(result)
+        recorded.append((result, gate_scan))
+    db.session.flush()
+    for result, gate_scan in recorded:
+        result.checkin_id = gate_scan.checkin_id
+    return results
+
+
+def _decide(batch: _Batch, one: Asked) -> tuple[ScanResult, GateScan]:
+    scanned_at = one.scanned_at or batch.now
+    badge = batch.badges.get(one.code)
+    zone = batch.zone
+    if not batch.visible(badge, zone):
+        badge = None
+    elif zone is None:
+        zone = batch.default_zone(badge.week)
+    result = _judge(batch, one, badge, zone, scanned_at)
+    result.nonce, result.scanned_at, result.direction = one.nonce, scanned_at, one.direction
+    result.zone_name = _zone_name(zone)
+    if not result.flag and one.device_answer and one.device_answer != result.status:
+        result.flag = "disagreed"
+    gate_scan = GateScan(
+        nonce=one.nonce, code=one.code, result=result.status, reason=result.reason,
+        badge_id=result.badge.id if result.badge else None,
+        scanned_by_id=None if batch.is_device else batch.scanner.id,
+        device_id=batch.scanner.id if batch.is_device else None,
+        zone_id=zone.id if zone is not None else None, direction=one.direction,
+        device_answer=one.device_answer, flag=result.flag, scanned_at=scanned_at,
+        received_at=batch.now)
+    if result.checkin is not None:
+        gate_scan.checkin = result.checkin
+    return result, gate_scan
+
+
+def _judge(batch: _Batch, one: Asked, badge: Badge | None, zone: Zone | None,
+           scanned_at: datetime) -> ScanResult:
+    if badge is None:
+        if batch.contact_visible(one.code):
+            return ScanResult(INVALID, "contact_code")
+        return ScanResult(INVALID, "unknown")
+    if badge.revoked_at is not None:
+        return ScanResult(INVALID, "revoked", badge=badge)
+    day = to_vietnam_time(scanned_at).date()
+    week = badge.week
+    if not week.start_date <= day <= week.end_date:
+        return ScanResult(INVALID, "not_running", badge=badge)
+    if not zones_service.zone_open_on(zone, day):
+        return ScanResult(INVALID, "wrong_day", badge=badge)
+    if not zones_service.zone_lets_in(zone, badge.kind):
+        return ScanResult(INVALID, "kind_not_allowed", badge=badge)
+    with_exits = zone.mode == ZoneMode.ENTRY_EXIT.value
+    presence = batch.presence.get((zone.id, badge.id, day))
+    if one.direction == OUT:
+        if not with_exits:
+            return ScanResult(INVALID, "exits_not_used", badge=badge)
+        if presence is None or not presence.inside:
+            return ScanResult(INVALID, "not_inside", badge=badge)
+        presence.exits += 1
+        presence.inside = False
+        presence.last_at = max(presence.last_at or scanned_at, scanned_at)
+        return ScanResult(OK, badge=badge, first_at=presence.first_entry_at)
+    return _enter(batch, zone, badge, day, presence, scanned_at, with_exits)
+
+
+def _enter(batch: _Batch, zone: Zone, badge: Badge, day: date, presence: ZonePresence | None,
+           scanned_at: datetime, with_exits: bool) -> ScanResult:
+    checkin = batch.checkins.get((badge.id, day)) if zone.is_default else None
+    entered = presence is not None and presence.entries > 0 or checkin is not None
+    if entered:
+        again = zone.multiple_entries and not (with_exits and presence is not None
+                                               and presence.inside)
+        if not again:
+            return _already(batch, zone, badge, day, presence, checkin, scanned_at)
+    if presence is None:
+        presence = ZonePresence(zone_id=zone.id, badge_id=badge.id, day=day, entries=0, exits=0,
+                                inside=False, first_entry_at=scanned_at, last_at=scanned_at)
+        db.session.add(presence)
+        batch.presence[(zone.id, badge.id, day)] = presence
+    presence.entries += 1
+    presence.inside = with_exits
+    presence.first_entry_at = min(presence.first_entry_at or scanned_at, scanned_at)
+    presence.last_at = max(presence.last_at or scanned_at, scanned_at)
+    result = ScanResult(OK, badge=badge, first_at=scanned_at)
+    if zone.is_default:
+        if checkin is None:
+            checkin = CheckIn(badge_id=badge.id, week_id=badge.week_id, day=day,
+                              first_at=scanned_at,
+                              checked_in_by_id=None if batch.is_device else batch.scanner.id)
+            db.session.add(checkin)
+            batch.checkins[(badge.id, day)] = checkin
+        elif scanned_at < checkin.first_at:
+            checkin.first_at = scanned_at
+        result.first_at, result.checkin = checkin.first_at, checkin
+    batch._remember_let_in(zone.id, badge.id, scanned_at,
+                           None if batch.is_device else batch.scanner.id,
+                           batch.scanner.id if batch.is_device else None)
+    return result
+
+
+def _already(batch: _Batch, zone: Zone, badge: Badge, day: date,
+             presence: ZonePresence | None, checkin: CheckIn | None,
+             scanned_at: datetime) -> ScanResult:
+    """A badge already let in: answered with the time of the first entry, which a scan made
+    earlier but arriving later (queued offline) moves back — the first scan wins."""
+    if checkin is not None and scanned_at < checkin.first_at:
+        checkin.first_at = scanned_at
+    if presence is not None and presence.first_entry_at and scanned_at < presence.first_entry_at:
+        presence.first_entry_at = scanned_at
+    first_at = checkin.first_at if checkin is not None else (
+        presence.first_entry_at if presence is not None else None)
+    result = ScanResult(ALREADY, first_at=first_at, badge=badge, checkin=checkin)
+    let_in = batch.let_in_by(zone, badge, day)
+    if let_in is not None:
+        result.flag = "repeat" if batch.by_this_scanner(let_in) else "other_device"
+    return result
