@@ -1,0 +1,96 @@
+"""What the scanner app's browser tests share: a phone-sized Chromium context that records every
+request it makes (the app must never reach beyond our own server), and camera-like images of
+badges made with qrcode and Pillow."""
+from __future__ import annotations
+
+import base64
+import io
+import random
+from urllib.parse import urlsplit
+
+import qrcode
+from PIL import Image, ImageDraw, ImageEnhance, ImageFilter
+
+from tests.e2e.conftest import PHONE
+
+
+class Requests(list):
+    """Every address the context asked for (pages, workers, fetches)."""
+
+    def outside(self) -> list[str]:
+        return [url for url in self if urlsplit(url).scheme in ("http", "https", "ws", "wss")
+                and urlsplit(url).hostname != "127.0.0.1"]
+
+
+def phone_context(browser, **options):
+    """A phone's browser (390 px wide, touch) whose requests are listed in ``context.seen``."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, **options)
+    seen = Requests()
+    context.on("request", lambda request: seen.append(request.url))
+    context.seen = seen
+    return context
+
+
+# -- camera-like images ------------------------------------------------------------------------
+
+def qr_image(text: str, box: int = 8) -> Image.Image:
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=box, border=4)
+    qr.add_data(text)
+    qr.make(fit=True)
+    return qr.make_image(fill_color="black", back_color="white").convert("RGB")
+
+
+def badge_card(text: str, name: str = "Nguyễn Thị Thu Hường") -> Image.Image:
+    """A printed A6-like badge: a coloured band, the holder's name and the entrance QR."""
+    card = Image.new("RGB", (620, 880), "white")
+    draw = ImageDraw.Draw(card)
+    draw.rectangle((0, 0, 620, 120), fill=(11, 110, 79))
+    draw.text((30, 40), "KHACH THAM QUAN", fill="white")
+    draw.text((30, 160), name.encode("ascii", "replace").decode(), fill="black")
+    draw.text((30, 200), "Cua hang Que Nha", fill=(80, 80, 80))
+    code = qr_image(text, box=9)
+    card.paste(code, ((620 - code.width) // 2, 300))
+    return card
+
+
+def photographed(card: Image.Image, *, angle: float, blur: float, brightness: float,
+                 noise: float, seed: int = 7) -> Image.Image:
+    """The card as a phone camera sees it on a table: turned by ``angle`` degrees, slightly out
+    of focus, darker or brighter, with sensor noise."""
+    table = Image.new("RGB", (card.width + 400, card.height + 300), (120, 105, 90))
+    table.paste(card, (200, 150))
+    turned = table.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=(120, 105, 90))
+    soft = turned.filter(ImageFilter.GaussianBlur(blur))
+    lit = ImageEnhance.Brightness(soft).enhance(brightness)
+    lit = ImageEnhance.Contrast(lit).enhance(0.85)
+    random.seed(seed)
+    grain = Image.effect_noise(lit.size, noise).convert("RGB")
+    return Image.blend(lit, grain, 0.12)
+
+
+def jpeg_base64(image: Image.Image, quality: int = 72) -> str:
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=quality)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def png_base64(image: Image.Image) -> str:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+#: runs in the page: the image (base64) as a Blob, or drawn to a canvas and read back as
+#: ImageData (what the camera loop hands the decoder), through window.exhibitScanner.decodeImage
+DECODE_IN_PAGE = """async ({data, type, asImageData}) => {
+  const bytes = Uint8Array.from(atob(data), c => c.charCodeAt(0));
+  const blob = new Blob([bytes], {type});
+  if (!asImageData) return await window.exhibitScanner.decodeImage(blob);
+  const bitmap = await createImageBitmap(blob);
+  const canvas = document.createElement("canvas");
+  canvas.width = bitmap.width; canvas.height = bitmap.height;
+  const context = canvas.getContext("2d");
+  context.drawImage(bitmap, 0, 0);
+  return await window.exhibitScanner.decodeImage(
+    context.getImageData(0, 0, canvas.width, canvas.height));
+}"""
