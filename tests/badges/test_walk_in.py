@@ -251,7 +251,7 @@ def test_a_bad_layout_or_a_revoked_badge_is_not_printed(client, open_week, organ
     assert client.get(f"{url}.pdf").status_code == 404
     db.session.refresh(badge)
     assert badge.printed_count == 0
-    assert "data-print" not in client.get(url).get_data(as_text=True)
+    assert "data-print=\"" not in client.get(url).get_data(as_text=True)
 
 
 def test_the_desk_prints_only_visitors_and_buyers_of_its_week(client, open_week, organiser,
