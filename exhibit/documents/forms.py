@@ -9,6 +9,7 @@ from wtforms.validators import Optional
 from exhibit.core.forms import BaseForm
 from exhibit.documents.models import PaymentKind
 from exhibit.documents.services import VAT_RATES
+from exhibit.vn.banks import banks
 
 
 _AUTHORISATION_HINT = _l("When the signer is not the legal representative, e.g. Giấy ủy quyền "
@@ -103,6 +104,10 @@ class OrganisationForm(BaseForm):
     authorisation = StringField(_l("Authorisation"), description=_l(
         "When the signer is not the legal representative, e.g. Giấy ủy quyền số 05/GUQ-ITPC ngày "
         "02/01/2024"))
+    bank_bin = SelectField(_l("Bank"), choices=[("", "—"), *((b.bin, b.label) for b in banks())],
+                           validate_choice=False, description=_l(
+        "From NAPAS's list: the payment QR codes on contracts and payment requests name it"))
     bank_account = StringField(_l("Bank account"))
-    bank_name = StringField(_l("Bank"), description=_l(
-        "e.g. Ngân hàng TMCP Ngoại thương Việt Nam – Chi nhánh TP. Hồ Chí Minh"))
+    bank_name = StringField(_l("Bank as printed"), description=_l(
+        "Filled from the list; add the branch if you wish, e.g. Ngân hàng TMCP Ngoại thương "
+        "Việt Nam – Chi nhánh TP. Hồ Chí Minh"))

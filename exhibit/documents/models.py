@@ -269,7 +269,63 @@ class Payment(db.Model):
         return -self.amount_vnd if self.kind == PaymentKind.REFUND.value else self.amount_vnd
 
 
+class PaymentRequestStatus(str, enum.Enum):
+    OPEN = "open"
+    CANCELLED = "cancelled"
+
+    @property
+    def title(self) -> str:
+        return str(PAYMENT_REQUEST_STATUS_TITLES[self])
+
+
+PAYMENT_REQUEST_STATUS_TITLES = {PaymentRequestStatus.OPEN: _l("Open"),
+                                 PaymentRequestStatus.CANCELLED: _l("Cancelled")}
+
+
+class PaymentRequest(db.Model):
+    """An amount a contract asks for — its deposit or its balance — with the order code the
+    payer writes in the transfer, so a bank credit can be matched to it. Made when the contract
+    is issued, kept equal to it when it is issued again, cancelled with it (see
+    exhibit/documents/requests.py). Whether it is paid is the ledger's to say, not a column."""
+    __tablename__ = "payment_requests"
+    __table_args__ = (
+        # the code is what a bank credit is matched by: one meaning per organiser's account
+        UniqueConstraint("organizer_id", "code", name="uq_payment_requests_code"),
+        UniqueConstraint("document_id", "kind", name="uq_payment_requests_document_kind"),
+        CheckConstraint("kind IN ('deposit', 'balance')", name="kind"),
+        CheckConstraint("status IN ('open', 'cancelled')", name="status"),
+        CheckConstraint("amount_vnd > 0", name="amount"),
+        Index("ix_payment_requests_business_week", "business_id", "week_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organizer_id: Mapped[int] = mapped_column(ForeignKey("organizers.id", ondelete="RESTRICT"))
+    week_id: Mapped[int] = mapped_column(ForeignKey("exhibition_weeks.id", ondelete="RESTRICT"))
+    business_id: Mapped[int] = mapped_column(ForeignKey("businesses.id", ondelete="RESTRICT"))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    #: "deposit" or "balance" (a PaymentKind value)
+    kind: Mapped[str] = mapped_column(String(10))
+    #: ≤ 19 ASCII capitals and digits, e.g. "HD0222024DL": see requests.order_code
+    code: Mapped[str] = mapped_column(String(19))
+    amount_vnd: Mapped[int] = mapped_column(BigInteger)
+    due_on: Mapped[date | None]
+    #: the contract's version that set the amount and the day
+    document_version: Mapped[int]
+    status: Mapped[str] = mapped_column(String(10), default=PaymentRequestStatus.OPEN.value)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    document = relationship("Document")
+    week = relationship("ExhibitionWeek")
+
+    @property
+    def kind_enum(self) -> PaymentKind:
+        return PaymentKind(self.kind)
+
+
 # the audit history shows these fields by their titles (core/history.py)
 history.register_titles("document", "status", DocumentStatus)
 history.register_titles("document", "kind", DocumentKind)
 history.register_titles("payment", "kind", PaymentKind)
+history.register_titles("payment_request", "status", PaymentRequestStatus)

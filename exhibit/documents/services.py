@@ -267,7 +267,7 @@ def organizer_party(organizer: Organizer) -> dict:
     return {"name": organizer.name, "address": organizer.address, "tax_code": organizer.tax_code,
             "phone": format_phone(organizer.phone), "email": organizer.email,
             "bank_account": organizer.bank_account, "bank_name": organizer.bank_name,
-            "representative": organizer.representative,
+            "bank_bin": organizer.bank_bin, "representative": organizer.representative,
             "position": organizer.representative_position,
             "authorisation": organizer.authorisation, "has_seal": True}
 
@@ -627,7 +627,7 @@ def _clean_mou_lines(lines: list[dict], errors: dict) -> list[dict]:
 
 def issue(*, actor, document: Document, now: datetime | None = None) -> Document:
     """Number the document (first issue only), render and store the PDF, version += 1."""
-    from exhibit.documents import render
+    from exhibit.documents import render, requests
     now = now or utcnow()
     written: list[str] = []
     try:
@@ -652,6 +652,9 @@ def issue(*, actor, document: Document, now: datetime | None = None) -> Document
             document.version += 1
             document.status = DocumentStatus.ISSUED.value
             document.issued_at = now
+            _take_bank_bin(document)
+            # before rendering: the PDF prints the codes and amounts the rows hold
+            asked = requests.sync_requests(document, now)
             content = render.render_pdf(document)
             key = storage.save("documents", ".pdf", content)
             written.append(key)
@@ -662,6 +665,8 @@ def issue(*, actor, document: Document, now: datetime | None = None) -> Document
             after = _snapshot(document)
             if from_profiles:
                 after["from_profiles"] = from_profiles
+            if asked:
+                after["payment_requests"] = {r.code: r.amount_vnd for r in asked}
             audit.record("document", document.id, "issue", actor=actor, week_id=document.week_id,
                          business_id=document.business_id, after=after)
             _announce(document_issued, document)
@@ -669,6 +674,20 @@ def issue(*, actor, document: Document, now: datetime | None = None) -> Document
         storage.delete(*written)  # the transaction rolled back: no row points at the file
         raise
     return document
+
+
+def _take_bank_bin(document: Document) -> None:
+    """At each issue a contract names the organiser's bank (its BIN, for the VietQR codes) when
+    it pays into the organiser's account — also one drafted before the bank was chosen; an
+    account the organiser typed into the draft instead has no known bank, and prints no code."""
+    party_a, organizer = document.party_a, document.organizer
+    if document.kind != DocumentKind.CONTRACT.value:
+        return
+    same = (party_a.get("bank_account") or "").replace(" ", "") == \
+        (organizer.bank_account or "").replace(" ", "")
+    bank_bin = organizer.bank_bin if same else ""
+    if party_a.get("bank_bin", "") != bank_bin:
+        document.party_a = {**party_a, "bank_bin": bank_bin}
 
 
 def issue_problems(document: Document) -> list[str]:
@@ -757,6 +776,8 @@ def cancel(*, actor, document: Document, reason: str, now: datetime | None = Non
         document.status = DocumentStatus.CANCELLED.value
         document.cancelled_at = now or utcnow()
         document.cancel_reason = reason[:500]
+        from exhibit.documents.requests import cancel_requests
+        cancel_requests(document, document.cancelled_at)
         audit.record("document", document.id, "cancel", actor=actor, week_id=document.week_id,
                      business_id=document.business_id, after=_snapshot(document), note=reason)
         _announce(document_cancelled, document, reason=document.cancel_reason)

@@ -34,6 +34,9 @@ class Organizer(db.Model):
     authorisation: Mapped[str] = mapped_column(String(200), default="", server_default="")
     bank_account: Mapped[str] = mapped_column(String(40), default="", server_default="")
     bank_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    #: the bank's BIN in NAPAS's list (exhibit/vn/banks.py): what a VietQR code names to pay
+    #: into ``bank_account``; "" until the organiser chooses its bank
+    bank_bin: Mapped[str] = mapped_column(String(6), default="", server_default="")
 
 
 class WeekStatus(str, enum.Enum):

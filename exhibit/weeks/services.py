@@ -231,7 +231,8 @@ def get_managed_week(slug: str, user) -> ExhibitionWeek:
 
 
 ORGANIZER_FIELDS = ("name", "address", "tax_code", "phone", "email", "representative",
-                    "representative_position", "authorisation", "bank_account", "bank_name")
+                    "representative_position", "authorisation", "bank_bin", "bank_account",
+                    "bank_name")
 
 
 def update_organizer(*, actor, data: dict):
@@ -258,6 +259,8 @@ def update_organizer(*, actor, data: dict):
         errors["email"] = _("Enter a valid email address.")
     if cleaned.get("bank_account") and not cleaned["bank_account"].replace(" ", "").isdigit():
         errors["bank_account"] = _("A bank account number has digits only.")
+    if cleaned.get("bank_bin"):
+        _name_the_bank(cleaned, errors, organizer)
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
     limits = {c.name: c.type.length for c in Organizer.__table__.columns if hasattr(c.type, "length")}
@@ -267,3 +270,17 @@ def update_organizer(*, actor, data: dict):
             setattr(organizer, key, value[:limits.get(key) or None])
         audit.record("organizer", organizer.id, "update", actor=actor, before=before, after=cleaned)
     return organizer
+
+
+def _name_the_bank(cleaned: dict, errors: dict, organizer) -> None:
+    """The bank is chosen from NAPAS's list (its BIN goes into the VietQR codes); the bank's
+    name follows the choice unless the organiser wrote its own (a branch, say): an empty
+    name, or the list's name of another bank, becomes the chosen bank's name."""
+    from exhibit.vn import banks
+    chosen = banks.bank(cleaned["bank_bin"])
+    if chosen is None:
+        errors["bank_bin"] = _("Choose your bank from the list.")
+        return
+    name = cleaned.get("bank_name", organizer.bank_name)
+    if not name or name in {bank.name for bank in banks.banks()}:
+        cleaned["bank_name"] = chosen.name
