@@ -314,8 +314,15 @@ def text_choice(values, message: Callable[[], str]) -> Any:
 
 DeviceNonce = Annotated[Nonce, AfterValidator(_nonce_shape), WithJsonSchema(
     {"type": "string", "pattern": _DEVICE_NONCE.pattern})]
-ScanMoment = Annotated[text_field(lambda: _("Send the time of the scan as text."), numbers=False,
-                                  nullable=False), AfterValidator(_aware_moment),
+def _scan_moment(value) -> datetime:
+    if value is None:
+        raise PydanticCustomError("required", _("Required."))
+    if not isinstance(value, str):
+        raise PydanticCustomError("moment", _("Send the time of the scan as text."))
+    return _aware_moment(value)
+
+
+ScanMoment = Annotated[datetime, BeforeValidator(_scan_moment),
                        WithJsonSchema({"type": "string", "format": "date-time"})]
 #: what an offline device showed for a scan ("" when it asked the server)
 DEVICE_ANSWERS = ("", "ok", "already_checked_in", "invalid", "saved", "already_saved")

@@ -15,6 +15,7 @@ from exhibit.api import schemas
 from exhibit.api.contract import operation
 from exhibit.api.openapi import openapi_document
 from exhibit.badges import printing
+from exhibit.badges.models import BadgeKind
 from exhibit.booking import queries as booking_queries
 from exhibit.booking import services as booking
 from exhibit.catalogue import search
@@ -374,6 +375,7 @@ def week_report(slug, fmt, query: schemas.ReportFile):
 
 # -- scanning devices ------------------------------------------------------------------------------
 
+BADGE_KINDS = {kind.value for kind in BadgeKind}
 #: what a 404 means where an organiser's URL names a week
 NOT_YOUR_WEEK = "No such week, or not a week of the token's organisation"
 
@@ -466,11 +468,13 @@ def upload_scans(body: schemas.ScanBatch):
 
 
 def _scan_result(result: dict) -> schemas.DeviceScanResult:
+    answer = {"nonce": result["nonce"], "status": result["status"],
+              "reason": result.get("reason") or None, "message": result.get("message") or "",
+              "flag": result.get("flag") or ""}
     badge = result.get("badge")
-    return schemas.DeviceScanResult(
-        nonce=result["nonce"], status=result["status"], reason=result.get("reason") or None,
-        message=result.get("message") or "", flag=result.get("flag") or "",
-        badge=schemas.ScannedBadge(**badge) if badge else None)
+    if badge and badge.get("kind") in BADGE_KINDS:
+        answer["badge"] = schemas.ScannedBadge(name=badge["name"], kind=badge["kind"])
+    return schemas.DeviceScanResult(**answer)
 
 
 @bp.get("/weeks/<slug>/zones")
