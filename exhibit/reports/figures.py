@@ -28,6 +28,7 @@ from exhibit.documents.models import Document, DocumentKind, DocumentStatus
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth
 from exhibit.reports import cache
+from exhibit.scanning.zones import visits_by_zone
 from exhibit.visitors.models import BoothScan, Lead, LeadSource
 from exhibit.vn import provinces
 from exhibit.vn.dates import VIETNAM_TZ, format_date, vietnam_today
@@ -194,6 +195,7 @@ def _figures(week, now: datetime, today: date, lang: str) -> tuple[datetime, lis
         *_products(week, lang),
         _certificates(week),
         _visitors_per_day(week),
+        _visits_by_zone(week),
         _scans_per_day(week),
         _top_booths(week, states),
         _leads(week),
@@ -408,6 +410,19 @@ def _visitors_per_day(week) -> Table:
                                      (_("Visitors checked in"), [r[2] for r in days])]),
         _("A badge is checked in at most once a day. \"All check-ins\" adds exhibitor staff, "
           "buyers and organiser staff."), has_total=True, row_keys=keys)
+
+
+def _visits_by_zone(week) -> Table:
+    """Entries into each zone over the week (scanning.zones counts them: the exhibition hall
+    from its check-ins, the other zones from who was let in) and the different people."""
+    counted = visits_by_zone(week)
+    rows = [[zone.zone.name, zone.visits, zone.people] for zone in counted]
+    keys = ["default" if zone.zone.is_default else str(zone.zone.id) for zone in counted]
+    return Table(
+        "visits_by_zone", _("Visits per zone"), [_("Zone"), _("Visits"), _("People")], rows,
+        {1: COUNT, 2: COUNT}, Chart([r[0] for r in rows], [(_("Visits"), [r[1] for r in rows])]),
+        _("A visit is an entry into the zone; \"People\" counts each badge once. The exhibition "
+          "hall counts one check-in per badge and day."), row_keys=keys)
 
 
 def _scans_per_day(week) -> Table:

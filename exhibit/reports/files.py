@@ -31,6 +31,7 @@ def sheet_titles() -> dict[str, str]:
         "provinces": _("Provinces"), "legal_forms": _("Legal forms"),
         "products_by_group": _("OCOP groups"), "products_by_stars": _("OCOP stars"),
         "certificates": _("Certificates expiring"), "visitors_per_day": _("Visitors per day"),
+        "visits_by_zone": _("Visits per zone"),
         "scans_per_day": _("Scans per day"), "top_booths": _("Most-scanned booths"),
         "leads": _("Leads"), "meetings_by_status": _("Meetings by state"),
         "meetings_by_outcome": _("Meetings by outcome"), "mous": _("MoUs"),

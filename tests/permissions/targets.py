@@ -268,6 +268,31 @@ TARGETS: dict[tuple[str, str], Builder] = {
     ("badges.gate", ""): lambda o: Target(f"/gate/{o.week}", form={
         "code": o.visitor_entry_code, "nonce": "matrixgate0001"}),
 
+    # -- entrances: zones and scanning devices (issue 18) -------------------------------------------
+    ("scanning.entrances", ""): lambda o: Target(f"{desk(o)}/entrances"),
+    ("scanning.add_zone", ""): lambda o: Target(f"{desk(o)}/entrances/zones", form={
+        "zone-name": "Phòng B2B ma trận", "zone-mode": "entry_exit"}),
+    ("scanning.edit_zone", "hall"): lambda o: Target(
+        f"{desk(o)}/entrances/zones/{hall_zone_id(o)}", form={
+            f"zone{hall_zone_id(o)}-name": "Khu trưng bày", f"zone{hall_zone_id(o)}-mode": "entry"}),
+    ("scanning.add_device", ""): lambda o: Target(f"{desk(o)}/entrances/devices", form={
+        "device-name": "Cổng ma trận", "device-zone": str(hall_zone_id(o))}),
+    ("scanning.new_code", "gate"): lambda o: Target(
+        f"{desk(o)}/entrances/devices/{scan_device_id(o, 'gate')}/code", form={}),
+    ("scanning.revoke_device", "gate"): lambda o: Target(
+        f"{desk(o)}/entrances/devices/{scan_device_id(o, 'gate')}/revoke",
+        form={"reason": "Ma trận quyền"}),
+    ("scanning.revoke_device", "leads"): lambda o: Target(
+        f"{desk(o)}/entrances/devices/{scan_device_id(o, 'leads')}/revoke",
+        form={"reason": "Ma trận quyền"}),
+    ("scanning.my_scanners", ""): lambda o: Target(f"{mine(o)}/scanners",
+                                                   form={"name": "Quầy ma trận"}),
+    ("scanning.my_scanner_code", "leads"): lambda o: Target(
+        f"{mine(o)}/scanners/{scan_device_id(o, 'leads')}/code", form={}),
+    ("scanning.revoke_my_scanner", "leads"): lambda o: Target(
+        f"{mine(o)}/scanners/{scan_device_id(o, 'leads')}/revoke",
+        form={"reason": "Ma trận quyền"}),
+
     # -- the JSON API ------------------------------------------------------------------------------
     ("api.openapi", ""): lambda o: Target("/api/v1/openapi.json"),
     ("api.create_account", ""): lambda o: Target("/api/v1/accounts", json={}),
@@ -348,3 +373,37 @@ def exhibitor_tax_code(o: OrgWorld) -> str:
     from exhibit.businesses.models import Business
     from exhibit.extensions import db
     return db.session.get(Business, o.exhibitor.business_id).tax_code
+
+
+def hall_zone_id(o: OrgWorld) -> int:
+    """The open week's exhibition hall (its default zone, made on first asking)."""
+    from exhibit.scanning import zones
+    from exhibit.weeks.services import get_week
+    return zones.default_zone(get_week(o.week)).id
+
+
+def scan_device_id(o: OrgWorld, purpose: str) -> int:
+    """A scanning device of X's open week: an entrance scanner at the hall made by X's
+    organiser, or X's exhibitor's lead scanner at its confirmed booth. Made once, through the
+    services, the first time a row asks (outside any cell, so it stays for the others).
+    (Better in world.py with the rest of the world; here until it moves there.)"""
+    from sqlalchemy import select
+
+    from exhibit.accounts.models import User
+    from exhibit.extensions import db
+    from exhibit.scanning import devices, zones
+    from exhibit.scanning.models import ScanDevice
+    from exhibit.weeks.services import get_week
+    found = db.session.scalar(select(ScanDevice.id).where(
+        ScanDevice.week_id == o.week_id, ScanDevice.purpose == purpose,
+        ScanDevice.name == "Máy ma trận"))
+    if found is not None:
+        return found
+    week = get_week(o.week)
+    if purpose == "gate":
+        device, _code = devices.create_device(db.session.get(User, o.organiser.id), week, "gate",
+                                              "Máy ma trận", zone=zones.default_zone(week))
+    else:
+        device, _code = devices.create_device(db.session.get(User, o.exhibitor.id), week,
+                                              "leads", "Máy ma trận")
+    return device.id

@@ -258,6 +258,22 @@ TABLE: dict[tuple[str, str, str], str] = {
     ("badges.gate", "GET", ""):                             X_GATE,
     ("badges.gate", "POST", ""):                            X_GATE,
 
+    # -- entrances: zones and scanning devices (issue 18) -----------------------------------
+    ("scanning.entrances", "GET", ""):                      X_ORGANISER,
+    ("scanning.add_zone", "POST", ""):                      X_ORGANISER,
+    ("scanning.edit_zone", "POST", "hall"):                 X_ORGANISER,
+    ("scanning.add_device", "POST", ""):                    X_ORGANISER,
+    ("scanning.new_code", "POST", "gate"):                  X_ORGANISER,
+    ("scanning.revoke_device", "POST", "gate"):             X_ORGANISER,
+    # the week's organisers may revoke an exhibitor's lead scanner too
+    ("scanning.revoke_device", "POST", "leads"):            X_ORGANISER,
+    # any exhibitor sees its own scanners at a public week of X's; one without a confirmed
+    # booth there is refused a new one (409)
+    ("scanning.my_scanners", "GET", ""):                    EXHIBITORS,
+    ("scanning.my_scanners", "POST", ""):                   EXHIBITORS,
+    ("scanning.my_scanner_code", "POST", "leads"):          X_EXHIBITOR,
+    ("scanning.revoke_my_scanner", "POST", "leads"):        X_EXHIBITOR,
+
     # -- the JSON API (bearer tokens; "login" is 401) ----------------------------------------
     ("api.openapi", "GET", ""):                             PUBLIC,
     ("api.create_account", "POST", ""):                     PUBLIC,
