@@ -321,6 +321,40 @@ def record_print(*, badge: Badge) -> Badge:
     return badge
 
 
+def reissue_badge(*, actor, badge: Badge, reason: str) -> Badge:
+    """A lost badge, replaced at the desk: the old one is revoked (its codes answer "revoked"
+    from now on, at the gate and on every scanner after its next snapshot) and a new one is
+    issued to the same person with new codes, in one transaction. The organiser's power, like
+    revoking, and with a reason (kept in the audit log); the holder's agreement carries over."""
+    from exhibit.weeks.services import is_organiser_of
+    if not is_organiser_of(actor, badge.week.organizer_id):
+        raise Forbidden(_("Only the week's organisers revoke badges."))
+    if badge.kind_enum not in WALK_IN_KINDS:
+        raise NotFound(_("There is no such badge."))
+    if badge.revoked_at is not None:
+        raise Conflict(_("This badge was already revoked."), code="revoked")
+    reason = clean_text(reason or "")[:300]
+    if not reason:
+        message = _("Give the reason for revoking this badge.")
+        raise ValidationFailed(message, fields={"reason": message})
+    with write_transaction():
+        badge.revoked_at = utcnow()
+        audit.record("badge", badge.id, "revoke", actor=actor, week_id=badge.week_id,
+                     after={"name": badge.full_name, "reason": reason}, note=reason)
+        db.session.flush()  # the phone number is free again before the new badge takes it
+        fresh = _new_badge(badge.week, badge.kind_enum, {
+            "full_name": badge.full_name, "position": badge.position,
+            "organisation": badge.organisation, "phone": badge.phone, "email": badge.email},
+            actor=actor, walk_in=True)
+        fresh.contact_consent_at = badge.contact_consent_at
+        return fresh
+
+
+def reissue_consequence(badge: Badge) -> str:
+    return _("The lost badge of %(name)s stops working at once, and a new badge with new codes "
+             "is issued to them, ready to print.", name=badge.full_name)
+
+
 def revoke_badge(*, actor, badge: Badge, reason: str = "") -> Badge:
     """Revoke a badge: its codes stay in the database and answer "revoked" from now on.
 

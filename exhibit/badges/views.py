@@ -21,7 +21,7 @@ from exhibit.core.paging import page_number, search_text
 from exhibit.core.permissions import exhibitor_required, organiser_required, role_required
 from exhibit.extensions import limiter
 from exhibit.media import storage
-from exhibit.weeks.services import get_managed_week, get_visible_week, get_week
+from exhibit.weeks.services import get_managed_week, get_visible_week, get_week, is_organiser_of
 
 bp = Blueprint("badges", __name__)
 gate_required = role_required("organiser", "entrance")
@@ -377,7 +377,9 @@ def walk_in_badge(slug, badge_id):
     week = _desk_week(slug)
     badge = services.desk_badge(week, badge_id)
     response = make_response(render_template(
-        "badges/walk_in_badge.html", week=week, badge=badge, form=DeskPrintForm()))
+        "badges/walk_in_badge.html", week=week, badge=badge, form=DeskPrintForm(),
+        may_reissue=is_organiser_of(current_user, week.organizer_id),
+        reissue_consequence=services.reissue_consequence(badge)))
     # back from the PDF, the page is asked for again: it shows the print just counted
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -398,6 +400,25 @@ def walk_in_print(slug, badge_id):
     services.record_print(badge=badge)
     return redirect(url_for("badges.walk_in_pdf", slug=slug, badge_id=badge.id,
                             layout=form.layout.data), 303)
+
+
+@bp.route("/gate/<slug>/walk-in/<int:badge_id>/reissue", methods=["POST"])
+@gate_required
+def walk_in_reissue(slug, badge_id):
+    """A lost badge: revoke it and issue a new one to the same person (organisers)."""
+    week = _desk_week(slug)
+    badge = services.desk_badge(week, badge_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        raise ValidationFailed(_("Please correct the marked fields."))
+    try:
+        fresh = services.reissue_badge(actor=current_user, badge=badge, reason=form.reason.data)
+    except ValidationFailed as error:
+        flash(error.fields.get("reason", error.message), "error")
+        return redirect(url_for("badges.walk_in_badge", slug=slug, badge_id=badge.id), 303)
+    flash(_("The lost badge was revoked and a new one issued to %(name)s. Print it now.",
+            name=fresh.full_name), "success")
+    return redirect(url_for("badges.walk_in_badge", slug=slug, badge_id=fresh.id), 303)
 
 
 @bp.route("/gate/<slug>/walk-in/<int:badge_id>.pdf")

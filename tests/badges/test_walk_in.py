@@ -231,8 +231,47 @@ def test_the_reprint_warning_reads_in_english(client, open_week, organiser):
     assert re.search(r"A badge was already printed for this person at \d\d:\d\d \d\d/\d\d "
                      r"\(1 time\)\. The earlier badge still works; revoke it first if it was "
                      r"lost and may be misused\.", html)
-    # the organiser is led to revoke it
-    assert f"/organiser/weeks/{open_week.slug}/badges?kind=visitor" in html
+    # the organiser may revoke it and issue a new one
+    assert f'action="/gate/{open_week.slug}/walk-in/{badge.id}/reissue"' in html
+
+
+def test_a_lost_badge_is_revoked_and_replaced_by_a_new_one_for_the_same_person(
+        client, running_week, organiser, entrance_user):
+    from exhibit.core.errors import Forbidden
+    lost = services.register_walk_in(actor=entrance_user, week=running_week, kind="visitor",
+                                     data=walk_in_data(email="anh@example.vn"))
+    services.record_print(badge=lost)
+    login(client, entrance_user)
+    page = client.get(f"{desk(running_week)}/{lost.id}").get_data(as_text=True)
+    assert "/reissue" not in page  # entrance staff do not revoke badges
+    assert client.post(f"{desk(running_week)}/{lost.id}/reissue",
+                       data={"reason": "Khách làm mất thẻ"}).status_code == 403
+    with pytest.raises(Forbidden):
+        services.reissue_badge(actor=entrance_user, badge=lost, reason="Mất")
+    client.get("/logout")
+    login(client, organiser)
+    # a reason is required: nothing changes without one
+    blank = client.post(f"{desk(running_week)}/{lost.id}/reissue", data={"reason": " "})
+    assert blank.status_code == 303 and badge_count() == 1
+    response = client.post(f"{desk(running_week)}/{lost.id}/reissue",
+                           data={"reason": "Khách làm mất thẻ"})
+    assert response.status_code == 303
+    db.session.expire_all()
+    fresh = db.session.scalar(select(Badge).where(Badge.id != lost.id))
+    assert response.headers["Location"].endswith(f"/walk-in/{fresh.id}")
+    old = db.session.get(Badge, lost.id)
+    assert old.revoked_at is not None
+    assert (fresh.full_name, fresh.phone, fresh.email, fresh.kind) == (
+        old.full_name, old.phone, old.email, "visitor")
+    assert fresh.entry_code != old.entry_code and fresh.contact_code != old.contact_code
+    assert fresh.printed_count == 0 and fresh.contact_consent_at == old.contact_consent_at
+    assert checkin.check_in(actor=entrance_user, code=old.entry_code,
+                            nonce="lostbadge001").reason == "revoked"
+    assert checkin.check_in(actor=entrance_user, code=fresh.entry_code,
+                            nonce="lostbadge002").status == "ok"
+    actions = db.session.scalars(select(AuditEntry.action).where(AuditEntry.entity == "badge")
+                                 .order_by(AuditEntry.id)).all()
+    assert actions == ["create", "revoke", "create"]
 
 
 def test_a_bad_layout_or_a_revoked_badge_is_not_printed(client, open_week, organiser):
