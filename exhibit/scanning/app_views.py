@@ -17,8 +17,10 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from exhibit.badges.models import BadgeKind
 from exhibit.core.languages import LANGUAGES
 from exhibit.core.security import PAGE_POLICY
+from exhibit.scanning.snapshot import KIND_LETTERS
 
 bp = Blueprint("scanner", __name__)
 
@@ -144,25 +146,27 @@ def _messages() -> dict:
     untranslated). The answers to scans use the same words as the server's (badges.checkin,
     scanning.decide, visitors.services), so an offline answer reads as the later online one."""
     return {
-        # gate answers (keys: status, or reason for invalid ones)
+        # gate answers (keys: status, or reason for invalid ones), as badges.checkin.ScanResult
         "ok": _("Checked in."),
-        "ok_out": _("Checked out."),
+        "ok_zone": _("Entered %(zone)s."),
+        "ok_out": _("Exit recorded."),
         "already_checked_in": _("Already checked in at %(time)s."),
+        "already_zone": _("Already entered %(zone)s at %(time)s."),
         "unknown": _("Unknown code."),
         "revoked": _("This badge was revoked."),
         "contact_code": _("This is the code exhibitors scan. Scan the entrance code."),
         "not_running": _("This badge is for a week that is not open today."),
         "wrong_day": _("This zone is closed today."),
-        "kind_not_allowed": _("This kind of badge may not enter this zone."),
-        "not_inside": _("This badge is not inside: it cannot exit."),
-        "exits_not_used": _("This zone does not record exits."),
-        # lead answers
+        "kind_not_allowed": _("This kind of badge may not enter here."),
+        "kind_not_allowed_kind": _("%(kind)s may not enter here."),
+        "not_inside": _("This badge has not entered, so it cannot leave."),
+        "exits_not_used": _("This zone counts entries only: exits are not scanned here."),
+        # lead answers, as scanning.sync and visitors.services.capture_badge
         "saved_offline": _("Contact saved — the name appears after sync."),
-        "saved": _("Contact saved: %(name)s."),
-        "already_saved": _("%(name)s is already in your contacts."),
-        "already_saved_offline": _("Already saved on this device."),
+        "already_saved": _("This contact was already saved."),
         "entry_code": _("This is the badge's entrance code. Scan the smaller code marked for "
                         "exhibitors."),
+        "no_booth": _("This badge belongs to a week where your business has no booth."),
         # the screen
         "online": _("Online"),
         "offline": _("Offline — scans are kept on this device"),
@@ -203,4 +207,7 @@ def _messages() -> dict:
         "scan_exit": _("Exit"),
         "kinds": {"v": _("Visitor"), "b": _("Buyer"), "s": _("Exhibitor staff"),
                   "o": _("Organiser staff")},
+        # the kinds as the server's kind_not_allowed answer names them
+        "kind_titles": {letter: BadgeKind(kind).title
+                        for kind, letter in KIND_LETTERS.items()},
     }

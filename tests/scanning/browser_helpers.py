@@ -94,3 +94,40 @@ DECODE_IN_PAGE = """async ({data, type, asImageData}) => {
   return await window.exhibitScanner.decodeImage(
     context.getImageData(0, 0, canvas.width, canvas.height));
 }"""
+
+
+# -- the app on a phone -------------------------------------------------------------------------
+
+#: runs in the page: the snapshot the device keeps in IndexedDB (store.js, "meta"/"snapshot")
+READ_SNAPSHOT = """() => new Promise((resolve, reject) => {
+  const opening = indexedDB.open("exhibit-scanner");
+  opening.onerror = () => reject(opening.error);
+  opening.onsuccess = () => {
+    const read = opening.result.transaction("meta").objectStore("meta").get("snapshot");
+    read.onsuccess = () => resolve(read.result);
+    read.onerror = () => reject(read.error);
+  };
+})"""
+
+
+def pair_in_browser(context, live_server: str, code: str):
+    """Opens the pairing QR's address on the phone, as its camera app would: the scanner pairs,
+    opens, and downloads its snapshot; returns the page, ready to scan."""
+    page = context.new_page()
+    page.on("pageerror", lambda error: context.page_errors.append(str(error)))
+    context.page_errors = getattr(context, "page_errors", [])
+    page.goto(f"{live_server}/scan/pair#{code}")
+    page.wait_for_url(f"{live_server}/scan/")
+    page.wait_for_selector("body[data-ready='1'][data-snapshot='loaded']")
+    return page
+
+
+def scan_typed(page, text: str, count_after: int):
+    """Types a code into the scanner and waits until the scan is in the device's list."""
+    page.fill("#code", text)
+    page.press("#code", "Enter")
+    page.wait_for_function("n => document.querySelectorAll('#scans li').length === n",
+                           arg=count_after)
+    result = page.locator("#result")
+    return {"status": result.get_attribute("data-status"),
+            "reason": result.get_attribute("data-reason"), "text": result.inner_text()}

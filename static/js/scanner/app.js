@@ -241,16 +241,25 @@
     return kind || "";
   }
 
+  /* The device's answer in the server's words (badges.checkin.ScanResult.message): the
+     default zone "checks in", another zone is "entered" by name. */
   function localWords(record, local) {
     if (local.reason === "no_snapshot") return T.no_snapshot;
-    if (local.status === "invalid") return T[local.reason] || T.unknown;
-    if (!isGate()) {
-      return local.status === "saved" ? T.saved_offline : T.already_saved_offline;
+    if (local.status === "invalid") {
+      if (local.reason === "kind_not_allowed" && local.badge) {
+        return words(T.kind_not_allowed_kind, {kind: T.kind_titles[local.badge.kind]});
+      }
+      return T[local.reason] || T.unknown;
     }
+    if (!isGate()) return local.status === "saved" ? T.saved_offline : T.already_saved;
+    var zone = state.index && state.index.zone();
+    var named = zone && !zone.is_default ? zone.name : "";
     if (local.status === "already_checked_in") {
-      return words(T.already_checked_in, {time: scan.codes.vietnamClock(local.first_at)});
+      return words(named ? T.already_zone : T.already_checked_in,
+                   {zone: named, time: scan.codes.vietnamClock(local.first_at)});
     }
-    return record.direction === "out" ? T.ok_out : T.ok;
+    if (record.direction === "out") return T.ok_out;
+    return named ? words(T.ok_zone, {zone: named}) : T.ok;
   }
 
   /* Green for ok/saved, amber for already in, red for refused. */

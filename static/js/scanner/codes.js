@@ -65,8 +65,9 @@
     return "d" + deviceId + "-" + Date.now().toString(36) + "-" + bytesToBase64url(bytes);
   }
 
-  /* The device's clock as an ISO time with its UTC offset ("2026-12-05T09:14:03+07:00"): a
-     scan queued offline keeps the moment it happened. */
+  /* The device's clock as an ISO time with its UTC offset ("2026-12-05T09:14:03.250+07:00"):
+     a scan queued offline keeps the moment it happened, to the millisecond (two scans of one
+     badge within a second are still two moments, the first one first). */
   function localIsoTime(date) {
     date = date || new Date();
     var offset = -date.getTimezoneOffset(), sign = offset >= 0 ? "+" : "-";
@@ -74,7 +75,7 @@
     offset = Math.abs(offset);
     return date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate()) +
       "T" + pad(date.getHours()) + ":" + pad(date.getMinutes()) + ":" + pad(date.getSeconds()) +
-      sign + pad(Math.floor(offset / 60)) + ":" + pad(offset % 60);
+      "." + String(date.getMilliseconds() + 1000).slice(1) + sign + pad(Math.floor(offset / 60)) + ":" + pad(offset % 60);
   }
 
   /* Days and times as the server counts them: in Vietnam (UTC+7, no summer time), whatever

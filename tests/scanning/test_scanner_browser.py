@@ -1,0 +1,197 @@
+"""The scanner app in Chromium with the network cut: a device set up by its pairing QR scans 50
+badges offline (valid, unknown, revoked, the contact code, repeats), answering each from its
+snapshot; the network comes back and the queue syncs by itself; the server holds exactly one
+check-in per badge and day, the repeats and another device's duplicate flagged, nothing lost.
+The same for an exhibitor's lead scanner, whose snapshot holds no names."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import func, select
+
+from exhibit.badges.models import CheckIn, GateScan
+from exhibit.badges.services import add_badge, entry_url, revoke_badge
+from exhibit.core.db import utcnow
+from exhibit.core.tokens import grouped, new_code
+from exhibit.extensions import db
+from exhibit.scanning import devices, zones
+from exhibit.vn.dates import vietnam_today
+from exhibit.visitors.models import Lead
+from tests.e2e.conftest import browser, live_server  # noqa: F401  (fixtures)
+from tests.scanning.browser_helpers import (
+    READ_SNAPSHOT, pair_in_browser, phone_context, scan_typed)
+from tests.scanning.helpers_devices import paired_gate, visitor
+
+pytestmark = pytest.mark.browser
+
+#: a sync after the network returns is quick; this only bounds a broken one
+SYNCED_WITHIN_MS = 30_000
+
+
+def _badges(organiser, week, count: int) -> list:
+    """Visitors (registered themselves) and buyers (issued by the organiser), alternately."""
+    made = []
+    for i in range(count):
+        if i % 2:
+            made.append(add_badge(actor=organiser, week=week, kind="buyer", data={
+                "full_name": f"Người mua Số {i}", "organisation": f"Siêu thị {i}"}))
+        else:
+            made.append(visitor(week, name=f"Khách Tham Quan {i}"))
+    return made
+
+
+def _as_typed(i: int, code: str) -> str:
+    """Codes the ways people enter them: grouped capitals from the badge, the QR's address,
+    or plain."""
+    return (grouped(code), entry_url(code), code)[i % 3]
+
+
+def test_gate_device_scans_offline_then_syncs_by_itself(
+        app, live_server, browser, organiser, running_week):  # noqa: F811
+    week = running_week
+    valid = _badges(organiser, week, 40)
+    revoked = _badges(organiser, week, 3)
+    for badge in revoked:
+        revoke_badge(actor=organiser, badge=badge, reason="Thẻ bị mất")
+    device, code = devices.create_device(organiser, week, "gate", "Cổng A – máy 1",
+                                         zone=zones.default_zone(week), gate="Cổng A")
+    unknown = [new_code() for _ in range(4)]
+
+    # (what is typed, the status and reason the device must answer offline)
+    plan = [(_as_typed(i, b.entry_code), "ok", "") for i, b in enumerate(valid[:20])]
+    plan += [(b.entry_code, "invalid", "revoked") for b in revoked]
+    plan += [(c, "invalid", "unknown") for c in unknown[:2]]
+    plan += [(grouped(valid[0].entry_code), "already_checked_in", "")]  # a repeat
+    plan += [(valid[1].contact_code, "invalid", "contact_code")]       # the wrong code
+    plan += [(_as_typed(i, b.entry_code), "ok", "") for i, b in enumerate(valid[20:])]
+    plan += [(c, "invalid", "unknown") for c in unknown[2:]]
+    plan += [(valid[39].entry_code, "already_checked_in", "")]          # another repeat
+    assert len(plan) == 50
+
+    phone = phone_context(browser)
+    page = pair_in_browser(phone, live_server, code)
+    assert page.locator("#device-name").inner_text() == "Cổng A – máy 1 · Cổng A"
+    assert page.locator("#snapshot-state").get_attribute("data-badges") == "43"
+    # the service worker controls the page: the scanner reopens with no network at all
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
+
+    phone.set_offline(True)
+    page.reload()
+    page.wait_for_selector("body[data-ready='1'][data-snapshot='loaded']")
+    expect(page.locator("#net")).to_have_attribute("data-online", "0")
+
+    for n, (typed, status, reason) in enumerate(plan, start=1):
+        answer = scan_typed(page, typed, n)
+        assert (answer["status"], answer["reason"]) == (status, reason), (n, typed, answer)
+        if status == "ok":
+            assert "Đã check-in." in answer["text"]
+        if reason == "revoked":
+            assert "Thẻ này đã bị thu hồi." in answer["text"]
+    repeat_holder = valid[39].full_name
+    assert repeat_holder in page.locator("#result").inner_text()
+    expect(page.locator("#unsynced")).to_have_attribute("data-count", "50")
+    # nothing reached the server while offline
+    assert db.session.scalar(select(func.count()).select_from(GateScan)) == 0
+
+    phone.set_offline(False)
+    expect(page.locator("#unsynced")).to_have_attribute("data-count", "0",
+                                                        timeout=SYNCED_WITHIN_MS)
+    expect(page.locator("#net")).to_have_attribute("data-online", "1")
+    # the server's answers replaced the device's; the repeats are marked
+    expect(page.locator("#scans li[data-synced='0']")).to_have_count(0)
+    expect(page.locator("#scans li[data-flag='repeat']")).to_have_count(2)
+
+    db.session.rollback()  # a fresh read: the live server wrote in other transactions
+    scans = db.session.scalars(select(GateScan).where(GateScan.device_id == device.id)).all()
+    assert len(scans) == 50  # nothing lost
+    assert len({s.nonce for s in scans}) == 50
+    today = vietnam_today()
+    checkins = db.session.execute(
+        select(CheckIn.badge_id, func.count()).where(CheckIn.day == today)
+        .group_by(CheckIn.badge_id)).all()
+    assert dict(checkins) == {b.id: 1 for b in valid}
+    assert sorted(s.badge_id for s in scans if s.flag == "repeat") == sorted(
+        [valid[0].id, valid[39].id])
+    # the device and the server agreed on every answer
+    assert [s for s in scans if s.flag == "disagreed"] == []
+    assert sum(s.result == "invalid" for s in scans) == 3 + 4 + 1
+
+    # a second gate device, which never saw these badges, scans one already let in
+    _second, token = paired_gate(organiser, week, name="Cổng B – máy 1")
+    client = app.test_client()
+    reply = client.post("/api/v1/device/scans", headers={"Authorization": f"Bearer {token}"},
+                        json={"scans": [{"nonce": "second-device-0001", "code": valid[5].entry_code,
+                                         "scanned_at": utcnow().isoformat(), "direction": "in",
+                                         "device_answer": "ok"}],
+                              "unsynced": 0, "app_version": "1.0.0"})
+    assert reply.status_code == 200, reply.get_data(as_text=True)
+    assert reply.get_json()["results"][0]["status"] == "already_checked_in"
+    db.session.rollback()  # a fresh read: the live server wrote in other transactions
+    other = db.session.scalar(select(GateScan).where(GateScan.nonce == "second-device-0001"))
+    assert other.flag == "other_device"
+    assert db.session.scalar(select(func.count()).select_from(CheckIn)
+                             .where(CheckIn.badge_id == valid[5].id)) == 1
+
+    assert phone.page_errors == []
+    assert phone.seen.outside() == []
+    phone.close()
+
+
+def test_lead_device_keeps_contacts_offline_then_leads_appear(
+        app, live_server, browser, organiser, running_week, exhibitor_with_booth):  # noqa: F811
+    week = running_week
+    contacts = _badges(organiser, week, 45)
+    gone = contacts.pop()
+    revoke_badge(actor=organiser, badge=gone, reason="Đăng ký trùng")
+    device, code = devices.create_device(exhibitor_with_booth, week, "leads",
+                                         "Quầy A01 – điện thoại chị Lan")
+    plan = [(c.contact_code, "saved", "") for c in contacts[:30]]
+    plan += [(contacts[3].contact_code.upper(), "already_saved", "")]
+    plan += [(new_code(), "invalid", "unknown")]
+    plan += [(contacts[4].entry_code, "invalid", "entry_code")]
+    plan += [(gone.contact_code, "invalid", "revoked")]
+    plan += [(c.contact_code, "saved", "") for c in contacts[30:]]
+    plan += [(contacts[40].contact_code, "already_saved", "")]
+    plan += [(new_code(), "invalid", "unknown")]
+    assert len(plan) == 50
+
+    phone = phone_context(browser)
+    page = pair_in_browser(phone, live_server, code)
+    snapshot = page.evaluate(READ_SNAPSHOT)
+    assert len(snapshot["badges"]) == 45
+    # privacy: a lead device's snapshot holds no names, not even organisations
+    assert all(row[2] == "" and row[3] == "" for row in snapshot["badges"])
+    stored = json.dumps(snapshot, ensure_ascii=False)
+    assert not any(c.full_name in stored for c in contacts)
+
+    # the page's sentences, in its language ("Contact saved — the name appears after sync.")
+    saved_words = json.loads(page.locator("#scanner-messages").text_content())["saved_offline"]
+
+    phone.set_offline(True)
+    names = {c.contact_code: c.full_name for c in contacts}
+    for n, (typed, status, reason) in enumerate(plan, start=1):
+        answer = scan_typed(page, typed, n)
+        assert (answer["status"], answer["reason"]) == (status, reason), (n, typed, answer)
+        if status == "saved":
+            assert saved_words in answer["text"]
+            assert names[typed] not in answer["text"]
+    expect(page.locator("#unsynced")).to_have_attribute("data-count", "50")
+    assert db.session.scalar(select(func.count()).select_from(Lead)) == 0
+
+    phone.set_offline(False)
+    expect(page.locator("#unsynced")).to_have_attribute("data-count", "0",
+                                                        timeout=SYNCED_WITHIN_MS)
+    db.session.rollback()  # a fresh read: the live server wrote in other transactions
+    leads = db.session.scalars(select(Lead).where(
+        Lead.business_id == exhibitor_with_booth.business_id)).all()
+    assert sorted(lead.badge_id for lead in leads) == sorted(c.id for c in contacts)
+    assert {lead.captured_by_device_id for lead in leads} == {device.id}
+    # after sync the names arrive, for the contacts really scanned
+    expect(page.locator("#scans li[data-status='saved']")).to_have_count(44)
+    assert contacts[43].full_name in page.locator("#scans").inner_text()
+
+    assert phone.page_errors == []
+    assert phone.seen.outside() == []
+    phone.close()
