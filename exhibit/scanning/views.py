@@ -30,8 +30,9 @@ from exhibit.weeks.services import get_managed_week, get_visible_week
 
 bp = Blueprint("scanning", __name__)
 
-#: the pairing QR's module in pixels: about 4 cm wide on a laptop, read from arm's length
-QR_BOX = 8
+#: the pairing QR's module in pixels at most, and the widest the image may be: it fits a phone
+#: held by the organiser (390 px less the page's margins) and reads from arm's length on a laptop
+QR_BOX, QR_WIDEST = 8, 320
 
 
 # -- shared pieces ---------------------------------------------------------------------------
@@ -46,6 +47,7 @@ def _pairing_qr(url: str) -> tuple[str, int]:
     code = qrcode.QRCode(error_correction=ERROR_CORRECT_M, box_size=QR_BOX, border=4)
     code.add_data(url)
     code.make(fit=True)
+    code.box_size = max(3, min(QR_BOX, QR_WIDEST // (code.modules_count + 2 * code.border)))
     image = code.make_image()
     buffer = io.BytesIO()
     image.save(buffer)

@@ -47,7 +47,7 @@ def text_of(html: str) -> str:
 def card(page: str, zone_id: int) -> str:
     """A zone's card on the entrances page."""
     start = page.index(f'id="zone-{zone_id}"')
-    return page[start:page.index("</li>\n", page.index("</details>", start))]
+    return page[start:page.index("</article>", start)]
 
 
 def rules_of(card_html: str) -> str:
@@ -56,7 +56,10 @@ def rules_of(card_html: str) -> str:
 
 
 def pairing_link(page: str) -> str:
-    return re.search(r'data-pairing-link[^>]*>([^<]+)<', page).group(1)
+    """The link the page writes out under the QR (its text, and where it leads)."""
+    anchor = re.search(r'<a href="([^"]+)" data-pairing-link[^>]*>([\s\S]*?)</a>', page)
+    assert re.sub(r"<wbr>", "", anchor.group(2)) == anchor.group(1)
+    return anchor.group(1)
 
 
 def qr_on(page: str) -> list[str]:
