@@ -26,7 +26,7 @@ from exhibit.badges.render import BadgeFace
 from exhibit.booking import queries as booking
 from exhibit.businesses.models import Business
 from exhibit.core import audit
-from exhibit.core.db import utcnow, write_transaction
+from exhibit.core.db import lock_row, utcnow, write_transaction
 from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from exhibit.core.events import announce, visitor_registered
 from exhibit.core.links import absolute_url
@@ -35,6 +35,7 @@ from exhibit.extensions import db
 from exhibit.vn import phones
 from exhibit.vn.dates import vietnam_today
 from exhibit.vn.text import clean_text
+from exhibit.weeks.models import ExhibitionWeek
 
 #: badges an exhibitor may register per confirmed booth
 STAFF_PER_BOOTH = 4
@@ -294,17 +295,21 @@ def register_walk_in(*, actor, week, kind: str, data: dict) -> Badge:
                               "visitor's and buyer's badge carries the code exhibitors scan.")
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
-    existing = live_badge_by_phone(week, cleaned["phone"])
-    if existing is not None:
-        raise AlreadyRegistered(existing)
     try:
         with write_transaction():
-            return _new_badge(week, badge_kind, cleaned, actor=actor, consent=True, walk_in=True)
-    except IntegrityError:  # the same phone registered by a concurrent request
+            # Two desks typing the same number at once issue one badge: the week's row is
+            # locked while the number is looked up (the database's unique index covers
+            # visitors only, not buyers).
+            lock_row(ExhibitionWeek, week.id)
+            existing = live_badge_by_phone(week, cleaned["phone"])
+            if existing is None:
+                return _new_badge(week, badge_kind, cleaned, actor=actor, consent=True,
+                                  walk_in=True)
+    except IntegrityError:  # a visitor registering online with the same number meanwhile
         existing = live_badge_by_phone(week, cleaned["phone"])
-        if existing is not None:
-            raise AlreadyRegistered(existing) from None
-        raise _phone_taken() from None
+        if existing is None:
+            raise _phone_taken() from None
+    raise AlreadyRegistered(existing)
 
 
 def record_print(*, badge: Badge) -> Badge:

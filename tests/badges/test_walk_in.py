@@ -173,6 +173,27 @@ def test_a_phone_number_already_registered_leads_to_its_badge(client, open_week,
     assert again.status_code == 303 and badge_count() == 3
 
 
+def test_two_desks_registering_the_same_number_at_once_issue_one_badge(app, open_week,
+                                                                         entrance_user):
+    from tests.conftest import race
+    week_id, user_id = open_week.id, entrance_user.id
+
+    def work(i):
+        from exhibit.accounts.models import User
+        from exhibit.weeks.models import ExhibitionWeek
+        return services.register_walk_in(
+            actor=db.session.get(User, user_id), week=db.session.get(ExhibitionWeek, week_id),
+            kind="buyer", data=walk_in_data(full_name=f"Người mua {i}"))
+
+    results = race(app, work, 4)
+    issued = [r for r in results if isinstance(r, Badge)]
+    assert len(issued) == 1, results
+    assert all(isinstance(r, services.AlreadyRegistered) and r.badge.id == issued[0].id
+               for r in results if r is not issued[0])
+    db.session.rollback()  # read what the desks committed, not this session's snapshot
+    assert badge_count() == 1
+
+
 def test_a_week_that_is_over_takes_no_walk_ins(client, open_week, entrance_user):
     from datetime import timedelta
 
@@ -312,6 +333,8 @@ def test_two_prints_at_once_count_two(app, open_week, organiser):
         services.record_print(badge=db.session.get(Badge, badge.id))
 
     assert race(app, work, 4) == [None] * 4
+    # read what the desks committed, not this session's snapshot or objects
+    db.session.rollback()
     db.session.expire_all()
     assert db.session.get(Badge, badge.id).printed_count == 4
 
