@@ -377,7 +377,7 @@ def walk_in_badge(slug, badge_id):
     week = _desk_week(slug)
     badge = services.desk_badge(week, badge_id)
     response = make_response(render_template(
-        "badges/walk_in_badge.html", week=week, badge=badge, form=DeskPrintForm(),
+        "badges/walk_in_badge.html", week=week, badge=badge,
         may_reissue=is_organiser_of(current_user, week.organizer_id),
         reissue_consequence=services.reissue_consequence(badge)))
     # back from the PDF, the page is asked for again: it shows the print just counted
