@@ -324,6 +324,9 @@ def _scan_moment(value) -> datetime:
 
 ScanMoment = Annotated[datetime, BeforeValidator(_scan_moment),
                        WithJsonSchema({"type": "string", "format": "date-time"})]
+#: text that must be sent as text (a number is refused, as the document says)
+StrictText = text_field(lambda: _("Send this as text."), numbers=False, nullable=False)
+OptionalText = text_field(lambda: _("Send this as text."), numbers=False)
 #: what an offline device showed for a scan ("" when it asked the server)
 DEVICE_ANSWERS = ("", "ok", "already_checked_in", "invalid", "saved", "already_saved")
 #: the most scans one upload carries
@@ -331,9 +334,10 @@ MAX_BATCH = 500
 
 
 class Pairing(RequestBody):
-    code: RequiredText = Field(description="the code in the pairing QR's address, after the #",
+    code: StrictText = Field(description="the code in the pairing QR's address, after the #",
                                examples=["Xq3Hc9m0b5w2yZk8PqL1nVt4sR7uE6aJ"])
-    app_version: Text = Field(None, description="the scanner app's version", examples=["1.0.0"])
+    app_version: OptionalText = Field(None, description="the scanner app's version",
+                                      examples=["1.0.0"])
 
 
 class DeviceScan(RequestBody):
@@ -371,19 +375,20 @@ class ScanBatch(RequestBody):
                         AfterValidator(_not_negative)] = Field(
         None, description="scans still queued on the device after this batch",
         json_schema_extra={"minimum": 0})
-    app_version: Text = Field(None, description="the scanner app's version")
+    app_version: OptionalText = Field(None, description="the scanner app's version")
 
 
 class NewGateDevice(RequestBody):
-    name: RequiredText = Field(description="what people call it", examples=["Cổng A – máy 2"])
+    name: StrictText = Field(description="what people call it", examples=["Cổng A – máy 2"])
     zone_id: whole_number(lambda: _("Choose one of the week's zones."), nullable=False) = Field(
         description="the zone it lets people into (GET /weeks/{slug}/zones)")
-    gate: Text = Field(None, description="the entrance it stands at, as shown on its screen",
+    gate: OptionalText = Field(None, description="the entrance it stands at, as shown on its "
+                                                 "screen",
                        examples=["Cổng A"])
 
 
 class Revocation(RequestBody):
-    reason: RequiredText = Field(description="why, kept in the audit log",
+    reason: StrictText = Field(description="why, kept in the audit log",
                                  examples=["Điện thoại bị mất"])
 
 

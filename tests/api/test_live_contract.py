@@ -69,7 +69,36 @@ def get_requests(world) -> dict[str, list[tuple[str, dict, str | None]]]:
                                       (f"/weeks/{week}/report.xlsx", {}, "exhibitor")],
         "/business": [("/business", {}, "exhibitor"), ("/business", {}, "organiser"),
                       ("/business", {}, None)],
+        "/device": [("/device", {}, "gate_device"), ("/device", {}, "revoked_device"),
+                    ("/device", {}, "organiser"), ("/device", {}, None)],
+        "/device/snapshot": [("/device/snapshot", {}, "gate_device"),
+                             ("/device/snapshot", {}, "lead_device"),
+                             ("/device/snapshot", {"since": "yesterday"}, "gate_device"),
+                             ("/device/snapshot", {}, "revoked_device")],
+        "/weeks/{slug}/zones": [(f"/weeks/{week}/zones", {}, "organiser"),
+                                (f"/weeks/{week}/zones", {}, "exhibitor"),
+                                ("/weeks/no-such-week/zones", {}, "organiser")],
+        "/weeks/{slug}/devices": [(f"/weeks/{week}/devices", {}, "organiser"),
+                                  (f"/weeks/{week}/devices", {}, "exhibitor"),
+                                  ("/weeks/no-such-week/devices", {}, "organiser")],
     }
+
+
+def scanning_devices(world) -> dict[str, str]:
+    """Device tokens for the world's week: a gate device, the seller's lead device, and a
+    revoked gate device."""
+    from exhibit.scanning import devices, zones
+    from exhibit.weeks.services import get_week
+    week = get_week(world.week)
+    tokens = {}
+    for who, actor, purpose in (("gate_device", world.organiser, "gate"),
+                                ("lead_device", world.exhibitor, "leads"),
+                                ("revoked_device", world.organiser, "gate")):
+        zone = zones.default_zone(week) if purpose == "gate" else None
+        device, code = devices.create_device(actor, week, purpose, who, zone=zone)
+        _device, tokens[who] = devices.pair(code, "1.0.0")
+    devices.revoke_device(world.organiser, _device, "Máy bị mất")
+    return tokens
 
 
 def test_every_documented_get_answers_what_the_document_says(app, api_world, live_api):
@@ -77,7 +106,7 @@ def test_every_documented_get_answers_what_the_document_says(app, api_world, liv
     document = requests.get(f"{api}/openapi.json", timeout=30).json()
     tokens = {"exhibitor": api_world.token(api_world.exhibitor),
               "other": api_world.token(api_world.other_exhibitor),
-              "organiser": api_world.token(api_world.organiser)}
+              "organiser": api_world.token(api_world.organiser), **scanning_devices(api_world)}
     asks = get_requests(api_world)
     documented = {path for path, item in document["paths"].items() if "get" in item}
     assert documented == set(asks), "documented GETs and the GETs asked here differ"
@@ -145,6 +174,7 @@ def api_schema(app, api_world, live_api):
         "checks": {"positive_data_acceptance": {"enabled": False}},
     })
     document = requests.get(live_api + "/api/v1/openapi.json", timeout=30).json()
+    scanning_devices(api_world)  # a device for the revoke address to reach
     schema = schemathesis.openapi.from_dict(with_real_examples(document, api_world),
                                             config=config)
     users = {"exhibitor": api_world.exhibitor, "other": api_world.other_exhibitor,
@@ -178,8 +208,11 @@ def with_real_examples(document: dict, world) -> dict:
     """The document with its URL variables' examples pointing at the world's objects, so that
     the cases built from examples (and mutated from them) reach real ones; the fuzzing phase
     still tries any value."""
+    from exhibit.scanning.models import ScanDevice
+    from exhibit.extensions import db
     real = {"slug": world.week, "code": "A01", "product_id": world.products["ocop"],
             "document_id": world.documents["issued"],
+            "device_id": db.session.scalar(db.select(db.func.min(ScanDevice.id))) or 1,
             "token": "no-link-was-sent-with-this-token"}
     for item in document["paths"].values():
         for operation in item.values():
