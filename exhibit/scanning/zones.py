@@ -7,6 +7,10 @@ theirs without a migration step. Organisers add the others (the B2B room, the co
 signing ceremony) with their own rules: which badge kinds, which days, entries only or entries
 and exits, once a day or again after leaving.
 
+A week gets its default zone when it is created (the listener at the end of this module); a
+week from before zones gets it from the first scan or organiser's change that needs it, and
+until then the pages that only read show a stand-in with the same rules (a GET never writes).
+
 The headcount is kept by scanning.decide in ZonePresence (one row per zone, badge and day);
 this module reads it for the organiser's live count and the week report, with a fixed number of
 queries whatever the number of zones.
@@ -18,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import case, event, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -30,6 +34,7 @@ from exhibit.extensions import db
 from exhibit.scanning.models import Zone, ZoneMode, ZonePresence
 from exhibit.vn.dates import VIETNAM_TZ
 from exhibit.vn.text import clean_text
+from exhibit.weeks.models import ExhibitionWeek
 from exhibit.weeks.services import require_week_organiser
 
 #: the default zone's name, stored in Vietnamese as organisers type theirs
@@ -69,9 +74,7 @@ def _insert_default(week_id: int) -> None:
     # DO NOTHING on any conflict: another request made the default zone first (the partial
     # unique index), or a zone already has the name (create_zone makes the default first, so
     # that only happens to a week whose organiser renamed the default and then took its name)
-    values = {"week_id": week_id, "name": DEFAULT_ZONE_NAME, "badge_kinds": "", "days": "",
-              "mode": ZoneMode.ENTRY.value, "multiple_entries": False, "is_default": True,
-              "position": 0, "created_at": utcnow()}
+    values = {**_default_values(week_id), "created_at": utcnow()}
     result = db.session.execute(insert(Zone).values(**values).on_conflict_do_nothing())
     if result.rowcount == 0 and _stored_default(week_id) is None:
         values["name"] = f"{DEFAULT_ZONE_NAME} ({week_id})"
@@ -79,11 +82,34 @@ def _insert_default(week_id: int) -> None:
 
 
 def week_zones(week) -> list[Zone]:
-    """The week's zones, the default zone (made if needed) first, then by position and name."""
-    default_zone(week)
-    return list(db.session.scalars(
+    """The week's zones, the default zone first, then by position and name. Only reads: a
+    week from before zones that has not stored its default zone yet shows a stand-in for it
+    (``id`` None; update_zone stores it)."""
+    stored = list(db.session.scalars(
         select(Zone).where(Zone.week_id == week.id)
         .order_by(Zone.is_default.desc(), Zone.position, Zone.name, Zone.id)))
+    if not stored or not stored[0].is_default:
+        stored.insert(0, _stand_in(week))
+    return stored
+
+
+def _default_values(week_id: int) -> dict:
+    return {"week_id": week_id, "name": DEFAULT_ZONE_NAME, "badge_kinds": "", "days": "",
+            "mode": ZoneMode.ENTRY.value, "multiple_entries": False, "is_default": True,
+            "position": 0}
+
+
+def _stand_in(week) -> Zone:
+    """The default zone of a week that has not stored it: the same rules, never saved."""
+    return Zone(**_default_values(week.id))
+
+
+@event.listens_for(ExhibitionWeek, "after_insert")
+def _week_gets_its_hall(_mapper, connection, week) -> None:
+    """Every new week has its exhibition hall from the start, in the same transaction, so its
+    zones have ids before anyone scans (however the week was made through the ORM)."""
+    connection.execute(Zone.__table__.insert().values(**_default_values(week.id),
+                                                      created_at=utcnow()))
 
 
 def get_week_zone(week, zone_id: int) -> Zone | None:
@@ -197,9 +223,11 @@ def create_zone(*, actor, week, data: dict) -> Zone:
 def update_zone(*, actor, zone: Zone, data: dict) -> Zone:
     """An organiser of the week changes a zone's name or rules (the default zone's too: its
     first entry of a day stays the check-in). Scans already made keep their answers."""
-    week = zone.week
+    week = zone.week if zone.id is not None else db.session.get(ExhibitionWeek, zone.week_id)
     require_week_organiser(actor, week)
     cleaned = clean_zone_data(week, data)
+    if zone.id is None:  # week_zones' stand-in for a default zone not stored yet
+        zone = default_zone(week)
     with write_transaction():
         zone = db.session.get(Zone, zone.id)
         if _name_taken(week.id, cleaned["name"], zone.id):
@@ -243,11 +271,12 @@ def zone_counts(week, day: date) -> list[ZoneCount]:
     zones = week_zones(week)
     default = zones[0]
     counts = {zone.id: ZoneCount(zone) for zone in zones}
+    stored = [zone.id for zone in zones if zone.id is not None]
     for row in db.session.execute(
             select(ZonePresence.zone_id, func.coalesce(func.sum(ZonePresence.entries), 0),
                    func.count(ZonePresence.id),
                    func.coalesce(func.sum(case((ZonePresence.inside, 1), else_=0)), 0))
-            .where(ZonePresence.zone_id.in_(list(counts)), ZonePresence.day == day,
+            .where(ZonePresence.zone_id.in_(stored), ZonePresence.day == day,
                    ZonePresence.entries > 0)
             .group_by(ZonePresence.zone_id)):
         count = counts[row[0]]
@@ -266,7 +295,7 @@ def zone_counts(week, day: date) -> list[ZoneCount]:
     if default.mode != ZoneMode.ENTRY_EXIT.value:
         hall.inside = hall.people
     for zone_id, hour, number in _entries_by_hour(week, day, default.id):
-        if zone_id in counts and 0 <= hour < 24:
+        if zone_id in counts and 0 <= hour < 24:  # (None: the stand-in's)
             counts[zone_id].by_hour[hour] += int(number)
     return [counts[zone.id] for zone in zones]
 
@@ -276,7 +305,7 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def _entries_by_hour(week, day: date, default_id: int) -> list[tuple[int, int, int]]:
+def _entries_by_hour(week, day: date, default_id: int | None) -> list[tuple]:
     """(zone id, Vietnam hour, entries) of the day's let-in scans of the week's badges; a scan
     made before zones (no zone) was into the default zone."""
     start, end = _day_bounds(day)
@@ -291,7 +320,8 @@ def _entries_by_hour(week, day: date, default_id: int) -> list[tuple[int, int, i
         .where(Badge.week_id == week.id, GateScan.result == "ok", GateScan.direction == "in",
                GateScan.scanned_at >= start, GateScan.scanned_at < end)
         .group_by(zone_id, hour)).all()
-    return [(int(row[0]), int(row[1]), int(row[2])) for row in rows]
+    return [(None if row[0] is None else int(row[0]), int(row[1]), int(row[2]))
+            for row in rows]
 
 
 @dataclass
@@ -310,10 +340,11 @@ def visits_by_zone(week) -> list[ZoneVisits]:
     zones = week_zones(week)
     default = zones[0]
     visits = {zone.id: ZoneVisits(zone) for zone in zones}
+    stored = [zone.id for zone in zones if zone.id is not None]
     for zone_id, entries, people in db.session.execute(
             select(ZonePresence.zone_id, func.coalesce(func.sum(ZonePresence.entries), 0),
                    func.count(func.distinct(ZonePresence.badge_id)))
-            .where(ZonePresence.zone_id.in_(list(visits)), ZonePresence.entries > 0)
+            .where(ZonePresence.zone_id.in_(stored), ZonePresence.entries > 0)
             .group_by(ZonePresence.zone_id)):
         visits[zone_id].visits, visits[zone_id].people = int(entries), int(people)
     checkins, people = db.session.execute(

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from flask_babel import force_locale
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from exhibit.badges import checkin
 from exhibit.badges.models import CheckIn, GateScan
@@ -55,8 +55,34 @@ def test_every_week_has_one_default_zone_the_exhibition_hall(running_week, organ
     assert [z.id for z in zones.week_zones(running_week)] == [hall.id, conference.id, b2b.id]
 
 
+def test_a_new_week_has_its_hall_and_reading_never_writes(running_week, organiser):
+    from exhibit.weeks.services import create_week
+    week = create_week(actor=organiser, data={
+        "name_vi": "Tuần lễ mới", "slug": "tuan-le-moi", "host_province_scheme": "2025",
+        "host_province_code": "79", "venue_name": "ITPC",
+        "start_date": running_week.start_date, "end_date": running_week.end_date})
+    stored = db.session.scalars(select(Zone).where(Zone.week_id == week.id)).all()
+    assert [(z.name, z.is_default) for z in stored] == [("Khu trưng bày", True)]
+    # a week from before zones: the pages that read show a stand-in and store nothing
+    db.session.execute(delete(Zone).where(Zone.week_id == week.id))
+    db.session.commit()
+    [stand_in] = zones.week_zones(week)
+    assert stand_in.id is None and stand_in.is_default and stand_in.name == "Khu trưng bày"
+    [figures] = zones.zone_counts(week, week.start_date)
+    [visits] = zones.visits_by_zone(week)
+    assert (figures.entries, figures.inside, visits.visits) == (0, 0, 0)
+    assert count(Zone, Zone.week_id == week.id) == 0
+    # an organiser's change to it stores it
+    saved = zones.update_zone(actor=organiser, zone=stand_in,
+                              data={"name": "Sảnh chính", "mode": "entry_exit"})
+    assert saved.id is not None and saved.is_default and saved.name == "Sảnh chính"
+    assert count(Zone, Zone.week_id == week.id) == 1
+
+
 def test_two_requests_making_the_default_zone_at_once_make_one(app, running_week):
     week_id = running_week.id
+    db.session.execute(delete(Zone).where(Zone.week_id == week_id))  # a week from before zones
+    db.session.commit()
 
     def ask(_i):
         from exhibit.weeks.models import ExhibitionWeek
