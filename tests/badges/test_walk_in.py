@@ -404,3 +404,23 @@ def test_the_label_page_is_62_mm_wide(client, open_week, organiser):
     # the organiser's own badge list prints the label too
     again = client.get(f"/organiser/weeks/{open_week.slug}/badges/{badge.id}.pdf?layout=label-62")
     assert again.status_code == 200 and len(printed_codes(again.data)) == 2
+
+
+def test_a_whole_week_prints_on_62_mm_labels_too(open_week, organiser):
+    """The organiser's bulk sheet takes the label layout: one badge a label, every code read."""
+    from pypdf import PdfReader
+
+    from exhibit.badges import printing
+    for n in range(3):
+        services.register_visitor(week=open_week, data=visitor_data(
+            full_name=f"Khách {n}", phone=f"091234{n:04d}"))
+    printing.check_choice("visitor", "label-62")
+    buffer = io.BytesIO()
+    printing.write_week_sheet(buffer, open_week, "visitor", "label-62", lang="vi")
+    pages = PdfReader(io.BytesIO(buffer.getvalue())).pages
+    assert len(pages) == 3
+    assert {round(float(p.mediabox.width) / 72 * 25.4) for p in pages} == {62}
+    badges = db.session.scalars(select(Badge).order_by(Badge.id)).all()
+    check_printed_codes(buffer.getvalue(), [
+        [f"http://exhibit.test/e/{b.entry_code}", f"http://exhibit.test/c/{b.contact_code}"]
+        for b in badges])
