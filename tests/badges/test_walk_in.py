@@ -424,3 +424,31 @@ def test_a_whole_week_prints_on_62_mm_labels_too(open_week, organiser):
     check_printed_codes(buffer.getvalue(), [
         [f"http://exhibit.test/e/{b.entry_code}", f"http://exhibit.test/c/{b.contact_code}"]
         for b in badges])
+
+
+def test_offline_gate_devices_learn_of_a_walk_in_with_their_next_snapshot(running_week,
+                                                                          organiser):
+    """A device's incremental snapshot (since its last cursor) carries the new badge, and a lost
+    badge replaced at the desk arrives revoked beside its replacement; printing changes nothing
+    a device sees (changed_at stays)."""
+    from exhibit.scanning import snapshot
+    from tests.scanning.helpers_devices import paired_gate
+    device, _token = paired_gate(organiser, running_week)
+    first = snapshot.snapshot(device)
+    key = snapshot.week_key(running_week.id, "gate")
+    badge = services.register_walk_in(actor=organiser, week=running_week, kind="buyer",
+                                      data=walk_in_data())
+    later = snapshot.snapshot(device, since=first["cursor"])
+    assert later["full"] is False
+    rows = {row[0]: row for row in later["badges"]}
+    row = rows[snapshot.code_hash(key, badge.entry_code)]
+    assert row[1:5] == ["b", "Trương Thị Ngọc Ánh", "Siêu thị Đồng Khởi", 0]
+
+    changed = badge.changed_at
+    services.record_print(badge=badge)
+    assert badge.printed_count == 1 and badge.changed_at == changed
+
+    fresh = services.reissue_badge(actor=organiser, badge=badge, reason="Khách làm mất thẻ")
+    rows = {row[0]: row for row in snapshot.snapshot(device, since=later["cursor"])["badges"]}
+    assert rows[snapshot.code_hash(key, badge.entry_code)][4] == 1  # revoked
+    assert rows[snapshot.code_hash(key, fresh.entry_code)][4] == 0
