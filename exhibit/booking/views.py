@@ -16,9 +16,11 @@ from exhibit.core.errors import Conflict, ValidationFailed
 from exhibit.core.forms import ActionForm
 from exhibit.core.permissions import exhibitor_required, organiser_required
 from exhibit.core.redirects import safe_next
+from exhibit.documents import requests as payment_requests
 from exhibit.extensions import db
 from exhibit.floorplan import services as floorplan
 from exhibit.vn.dates import format_moment, to_vietnam_time, vietnam_today
+from exhibit.vn.words import amount_in_words
 from exhibit.weeks import services as weeks
 
 bp = Blueprint("booking", __name__)
@@ -41,7 +43,9 @@ def dashboard():
         own_release_consequence=own_release_consequence, now=utcnow(),
         planned_weeks=plan.weeks_with_booths([a.week_id for a in applications]),
         product_count=catalogue.product_count(business.id),
-        listing_counts=catalogue.listing_counts(business.id))
+        listing_counts=catalogue.listing_counts(business.id),
+        payment_requests=payment_requests.business_requests(business.id),
+        qr_image=payment_requests.qr_data_uri, in_words=amount_in_words)
 
 
 @bp.route("/weeks/<slug>/apply", methods=["GET", "POST"])

@@ -305,7 +305,7 @@ class PaymentRequest(db.Model):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     #: "deposit" or "balance" (a PaymentKind value)
     kind: Mapped[str] = mapped_column(String(10))
-    #: ≤ 19 ASCII capitals and digits, e.g. "HD0222024DL": see requests.order_code
+    #: ≤ 19 ASCII capitals and digits, e.g. "HD0222024D9": see requests.order_code
     code: Mapped[str] = mapped_column(String(19))
     amount_vnd: Mapped[int] = mapped_column(BigInteger)
     due_on: Mapped[date | None]

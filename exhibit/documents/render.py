@@ -14,11 +14,13 @@ from babel.numbers import format_decimal
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import pgettext
-from reportlab.platypus import KeepTogether, Spacer
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
 from exhibit.documents.models import Document, DocumentKind
 from exhibit.documents.wording import SIGNED_LOCALE, require_signed_wording
 from exhibit.pdf import document as nd30
+from exhibit.pdf import fonts, qr
 from exhibit.vn.dates import format_date, nd30_date
 from exhibit.vn.money import format_dong
 from exhibit.vn.numbers import format_number
@@ -196,6 +198,7 @@ def _contract(document: Document, draft: bool, words: _Words) -> list:
             "%(name)s. Party A issues Party B a VAT invoice as the law requires.",
             account=a.get("bank_account", ""), bank=bank, name=a.get("name", "")))
         story += nd30.bullets(s, terms)
+        story += payment_codes(s, document, words)
     else:
         story += nd30.bullets(s, [
             _("Total contract value: %(amount)s (in words: %(words)s). The booth rent is paid "
@@ -250,6 +253,89 @@ def _contract(document: Document, draft: bool, words: _Words) -> list:
         "fulfilled their obligations. It is made in 04 copies of equal validity; each party "
         "keeps 02 copies.")))
     story.append(_signatures(s, a, b))
+    return story
+
+
+# -- the payment codes of a contract's Article 2 ------------------------------------------------
+#
+# The words beside the codes are fixed words of the layout, by language, as the NĐ 30 header's
+# are (exhibit/pdf/document.py HEADER_WORDS): they name the fields of a bank transfer and carry
+# no terms of the contract, and they print even while the catalogue is being updated.
+
+PAYMENT_WORDS = {
+    "vi": {"intro": ("Khi chuyển khoản, Bên B ghi đúng mã thanh toán của từng khoản vào nội dung "
+                     "chuyển khoản để khoản tiền được đối chiếu với hợp đồng này. Mã VietQR bên "
+                     "cạnh điền sẵn tài khoản, số tiền và nội dung chuyển khoản."),
+           "intro_no_qr": ("Khi chuyển khoản, Bên B ghi đúng mã thanh toán của từng khoản vào "
+                           "nội dung chuyển khoản để khoản tiền được đối chiếu với hợp đồng này."),
+           "deposit": "Tiền đặt cọc", "balance": "Số tiền còn lại", "amount": "Số tiền",
+           "due": "Hạn thanh toán", "code": "Nội dung chuyển khoản (mã thanh toán)",
+           "account": "Tài khoản nhận", "beneficiary": "Đơn vị thụ hưởng"},
+    "en": {"intro": ("When transferring, Party B writes each payment's order code as the "
+                     "transfer description, so that the payment is matched to this contract. "
+                     "The VietQR code beside it fills in the account, amount and description."),
+           "intro_no_qr": ("When transferring, Party B writes each payment's order code as the "
+                           "transfer description, so that the payment is matched to this "
+                           "contract."),
+           "deposit": "Deposit", "balance": "Balance", "amount": "Amount",
+           "due": "Due by", "code": "Transfer description (order code)",
+           "account": "Account", "beneficiary": "Beneficiary"},
+}
+#: the side of a printed payment code's square, quiet zone included: the code itself is at
+#: least 25 mm wide, what a phone reads under blur and tilt (exhibit/pdf/qr.py)
+PAYMENT_CODE_BOX = qr.box_for(27 * mm)
+
+
+class QrBox(Flowable):
+    """A QR code in its square, the 4-module quiet zone inside it."""
+
+    def __init__(self, text: str, box: float = PAYMENT_CODE_BOX):
+        super().__init__()
+        self.text, self.box = text, box
+
+    def wrap(self, _available_width, _available_height):
+        return self.box, self.box
+
+    def draw(self):
+        qr.draw_code_box(self.canv, self.text, 0, 0, self.box)
+
+
+def _plain_table(rows: list, widths: list[float], commands: list) -> Table:
+    """A table without rules whose cells start in the document's font (reportlab's default
+    Helvetica would be referenced unembedded)."""
+    table = Table(rows, colWidths=widths)
+    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR), *commands]))
+    return table
+
+
+def payment_codes(s, document: Document, words: _Words) -> list:
+    """Each amount the contract asks for with its order code and, when the organiser's bank is
+    in NAPAS's list, its VietQR code: what to transfer, by when, and with which description."""
+    from exhibit.documents.requests import amounts_due, pay_to, transfer_text
+    asked = amounts_due(document)
+    if not asked:
+        return []
+    w = PAYMENT_WORDS.get(words.lang, PAYMENT_WORDS["vi"])
+    to = pay_to(document.party_a)
+    story: list = [nd30.paragraph(s, w["intro"] if to else w["intro_no_qr"])]
+    for due in asked:
+        lines = [Paragraph(f"<b>{nd30.t(w[due.kind])}</b>", s.party),
+                 Paragraph(nd30.t(f"{w['amount']}: {words.money(due.amount_vnd)} "
+                                  f"({words.in_words(due.amount_vnd)})"), s.party),
+                 Paragraph(nd30.t(f"{w['due']}: {format_date(due.due_on)}"), s.party),
+                 Paragraph(f"{nd30.t(w['code'])}: <b>{nd30.t(due.code)}</b>", s.party)]
+        if to:
+            lines += [Paragraph(nd30.t(f"{w['account']}: {to.account} – {to.bank_short_name}"),
+                                s.party),
+                      Paragraph(nd30.t(f"{w['beneficiary']}: {to.beneficiary}"), s.party)]
+        text = transfer_text(to, due)
+        if text:
+            row, widths = [QrBox(text), lines], [PAYMENT_CODE_BOX, nd30.FRAME_WIDTH - PAYMENT_CODE_BOX]
+        else:
+            row, widths = [lines], [nd30.FRAME_WIDTH]
+        story.append(KeepTogether([Spacer(1, 2 * mm), _plain_table(
+            [row], widths, [("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                            ("LEFTPADDING", (0, 0), (0, 0), 0)])]))
     return story
 
 

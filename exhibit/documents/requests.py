@@ -5,10 +5,11 @@ The order code is made from the contract number, so it is unique per organiser a
 is, short enough for every bank's description (≤ 19 ASCII capitals and digits, DOMAIN.md §9)
 and readable over the phone:
 
-    "022/2024/HĐ-ITPC", deposit  →  HD 022 2024 D L  →  "HD0222024DL"
+    "022/2024/HĐ-ITPC", deposit  →  HD 022 2024 D 9  →  "HD0222024D9"
 
 "HD", the sequence (at least three digits), the year, D for the deposit or B for the balance,
-and a check character (Luhn mod 36 over the rest), so a code typed with one wrong character or
+and a check character (Luhn mod 32 over Crockford's alphabet: digits and capitals without I, L,
+O and U, so the check is never misread as 1 or 0), so a code typed with one wrong character or
 two neighbours swapped is recognised as no code at all rather than matched to another
 contract. The organiser's short name is left out: codes are matched against one organiser's
 account, and the name may hold characters banks strip.
@@ -38,7 +39,7 @@ from exhibit.documents.services import require_reader
 from exhibit.extensions import db
 from exhibit.vn import banks, vietqr
 
-_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 #: the letter of each kind in the code
 KIND_LETTERS = {PaymentKind.DEPOSIT.value: "D", PaymentKind.BALANCE.value: "B"}
 #: the kinds a contract asks for, in the order they fall due
@@ -46,8 +47,9 @@ REQUESTED_KINDS = (PaymentKind.DEPOSIT.value, PaymentKind.BALANCE.value)
 
 
 def check_character(body: str) -> str:
-    """The Luhn mod 36 check character of ``body`` (capitals and digits): it catches any one
-    character changed and any two neighbours swapped."""
+    """The Luhn mod 32 check character of ``body`` (digits and capitals of the alphabet): it
+    catches any one character changed and any two neighbours swapped (but 0 and Z, which a
+    code's body never has side by side)."""
     factor, total, n = 2, 0, len(_ALPHABET)
     for char in reversed(body):
         addend = factor * _ALPHABET.index(char)
@@ -64,7 +66,7 @@ def is_valid_code(code: str) -> bool:
 
 
 def order_code(sequence: int, year: int, kind: str) -> str:
-    """(22, 2024, "deposit") → "HD0222024DL"."""
+    """(22, 2024, "deposit") → "HD0222024D9"."""
     body = f"HD{sequence:03d}{year:04d}{KIND_LETTERS[kind]}"
     return body + check_character(body)
 

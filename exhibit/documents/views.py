@@ -13,7 +13,7 @@ from exhibit.core.forms import ActionForm, row_id
 from exhibit.core.limits import upload_limited
 from exhibit.core.paging import page_number
 from exhibit.core.permissions import organiser_required
-from exhibit.documents import payments, services
+from exhibit.documents import payments, request_render, requests, services
 from exhibit.documents.forms import (
     CancelForm,
     ContractForm,
@@ -193,6 +193,16 @@ def signed_scan(document_id, file_id):
         return redirect(url_for("documents.pdf", document_id=document.id))
     return uploaded_file(storage.path_for(stored.storage_key).read_bytes(), stored.content_type,
                          f"signed-{document.id}{'.pdf' if stored.content_type.endswith('pdf') else '.jpg'}")
+
+
+@bp.route("/payment-requests/<int:request_id>.pdf")
+@login_required
+def payment_request_pdf(request_id):
+    """A deposit's or balance's payment request, one page with its VietQR code: for the
+    exhibitor whose contract it is and for the contract's organiser."""
+    shown = requests.get_request(request_id, current_user)
+    content = request_render.render_request(request_render.sheet_for(shown, vietnam_today()))
+    return _pdf(content, f"{shown.request.code}.pdf")
 
 
 @bp.route("/my/documents")
