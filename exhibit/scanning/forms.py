@@ -40,12 +40,18 @@ class ZoneForm(BaseForm):
         self.days.choices = [(day.isoformat(), format_date(day)) for day in week.days]
         return self
 
+    @staticmethod
+    def prefix_for(zone_key: int) -> str:
+        """Each zone's form has its own field names and ids on the page (0: the week's hall
+        not stored yet, see zones.week_zones)."""
+        return f"zone{zone_key}"
+
     @classmethod
-    def for_zone(cls, zone, **kwargs) -> ZoneForm:
-        """The edit form of a zone, filled with its rules (or with what was just posted)."""
-        return cls(prefix=f"zone{zone.id}", name=zone.name, badge_kinds=zone.kind_list,
-                   days=[day.isoformat() for day in zone.day_list], mode=zone.mode,
-                   multiple_entries=zone.multiple_entries, **kwargs).offer_days(zone.week)
+    def for_zone(cls, zone, week) -> ZoneForm:
+        """The edit form of a zone, filled with its rules."""
+        return cls(formdata=None, prefix=cls.prefix_for(zone.id or 0), name=zone.name,
+                   badge_kinds=zone.kind_list, days=[day.isoformat() for day in zone.day_list],
+                   mode=zone.mode, multiple_entries=zone.multiple_entries).offer_days(week)
 
     def zone_data(self) -> dict:
         return {"name": self.name.data or "", "badge_kinds": list(self.badge_kinds.data or []),
@@ -62,7 +68,8 @@ class GateDeviceForm(BaseForm):
                        render_kw={"maxlength": 80})
 
     def offer_zones(self, zones) -> GateDeviceForm:
-        self.zone.choices = [(str(zone.id), zone.name) for zone in zones]
+        # 0: the week's hall not stored yet (zones.week_zones' stand-in)
+        self.zone.choices = [(str(zone.id or 0), zone.name) for zone in zones]
         return self
 
 

@@ -14,13 +14,16 @@ from flask import Blueprint, flash, make_response, redirect, render_template, re
 from flask_babel import gettext as _
 from flask_login import current_user
 from qrcode.constants import ERROR_CORRECT_M
+from sqlalchemy import select
 
 from exhibit.badges.models import BadgeKind
+from exhibit.businesses.models import Business
 from exhibit.core.db import utcnow
 from exhibit.core.downloads import PRIVATE
 from exhibit.core.errors import AppError, Forbidden, NotFound, ValidationFailed
 from exhibit.core.forms import row_id
 from exhibit.core.permissions import exhibitor_required, organiser_required
+from exhibit.extensions import db
 from exhibit.scanning import devices, zones
 from exhibit.scanning.flagged import flagged_scans
 from exhibit.scanning.forms import GateDeviceForm, LeadDeviceForm, ReasonForm, ZoneForm
@@ -126,6 +129,8 @@ class ZoneCard:
 
     def __init__(self, count: zones.ZoneCount, form: ZoneForm):
         self.zone, self.count, self.form = count.zone, count, form
+        #: its id in the page's addresses; 0 for the week's hall not stored yet
+        self.key = count.zone.id or 0
         self.counts_exits = self.zone.mode == ZoneMode.ENTRY_EXIT.value
         self.by_hour = count.busiest_hours
         self.busiest = max((n for _hour, n in self.by_hour), default=0)
@@ -139,9 +144,10 @@ def _entrances_page(week, *, zone_form: ZoneForm | None = None, edited: ZoneForm
                     edited_id: int | None = None, device_form: GateDeviceForm | None = None,
                     status: int = 200):
     counts = zones.zone_counts(week, vietnam_today())
-    cards = [ZoneCard(count, edited if count.zone.id == edited_id
-                      else ZoneForm.for_zone(count.zone, formdata=None)) for count in counts]
+    cards = [ZoneCard(count, edited if (count.zone.id or 0) == edited_id
+                      else ZoneForm.for_zone(count.zone, week)) for count in counts]
     every = devices.week_devices(week)
+    businesses = _load_businesses(every)  # kept until the page is rendered
     device_form = device_form or GateDeviceForm(formdata=None, prefix="device")
     device_form.offer_zones([card.zone for card in cards])
     slug = week.slug
@@ -157,6 +163,17 @@ def _entrances_page(week, *, zone_form: ZoneForm | None = None, edited: ZoneForm
         code_url=lambda d: (url_for("scanning.new_code", slug=slug, device_id=d.id)
                             if d.purpose == DevicePurpose.GATE.value else None),
         revoke_consequence=revoke_consequence, code_consequence=code_consequence), status
+
+
+def _load_businesses(listed) -> list[Business]:
+    """The businesses the lead scanners' rows name, in one query: while the caller holds them
+    (the session keeps loaded rows only as long as something refers to them), each row finds
+    its own in the session instead of asking the database. Their zones are there already,
+    read with the figures."""
+    ids = {device.business_id for device in listed if device.business_id}
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Business).where(Business.id.in_(ids))))
 
 
 @bp.route("/organiser/weeks/<slug>/entrances")
@@ -190,10 +207,10 @@ def add_zone(slug):
 @organiser_required
 def edit_zone(slug, zone_id):
     week = get_managed_week(slug, current_user)
-    zone = zones.get_week_zone(week, zone_id)
+    zone = _hall_stand_in(week) if zone_id == 0 else zones.get_week_zone(week, zone_id)
     if zone is None:
         raise NotFound(_("There is no such zone."))
-    form = ZoneForm(prefix=f"zone{zone.id}").offer_days(week)
+    form = ZoneForm(prefix=ZoneForm.prefix_for(zone_id)).offer_days(week)
     if form.validate_on_submit():
         try:
             zone = zones.update_zone(actor=current_user, zone=zone, data=form.zone_data())
@@ -202,6 +219,12 @@ def edit_zone(slug, zone_id):
         except ValidationFailed as error:
             form.apply_errors(error)
     return _entrances_page(week, edited=form, edited_id=zone_id, status=422)
+
+
+def _hall_stand_in(week):
+    """Zone 0 of the page: the hall of a week from before zones, not stored yet (update_zone
+    stores it with the rules it is given), or the hall itself if a scan stored it meanwhile."""
+    return zones.week_zones(week)[0]
 
 
 @bp.route("/organiser/weeks/<slug>/entrances/devices", methods=["POST"])
@@ -214,7 +237,7 @@ def add_device(slug):
         try:
             device, code = devices.create_device(
                 current_user, week, DevicePurpose.GATE.value, form.name.data or "",
-                zone=_zone_id(form.zone.data), gate=form.gate.data or "")
+                zone=_zone_id(week, form.zone.data), gate=form.gate.data or "")
             return _pairing_page(week, device, code, _back_to(slug, "devices"), week_nav=True,
                                  status=201)
         except ValidationFailed as error:
@@ -222,8 +245,11 @@ def add_device(slug):
     return _entrances_page(week, device_form=form, status=422)
 
 
-def _zone_id(value: str | None) -> int | None:
-    """The zone picked, as an id (the service checks it is one of the week's)."""
+def _zone_id(week, value: str | None) -> int | None:
+    """The zone picked, as an id (the service checks it is one of the week's); "0", the hall
+    of a week from before zones, is stored now that a scanner needs it."""
+    if (value or "").strip() == "0":
+        return zones.default_zone(week).id
     try:
         return row_id(value)
     except (TypeError, ValueError):
