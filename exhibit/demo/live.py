@@ -37,6 +37,7 @@ from exhibit.demo.visitors import (ENTRANCE_EMAIL, GIVEN, MIDDLE, POSITIONS, SUR
 from exhibit.documents import payments
 from exhibit.documents import services as documents
 from exhibit.extensions import db
+from exhibit.scanning import decide, devices, zones
 from exhibit.visitors.models import BoothScan
 from exhibit.visitors.services import issue_missing_tokens
 from exhibit.vn.dates import VIETNAM_TZ, to_vietnam_time, vietnam_today
@@ -113,6 +114,7 @@ def seed_live_week(organiser, *, make_business, floor_plan, now: datetime | None
     yield from _contracts(organiser, week, now)
     issue_missing_tokens(week.id)
     yield from _visitors(organiser, week, now)
+    yield from _entrances(organiser, week, users["live01@exhibit.demo"], now)
     yield _gate_line(week, now)
 
 
@@ -247,6 +249,44 @@ def _visitors(organiser, week, now: datetime) -> Iterator[str]:
                 scans += 1
     yield (f"badges {SLUG}: {VISITORS} visitors, {checked} check-ins over {len(days)} days "
            f"(today included), {scans} booth scans")
+
+
+def _entrances(organiser, week, exhibitor, now: datetime) -> Iterator[str]:
+    """Two more zones beside the hall (the B2B room, with exits and a headcount, and the signing
+    ceremony on the last day), a scanner for the main gate and one for the B2B room, a lead
+    scanner for an exhibitor, and this morning's comings and goings in the B2B room, scanned by
+    its device as a phone would upload them."""
+    rng = random.Random(SLUG + "-zones")
+    b2b_room = zones.create_zone(actor=organiser, week=week, data={
+        "name": "Phòng giao thương B2B", "badge_kinds": "visitor,buyer,organiser,staff",
+        "mode": "entry_exit", "multiple_entries": True})
+    zones.create_zone(actor=organiser, week=week, data={
+        "name": "Lễ ký kết hợp tác", "badge_kinds": "buyer,organiser,staff",
+        "days": week.end_date.isoformat(), "mode": "entry"})
+    gate, gate_code = devices.create_device(organiser, week, "gate", "Cổng chính – máy 1",
+                                            zone=zones.default_zone(week), gate="Cổng chính")
+    room, _room_code = devices.create_device(organiser, week, "gate", "Phòng B2B – máy 1",
+                                             zone=b2b_room, gate="Cửa phòng B2B")
+    devices.create_device(exhibitor, week, "leads", "Gian hàng – điện thoại 1")
+    today = vietnam_today(now)
+    people = list(db.session.scalars(select(Badge).where(
+        Badge.week_id == week.id, Badge.kind == BadgeKind.VISITOR.value).order_by(Badge.id)))
+    scanned = 0
+    if week.start_date <= today <= week.end_date:
+        comers = rng.sample(people, min(12, len(people)))
+        for n, (badge, at) in enumerate(zip(comers, _moments(today, len(comers), now, rng))):
+            decide.scan(scanner=room, code=badge.entry_code, nonce=f"demo-room-{badge.id}-in",
+                        scanned_at=at, now=at)
+            scanned += 1
+            left = min(at + timedelta(minutes=20), now)
+            if n % 3 == 0 and left > at:  # a third of them have left again
+                decide.scan(scanner=room, code=badge.entry_code, direction="out",
+                            nonce=f"demo-room-{badge.id}-out", scanned_at=left, now=left)
+                scanned += 1
+    yield (f"entrances {SLUG}: 3 zones, scanners {gate.name!r} and {room.name!r} "
+           f"({scanned} scans in the B2B room today), a lead scanner for {exhibitor.email}")
+    yield (f"scanner: pair a phone as {gate.name!r} by opening {devices.pairing_url(gate_code)} "
+           f"(once, within 24 h; new codes on /organiser/weeks/{week.slug}/entrances)")
 
 
 def _name(rng: random.Random) -> str:
