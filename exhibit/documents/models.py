@@ -323,6 +323,10 @@ class PaymentRequest(db.Model):
     def kind_enum(self) -> PaymentKind:
         return PaymentKind(self.kind)
 
+    @property
+    def status_enum(self) -> PaymentRequestStatus:
+        return PaymentRequestStatus(self.status)
+
 
 # the audit history shows these fields by their titles (core/history.py)
 history.register_titles("document", "status", DocumentStatus)

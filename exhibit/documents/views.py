@@ -95,6 +95,7 @@ def _render_detail(document, form, status: int = 200):
         scan_form=SignedScanForm(), cancel_form=CancelForm(),
         problems=services.issue_problems(document) if document.status == "draft" else [],
         profile_changes=services.profile_changes(document),
+        payment_requests=requests.document_requests(document),
         history=audit.entries(entity="document", entity_id=document.id),
         issued_files=[f for f in document.files if f.purpose == "issued"],
         signed_files=[f for f in document.files if f.purpose == "signed"]), status

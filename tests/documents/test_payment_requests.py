@@ -218,6 +218,11 @@ def test_the_payment_request_pdf_reads_back_for_its_payer_and_organiser(
     client.get("/logout")
     login(client, bank_chosen)
     assert client.get(url).status_code == 200
+    # the contract's page lists its requests, each with its PDF
+    detail = client.get(f"/organiser/documents/{contract.id}").get_data(as_text=True)
+    for request in document_requests(contract):
+        assert f'data-code="{request.code}" data-status="open"' in detail
+        assert f"/payment-requests/{request.id}.pdf" in detail
     client.get("/logout")
     login(client, make_exhibitor())
     assert client.get(url).status_code == 403
