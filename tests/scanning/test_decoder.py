@@ -24,7 +24,8 @@ def scanner_page(live_server, browser):  # noqa: F811
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(f"{live_server}/scan/")
-    page.wait_for_function("window.exhibitScanner && window.ZXingWASM")
+    # the scripts are deferred, the app's last: it marks the page once it has started
+    page.wait_for_selector("body[data-ready]")
     yield page
     assert not errors, errors
     context.close()

@@ -75,7 +75,7 @@ def test_gate_device_scans_offline_then_syncs_by_itself(
     assert page.locator("#device-name").inner_text() == "Cổng A – máy 1 · Cổng A"
     assert page.locator("#snapshot-state").get_attribute("data-badges") == "43"
     # the service worker controls the page: the scanner reopens with no network at all
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
+    page.wait_for_selector("body[data-offline-ready='1']")
 
     phone.set_offline(True)
     page.reload()
@@ -192,6 +192,83 @@ def test_lead_device_keeps_contacts_offline_then_leads_appear(
     expect(page.locator("#scans li[data-status='saved']")).to_have_count(44)
     assert contacts[43].full_name in page.locator("#scans").inner_text()
 
+    assert phone.page_errors == []
+    assert phone.seen.outside() == []
+    phone.close()
+
+
+def test_zone_device_answers_entries_exits_new_badges_and_stops_when_revoked(
+        app, live_server, browser, organiser, running_week):  # noqa: F811
+    """A gate device at the B2B room (buyers only, entries and exits, again after leaving):
+    its offline answers agree with the server's on every rule; a badge issued after it paired
+    reaches it with the next snapshot update; once revoked it says so, sends nothing and keeps
+    its queue."""
+    from exhibit.badges.models import Badge
+    from exhibit.scanning.models import ScanDevice, ZonePresence
+    week = running_week
+    room = zones.create_zone(actor=organiser, week=week, data={
+        "name": "Phòng B2B", "badge_kinds": ["buyer"], "mode": "entry_exit",
+        "multiple_entries": True, "days": []})
+    buyer_a, buyer_b = (add_badge(actor=organiser, week=week, kind="buyer",
+                                  data={"full_name": name}) for name in ("Lê Văn An", "Phạm Thị Bình"))
+    guest = visitor(week)
+    device, code = devices.create_device(organiser, week, "gate", "Cửa phòng B2B", zone=room)
+    phone = phone_context(browser)
+    page = pair_in_browser(phone, live_server, code)
+    expect(page.locator("#direction")).to_be_visible()
+
+    plan = [("in", buyer_a, "ok", ""), ("in", guest, "invalid", "kind_not_allowed"),
+            ("in", buyer_a, "already_checked_in", ""), ("out", buyer_a, "ok", ""),
+            ("in", buyer_a, "ok", ""), ("out", buyer_b, "invalid", "not_inside"),
+            ("out", guest, "invalid", "kind_not_allowed")]
+    phone.set_offline(True)
+    for n, (direction, badge, status, reason) in enumerate(plan, start=1):
+        page.check(f"input[name=direction][value={direction}]")
+        answer = scan_typed(page, badge.entry_code, n)
+        assert (answer["status"], answer["reason"]) == (status, reason), (n, answer)
+    phone.set_offline(False)
+    expect(page.locator("#unsynced")).to_have_attribute("data-count", "0",
+                                                        timeout=SYNCED_WITHIN_MS)
+    db.session.rollback()  # a fresh read: the live server wrote in other transactions
+    scans = db.session.scalars(select(GateScan).where(GateScan.device_id == device.id)
+                               .order_by(GateScan.scanned_at)).all()
+    assert [(s.direction, s.result, s.reason) for s in scans] == [
+        (d, status, reason) for d, _b, status, reason in plan]
+    # no "disagreed": the same answers; the entry while inside is this device's repeat
+    assert [s.flag for s in scans] == ["", "", "repeat", "", "", "", ""]
+    presence = db.session.scalar(select(ZonePresence).where(ZonePresence.badge_id == buyer_a.id))
+    assert (presence.entries, presence.exits, presence.inside) == (2, 1, True)
+    # the room is not the hall: no check-in was made
+    assert db.session.scalar(select(func.count()).select_from(CheckIn)) == 0
+
+    # a buyer registered at the desk after the device paired: the next snapshot brings it
+    late = add_badge(actor=organiser, week=week, kind="buyer", data={"full_name": "Đỗ Minh Châu"})
+    page.click("#sync-now")
+    expect(page.locator("#snapshot-state")).to_have_attribute("data-badges", "4")
+    phone.set_offline(True)
+    page.check("input[name=direction][value=in]")
+    assert scan_typed(page, late.entry_code, len(plan) + 1)["status"] == "ok"
+    phone.set_offline(False)
+    expect(page.locator("#unsynced")).to_have_attribute("data-count", "0",
+                                                        timeout=SYNCED_WITHIN_MS)
+
+    # revoked: the next upload is refused; the phone says why and keeps the scan
+    devices.revoke_device(organiser, db.session.get(ScanDevice, device.id), "Máy bị mất")
+    page.check("input[name=direction][value=out]")
+    scan_typed(page, late.entry_code, len(plan) + 2)
+    expect(page.locator("#device-alert")).to_be_visible()
+    revoked_words = json.loads(page.locator("#scanner-messages").text_content())["revoked_device"]
+    expect(page.locator("#device-alert")).to_have_text(revoked_words)
+    expect(page.locator("#unsynced")).to_have_attribute("data-count", "1")
+    db.session.rollback()
+    assert db.session.get(ScanDevice, device.id).refused_scans == 1
+    assert db.session.scalar(select(func.count()).select_from(GateScan)
+                             .join(Badge, Badge.id == GateScan.badge_id)
+                             .where(Badge.id == late.id)) == 1
+    # reopened, it still knows it was revoked and still holds the scan
+    page.reload()
+    expect(page.locator("#device-alert")).to_have_text(revoked_words)
+    expect(page.locator("#unsynced")).to_have_attribute("data-count", "1")
     assert phone.page_errors == []
     assert phone.seen.outside() == []
     phone.close()

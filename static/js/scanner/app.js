@@ -307,7 +307,7 @@
         item.setAttribute("data-flag", answer.flag);
         var time = document.createElement("time");
         time.setAttribute("datetime", record.scanned_at);
-        time.textContent = record.scanned_at.slice(11, 19);
+        time.textContent = scan.codes.vietnamClock(record.scanned_at, true);
         item.appendChild(time);
         var text = " " + answer.message;
         var who = personLine(answer.badge);
@@ -338,8 +338,7 @@
       unsynced.setAttribute("data-count", String(count));
       unsynced.textContent = words(T.unsynced, {count: count});
       $("last-sync").textContent = state.lastSyncAt
-        ? words(T.last_sync, {time: scan.codes.localIsoTime(new Date(state.lastSyncAt))
-                                        .slice(11, 19)})
+        ? words(T.last_sync, {time: scan.codes.vietnamClock(state.lastSyncAt, true)})
         : T.never_synced;
     });
   }
@@ -417,6 +416,12 @@
       navigator.serviceWorker.register(body.getAttribute("data-service-worker"),
                                        {scope: body.getAttribute("data-scope")})
         .catch(function () { /* the app still works online without it */ });
+      // the page is served by the worker from now on: it reopens without a network
+      var controlled = function () {
+        if (navigator.serviceWorker.controller) body.setAttribute("data-offline-ready", "1");
+      };
+      navigator.serviceWorker.addEventListener("controllerchange", controlled);
+      controlled();
     }
     setOnline(navigator.onLine);
     wire();

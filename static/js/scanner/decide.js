@@ -83,9 +83,10 @@
     var presence = seen || {key: key, entries: 0, exits: 0, inside: false, first_at: null};
     if (direction === "out") {
       if (zone.mode !== "entry_exit") return invalid("exits_not_used", row);
-      // an exit is refused only when this device saw the badge leave already; a badge let in
-      // by another gate is not known here, and the server decides it at sync
-      if (seen && !seen.inside) return invalid("not_inside", row);
+      // as the server: only a badge inside may leave. Offline, "inside" is what this device
+      // saw; a badge let in at another door of the zone is refused here and the server,
+      // which knows better, answers at sync (its answer then replaces this one)
+      if (!seen || !seen.inside) return invalid("not_inside", row);
       presence.exits += 1;
       presence.inside = false;
       return {status: OK, reason: "", badge: badgeOf(row), first_at: presence.first_at,
