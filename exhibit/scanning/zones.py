@@ -131,7 +131,7 @@ def clean_zone_data(week, data: dict) -> dict:
     if not name:
         errors["name"] = _("Give the zone a name.")
     elif len(name) > NAME_LIMIT:
-        errors["name"] = _("At most %(count)d characters.", count=NAME_LIMIT)
+        errors["name"] = _("At most %(n)d characters.", n=NAME_LIMIT)
 
     kinds = _listed(data.get("badge_kinds"))
     known = {kind.value for kind in BadgeKind}
@@ -170,7 +170,7 @@ def clean_zone_data(week, data: dict) -> dict:
     except (TypeError, ValueError):
         errors["position"] = _("A whole number from 0 to 9999.")
     if errors:
-        raise ValidationFailed(_("Please correct the highlighted fields."), fields=errors)
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
     return {"name": name, "badge_kinds": ",".join(kinds),
             "days": ",".join(day.isoformat() for day in days), "mode": mode,
             "multiple_entries": _truthy(data.get("multiple_entries")), "position": position}
