@@ -162,7 +162,8 @@ def _entrances_page(week, *, zone_form: ZoneForm | None = None, edited: ZoneForm
         revoke_url=lambda d: url_for("scanning.revoke_device", slug=slug, device_id=d.id),
         code_url=lambda d: (url_for("scanning.new_code", slug=slug, device_id=d.id)
                             if d.purpose == DevicePurpose.GATE.value else None),
-        revoke_consequence=revoke_consequence, code_consequence=code_consequence), status
+        revoke_consequence=revoke_consequence, code_consequence=code_consequence,
+        businesses=businesses), status
 
 
 def _load_businesses(listed) -> list[Business]:
