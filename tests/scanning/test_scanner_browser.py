@@ -272,3 +272,52 @@ def test_zone_device_answers_entries_exits_new_badges_and_stops_when_revoked(
     assert phone.page_errors == []
     assert phone.seen.outside() == []
     phone.close()
+
+
+def test_a_used_pairing_code_is_refused_and_the_code_leaves_the_address(
+        app, live_server, browser, organiser, running_week):  # noqa: F811
+    device, code = devices.create_device(organiser, running_week, "gate", "Cổng C",
+                                         zone=zones.default_zone(running_week))
+    devices.pair(code, "1.0.0")
+    phone = phone_context(browser)
+    page = phone.new_page()
+    page.goto(f"{live_server}/scan/pair#{code}")
+    page.wait_for_selector("body[data-pairing='failed']")
+    # the server's own words (pairing_used), and the one-time code is gone from the address
+    refusal = app.test_client().post("/api/v1/devices/pair",
+                                     json={"code": code, "app_version": "1.0.0"})
+    assert refusal.status_code == 410
+    expect(page.locator("#pair-status")).to_have_text(refusal.get_json()["message"])
+    assert "#" not in page.url
+    page.goto(f"{live_server}/scan/pair")
+    page.wait_for_selector("body[data-pairing='no_code']")
+    # nothing was stored: the scanner asks to be set up
+    page.goto(f"{live_server}/scan/")
+    page.wait_for_selector("body[data-ready='unpaired']")
+    expect(page.locator("#not-paired")).to_be_visible()
+    phone.close()
+
+
+def test_the_scanner_pages_need_no_session_and_carry_their_own_policy(client):
+    from exhibit.scanning.app_views import APP_VERSION
+    for path in ("/scan/", "/scan/pair"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert "Set-Cookie" not in response.headers  # no session: the token is the device's
+        policy = response.headers["Content-Security-Policy"]
+        assert "script-src 'self' 'wasm-unsafe-eval';" in policy
+        assert "connect-src 'self'" in policy and "frame-ancestors 'none'" in policy
+        assert "unsafe-inline" not in policy and "'unsafe-eval'" not in policy
+        assert "<script>" not in response.get_data(as_text=True)  # nothing inline
+    shell = client.get("/scan/?lang=en").get_data(as_text=True)
+    assert f"Scanner version {APP_VERSION}" in shell and 'lang="en"' in shell
+    worker = client.get("/scan/sw.js")
+    assert worker.mimetype == "text/javascript"
+    assert worker.headers["Cache-Control"] == "no-cache"
+    body = worker.get_data(as_text=True)
+    assert "/static/vendor/zxing-wasm/zxing_reader.wasm" in body and "/api/" in body
+    manifest = client.get("/scan/manifest.webmanifest")
+    assert manifest.mimetype == "application/manifest+json"
+    assert manifest.json["start_url"] == "/scan/" and manifest.json["display"] == "standalone"
+    assert {icon["src"] for icon in manifest.json["icons"]} == {
+        "/static/img/touch-icon.png", "/static/img/favicon.svg"}
