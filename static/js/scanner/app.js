@@ -28,7 +28,8 @@
 
   var state = {
     token: null, device: null, index: null, revoked: false, lastSyncAt: null,
-    syncing: null, online: navigator.onLine, direction: "in", stopCamera: null
+    syncing: null, online: navigator.onLine, direction: "in", stopCamera: null,
+    shownNonce: null
   };
   // scans are handled one after another, so that two quick scans of one badge see each other
   var chain = Promise.resolve();
@@ -143,11 +144,13 @@
           $("sync-state").textContent = T.sync_failed;
           return showCounts();
         }
-        var answers = new Map();
+        var answers = new Map(), answered = 0;
         (reply.data.results || []).forEach(function (r) { answers.set(r.nonce, r); });
         batch.forEach(function (s) {
           var answer = answers.get(s.nonce);
-          if (answer) { s.server = answer; s.synced = 1; }
+          if (answer) { s.server = answer; s.synced = 1; answered += 1; }
+          // the scan on the big panel: the server's answer replaces the device's there too
+          if (answer && s.nonce === state.shownNonce) showResult(s);
         });
         state.lastSyncAt = new Date().toISOString();
         return Promise.all([scan.store.putScans(batch),
@@ -156,8 +159,8 @@
             $("sync-state").textContent = "";
             return showList();
           }).then(function () {
-            // more waiting (a long offline spell): the next batch
-            return answers.size ? syncBatches() : showCounts();
+            // more waiting (a long offline spell): the next batch (never the same one again)
+            return answered ? syncBatches() : showCounts();
           });
       });
     }).catch(function () {
@@ -199,6 +202,7 @@
       return Promise.all(writes);
     }).then(function () {
       showResult(record);
+      feel(tone(record.local.status));
       return showList();
     }).then(function () {
       // 3. sent now if the network is there (not waited for: the next scan can start)
@@ -271,6 +275,7 @@
 
   function showResult(record) {
     var answer = answerOf(record), box = $("result");
+    state.shownNonce = record.nonce;
     box.setAttribute("data-status", answer.status || "");
     box.setAttribute("data-reason", answer.reason || "");
     box.setAttribute("data-tone", tone(answer.status));
@@ -285,6 +290,13 @@
       person.textContent = who;
       box.appendChild(person);
     }
+  }
+
+  /* A short buzz for a scan let in, a long one for a refusal, where the phone can (Android;
+     iPhones ignore it): staff need not look at the screen for every badge. */
+  function feel(toneName) {
+    if (!navigator.vibrate) return;
+    navigator.vibrate(toneName === "ok" ? 60 : toneName === "pending" ? 0 : [200, 80, 200]);
   }
 
   function personLine(badge) {
@@ -441,6 +453,9 @@
       if (got[2] && got[2].device && got[2].device.id === state.device.id) useSnapshot(got[2]);
       else showDevice();
       if (state.revoked) showAlert(T.revoked_device);
+      // a desk's USB or Bluetooth barcode reader types into the focused field; on a phone
+      // the keyboard would cover the camera, so the field waits for a tap there
+      if (window.matchMedia && window.matchMedia("(pointer: fine)").matches) $("code").focus();
       return showList().then(function () {
         body.setAttribute("data-ready", "1");
         return loadSnapshot();
