@@ -20,7 +20,7 @@ from exhibit.extensions import db
 from exhibit.scanning import decide, devices, zones
 from exhibit.scanning.models import ScanDevice, Zone
 from tests.conftest import PASSWORD, login, reads_only, visitor_data
-from tests.printed import decode_image
+from tests.printed import decode_image, pdf_text
 from tests.querycount import queries_of
 
 VIETNAM = timezone(timedelta(hours=7))
@@ -450,6 +450,10 @@ def test_the_week_report_counts_visits_per_zone(client, running_week, organiser)
     assert values[str(b2b.id)] == [3, 2]
     assert values[str(conference.id)] == [0, 0]
     assert list(values) == ["default", str(conference.id), str(b2b.id)]
+
+    pdf = client.get(f"/organiser/weeks/{week.slug}/report.pdf")
+    assert pdf.status_code == 200
+    assert re.search(r"Visits per zone[\s\S]*Khu trưng bày\s+3\s+3", pdf_text(pdf.data))
 
     from openpyxl import load_workbook
     response = client.get(f"/organiser/weeks/{week.slug}/report.xlsx")
