@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import joinedload
 
 from exhibit.booking import queries as booking
 from exhibit.core import audit
@@ -134,7 +135,9 @@ def device_for_token(token: str | None) -> ScanDevice | None:
     its own answer); None for anything else."""
     if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 100:
         return None
-    return db.session.scalar(select(ScanDevice).where(ScanDevice.token_hash == digest(token)))
+    # its zone and week come with it: every request of a device reads them (one round trip)
+    return db.session.scalar(select(ScanDevice).where(ScanDevice.token_hash == digest(token))
+                             .options(joinedload(ScanDevice.zone), joinedload(ScanDevice.week)))
 
 
 # -- creating and pairing ----------------------------------------------------------------------
