@@ -328,6 +328,74 @@ class PaymentRequest(db.Model):
         return PaymentRequestStatus(self.status)
 
 
+class CreditOutcome(str, enum.Enum):
+    #: its order code's amount, exactly: recorded in the ledger as a payment
+    MATCHED = "matched"
+    #: anything else: waits for the organiser, who settles it by hand
+    REVIEW = "review"
+
+
+#: why a credit waits for the organiser
+CREDIT_REVIEW_REASONS = {
+    "wrong_account": _l("Credited to another account"),
+    "unknown_code": _l("No known order code in the description"),
+    "not_open": _l("The order code's request is cancelled"),
+    "duplicate": _l("The request was already paid by another credit"),
+    "partial": _l("Less than the amount requested"),
+    "excess": _l("More than the amount requested"),
+}
+
+
+class BankCredit(db.Model):
+    """A credit to an organiser's account as its bank (through a notification service's signed
+    webhook, or a statement import) reported it. One row per bank transaction: a notification
+    sent again finds its row and changes nothing. A credit is matched — and recorded in the
+    ledger — only when its description carries a known order code and its amount is that
+    request's exactly; anything else waits in the review queue (see documents/credits.py)."""
+    __tablename__ = "bank_credits"
+    __table_args__ = (
+        # replay safety: the bank's transaction id is seen once per organiser
+        UniqueConstraint("organizer_id", "transaction_id", name="uq_bank_credits_transaction"),
+        CheckConstraint("amount_vnd > 0", name="amount"),
+        CheckConstraint("outcome IN ('matched', 'review')", name="outcome"),
+        Index("ix_bank_credits_organizer_outcome", "organizer_id", "outcome"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organizer_id: Mapped[int] = mapped_column(ForeignKey("organizers.id", ondelete="RESTRICT"))
+    #: the bank's (or the service's) id of the transaction
+    transaction_id: Mapped[str] = mapped_column(String(100))
+    #: the account credited, as reported
+    account: Mapped[str] = mapped_column(String(40), default="")
+    amount_vnd: Mapped[int] = mapped_column(BigInteger)
+    credited_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: the transfer's description as the bank passed it on
+    description: Mapped[str] = mapped_column(String(500), default="")
+    #: "webhook" or "statement"
+    source: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[str] = mapped_column(String(10))
+    #: one of CREDIT_REVIEW_REASONS when the outcome is review
+    reason: Mapped[str] = mapped_column(String(20), default="")
+    #: the order code found in the description, if any
+    code: Mapped[str] = mapped_column(String(19), default="")
+    payment_request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("payment_requests.id", ondelete="SET NULL"), index=True)
+    #: the ledger's payment a matched credit became
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id", ondelete="SET NULL"))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    #: a credit in review leaves the queue when the organiser settles it by hand (records the
+    #: payment, refunds, or finds it is not theirs) and says how
+    settled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    settled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    settlement: Mapped[str] = mapped_column(String(300), default="")
+
+    payment_request = relationship("PaymentRequest")
+
+    @property
+    def reason_title(self) -> str:
+        return str(CREDIT_REVIEW_REASONS.get(self.reason, self.reason))
+
+
 # the audit history shows these fields by their titles (core/history.py)
 history.register_titles("document", "status", DocumentStatus)
 history.register_titles("document", "kind", DocumentKind)

@@ -2,7 +2,7 @@
 organiser and the parties; a party's own documents."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -13,7 +13,8 @@ from exhibit.core.forms import ActionForm, row_id
 from exhibit.core.limits import upload_limited
 from exhibit.core.paging import page_number
 from exhibit.core.permissions import organiser_required
-from exhibit.documents import payments, request_render, requests, services
+from exhibit.core.redirects import safe_next
+from exhibit.documents import credits, payments, request_render, requests, services
 from exhibit.documents.forms import (
     CancelForm,
     ContractForm,
@@ -23,10 +24,12 @@ from exhibit.documents.forms import (
     SignedScanForm,
 )
 from exhibit.documents.models import DocumentKind, DocumentStatus, PaymentKind
+from exhibit.extensions import csrf, db
 from exhibit.media import storage
 from exhibit.vn.dates import vietnam_today
 from exhibit.vn.text import fold_search_key
 from exhibit.vn.words import amount_in_words
+from exhibit.weeks.models import Organizer
 from exhibit.weeks.services import ORGANIZER_FIELDS, get_managed_week, update_organizer
 
 bp = Blueprint("documents", __name__)
@@ -206,6 +209,25 @@ def payment_request_pdf(request_id):
     return _pdf(content, f"{shown.request.code}.pdf")
 
 
+@bp.route("/hooks/bank-credits/<int:organizer_id>", methods=["POST"])
+@csrf.exempt  # signed with the organiser's key instead (credits.verify_signature)
+def bank_credit_hook(organizer_id):
+    """A bank-notification service reports a credit to the organiser's account: 401 unless
+    the body is signed with the organiser's key; 422 naming a wrong field; else 200 with the
+    outcome (a transaction seen before: its first outcome, ``"replay": true``)."""
+    organizer = db.session.get(Organizer, organizer_id)
+    body = request.get_data(cache=True)
+    if not credits.verify_signature(organizer, body, request.headers.get(credits.SIGNATURE_HEADER)):
+        return jsonify(error="bad_signature", message=_("The signature does not match.")), 401
+    try:
+        reported = credits.parse_credit(request.get_json(silent=True))
+    except ValidationFailed as error:
+        return jsonify(error="invalid", message=error.message, fields=error.fields), 422
+    credit, new = credits.receive_credit(organizer.id, reported, source="webhook")
+    return jsonify(transaction_id=credit.transaction_id, outcome=credit.outcome,
+                   reason=credit.reason, code=credit.code, replay=not new)
+
+
 @bp.route("/my/documents")
 @login_required
 def mine():
@@ -247,7 +269,40 @@ def week_payments(slug):
         status = 422
     return render_template("documents/payments.html", week=week, ledger=ledger, form=form,
                            states=payments.STATES, kinds=list(PaymentKind),
-                           state_title=payments.state_title, today=today), status
+                           state_title=payments.state_title, today=today,
+                           review=credits.review_queue(week.organizer_id, week.id),
+                           action=ActionForm()), status
+
+
+@bp.route("/organiser/bank-credits/<int:credit_id>/settle", methods=["POST"])
+@organiser_required
+def settle_credit(credit_id):
+    """Take a credit out of the review queue (the form names how it was settled)."""
+    if ActionForm().validate_on_submit():
+        attempt(lambda: credits.settle_credit(actor=current_user, credit_id=credit_id,
+                                              settlement=request.form.get("settlement", "")),
+                _("The credit is settled."))
+    return redirect(safe_next(url_for("weeks.organiser_home")))
+
+
+@bp.route("/organiser/organisation/webhook-key", methods=["POST"])
+@organiser_required
+def webhook_key():
+    """A new key for the bank-notification service, shown once."""
+    if not ActionForm().validate_on_submit():
+        return redirect(url_for("documents.organisation"))
+    secret = credits.new_webhook_secret(actor=current_user)
+    organizer = current_user.organizer
+    form = OrganisationForm(data={k: getattr(organizer, k) for k in ORGANIZER_FIELDS})
+    return _organisation_page(form, new_secret=secret)
+
+
+def _organisation_page(form, status: int = 200, **extra):
+    from exhibit.core.links import public_url
+    return render_template(
+        "documents/organisation.html", form=form, action=ActionForm(),
+        hook_url=public_url("documents.bank_credit_hook", organizer_id=current_user.organizer_id),
+        **extra), status
 
 
 # -- the organising body ------------------------------------------------------------------------
@@ -258,7 +313,7 @@ def organisation():
     organizer = current_user.organizer
     if request.method == "GET":
         form = OrganisationForm(data={k: getattr(organizer, k) for k in ORGANIZER_FIELDS})
-        return render_template("documents/organisation.html", form=form)
+        return _organisation_page(form)
     form = OrganisationForm()
     if form.validate_on_submit():
         try:
@@ -267,5 +322,5 @@ def organisation():
             return redirect(url_for("documents.organisation"))
         except ValidationFailed as error:
             form.apply_errors(error)
-    return render_template("documents/organisation.html", form=form), 422
+    return _organisation_page(form, 422)
 

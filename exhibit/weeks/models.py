@@ -37,6 +37,8 @@ class Organizer(db.Model):
     #: the bank's BIN in NAPAS's list (exhibit/vn/banks.py): what a VietQR code names to pay
     #: into ``bank_account``; "" until the organiser chooses its bank
     bank_bin: Mapped[str] = mapped_column(String(6), default="", server_default="")
+    #: the key bank-notification webhooks sign their body with (HMAC-SHA256); "" refuses them
+    bank_webhook_secret: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class WeekStatus(str, enum.Enum):

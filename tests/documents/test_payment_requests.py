@@ -405,3 +405,169 @@ def test_the_migration_gives_contracts_issued_before_it_the_same_requests(kind, 
                            "FROM payment_requests")) == made
         assert {t: rows(f"SELECT count(*) FROM {t}")[0][0] for t in counts} == counts
         assert rows("SELECT bank_bin FROM organizers") == [("",)]  # chosen again by the organiser
+
+
+# -- bank credits: the signed webhook and automatic matching (item 3) ---------------------------
+
+def _signed(client, organizer_id: int, secret: str, payload=None, *, body: bytes | None = None,
+            signature: str | None = None):
+    import hashlib
+    import hmac
+    import json
+    body = body if body is not None else json.dumps(payload).encode()
+    signature = signature or "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return client.post(f"/hooks/bank-credits/{organizer_id}", data=body,
+                       content_type="application/json",
+                       headers={"X-Exhibit-Signature": signature})
+
+
+def _ledger_count():
+    from sqlalchemy import func, select
+
+    from exhibit.documents.models import BankCredit, Payment
+    from exhibit.extensions import db
+    return (db.session.scalar(select(func.count()).select_from(Payment)),
+            db.session.scalar(select(func.count()).select_from(BankCredit)))
+
+
+def test_order_codes_are_found_however_the_bank_writes_the_description():
+    from exhibit.documents.credits import codes_in
+    from exhibit.documents.requests import order_code
+    code = order_code(1, 2026, "deposit")
+    for description in (f"CT {code} NGUYEN VAN A", f"{code.lower()}-chuyen tien",
+                        f"MBVCB.123.{code[:5]} {code[5:]}.CT tu 0071",
+                        f"IBFT {code}FT26009123"):
+        assert codes_in(description) == [code], description
+    typo = code[:-1] + ("0" if code[-1] != "0" else "1")
+    assert codes_in(f"CT {typo}") == [] and codes_in("chuyen tien dat coc") == []
+
+
+def test_a_signed_credit_with_the_code_and_amount_marks_it_paid_once_and_the_rest_waits(
+        app, client, bank_chosen, open_week, issued_contract):
+    from exhibit.documents import credits
+    from exhibit.documents.models import Payment
+    from exhibit.documents.requests import document_requests
+    from exhibit.extensions import db
+    secret = credits.new_webhook_secret(actor=bank_chosen)
+    organizer_id = bank_chosen.organizer_id
+    user, contract = issued_contract()
+    deposit, balance = document_requests(contract)
+    credit = {"transaction_id": "FT26009000001", "account": ACCOUNT, "amount": 702_000,
+              "time": "2026-01-09T10:15:00+07:00",
+              "description": f"CT {deposit.code.lower()} CO SO SAN XUAT"}
+    before = _ledger_count()
+
+    # a badly signed notification, or one signed with another key, changes nothing
+    assert _signed(client, organizer_id, secret, credit, signature="sha256=" + "0" * 64).status_code == 401
+    assert _signed(client, organizer_id, "another key", credit).status_code == 401
+    assert _ledger_count() == before
+
+    answer = _signed(client, organizer_id, secret, credit)
+    assert answer.status_code == 200
+    assert answer.json == {"transaction_id": "FT26009000001", "outcome": "matched",
+                           "reason": "", "code": deposit.code, "replay": False}
+    [payment] = db.session.query(Payment).filter_by(business_id=user.business_id).all()
+    assert (payment.kind, payment.amount_vnd, payment.reference, payment.paid_on,
+            payment.document_id) == ("deposit", 702_000, "FT26009000001", date(2026, 1, 9),
+                                     contract.id)
+    after = _ledger_count()
+
+    # the same notification again: the same answer, nothing new
+    again = _signed(client, organizer_id, secret, credit)
+    assert again.status_code == 200 and again.json["replay"] is True
+    assert again.json["outcome"] == "matched" and _ledger_count() == after
+
+    def outcome(transaction_id, **changes):
+        response = _signed(client, organizer_id, secret,
+                           {**credit, "transaction_id": transaction_id, **changes})
+        assert response.status_code == 200
+        return response.json["outcome"], response.json["reason"]
+
+    balance_text = f"CT {balance.code}"
+    assert outcome("FT2", amount=500_000, description=balance_text) == ("review", "partial")
+    assert outcome("FT3", amount=800_000, description=balance_text) == ("review", "excess")
+    assert outcome("FT4") == ("review", "duplicate")  # the deposit was paid by FT26009000001
+    assert outcome("FT5", description="chuyen tien dat coc") == ("review", "unknown_code")
+    assert outcome("FT6", account="1903999888777", description=balance_text,
+                   amount=702_000) == ("review", "wrong_account")
+    assert _ledger_count()[0] == after[0]  # only the exact match became a payment
+    queue = credits.review_queue(organizer_id)
+    assert sorted(c.transaction_id for c in queue) == ["FT2", "FT3", "FT4", "FT5", "FT6"]
+
+    # the balance paid exactly: matched, and the exhibitor's page shows both paid
+    assert outcome("FT7", description=balance_text) == ("matched", "")
+    login(client, user)
+    shown = _page_requests(client.get("/my").get_data(as_text=True))
+    assert all(card["settled"] for card in shown.values())
+
+
+def test_a_notification_that_is_not_valid_is_refused_by_name(app, client, bank_chosen):
+    from exhibit.documents import credits
+    secret = credits.new_webhook_secret(actor=bank_chosen)
+    before = _ledger_count()
+    response = _signed(client, bank_chosen.organizer_id, secret,
+                       {"transaction_id": "", "amount": -5, "time": "hôm qua"})
+    assert response.status_code == 422
+    assert set(response.json["fields"]) == {"transaction_id", "amount", "time"}
+    assert _signed(client, bank_chosen.organizer_id, secret, body=b"not json").status_code == 422
+    assert _ledger_count() == before
+
+
+def test_an_organiser_without_a_key_accepts_no_notification(app, client, organiser):
+    response = _signed(client, organiser.organizer_id, "", {"transaction_id": "X"})
+    assert response.status_code == 401
+    assert _signed(client, 999_999, "k", {"transaction_id": "X"}).status_code == 401
+
+
+def test_the_organiser_settles_the_review_queue_by_hand(
+        app, client, bank_chosen, open_week, issued_contract, make_organiser_of_another_body):
+    from exhibit.documents import credits
+    from exhibit.documents.requests import document_requests
+    user, contract = issued_contract()
+    deposit, _balance = document_requests(contract)
+    for n, amount in ((1, 500_000), (2, 900_000)):
+        credits.receive_credit(bank_chosen.organizer_id, credits.parse_credit({
+            "transaction_id": f"FT-R{n}", "account": ACCOUNT, "amount": amount,
+            "time": "2026-01-09T10:15:00+07:00", "description": f"CT {deposit.code}"}),
+            source="webhook")
+    page_url = f"/organiser/weeks/{open_week.slug}/payments"
+    login(client, bank_chosen)
+    html = client.get(page_url).get_data(as_text=True)
+    assert 'data-transaction="FT-R1" data-reason="partial"' in html
+    assert 'data-transaction="FT-R2" data-reason="excess"' in html
+    [first] = [c for c in credits.review_queue(bank_chosen.organizer_id) if c.transaction_id == "FT-R1"]
+
+    # without saying how, nothing changes; another body's organiser may not settle it
+    client.post(f"/organiser/bank-credits/{first.id}/settle", data={"settlement": " ", "next": page_url})
+    assert len(credits.review_queue(bank_chosen.organizer_id)) == 2
+    client.get("/logout")
+    login(client, make_organiser_of_another_body())
+    assert client.post(f"/organiser/bank-credits/{first.id}/settle",
+                       data={"settlement": "của tôi"}).status_code == 403
+    client.get("/logout")
+    login(client, bank_chosen)
+    answer = client.post(f"/organiser/bank-credits/{first.id}/settle",
+                         data={"settlement": "Ghi nhận một phần đặt cọc, chờ chuyển bổ sung",
+                               "next": page_url})
+    assert answer.status_code == 302 and answer.location.endswith(page_url)
+    assert [c.transaction_id for c in credits.review_queue(bank_chosen.organizer_id)] == ["FT-R2"]
+    assert 'data-transaction="FT-R1"' not in client.get(page_url).get_data(as_text=True)
+    assert client.post("/organiser/bank-credits/999999/settle",
+                       data={"settlement": "x"}).status_code == 404
+
+
+def test_the_organiser_makes_a_webhook_key_and_the_service_signs_with_it(app, client, bank_chosen):
+    login(client, bank_chosen)
+    page = client.get("/organiser/organisation").get_data(as_text=True)
+    assert f"http://exhibit.test/hooks/bank-credits/{bank_chosen.organizer_id}" in page
+    answer = client.post("/organiser/organisation/webhook-key")
+    secret = re.search(r'<code class="webhook-secret">([0-9a-f]{64})</code>',
+                       answer.get_data(as_text=True)).group(1)
+    assert secret not in client.get("/organiser/organisation").get_data(as_text=True)  # shown once
+    response = _signed(client, bank_chosen.organizer_id, secret, {
+        "transaction_id": "FT-K1", "account": ACCOUNT, "amount": 1000,
+        "time": "2026-01-09T10:15:00+07:00", "description": "chuyen tien"})
+    assert response.status_code == 200 and response.json["reason"] == "unknown_code"
+    # a new key: the old one no longer signs
+    client.post("/organiser/organisation/webhook-key")
+    assert _signed(client, bank_chosen.organizer_id, secret, {"transaction_id": "FT-K2"}).status_code == 401
