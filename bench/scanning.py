@@ -25,7 +25,10 @@ API tokens and 17 paired gate devices, then ANALYZE. It measures three things:
    of a badge that day (a write: the check-in), never a badge the other path or another round
    scanned: 40,000 more badges of the same kinds are added for these rounds. Counted: the
    answers that were check-ins ("ok"), per minute; p50/p99 in ms. Goal: the new path not slower
-   (ratio new/old ≥ 1.0, within the noise of the rounds).
+   (ratio of the medians new/old ≥ 1.0; the summary's check allows 3 %, less than the rounds
+   differ from one another on a shared machine). The check-ins in the database
+   after the runs must lie between the "ok" answers received and those plus the requests sent
+   that wrk stopped waiting for.
 
 Prints one JSON line per measurement, then a summary line.
 """
@@ -418,7 +421,9 @@ def main(argv: list[str] | None = None) -> int:
         online = measure_online(world, server.base, codes, rounds=args.rounds,
                                 seconds=args.seconds, warmup=args.warmup)
     made = count(url, "SELECT count(*) FROM checkins")
-    expected = sync_figures["statuses"].get("ok", 0) + sum(r["ok"] for r in online)
+    answered_ok = sync_figures["statuses"].get("ok", 0) + sum(r["ok"] for r in online)
+    # a request sent in the last instant of a run may be served after wrk stopped reading
+    unanswered = sum(r["sent"] - r["requests"] for r in online)
     online = [r for r in online if r["measure"] == "online"]
     old = statistics.median(r["checkins_per_minute"] for r in online if r["path"] == "checkins")
     new = statistics.median(r["checkins_per_minute"] for r in online
@@ -434,8 +439,10 @@ def main(argv: list[str] | None = None) -> int:
         "p99_ms_old": max(r["p99_ms"] for r in online if r["path"] == "checkins"),
         "p99_ms_new": max(r["p99_ms"] for r in online if r["path"] == "device_scans"),
         "ran_out": sum(r["ran_out"] for r in online),
-        "checkins_in_database": made, "checkins_answered_ok_plus_sync": expected,
-        "goals": {"snapshot_under_1mb": snapshot_figures["gzip_bytes"] < 1_000_000,
+        "checkins_in_database": made, "checkins_answered_ok": answered_ok,
+        "unanswered_requests": unanswered,
+        "goals": {"every_checkin_accounted_for": answered_ok <= made <= answered_ok + unanswered,
+                  "snapshot_under_1mb": snapshot_figures["gzip_bytes"] < 1_000_000,
                   "sync_under_10s": sync_figures["seconds"] < 10,
                   "new_not_slower": bool(old) and new >= old * 0.97},
     }
