@@ -37,10 +37,11 @@ from sqlalchemy.exc import IntegrityError
 from exhibit.badges.checkin import ALREADY, INVALID, OK, ScanResult, may_check_in
 from exhibit.badges.models import Badge, CheckIn, GateScan
 from exhibit.core.db import utcnow, write_transaction
-from exhibit.core.errors import AppError, Forbidden, ValidationFailed
+from exhibit.core.errors import Forbidden, ValidationFailed
 from exhibit.core.tokens import normalise_code
 from exhibit.extensions import db
 from exhibit.scanning import zones as zones_service
+from exhibit.scanning.devices import DeviceRevoked, revoked_message
 from exhibit.scanning.models import DevicePurpose, ScanDevice, Zone, ZoneMode, ZonePresence
 from exhibit.vn.dates import VIETNAM_TZ, to_vietnam_time
 
@@ -51,12 +52,6 @@ DEVICE_ANSWERS = ("", OK, ALREADY, INVALID)
 CLOCK_AHEAD = timedelta(minutes=5)
 #: the earliest a scan may say it was made: this long before the week's first day
 EARLIEST_BEFORE_WEEK = timedelta(days=14)
-
-
-class DeviceRevoked(AppError):
-    """The device was revoked: what it sends is refused (and counted on it, by scanning.sync)."""
-    status = 403
-    code = "device_revoked"
 
 
 @dataclass
@@ -104,8 +99,7 @@ def authorised_zone(scanner, zone: Zone | None) -> Zone | None:
     entrance staff (Forbidden)."""
     if isinstance(scanner, ScanDevice):
         if scanner.is_revoked:
-            raise DeviceRevoked(_("This scanner was switched off by the organiser. Its scans "
-                                  "are not accepted; ask the organiser for a new one."))
+            raise DeviceRevoked(revoked_message())
         if scanner.purpose != DevicePurpose.GATE.value:
             raise Forbidden(_("This scanner collects contacts; it does not check badges in."))
         if zone is not None and zone.id != scanner.zone_id:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from exhibit.core.db import is_unique_violation, lock_row, utcnow, write_transaction
 from exhibit.core.errors import AppError, Forbidden, ValidationFailed
 from exhibit.scanning import decide
-from exhibit.scanning.decide import DeviceRevoked  # noqa: F401 (the API catches it from here)
+from exhibit.scanning.devices import DeviceRevoked, record_refused
 from exhibit.scanning.models import DevicePurpose, ScanDevice
 
 #: scans in one upload
@@ -43,10 +43,11 @@ def upload(*, device: ScanDevice, scans: list[dict], unsynced: int = 0, app_vers
     refused scans on it."""
     now = now or utcnow()
     if device.is_revoked:
-        _record_refused(device, len(scans or []), now)
-        raise DeviceRevoked(_("This scanner was switched off by the organiser, so its %(count)d "
+        refused = len(scans) if isinstance(scans, list) else 0
+        record_refused(device, refused)  # committed, although the request is refused
+        raise DeviceRevoked(_("This scanner was revoked by the organiser, so its %(count)d "
                               "queued scans were not accepted. Ask the organiser for a new "
-                              "scanner.", count=len(scans or [])))
+                              "pairing QR.", count=refused))
     if not isinstance(scans, list) or not 1 <= len(scans) <= BATCH_LIMIT:
         message = _("Send 1 to %(count)d scans at a time.", count=BATCH_LIMIT)
         raise ValidationFailed(message, fields={"scans": message})
@@ -184,11 +185,3 @@ def _seen(device: ScanDevice, now: datetime, unsynced: int, app_version: str) ->
     row.unsynced = unsynced
     if app_version:
         row.app_version = app_version
-
-
-def _record_refused(device: ScanDevice, count: int, now: datetime) -> None:
-    """Counted in a transaction of its own: it stays although the request is refused."""
-    with write_transaction():
-        row = lock_row(ScanDevice, device.id)
-        row.refused_scans += count
-        row.last_refused_at = now

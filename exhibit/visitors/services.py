@@ -389,11 +389,10 @@ def capture_badge(*, actor=None, code: str, device=None,
 def _lead_device_business(device) -> int:
     """The business a lead scanner collects for; a revoked device or a gate scanner is
     refused."""
-    from exhibit.scanning.decide import DeviceRevoked
+    from exhibit.scanning.devices import DeviceRevoked, revoked_message
     from exhibit.scanning.models import DevicePurpose
     if device.is_revoked:
-        raise DeviceRevoked(_("This scanner was switched off. Its scans are not accepted; "
-                              "ask for a new one."))
+        raise DeviceRevoked(revoked_message())
     if device.purpose != DevicePurpose.LEADS.value or device.business_id is None:
         raise Forbidden(_("This scanner checks badges in; it does not collect contacts."))
     return device.business_id
