@@ -14,7 +14,7 @@ from exhibit.core.limits import upload_limited
 from exhibit.core.paging import page_number
 from exhibit.core.permissions import organiser_required
 from exhibit.core.redirects import safe_next
-from exhibit.documents import credits, payments, request_render, requests, services
+from exhibit.documents import credits, payments, request_render, requests, services, statements
 from exhibit.documents.forms import (
     CancelForm,
     ContractForm,
@@ -283,6 +283,33 @@ def settle_credit(credit_id):
                                               settlement=request.form.get("settlement", "")),
                 _("The credit is settled."))
     return redirect(safe_next(url_for("weeks.organiser_home")))
+
+
+@bp.route("/organiser/weeks/<slug>/bank-statement", methods=["POST"])
+@organiser_required
+@upload_limited
+def import_statement(slug):
+    """A bank statement (CSV or XLSX): its credits matched or put in review; back to the
+    week's payments page with what happened."""
+    week = get_managed_week(slug, current_user)
+    target = url_for("documents.week_payments", slug=week.slug) + "#review"
+    if not ActionForm().validate_on_submit():
+        return redirect(target)
+    upload = request.files.get("statement")
+    try:
+        result = statements.import_statement(
+            actor=current_user, filename=getattr(upload, "filename", "") or "",
+            content=upload.read() if upload else b"")
+    except ValidationFailed as error:
+        flash(" ".join([error.message, *error.fields.values()][:2]), "error")
+        return redirect(target)
+    flash(_("Statement imported: %(matched)s matched, %(review)s in review, %(seen)s already "
+            "received, %(skipped)s without a credit, %(refused)s not read.",
+            matched=result.matched, review=result.in_review, seen=result.already_received,
+            skipped=result.skipped, refused=len(result.refused)), "success")
+    for number, why in list(result.refused.items())[:5]:
+        flash(_("Row %(row)s: %(why)s", row=number, why=why), "error")
+    return redirect(target)
 
 
 @bp.route("/organiser/organisation/webhook-key", methods=["POST"])

@@ -571,3 +571,107 @@ def test_the_organiser_makes_a_webhook_key_and_the_service_signs_with_it(app, cl
     # a new key: the old one no longer signs
     client.post("/organiser/organisation/webhook-key")
     assert _signed(client, bank_chosen.organizer_id, secret, {"transaction_id": "FT-K2"}).status_code == 401
+
+
+# -- the bank statement import ------------------------------------------------------------------
+
+@pytest.fixture
+def ten_contracts(bank_chosen, open_week, make_exhibitor):
+    """Ten issued contracts at the open week (booths B01–B10), so twenty requests."""
+    from exhibit.booking.services import apply_to_week, assign_booth
+    from exhibit.documents import services
+    from exhibit.floorplan.models import Hall
+    from exhibit.floorplan.services import get_booth, save_booth
+    from exhibit.extensions import db
+    hall = db.session.query(Hall).filter_by(week_id=open_week.id).first()
+    contracts = []
+    for n in range(10):
+        save_booth(actor=bank_chosen, week=open_week, hall_id=hall.id, data={
+            "code": f"B{n + 1:02d}", "price_vnd": 1_000_000 + 100_000 * n, "grid_x": n * 3,
+            "grid_y": 5})
+        user = make_exhibitor()
+        apply_to_week(actor=user, week=open_week, data={"booth_count": 1})
+        assign_booth(actor=bank_chosen, week=open_week, booth=get_booth(open_week, f"B{n + 1:02d}"),
+                     business_id=user.business_id)
+        document = services.create_contract(actor=bank_chosen, week=open_week,
+                                            business_id=user.business_id)
+        contracts.append(services.issue(actor=bank_chosen, document=document))
+    return contracts
+
+
+def test_a_statement_of_500_lines_lands_exactly_its_matches_partials_and_duplicates(
+        app, client, bank_chosen, open_week, ten_contracts):
+    import csv
+
+    from exhibit.documents import credits
+    from exhibit.documents.models import Payment
+    from exhibit.documents.requests import document_requests
+    from exhibit.extensions import db
+    asked = [r for c in ten_contracts for r in document_requests(c)]
+    assert len(asked) == 20
+    lines = [["Số tham chiếu", "Ngày giao dịch", "Số tiền ghi có", "Nội dung"]]
+
+    def line(tx, amount, description, day=9):
+        lines.append([tx, f"{day:02d}/01/2026 09:{len(lines) % 60:02d}", f"{amount:,}".replace(",", "."),
+                      description])
+    for n, r in enumerate(asked[:5]):
+        line(f"P{n}", r.amount_vnd - 100_000, f"CK {r.code} TRA TRUOC")         # 5 partials
+    for n, r in enumerate(asked):
+        line(f"M{n}", r.amount_vnd, f"{r.code.lower()} chuyen tien", day=10)    # 20 matches
+    for n, r in enumerate(asked[:3]):
+        line(f"D{n}", r.amount_vnd, f"CT {r.code} lan 2", day=11)               # 3 duplicates
+    lines += [lines[6], lines[7]]                                               # 2 lines again
+    lines += [["X1", "12/01/2026", "", "Phí quản lý tài khoản"],                 # 2 without credit
+              ["X2", "12/01/2026", "0", "Số dư cuối ngày"]]
+    for n in range(468):                                                        # 468 others
+        line(f"O{n}", 50_000 + n, f"NGUYEN VAN {n} chuyen tien hang", day=12)
+    assert len(lines) == 501  # 500 lines and the header
+    out = io.StringIO()
+    csv.writer(out).writerows(lines)
+    payments_before = db.session.query(Payment).count()
+
+    login(client, bank_chosen)
+    answer = client.post(f"/organiser/weeks/{open_week.slug}/bank-statement", data={
+        "statement": (io.BytesIO(out.getvalue().encode("utf-8-sig")), "sao-ke.csv")},
+        content_type="multipart/form-data", follow_redirects=True)
+    assert answer.status_code == 200
+    text = answer.get_data(as_text=True)
+    assert "20" in text and "476" in text  # the flash: 20 matched, 5 + 3 + 468 in review
+    queue = credits.review_queue(bank_chosen.organizer_id)
+    from collections import Counter
+    assert Counter(c.reason for c in queue) == {"partial": 5, "duplicate": 3, "unknown_code": 468}
+    assert db.session.query(Payment).count() == payments_before + 20
+    paid = {p.reference: p.amount_vnd for p in db.session.query(Payment)}
+    assert all(paid[f"M{n}"] == r.amount_vnd for n, r in enumerate(asked))
+
+    # the same statement again: nothing new
+    from exhibit.documents.statements import import_statement
+    again = import_statement(actor=bank_chosen, filename="sao-ke.csv",
+                             content=out.getvalue().encode())
+    assert (again.matched, again.in_review, again.already_received, again.skipped) == (0, 0, 498, 2)
+    assert db.session.query(Payment).count() == payments_before + 20
+
+
+def test_an_xlsx_statement_with_english_headers_and_a_bad_row(app, bank_chosen, issued_contract):
+    from datetime import datetime
+
+    from openpyxl import Workbook
+
+    from exhibit.core.errors import ValidationFailed
+    from exhibit.documents.requests import document_requests
+    from exhibit.documents.statements import import_statement
+    _user, contract = issued_contract()
+    deposit, _balance = document_requests(contract)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Reference", "Transaction date", "Credit", "Description"])
+    sheet.append(["XL1", datetime(2026, 1, 9, 10, 15), 702000, f"IBFT {deposit.code}"])
+    sheet.append(["XL2", "sometime", 5000, "no date"])
+    sheet.append(["XL3", datetime(2026, 1, 9, 11, 0), "abc", "no amount"])
+    out = io.BytesIO()
+    book.save(out)
+    result = import_statement(actor=bank_chosen, filename="statement.xlsx", content=out.getvalue())
+    assert result.matched == 1 and sorted(result.refused) == [3, 4]
+    with pytest.raises(ValidationFailed) as error:
+        import_statement(actor=bank_chosen, filename="x.csv", content=b"a,b\n1,2\n")
+    assert "Missing columns" in error.value.message or "Thiếu" in error.value.message
