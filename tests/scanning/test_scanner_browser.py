@@ -93,7 +93,8 @@ def test_gate_device_scans_offline_then_syncs_by_itself(
     assert repeat_holder in page.locator("#result").inner_text()
     expect(page.locator("#unsynced")).to_have_attribute("data-count", "50")
     # nothing reached the server while offline
-    assert db.session.scalar(select(func.count()).select_from(GateScan)) == 0
+    assert db.session.scalar(select(func.count()).select_from(GateScan)
+                             .where(GateScan.device_id == device.id)) == 0
 
     phone.set_offline(False)
     expect(page.locator("#unsynced")).to_have_attribute("data-count", "0",
@@ -109,7 +110,8 @@ def test_gate_device_scans_offline_then_syncs_by_itself(
     assert len({s.nonce for s in scans}) == 50
     today = vietnam_today()
     checkins = db.session.execute(
-        select(CheckIn.badge_id, func.count()).where(CheckIn.day == today)
+        select(CheckIn.badge_id, func.count()).where(CheckIn.week_id == week.id,
+                                                     CheckIn.day == today)
         .group_by(CheckIn.badge_id)).all()
     assert dict(checkins) == {b.id: 1 for b in valid}
     assert sorted(s.badge_id for s in scans if s.flag == "repeat") == sorted(
@@ -178,7 +180,8 @@ def test_lead_device_keeps_contacts_offline_then_leads_appear(
             assert saved_words in answer["text"]
             assert names[typed] not in answer["text"]
     expect(page.locator("#unsynced")).to_have_attribute("data-count", "50")
-    assert db.session.scalar(select(func.count()).select_from(Lead)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Lead).where(
+        Lead.business_id == exhibitor_with_booth.business_id)) == 0
 
     phone.set_offline(False)
     expect(page.locator("#unsynced")).to_have_attribute("data-count", "0",
