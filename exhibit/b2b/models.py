@@ -12,6 +12,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import (JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint,
                         text)
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exhibit.core import history
@@ -129,6 +130,8 @@ class MeetingStatus(str, enum.Enum):
     ACCEPTED = "accepted"
     DECLINED = "declined"
     CANCELLED = "cancelled"
+    #: a request left unanswered past the session's answer deadline (services.expire_requests)
+    EXPIRED = "expired"
 
     @property
     def title(self) -> str:
@@ -138,6 +141,7 @@ class MeetingStatus(str, enum.Enum):
 MEETING_STATUS_TITLES = {
     MeetingStatus.REQUESTED: _l("Requested"), MeetingStatus.ACCEPTED: _l("Accepted"),
     MeetingStatus.DECLINED: _l("Declined"), MeetingStatus.CANCELLED: _l("Cancelled"),
+    MeetingStatus.EXPIRED: _l("Expired"),
 }
 
 
@@ -165,7 +169,7 @@ class Meeting(db.Model):
     """A meeting between a buyer and a supplier, asked for by either side."""
     __tablename__ = "b2b_meetings"
     __table_args__ = (
-        CheckConstraint("status IN ('requested', 'accepted', 'declined', 'cancelled')",
+        CheckConstraint("status IN ('requested', 'accepted', 'declined', 'cancelled', 'expired')",
                         name="status"),
         CheckConstraint("requested_by IN ('buyer', 'supplier', 'organiser')", name="requested_by"),
         CheckConstraint("outcome IN ('', 'no_interest', 'interested', 'samples', 'mou')",
@@ -200,6 +204,13 @@ class Meeting(db.Model):
     outcome_notes: Mapped[str] = mapped_column(String(1000), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: a request not answered by then expires (None: the session sets no deadline)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: made by the optimiser from the participants' preferences, not asked for by anyone: a
+    #: new generation replaces it unless it is locked
+    generated: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    #: kept at its slot and table by every new generation (the organiser placed or agreed it)
+    locked: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     buyer = relationship("Buyer")
     supplier = relationship("Business")
@@ -213,6 +224,73 @@ class Meeting(db.Model):
     @property
     def outcome_enum(self) -> MeetingOutcome | None:
         return MeetingOutcome(self.outcome) if self.outcome else None
+
+
+class SessionSettings(db.Model):
+    """How a week's B2B session runs; a week without a row has the defaults."""
+    __tablename__ = "b2b_settings"
+    __table_args__ = (CheckConstraint("request_hours IS NULL OR request_hours BETWEEN 1 AND 720",
+                                      name="request_hours"),)
+
+    week_id: Mapped[int] = mapped_column(ForeignKey("exhibition_weeks.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    #: hours the asked side has to answer a meeting request before it expires (None: never)
+    request_hours: Mapped[int | None]
+    #: generated schedules give each supplier one table for the whole session (buyers move)
+    fixed_tables: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+
+
+class PreferenceLevel(str, enum.Enum):
+    MUST = "must"
+    MEET = "meet"
+    NO = "no"
+
+    @property
+    def title(self) -> str:
+        return str(PREFERENCE_TITLES[self])
+
+
+PREFERENCE_TITLES = {PreferenceLevel.MUST: _l("Must meet"), PreferenceLevel.MEET: _l("Would meet"),
+                     PreferenceLevel.NO: _l("Do not meet")}
+
+
+class Preference(db.Model):
+    """How much one side of a pair wants to meet the other: the buyer marks a supplier, or the
+    supplier marks a buyer. A "no" from either side keeps the pair out of generated schedules."""
+    __tablename__ = "b2b_preferences"
+    __table_args__ = (
+        UniqueConstraint("buyer_id", "supplier_id", "side", name="uq_b2b_preferences_pair_side"),
+        CheckConstraint("side IN ('buyer', 'supplier')", name="side"),
+        CheckConstraint("level IN ('must', 'meet', 'no')", name="level"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    week_id: Mapped[int] = mapped_column(ForeignKey("exhibition_weeks.id", ondelete="CASCADE"),
+                                         index=True)
+    buyer_id: Mapped[int] = mapped_column(ForeignKey("b2b_buyers.id", ondelete="CASCADE"))
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("businesses.id", ondelete="CASCADE"),
+                                             index=True)
+    #: who marked: "buyer" or "supplier"
+    side: Mapped[str] = mapped_column(String(10))
+    level: Mapped[str] = mapped_column(String(4))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class BlockedSlot(db.Model):
+    """A slot a buyer or a supplier cannot meet in: generated schedules leave it free."""
+    __tablename__ = "b2b_blocked_slots"
+    __table_args__ = (
+        CheckConstraint("(buyer_id IS NULL) <> (supplier_id IS NULL)", name="one_side"),
+        UniqueConstraint("slot_id", "buyer_id", name="uq_b2b_blocked_slots_slot_buyer"),
+        UniqueConstraint("slot_id", "supplier_id", name="uq_b2b_blocked_slots_slot_supplier"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slot_id: Mapped[int] = mapped_column(ForeignKey("b2b_slots.id", ondelete="CASCADE"))
+    buyer_id: Mapped[int | None] = mapped_column(ForeignKey("b2b_buyers.id", ondelete="CASCADE"),
+                                                 index=True)
+    supplier_id: Mapped[int | None] = mapped_column(ForeignKey("businesses.id", ondelete="CASCADE"),
+                                                    index=True)
 
 
 # the audit history shows these fields by their titles (core/history.py)

@@ -14,14 +14,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, cast, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 
 from exhibit.accounts.models import Role, User
 from exhibit.accounts.services import check_business_registration, create_business_user
-from exhibit.b2b import matching
+from exhibit.b2b import matching, optimise
 from exhibit.b2b.models import (
+    BlockedSlot,
     Buyer,
     BuyerKind,
     Meeting,
@@ -29,6 +30,9 @@ from exhibit.b2b.models import (
     MeetingSlot,
     MeetingStatus,
     MeetingTable,
+    Preference,
+    PreferenceLevel,
+    SessionSettings,
     SourcingNeed,
 )
 from exhibit.booking import queries as booking
@@ -43,7 +47,7 @@ from exhibit.core.events import announce, meeting_changed
 from exhibit.core.paging import Page, counted_page, search_text
 from exhibit.extensions import db
 from exhibit.vn import phones
-from exhibit.vn.dates import VIETNAM_TZ, vietnam_today
+from exhibit.vn.dates import VIETNAM_TZ, format_moment, vietnam_today
 from exhibit.vn.text import clean_text, fold_search_key
 from exhibit.weeks.models import ExhibitionWeek
 from exhibit.weeks.services import require_week_organiser
@@ -612,6 +616,9 @@ def request_meeting(*, actor: User, week: ExhibitionWeek, buyer_id: int, supplie
                                   else MeetingStatus.REQUESTED).value)
         if side == "organiser":
             meeting.decided_at = utcnow()
+        else:
+            hours = session_settings(week).request_hours
+            meeting.expires_at = utcnow() + timedelta(hours=hours) if hours else None
         db.session.add(meeting)
         try:
             db.session.flush()
@@ -632,6 +639,10 @@ def respond(*, actor: User, meeting: Meeting, accept: bool) -> Meeting:
         if side == meeting.requested_by:
             raise Forbidden(_("The other side answers a request."))
         require_session_open(db.session.get(ExhibitionWeek, meeting.week_id))
+        if meeting.status == MeetingStatus.EXPIRED.value or is_expired(meeting):
+            raise Conflict(_("This request expired unanswered on %(when)s; it can no longer be "
+                             "accepted or declined. Ask for the meeting again.",
+                             when=format_moment(meeting.expires_at)), code="request_expired")
         if meeting.status != MeetingStatus.REQUESTED.value:
             raise Conflict(_("This request has already been answered."), code="wrong_status")
         meeting.status = (MeetingStatus.ACCEPTED if accept else MeetingStatus.DECLINED).value
@@ -819,6 +830,8 @@ def schedule(*, actor: User, meeting: Meeting, slot_id: int, table_id: int) -> M
                 raise Conflict(_("Only an accepted meeting can be scheduled."), code="wrong_status")
             _require_free(meeting, slot.id, table.id)
             meeting.slot_id, meeting.table_id = slot.id, table.id
+            # placed by hand: a new generation keeps it where the organiser put it
+            meeting.locked = True
             db.session.flush()
             audit.record("meeting", meeting.id, "schedule", actor=actor, week_id=week.id,
                          business_id=meeting.supplier_id,
@@ -847,6 +860,7 @@ def unschedule(*, actor: User, meeting: Meeting) -> Meeting:
     with write_transaction():
         meeting = _lock_meeting(meeting.id)
         meeting.slot_id = meeting.table_id = None
+        meeting.locked = False
         audit.record("meeting", meeting.id, "unschedule", actor=actor, week_id=week.id,
                      business_id=meeting.supplier_id)
     return meeting
@@ -891,3 +905,336 @@ def auto_schedule(*, actor: User, week: ExhibitionWeek) -> int:
 def _lock_week(week_id: int) -> None:
     """Serialise scheduling within a week: every scheduling transaction locks the week first."""
     lock_row(ExhibitionWeek, week_id)
+
+
+# -- the session's settings, preferences and blocked slots -------------------------------------
+
+def session_settings(week) -> SessionSettings:
+    """The week's B2B settings (the defaults, unsaved, when it has none)."""
+    return (db.session.get(SessionSettings, week.id)
+            or SessionSettings(week_id=week.id, request_hours=None, fixed_tables=False))
+
+
+#: the longest answer deadline, in hours (30 days)
+MAX_REQUEST_HOURS = 720
+
+
+def update_settings(*, actor: User, week: ExhibitionWeek, request_hours, fixed_tables: bool
+                    ) -> SessionSettings:
+    """``request_hours``: how long the asked side has to answer a request ("" or None: no
+    deadline). Requests already sent keep the deadline they were sent with."""
+    require_week_organiser(actor, week)
+    text_value = str(request_hours if request_hours is not None else "").strip()
+    if text_value and not (text_value.isdigit() and 1 <= int(text_value) <= MAX_REQUEST_HOURS):
+        message = _("Enter a number of hours from 1 to %(n)s, or leave it empty for no deadline.",
+                    n=MAX_REQUEST_HOURS)
+        raise ValidationFailed(message, fields={"request_hours": message})
+    with write_transaction():
+        _lock_week(week.id)
+        settings = db.session.get(SessionSettings, week.id)
+        if settings is None:
+            settings = SessionSettings(week_id=week.id)
+            db.session.add(settings)
+        before = {"request_hours": settings.request_hours, "fixed_tables": settings.fixed_tables}
+        settings.request_hours = int(text_value) if text_value else None
+        settings.fixed_tables = bool(fixed_tables)
+        db.session.flush()
+        audit.record("week", week.id, "b2b_settings", actor=actor, week_id=week.id,
+                     before=before, after={"request_hours": settings.request_hours,
+                                           "fixed_tables": settings.fixed_tables})
+    return settings
+
+
+def is_expired(meeting: Meeting, now: datetime | None = None) -> bool:
+    """Whether a request is past its answer deadline (whether or not the expiry pass has
+    marked it yet)."""
+    return (meeting.status == MeetingStatus.REQUESTED.value and meeting.expires_at is not None
+            and meeting.expires_at <= (now or utcnow()))
+
+
+def expire_requests(week: ExhibitionWeek | None = None, now: datetime | None = None) -> int:
+    """Mark the requests past their answer deadline expired (of ``week``, or of every week);
+    returns how many. Idempotent: run by `flask b2b expire-requests` and before the B2B pages
+    read the requests, so a page never offers to accept one that expired; a page with nothing
+    due only reads."""
+    now = now or utcnow()
+    due = [Meeting.status == MeetingStatus.REQUESTED.value, Meeting.expires_at <= now]
+    if week is not None:
+        due.append(Meeting.week_id == week.id)
+    if not db.session.scalar(select(func.count()).select_from(Meeting).where(*due)):
+        return 0
+    with write_transaction():
+        expired = db.session.scalars(select(Meeting.id).where(*due)).all()
+        if expired:
+            db.session.execute(update(Meeting).where(Meeting.id.in_(expired), *due)
+                               .values(status=MeetingStatus.EXPIRED.value, decided_at=now)
+                               .execution_options(synchronize_session=False))
+            for meeting_id in expired:
+                audit.record("meeting", meeting_id, "expire", actor=None)
+    for meeting in db.session.identity_map.values():
+        if isinstance(meeting, Meeting) and meeting.id in expired:
+            db.session.expire(meeting)
+    return len(expired)
+
+
+def _participant_side(actor: User, week: ExhibitionWeek) -> Participation:
+    taking_part = participation(week, actor)
+    if taking_part.side == "buyer" and taking_part.buyer is None:
+        raise Forbidden(_("Register for the week's B2B session first."))
+    return taking_part
+
+
+def set_preference(*, actor: User, week: ExhibitionWeek, other_id: int, level: str) -> None:
+    """A participant marks the other side of a pair (a buyer marks a supplier by its business
+    id, a supplier marks a buyer by its registration id) "must", "meet" or "no"; "" clears it."""
+    if level not in {lv.value for lv in PreferenceLevel} | {""}:
+        message = _("Choose must meet, would meet or do not meet.")
+        raise ValidationFailed(message, fields={"level": message})
+    taking_part = _participant_side(actor, week)
+    require_session_open(week)
+    if taking_part.side == "buyer":
+        buyer_id, supplier_id = taking_part.buyer.id, other_id
+        if supplier_id not in supplier_ids(week):
+            message = _("This business has no confirmed booth at the week.")
+            raise ValidationFailed(message, fields={"supplier_id": message})
+    else:
+        buyer_id, supplier_id = other_id, taking_part.supplier_id
+        buyer = db.session.get(Buyer, buyer_id)
+        if buyer is None or buyer.week_id != week.id:
+            message = _("There is no such buyer at this week.")
+            raise ValidationFailed(message, fields={"buyer_id": message})
+    with write_transaction():
+        mark = db.session.scalar(select(Preference).where(
+            Preference.buyer_id == buyer_id, Preference.supplier_id == supplier_id,
+            Preference.side == taking_part.side))
+        if not level:
+            if mark is not None:
+                db.session.delete(mark)
+            return
+        if mark is None:
+            mark = Preference(week_id=week.id, buyer_id=buyer_id, supplier_id=supplier_id,
+                              side=taking_part.side)
+            db.session.add(mark)
+        mark.level = level
+        try:
+            db.session.flush()
+        except IntegrityError:  # the same mark made twice at once: the other one stands
+            raise Conflict(_("Saved a moment ago; reload the page."), code="preference_exists") from None
+
+
+def my_preferences(week: ExhibitionWeek, taking_part: Participation) -> dict[int, str]:
+    """The participant's own marks: supplier business id → level for a buyer, buyer id →
+    level for a supplier."""
+    if taking_part.side == "buyer":
+        if taking_part.buyer is None:
+            return {}
+        rows = db.session.execute(select(Preference.supplier_id, Preference.level).where(
+            Preference.buyer_id == taking_part.buyer.id, Preference.side == "buyer"))
+    else:
+        rows = db.session.execute(select(Preference.buyer_id, Preference.level).where(
+            Preference.week_id == week.id, Preference.supplier_id == taking_part.supplier_id,
+            Preference.side == "supplier"))
+    return dict(rows.all())
+
+
+def marked_names(week: ExhibitionWeek, taking_part: Participation) -> dict[int, str]:
+    """The names of those the participant marked (id as in ``my_preferences`` → name), for
+    marks on parties that no longer show among their matches."""
+    marks = my_preferences(week, taking_part)
+    if not marks:
+        return {}
+    if taking_part.side == "buyer":
+        rows = db.session.execute(select(Business.id, Business.name).where(Business.id.in_(marks)))
+    else:
+        rows = db.session.execute(select(Buyer.id, Business.name).join(
+            Business, Business.id == Buyer.business_id).where(Buyer.id.in_(marks)))
+    return dict(rows.all())
+
+
+def _blocked_filter(taking_part: Participation):
+    if taking_part.side == "buyer":
+        return BlockedSlot.buyer_id == taking_part.buyer.id
+    return BlockedSlot.supplier_id == taking_part.supplier_id
+
+
+def blocked_slot_ids(week: ExhibitionWeek, taking_part: Participation) -> set[int]:
+    if taking_part.side == "buyer" and taking_part.buyer is None:
+        return set()
+    return set(db.session.scalars(select(BlockedSlot.slot_id).join(
+        MeetingSlot, MeetingSlot.id == BlockedSlot.slot_id).where(
+        MeetingSlot.week_id == week.id, _blocked_filter(taking_part))))
+
+
+def set_blocked_slots(*, actor: User, week: ExhibitionWeek, slot_ids) -> set[int]:
+    """The participant's blocked slots become exactly ``slot_ids`` (slots of the week).
+    Meetings already at a newly blocked slot stay: the organiser moves them, and the next
+    generation avoids the slot."""
+    taking_part = _participant_side(actor, week)
+    require_session_open(week)
+    week_slots = {slot.id for slot in slots(week)}
+    wanted = set()
+    for value in slot_ids:
+        slot_id = int(value) if str(value).isdigit() else None
+        if slot_id not in week_slots:
+            message = _("Choose slots of this week's session.")
+            raise ValidationFailed(message, fields={"slots": message})
+        wanted.add(slot_id)
+    with write_transaction():
+        have = {b.slot_id: b for b in db.session.scalars(
+            select(BlockedSlot).where(BlockedSlot.slot_id.in_(week_slots),
+                                      _blocked_filter(taking_part)))}
+        for slot_id, blocked in have.items():
+            if slot_id not in wanted:
+                db.session.delete(blocked)
+        for slot_id in wanted - set(have):
+            db.session.add(BlockedSlot(
+                slot_id=slot_id,
+                buyer_id=taking_part.buyer.id if taking_part.side == "buyer" else None,
+                supplier_id=taking_part.supplier_id if taking_part.side == "supplier" else None))
+        try:
+            db.session.flush()
+        except IntegrityError:
+            raise Conflict(_("Saved a moment ago; reload the page."), code="blocked_exists") from None
+    return wanted
+
+
+# -- the generated (provisional) schedule --------------------------------------------------------
+
+@dataclass(frozen=True)
+class Generated:
+    """What a generation did, for the organiser's message."""
+    scheduled: int
+    must: int
+    meet: int
+    #: the most must-meet and meet pairs any schedule could have had
+    bound_must: int | None
+    bound_meet: int | None
+    locked: int
+    method: str
+
+
+def _generation_problem(week: ExhibitionWeek, fixed_tables: bool
+                        ) -> tuple[optimise.Problem, dict[tuple[int, int], Meeting]]:
+    """The session as the optimiser sees it: the locked meetings kept, the pairs worth
+    meeting (preferences and accepted meetings; see optimise.pair_levels), who blocked which
+    slot. Pairs with an open request wait for its answer, and pairs whose request was declined
+    or whose meeting was cancelled are left out: someone already said no to them. Also the
+    accepted meetings by pair, to place rather than duplicate."""
+    week_slots, week_tables = slots(week), tables(week)
+    meetings = db.session.scalars(select(Meeting).where(Meeting.week_id == week.id)
+                                  .order_by(Meeting.decided_at, Meeting.id)).all()
+    locked, agreed, accepted, refused = [], [], {}, set()
+    for m in meetings:
+        pair = (m.buyer_id, m.supplier_id)
+        if m.status == MeetingStatus.ACCEPTED.value:
+            # a meeting with an outcome has happened: it stays where it was, like a locked one
+            if (m.locked or m.outcome) and m.slot_id is not None:
+                locked.append(optimise.Placed(m.buyer_id, m.supplier_id, m.slot_id, m.table_id))
+            elif not m.generated:
+                agreed.append(pair)
+            accepted[pair] = m
+        elif m.status in (MeetingStatus.REQUESTED.value, MeetingStatus.DECLINED.value,
+                          MeetingStatus.CANCELLED.value):
+            refused.add(pair)
+    buyers = set(db.session.scalars(select(Buyer.id).where(Buyer.week_id == week.id)))
+    suppliers = supplier_ids(week)
+    marks = [(b, s, level) for b, s, level in db.session.execute(
+        select(Preference.buyer_id, Preference.supplier_id, Preference.level)
+        .where(Preference.week_id == week.id).order_by(Preference.id))]
+    pairs = {pair: level for pair, level in optimise.pair_levels(marks, agreed).items()
+             if pair[0] in buyers and pair[1] in suppliers
+             and (pair not in refused or pair in accepted)}
+    buyer_blocked, supplier_blocked = defaultdict(set), defaultdict(set)
+    for slot_id, buyer_id, supplier_id in db.session.execute(
+            select(BlockedSlot.slot_id, BlockedSlot.buyer_id, BlockedSlot.supplier_id)
+            .where(BlockedSlot.slot_id.in_([s.id for s in week_slots]))):
+        if buyer_id is not None:
+            buyer_blocked[buyer_id].add(slot_id)
+        else:
+            supplier_blocked[supplier_id].add(slot_id)
+    problem = optimise.Problem(
+        slots=[s.id for s in week_slots], tables=[t.id for t in week_tables], pairs=pairs,
+        buyer_blocked=dict(buyer_blocked), supplier_blocked=dict(supplier_blocked),
+        locked=sorted(locked, key=lambda p: (p.slot, p.table)), fixed_tables=fixed_tables)
+    return problem, accepted
+
+
+#: how long the organiser's page lets the optimiser think
+GENERATION_SECONDS = 10.0
+
+
+def generate_schedule(*, actor: User, week: ExhibitionWeek, method: str = "optimised",
+                      seconds: float = GENERATION_SECONDS) -> Generated:
+    """The provisional schedule: every meeting not locked is taken off its slot (meetings the
+    optimiser made earlier are removed), and the pairs worth meeting are scheduled again, by
+    the optimiser (``method`` "optimised") or the first-come greedy scheduler ("greedy").
+
+    The solver runs outside the transaction (it may take ``seconds``); the write then locks
+    the week and checks the session is still the one solved (else 409: generate again), so
+    nobody waits on the lock meanwhile and nothing is placed on a stale picture. Participants
+    are not told of a provisional schedule; they see it on their B2B page."""
+    require_week_organiser(actor, week)
+    if method not in ("optimised", "greedy"):
+        message = _("Choose how to generate the schedule.")
+        raise ValidationFailed(message, fields={"method": message})
+    fixed = session_settings(week).fixed_tables
+    problem, _accepted = _generation_problem(week, fixed)
+    if not problem.slots or not problem.tables:
+        raise Conflict(_("Add slots and tables before generating a schedule."), code="no_slots")
+    result = (optimise.optimise(problem, seconds=seconds) if method == "optimised"
+              else optimise.greedy(problem))
+    wrong = optimise.check(problem, result.placed)
+    if wrong:  # never written: the tests prove it does not happen
+        raise Conflict(_("The generated schedule broke a rule; nothing was changed."),
+                       code="schedule_invalid")
+    try:
+        with write_transaction():
+            _lock_week(week.id)
+            again, accepted = _generation_problem(week, fixed)
+            if again != problem:
+                raise Conflict(_("Meetings or preferences changed while the schedule was "
+                                 "computed; generate it again."), code="session_changed")
+            for m in db.session.scalars(select(Meeting).where(
+                    Meeting.week_id == week.id, Meeting.status == MeetingStatus.ACCEPTED.value,
+                    Meeting.locked.is_(False), Meeting.outcome == "")):
+                if m.generated:
+                    db.session.delete(m)
+                    accepted.pop((m.buyer_id, m.supplier_id), None)
+                else:
+                    m.slot_id = m.table_id = None
+            db.session.flush()
+            now = utcnow()
+            for placed in result.placed:
+                meeting = accepted.get((placed.buyer, placed.supplier))
+                if meeting is None:
+                    meeting = Meeting(week_id=week.id, buyer_id=placed.buyer,
+                                      supplier_id=placed.supplier, requested_by="organiser",
+                                      status=MeetingStatus.ACCEPTED.value, decided_at=now,
+                                      generated=True)
+                    db.session.add(meeting)
+                meeting.slot_id, meeting.table_id = placed.slot, placed.table
+            db.session.flush()
+            audit.record("week", week.id, "generate_schedule", actor=actor, week_id=week.id,
+                         after={"method": method, "scheduled": len(result.placed),
+                                "must": result.must, "meet": result.meet,
+                                "locked": len(problem.locked), "status": result.status})
+    except IntegrityError:
+        raise Conflict(_("The schedule changed meanwhile; generate it again."),
+                       code="slot_taken") from None
+    return Generated(len(result.placed), result.must, result.meet, result.bound_must,
+                     result.bound_meet, len(problem.locked), method)
+
+
+def set_locked(*, actor: User, meeting: Meeting, locked: bool) -> Meeting:
+    """Lock a scheduled meeting at its slot and table (every new generation keeps it), or
+    unlock it."""
+    week = db.session.get(ExhibitionWeek, meeting.week_id)
+    require_week_organiser(actor, week)
+    with write_transaction():
+        meeting = _lock_meeting(meeting.id)
+        if locked and meeting.slot_id is None:
+            raise Conflict(_("Only a scheduled meeting can be locked."), code="not_scheduled")
+        meeting.locked = bool(locked)
+        audit.record("meeting", meeting.id, "lock" if locked else "unlock", actor=actor,
+                     week_id=week.id, business_id=meeting.supplier_id)
+    return meeting

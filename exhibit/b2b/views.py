@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from exhibit.accounts import browser
 from exhibit.b2b import services
-from exhibit.b2b.models import MeetingStatus
+from exhibit.b2b.models import MeetingStatus, PreferenceLevel
 from exhibit.b2b.forms import (
     BuyerForm,
     NeedForm,
@@ -80,10 +80,18 @@ def _need_data(form) -> dict:
 
 # -- organiser ---------------------------------------------------------------------------------
 
+@bp.cli.command("expire-requests")
+def expire_requests_command():
+    """Mark the meeting requests past their answer deadline expired (idempotent; cron)."""
+    import click
+    click.echo(f"{services.expire_requests()} request(s) expired.")
+
+
 @bp.route("/organiser/weeks/<slug>/b2b")
 @organiser_required
 def manage(slug):
     week = get_managed_week(slug, current_user)
+    services.expire_requests(week)
     slots, tables = services.slots(week), services.tables(week)
     filters = services.MeetingFilters.from_args(request.args, slots, tables)
     buyers = services.week_buyers(week)
@@ -96,7 +104,54 @@ def manage(slug):
         tables=tables, action=ActionForm(),
         slots_form=SlotsForm(day=week.start_date), tables_form=TablesForm(),
         outcome_form=OutcomeForm(), matches=services.matches(week, limit=SUGGESTED_PAIRS, buyers=buyers),
-        over=services.session_over(week), group_title=_group_title, need_label=_need_label)
+        over=services.session_over(week), group_title=_group_title, need_label=_need_label,
+        settings=services.session_settings(week))
+
+
+@bp.route("/organiser/weeks/<slug>/b2b/settings", methods=["POST"])
+@organiser_required
+def settings(slug):
+    week = get_managed_week(slug, current_user)
+    if ActionForm().validate_on_submit():
+        attempt(lambda: services.update_settings(
+            actor=current_user, week=week, request_hours=request.form.get("request_hours", ""),
+            fixed_tables=request.form.get("fixed_tables") == "1"), _("Settings saved."))
+    return redirect(url_for("b2b.manage", slug=slug) + "#settings")
+
+
+@bp.route("/organiser/weeks/<slug>/b2b/generate", methods=["POST"])
+@organiser_required
+def generate(slug):
+    """The provisional schedule from the participants' preferences (or by the greedy
+    scheduler, to compare)."""
+    week = get_managed_week(slug, current_user)
+    if ActionForm().validate_on_submit():
+        done = []
+        attempt(lambda: done.append(services.generate_schedule(
+            actor=current_user, week=week, method=request.form.get("method", "optimised"))), None)
+        if done:
+            result = done[0]
+            flash(_("Provisional schedule generated: %(n)s meetings (%(must)s must-meet pairs, "
+                    "%(meet)s other wanted pairs), %(locked)s locked meetings kept.",
+                    n=result.scheduled, must=result.must, meet=result.meet,
+                    locked=result.locked), "success")
+            if result.bound_must is not None and (result.must, result.meet) != (
+                    result.bound_must, result.bound_meet):
+                flash(_("No schedule can have more than %(must)s must-meet pairs.",
+                        must=result.bound_must), "info")
+    return redirect(url_for("b2b.manage", slug=slug) + "#meetings")
+
+
+@bp.route("/organiser/weeks/<slug>/b2b/meetings/<int:meeting_id>/lock", methods=["POST"])
+@organiser_required
+def lock(slug, meeting_id):
+    week = get_managed_week(slug, current_user)
+    meeting = services.get_meeting(week, meeting_id)
+    if ActionForm().validate_on_submit():
+        locking = request.form.get("locked") == "1"
+        attempt(lambda: services.set_locked(actor=current_user, meeting=meeting, locked=locking),
+                _("Meeting locked at its time and table.") if locking else _("Meeting unlocked."))
+    return redirect(url_for("b2b.manage", slug=slug) + f"#m{meeting_id}")
 
 
 @bp.route("/organiser/weeks/<slug>/b2b/slots", methods=["POST"])
@@ -253,6 +308,7 @@ def participant(slug):
     side, buyer, supplier_id = taking_part.side, taking_part.buyer, taking_part.supplier_id
     if side == "buyer" and buyer is None:
         return redirect(url_for("b2b.register", slug=slug))
+    services.expire_requests(week)
     meetings = services.participant_meetings(week, buyer=buyer, supplier_id=supplier_id)
     found = services.matches_page(week, page_number(request.args), buyer=buyer,
                                   supplier_id=supplier_id)
@@ -263,7 +319,34 @@ def participant(slug):
         need_form=_need_form(NeedForm()), outcome_form=OutcomeForm(),
         over=services.session_over(week), cancelled=services.cancel_reasons(meetings),
         group_title=_group_title, need_label=_need_label,
-        cancel_consequence=cancel_consequence, remove_need_consequence=remove_need_consequence)
+        cancel_consequence=cancel_consequence, remove_need_consequence=remove_need_consequence,
+        preferences=services.my_preferences(week, taking_part),
+        marked=services.marked_names(week, taking_part), levels=list(PreferenceLevel),
+        slots=services.slots(week), blocked=services.blocked_slot_ids(week, taking_part))
+
+
+@bp.route("/my/weeks/<slug>/b2b/preferences", methods=["POST"])
+@participant_required
+def preference(slug):
+    """Mark one buyer or supplier must meet / would meet / do not meet (or clear the mark)."""
+    week = get_visible_week(slug, current_user)
+    if ActionForm().validate_on_submit():
+        attempt(lambda: services.set_preference(
+            actor=current_user, week=week, other_id=request.form.get("other_id", type=row_id) or 0,
+            level=request.form.get("level", "")), _("Preference saved."))
+    return redirect(url_for("b2b.participant", slug=slug) + "#preferences")
+
+
+@bp.route("/my/weeks/<slug>/b2b/blocked-slots", methods=["POST"])
+@participant_required
+def blocked_slots(slug):
+    """The slots the participant cannot meet in (the boxes ticked replace the earlier ones)."""
+    week = get_visible_week(slug, current_user)
+    if ActionForm().validate_on_submit():
+        attempt(lambda: services.set_blocked_slots(actor=current_user, week=week,
+                                                   slot_ids=request.form.getlist("slots")),
+                _("Your unavailable times are saved."))
+    return redirect(url_for("b2b.participant", slug=slug) + "#availability")
 
 
 @bp.route("/my/weeks/<slug>/b2b/request", methods=["POST"])
