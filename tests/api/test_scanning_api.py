@@ -130,6 +130,9 @@ def test_the_snapshot_is_gzipped_and_then_comes_in_changes(app, client, document
 
     plain = client.get("/api/v1/device/snapshot", headers=device_auth(token))
     assert "Content-Encoding" not in plain.headers and plain.json["full"] is True
+    refused = client.get("/api/v1/device/snapshot",
+                         headers={**device_auth(token), "Accept-Encoding": "gzip;q=0, br"})
+    assert "Content-Encoding" not in refused.headers and refused.json["badges"]
     db.session.execute(db.update(Badge).values(changed_at=utcnow() - timedelta(minutes=1)))
     db.session.commit()
     cursor = plain.json["cursor"]
