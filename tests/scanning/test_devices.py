@@ -198,3 +198,19 @@ def test_the_week_lists_its_devices(app, organiser, open_week, confirmed_exhibit
     assert devices.get_device(open_week, lead.id, organiser).id == lead.id
     with pytest.raises(NotFound):
         devices.get_device(open_week, 2**40, organiser)
+
+
+def test_what_a_device_says_of_itself_is_kept_without_a_write_per_request(app, organiser,
+                                                                          open_week):
+    device, _token = paired_gate(organiser, open_week)
+    first_seen = db.session.get(ScanDevice, device.id).last_seen_at
+    devices.seen(device)  # heard from again at once: nothing new, nothing written
+    assert db.session.get(ScanDevice, device.id).last_seen_at == first_seen
+    devices.seen(device, app_version="1.1.0", unsynced=12)
+    stored = db.session.get(ScanDevice, device.id)
+    db.session.refresh(stored)
+    assert (stored.app_version, stored.unsynced) == ("1.1.0", 12)
+    assert stored.last_seen_at > first_seen and stored.last_sync_at is None
+    devices.seen(device, synced=True)
+    db.session.refresh(stored)
+    assert stored.last_sync_at is not None
