@@ -74,9 +74,10 @@ def render_request(sheet: RequestSheet) -> bytes:
                         date_text=nd30_date(sheet.today))
     story += nd30.title(s, _("Payment request"), _("%(kind)s of contract %(number)s",
                                                     kind=kind, number=sheet.contract_number))
-    story.append(nd30.paragraph(s, _("To: %(payer)s", payer=sheet.payer)
-                                + (f" ({_('tax code %(code)s', code=sheet.payer_tax_code)})"
-                                   if sheet.payer_tax_code else "")))
+    payer = sheet.payer
+    if sheet.payer_tax_code:
+        payer += " (" + _("tax code %(code)s", code=sheet.payer_tax_code) + ")"
+    story.append(nd30.paragraph(s, _("To: %(payer)s", payer=payer)))
     story.append(nd30.paragraph(s, _("For taking part in %(week)s, please transfer:",
                                      week=sheet.week_name)))
     rows = [(_("Amount"), format_dong(sheet.amount_vnd)),
