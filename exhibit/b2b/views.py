@@ -330,6 +330,7 @@ def participant(slug):
 def preference(slug):
     """Mark one buyer or supplier must meet / would meet / do not meet (or clear the mark)."""
     week = get_visible_week(slug, current_user)
+    services.participation(week, current_user)  # 403 for anyone else, whatever the form
     if ActionForm().validate_on_submit():
         attempt(lambda: services.set_preference(
             actor=current_user, week=week, other_id=request.form.get("other_id", type=row_id) or 0,
@@ -342,6 +343,7 @@ def preference(slug):
 def blocked_slots(slug):
     """The slots the participant cannot meet in (the boxes ticked replace the earlier ones)."""
     week = get_visible_week(slug, current_user)
+    services.participation(week, current_user)  # 403 for anyone else, whatever the form
     if ActionForm().validate_on_submit():
         attempt(lambda: services.set_blocked_slots(actor=current_user, week=week,
                                                    slot_ids=request.form.getlist("slots")),
