@@ -5,14 +5,14 @@ BIN    := $(VENV)/bin
 PORT   ?= 5000
 export FLASK_APP := exhibit
 
-.PHONY: run test lint serve setup translations extract-messages clean
+.PHONY: run test lint serve setup translations extract-messages clean vendor-decoder
 
 # Printed QR codes and shared links start with PUBLIC_BASE_URL: it follows PORT unless given
 # (in the environment or as `make run PUBLIC_BASE_URL=https://...`).
 run: PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 run: setup
 	$(BIN)/flask db upgrade
-	$(BIN)/flask seed-demo
+	PUBLIC_BASE_URL='$(PUBLIC_BASE_URL)' $(BIN)/flask seed-demo
 	@echo ""
 	@echo "  exhibit is running on http://127.0.0.1:$(PORT)  (Ctrl+C stops it)"
 	@echo "  Printed QR codes and links point at $(PUBLIC_BASE_URL)"
@@ -63,3 +63,10 @@ extract-messages: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) instance/exhibit.sqlite3*
+
+# The scanner app's QR decoder (zxing-wasm from the npm registry, kept in static/vendor/zxing-wasm):
+# fetch another version, check it against the registry's hashes and record it (the scanner's
+# service worker names its cache after the files, so installed scanners take it at next start).
+ZXING_WASM_VERSION ?= 3.1.8
+vendor-decoder:
+	static/vendor/update-zxing-wasm.sh $(ZXING_WASM_VERSION)

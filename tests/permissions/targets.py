@@ -267,6 +267,19 @@ TARGETS: dict[tuple[str, str], Builder] = {
     ("badges.gate_home", ""): lambda o: Target("/gate"),
     ("badges.gate", ""): lambda o: Target(f"/gate/{o.week}", form={
         "code": o.visitor_entry_code, "nonce": "matrixgate0001"}),
+    ("badges.walk_in", ""): lambda o: Target(f"/gate/{o.week}/walk-in", form={
+        "kind": "visitor", "full_name": "Khách vãng lai", "phone": "0988 765 432", "consent": "y"}),
+    ("badges.walk_in_badge", "visitor"): lambda o: Target(f"/gate/{o.week}/walk-in/{o.visitor_badge_id}"),
+    ("badges.walk_in_print", "visitor"): lambda o: Target(
+        f"/gate/{o.week}/walk-in/{o.visitor_badge_id}/print", form={"layout": "a6-1"}),
+    ("badges.walk_in_pdf", "visitor"): lambda o: Target(
+        f"/gate/{o.week}/walk-in/{o.visitor_badge_id}.pdf?layout=label-62"),
+    ("badges.walk_in_reissue", "visitor"): lambda o: Target(
+        f"/gate/{o.week}/walk-in/{o.visitor_badge_id}/reissue", form={"reason": "Mất thẻ"}),
+    ("scanner.shell", ""): lambda o: Target("/scan/"),
+    ("scanner.pair", ""): lambda o: Target("/scan/pair"),
+    ("scanner.service_worker", ""): lambda o: Target("/scan/sw.js"),
+    ("scanner.manifest", ""): lambda o: Target("/scan/manifest.webmanifest"),
 
     # -- entrances: zones and scanning devices (issue 18) -------------------------------------------
     ("scanning.entrances", ""): lambda o: Target(f"{desk(o)}/entrances"),

@@ -257,6 +257,18 @@ TABLE: dict[tuple[str, str, str], str] = {
     ("badges.gate_home", "GET", ""):                        "login deny  deny  deny  deny  ok    ok    ok    ok",
     ("badges.gate", "GET", ""):                             X_GATE,
     ("badges.gate", "POST", ""):                            X_GATE,
+    # walk-ins at the desk: the gate's people register and print; only organisers reissue
+    ("badges.walk_in", "GET", ""):                          X_GATE,
+    ("badges.walk_in", "POST", ""):                         X_GATE,
+    ("badges.walk_in_badge", "GET", "visitor"):             X_GATE,
+    ("badges.walk_in_print", "POST", "visitor"):            X_GATE,
+    ("badges.walk_in_pdf", "GET", "visitor"):               X_GATE,
+    ("badges.walk_in_reissue", "POST", "visitor"):          X_ORGANISER,
+    # the scanner app: public pages holding no data (a device's token lives in its storage)
+    ("scanner.shell", "GET", ""):                           PUBLIC,
+    ("scanner.pair", "GET", ""):                            PUBLIC,
+    ("scanner.service_worker", "GET", ""):                  PUBLIC,
+    ("scanner.manifest", "GET", ""):                        PUBLIC,
 
     # -- entrances: zones and scanning devices (issue 18) -----------------------------------
     ("scanning.entrances", "GET", ""):                      X_ORGANISER,
