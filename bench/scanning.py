@@ -31,6 +31,14 @@ API tokens and 17 paired gate devices, then ANALYZE. It measures three things:
    that wrk stopped waiting for.
 
 Prints one JSON line per measurement, then a summary line.
+
+A run on this 2-CPU machine, shared with other work (load average 6–13), PostgreSQL 15,
+``--rounds 5 --seconds 8``: the snapshot of 30,000 badges is 2,078 KB of JSON, **750 KB
+gzipped** (a lead device's 515 KB), built in 275 ms and served in 345 ms; **2,000 queued scans
+synced in 1.5 s** (4 × 500, 342–469 ms a batch; 3.7–5.7 s in runs under heavier load); online
+at 16 scanners, **7,454 check-ins a minute through /device/scans against 7,444 through
+/checkins** (medians of five rounds, ratio 1.00; round by round 0.88–1.00, the machine's load
+moving more than the paths differ), p99 775 ms against 1,399 ms; every check-in accounted for.
 """
 from __future__ import annotations
 
