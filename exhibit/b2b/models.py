@@ -211,6 +211,11 @@ class Meeting(db.Model):
     generated: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     #: kept at its slot and table by every new generation (the organiser placed or agreed it)
     locked: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    #: a conflict a participant flagged on its time or table, for the organiser (cleared when
+    #: the organiser moves the meeting)
+    flag: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    #: who flagged it: "buyer" or "supplier"
+    flagged_by: Mapped[str] = mapped_column(String(10), default="", server_default="")
 
     buyer = relationship("Buyer")
     supplier = relationship("Business")
@@ -238,6 +243,8 @@ class SessionSettings(db.Model):
     request_hours: Mapped[int | None]
     #: generated schedules give each supplier one table for the whole session (buyers move)
     fixed_tables: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    #: when the organiser published the final schedule (None: what is scheduled is provisional)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class PreferenceLevel(str, enum.Enum):

@@ -830,8 +830,9 @@ def schedule(*, actor: User, meeting: Meeting, slot_id: int, table_id: int) -> M
                 raise Conflict(_("Only an accepted meeting can be scheduled."), code="wrong_status")
             _require_free(meeting, slot.id, table.id)
             meeting.slot_id, meeting.table_id = slot.id, table.id
-            # placed by hand: a new generation keeps it where the organiser put it
-            meeting.locked = True
+            # placed by hand: a new generation keeps it where the organiser put it, and the
+            # participant's flag was answered
+            meeting.locked, meeting.flag, meeting.flagged_by = True, "", ""
             db.session.flush()
             audit.record("meeting", meeting.id, "schedule", actor=actor, week_id=week.id,
                          business_id=meeting.supplier_id,
@@ -1113,7 +1114,7 @@ class Generated:
     method: str
 
 
-def _generation_problem(week: ExhibitionWeek, fixed_tables: bool
+def _generation_problem(week: ExhibitionWeek, fixed_tables: bool, published: bool = False
                         ) -> tuple[optimise.Problem, dict[tuple[int, int], Meeting]]:
     """The session as the optimiser sees it: the locked meetings kept, the pairs worth
     meeting (preferences and accepted meetings; see optimise.pair_levels), who blocked which
@@ -1127,8 +1128,9 @@ def _generation_problem(week: ExhibitionWeek, fixed_tables: bool
     for m in meetings:
         pair = (m.buyer_id, m.supplier_id)
         if m.status == MeetingStatus.ACCEPTED.value:
-            # a meeting with an outcome has happened: it stays where it was, like a locked one
-            if (m.locked or m.outcome) and m.slot_id is not None:
+            # a meeting with an outcome has happened, and a published one has been told to
+            # both sides: each stays where it is, like a locked one
+            if (m.locked or m.outcome or published) and m.slot_id is not None:
                 locked.append(optimise.Placed(m.buyer_id, m.supplier_id, m.slot_id, m.table_id))
             elif not m.generated:
                 agreed.append(pair)
@@ -1172,13 +1174,16 @@ def generate_schedule(*, actor: User, week: ExhibitionWeek, method: str = "optim
     The solver runs outside the transaction (it may take ``seconds``); the write then locks
     the week and checks the session is still the one solved (else 409: generate again), so
     nobody waits on the lock meanwhile and nothing is placed on a stale picture. Participants
-    are not told of a provisional schedule; they see it on their B2B page."""
+    are not told of a provisional schedule (they see it on their B2B page, marked provisional).
+    Once the final schedule is published, a generation keeps every scheduled meeting where it
+    is and only adds meetings into free places, and just those new meetings' sides are told."""
     require_week_organiser(actor, week)
     if method not in ("optimised", "greedy"):
         message = _("Choose how to generate the schedule.")
         raise ValidationFailed(message, fields={"method": message})
-    fixed = session_settings(week).fixed_tables
-    problem, _accepted = _generation_problem(week, fixed)
+    settings = session_settings(week)
+    fixed, published = settings.fixed_tables, settings.published_at is not None
+    problem, _accepted = _generation_problem(week, fixed, published)
     if not problem.slots or not problem.tables:
         raise Conflict(_("Add slots and tables before generating a schedule."), code="no_slots")
     result = (optimise.optimise(problem, seconds=seconds) if method == "optimised"
@@ -1190,20 +1195,23 @@ def generate_schedule(*, actor: User, week: ExhibitionWeek, method: str = "optim
     try:
         with write_transaction():
             _lock_week(week.id)
-            again, accepted = _generation_problem(week, fixed)
+            again, accepted = _generation_problem(week, fixed, published)
             if again != problem:
                 raise Conflict(_("Meetings or preferences changed while the schedule was "
                                  "computed; generate it again."), code="session_changed")
+            held = [Meeting.locked.is_(False), Meeting.outcome == ""]
+            if published:
+                held.append(Meeting.slot_id.is_(None))
             for m in db.session.scalars(select(Meeting).where(
                     Meeting.week_id == week.id, Meeting.status == MeetingStatus.ACCEPTED.value,
-                    Meeting.locked.is_(False), Meeting.outcome == "")):
+                    *held)):
                 if m.generated:
                     db.session.delete(m)
                     accepted.pop((m.buyer_id, m.supplier_id), None)
                 else:
                     m.slot_id = m.table_id = None
             db.session.flush()
-            now = utcnow()
+            now, placed_meetings = utcnow(), []
             for placed in result.placed:
                 meeting = accepted.get((placed.buyer, placed.supplier))
                 if meeting is None:
@@ -1213,7 +1221,11 @@ def generate_schedule(*, actor: User, week: ExhibitionWeek, method: str = "optim
                                       generated=True)
                     db.session.add(meeting)
                 meeting.slot_id, meeting.table_id = placed.slot, placed.table
+                placed_meetings.append(meeting)
             db.session.flush()
+            if published:  # only the new meetings: the published ones stayed where they were
+                for meeting in placed_meetings:
+                    _announce(meeting, "schedule")
             audit.record("week", week.id, "generate_schedule", actor=actor, week_id=week.id,
                          after={"method": method, "scheduled": len(result.placed),
                                 "must": result.must, "meet": result.meet,
@@ -1238,3 +1250,109 @@ def set_locked(*, actor: User, meeting: Meeting, locked: bool) -> Meeting:
         audit.record("meeting", meeting.id, "lock" if locked else "unlock", actor=actor,
                      week_id=week.id, business_id=meeting.supplier_id)
     return meeting
+
+
+# -- rounds: provisional, flagged, swapped and locked, published -------------------------------
+
+def is_published(week: ExhibitionWeek) -> bool:
+    return session_settings(week).published_at is not None
+
+
+def publish_schedule(*, actor: User, week: ExhibitionWeek) -> int:
+    """Publish the final schedule: each side of every scheduled meeting is told its time and
+    table through the outbox (the message links to their B2B page, with the schedule PDF and
+    calendar file). Publishing again tells only the meetings that moved since: the message's
+    idempotency key names the slot and table (messaging.subscribers). Returns how many."""
+    require_week_organiser(actor, week)
+    with write_transaction():
+        _lock_week(week.id)
+        settings = db.session.get(SessionSettings, week.id)
+        if settings is None:
+            settings = SessionSettings(week_id=week.id)
+            db.session.add(settings)
+        meetings = db.session.scalars(select(Meeting).where(
+            Meeting.week_id == week.id, Meeting.status == MeetingStatus.ACCEPTED.value,
+            Meeting.slot_id.isnot(None)).order_by(Meeting.id)).all()
+        if not meetings:
+            raise Conflict(_("No meeting is scheduled yet: generate the schedule first."),
+                           code="nothing_scheduled")
+        settings.published_at = utcnow()
+        for meeting in meetings:
+            _announce(meeting, "schedule")
+        db.session.flush()
+        audit.record("week", week.id, "publish_schedule", actor=actor, week_id=week.id,
+                     after={"meetings": len(meetings)})
+    return len(meetings)
+
+
+def swap_meetings(*, actor: User, week: ExhibitionWeek, meeting_id: int, other_id: int
+                  ) -> tuple[Meeting, Meeting]:
+    """The organiser swaps two scheduled meetings' slots and tables (409 when a side of one
+    is busy at the other's time). Both are then locked, their flags cleared; once the schedule
+    is published, the sides of both are told."""
+    require_week_organiser(actor, week)
+    try:
+        with write_transaction():
+            _lock_week(week.id)
+            first, second = _lock_meeting(meeting_id), _lock_meeting(other_id)
+            if first.week_id != week.id or second.week_id != week.id or first.id == second.id:
+                message = _("Choose another meeting of this week.")
+                raise ValidationFailed(message, fields={"other_id": message})
+            if first.slot_id is None or second.slot_id is None:
+                raise Conflict(_("Only scheduled meetings can be swapped."), code="not_scheduled")
+            places = {first.id: (second.slot_id, second.table_id),
+                      second.id: (first.slot_id, first.table_id)}
+            first.slot_id = first.table_id = second.slot_id = second.table_id = None
+            db.session.flush()
+            for meeting in (first, second):
+                slot_id, table_id = places[meeting.id]
+                _require_free(meeting, slot_id, table_id)
+                meeting.slot_id, meeting.table_id = slot_id, table_id
+                meeting.locked, meeting.flag, meeting.flagged_by = True, "", ""
+                db.session.flush()
+            published = is_published(week)
+            for meeting in (first, second):
+                audit.record("meeting", meeting.id, "swap", actor=actor, week_id=week.id,
+                             business_id=meeting.supplier_id,
+                             after={"with": (second if meeting is first else first).id})
+                if published:
+                    _announce(meeting, "schedule")
+    except IntegrityError:
+        raise Conflict(_("The slot was just taken; choose another."), code="slot_taken") from None
+    return first, second
+
+
+#: the longest note on a flagged meeting
+FLAG_LENGTH = 500
+
+
+def flag_meeting(*, actor: User, meeting: Meeting, note: str) -> Meeting:
+    """A participant flags a conflict with a scheduled meeting's time or table (a clash, a
+    table too far…) for the organiser; an empty note withdraws the flag."""
+    note = clean_text(note)[:FLAG_LENGTH]
+    with write_transaction():
+        meeting = _lock_meeting(meeting.id)
+        side = _side(actor, meeting)
+        if side == "organiser":
+            raise Forbidden(_("Participants flag their meetings; the organiser moves them."))
+        if meeting.status != MeetingStatus.ACCEPTED.value or meeting.slot_id is None:
+            raise Conflict(_("Only a scheduled meeting can be flagged."), code="not_scheduled")
+        meeting.flag, meeting.flagged_by = note, side if note else ""
+        audit.record("meeting", meeting.id, "flag" if note else "unflag", actor=actor,
+                     week_id=meeting.week_id, business_id=meeting.supplier_id, note=note or None)
+    return meeting
+
+
+def flagged_count(week: ExhibitionWeek) -> int:
+    return db.session.scalar(select(func.count()).select_from(Meeting).where(
+        Meeting.week_id == week.id, Meeting.flag != "",
+        Meeting.status == MeetingStatus.ACCEPTED.value)) or 0
+
+
+def requests_expiring(after: datetime, before: datetime) -> list[Meeting]:
+    """Unanswered requests whose answer deadline falls in (after, before]: for a reminder to
+    the asked side before they expire (the clock's job, like ``meetings_starting``)."""
+    return list(db.session.scalars(
+        select(Meeting).where(Meeting.status == MeetingStatus.REQUESTED.value,
+                              Meeting.expires_at > after, Meeting.expires_at <= before)
+        .order_by(Meeting.expires_at, Meeting.id)))

@@ -18,6 +18,7 @@ from exhibit.b2b.forms import (
     TablesForm,
     group_choices,
 )
+from exhibit.b2b.calendar import render_calendar
 from exhibit.b2b.schedule import render_schedule
 from exhibit.catalogue import ocop
 from exhibit.core.downloads import download
@@ -105,7 +106,34 @@ def manage(slug):
         slots_form=SlotsForm(day=week.start_date), tables_form=TablesForm(),
         outcome_form=OutcomeForm(), matches=services.matches(week, limit=SUGGESTED_PAIRS, buyers=buyers),
         over=services.session_over(week), group_title=_group_title, need_label=_need_label,
-        settings=services.session_settings(week))
+        settings=services.session_settings(week), flagged=services.flagged_count(week))
+
+
+@bp.route("/organiser/weeks/<slug>/b2b/publish", methods=["POST"])
+@organiser_required
+def publish(slug):
+    """The final schedule, told to every participant with a scheduled meeting."""
+    week = get_managed_week(slug, current_user)
+    if ActionForm().validate_on_submit():
+        done = []
+        attempt(lambda: done.append(services.publish_schedule(actor=current_user, week=week)), None)
+        if done:
+            flash(_("Final schedule published: the sides of %(n)s meetings are told their time "
+                    "and table.", n=done[0]), "success")
+    return redirect(url_for("b2b.manage", slug=slug) + "#meetings")
+
+
+@bp.route("/organiser/weeks/<slug>/b2b/meetings/<int:meeting_id>/swap", methods=["POST"])
+@organiser_required
+def swap(slug, meeting_id):
+    week = get_managed_week(slug, current_user)
+    services.get_meeting(week, meeting_id)
+    if ActionForm().validate_on_submit():
+        attempt(lambda: services.swap_meetings(
+            actor=current_user, week=week, meeting_id=meeting_id,
+            other_id=request.form.get("other_id", type=row_id) or 0),
+            _("Meetings swapped and locked."))
+    return redirect(url_for("b2b.manage", slug=slug) + f"#m{meeting_id}")
 
 
 @bp.route("/organiser/weeks/<slug>/b2b/settings", methods=["POST"])
@@ -322,7 +350,35 @@ def participant(slug):
         cancel_consequence=cancel_consequence, remove_need_consequence=remove_need_consequence,
         preferences=services.my_preferences(week, taking_part),
         marked=services.marked_names(week, taking_part), levels=list(PreferenceLevel),
-        slots=services.slots(week), blocked=services.blocked_slot_ids(week, taking_part))
+        slots=services.slots(week), blocked=services.blocked_slot_ids(week, taking_part),
+        published=services.is_published(week))
+
+
+@bp.route("/my/weeks/<slug>/b2b/meetings/<int:meeting_id>/flag", methods=["POST"])
+@participant_required
+def flag(slug, meeting_id):
+    """Flag a conflict with a scheduled meeting for the organiser (an empty note withdraws it)."""
+    week = get_visible_week(slug, current_user)
+    meeting = services.get_meeting(week, meeting_id)
+    if ActionForm().validate_on_submit():
+        note = request.form.get("note", "")
+        attempt(lambda: services.flag_meeting(actor=current_user, meeting=meeting, note=note),
+                _("The organiser sees your note.") if note.strip() else _("Flag withdrawn."))
+    return redirect(url_for("b2b.participant", slug=slug) + f"#m{meeting_id}")
+
+
+@bp.route("/my/weeks/<slug>/b2b/schedule.ics")
+@participant_required
+def schedule_ics(slug):
+    """The participant's meetings as a calendar file for their phone."""
+    week = get_visible_week(slug, current_user)
+    taking_part = services.participation(week, current_user)
+    if taking_part.side == "buyer" and taking_part.buyer is None:
+        abort(404)
+    meetings = services.participant_meetings(week, buyer=taking_part.buyer,
+                                             supplier_id=taking_part.supplier_id)
+    content = render_calendar(week, meetings, side=taking_part.side, host=request.host, lang=g.lang)
+    return download(content, "text/calendar; charset=utf-8", f"b2b-{week.slug}.ics")
 
 
 @bp.route("/my/weeks/<slug>/b2b/preferences", methods=["POST"])

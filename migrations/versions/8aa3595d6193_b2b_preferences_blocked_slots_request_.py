@@ -4,12 +4,13 @@ Revision ID: 8aa3595d6193
 Revises: 00e47d758c05
 Create Date: 2026-12-05 10:32:42.098055
 
-- b2b_settings: a week's answer deadline for meeting requests (hours) and whether generated
-  schedules keep each supplier at one table.
+- b2b_settings: a week's answer deadline for meeting requests (hours), whether generated
+  schedules keep each supplier at one table, when the final schedule was published.
 - b2b_preferences: must meet / meet / no, marked by a buyer or a supplier on the other side.
 - b2b_blocked_slots: slots a buyer or a supplier cannot meet in.
 - b2b_meetings: expires_at (a request's answer deadline), generated (made by the optimiser),
-  locked (kept by every generation), and the status "expired". On SQLite changing the status
+  locked (kept by every generation), flag and flagged_by (a participant's conflict), and the
+  status "expired". On SQLite changing the status
   check recreates the table, so its partial unique indexes are made again as they were.
 """
 from alembic import op
@@ -54,6 +55,7 @@ def upgrade():
     sa.Column('week_id', sa.Integer(), nullable=False),
     sa.Column('request_hours', sa.Integer(), nullable=True),
     sa.Column('fixed_tables', sa.Boolean(), server_default=sa.false(), nullable=False),
+    sa.Column('published_at', sa.DateTime(timezone=True), nullable=True),
     sa.CheckConstraint('request_hours IS NULL OR request_hours BETWEEN 1 AND 720', name=op.f('ck_b2b_settings_request_hours')),
     sa.ForeignKeyConstraint(['week_id'], ['exhibition_weeks.id'], name=op.f('fk_b2b_settings_week_id_exhibition_weeks'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('week_id', name=op.f('pk_b2b_settings'))
@@ -99,6 +101,8 @@ def upgrade():
         batch_op.add_column(sa.Column('expires_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('generated', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column('locked', sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.add_column(sa.Column('flag', sa.String(length=500), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('flagged_by', sa.String(length=10), server_default='', nullable=False))
     _status_check(STATUSES + ("expired",))
     # ### end Alembic commands ###
 
@@ -108,6 +112,8 @@ def downgrade():
     op.execute("UPDATE b2b_meetings SET status = 'cancelled' WHERE status = 'expired'")
     _status_check(STATUSES)
     with op.batch_alter_table('b2b_meetings', schema=None) as batch_op:
+        batch_op.drop_column('flagged_by')
+        batch_op.drop_column('flag')
         batch_op.drop_column('locked')
         batch_op.drop_column('generated')
         batch_op.drop_column('expires_at')
