@@ -32,6 +32,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from sqlalchemy.exc import IntegrityError
 
 from exhibit.badges.checkin import ALREADY, INVALID, OK, ScanResult, may_check_in
@@ -65,6 +66,46 @@ class Asked:
     device_answer: str = ""
 
 
+@dataclass(frozen=True)
+class Scanner:
+    """Who scans, as a decision needs it: read before its write transaction, which forgets
+    what was loaded before it (so a batch does not read its scanner again)."""
+    is_device: bool
+    id: int
+    #: a device's week (it sees that week's badges only)
+    week_id: int | None = None
+    #: a user's organising body (its organisers and entrance staff see the body's badges)
+    organizer_id: int | None = None
+
+    @classmethod
+    def of(cls, scanner) -> Scanner:
+        if isinstance(scanner, Scanner):
+            return scanner
+        if isinstance(scanner, ScanDevice):
+            return cls(True, scanner.id, week_id=scanner.week_id)
+        return cls(False, scanner.id, organizer_id=scanner.organizer_id)
+
+
+@dataclass(frozen=True)
+class ZoneRules:
+    """A zone's rules, as a decision reads them (read before the transaction, like Scanner)."""
+    id: int
+    week_id: int
+    name: str
+    is_default: bool
+    mode: str
+    multiple_entries: bool
+    kind_list: tuple[str, ...]
+    day_list: tuple[date, ...]
+
+    @classmethod
+    def of(cls, zone) -> ZoneRules | None:
+        if zone is None or isinstance(zone, ZoneRules):
+            return zone
+        return cls(zone.id, zone.week_id, zone.name, zone.is_default, zone.mode,
+                   zone.multiple_entries, tuple(zone.kind_list), tuple(zone.day_list))
+
+
 def scan(*, scanner, code: str, nonce: str, zone: Zone | None = None, direction: str = IN,
          scanned_at: datetime | None = None, device_answer: str = "",
          now: datetime | None = None) -> ScanResult:
@@ -78,15 +119,15 @@ def scan(*, scanner, code: str, nonce: str, zone: Zone | None = None, direction:
     zone = authorised_zone(scanner, zone)
     asked = checked(scanner, zone, code=code, nonce=nonce, direction=direction,
                     scanned_at=scanned_at, device_answer=device_answer, now=now)
-    previous = answered(scanner, [asked.nonce]).get(asked.nonce)
-    if previous is not None:
-        return previous
+    who, rules = Scanner.of(scanner), ZoneRules.of(zone)
     try:
+        # a replay is answered inside too, after the badge's lock: a retry sent while the
+        # first request is still deciding waits for it, then gets its answer
         with write_transaction():
-            return decide_all(scanner, zone, [asked], now)[0]
+            return decide_all(who, rules, [asked], now)[0]
     except IntegrityError:
         # the same nonce was answered by a concurrent request: give its answer
-        previous = answered(scanner, [asked.nonce]).get(asked.nonce)
+        previous = answered(who, [asked.nonce]).get(asked.nonce)
         if previous is not None:
             return previous
         raise
@@ -156,17 +197,17 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=VIETNAM_TZ)
 
 
-def _scanner_filter(scanner):
-    if isinstance(scanner, ScanDevice):
-        return GateScan.device_id == scanner.id
-    return (GateScan.scanned_by_id == scanner.id) & GateScan.device_id.is_(None)
+def _scanner_filter(who: Scanner):
+    if who.is_device:
+        return GateScan.device_id == who.id
+    return (GateScan.scanned_by_id == who.id) & GateScan.device_id.is_(None)
 
 
 def answered(scanner, nonces: list[str]) -> dict[str, ScanResult]:
     """This scanner's earlier answers for these nonces, by nonce (two queries at most)."""
     if not nonces:
         return {}
-    scans = db.session.scalars(select(GateScan).where(_scanner_filter(scanner),
+    scans = db.session.scalars(select(GateScan).where(_scanner_filter(Scanner.of(scanner)),
                                                       GateScan.nonce.in_(list(set(nonces))))).all()
     if not scans:
         return {}
@@ -214,28 +255,33 @@ class _Batch:
     """What the decisions of one transaction read, loaded for all its scans at once (a fixed
     number of queries for a batch of any size), and kept up to date as they are decided."""
 
-    def __init__(self, scanner, zone: Zone | None, asked: list[Asked], now: datetime):
-        self.scanner, self.zone, self.now = scanner, zone, now
-        self.is_device = isinstance(scanner, ScanDevice)
+    def __init__(self, who: Scanner, zone: ZoneRules | None, asked: list[Asked],
+                 now: datetime):
+        self.who, self.zone, self.now = who, zone, now
+        self.is_device = who.is_device
         codes = sorted({a.code for a in asked})
-        # locked in id order: two batches sharing badges wait for each other, never deadlock
-        query = select(Badge).where(Badge.entry_code.in_(codes)).order_by(Badge.id)
+        # locked in id order: two batches sharing badges wait for each other, never deadlock;
+        # their weeks read with them (not locked)
+        query = (select(Badge).where(Badge.entry_code.in_(codes)).order_by(Badge.id)
+                 .options(joinedload(Badge.week, innerjoin=True)))
         if self.is_device:
-            query = query.where(Badge.week_id == scanner.week_id)
-        self.badges = {b.entry_code: b for b in db.session.scalars(query.with_for_update())}
+            query = query.where(Badge.week_id == who.week_id)
+        self.badges = {b.entry_code: b
+                       for b in db.session.scalars(query.with_for_update(of=Badge))}
         missing = [code for code in codes if code not in self.badges]
         self.contact_weeks = {}
         if missing:
             self.contact_weeks = dict(db.session.execute(
                 select(Badge.contact_code, Badge.week_id).where(Badge.contact_code.in_(missing))
             ).all())
-        self.default_zones: dict[int, Zone] = {}
+        self.default_zones: dict[int, ZoneRules] = {}
         ids = [b.id for b in self.badges.values()]
         days = {to_vietnam_time(a.scanned_at or now).date() for a in asked}
         self.presence: dict[tuple, ZonePresence] = {}
         self.checkins: dict[tuple, CheckIn] = {}
         #: (zone id, badge id, day) -> (scanned_at, user id, device id) of its latest let-in scan
         self.let_in: dict[tuple, tuple] = {}
+        self._let_in_read = True
         if not ids:
             return
         for row in db.session.scalars(select(ZonePresence).where(
@@ -244,11 +290,18 @@ class _Batch:
         for row in db.session.scalars(select(CheckIn).where(CheckIn.badge_id.in_(ids),
                                                             CheckIn.day.in_(days))):
             self.checkins[(row.badge_id, row.day)] = row
-        start, end = _day_start(min(days)), _day_start(max(days)) + timedelta(days=1)
+        self._ids, self._days, self._let_in_read = ids, days, False
+
+    def _read_let_in(self) -> None:
+        """Who let the batch's badges in on its days: read once, when the first badge already
+        in needs its flag (most scans are first entries and never ask)."""
+        self._let_in_read = True
+        start = _day_start(min(self._days))
+        end = _day_start(max(self._days)) + timedelta(days=1)
         for row in db.session.execute(
                 select(GateScan.badge_id, GateScan.zone_id, GateScan.scanned_at,
                        GateScan.scanned_by_id, GateScan.device_id)
-                .where(GateScan.badge_id.in_(ids), GateScan.result == OK,
+                .where(GateScan.badge_id.in_(self._ids), GateScan.result == OK,
                        GateScan.direction == IN, GateScan.scanned_at >= start,
                        GateScan.scanned_at < end)):
             self._remember_let_in(row.zone_id, row.badge_id, row.scanned_at,
@@ -260,17 +313,19 @@ class _Batch:
         if key not in self.let_in or self.let_in[key][0] <= scanned_at:
             self.let_in[key] = (scanned_at, user_id, device_id)
 
-    def default_zone(self, week) -> Zone:
+    def default_zone(self, week) -> ZoneRules:
         if week.id not in self.default_zones:
-            self.default_zones[week.id] = zones_service.default_zone(week)
+            self.default_zones[week.id] = ZoneRules.of(zones_service.default_zone(week))
         return self.default_zones[week.id]
 
-    def visible(self, badge: Badge | None, zone: Zone | None) -> bool:
+    def visible(self, badge: Badge | None, zone: ZoneRules | None) -> bool:
         if badge is None:
             return False
         if self.is_device:
             return True  # the query kept the device's week only
-        if not may_check_in(self.scanner, badge.week.organizer_id):
+        # a user came through authorised_zone: an organiser or entrance staff, who sees the
+        # badges of its own body's weeks (badges.checkin.may_check_in)
+        if badge.week.organizer_id != self.who.organizer_id:
             return False
         return zone is None or zone.week_id == badge.week_id
 
@@ -279,14 +334,16 @@ class _Batch:
         if week_id is None:
             return False
         if self.is_device:
-            return week_id == self.scanner.week_id
+            return week_id == self.who.week_id
         if self.zone is not None:
             return week_id == self.zone.week_id
         from exhibit.weeks.models import ExhibitionWeek
         week = db.session.get(ExhibitionWeek, week_id)
-        return may_check_in(self.scanner, week.organizer_id)
+        return week.organizer_id == self.who.organizer_id
 
-    def let_in_by(self, zone: Zone, badge: Badge, day: date) -> tuple | None:
+    def let_in_by(self, zone: ZoneRules, badge: Badge, day: date) -> tuple | None:
+        if not self._let_in_read:
+            self._read_let_in()
         found = self.let_in.get((zone.id, badge.id, day))
         if zone.is_default:
             older = self.let_in.get((None, badge.id, day))
@@ -297,17 +354,18 @@ class _Batch:
     def by_this_scanner(self, let_in: tuple) -> bool:
         _at, user_id, device_id = let_in
         if self.is_device:
-            return device_id == self.scanner.id
-        return device_id is None and user_id == self.scanner.id
+            return device_id == self.who.id
+        return device_id is None and user_id == self.who.id
 
 
-def decide_all(scanner, zone: Zone | None, asked: list[Asked], now: datetime
-               ) -> list[ScanResult]:
+def decide_all(scanner, zone, asked: list[Asked], now: datetime) -> list[ScanResult]:
     """Decide and record scans in the caller's write transaction, in the order given (sync
     orders a device's queue by scan time), answering each; a nonce answered before (or earlier
-    in the same list) gets its first answer. ``zone`` as from authorised_zone."""
-    batch = _Batch(scanner, zone, asked, now)
-    previous = answered(scanner, [a.nonce for a in asked])
+    in the same list) gets its first answer. ``scanner`` and ``zone`` as authorised_zone let
+    them through, best read before the transaction (Scanner.of, ZoneRules.of)."""
+    who = Scanner.of(scanner)
+    batch = _Batch(who, ZoneRules.of(zone), asked, now)
+    previous = answered(who, [a.nonce for a in asked])
     results: list[ScanResult] = []
     recorded: list[tuple[ScanResult, GateScan]] = []
     for one in asked:
@@ -341,8 +399,8 @@ def _decide(batch: _Batch, one: Asked) -> tuple[ScanResult, GateScan]:
     gate_scan = GateScan(
         nonce=one.nonce, code=one.code, result=result.status, reason=result.reason,
         badge_id=result.badge.id if result.badge else None,
-        scanned_by_id=None if batch.is_device else batch.scanner.id,
-        device_id=batch.scanner.id if batch.is_device else None,
+        scanned_by_id=None if batch.is_device else batch.who.id,
+        device_id=batch.who.id if batch.is_device else None,
         zone_id=zone.id if zone is not None else None, direction=one.direction,
         device_answer=one.device_answer, flag=result.flag, scanned_at=scanned_at,
         received_at=batch.now)
@@ -351,7 +409,7 @@ def _decide(batch: _Batch, one: Asked) -> tuple[ScanResult, GateScan]:
     return result, gate_scan
 
 
-def _judge(batch: _Batch, one: Asked, badge: Badge | None, zone: Zone | None,
+def _judge(batch: _Batch, one: Asked, badge: Badge | None, zone: ZoneRules | None,
            scanned_at: datetime) -> ScanResult:
     if badge is None:
         if batch.contact_visible(one.code):
@@ -381,7 +439,7 @@ def _judge(batch: _Batch, one: Asked, badge: Badge | None, zone: Zone | None,
     return _enter(batch, zone, badge, day, presence, scanned_at, with_exits)
 
 
-def _enter(batch: _Batch, zone: Zone, badge: Badge, day: date, presence: ZonePresence | None,
+def _enter(batch: _Batch, zone: ZoneRules, badge: Badge, day: date, presence: ZonePresence | None,
            scanned_at: datetime, with_exits: bool) -> ScanResult:
     checkin = batch.checkins.get((badge.id, day)) if zone.is_default else None
     entered = presence is not None and presence.entries > 0 or checkin is not None
@@ -404,19 +462,19 @@ def _enter(batch: _Batch, zone: Zone, badge: Badge, day: date, presence: ZonePre
         if checkin is None:
             checkin = CheckIn(badge_id=badge.id, week_id=badge.week_id, day=day,
                               first_at=scanned_at,
-                              checked_in_by_id=None if batch.is_device else batch.scanner.id)
+                              checked_in_by_id=None if batch.is_device else batch.who.id)
             db.session.add(checkin)
             batch.checkins[(badge.id, day)] = checkin
         elif scanned_at < checkin.first_at:
             checkin.first_at = scanned_at
         result.first_at, result.checkin = checkin.first_at, checkin
     batch._remember_let_in(zone.id, badge.id, scanned_at,
-                           None if batch.is_device else batch.scanner.id,
-                           batch.scanner.id if batch.is_device else None)
+                           None if batch.is_device else batch.who.id,
+                           batch.who.id if batch.is_device else None)
     return result
 
 
-def _already(batch: _Batch, zone: Zone, badge: Badge, day: date,
+def _already(batch: _Batch, zone: ZoneRules, badge: Badge, day: date,
              presence: ZonePresence | None, checkin: CheckIn | None,
              scanned_at: datetime) -> ScanResult:
     """A badge already let in: answered with the time of the first entry, which a scan made

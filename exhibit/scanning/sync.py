@@ -16,10 +16,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import gettext as _
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
-from exhibit.core.db import is_unique_violation, lock_row, utcnow, write_transaction
+from exhibit.core.db import is_unique_violation, utcnow, write_transaction
 from exhibit.core.errors import AppError, Forbidden, ValidationFailed
+from exhibit.extensions import db
 from exhibit.scanning import decide
 from exhibit.scanning.devices import DeviceRevoked, record_refused
 from exhibit.scanning.models import DevicePurpose, ScanDevice
@@ -62,8 +65,9 @@ def upload(*, device: ScanDevice, scans: list[dict], unsynced: int = 0, app_vers
         answers = _gate(device, scans, order, now, unsynced, app_version)
     else:
         answers = _leads(device, scans, order, now)
+        device_id = device.id
         with write_transaction():
-            _seen(device, now, unsynced, app_version)
+            _seen(device_id, device, now, unsynced, app_version)
     return [answers[i] for i in range(len(scans))]
 
 
@@ -100,6 +104,7 @@ def _refused_answer(scan, error: AppError) -> dict:
 def _gate(device: ScanDevice, scans: list, order: list[int], now: datetime, unsynced: int,
           app_version: str) -> dict[int, dict]:
     zone = decide.authorised_zone(device, None)
+    who, rules = decide.Scanner.of(device), decide.ZoneRules.of(zone)
     answers: dict[int, dict] = {}
     asked: list[tuple[int, decide.Asked]] = []
     for i in order:
@@ -117,9 +122,9 @@ def _gate(device: ScanDevice, scans: list, order: list[int], now: datetime, unsy
     for attempt in range(2):
         try:
             with write_transaction():
-                results = decide.decide_all(device, zone, [one for _, one in asked], now) \
+                results = decide.decide_all(who, rules, [one for _, one in asked], now) \
                     if asked else []
-                _seen(device, now, unsynced, app_version)
+                _seen(who.id, device, now, unsynced, app_version)
             break
         except IntegrityError as error:
             # the same batch sent twice at once (a retry before the first answer came): the
@@ -142,46 +147,44 @@ def gate_answer(result) -> dict:
 
 
 def _leads(device: ScanDevice, scans: list, order: list[int], now: datetime) -> dict[int, dict]:
-    from exhibit.visitors.services import capture_badge
+    from exhibit.visitors.services import capture_badges
     answers: dict[int, dict] = {}
+    asked: list[tuple[int, decide.Asked]] = []
     for i in order:
         scan = scans[i]
         try:
             if not isinstance(scan, dict):
                 raise ValidationFailed(_("Each scan is an object."), fields={"scans": ""})
-            nonce = str(scan.get("nonce") or "")
-            asked = decide.checked(device, None, code=str(scan.get("code") or ""), nonce=nonce,
-                                   scanned_at=_scanned_at(scan.get("scanned_at")), now=now)
+            asked.append((i, decide.checked(
+                device, None, code=str(scan.get("code") or ""), nonce=str(scan.get("nonce") or ""),
+                scanned_at=_scanned_at(scan.get("scanned_at")), now=now)))
         except ValidationFailed as error:
             answers[i] = _refused_answer(scan, error)
-            continue
-        scanned_at = asked.scanned_at or now
-        try:
-            lead, created = capture_badge(device=device, code=asked.code, scanned_at=scanned_at)
-        except ValidationFailed as error:
-            reason = {"unknown_code": "unknown"}.get(error.code, error.code)
-            answers[i] = {"nonce": nonce, "status": decide.INVALID, "reason": reason,
+    decided = capture_badges(device=device, scans=[(one.code, one.scanned_at or now)
+                                                   for _i, one in asked]) if asked else []
+    for (i, one), (status, lead, error) in zip(asked, decided):
+        if error is not None:
+            # the business no longer has a booth there (403), or the code is not a contact
+            reason = "no_booth" if isinstance(error, Forbidden) else \
+                {"unknown_code": "unknown"}.get(error.code, error.code)
+            answers[i] = {"nonce": one.nonce, "status": decide.INVALID, "reason": reason,
                           "message": error.message, "flag": ""}
             continue
-        except Forbidden as error:  # the business no longer has a booth at the week
-            answers[i] = {"nonce": nonce, "status": decide.INVALID, "reason": "no_booth",
-                          "message": error.message, "flag": ""}
-            continue
-        # the same scan sent again (its answer was lost) made this lead: its first answer
-        replay = (not created and lead.captured_by_device_id == device.id
-                  and lead.created_at == scanned_at)
-        saved = created or replay
         answers[i] = {
-            "nonce": nonce, "status": SAVED if saved else ALREADY_SAVED, "reason": None,
-            "message": _("Contact saved.") if saved else _("This contact was already saved."),
-            "flag": "", "badge": {"name": lead.full_name, "kind": lead.badge.kind
-                                  if lead.badge is not None else ""}}
+            "nonce": one.nonce, "status": status, "reason": None,
+            "message": _("Contact saved.") if status == SAVED
+            else _("This contact was already saved."),
+            "flag": "", "badge": {"name": lead.full_name, "kind": lead.badge.kind}}
     return answers
 
 
-def _seen(device: ScanDevice, now: datetime, unsynced: int, app_version: str) -> None:
-    row = lock_row(ScanDevice, device.id)
-    row.last_seen_at = row.last_sync_at = now
-    row.unsynced = unsynced
+def _seen(device_id: int, device: ScanDevice, now: datetime, unsynced: int,
+          app_version: str) -> None:
+    """What the organiser sees of the device: when it last synced, its app and its queue."""
+    values = {"last_seen_at": now, "last_sync_at": now, "unsynced": unsynced}
     if app_version:
-        row.app_version = app_version
+        values["app_version"] = app_version
+    db.session.execute(update(ScanDevice).where(ScanDevice.id == device_id).values(**values)
+                       .execution_options(synchronize_session=False))
+    for name, value in values.items():  # the caller's copy says the same, without a read
+        set_committed_value(device, name, value)

@@ -24,8 +24,8 @@ from exhibit.booking.plan import booths_exhibited_by, confirmed_business_id, exh
 from exhibit.businesses.models import Business
 from exhibit.catalogue.models import ProductListing
 from exhibit.core import audit
-from exhibit.core.db import after_commit, utcnow, write_transaction
-from exhibit.core.errors import Forbidden, NotFound, ValidationFailed
+from exhibit.core.db import after_commit, is_unique_violation, utcnow, write_transaction
+from exhibit.core.errors import AppError, Forbidden, NotFound, ValidationFailed
 from exhibit.core.paging import counted_page, search_text
 from exhibit.core.events import announce, contact_left
 from exhibit.core.tokens import new_code, normalise_code
@@ -333,57 +333,139 @@ def capture_badge(*, actor=None, code: str, device=None,
     without a confirmed booth there is refused (403), whatever code it holds.
 
     The scanner is a signed-in exhibitor (``actor``) or the business's lead scanner
-    (``device``, a scanning.ScanDevice of purpose leads), which collects at its own week only
-    and may send a scan queued offline with its own time (``scanned_at``, the lead's time).
-    A refused code raises ValidationFailed with the code ``unknown_code`` (or ``entry_code``
-    for a device that scanned the entrance code) or ``revoked``."""
+    (``device``: see capture_badges, which decides a device's scans). A refused code raises
+    ValidationFailed with the code ``unknown_code`` (``entry_code`` from a device that scanned
+    the entrance code) or ``revoked``."""
     if device is not None:
-        business_id = _lead_device_business(device)
-    else:
-        if actor is None or not actor.is_exhibitor:
-            raise Forbidden(_("Only exhibitors collect contacts from badges."))
-        business_id = actor.business_id
+        [(status, lead, error)] = capture_badges(device=device,
+                                                 scans=[(code, scanned_at or utcnow())])
+        if error is not None:
+            raise error
+        return lead, status == LEAD_SAVED
+    if actor is None or not actor.is_exhibitor:
+        raise Forbidden(_("Only exhibitors collect contacts from badges."))
+    business_id = actor.business_id
     normalised = normalise_code(code)
     badge = db.session.scalar(select(Badge).where(Badge.contact_code == normalised)) \
         if normalised else None
-    if badge is not None and device is not None and badge.week_id != device.week_id:
-        badge = None  # another week's visitor agreed to share with that week's exhibitors
     if badge is None:
-        entry = db.session.scalar(select(Badge.id).where(Badge.entry_code == normalised)) \
-            if normalised else None
-        message = (_("This is the badge's entrance code. Scan the smaller code marked for "
-                     "exhibitors.") if entry else _("Unknown code."))
-        raise ValidationFailed(message, fields={"code": message},
-                               code="entry_code" if entry and device is not None
-                               else "unknown_code")
+        raise _not_a_contact(normalised, for_device=False)
     if badge.revoked_at is not None:
-        message = _("This badge was revoked.")
-        raise ValidationFailed(message, fields={"code": message}, code="revoked")
+        raise _revoked_contact()
     booths = booking.confirmed_allocations(badge.week_id, business_id)
     if not booths:
-        raise Forbidden(_("This badge belongs to a week where your business has no booth."))
+        raise _no_booth()
     existing = db.session.scalar(select(Lead).where(Lead.business_id == business_id,
                                                     Lead.badge_id == badge.id))
     if existing is not None:
         return existing, False
-    booth_id = booths[0].booth_id
-    captured_at = scanned_at or utcnow()
     try:
         with write_transaction():
-            lead = Lead(week_id=badge.week_id, business_id=business_id, booth_id=booth_id,
-                        source=LeadSource.BADGE_SCAN.value, badge_id=badge.id,
-                        full_name=badge.full_name, phone=badge.phone, email=badge.email,
-                        organisation=badge.organisation_name,
-                        consent_text=str(CONTACT_CONSENT), consent_at=badge.contact_consent_at,
-                        captured_by_id=actor.id if device is None else None,
-                        captured_by_device_id=device.id if device is not None else None,
-                        created_at=captured_at, updated_at=captured_at)
+            lead = _scanned_lead(badge, business_id, booths[0].booth_id, user_id=actor.id)
             db.session.add(lead)
         return lead, True
     except IntegrityError:  # the same badge scanned twice at once
         db.session.rollback()
         return db.session.scalar(select(Lead).where(Lead.business_id == business_id,
                                                     Lead.badge_id == badge.id)), False
+
+
+LEAD_SAVED, LEAD_ALREADY_SAVED, LEAD_INVALID = "saved", "already_saved", "invalid"
+
+
+def capture_badges(*, device, scans: list[tuple[str, datetime]]
+                   ) -> list[tuple[str, Lead | None, AppError | None]]:
+    """A lead scanner's scans (code, when scanned), decided in the order given and in one
+    transaction: each answers (status, lead, error) — ``saved`` with the new lead (dated by
+    its scan), ``already_saved`` with the business's earlier one, or ``invalid`` with the
+    error capture_badge would raise. A device collects at its own week only. The same scan
+    sent again (its answer was lost) is ``saved`` again: the lead this device made at that
+    very moment. A few queries whatever the number of scans; a revoked device raises."""
+    business_id, device_id, week_id = _lead_device_business(device), device.id, device.week_id
+    codes = [normalise_code(code) for code, _at in scans]
+    wanted = sorted({code for code in codes if code})
+    for attempt in range(2):
+        try:
+            with write_transaction():
+                return _capture_all(business_id, device_id, week_id, codes, wanted,
+                                    [at for _code, at in scans])
+        except IntegrityError as error:
+            # another of the business's scanners saved one of these contacts meanwhile: once
+            # more, now finding it
+            if attempt or not is_unique_violation(error):
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _capture_all(business_id: int, device_id: int, week_id: int, codes: list[str],
+                 wanted: list[str], times: list[datetime]) -> list:
+    badges = {badge.contact_code: badge for badge in db.session.scalars(
+        select(Badge).where(Badge.contact_code.in_(wanted), Badge.week_id == week_id))}
+    missing = [code for code in wanted if code not in badges]
+    entry = set(db.session.scalars(select(Badge.entry_code).where(
+        Badge.entry_code.in_(missing)))) if missing else set()
+    booths = booking.confirmed_allocations(week_id, business_id) if badges else []
+    leads = {lead.badge_id: lead for lead in db.session.scalars(select(Lead).where(
+        Lead.business_id == business_id,
+        Lead.badge_id.in_([badge.id for badge in badges.values()])))} if badges else {}
+    answers = []
+    for code, scanned_at in zip(codes, times):
+        badge = badges.get(code)
+        if badge is None:
+            error = _not_a_contact(code, for_device=True, entry=code in entry)
+        elif badge.revoked_at is not None:
+            error = _revoked_contact()
+        elif not booths:
+            error = _no_booth()
+        else:
+            error = None
+        if error is not None:
+            answers.append((LEAD_INVALID, None, error))
+            continue
+        lead = leads.get(badge.id)
+        if lead is None:
+            lead = _scanned_lead(badge, business_id, booths[0].booth_id, device_id=device_id,
+                                 at=scanned_at)
+            db.session.add(lead)
+            leads[badge.id] = lead
+            answers.append((LEAD_SAVED, lead, None))
+        elif lead.captured_by_device_id == device_id and lead.created_at == scanned_at:
+            answers.append((LEAD_SAVED, lead, None))  # this very scan, sent again
+        else:
+            answers.append((LEAD_ALREADY_SAVED, lead, None))
+    db.session.flush()
+    return answers
+
+
+def _scanned_lead(badge: Badge, business_id: int, booth_id: int, *, user_id=None,
+                  device_id=None, at: datetime | None = None) -> Lead:
+    at = at or utcnow()
+    return Lead(week_id=badge.week_id, business_id=business_id, booth_id=booth_id,
+                source=LeadSource.BADGE_SCAN.value, badge_id=badge.id,
+                full_name=badge.full_name, phone=badge.phone, email=badge.email,
+                organisation=badge.organisation_name, consent_text=str(CONTACT_CONSENT),
+                consent_at=badge.contact_consent_at, captured_by_id=user_id,
+                captured_by_device_id=device_id, created_at=at, updated_at=at)
+
+
+def _not_a_contact(code: str, *, for_device: bool, entry: bool | None = None
+                   ) -> ValidationFailed:
+    if entry is None:
+        entry = bool(code) and db.session.scalar(
+            select(Badge.id).where(Badge.entry_code == code)) is not None
+    message = (_("This is the badge's entrance code. Scan the smaller code marked for "
+                 "exhibitors.") if entry else _("Unknown code."))
+    return ValidationFailed(message, fields={"code": message},
+                            code="entry_code" if entry and for_device else "unknown_code")
+
+
+def _revoked_contact() -> ValidationFailed:
+    message = _("This badge was revoked.")
+    return ValidationFailed(message, fields={"code": message}, code="revoked")
+
+
+def _no_booth() -> Forbidden:
+    return Forbidden(_("This badge belongs to a week where your business has no booth."))
 
 
 def _lead_device_business(device) -> int:
