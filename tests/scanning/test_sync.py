@@ -257,3 +257,37 @@ def test_two_thousand_queued_scans_sync_in_four_batches(app, running_week, gate)
           f"{elapsed:.2f} s")
     assert {a["status"] for a in answers} == {"ok"} and len(answers) == 2000
     assert count(CheckIn) == 2000
+
+
+def test_two_lead_scanners_of_one_booth_saving_the_same_contacts_at_once_keep_one_each(
+        app, running_week, lead_device):
+    people = [register(running_week, f"Khách {n}") for n in range(10)]
+    second = make_device(running_week, purpose="leads", business_id=lead_device.business_id,
+                         name="Quầy A01 – máy tính bảng")
+    ids = [lead_device.id, second.id]
+    batches = [[queued(p.contact_code, 20 - n / 10) for n, p in enumerate(people)],
+               [queued(p.contact_code, 10) for p in reversed(people)]]
+
+    def upload(i):
+        device = db.session.get(ScanDevice, ids[i])
+        return sync.upload(device=device, scans=batches[i], unsynced=0, app_version="1.0.0")
+
+    answers = race(app, upload, 2)
+    db.session.commit()
+    assert all(isinstance(a, list) for a in answers), answers
+    assert count(Lead) == 10
+    for n in range(10):
+        pair = sorted([answers[0][n]["status"], answers[1][9 - n]["status"]])
+        assert pair == ["already_saved", "saved"], (n, pair)
+
+
+def test_a_lead_scanner_scanning_one_badge_online_is_the_same_rule(running_week, lead_device):
+    from exhibit.visitors.services import capture_badge
+    person = register(running_week, "Phan Thị Hoa")
+    lead, created = capture_badge(device=lead_device, code=person.contact_code)
+    again, created_again = capture_badge(device=lead_device, code=person.contact_code)
+    assert created and not created_again and again.id == lead.id
+    assert lead.captured_by_device_id == lead_device.id
+    with pytest.raises(ValidationFailed) as refused:
+        capture_badge(device=lead_device, code=person.entry_code)
+    assert refused.value.code == "entry_code"
