@@ -289,3 +289,20 @@ def test_the_organisers_devices(app, client, document, organiser, other_organise
     done = conforms(document, "POST", path, client.post(
         revoke, headers=mine, json={"reason": "Máy bị mất"}))
     assert done.status_code == 200 and done.json["revoked_at"]
+
+
+def test_a_full_batch_of_scanned_addresses_fits_and_a_larger_body_is_413(app, client, document,
+                                                                         organiser, running_week):
+    _device, token = paired_gate(organiser, running_week)
+    batch = {"scans": [scan(f"https://hoi-cho.example.vn/e/zzzz{n:08d}", n, direction="in",
+                            device_answer="invalid") for n in range(500)],
+             "unsynced": 0, "app_version": "1.0.0"}
+    assert len(json.dumps(batch)) > app.config["API_MAX_JSON_BYTES"]
+    answer = conforms(document, "POST", "/device/scans", client.post(
+        "/api/v1/device/scans", json=batch, headers=device_auth(token)))
+    assert answer.status_code == 200 and len(answer.json["results"]) == 500
+    assert {result["reason"] for result in answer.json["results"]} == {"unknown"}
+    huge = {"scans": [scan("x" * 2000, n) for n in range(300)]}
+    too_large = conforms(document, "POST", "/device/scans", client.post(
+        "/api/v1/device/scans", json=huge, headers=device_auth(token)))
+    assert too_large.status_code == 413
