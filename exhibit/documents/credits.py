@@ -13,7 +13,7 @@ again returns the first outcome and changes nothing.
 
 Notifications arrive at a signed webhook (:func:`verify_signature`: HMAC-SHA256 of the raw body
 with the organiser's key, hex, in the ``X-Exhibit-Signature`` header as ``sha256=<hex>``) in a
-generic JSON shape:
+generic JSON shape, or in a notification service's own (``?format=sepay``, see :data:`FORMATS`):
 
     {"transaction_id": "FT26009123456", "account": "0071001234567", "amount": 702000,
      "time": "2026-01-09T10:15:00+07:00", "description": "CT HD0012026DC NGUYEN VAN A"}
@@ -106,6 +106,31 @@ def parse_credit(data) -> ReportedCredit:
         raise ValidationFailed(_("The notification is not valid."), fields=errors)
     return ReportedCredit(transaction_id, str(data.get("account") or "").strip()[:40], amount,
                           credited_at.astimezone(timezone.utc), description)
+
+
+def from_sepay(data) -> ReportedCredit | None:
+    """SePay's webhook body (developer.sepay.vn, "SePay Webhooks"): ``id``, ``gateway``,
+    ``transactionDate`` ("2023-03-25 14:02:37", Vietnam time), ``accountNumber``, ``content``,
+    ``transferType`` ("in" or "out"), ``transferAmount``, ``referenceCode``… None for money
+    going out, which asks for nothing. SePay's own id keys the transaction, as SePay advises
+    for telling its retries apart."""
+    if not isinstance(data, dict):
+        return parse_credit(data)
+    if data.get("transferType") == "out":
+        return None
+    when = str(data.get("transactionDate") or "").strip().replace(" ", "T")
+    transaction = data.get("id")
+    return parse_credit({
+        "transaction_id": f"sepay-{transaction}" if transaction not in (None, "") else "",
+        "account": data.get("accountNumber") or data.get("subAccount") or "",
+        "amount": data.get("transferAmount"),
+        "time": f"{when}+07:00" if when and "+" not in when and not when.endswith("Z") else when,
+        "description": data.get("content") or ""})
+
+
+#: the body formats the webhook reads (``?format=``): the generic shape and bank-notification
+#: services' own, each turned into a ReportedCredit (None: nothing to receive)
+FORMATS = {"generic": parse_credit, "sepay": from_sepay}
 
 
 def codes_in(description: str) -> list[str]:

@@ -219,13 +219,20 @@ def bank_credit_hook(organizer_id):
     body = request.get_data(cache=True)
     if not credits.verify_signature(organizer, body, request.headers.get(credits.SIGNATURE_HEADER)):
         return jsonify(error="bad_signature", message=_("The signature does not match.")), 401
+    adapter = credits.FORMATS.get(request.args.get("format", "generic"))
+    if adapter is None:
+        message = _("Use one of %(codes)s.", codes=", ".join(credits.FORMATS))
+        return jsonify(error="invalid", message=message, fields={"format": message}), 422
     try:
-        reported = credits.parse_credit(request.get_json(silent=True))
+        reported = adapter(request.get_json(silent=True))
     except ValidationFailed as error:
         return jsonify(error="invalid", message=error.message, fields=error.fields), 422
+    if reported is None:  # money going out: nothing to match
+        return jsonify(outcome="ignored", success=True)
     credit, new = credits.receive_credit(organizer.id, reported, source="webhook")
+    # "success": what SePay expects back, or it sends the notification again
     return jsonify(transaction_id=credit.transaction_id, outcome=credit.outcome,
-                   reason=credit.reason, code=credit.code, replay=not new)
+                   reason=credit.reason, code=credit.code, replay=not new, success=True)
 
 
 @bp.route("/my/documents")

@@ -465,7 +465,7 @@ def test_a_signed_credit_with_the_code_and_amount_marks_it_paid_once_and_the_res
     answer = _signed(client, organizer_id, secret, credit)
     assert answer.status_code == 200
     assert answer.json == {"transaction_id": "FT26009000001", "outcome": "matched",
-                           "reason": "", "code": deposit.code, "replay": False}
+                           "reason": "", "code": deposit.code, "replay": False, "success": True}
     [payment] = db.session.query(Payment).filter_by(business_id=user.business_id).all()
     assert (payment.kind, payment.amount_vnd, payment.reference, payment.paid_on,
             payment.document_id) == ("deposit", 702_000, "FT26009000001", date(2026, 1, 9),
@@ -675,3 +675,45 @@ def test_an_xlsx_statement_with_english_headers_and_a_bad_row(app, bank_chosen, 
     with pytest.raises(ValidationFailed) as error:
         import_statement(actor=bank_chosen, filename="x.csv", content=b"a,b\n1,2\n")
     assert "Missing columns" in error.value.message or "Thiếu" in error.value.message
+
+
+def test_a_sepay_notification_is_read_by_its_adapter(app, client, bank_chosen, issued_contract):
+    """SePay's documented body (developer.sepay.vn, SePay Webhooks: id, gateway,
+    transactionDate, accountNumber, content, transferType, transferAmount, referenceCode)."""
+    import json
+
+    from exhibit.documents import credits
+    from exhibit.documents.requests import document_requests
+    secret = credits.new_webhook_secret(actor=bank_chosen)
+    _user, contract = issued_contract()
+    deposit, _balance = document_requests(contract)
+    body = {"id": 92704, "gateway": "Vietcombank", "transactionDate": "2026-01-09 14:02:37",
+            "accountNumber": ACCOUNT, "code": None, "content": f"{deposit.code} chuyen tien",
+            "transferType": "in", "transferAmount": 702_000, "accumulated": 19_077_000,
+            "subAccount": None, "referenceCode": "MBVCB.3278907687"}
+    url_id = bank_chosen.organizer_id
+
+    def post(payload, fmt="sepay"):
+        import hashlib
+        import hmac
+        raw = json.dumps(payload).encode()
+        return client.post(f"/hooks/bank-credits/{url_id}?format={fmt}", data=raw,
+                           content_type="application/json", headers={
+                               "X-Exhibit-Signature": "sha256=" + hmac.new(
+                                   secret.encode(), raw, hashlib.sha256).hexdigest()})
+    answer = post(body)
+    assert answer.status_code == 200 and answer.json["outcome"] == "matched"
+    assert answer.json["transaction_id"] == "sepay-92704" and answer.json["success"] is True
+    [credit] = [c for c in db_credits() if c.transaction_id == "sepay-92704"]
+    assert credit.credited_at.isoformat() == "2026-01-09T07:02:37+00:00"  # Vietnam time read
+    assert post(body).json["replay"] is True
+    assert post({**body, "id": 92705, "transferType": "out"}).json == {
+        "outcome": "ignored", "success": True}
+    assert len(db_credits()) == 1
+    assert post(body, fmt="casso").status_code == 422
+
+
+def db_credits():
+    from exhibit.documents.models import BankCredit
+    from exhibit.extensions import db
+    return db.session.query(BankCredit).all()
