@@ -32,13 +32,17 @@ API tokens and 17 paired gate devices, then ANALYZE. It measures three things:
 
 Prints one JSON line per measurement, then a summary line.
 
-A run on this 2-CPU machine, shared with other work (load average 6–13), PostgreSQL 15,
+Two runs on this 2-CPU machine, shared with other work (load average 6–13), PostgreSQL 15,
 ``--rounds 5 --seconds 8``: the snapshot of 30,000 badges is 2,078 KB of JSON, **750 KB
-gzipped** (a lead device's 515 KB), built in 275 ms and served in 345 ms; **2,000 queued scans
-synced in 1.5 s** (4 × 500, 342–469 ms a batch; 3.7–5.7 s in runs under heavier load); online
-at 16 scanners, **7,454 check-ins a minute through /device/scans against 7,444 through
-/checkins** (medians of five rounds, ratio 1.00; round by round 0.88–1.00, the machine's load
-moving more than the paths differ), p99 775 ms against 1,399 ms; every check-in accounted for.
+gzipped** (a lead device's 515 KB), built in 275–338 ms and served in 337–345 ms; **2,000
+queued scans synced in 1.5–1.6 s** (4 × 500, 312–577 ms a batch; up to 5.7 s in earlier runs
+under heavier load); online at 16 scanners, medians of five rounds, **7,454 against 7,444
+check-ins a minute (ratio 1.00) and 8,572 against 9,158 (0.94)** for /device/scans against
+/checkins, round by round 0.83–1.00, p99 775–869 ms against 1,091–1,399 ms; every check-in
+accounted for. Both paths take 10 statements a scan; in one process, without the machine's
+other load, a device's scan costs the same CPU as an account's (bench figures in the report of
+issue 18): the rounds' spread is the machine's, and what the device path adds under load is
+its row's last-sync write per request (scanning.sync).
 """
 from __future__ import annotations
 
