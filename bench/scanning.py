@@ -39,10 +39,9 @@ queued scans synced in 1.5–1.6 s** (4 × 500, 312–577 ms a batch; up to 5.7 
 under heavier load); online at 16 scanners, medians of five rounds, **7,454 against 7,444
 check-ins a minute (ratio 1.00) and 8,572 against 9,158 (0.94)** for /device/scans against
 /checkins, round by round 0.83–1.00, p99 775–869 ms against 1,091–1,399 ms; every check-in
-accounted for. Both paths take 10 statements a scan; in one process, without the machine's
-other load, a device's scan costs the same CPU as an account's (bench figures in the report of
-issue 18): the rounds' spread is the machine's, and what the device path adds under load is
-its row's last-sync write per request (scanning.sync).
+accounted for. Both paths take 10 statements a scan, and in one process a device's scan costs
+the same CPU as an account's; the one write the device path adds is its row's last-sync time
+on every request (scanning.sync), the likely cause of the gap where there is one.
 """
 from __future__ import annotations
 
