@@ -717,3 +717,33 @@ def db_credits():
     from exhibit.documents.models import BankCredit
     from exhibit.extensions import db
     return db.session.query(BankCredit).all()
+
+
+def test_racing_credits_for_one_request_match_it_once(app, bank_chosen, issued_contract):
+    """Twelve transfers of the deposit's exact amount, each its own transaction, arriving at
+    once (threads with their own sessions, released together): one is the match, the others
+    wait as duplicates — and the same notification delivered twelve times at once is one credit."""
+    from collections import Counter
+
+    from exhibit.documents import credits
+    from exhibit.documents.models import Payment
+    from exhibit.documents.requests import document_requests
+    from exhibit.extensions import db
+    from tests.conftest import race
+    _user, contract = issued_contract()
+    deposit = document_requests(contract)[0]
+    organizer_id, code, amount = bank_chosen.organizer_id, deposit.code, deposit.amount_vnd
+
+    def credit(transaction_id):
+        return credits.parse_credit({"transaction_id": transaction_id, "account": ACCOUNT,
+                                     "amount": amount, "time": "2026-01-09T10:15:00+07:00",
+                                     "description": f"CT {code}"})
+
+    outcomes = race(app, lambda i: credits.receive_credit(
+        organizer_id, credit(f"RACE{i}"), source="webhook")[0].reason or "matched", 12)
+    assert Counter(outcomes) == {"matched": 1, "duplicate": 11}
+    news = race(app, lambda i: credits.receive_credit(
+        organizer_id, credit("SAME"), source="webhook")[1], 12)
+    assert sorted(news) == [False] * 11 + [True]
+    db.session.rollback()  # end this session's read, which on SQLite sees the time before the race
+    assert db.session.query(Payment).filter_by(document_id=contract.id).count() == 1
