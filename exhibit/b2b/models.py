@@ -1,7 +1,7 @@
 """Buyers, sourcing needs, slots, tables and meetings of a week's B2B session.
 
 Scheduling never double-books: partial unique indexes allow one accepted meeting per slot and
-table, per slot and buyer, and per slot and supplier, and the scheduling service locks the
+table, per slot and buyer, and per slot and supplier (a no-show's place can go to a walk-in), and the scheduling service locks the
 week's row first, so a lost race is an ordinary 409 and never a constraint error.
 """
 from __future__ import annotations
@@ -162,7 +162,8 @@ MEETING_OUTCOME_TITLES = {
 }
 
 _OPEN = "status IN ('requested', 'accepted')"
-_SCHEDULED = "slot_id IS NOT NULL"
+#: a no-show frees its table and its sides for a walk-in meeting on the day
+_SCHEDULED = "slot_id IS NOT NULL AND attendance <> 'no_show'"
 
 
 class Meeting(db.Model):
@@ -175,11 +176,13 @@ class Meeting(db.Model):
         CheckConstraint("outcome IN ('', 'no_interest', 'interested', 'samples', 'mou')",
                         name="outcome"),
         CheckConstraint("(slot_id IS NULL) = (table_id IS NULL)", name="slot_and_table"),
+        CheckConstraint("attendance IN ('', 'held', 'no_show')", name="attendance"),
         CheckConstraint("slot_id IS NULL OR status = 'accepted'", name="scheduled_accepted"),
         # One open request per pair; a declined pair may ask again.
         Index("uq_b2b_meetings_open_pair", "buyer_id", "supplier_id", unique=True,
               sqlite_where=text(_OPEN), postgresql_where=text(_OPEN)),
-        # Never double-booked: a table, a buyer and a supplier each meet once per slot.
+        # Never double-booked: a table, a buyer and a supplier each meet once per slot (a
+        # meeting that did not happen no longer holds them).
         Index("uq_b2b_meetings_slot_table", "slot_id", "table_id", unique=True,
               sqlite_where=text(_SCHEDULED), postgresql_where=text(_SCHEDULED)),
         Index("uq_b2b_meetings_slot_buyer", "slot_id", "buyer_id", unique=True,
@@ -216,6 +219,15 @@ class Meeting(db.Model):
     flag: Mapped[str] = mapped_column(String(500), default="", server_default="")
     #: who flagged it: "buyer" or "supplier"
     flagged_by: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    #: what each side (and the organiser's table staff) said after the slot: "met", "missed"
+    buyer_says: Mapped[str] = mapped_column(String(6), default="", server_default="")
+    supplier_says: Mapped[str] = mapped_column(String(6), default="", server_default="")
+    staff_says: Mapped[str] = mapped_column(String(6), default="", server_default="")
+    #: "held", "no_show" or "" (nobody said yet), from the three above (services.attendance_of):
+    #: one "missed" makes it a no-show; kept in a column so reports count it in SQL
+    attendance: Mapped[str] = mapped_column(String(8), default="", server_default="")
+    #: given a freed table on the day by the organiser (both registered; it counts as held)
+    walk_in: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     buyer = relationship("Buyer")
     supplier = relationship("Business")

@@ -53,6 +53,7 @@ from exhibit.weeks.models import ExhibitionWeek
 from exhibit.weeks.services import require_week_organiser
 
 OPEN_STATUSES = (MeetingStatus.REQUESTED.value, MeetingStatus.ACCEPTED.value)
+HELD, NO_SHOW = "held", "no_show"
 #: the longest reason for a cancellation
 CANCEL_REASON_LENGTH = 500
 MAX_SLOTS_AT_ONCE = 48
@@ -264,6 +265,13 @@ def participant_weeks(user: User) -> list[ExhibitionWeek]:
         ids = booking.weeks_exhibiting(user.business_id)
     return db.session.scalars(select(ExhibitionWeek).where(ExhibitionWeek.id.in_(ids))
                               .order_by(ExhibitionWeek.start_date.desc())).all()
+
+
+def supplier_names(week) -> list[tuple[int, str]]:
+    """The week's suppliers as (business id, name), by name: for the walk-in desk."""
+    ids = supplier_ids(week)
+    return db.session.execute(select(Business.id, Business.name).where(Business.id.in_(ids))
+                              .order_by(Business.name)).all() if ids else []
 
 
 def is_supplier(week, business_id: int | None) -> bool:
@@ -844,8 +852,10 @@ def schedule(*, actor: User, meeting: Meeting, slot_id: int, table_id: int) -> M
 
 
 def _require_free(meeting: Meeting, slot_id: int, table_id: int) -> None:
+    # a no-show no longer holds its table or its sides (see models: the slot indexes)
     others = db.session.scalars(select(Meeting).where(
-        Meeting.slot_id == slot_id, Meeting.id != meeting.id)).all()
+        Meeting.slot_id == slot_id, Meeting.id != meeting.id,
+        Meeting.attendance != NO_SHOW)).all()
     for other in others:
         if other.table_id == table_id:
             raise Conflict(_("This table is taken at that time."), code="table_taken")
@@ -879,7 +889,7 @@ def auto_schedule(*, actor: User, week: ExhibitionWeek) -> int:
             .order_by(Meeting.decided_at, Meeting.id)).all()
         busy: dict[int, set] = defaultdict(set)
         for m in meetings:
-            if m.slot_id:
+            if m.slot_id and m.attendance != NO_SHOW:
                 busy[m.slot_id] |= {("t", m.table_id), ("b", m.buyer_id), ("s", m.supplier_id)}
         placed = 0
         for m in meetings:
@@ -1127,10 +1137,12 @@ def _generation_problem(week: ExhibitionWeek, fixed_tables: bool, published: boo
     locked, agreed, accepted, refused = [], [], {}, set()
     for m in meetings:
         pair = (m.buyer_id, m.supplier_id)
-        if m.status == MeetingStatus.ACCEPTED.value:
-            # a meeting with an outcome has happened, and a published one has been told to
-            # both sides: each stays where it is, like a locked one
-            if (m.locked or m.outcome or published) and m.slot_id is not None:
+        if m.status == MeetingStatus.ACCEPTED.value and m.attendance == NO_SHOW:
+            refused.add(pair)  # history: it was given its chance, and holds no place
+        elif m.status == MeetingStatus.ACCEPTED.value:
+            # a meeting with an outcome or held has happened, and a published one has been
+            # told to both sides: each stays where it is, like a locked one
+            if (m.locked or m.outcome or m.attendance or published) and m.slot_id is not None:
                 locked.append(optimise.Placed(m.buyer_id, m.supplier_id, m.slot_id, m.table_id))
             elif not m.generated:
                 agreed.append(pair)
@@ -1199,7 +1211,7 @@ def generate_schedule(*, actor: User, week: ExhibitionWeek, method: str = "optim
             if again != problem:
                 raise Conflict(_("Meetings or preferences changed while the schedule was "
                                  "computed; generate it again."), code="session_changed")
-            held = [Meeting.locked.is_(False), Meeting.outcome == ""]
+            held = [Meeting.locked.is_(False), Meeting.outcome == "", Meeting.attendance == ""]
             if published:
                 held.append(Meeting.slot_id.is_(None))
             for m in db.session.scalars(select(Meeting).where(
@@ -1356,3 +1368,154 @@ def requests_expiring(after: datetime, before: datetime) -> list[Meeting]:
         select(Meeting).where(Meeting.status == MeetingStatus.REQUESTED.value,
                               Meeting.expires_at > after, Meeting.expires_at <= before)
         .order_by(Meeting.expires_at, Meeting.id)))
+
+
+# -- attendance on the day -----------------------------------------------------------------------
+
+#: what a side says after the slot
+MET, MISSED = "met", "missed"
+
+
+def attendance_of(buyer_says: str, supplier_says: str, staff_says: str) -> str:
+    """One "didn't happen" from anyone makes a no-show; else one "met" makes it held."""
+    said = {buyer_says, supplier_says, staff_says}
+    if MISSED in said:
+        return NO_SHOW
+    return HELD if MET in said else ""
+
+
+def record_attendance(*, actor: User, meeting: Meeting, said: str,
+                      now: datetime | None = None) -> Meeting:
+    """The buyer, the supplier or the organiser's table staff says whether a scheduled meeting
+    happened, once its slot has begun (each may correct what they said). A no-show frees its
+    table and its sides for a walk-in meeting; saying "met" again takes them back, 409 if a
+    walk-in has them meanwhile."""
+    if said not in (MET, MISSED):
+        message = _("Say whether the meeting happened.")
+        raise ValidationFailed(message, fields={"said": message})
+    now = now or utcnow()
+    try:
+        with write_transaction():
+            meeting = _lock_meeting(meeting.id)
+            side = _side(actor, meeting)
+            if meeting.status != MeetingStatus.ACCEPTED.value or meeting.slot_id is None:
+                raise Conflict(_("Only a scheduled meeting is attended."), code="not_scheduled")
+            if db.session.get(MeetingSlot, meeting.slot_id).starts_at > now:
+                raise Conflict(_("Say whether it happened once its time has come."),
+                               code="too_early")
+            setattr(meeting, {"buyer": "buyer_says", "supplier": "supplier_says",
+                              "organiser": "staff_says"}[side], said)
+            before = meeting.attendance
+            meeting.attendance = attendance_of(meeting.buyer_says, meeting.supplier_says,
+                                               meeting.staff_says)
+            db.session.flush()
+            audit.record("meeting", meeting.id, "attendance", actor=actor,
+                         week_id=meeting.week_id, business_id=meeting.supplier_id,
+                         before={"attendance": before},
+                         after={"said": said, "by": side, "attendance": meeting.attendance})
+    except IntegrityError:
+        raise Conflict(_("A walk-in meeting has its table or a side meanwhile; move one of "
+                         "them first."), code="place_taken") from None
+    return meeting
+
+
+def walk_in(*, actor: User, week: ExhibitionWeek, buyer_id: int, supplier_id: int, slot_id: int,
+            table_id: int, now: datetime | None = None) -> Meeting:
+    """A registered buyer and supplier meet on the spot at a free table (free, or freed by a
+    no-show) of a slot not over yet: an accepted meeting, locked, counted as held."""
+    require_week_organiser(actor, week)
+    now = now or utcnow()
+    errors = {}
+    buyer = db.session.get(Buyer, buyer_id) if buyer_id else None
+    if buyer is None or buyer.week_id != week.id:
+        errors["buyer_id"] = _("Choose a buyer registered for the week.")
+    if supplier_id not in supplier_ids(week):
+        errors["supplier_id"] = _("Choose an exhibitor with a confirmed booth at the week.")
+    slot = db.session.get(MeetingSlot, slot_id) if slot_id else None
+    table = db.session.get(MeetingTable, table_id) if table_id else None
+    if slot is None or slot.week_id != week.id or slot.ends_at <= now:
+        errors["slot_id"] = _("Choose a slot of this week that is not over.")
+    if table is None or table.week_id != week.id:
+        errors["table_id"] = _("Choose a table of this week.")
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
+    try:
+        with write_transaction():
+            _lock_week(week.id)
+            meeting = db.session.scalar(select(Meeting).where(
+                Meeting.buyer_id == buyer_id, Meeting.supplier_id == supplier_id,
+                Meeting.status.in_(OPEN_STATUSES)))
+            if meeting is not None and (meeting.status != MeetingStatus.ACCEPTED.value
+                                        or meeting.slot_id is not None):
+                raise Conflict(_("These two already have a meeting; schedule that one."),
+                               code="meeting_exists")
+            if meeting is None:
+                meeting = Meeting(week_id=week.id, buyer_id=buyer_id, supplier_id=supplier_id,
+                                  requested_by="organiser", status=MeetingStatus.ACCEPTED.value,
+                                  decided_at=now)
+                db.session.add(meeting)
+                db.session.flush()
+            _require_free(meeting, slot.id, table.id)
+            meeting.slot_id, meeting.table_id = slot.id, table.id
+            meeting.walk_in, meeting.locked = True, True
+            meeting.staff_says, meeting.attendance = MET, HELD
+            db.session.flush()
+            audit.record("meeting", meeting.id, "walk_in", actor=actor, week_id=week.id,
+                         business_id=supplier_id,
+                         after={"slot": slot.starts_at.isoformat(), "table": table.label})
+    except IntegrityError:
+        raise Conflict(_("The table was just taken; choose another."), code="slot_taken") from None
+    return meeting
+
+
+@dataclass(frozen=True)
+class TablePlace:
+    table: MeetingTable
+    #: the meeting holding the table in the slot (None: free); a no-show's table is free
+    meeting: Meeting | None
+    #: the no-show that freed it, if any
+    no_show: Meeting | None = None
+
+
+@dataclass(frozen=True)
+class Board:
+    """The organiser's live view of the session: the slot in progress (else the next one,
+    else the last), each table's meeting, and the day's attendance."""
+    slot: MeetingSlot | None
+    in_progress: bool
+    places: list[TablePlace]
+    held: int
+    no_shows: int
+    unconfirmed: int
+
+    @property
+    def free(self) -> list[TablePlace]:
+        return [p for p in self.places if p.meeting is None]
+
+
+def board(week: ExhibitionWeek, slot_id: int | None = None, now: datetime | None = None) -> Board:
+    now = now or utcnow()
+    week_slots = slots(week)
+    chosen = next((s for s in week_slots if s.id == slot_id), None)
+    if chosen is None:
+        chosen = (next((s for s in week_slots if s.starts_at <= now < s.ends_at), None)
+                  or next((s for s in week_slots if s.starts_at > now), None)
+                  or (week_slots[-1] if week_slots else None))
+    places = []
+    if chosen is not None:
+        meetings = db.session.scalars(select(Meeting).where(
+            Meeting.slot_id == chosen.id, Meeting.status == MeetingStatus.ACCEPTED.value)
+            .options(selectinload(Meeting.buyer).selectinload(Buyer.business),
+                     selectinload(Meeting.supplier))).all()
+        by_table: dict[int, dict] = defaultdict(dict)
+        for m in meetings:
+            by_table[m.table_id]["no_show" if m.attendance == NO_SHOW else "meeting"] = m
+        places = [TablePlace(t, by_table[t.id].get("meeting"), by_table[t.id].get("no_show"))
+                  for t in tables(week)]
+    counts = dict(db.session.execute(
+        select(Meeting.attendance, func.count()).join(MeetingSlot, MeetingSlot.id == Meeting.slot_id)
+        .where(Meeting.week_id == week.id, Meeting.status == MeetingStatus.ACCEPTED.value,
+               MeetingSlot.starts_at <= now)
+        .group_by(Meeting.attendance)).all())
+    return Board(chosen, chosen is not None and chosen.starts_at <= now < chosen.ends_at, places,
+                 counts.get(HELD, 0), counts.get(NO_SHOW, 0), counts.get("", 0))

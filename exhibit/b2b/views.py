@@ -21,6 +21,7 @@ from exhibit.b2b.forms import (
 from exhibit.b2b.calendar import render_calendar
 from exhibit.b2b.schedule import render_schedule
 from exhibit.catalogue import ocop
+from exhibit.core.db import utcnow
 from exhibit.core.downloads import download
 from exhibit.core.errors import AppError, Forbidden, ValidationFailed, attempt
 from exhibit.core.forms import ActionForm, row_id, split_province
@@ -107,6 +108,48 @@ def manage(slug):
         outcome_form=OutcomeForm(), matches=services.matches(week, limit=SUGGESTED_PAIRS, buyers=buyers),
         over=services.session_over(week), group_title=_group_title, need_label=_need_label,
         settings=services.session_settings(week), flagged=services.flagged_count(week))
+
+
+@bp.route("/organiser/weeks/<slug>/b2b/board")
+@organiser_required
+def board(slug):
+    """The live board: the slot in progress, its tables (free, freed by a no-show, taken),
+    attendance so far, and a walk-in meeting at a free table."""
+    week = get_managed_week(slug, current_user)
+    return render_template("b2b/board.html", week=week,
+                           board=services.board(week, request.args.get("slot", type=row_id)),
+                           slots=services.slots(week), buyers=services.week_buyers(week),
+                           suppliers=services.supplier_names(week), action=ActionForm(),
+                           now=utcnow())
+
+
+@bp.route("/organiser/weeks/<slug>/b2b/walk-in", methods=["POST"])
+@organiser_required
+def walk_in(slug):
+    week = get_managed_week(slug, current_user)
+    slot_id = request.form.get("slot_id", type=row_id) or 0
+    if ActionForm().validate_on_submit():
+        attempt(lambda: services.walk_in(
+            actor=current_user, week=week, buyer_id=request.form.get("buyer_id", type=row_id) or 0,
+            supplier_id=request.form.get("supplier_id", type=row_id) or 0, slot_id=slot_id,
+            table_id=request.form.get("table_id", type=row_id) or 0),
+            _("Walk-in meeting added; it counts as held."))
+    return redirect(url_for("b2b.board", slug=slug, slot=slot_id or None))
+
+
+@bp.route("/organiser/weeks/<slug>/b2b/meetings/<int:meeting_id>/attendance", methods=["POST"])
+@organiser_required
+def organiser_attendance(slug, meeting_id):
+    """The table staff say whether a meeting happened."""
+    week = get_managed_week(slug, current_user)
+    meeting = services.get_meeting(week, meeting_id)
+    if ActionForm().validate_on_submit():
+        attempt(lambda: services.record_attendance(actor=current_user, meeting=meeting,
+                                                   said=request.form.get("said", "")), _("Saved."))
+    back = request.form.get("back", "")
+    if back == "board":
+        return redirect(url_for("b2b.board", slug=slug, slot=meeting.slot_id))
+    return redirect(url_for("b2b.manage", slug=slug) + f"#m{meeting_id}")
 
 
 @bp.route("/organiser/weeks/<slug>/b2b/publish", methods=["POST"])
@@ -351,7 +394,7 @@ def participant(slug):
         preferences=services.my_preferences(week, taking_part),
         marked=services.marked_names(week, taking_part), levels=list(PreferenceLevel),
         slots=services.slots(week), blocked=services.blocked_slot_ids(week, taking_part),
-        published=services.is_published(week))
+        published=services.is_published(week), now=utcnow())
 
 
 @bp.route("/my/weeks/<slug>/b2b/meetings/<int:meeting_id>/flag", methods=["POST"])
@@ -364,6 +407,19 @@ def flag(slug, meeting_id):
         note = request.form.get("note", "")
         attempt(lambda: services.flag_meeting(actor=current_user, meeting=meeting, note=note),
                 _("The organiser sees your note.") if note.strip() else _("Flag withdrawn."))
+    return redirect(url_for("b2b.participant", slug=slug) + f"#m{meeting_id}")
+
+
+@bp.route("/my/weeks/<slug>/b2b/meetings/<int:meeting_id>/attendance", methods=["POST"])
+@participant_required
+def attendance(slug, meeting_id):
+    """A side says whether the meeting happened ("met" or "missed")."""
+    week = get_visible_week(slug, current_user)
+    meeting = services.get_meeting(week, meeting_id)
+    if ActionForm().validate_on_submit():
+        attempt(lambda: services.record_attendance(actor=current_user, meeting=meeting,
+                                                   said=request.form.get("said", "")),
+                _("Thank you: saved."))
     return redirect(url_for("b2b.participant", slug=slug) + f"#m{meeting_id}")
 
 

@@ -9,9 +9,10 @@ Create Date: 2026-12-05 10:32:42.098055
 - b2b_preferences: must meet / meet / no, marked by a buyer or a supplier on the other side.
 - b2b_blocked_slots: slots a buyer or a supplier cannot meet in.
 - b2b_meetings: expires_at (a request's answer deadline), generated (made by the optimiser),
-  locked (kept by every generation), flag and flagged_by (a participant's conflict), and the
-  status "expired". On SQLite changing the status
-  check recreates the table, so its partial unique indexes are made again as they were.
+  locked (kept by every generation), flag and flagged_by (a participant's conflict),
+  buyer_says, supplier_says, staff_says and attendance (whether it was held), walk_in, and the
+  status "expired"; the slot indexes no longer count a no-show. On SQLite changing the status
+  check recreates the table, so its partial unique indexes are made again.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -19,25 +20,49 @@ import sqlalchemy as sa
 
 STATUSES = ("requested", "accepted", "declined", "cancelled")
 _OPEN = "status IN ('requested', 'accepted')"
-_SCHEDULED = "slot_id IS NOT NULL"
-#: the partial unique indexes of b2b_meetings, as exhibit/b2b/models.py declares them
-_INDEXES = (("uq_b2b_meetings_open_pair", ["buyer_id", "supplier_id"], _OPEN),
-            ("uq_b2b_meetings_slot_table", ["slot_id", "table_id"], _SCHEDULED),
-            ("uq_b2b_meetings_slot_buyer", ["slot_id", "buyer_id"], _SCHEDULED),
-            ("uq_b2b_meetings_slot_supplier", ["slot_id", "supplier_id"], _SCHEDULED))
+_SCHEDULED_BEFORE = "slot_id IS NOT NULL"
+#: a no-show no longer holds its table and sides (a walk-in pair may take them)
+_SCHEDULED = "slot_id IS NOT NULL AND attendance <> 'no_show'"
 
 
-def _status_check(statuses):
+def _indexes(scheduled):
+    """The partial unique indexes of b2b_meetings, as exhibit/b2b/models.py declares them."""
+    return (("uq_b2b_meetings_open_pair", ["buyer_id", "supplier_id"], _OPEN),
+            ("uq_b2b_meetings_slot_table", ["slot_id", "table_id"], scheduled),
+            ("uq_b2b_meetings_slot_buyer", ["slot_id", "buyer_id"], scheduled),
+            ("uq_b2b_meetings_slot_supplier", ["slot_id", "supplier_id"], scheduled))
+
+
+_ATTENDANCE = "attendance IN ('', 'held', 'no_show')"
+
+
+def _status_check(statuses, attendance=True):
+    """The status check allowing ``statuses``, and the attendance check (with ``attendance``;
+    without, it is dropped, before its column is)."""
     allowed = "status IN (" + ", ".join(f"'{s}'" for s in statuses) + ")"
+    scheduled = _SCHEDULED if attendance else _SCHEDULED_BEFORE
     if op.get_bind().dialect.name != "sqlite":
+        for name, columns, where in _indexes(scheduled)[1:]:
+            op.drop_index(name, table_name="b2b_meetings")
+            op.create_index(name, "b2b_meetings", columns, unique=True,
+                            postgresql_where=sa.text(where))
         op.drop_constraint(op.f("ck_b2b_meetings_status"), "b2b_meetings", type_="check")
         op.create_check_constraint(op.f("ck_b2b_meetings_status"), "b2b_meetings", allowed)
+        if attendance:
+            op.create_check_constraint(op.f("ck_b2b_meetings_attendance"), "b2b_meetings",
+                                       _ATTENDANCE)
+        else:
+            op.drop_constraint(op.f("ck_b2b_meetings_attendance"), "b2b_meetings", type_="check")
         return
     with op.batch_alter_table("b2b_meetings", recreate="always") as batch_op:
         batch_op.drop_constraint(op.f("ck_b2b_meetings_status"), type_="check")
         batch_op.create_check_constraint(op.f("ck_b2b_meetings_status"), allowed)
+        if attendance:
+            batch_op.create_check_constraint(op.f("ck_b2b_meetings_attendance"), _ATTENDANCE)
+        else:
+            batch_op.drop_constraint(op.f("ck_b2b_meetings_attendance"), type_="check")
     # the recreated table's indexes are made again with their WHERE clauses
-    for name, columns, where in _INDEXES:
+    for name, columns, where in _indexes(scheduled):
         op.execute(f"DROP INDEX IF EXISTS {name}")
         op.create_index(name, "b2b_meetings", columns, unique=True, sqlite_where=sa.text(where))
 
@@ -103,6 +128,10 @@ def upgrade():
         batch_op.add_column(sa.Column('locked', sa.Boolean(), server_default=sa.false(), nullable=False))
         batch_op.add_column(sa.Column('flag', sa.String(length=500), server_default='', nullable=False))
         batch_op.add_column(sa.Column('flagged_by', sa.String(length=10), server_default='', nullable=False))
+        for column in ('buyer_says', 'supplier_says', 'staff_says'):
+            batch_op.add_column(sa.Column(column, sa.String(length=6), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('attendance', sa.String(length=8), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('walk_in', sa.Boolean(), server_default=sa.false(), nullable=False))
     _status_check(STATUSES + ("expired",))
     # ### end Alembic commands ###
 
@@ -110,8 +139,10 @@ def upgrade():
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
     op.execute("UPDATE b2b_meetings SET status = 'cancelled' WHERE status = 'expired'")
-    _status_check(STATUSES)
+    _status_check(STATUSES, attendance=False)
     with op.batch_alter_table('b2b_meetings', schema=None) as batch_op:
+        for column in ('walk_in', 'attendance', 'staff_says', 'supplier_says', 'buyer_says'):
+            batch_op.drop_column(column)
         batch_op.drop_column('flagged_by')
         batch_op.drop_column('flag')
         batch_op.drop_column('locked')
