@@ -50,10 +50,11 @@ def render_calendar(week, meetings, *, side: str, host: str, lang: str = "vi",
             if m.slot is None or m.status != "accepted":
                 continue
             other = m.supplier.name if side == "buyer" else m.buyer.business.name
+            summary = _("B2B meeting: %(name)s", name=other)
             lines += ["BEGIN:VEVENT", f"UID:b2b-meeting-{m.id}@{host}",
                       f"DTSTAMP:{_moment(now)}", f"DTSTART:{_moment(m.slot.starts_at)}",
                       f"DTEND:{_moment(m.slot.ends_at)}",
-                      f"SUMMARY:{_escape(_('B2B meeting: %(name)s', name=other))}",
+                      f"SUMMARY:{_escape(summary)}",
                       f"LOCATION:{_escape(f'{m.table.label} · {week.venue_name}')}",
                       "END:VEVENT"]
         lines.append("END:VCALENDAR")
