@@ -5,6 +5,12 @@ Either side asks the other for a meeting, the other side accepts or declines; th
 sets slots and tables and schedules accepted meetings. Scheduling locks the week's row and
 checks the table, the buyer and the supplier are free; the partial unique indexes on
 b2b_meetings are the second guard, so a lost race is a 409, never a double booking.
+
+In rounds: participants mark each other must meet / would meet / do not meet and block slots;
+requests left unanswered past the session's deadline expire; the organiser generates a
+provisional schedule (b2b.optimise), participants flag conflicts, the organiser swaps and locks
+meetings, then publishes the final schedule (told through the outbox). On the day both sides
+(or the table staff) say whether each meeting happened; a no-show's table may go to a walk-in.
 """
 from __future__ import annotations
 
