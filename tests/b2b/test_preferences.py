@@ -285,3 +285,18 @@ def test_the_organiser_generates_and_locks_from_the_page(client, organiser, fair
     client.post(f"{base}/meetings/{meetings[0].id}/lock", data={"locked": "1"})
     db.session.expire_all()
     assert db.session.get(Meeting, meetings[0].id).locked
+
+
+def test_the_expiry_command_marks_what_is_due_once(app, organiser, fair):
+    from exhibit.b2b import services
+    from exhibit.extensions import db
+    week, buyers, suppliers, slots, tables = fair
+    services.update_settings(actor=organiser, week=week, request_hours=2, fixed_tables=False)
+    asked = services.request_meeting(actor=suppliers[0], week=week, buyer_id=buyers[0].id,
+                                     supplier_id=suppliers[0].business_id)
+    asked.expires_at = asked.created_at - timedelta(seconds=1)
+    db.session.commit()
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["b2b", "expire-requests"])
+    assert first.exit_code == 0 and "1 request(s) expired." in first.output
+    assert "0 request(s) expired." in runner.invoke(args=["b2b", "expire-requests"]).output
