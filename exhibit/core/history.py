@@ -73,6 +73,8 @@ ACTION_TITLES = {
     "invite_member": _l("invited a colleague"), "invite_entrance": _l("invited entrance staff"),
     "cancel_invitation": _l("cancelled an invitation"),
     "accept_invitation": _l("accepted an invitation"),
+    "receive": _l("received"), "settle": _l("settled by hand"),
+    "webhook_secret": _l("made a new bank-notification key"),
 }
 ENTITY_TITLES = {
     "business": _l("Business"), "user": _l("User"), "week": _l("Week"), "hall": _l("Hall"),
@@ -80,7 +82,8 @@ ENTITY_TITLES = {
     "document": _l("Document"), "payment": _l("Payment"), "buyer": _l("Buyer"),
     "need": _l("Sourcing need"), "meeting": _l("B2B meeting"), "organizer": _l("Organisation"),
     "product": _l("Product"), "listing": _l("Product at a week"), "badge": _l("Badge"),
-    "print_job": _l("Print job"),
+    "print_job": _l("Print job"), "zone": _l("Zone"), "scan_device": _l("Scanning device"),
+    "bank_credit": _l("Bank credit"),
 }
 
 
@@ -374,6 +377,10 @@ FIELD_LABELS = {
     "product_group": _l("Product group"), "min_stars": _l("OCOP stars at least"),
     "certifications": _l("Certifications"), "monthly_volume": _l("Monthly volume"),
     "layout": _l("Layout"), "total": lambda: pgettext("count", "Number"),
+    "badge_kinds": _l("Badge kinds let in"), "days": _l("Open on"),
+    "mode": _l("Entries and exits"), "multiple_entries": _l("More than one entry a day"),
+    "purpose": _l("Used for"), "zone_id": _l("Zone"), "gate": _l("Entrance"),
+    "transaction_id": _l("Bank transaction"),
 }
 #: a label that differs for one kind of record
 _LABELS_BY_KIND = {
@@ -381,6 +388,8 @@ _LABELS_BY_KIND = {
     ("badge", "name"): _l("Badge holder"), ("document", "kind"): _l("Document"),
     ("payment", "kind"): _l("Payment"), ("badge", "kind"): _l("Badge kind"),
     ("buyer", "kind"): _l("Kind of buyer"), ("hall", "name"): _l("Hall"),
+    ("zone", "name"): _l("Zone"), ("zone", "position"): _l("Order in the list"),
+    ("scan_device", "name"): _l("Scanner"),
 }
 
 
@@ -773,6 +782,27 @@ SENTENCES: dict[tuple[str, str], Callable[[_Told], str]] = {
                                      who=t.who, name=t.value("name") or t.record()),
     ("print_job", "create"): lambda t: _("%(who)s started printing %(count)s sheets",
                                          who=t.who, count=t.value("total", 0)),
+    # bank credits
+    ("bank_credit", "receive"): lambda t: _(
+        "Bank transaction %(transaction)s arrived: %(amount)s",
+        transaction=t.value("transaction_id") or t.record(), amount=t.formatted("amount_vnd")),
+    ("bank_credit", "settle"): lambda t: _(
+        "%(who)s settled bank transaction %(transaction)s by hand",
+        who=t.who, transaction=t.value("transaction_id") or t.record()),
+    ("organizer", "webhook_secret"): lambda t: _(
+        "%(who)s made a new key for bank notifications", who=t.who),
+    # entrances: zones and scanning devices
+    ("zone", "create"): lambda t: _("%(who)s added the zone %(name)s",
+                                    who=t.who, name=t.value("name") or t.record()),
+    ("zone", "update"): lambda t: _("%(who)s changed the rules of the zone %(name)s",
+                                    who=t.who, name=t.value("name") or t.record()),
+    ("scan_device", "create"): lambda t: _("%(who)s set up the scanner %(name)s",
+                                           who=t.who, name=t.value("name") or t.record()),
+    ("scan_device", "reissue_qr"): lambda t: _(
+        "%(who)s made a new pairing code for the scanner %(name)s",
+        who=t.who, name=t.value("name") or t.record()),
+    ("scan_device", "revoke"): lambda t: _("%(who)s revoked the scanner %(name)s",
+                                           who=t.who, name=t.value("name") or t.record()),
     # B2B
     ("buyer", "register"): lambda t: _(
         "%(who)s registered %(business)s as a buyer",

@@ -74,7 +74,7 @@ def service_worker():
                            shell=url_for("scanner.shell"), files=json.dumps(files))
     response = Response(body, mimetype="text/javascript")
     # the browser checks for a new worker at every visit; a stale one would keep stale files
-    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Cache-Control"] = "public, no-cache"
     return response
 
 
@@ -98,7 +98,7 @@ def manifest():
         }
     response = Response(json.dumps(body, ensure_ascii=False),
                         mimetype="application/manifest+json")
-    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Cache-Control"] = "public, no-cache"
     return response
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from exhibit.core.db import is_unique_violation, utcnow, write_transaction
 from exhibit.core.errors import AppError, Forbidden, ValidationFailed
 from exhibit.extensions import db
-from exhibit.scanning import decide
+from exhibit.scanning import decide, devices
 from exhibit.scanning.devices import DeviceRevoked, record_refused
 from exhibit.scanning.models import DevicePurpose, ScanDevice
 
@@ -180,7 +180,14 @@ def _leads(device: ScanDevice, scans: list, order: list[int], now: datetime) -> 
 
 def _seen(device_id: int, device: ScanDevice, now: datetime, unsynced: int,
           app_version: str) -> None:
-    """What the organiser sees of the device: when it last synced, its app and its queue."""
+    """What the organiser sees of the device: when it last synced, its app and its queue.
+    A device uploading scan after scan at a busy gate says nothing new each time: its row is
+    written again only when its queue or app changed, or every SEEN_EVERY (the organiser's
+    "last sync" is at most that old), not once per scan."""
+    if (unsynced == device.unsynced and app_version in ("", device.app_version)
+            and device.last_sync_at is not None
+            and now - device.last_sync_at < devices.SEEN_EVERY):
+        return
     values = {"last_seen_at": now, "last_sync_at": now, "unsynced": unsynced}
     if app_version:
         values["app_version"] = app_version

@@ -170,6 +170,14 @@ TARGETS: dict[tuple[str, str], Builder] = {
 
     # -- documents -------------------------------------------------------------------------------
     **_document_targets("documents.pdf", ""),
+    ("documents.payment_request_pdf", "signed"):
+        lambda o: Target(f"/payment-requests/{o.payment_request_id}.pdf"),
+    ("documents.bank_credit_hook", ""):
+        lambda o: Target(f"/hooks/bank-credits/{o.organizer_id}", form={}),
+    ("documents.settle_credit", ""): lambda o: Target(
+        f"/organiser/bank-credits/{o.bank_credit_id}/settle", form={"settlement": "Thử"}),
+    ("documents.webhook_key", ""): lambda o: Target("/organiser/organisation/webhook-key", form={}),
+    ("documents.import_statement", ""): lambda o: Target(f"{desk(o)}/bank-statement", form={}),
     ("documents.signed_scan", "signed"):
         lambda o: Target(f"/documents/{o.contracts['signed']}/signed/{o.signed_file_id}"),
     ("documents.detail", "draft"): _organiser_document("draft"),
@@ -333,6 +341,17 @@ TARGETS: dict[tuple[str, str], Builder] = {
     ("api.list_documents", ""): lambda o: Target(f"{api_week(o)}/documents"),
     **_document_targets("api.document_pdf", "/api/v1"),
     ("api.week_report", "xlsx"): lambda o: Target(f"{api_week(o)}/report.xlsx"),
+    ("api.pair_device", "unknown-code"): lambda o: Target(
+        "/api/v1/devices/pair", json={"code": "no-such-pairing-code-0123456789ab"}),
+    ("api.get_device", ""): lambda o: Target("/api/v1/device"),
+    ("api.device_snapshot", ""): lambda o: Target("/api/v1/device/snapshot"),
+    ("api.upload_scans", ""): lambda o: Target("/api/v1/device/scans", json={"scans": []}),
+    ("api.list_zones", ""): lambda o: Target(f"{api_week(o)}/zones"),
+    ("api.list_devices", ""): lambda o: Target(f"{api_week(o)}/devices"),
+    ("api.create_device", ""): lambda o: Target(f"{api_week(o)}/devices", json={
+        "name": "Máy ma trận API", "zone_id": hall_zone_id(o)}),
+    ("api.revoke_device", "gate"): lambda o: Target(
+        f"{api_week(o)}/devices/{scan_device_id(o, 'gate')}/revoke", json={"reason": "Ma trận"}),
     # -- messages and account recovery
     ("messaging.my_messages", ""): lambda o: Target("/my/messages"),
     ("messaging.week_log", ""): lambda o: Target(f"{desk(o)}/messages"),

@@ -52,6 +52,8 @@ ORGANISERS       = "login deny  deny  deny  deny  deny  deny  ok    ok"
 X_ORGANISER      = "login deny  deny  deny  deny  deny  deny  ok    deny"
 #: the entrance (gate) of X's week: X's organiser and X's entrance staff
 X_GATE           = "login deny  deny  deny  deny  ok    deny  ok    deny"
+#: a device's own endpoints: no person's token opens them (a device token does)
+NOBODY_LOGIN     = "login login login login login login login login login"
 #: a public page of X's draft week: it exists only for X's organiser
 DRAFT_WEEK       = "deny  deny  deny  deny  deny  deny  deny  ok    deny"
 #: an issued, signed or cancelled contract: X's organiser and the exhibitor (Bên B)
@@ -174,6 +176,12 @@ TABLE: dict[tuple[str, str, str], str] = {
     ("documents.pdf", "GET", "mou"):                        MOU,
     ("documents.pdf", "GET", "mou-en"):                     MOU,
     ("documents.signed_scan", "GET", "signed"):             CONTRACT,
+    ("documents.payment_request_pdf", "GET", "signed"):     CONTRACT,
+    # a bank's notification carries the organiser's signature; a session cookie is no key
+    ("documents.bank_credit_hook", "POST", ""):             NOBODY_LOGIN,
+    ("documents.settle_credit", "POST", ""):                X_ORGANISER,
+    ("documents.webhook_key", "POST", ""):                  ORGANISERS,
+    ("documents.import_statement", "POST", ""):             X_ORGANISER,
     ("documents.detail", "GET", "draft"):                   X_ORGANISER,
     ("documents.detail", "GET", "issued"):                  X_ORGANISER,
     ("documents.detail", "GET", "signed"):                  X_ORGANISER,
@@ -321,6 +329,16 @@ TABLE: dict[tuple[str, str, str], str] = {
     ("api.document_pdf", "GET", "mou"):                     MOU,
     ("api.document_pdf", "GET", "mou-en"):                  MOU,
     ("api.week_report", "GET", "xlsx"):                     X_ORGANISER,
+    # scanning devices: anyone may try a pairing code, and an unknown one opens nothing; a
+    # person's token is no device token, so the device's own endpoints answer 401 to everyone
+    ("api.pair_device", "POST", "unknown-code"):            "deny  deny  deny  deny  deny  deny  deny  deny  deny",
+    ("api.get_device", "GET", ""):                          NOBODY_LOGIN,
+    ("api.device_snapshot", "GET", ""):                     NOBODY_LOGIN,
+    ("api.upload_scans", "POST", ""):                       NOBODY_LOGIN,
+    ("api.list_zones", "GET", ""):                          X_ORGANISER,
+    ("api.list_devices", "GET", ""):                        X_ORGANISER,
+    ("api.create_device", "POST", ""):                      X_ORGANISER,
+    ("api.revoke_device", "POST", "gate"):                  X_ORGANISER,
     # -- messages: a business's own; a week's log and "send again" for X's organiser; the
     # development outbox exists only when EXHIBIT_ENV=development (not in tests)
     ("messaging.my_messages", "GET", ""):                   PARTICIPANTS,

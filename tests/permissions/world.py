@@ -136,6 +136,8 @@ class OrgWorld:
     signed_file_id: int = 0
     mou_id: int = 0
     payment_id: int = 0
+    payment_request_id: int = 0
+    bank_credit_id: int = 0
     # badges and visitors
     staff_badge_id: int = 0
     visitor_badge_id: int = 0
@@ -381,6 +383,14 @@ def _contracts(org: OrgWorld, organiser, exhibitor, weeks: dict) -> None:
     org.payment_id = payments.record_payment(actor=organiser, week=open_week, data={
         "business_id": business, "kind": "deposit", "amount_vnd": signed.deposit_vnd,
         "paid_on": date.today(), "reference": f"FT{org.number:02d}0001"}).id
+    from exhibit.documents import credits
+    from exhibit.documents.requests import document_requests
+    org.payment_request_id = document_requests(signed)[0].id
+    # paid into another account: a credit waiting for review
+    org.bank_credit_id = credits.receive_credit(org.organizer_id, credits.parse_credit({
+        "transaction_id": f"FT{org.number:02d}R001", "account": "1903999888777", "amount": 1000,
+        "time": "2026-01-09T10:15:00+07:00", "description": "chuyen tien"}),
+        source="webhook")[0].id
 
 
 def _badges_and_visitors(spec: OrgSpec, org: OrgWorld, organiser, exhibitor, week) -> None:
