@@ -394,7 +394,9 @@ def participant(slug):
         preferences=services.my_preferences(week, taking_part),
         marked=services.marked_names(week, taking_part), levels=list(PreferenceLevel),
         slots=services.slots(week), blocked=services.blocked_slot_ids(week, taking_part),
-        published=services.is_published(week), now=utcnow())
+        published=services.is_published(week), now=utcnow(),
+        others=services.supplier_names(week) if side == "buyer"
+        else [(b.id, b.business.name) for b in services.week_buyers(week)])
 
 
 @bp.route("/my/weeks/<slug>/b2b/meetings/<int:meeting_id>/flag", methods=["POST"])

@@ -300,3 +300,16 @@ def test_the_expiry_command_marks_what_is_due_once(app, organiser, fair):
     first = runner.invoke(args=["b2b", "expire-requests"])
     assert first.exit_code == 0 and "1 request(s) expired." in first.output
     assert "0 request(s) expired." in runner.invoke(args=["b2b", "expire-requests"]).output
+
+
+def test_a_supplier_marks_any_buyer_of_the_week_from_its_page(client, fair):
+    """Not only the buyers matching its products: any buyer registered for the week."""
+    from exhibit.b2b import services
+    week, buyers, suppliers, slots, tables = fair
+    login(client, suppliers[0])
+    page = client.get(f"/my/weeks/{week.slug}/b2b").get_data(as_text=True)
+    assert "data-mark-any" in page and f'<option value="{buyers[2].id}">' in page
+    client.post(f"/my/weeks/{week.slug}/b2b/preferences",
+                data={"other_id": str(buyers[2].id), "level": "no"})
+    taking_part = services.participation(week, suppliers[0])
+    assert services.my_preferences(week, taking_part) == {buyers[2].id: "no"}
