@@ -51,3 +51,15 @@ def b2b_session(app, organiser, open_week, confirmed_exhibitor):
                                 start=time(9, 0), minutes=20, count=1)
     tables = services.add_tables(actor=organiser, week=open_week, count=6)
     return open_week, buyer, meetings, slot, tables
+
+
+@pytest.fixture
+def fair(organiser, open_week, confirmed_exhibitor):
+    """Three buyers, four suppliers, three slots, two tables."""
+    from exhibit.b2b import services
+    buyers = [new_buyer(open_week) for _ in range(3)]
+    suppliers = [confirmed_exhibitor() for _ in range(4)]
+    slots = services.add_slots(actor=organiser, week=open_week, day=open_week.start_date,
+                               start=time(9, 0), minutes=20, count=3)
+    tables = services.add_tables(actor=organiser, week=open_week, count=2)
+    return open_week, buyers, suppliers, slots, tables

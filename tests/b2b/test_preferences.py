@@ -4,11 +4,11 @@ services and pages on both databases: nobody and no table twice in a slot, block
 from __future__ import annotations
 
 from collections import Counter
-from datetime import time, timedelta
+from datetime import timedelta
 
 import pytest
 
-from tests.b2b.conftest import BUYER_PASSWORD, new_buyer
+from tests.b2b.conftest import BUYER_PASSWORD
 from tests.conftest import login
 
 
@@ -16,18 +16,6 @@ def _buyer_user(buyer):
     from exhibit.accounts.models import User
     from exhibit.extensions import db
     return db.session.query(User).filter_by(business_id=buyer.business_id).one()
-
-
-@pytest.fixture
-def fair(organiser, open_week, confirmed_exhibitor):
-    """Three buyers, four suppliers, three slots, two tables."""
-    from exhibit.b2b import services
-    buyers = [new_buyer(open_week) for _ in range(3)]
-    suppliers = [confirmed_exhibitor() for _ in range(4)]
-    slots = services.add_slots(actor=organiser, week=open_week, day=open_week.start_date,
-                               start=time(9, 0), minutes=20, count=3)
-    tables = services.add_tables(actor=organiser, week=open_week, count=2)
-    return open_week, buyers, suppliers, slots, tables
 
 
 def _scheduled(week):

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.b2b.test_preferences import _buyer_user, _mark_everything, _scheduled, fair  # noqa: F401
+from tests.b2b.test_preferences import _buyer_user, _mark_everything, _scheduled
 from tests.b2b.conftest import BUYER_PASSWORD
 from tests.conftest import login
 
