@@ -1,4 +1,4 @@
-"""b2b preferences, blocked slots, request deadlines, generated and locked meetings
+"""b2b preferences, blocked slots, request deadlines, generated and locked meetings, rounds and attendance
 
 Revision ID: 8aa3595d6193
 Revises: 00e47d758c05
