@@ -248,7 +248,8 @@ def test_the_reprint_warning_reads_in_english(client, open_week, organiser):
     badge = services.register_walk_in(actor=organiser, week=open_week, kind="visitor",
                                       data=walk_in_data())
     client.post(f"{desk(open_week)}/{badge.id}/print", data={"layout": "a6-1"})
-    html = client.get(f"{desk(open_week)}/{badge.id}?lang=en").get_data(as_text=True)
+    client.post("/language", data={"locale": "en"})
+    html = client.get(f"{desk(open_week)}/{badge.id}").get_data(as_text=True)
     assert re.search(r"A badge was already printed for this person at \d\d:\d\d \d\d/\d\d "
                      r"\(1 time\)\. The earlier badge still works; revoke it first if it was "
                      r"lost and may be misused\.", html)
