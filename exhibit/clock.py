@@ -15,10 +15,12 @@ from exhibit.core.db import utcnow
 
 def tick(now: datetime | None = None) -> dict[str, int]:
     """Run everything that is due at ``now``; how much each step did."""
+    from exhibit.b2b.services import expire_requests
     from exhibit.booking.services import expire_due_holds
     from exhibit.messaging import outbox, reminders
     now = now or utcnow()
-    done = {"holds_ended": expire_due_holds(now=now)}
+    done = {"holds_ended": expire_due_holds(now=now),
+            "meeting_requests_expired": expire_requests(now=now)}
     done.update(reminders.queue_due(now))
     done["messages_sent"] = outbox.send_due(now)
     return done

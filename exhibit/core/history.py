@@ -74,6 +74,13 @@ ACTION_TITLES = {
     "cancel_invitation": _l("cancelled an invitation"),
     "accept_invitation": _l("accepted an invitation"),
     "receive": _l("received"), "settle": _l("settled by hand"),
+    "attendance": _l("recorded attendance"), "expire": _l("expired unanswered"),
+    "flag": _l("flagged a conflict"), "unflag": _l("withdrew a conflict"),
+    "lock": _l("locked"), "unlock": _l("unlocked"), "swap": _l("swapped"),
+    "walk_in": _l("gave a free table to a walk-in pair"),
+    "b2b_settings": _l("changed the B2B settings"),
+    "generate_schedule": _l("generated the schedule"),
+    "publish_schedule": _l("published the schedule"),
     "webhook_secret": _l("made a new bank-notification key"),
 }
 ENTITY_TITLES = {
@@ -822,6 +829,31 @@ SENTENCES: dict[tuple[str, str], Callable[[_Told], str]] = {
         "%(who)s scheduled the meeting between %(buyer)s and %(supplier)s at %(slot)s, %(table)s",
         who=t.who, buyer=t.names.get("meeting", t.entry.entity_id) or _("a buyer"),
         supplier=t.business, slot=t.formatted("slot"), table=t.value("table") or EMPTY),
+    ("meeting", "expire"): lambda t: _("The request for a meeting between %(buyer)s and "
+                                       "%(supplier)s expired unanswered", **_meeting_parts(t)),
+    ("meeting", "lock"): lambda t: _("%(who)s locked the meeting between %(buyer)s and "
+                                     "%(supplier)s", **_meeting_parts(t)),
+    ("meeting", "unlock"): lambda t: _("%(who)s unlocked the meeting between %(buyer)s and "
+                                       "%(supplier)s", **_meeting_parts(t)),
+    ("meeting", "swap"): lambda t: _("%(who)s swapped the time of the meeting between "
+                                     "%(buyer)s and %(supplier)s", **_meeting_parts(t)),
+    ("meeting", "flag"): lambda t: _("%(who)s flagged a conflict with the meeting between "
+                                     "%(buyer)s and %(supplier)s", **_meeting_parts(t)),
+    ("meeting", "unflag"): lambda t: _("%(who)s withdrew the conflict flagged on the meeting "
+                                       "between %(buyer)s and %(supplier)s", **_meeting_parts(t)),
+    ("meeting", "attendance"): lambda t: _("%(who)s recorded the attendance of the meeting "
+                                           "between %(buyer)s and %(supplier)s",
+                                           **_meeting_parts(t)),
+    ("meeting", "walk_in"): lambda t: _("%(who)s gave a free table to %(buyer)s and %(supplier)s "
+                                        "for a meeting on the spot", **_meeting_parts(t)),
+    ("week", "b2b_settings"): lambda t: _("%(who)s changed the B2B session's settings",
+                                          who=t.who),
+    ("week", "generate_schedule"): lambda t: _(
+        "%(who)s generated the B2B schedule: %(count)s meetings",
+        who=t.who, count=t.value("scheduled", 0)),
+    ("week", "publish_schedule"): lambda t: _(
+        "%(who)s published the B2B schedule: %(count)s meetings",
+        who=t.who, count=t.value("meetings", 0)),
     ("meeting", "unschedule"): lambda t: _("%(who)s took the meeting between %(buyer)s and "
                                         "%(supplier)s off the schedule", **_meeting_parts(t)),
     ("meeting", "outcome"): lambda t: _(

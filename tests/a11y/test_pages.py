@@ -27,6 +27,8 @@ DEMO_PASSWORD = "trienlam2024"
 ORGANISER = "bantochuc@exhibit.demo"
 EXHIBITOR = "ocop01@exhibit.demo"
 OPEN_WEEK, PAST_WEEK = "tuan-le-ocop-itpc-2027", "ocop-binh-thuan-2024"
+#: the demo's week running today (its zones, scanners and walk-in desk)
+LIVE_WEEK = "tuan-le-dac-san-vung-mien"
 DESKTOP = {"width": 1280, "height": 900}
 
 #: (who, page name, path); "{...}" parts are filled from the demo by _demo_facts
@@ -68,10 +70,15 @@ PAGES = [
     (ORGANISER, "compare weeks", "/organiser/compare"),
     (ORGANISER, "staff", "/organiser/staff"),
     (ORGANISER, "entrance", "/gate"),
+    (ORGANISER, "entrances", f"/organiser/weeks/{LIVE_WEEK}/entrances"),
+    (ORGANISER, "walk-in desk", f"/gate/{LIVE_WEEK}/walk-in"),
+    (None, "scanner app", "/scan/"),
+    (None, "scanner pairing", "/scan/pair"),
     (ORGANISER, "account", "/account"),
     (EXHIBITOR, "my documents", "/my/documents"),
     (EXHIBITOR, "my B2B", "/my/b2b"),
     (EXHIBITOR, "my team", "/my/team"),
+    (EXHIBITOR, "lead scanners", f"/my/weeks/{LIVE_WEEK}/scanners"),
 ]
 PAGE_NAMES = [name for _who, name, _path in PAGES]
 #: pages that answer with something other than 200 on purpose

@@ -167,6 +167,15 @@ TARGETS: dict[tuple[str, str], Builder] = {
     ("b2b.remove_need", ""):
         lambda o: Target(f"{mine(o)}/b2b/needs/{o.need_id}/delete", form={}),
     ("b2b.schedule_pdf", ""): lambda o: Target(f"{mine(o)}/b2b/schedule.pdf"),
+    ("b2b.preference", ""): lambda o: Target(f"{mine(o)}/b2b/preferences", form={
+        "other_id": str(o.b2b_buyer_id), "level": "meet"}),
+    ("b2b.blocked_slots", ""):
+        lambda o: Target(f"{mine(o)}/b2b/blocked-slots", form={"slots": str(o.slot_id)}),
+    ("b2b.flag", ""): lambda o: Target(f"{mine(o)}/b2b/meetings/{o.meeting_id}/flag",
+                                       form={"note": "Trùng giờ"}),
+    ("b2b.attendance", ""): lambda o: Target(
+        f"{mine(o)}/b2b/meetings/{o.meeting_id}/attendance", form={"said": "met"}),
+    ("b2b.schedule_ics", ""): lambda o: Target(f"{mine(o)}/b2b/schedule.ics"),
 
     # -- documents -------------------------------------------------------------------------------
     **_document_targets("documents.pdf", ""),
@@ -240,6 +249,20 @@ TARGETS: dict[tuple[str, str], Builder] = {
     ("b2b.organiser_outcome", ""): lambda o: Target(
         f"{desk(o)}/b2b/meetings/{o.meeting_id}/outcome", form={"outcome": "mou"}),
     ("b2b.create_mou", ""): lambda o: Target(f"{desk(o)}/b2b/meetings/{o.meeting_id}/mou", form={}),
+    ("b2b.board", ""): lambda o: Target(f"{desk(o)}/b2b/board"),
+    ("b2b.walk_in", ""): lambda o: Target(f"{desk(o)}/b2b/walk-in", form={
+        "buyer_id": str(o.b2b_buyer_id), "supplier_id": str(o.exhibitor.business_id),
+        "slot_id": str(o.slot_id), "table_id": str(o.table_id)}),
+    ("b2b.organiser_attendance", ""): lambda o: Target(
+        f"{desk(o)}/b2b/meetings/{o.meeting_id}/attendance", form={"said": "met"}),
+    ("b2b.generate", ""): lambda o: Target(f"{desk(o)}/b2b/generate", form={"method": "greedy"}),
+    ("b2b.lock", ""): lambda o: Target(f"{desk(o)}/b2b/meetings/{o.meeting_id}/lock",
+                                       form={"locked": "1"}),
+    ("b2b.swap", ""): lambda o: Target(f"{desk(o)}/b2b/meetings/{o.meeting_id}/swap",
+                                       form={"other_id": str(o.meeting_id)}),
+    ("b2b.publish", ""): lambda o: Target(f"{desk(o)}/b2b/publish", form={}),
+    ("b2b.settings", ""):
+        lambda o: Target(f"{desk(o)}/b2b/settings", form={"request_hours": "48"}),
     ("b2b.participant_schedule_pdf", "buyer"):
         lambda o: Target(f"{desk(o)}/b2b/schedule.pdf?buyer={o.b2b_buyer_id}"),
     ("badges.manage", ""): lambda o: Target(f"{desk(o)}/badges"),
