@@ -74,7 +74,7 @@ ACTION_TITLES = {
     "cancel_invitation": _l("cancelled an invitation"),
     "accept_invitation": _l("accepted an invitation"),
     "receive": _l("received"), "settle": _l("settled by hand"),
-    "attendance": _l("recorded attendance"), "expire": _l("expired unanswered"),
+    "attendance": _l("recorded attendance"),
     "flag": _l("flagged a conflict"), "unflag": _l("withdrew a conflict"),
     "lock": _l("locked"), "unlock": _l("unlocked"), "swap": _l("swapped"),
     "walk_in": _l("gave a free table to a walk-in pair"),
