@@ -26,7 +26,7 @@ bp = Blueprint("scanner", __name__)
 
 #: shown on the app's screen and sent with every sync (the organiser sees which version each
 #: device runs); bump it with any change to the app's files or the bundled decoder
-APP_VERSION = "1.0.0"
+APP_VERSION = "1.1.0"
 
 #: the site's policy, plus what the scanner needs: compiling the QR decoder's WebAssembly
 #: ('wasm-unsafe-eval' allows WebAssembly only, never JavaScript eval) and calling the API
@@ -181,6 +181,12 @@ def _messages() -> dict:
                             "for a new pairing code."),
         "unknown_device": _("This device is not recognised any more. Ask the organiser for a "
                             "new pairing code."),
+        "expired_device": _("This device's pairing has ended (its week is over or it was "
+                            "replaced). Scans are no longer sent; the ones not sent stay on "
+                            "this device."),
+        "snapshot_removed": _("The list of badges (with their names) was deleted from this "
+                              "device when it was stopped. Its scans stay on it."),
+        "week_over": _("The week is over: the list of badges was deleted from this device."),
         "not_paired": _("This device is not set up yet. Open the pairing QR code the organiser "
                         "(or your business) shows you."),
         "snapshot_loaded": _("Badges on this device: %(count)s (updated %(time)s)"),
@@ -195,10 +201,18 @@ def _messages() -> dict:
                           "organiser again."),
         "pair_failed": _("This pairing code is not valid (already used or expired). Ask for a "
                          "new one."),
-        "pair_offline": _("No network: the device can be set up once it is online."),
+        "pair_offline": _("No network: the device can be set up once it is online. The code "
+                          "is kept on this page: tap “Try again”."),
+        "pair_bad_code": _("This pairing address is damaged. Scan the QR code shown by the "
+                           "organiser again."),
+        "pair_wait_queue": _("This phone still holds %(count)s scans of the device "
+                             "“%(device)s” not yet sent. Open the scanner and let it send them "
+                             "(it needs the network), then tap “Try again”: the new code is "
+                             "kept until then."),
         "flag_repeat": _("Repeat scan"),
         "flag_other_device": _("Already let in by another device"),
         "flag_disagreed": _("The server's answer differs"),
+        "flag_clock": _("The device's clock was wrong"),
         "pending": _("waiting to be sent"),
         "decoder_failed": _("The QR decoder could not load. Type the code instead."),
         "label_entry_code": _("Entrance code (typed)"),

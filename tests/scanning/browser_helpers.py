@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import random
 from urllib.parse import urlsplit
 
@@ -111,12 +112,47 @@ READ_SNAPSHOT = """() => new Promise((resolve, reject) => {
 })"""
 
 
-def pair_in_browser(context, live_server: str, code: str):
-    """Opens the pairing QR's address on the phone, as its camera app would: the scanner pairs,
-    opens, and downloads its snapshot; returns the page, ready to scan."""
+#: runs in the page: one value of the device's "meta" store (store.js), by name
+READ_META = """(name) => new Promise((resolve, reject) => {
+  const opening = indexedDB.open("exhibit-scanner");
+  opening.onerror = () => reject(opening.error);
+  opening.onsuccess = () => {
+    const read = opening.result.transaction("meta").objectStore("meta").get(name);
+    read.onsuccess = () => resolve(read.result === undefined ? null : read.result);
+    read.onerror = () => reject(read.error);
+  };
+})"""
+
+#: runs in the page: every scan record the device keeps, oldest first
+READ_SCANS = """() => new Promise((resolve, reject) => {
+  const opening = indexedDB.open("exhibit-scanner");
+  opening.onerror = () => reject(opening.error);
+  opening.onsuccess = () => {
+    const read = opening.result.transaction("scans").objectStore("scans").index("seq").getAll();
+    read.onsuccess = () => resolve(read.result);
+    read.onerror = () => reject(read.error);
+  };
+})"""
+
+
+def messages(page) -> dict:
+    """The app's sentences in the page's language (the JSON the server renders into it)."""
+    return json.loads(page.locator("#scanner-messages").text_content())
+
+
+def watched_page(context):
+    """A new page whose script errors are collected in ``context.page_errors``."""
     page = context.new_page()
-    page.on("pageerror", lambda error: context.page_errors.append(str(error)))
     context.page_errors = getattr(context, "page_errors", [])
+    page.on("pageerror", lambda error: context.page_errors.append(str(error)))
+    return page
+
+
+def pair_in_browser(context, live_server: str, code: str, page=None):
+    """Opens the pairing QR's address on the phone, as its camera app would: the scanner pairs,
+    opens, and downloads its snapshot; returns the page, ready to scan. ``page``: one already
+    prepared (a fake clock, routes), else a new one."""
+    page = page or watched_page(context)
     page.goto(f"{live_server}/scan/pair#{code}")
     page.wait_for_url(f"{live_server}/scan/")
     page.wait_for_selector("body[data-ready='1'][data-snapshot='loaded']")

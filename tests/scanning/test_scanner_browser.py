@@ -6,6 +6,8 @@ The same for an exhibitor's lead scanner, whose snapshot holds no names."""
 from __future__ import annotations
 
 import json
+import re
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from playwright.sync_api import expect
@@ -21,7 +23,8 @@ from exhibit.vn.dates import vietnam_today
 from exhibit.visitors.models import Lead
 from tests.e2e.conftest import browser, live_server  # noqa: F401  (fixtures)
 from tests.scanning.browser_helpers import (
-    READ_SNAPSHOT, pair_in_browser, phone_context, scan_typed)
+    READ_META, READ_SCANS, READ_SNAPSHOT, messages, pair_in_browser, phone_context, scan_typed,
+    watched_page)
 from tests.scanning.helpers_devices import paired_gate, visitor
 
 pytestmark = pytest.mark.browser
@@ -269,10 +272,22 @@ def test_zone_device_answers_entries_exits_new_badges_and_stops_when_revoked(
     assert db.session.scalar(select(func.count()).select_from(GateScan)
                              .join(Badge, Badge.id == GateScan.badge_id)
                              .where(Badge.id == late.id)) == 1
+    # the names on the phone are deleted (the snapshot, and those kept with past scans);
+    # the scan not sent stays, and the screen says both
+    words = messages(page)
+    expect(page.locator("body")).to_have_attribute("data-snapshot", "removed")
+    expect(page.locator("#snapshot-state")).to_have_text(words["snapshot_removed"])
+    assert page.evaluate(READ_SNAPSHOT) is None
+    kept = page.evaluate(READ_SCANS)
+    assert len(kept) == len(plan) + 2 and sum(not r["synced"] for r in kept) == 1
+    stored = json.dumps(kept, ensure_ascii=False)
+    assert not any(b.full_name in stored for b in (buyer_a, buyer_b, guest, late))
+    assert late.full_name not in page.locator("#scans").inner_text()
     # reopened, it still knows it was revoked and still holds the scan
     page.reload()
     expect(page.locator("#device-alert")).to_have_text(revoked_words)
     expect(page.locator("#unsynced")).to_have_attribute("data-count", "1")
+    expect(page.locator("body")).to_have_attribute("data-snapshot", "removed")
     assert phone.page_errors == []
     assert phone.seen.outside() == []
     phone.close()
@@ -325,3 +340,259 @@ def test_the_scanner_pages_need_no_session_and_carry_their_own_policy(client):
     assert manifest.json["start_url"] == "/scan/" and manifest.json["display"] == "standalone"
     assert {icon["src"] for icon in manifest.json["icons"]} == {
         "/static/img/touch-icon.png", "/static/img/favicon.svg"}
+
+
+# -- the review's fixes (app version 1.1.0) --------------------------------------------------------
+
+def _near(moment, expected, seconds: float = 120) -> bool:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return abs((moment - expected).total_seconds()) <= seconds
+
+
+def test_a_phone_with_a_wrong_clock_stamps_scans_by_the_server_clock(
+        app, live_server, browser, organiser, running_week):  # noqa: F811
+    """A gate phone whose clock is three days behind (a dead battery, a manual setting): its
+    offline scans carry the server's time, learnt with the snapshot, not the phone's — the
+    week is open by the server's clock and the check-in is today's."""
+    guest = visitor(running_week)
+    device, code = devices.create_device(organiser, running_week, "gate", "Cổng A",
+                                         zone=zones.default_zone(running_week))
+    phone = phone_context(browser)
+    page = watched_page(phone)
+    wrong = utcnow() - timedelta(days=3)
+    page.clock.install(time=wrong)
+    pair_in_browser(phone, live_server, code, page=page)
+    page.wait_for_selector("body[data-offline-ready='1']")
+    offset = page.evaluate(READ_META, "clock_offset")
+    assert abs(offset - 3 * 86400 * 1000) < 120_000
+
+    phone.set_offline(True)
+    page.reload()
+    page.wait_for_selector("body[data-ready='1'][data-snapshot='loaded']")
+    answer = scan_typed(page, guest.entry_code, 1)
+    # by the phone's own clock the week would not have started: "not_running"
+    assert (answer["status"], answer["reason"]) == ("ok", "")
+    record = page.evaluate(READ_SCANS)[0]
+    assert _near(datetime.fromisoformat(record["scanned_at"]), utcnow())
+    assert _near(datetime.fromisoformat(record["device_time"]), wrong)
+
+    phone.set_offline(False)
+    expect(page.locator("#unsynced")).to_have_attribute("data-count", "0",
+                                                        timeout=SYNCED_WITHIN_MS)
+    db.session.rollback()  # a fresh read: the live server wrote in other transactions
+    sent = db.session.scalar(select(GateScan).where(GateScan.device_id == device.id))
+    assert _near(sent.scanned_at, utcnow()) and sent.flag == ""
+    checkin = db.session.scalar(select(CheckIn).where(CheckIn.badge_id == guest.id))
+    assert checkin.day == vietnam_today()
+    assert phone.page_errors == []
+    phone.close()
+
+
+def test_a_hanging_request_or_a_wifi_login_page_does_not_stop_syncing(
+        app, live_server, browser, organiser, running_week):  # noqa: F811
+    """A Wi-Fi login page answering 200 with HTML is not a sync (the scans stay waiting and
+    "last sync" does not move); a request that never answers is given up after 20 seconds,
+    and the next sync runs and sends the queue."""
+    guest = visitor(running_week)
+    device, code = devices.create_device(organiser, running_week, "gate", "Cổng A",
+                                         zone=zones.default_zone(running_week))
+    phone = phone_context(browser)
+    page = watched_page(phone)
+    page.clock.install()  # the real time, but ours to move on
+    pair_in_browser(phone, live_server, code, page=page)
+    words = messages(page)
+
+    portal = "<!doctype html><title>Wi-Fi</title><form>Đăng nhập Wi-Fi miễn phí</form>"
+    page.route("**/api/v1/device/scans",
+               lambda route: route.fulfill(status=200, content_type="text/html", body=portal))
+    scan_typed(page, guest.entry_code, 1)
+    expect(page.locator("#sync-state")).to_have_text(words["sync_failed"])
+    expect(page.locator("#last-sync")).to_have_text(words["never_synced"])
+    expect(page.locator("#unsynced")).to_have_attribute("data-count", "1")
+    expect(page.locator("#scans li[data-synced='0']")).to_have_count(1)
+    assert page.evaluate(READ_META, "last_sync_at") is None
+
+    held = []
+    page.unroute("**/api/v1/device/scans")
+    page.route("**/api/v1/device/scans", lambda route: held.append(route))  # never answered
+    page.click("#sync-now")
+    expect(page.locator("#sync-state")).to_have_text(words["syncing"])
+    page.clock.run_for(21_000)  # the timeout (and one 15-second tick, which must wait)
+    expect(page.locator("#sync-state")).to_have_text(words["sync_failed"])
+    assert len(held) == 1
+
+    page.unroute("**/api/v1/device/scans")
+    page.clock.run_for(15_000)  # the next regular sync, no longer blocked by the hung one
+    expect(page.locator("#unsynced")).to_have_attribute("data-count", "0",
+                                                        timeout=SYNCED_WITHIN_MS)
+    expect(page.locator("#last-sync")).not_to_have_text(words["never_synced"])
+    db.session.rollback()
+    assert db.session.scalar(select(func.count()).select_from(GateScan)
+                             .where(GateScan.device_id == device.id)) == 1
+    assert phone.page_errors == []
+    phone.close()
+
+
+def test_a_zone_changed_to_entries_only_scans_entries_again(
+        app, live_server, browser, organiser, running_week):  # noqa: F811
+    room = zones.create_zone(actor=organiser, week=running_week, data={
+        "name": "Phòng hội thảo", "badge_kinds": [], "mode": "entry_exit",
+        "multiple_entries": True, "days": []})
+    guest = visitor(running_week)
+    device, code = devices.create_device(organiser, running_week, "gate", "Cửa hội thảo",
+                                         zone=room)
+    phone = phone_context(browser)
+    page = pair_in_browser(phone, live_server, code)
+    page.check("input[name=direction][value=out]")
+
+    zones.update_zone(actor=organiser, zone=room, data={
+        "name": "Phòng hội thảo", "badge_kinds": [], "mode": "entry",
+        "multiple_entries": True, "days": []})
+    page.click("#sync-now")
+    expect(page.locator("#direction")).to_be_hidden()
+    answer = scan_typed(page, guest.entry_code, 1)
+    # an exit would be refused here (exits_not_used): the switch left on "out" no longer counts
+    assert (answer["status"], answer["reason"]) == ("ok", "")
+    expect(page.locator("#unsynced")).to_have_attribute("data-count", "0",
+                                                        timeout=SYNCED_WITHIN_MS)
+    db.session.rollback()
+    sent = db.session.scalar(select(GateScan).where(GateScan.device_id == device.id))
+    assert (sent.direction, sent.result) == ("in", "ok")
+    assert page.locator("input[name=direction][value=in]").is_checked()
+    phone.close()
+
+
+def test_pairing_again_waits_for_the_earlier_devices_queue(
+        app, live_server, browser, organiser, running_week):  # noqa: F811
+    """A phone paired as gate A, holding a scan not sent, is handed a new device's QR: it does
+    not use the new code yet (A's scan could never be sent afterwards) and says so; once the
+    scanner has sent the scan, the kept code sets the phone up as the new device."""
+    from exhibit.scanning.models import ScanDevice
+    guest = visitor(running_week)
+    first, first_code = devices.create_device(organiser, running_week, "gate", "Cổng A",
+                                              zone=zones.default_zone(running_week))
+    phone = phone_context(browser)
+    page = pair_in_browser(phone, live_server, first_code)
+    # the phone was asked to keep its storage (best effort; Chromium decides)
+    expect(page.locator("body")).to_have_attribute("data-storage", re.compile("persistent|refused"))
+    page.route("**/api/v1/device/scans", lambda route: route.abort())
+    scan_typed(page, guest.entry_code, 1)
+    expect(page.locator("#unsynced")).to_have_attribute("data-count", "1")
+
+    second, second_code = devices.create_device(organiser, running_week, "gate", "Cổng B",
+                                                zone=zones.default_zone(running_week))
+    page.goto(f"{live_server}/scan/pair#{second_code}")
+    page.wait_for_selector("body[data-pairing='waiting']")
+    expect(page.locator("#pair-status")).to_contain_text("Cổng A")
+    expect(page.locator("#pair-retry")).to_be_visible()
+    assert "#" not in page.url
+    db.session.rollback()
+    assert db.session.scalar(select(ScanDevice.paired_at)
+                             .where(ScanDevice.id == second.id)) is None  # the code is unused
+
+    page.unroute("**/api/v1/device/scans")
+    page.click("#pair-open-scanner")
+    page.wait_for_selector("body[data-ready='1']")
+    expect(page.locator("#unsynced")).to_have_attribute("data-count", "0",
+                                                        timeout=SYNCED_WITHIN_MS)
+    page.click("#pair-continue a")
+    page.wait_for_url(f"{live_server}/scan/")
+    page.wait_for_selector("body[data-ready='1'][data-snapshot='loaded']")
+    expect(page.locator("#device-name")).to_have_text("Cổng B")
+    db.session.rollback()
+    assert db.session.scalar(select(ScanDevice.paired_at)
+                             .where(ScanDevice.id == second.id)) is not None
+    assert db.session.scalar(select(func.count()).select_from(GateScan)
+                             .where(GateScan.device_id == first.id)) == 1
+    assert phone.page_errors == []
+    phone.close()
+
+
+def test_pairing_without_network_keeps_the_code_for_another_try(
+        app, live_server, browser, organiser, running_week):  # noqa: F811
+    device, code = devices.create_device(organiser, running_week, "gate", "Cổng C",
+                                         zone=zones.default_zone(running_week))
+    phone = phone_context(browser)
+    page = watched_page(phone)
+    page.route("**/api/v1/devices/pair", lambda route: route.abort())
+    page.goto(f"{live_server}/scan/pair#{code}")
+    page.wait_for_selector("body[data-pairing='offline']")
+    assert "#" not in page.url  # out of the address all the same
+    expect(page.locator("#pair-retry")).to_be_visible()
+    page.reload()  # a reload still has the code
+    page.wait_for_selector("body[data-pairing='offline']")
+
+    page.unroute("**/api/v1/devices/pair")
+    page.click("#pair-retry")
+    page.wait_for_url(f"{live_server}/scan/")
+    page.wait_for_selector("body[data-ready='1'][data-snapshot='loaded']")
+    # used: the code is gone from the tab too
+    page.goto(f"{live_server}/scan/pair")
+    page.wait_for_selector("body[data-pairing='no_code']")
+    # an address whose percent-encoding is broken (a QR cut short) says so
+    page.goto(f"{live_server}/scan/pair#%E0%A4%A")
+    page.wait_for_selector("body[data-pairing='bad_code']")
+    expect(page.locator("#pair-status")).to_have_text(messages(page)["pair_bad_code"])
+    assert phone.page_errors == []
+    phone.close()
+
+
+def test_the_names_leave_the_phone_after_the_week(
+        app, live_server, browser, organiser, running_week):  # noqa: F811
+    """Two days after the week's last day the snapshot (every badge's name) is deleted, and the
+    names kept with the scans too; the scans stay."""
+    guest = visitor(running_week, name="Hoàng Thị Mai")
+    device, code = devices.create_device(organiser, running_week, "gate", "Cổng A",
+                                         zone=zones.default_zone(running_week))
+    phone = phone_context(browser)
+    page = pair_in_browser(phone, live_server, code)
+    page.wait_for_selector("body[data-offline-ready='1']")
+    phone.set_offline(True)
+    scan_typed(page, guest.entry_code, 1)
+    assert "Hoàng Thị Mai" in page.locator("#scans").inner_text()
+    # the week as if it had ended three days ago (its snapshot on the phone says so)
+    page.evaluate("""(end) => new Promise((resolve, reject) => {
+      const opening = indexedDB.open("exhibit-scanner");
+      opening.onsuccess = () => {
+        const store = opening.result.transaction("meta", "readwrite").objectStore("meta");
+        const read = store.get("snapshot");
+        read.onsuccess = () => {
+          read.result.week.end_date = end;
+          store.put(read.result, "snapshot").onsuccess = () => resolve();
+        };
+      };
+      opening.onerror = () => reject(opening.error);
+    })""", (vietnam_today() - timedelta(days=3)).isoformat())
+    page.reload()
+    page.wait_for_selector("body[data-ready='1'][data-snapshot='removed']")
+    expect(page.locator("#snapshot-state")).to_have_text(messages(page)["week_over"])
+    assert page.evaluate(READ_SNAPSHOT) is None
+    assert "Hoàng Thị Mai" not in json.dumps(page.evaluate(READ_SCANS), ensure_ascii=False)
+    expect(page.locator("#unsynced")).to_have_attribute("data-count", "1")
+    assert phone.page_errors == []
+    phone.close()
+
+
+def test_the_server_answer_and_the_offline_answer_of_a_scan_both_stay(
+        live_server, browser):  # noqa: F811
+    """The scan's record is updated field by field (store.js mergeScans): a sync's answer
+    written between the scan's first write and its offline answer is not overwritten."""
+    phone = phone_context(browser)
+    page = watched_page(phone)
+    page.goto(f"{live_server}/scan/")
+    page.wait_for_selector("body[data-ready='unpaired']")
+    record = page.evaluate("""async () => {
+      const store = window.ExhibitScan.store;
+      await store.put("scans", {nonce: "d1-test-0001", device_id: 1, seq: 1, code: "abc",
+                                local: null, server: null, synced: 0, device_answer: ""});
+      await store.mergeScans([{nonce: "d1-test-0001", synced: 1,
+                               server: {nonce: "d1-test-0001", status: "ok"}}]);
+      await store.mergeScans([{nonce: "d1-test-0001", device_answer: "ok",
+                               local: {status: "ok", reason: ""}}]);
+      return await store.get("scans", "d1-test-0001");
+    }""")
+    assert record["synced"] == 1 and record["server"]["status"] == "ok"
+    assert record["device_answer"] == "ok" and record["local"]["status"] == "ok"
+    assert phone.page_errors == []
+    phone.close()

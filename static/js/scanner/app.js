@@ -3,7 +3,9 @@
    there. Nobody has to tell it whether it is online.
 
    The life of a scan:
-   1. it is written to IndexedDB first (store.js), with its nonce and the device's clock;
+   1. it is written to IndexedDB first (store.js), with its nonce and the time it happened:
+      the device's clock corrected by the server's (every answer carries server_time; a phone
+      whose clock is wrong must not move a check-in to another hour or day);
    2. it is decided offline from the snapshot (decide.js) and shown: green, amber or red;
    3. it is sent with the others not yet sent (POST /api/v1/device/scans, ≤ 500 at a time) —
       right after the scan, every 15 seconds, when the browser says the network is back, and
@@ -19,6 +21,14 @@
   var API = "/api/v1";
   var BATCH = 500;
   var SYNC_EVERY_MS = 15000, SNAPSHOT_EVERY_MS = 60000;
+  // a request that hangs (a weak network, a portal holding the connection) is given up after
+  // this long, so that the next sync can start
+  var TIMEOUT_MS = 20000;
+  // names stay on the phone for two days after the week's last day, then they are deleted
+  var KEEP_NAMES_DAYS = 2;
+  var DAY_MS = 24 * 3600 * 1000;
+  // the one-time code of a pairing that waits for this device's queue to be sent (pair.js)
+  var PAIR_CODE_KEY = "exhibit-scanner-pair-code";
   var LIST_LENGTH = 50;
 
   var body = document.body;
@@ -27,7 +37,7 @@
   var $ = function (id) { return document.getElementById(id); };
 
   var state = {
-    token: null, device: null, index: null, revoked: false, lastSyncAt: null,
+    token: null, device: null, index: null, revoked: false, lastSyncAt: null, clockOffset: 0,
     syncing: null, online: navigator.onLine, direction: "in", stopCamera: null,
     shownNonce: null
   };
@@ -43,35 +53,93 @@
 
   // -- talking to the server ------------------------------------------------------------------
 
+  /* One call to the API, given up after TIMEOUT_MS. Resolves with {status, data, json}: json
+     is false when the body is not a JSON object (a Wi-Fi login page answering in the
+     server's place says 200 too). Learns the server's clock from any server_time. */
   function api(method, path, payload) {
+    var controller = new AbortController();
+    var timer = setTimeout(function () { controller.abort(); }, TIMEOUT_MS);
     var init = {method: method, headers: {"Authorization": "Bearer " + state.token,
                                            "Accept": "application/json"},
-                credentials: "omit", cache: "no-store"};
+                credentials: "omit", cache: "no-store", signal: controller.signal};
     if (payload !== undefined) {
       init.headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(payload);
     }
+    var sentAt = Date.now();
     return fetch(API + path, init).then(function (response) {
       setOnline(true);
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        return {status: response.status, data: data};
+      return response.json().then(function (data) {
+        return data && typeof data === "object" && !Array.isArray(data) ? data : null;
+      }, function () { return null; }).then(function (data) {
+        if (data && data.server_time) learnClock(data.server_time, sentAt, Date.now());
+        return {status: response.status, data: data || {}, json: !!data};
       });
-    }, function (error) { setOnline(false); throw error; });
+    }, function (error) { setOnline(false); throw error; }).finally(function () {
+      clearTimeout(timer);
+    });
   }
 
-  /* 401 (token unknown) and 403 device_revoked stop all sending; the queue stays. */
+  /* The difference between the server's clock and this phone's, from a server_time received
+     between sentAt and receivedAt (its middle is the best guess of when it was read). */
+  function learnClock(serverTime, sentAt, receivedAt) {
+    var server = Date.parse(serverTime);
+    if (isNaN(server)) return;
+    state.clockOffset = Math.round(server - (sentAt + receivedAt) / 2);
+    scan.store.put("meta", state.clockOffset, "clock_offset");
+  }
+
+  /* Now, by the server's clock (as last learnt; the phone's own when never online). */
+  function serverNow() {
+    return new Date(Date.now() + state.clockOffset);
+  }
+
+  /* 401 (token unknown or expired) and 403 device_revoked stop all sending for good: the
+     names on the phone are deleted, the queue stays (an organiser may still want it). */
   function refusedDevice(reply) {
     if (reply.status === 403 && reply.data.error === "device_revoked") {
-      state.revoked = true;
-      scan.store.put("meta", true, "revoked");
-      showAlert(T.revoked_device);
+      stopDevice("revoked");
       return true;
     }
     if (reply.status === 401) {
-      showAlert(T.unknown_device);
+      stopDevice(reply.data.error === "device_expired" ? "expired" : "unknown");
       return true;
     }
     return false;
+  }
+
+  var STOPPED_WORDS = {revoked: "revoked_device", expired: "expired_device",
+                       unknown: "unknown_device"};
+
+  function stopDevice(why) {
+    state.revoked = why;
+    scan.store.put("meta", why, "revoked");
+    showStopped(why);
+    return forgetNames(T.snapshot_removed);
+  }
+
+  function showStopped(why) {
+    showAlert(T[STOPPED_WORDS[why] || "revoked_device"]);
+  }
+
+  /* Deletes the personal data on the phone: the snapshot (every badge's name) and the names
+     kept with past scans. The scans themselves stay, unsent ones too. */
+  function forgetNames(why) {
+    state.index = null;
+    body.setAttribute("data-snapshot", "removed");
+    var status = $("snapshot-state");
+    status.textContent = why;
+    status.setAttribute("data-badges", "0");
+    return Promise.all([scan.store.remove("meta", "snapshot"), scan.store.forgetNames()])
+      .then(showList);
+  }
+
+  /* After the week (its last day + KEEP_NAMES_DAYS, by the server's clock) the names go. */
+  function weekIsOver(snapshot) {
+    var end = Date.parse(snapshot.week.end_date + "T00:00:00Z");
+    if (isNaN(end)) return false;
+    var lastDay = new Date(end + KEEP_NAMES_DAYS * DAY_MS).toISOString().slice(0, 10);
+    return scan.codes.vietnamDay(serverNow()) > lastDay;
   }
 
   function loadSnapshot() {
@@ -92,7 +160,8 @@
         old.cursor = null;
         return loadSnapshot();
       }
-      fresh.loaded_at = new Date().toISOString();
+      if (weekIsOver(fresh)) return forgetNames(T.week_over);
+      fresh.loaded_at = serverNow().toISOString();
       return scan.store.put("meta", fresh, "snapshot").then(function () {
         useSnapshot(fresh);
       });
@@ -115,9 +184,8 @@
   function sync() {
     if (state.syncing) return state.syncing;
     if (!state.token || state.revoked || !state.device) return Promise.resolve();
-    state.syncing = syncBatches().then(function () {
-      state.syncing = null;
-    }, function () {
+    // whatever happens (an answer, an error, a timeout), the next run may start afterwards
+    state.syncing = syncBatches().catch(function () {}).finally(function () {
       state.syncing = null;
     });
     return state.syncing;
@@ -140,27 +208,35 @@
         app_version: APP_VERSION
       }).then(function (reply) {
         if (refusedDevice(reply)) return showCounts();
-        if (reply.status !== 200) {
+        var results = reply.status === 200 && reply.json && reply.data.results;
+        var answers = new Map(), changes = [];
+        if (Array.isArray(results)) {
+          results.forEach(function (r) { if (r && r.nonce) answers.set(r.nonce, r); });
+        }
+        batch.forEach(function (s) {
+          var answer = answers.get(s.nonce);
+          // only these two fields: the scan's own offline answer may be written meanwhile
+          if (answer) changes.push({nonce: s.nonce, server: answer, synced: 1});
+        });
+        // not the API's answer to these scans (an error, or a login page of the Wi-Fi):
+        // nothing is marked sent and the last sync stays what it was
+        if (!changes.length) {
           $("sync-state").textContent = T.sync_failed;
           return showCounts();
         }
-        var answers = new Map(), answered = 0;
-        (reply.data.results || []).forEach(function (r) { answers.set(r.nonce, r); });
-        batch.forEach(function (s) {
-          var answer = answers.get(s.nonce);
-          if (answer) { s.server = answer; s.synced = 1; answered += 1; }
-          // the scan on the big panel: the server's answer replaces the device's there too
-          if (answer && s.nonce === state.shownNonce) showResult(s);
-        });
-        state.lastSyncAt = new Date().toISOString();
-        return Promise.all([scan.store.putScans(batch),
+        state.lastSyncAt = serverNow().toISOString();
+        return Promise.all([scan.store.mergeScans(changes),
                             scan.store.put("meta", state.lastSyncAt, "last_sync_at")])
           .then(function () {
             $("sync-state").textContent = "";
-            return showList();
-          }).then(function () {
+            // the scan on the big panel: the server's answer replaces the device's there too
+            if (!answers.has(state.shownNonce)) return;
+            return scan.store.get("scans", state.shownNonce).then(function (record) {
+              if (record && record.nonce === state.shownNonce) showResult(record);
+            });
+          }).then(showList).then(function () {
             // more waiting (a long offline spell): the next batch (never the same one again)
-            return answered ? syncBatches() : showCounts();
+            return changes.length === batch.length ? syncBatches() : showCounts();
           });
       });
     }).catch(function () {
@@ -182,10 +258,12 @@
   function handleOne(raw) {
     var code = scan.codes.normalise(raw);
     if (!code || !state.device) return Promise.resolve();
-    var now = new Date();
+    var own = new Date(), now = new Date(own.getTime() + state.clockOffset);
     var record = {
       nonce: scan.codes.newNonce(state.device.id), device_id: state.device.id,
+      // the moment by the server's clock (what is sent); the phone's own clock kept beside it
       seq: nextSeq(), code: code, scanned_at: scan.codes.localIsoTime(now),
+      device_time: scan.codes.localIsoTime(own),
       direction: isGate() ? state.direction : "in", device_answer: "",
       local: null, server: null, synced: 0
     };
@@ -197,10 +275,15 @@
       record.local = {status: answer.status, reason: answer.reason || "",
                       badge: answer.badge, first_at: answer.first_at || null};
       record.device_answer = answer.status ? scan.decide.deviceAnswer(answer.status) : "";
-      var writes = [scan.store.put("scans", record)];
+      // merged, not put: a sync may have sent the scan and stored the server's answer since
+      var writes = [scan.store.mergeScans([{nonce: record.nonce, local: record.local,
+                                            device_answer: record.device_answer}])];
       if (answer.presence) writes.push(scan.store.put("presence", answer.presence));
-      return Promise.all(writes);
-    }).then(function () {
+      return Promise.all(writes).then(function () {
+        return scan.store.get("scans", record.nonce);
+      });
+    }).then(function (stored) {
+      record = stored || record;
       showResult(record);
       feel(tone(record.local.status));
       return showList();
@@ -352,6 +435,8 @@
       $("last-sync").textContent = state.lastSyncAt
         ? words(T.last_sync, {time: scan.codes.vietnamClock(state.lastSyncAt, true)})
         : T.never_synced;
+      // a new pairing waits for this queue (pair.js): once it is sent, the way back to it
+      $("pair-continue").hidden = !(count === 0 && waitingPairCode());
     });
   }
 
@@ -378,8 +463,38 @@
     $("device-where").textContent = where.join(" · ");
     body.setAttribute("data-purpose", device.purpose);
     var zone = state.index && state.index.zone();
-    $("direction").hidden = !(isGate() && zone && zone.mode === "entry_exit");
+    var both = !!(isGate() && zone && zone.mode === "entry_exit");
+    $("direction").hidden = !both;
+    if (!both) {
+      // a zone that counts entries only (or changed to it): every scan is an entry again
+      state.direction = "in";
+      document.querySelector("input[name=direction][value=in]").checked = true;
+    }
     $("code-label").textContent = isGate() ? T.label_entry_code : T.label_contact_code;
+  }
+
+  function waitingPairCode() {
+    try { return sessionStorage.getItem(PAIR_CODE_KEY); } catch (error) { return null; }
+  }
+
+  /* Asks the browser to keep this site's storage (the queue, the snapshot) even when the phone
+     runs short of space; best effort, once per pairing (some browsers ask the person). */
+  function keepStorage() {
+    if (!navigator.storage || !navigator.storage.persist) {
+      body.setAttribute("data-storage", "unsupported");
+      return Promise.resolve();
+    }
+    return scan.store.get("meta", "storage_asked").then(function (asked) {
+      if (asked) {
+        body.setAttribute("data-storage", asked);
+        return;
+      }
+      return navigator.storage.persist().then(function (granted) {
+        var answer = granted ? "persistent" : "refused";
+        body.setAttribute("data-storage", answer);
+        return scan.store.put("meta", answer, "storage_asked");
+      });
+    }).catch(function () { body.setAttribute("data-storage", "unsupported"); });
   }
 
   // -- starting up ----------------------------------------------------------------------------------
@@ -439,24 +554,39 @@
     wire();
     return Promise.all([scan.store.get("meta", "token"), scan.store.get("meta", "device"),
                         scan.store.get("meta", "snapshot"), scan.store.get("meta", "revoked"),
-                        scan.store.get("meta", "last_sync_at")]).then(function (got) {
+                        scan.store.get("meta", "last_sync_at"),
+                        scan.store.get("meta", "clock_offset")]).then(function (got) {
       state.token = got[0];
       state.device = got[1];
-      state.revoked = !!got[3];
+      // true from version 1.0.0, which knew only revoked devices
+      state.revoked = got[3] === true ? "revoked" : got[3] || false;
       state.lastSyncAt = got[4] || null;
+      state.clockOffset = typeof got[5] === "number" ? got[5] : 0;
       if (!state.token || !state.device) {
         $("not-paired").hidden = false;
         $("scanning").hidden = true;
         body.setAttribute("data-ready", "unpaired");
         return;
       }
-      if (got[2] && got[2].device && got[2].device.id === state.device.id) useSnapshot(got[2]);
-      else showDevice();
-      if (state.revoked) showAlert(T.revoked_device);
+      var snapshot = got[2] && got[2].device && got[2].device.id === state.device.id ? got[2]
+                                                                                       : null;
+      var forgetting = Promise.resolve();
+      if (state.revoked || (snapshot && weekIsOver(snapshot))) {
+        // stopped, or the week over: no names (an older version kept them; a later pairing
+        // started afresh)
+        showDevice();
+        forgetting = forgetNames(state.revoked ? T.snapshot_removed : T.week_over);
+      } else if (snapshot) {
+        useSnapshot(snapshot);
+      } else {
+        showDevice();
+      }
+      if (state.revoked) showStopped(state.revoked);
+      keepStorage();
       // a desk's USB or Bluetooth barcode reader types into the focused field; on a phone
       // the keyboard would cover the camera, so the field waits for a tap there
       if (window.matchMedia && window.matchMedia("(pointer: fine)").matches) $("code").focus();
-      return showList().then(function () {
+      return forgetting.then(showList).then(function () {
         body.setAttribute("data-ready", "1");
         return loadSnapshot();
       }).then(sync);

@@ -123,7 +123,76 @@
     });
   }
 
-  scan.store = {open: open, get: get, put: put, remove: remove, clear: clear,
+  /* Updates scans field by field: each change is {nonce, field: value, ...} and only the fields
+     it names are written over the stored record, read in the same transaction. Two writers of
+     one scan (the scan's own offline answer, a sync's server answer arriving in between) then
+     never undo each other's fields, whichever lands last. */
+  function mergeScans(changes) {
+    return withStore("scans", "readwrite", function (s) {
+      changes.forEach(function (change) {
+        var reading = s.get(change.nonce);
+        reading.onsuccess = function () {
+          var record = reading.result;
+          if (!record) return;  // never written: nothing to update
+          Object.keys(change).forEach(function (field) { record[field] = change[field]; });
+          s.put(record);
+        };
+      });
+      return null;
+    });
+  }
+
+  /* The scans not yet accepted by the server, counted by device id ({id: count}): a phone
+     paired again as another device may still hold an earlier device's queue. */
+  function pendingByDevice() {
+    return open().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var counts = {};
+        var tx = db.transaction("scans", "readonly");
+        var cursor = tx.objectStore("scans").openCursor();
+        cursor.onsuccess = function () {
+          var at = cursor.result;
+          if (!at) return;
+          if (!at.value.synced) {
+            counts[at.value.device_id] = (counts[at.value.device_id] || 0) + 1;
+          }
+          at["continue"]();
+        };
+        tx.oncomplete = function () { resolve(counts); };
+        tx.onerror = function () { reject(tx.error); };
+      });
+    });
+  }
+
+  /* Blanks the names and organisations kept with scans (the device's answer and the server's):
+     once a device is stopped or its week is over, the phone keeps no personal data beyond the
+     scanned codes themselves, which its unsent queue still needs. */
+  function forgetNames() {
+    return open().then(function (db) {
+      return new Promise(function (resolve, reject) {
+        var tx = db.transaction("scans", "readwrite");
+        var cursor = tx.objectStore("scans").openCursor();
+        cursor.onsuccess = function () {
+          var at = cursor.result;
+          if (!at) return;
+          var record = at.value, changed = false;
+          [record.local, record.server].forEach(function (answer) {
+            if (answer && answer.badge && (answer.badge.name || answer.badge.organisation)) {
+              answer.badge = {kind: answer.badge.kind, name: ""};
+              changed = true;
+            }
+          });
+          if (changed) at.update(record);
+          at["continue"]();
+        };
+        tx.oncomplete = function () { resolve(); };
+        tx.onerror = tx.onabort = function () { reject(tx.error); };
+      });
+    });
+  }
+
+  scan.store = {forgetNames: forgetNames, open: open, get: get, put: put, remove: remove, clear: clear,
                 pendingScans: pendingScans, countPending: countPending,
-                latestScans: latestScans, putScans: putScans};
+                latestScans: latestScans, putScans: putScans, mergeScans: mergeScans,
+                pendingByDevice: pendingByDevice};
 })(window.ExhibitScan = window.ExhibitScan || {});
