@@ -201,6 +201,7 @@ def _figures(week, now: datetime, today: date, lang: str) -> tuple[datetime, lis
         _leads(week),
         _meetings_by_status(week),
         _meetings_by_outcome(week),
+        _meetings_by_attendance(week),
         _documents(week, DocumentKind.MOU),
         _documents(week, DocumentKind.CONTRACT),
         _payments(week, today),
@@ -242,6 +243,10 @@ def _headlines(report: WeekReport, exhibitors: int) -> list[Headline]:
         Headline("scans", _("Booth QR scans"), report.table("scans_per_day").value("total")),
         Headline("leads", _("Leads"), report.table("leads").value("total")),
         Headline("meetings", _("B2B meetings agreed"), accepted),
+        Headline("meetings_held", _("B2B meetings held"),
+                 report.table("meetings_by_attendance").value("held")),
+        Headline("no_shows", _("B2B no-shows"),
+                 report.table("meetings_by_attendance").value("no_show")),
         Headline("mous_signed", _("MoUs signed"), signed_mous[1]),
         Headline("mou_value", _("Expected value of signed MoUs"), signed_mous[2], VND),
         Headline("contract_value", _("Booth contracts (value)"), payments[2], VND),
@@ -518,6 +523,26 @@ def _meetings_by_outcome(week) -> Table:
     triples.append(("none", _("Not recorded yet"), counts.get("", 0)))
     return _count_table("meetings_by_outcome", _("B2B meetings by outcome"), _("Outcome"),
                         _("Meetings"), triples, note=_("Agreed meetings only."), total=True)
+
+
+def _meetings_by_attendance(week) -> Table:
+    """Whether the scheduled meetings took place, as their two sides (or the table staff) said
+    after the slot: held, a no-show, or nobody said yet. Walk-in pairs given a free table on the
+    day count as held."""
+    counts = dict(db.session.execute(
+        select(Meeting.attendance, func.count()).where(
+            Meeting.week_id == week.id, Meeting.status == MeetingStatus.ACCEPTED.value,
+            Meeting.slot_id.is_not(None)).group_by(Meeting.attendance)).all())
+    walk_ins = db.session.scalar(select(func.count()).where(
+        Meeting.week_id == week.id, Meeting.walk_in.is_(True),
+        Meeting.status == MeetingStatus.ACCEPTED.value))
+    return _count_table("meetings_by_attendance", _("B2B meetings held"), _("Attendance"),
+                        _("Meetings"),
+                        [("held", _("Meeting held"), counts.get("held", 0)),
+                         ("no_show", _("No-show"), counts.get("no_show", 0)),
+                         ("unconfirmed", _("Not confirmed"), counts.get("", 0))],
+                        note=_("Scheduled meetings; %(n)d walk-in meetings are counted as held.",
+                               n=walk_ins), total=True)
 
 
 def _documents(week, kind: DocumentKind) -> Table:

@@ -34,7 +34,8 @@ def sheet_titles() -> dict[str, str]:
         "visits_by_zone": _("Visits per zone"),
         "scans_per_day": _("Scans per day"), "top_booths": _("Most-scanned booths"),
         "leads": _("Leads"), "meetings_by_status": _("Meetings by state"),
-        "meetings_by_outcome": _("Meetings by outcome"), "mous": _("MoUs"),
+        "meetings_by_outcome": _("Meetings by outcome"),
+        "meetings_by_attendance": _("Meetings held"), "mous": _("MoUs"),
         "contracts": _("Contracts"), "payments": _("Payments"),
     }
 

@@ -94,6 +94,14 @@ def test_a_no_shows_table_goes_to_a_walk_in_pair_and_the_board_counts(client, or
     assert board.slot.id == slots[0].id and board.in_progress
     assert (board.held, board.no_shows, board.unconfirmed) == (2, 1, 0)
     assert board.free == []
+    # the week report and the dashboard count them the same way
+    from exhibit.reports.figures import week_report
+    report = week_report(week)
+    attendance = report.table("meetings_by_attendance")
+    assert (attendance.value("held"), attendance.value("no_show"),
+            attendance.value("unconfirmed")) == (2, 1, 0)
+    assert report.headline("meetings_held").value == 2
+    assert report.headline("no_shows").value == 1
     login(client, organiser)
     page = client.get(f"/organiser/weeks/{week.slug}/b2b/board").get_data(as_text=True)
     assert "data-board-counts" in page and "data-walk-in-meeting" in page
