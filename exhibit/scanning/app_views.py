@@ -123,14 +123,24 @@ def _page_language():
     return force_locale(_current_language())
 
 
-@lru_cache(maxsize=1)
+#: what else makes the cached shell: its templates, this module (the app's sentences) and the
+#: compiled translations of those sentences (paths from the project's root)
+SHELL_SOURCES = (
+    "templates/scanner/_layout.html", "templates/scanner/app.html", "templates/scanner/sw.js",
+    "exhibit/scanning/app_views.py",
+)
+
+
+@lru_cache(maxsize=4)
 def _files_digest(root: str) -> str:
     digest = hashlib.sha256(APP_VERSION.encode())
     base = Path(root)
     for name in CACHED_STATIC:
         digest.update((base / "static" / name).read_bytes())
-    for name in ("app.html", "sw.js"):
-        digest.update((base / "templates" / "scanner" / name).read_bytes())
+    for name in SHELL_SOURCES:
+        digest.update((base / name).read_bytes())
+    for catalog in sorted(base.glob("exhibit/translations/*/LC_MESSAGES/messages.mo")):
+        digest.update(catalog.read_bytes())
     return digest.hexdigest()[:10]
 
 
@@ -202,13 +212,13 @@ def _messages() -> dict:
         "pair_failed": _("This pairing code is not valid (already used or expired). Ask for a "
                          "new one."),
         "pair_offline": _("No network: the device can be set up once it is online. The code "
-                          "is kept on this page: tap “Try again”."),
+                          "is kept on this page: tap “Retry pairing”."),
         "pair_bad_code": _("This pairing address is damaged. Scan the QR code shown by the "
                            "organiser again."),
         "pair_wait_queue": _("This phone still holds %(count)s scans of the device "
                              "“%(device)s” not yet sent. Open the scanner and let it send them "
-                             "(it needs the network), then tap “Try again”: the new code is "
-                             "kept until then."),
+                             "(it needs the network); then continue from there, or tap “Retry "
+                             "pairing” here. The new code is kept on this page until then."),
         "flag_repeat": _("Repeat scan"),
         "flag_other_device": _("Already let in by another device"),
         "flag_disagreed": _("The server's answer differs"),

@@ -596,3 +596,57 @@ def test_the_server_answer_and_the_offline_answer_of_a_scan_both_stay(
     assert record["device_answer"] == "ok" and record["local"]["status"] == "ok"
     assert phone.page_errors == []
     phone.close()
+
+
+def test_a_device_whose_week_is_over_stops_and_deletes_the_names(
+        app, live_server, browser, organiser, running_week):  # noqa: F811
+    """The server ends a device's token after its week (401 device_expired): the phone says
+    so, deletes the names and keeps its unsent scans."""
+    guest = visitor(running_week, name="Vũ Thị Lan")
+    device, code = devices.create_device(organiser, running_week, "gate", "Cổng A",
+                                         zone=zones.default_zone(running_week))
+    phone = phone_context(browser)
+    page = pair_in_browser(phone, live_server, code)
+    page.route("**/api/v1/device/scans", lambda route: route.abort())
+    scan_typed(page, guest.entry_code, 1)
+    expect(page.locator("#unsynced")).to_have_attribute("data-count", "1")
+    page.unroute("**/api/v1/device/scans")
+
+    today = vietnam_today()
+    running_week.start_date, running_week.end_date = (today - timedelta(days=20),
+                                                      today - timedelta(days=10))
+    db.session.commit()
+    page.click("#sync-now")
+    words = messages(page)
+    expect(page.locator("#device-alert")).to_have_text(words["expired_device"])
+    expect(page.locator("body")).to_have_attribute("data-snapshot", "removed")
+    assert page.evaluate(READ_SNAPSHOT) is None
+    assert page.evaluate(READ_META, "revoked") == "expired"
+    assert "Vũ Thị Lan" not in page.locator("#scans").inner_text()
+    expect(page.locator("#unsynced")).to_have_attribute("data-count", "1")
+    assert phone.page_errors == []
+    phone.close()
+
+
+def test_the_worker_cache_is_renamed_when_any_file_of_the_shell_changes(tmp_path):
+    """Installed phones fetch the app again only under a new cache name: every cached script
+    and the shell's templates, sentences and translations change it."""
+    import shutil
+    from pathlib import Path
+
+    from exhibit.scanning.app_views import CACHED_STATIC, SHELL_SOURCES, _files_digest
+    project = Path(__file__).resolve().parents[2]
+    copied = [f"static/{name}" for name in CACHED_STATIC] + list(SHELL_SOURCES) + [
+        "exhibit/translations/vi/LC_MESSAGES/messages.mo"]
+    for name in copied:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(project / name, tmp_path / name)
+    digest = _files_digest.__wrapped__
+    seen = {digest(str(tmp_path))}
+    for name in ("static/js/scanner/store.js", "templates/scanner/_layout.html",
+                 "exhibit/scanning/app_views.py",
+                 "exhibit/translations/vi/LC_MESSAGES/messages.mo"):
+        with open(tmp_path / name, "ab") as changed:
+            changed.write(b"\n")
+        seen.add(digest(str(tmp_path)))
+    assert len(seen) == 5

@@ -535,7 +535,11 @@
     });
     window.addEventListener("offline", function () { setOnline(false); });
     setInterval(function () { if (navigator.onLine) sync(); }, SYNC_EVERY_MS);
-    setInterval(function () { if (navigator.onLine) loadSnapshot(); }, SNAPSHOT_EVERY_MS);
+    setInterval(function () {
+      // a scanner left open past the week: its names go on time, network or not
+      if (state.index && weekIsOver(state.index.snapshot)) forgetNames(T.week_over);
+      else if (navigator.onLine) loadSnapshot();
+    }, SNAPSHOT_EVERY_MS);
   }
 
   function start() {
