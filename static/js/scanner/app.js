@@ -27,6 +27,7 @@
   // names stay on the phone for two days after the week's last day, then they are deleted
   var KEEP_NAMES_DAYS = 2;
   var DAY_MS = 24 * 3600 * 1000;
+  var CLOCK_JITTER_MS = 1000;
   // the one-time code of a pairing that waits for this device's queue to be sent (pair.js)
   var PAIR_CODE_KEY = "exhibit-scanner-pair-code";
   var LIST_LENGTH = 50;
@@ -85,8 +86,12 @@
   function learnClock(serverTime, sentAt, receivedAt) {
     var server = Date.parse(serverTime);
     if (isNaN(server)) return;
-    state.clockOffset = Math.round(server - (sentAt + receivedAt) / 2);
-    scan.store.put("meta", state.clockOffset, "clock_offset");
+    var offset = Math.round(server - (sentAt + receivedAt) / 2);
+    // a second's jitter is left alone: moving the clock by the network's whims would let two
+    // quick scans of one badge swap places (the first one wins)
+    if (Math.abs(offset - state.clockOffset) < CLOCK_JITTER_MS) return;
+    state.clockOffset = offset;
+    scan.store.put("meta", offset, "clock_offset");
   }
 
   /* Now, by the server's clock (as last learnt; the phone's own when never online). */
@@ -436,7 +441,8 @@
         ? words(T.last_sync, {time: scan.codes.vietnamClock(state.lastSyncAt, true)})
         : T.never_synced;
       // a new pairing waits for this queue (pair.js): once it is sent, the way back to it
-      $("pair-continue").hidden = !(count === 0 && waitingPairCode());
+      // (a stopped device's queue can never be sent: nothing to wait for)
+      $("pair-continue").hidden = !((count === 0 || state.revoked) && waitingPairCode());
     });
   }
 
