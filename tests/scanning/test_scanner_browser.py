@@ -412,6 +412,25 @@ def test_a_hanging_request_or_a_wifi_login_page_does_not_stop_syncing(
     expect(page.locator("#unsynced")).to_have_attribute("data-count", "1")
     expect(page.locator("#scans li[data-synced='0']")).to_have_count(1)
     assert page.evaluate(READ_META, "last_sync_at") is None
+    # the login page in place of the snapshot (and a 401 from it): the stored snapshot stays,
+    # the device is not stopped, and it is asked once, not again and again
+    asked = []
+
+    def portal_snapshot(route):
+        asked.append(route.request.url)
+        route.fulfill(status=401 if len(asked) > 1 else 200, content_type="text/html",
+                      body=portal)
+
+    page.route("**/api/v1/device/snapshot*", portal_snapshot)
+    for _ in range(2):
+        page.click("#sync-now")
+        expect(page.locator("#sync-state")).to_have_text(words["sync_failed"])
+    expect(page.locator("body")).to_have_attribute("data-snapshot", "loaded")
+    assert len(asked) == 2
+    assert page.evaluate(READ_SNAPSHOT)["badges"]
+    assert page.evaluate(READ_META, "revoked") is None
+    expect(page.locator("#device-alert")).to_be_hidden()
+    page.unroute("**/api/v1/device/snapshot*")
 
     held = []
     page.unroute("**/api/v1/device/scans")

@@ -106,7 +106,8 @@
       stopDevice("revoked");
       return true;
     }
-    if (reply.status === 401) {
+    // a 401 from anything but the API (a login page of the Wi-Fi) must not stop the device
+    if (reply.status === 401 && reply.json) {
       stopDevice(reply.data.error === "device_expired" ? "expired" : "unknown");
       return true;
     }
@@ -141,7 +142,7 @@
 
   /* After the week (its last day + KEEP_NAMES_DAYS, by the server's clock) the names go. */
   function weekIsOver(snapshot) {
-    var end = Date.parse(snapshot.week.end_date + "T00:00:00Z");
+    var end = Date.parse((snapshot.week && snapshot.week.end_date) + "T00:00:00Z");
     if (isNaN(end)) return false;
     var lastDay = new Date(end + KEEP_NAMES_DAYS * DAY_MS).toISOString().slice(0, 10);
     return scan.codes.vietnamDay(serverNow()) > lastDay;
@@ -154,6 +155,9 @@
     return api("GET", "/device/snapshot" + query).then(function (reply) {
       if (refusedDevice(reply) || reply.status !== 200) return;
       var fresh = reply.data;
+      // not the API's snapshot (a Wi-Fi login page says 200 too): the stored one stays
+      if (!reply.json || !Array.isArray(fresh.badges) || !fresh.key || !fresh.week ||
+          !fresh.device) return;
       if (!fresh.full && old && old.key === fresh.key) {
         // only the badges changed since the cursor: they replace their rows
         var rows = new Map();
@@ -161,7 +165,9 @@
         fresh.badges.forEach(function (row) { rows.set(row[0], row); });
         fresh.badges = Array.from(rows.values());
       } else if (!fresh.full) {
-        // a cursor from another key: start again from a full snapshot
+        // a cursor from another key: start again from a full snapshot (once: a full one was
+        // asked for when no cursor was sent)
+        if (!query) return;
         old.cursor = null;
         return loadSnapshot();
       }
