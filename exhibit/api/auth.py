@@ -26,7 +26,8 @@ def authenticate(roles: tuple[str, ...]) -> None:
 def authenticate_device(*, allow_revoked: bool = False) -> None:
     """The request's ``Authorization: Bearer dv_…`` names a scanning device: it becomes
     ``g.api_device``; else 401. A revoked device is refused with 403 device_revoked (so the
-    phone can say why) unless ``allow_revoked`` (the view then refuses it itself)."""
+    phone can say why) unless ``allow_revoked`` (the view then refuses it itself); a device
+    whose week is over with 401 device_expired."""
     from exhibit.scanning import devices
     header = request.headers.get("Authorization", "")
     scheme, _sep, token = header.partition(" ")
@@ -36,4 +37,6 @@ def authenticate_device(*, allow_revoked: bool = False) -> None:
                              "scanner again if it was given a new QR."))
     if device.revoked_at is not None and not allow_revoked:
         raise devices.DeviceRevoked(devices.revoked_message())
+    if device.revoked_at is None:
+        devices.refuse_expired(device)
     g.api_device = device

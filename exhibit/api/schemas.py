@@ -367,14 +367,24 @@ def _not_negative(value):
     return value
 
 
+#: the largest count of queued scans a device may report (a 32-bit integer)
+UNSYNCED_MAX = 2**31 - 1
+
+
+def _a_count_of_scans(value):
+    if value is not None and value > UNSYNCED_MAX:
+        raise PydanticCustomError("too_large", _("At most %(count)d.", count=UNSYNCED_MAX))
+    return value
+
+
 class ScanBatch(RequestBody):
     """Scans a device queued (or one it makes online), in the order they were made."""
     scans: Annotated[list[DeviceScan], BeforeValidator(_batch_size)] = Field(
         min_length=1, max_length=MAX_BATCH)
     unsynced: Annotated[whole_number(lambda: _("Send a whole number.")),
-                        AfterValidator(_not_negative)] = Field(
+                        AfterValidator(_not_negative), AfterValidator(_a_count_of_scans)] = Field(
         None, description="scans still queued on the device after this batch",
-        json_schema_extra={"minimum": 0})
+        json_schema_extra={"minimum": 0, "maximum": UNSYNCED_MAX})
     app_version: OptionalText = Field(None, description="the scanner app's version")
 
 
@@ -768,7 +778,9 @@ class DeviceScanResult(Answer):
                                            "contact_code, entry_code, not_running, wrong_day, "
                                            "kind_not_allowed, not_inside, exits_not_used…")
     message: str
-    flag: str = Field(description="why the organiser should look at it: repeat, other_device, "
+    flag: str = Field(description="why the organiser should look at it: clock (the device's "
+                                  "clock was wrong: counted at its arrival), late (made before "
+                                  "the entry already counted), repeat, other_device, "
                                   "disagreed; empty for an ordinary scan")
     badge: ScannedBadge = Field(None, exclude_if=lambda badge: badge is None,
                                 description="the badge scanned, unless the code is unknown")

@@ -401,7 +401,9 @@ def _device_info(device) -> schemas.DeviceInfo:
                        f"for {devices.PAIRING_HOURS} hours. Failed attempts count with the "
                        "sign-in limits, per address.",
            body=schemas.Pairing, answer=schemas.Paired, status=201,
-           refuses={403: "The device was revoked (device_revoked)",
+           refuses={401: "The device's week is over: devices work until two days after its "
+                         "last day (device_expired)",
+                    403: "The device was revoked (device_revoked)",
                     404: "No device has this code (pairing_unknown)",
                     410: "The code was already used (pairing_used) or has expired "
                          "(pairing_expired): ask for a new QR",
@@ -456,9 +458,14 @@ def device_snapshot(query: schemas.SnapshotSince):
                        "server's, which may differ from what the device showed offline (the "
                        "first scan of a badge wins; a later scan of it from another device is "
                        "flagged). A scan sent again with the same nonce gets its first answer "
-                       "and is not counted twice. A gate device's scans are entries or exits of "
-                       "its zone; a lead device's keep contacts (saved, already_saved). A "
-                       "revoked device's scans are refused, and counted for the organiser.",
+                       "and is not counted twice. A scan whose time cannot be right (more than "
+                       "5 minutes ahead of server_time, or long before the week: the device's "
+                       "clock) is counted at its arrival and flagged \"clock\"; one made before "
+                       "the entry already counted (queued offline) moves the first entry's "
+                       "time back and is flagged \"late\". A gate device's scans are entries or "
+                       "exits of its zone; a lead device's keep contacts (saved, already_saved). "
+                       "A revoked device's scans are refused, and counted for the organiser; a "
+                       "device's token ends two days after its week (401 device_expired).",
            device=True, revoked_device_reaches_view=True, body=schemas.ScanBatch,
            max_body_bytes=SCAN_BATCH_BYTES, answer=schemas.ScanResults)
 def upload_scans(body: schemas.ScanBatch):

@@ -39,7 +39,8 @@ class ScanResult:
     zone_name: str = ""
     #: "in" (an entry) or "out" (an exit)
     direction: str = "in"
-    #: why the organiser should look at it: "", "repeat", "other_device", "disagreed"
+    #: why the organiser should look at it: "", "clock", "late", "repeat", "other_device",
+    #: "disagreed" (scanning.decide)
     flag: str = ""
     nonce: str = ""
     #: when it was scanned (a queued scan's own time)

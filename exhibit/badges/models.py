@@ -151,6 +151,9 @@ class GateScan(db.Model):
         UniqueConstraint("device_id", "nonce"),
         # the gate's latest scans, newest first by when they were scanned
         Index("ix_gate_scans_scanned_at", "scanned_at"),
+        # the scans an organiser should look at (scanning.flagged), newest first: few of them
+        Index("ix_gate_scans_flagged", "scanned_at", sqlite_where=text("flag <> ''"),
+              postgresql_where=text("flag <> ''")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -176,9 +179,11 @@ class GateScan(db.Model):
     direction: Mapped[str] = mapped_column(String(3), default="in", server_default="in")
     #: what an offline device answered on the spot, when it decided alone ("" when online)
     device_answer: Mapped[str] = mapped_column(String(20), default="", server_default="")
-    #: why the organiser should look at it: "repeat" (this badge was already in), "other_device"
-    #: (already let in by another device), "disagreed" (the device's offline answer differed
-    #: from the server's); "" for an ordinary scan
+    #: why the organiser should look at it (scanning.decide): "clock" (the device's clock was
+    #: wrong, so scanned_at is its arrival), "late" (queued offline, made before the entry
+    #: already counted), "repeat" (this badge was already in), "other_device" (already let in
+    #: by another device), "disagreed" (the device's offline answer differed from the
+    #: server's); "" for an ordinary scan
     flag: Mapped[str] = mapped_column(String(20), default="", server_default="")
 
     checkin = relationship("CheckIn")

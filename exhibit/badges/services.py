@@ -26,7 +26,7 @@ from exhibit.badges.render import BadgeFace
 from exhibit.booking import queries as booking
 from exhibit.businesses.models import Business
 from exhibit.core import audit
-from exhibit.core.db import lock_row, utcnow, write_transaction
+from exhibit.core.db import is_unique_violation, lock_row, utcnow, write_transaction
 from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from exhibit.core.events import announce, visitor_registered
 from exhibit.core.links import absolute_url
@@ -330,29 +330,49 @@ def reissue_badge(*, actor, badge: Badge, reason: str) -> Badge:
     """A lost badge, replaced at the desk: the old one is revoked (its codes answer "revoked"
     from now on, at the gate and on every scanner after its next snapshot) and a new one is
     issued to the same person with new codes, in one transaction. The organiser's power, like
-    revoking, and with a reason (kept in the audit log); the holder's agreement carries over."""
+    revoking, and with a reason (kept in the audit log); the holder's agreement carries over,
+    and so does whether it was a walk-in's badge.
+
+    The badge is locked and read again inside the transaction: of two requests replacing it at
+    once (a double click), the second finds it revoked and is refused (409), so one new badge
+    is issued, never two."""
     from exhibit.weeks.services import is_organiser_of
     if not is_organiser_of(actor, badge.week.organizer_id):
         raise Forbidden(_("Only the week's organisers revoke badges."))
     if badge.kind_enum not in WALK_IN_KINDS:
         raise NotFound(_("There is no such badge."))
     if badge.revoked_at is not None:
-        raise Conflict(_("This badge was already revoked."), code="revoked")
+        raise _already_replaced()
     reason = clean_text(reason or "")[:300]
     if not reason:
         message = _("Give the reason for revoking this badge.")
         raise ValidationFailed(message, fields={"reason": message})
-    with write_transaction():
-        badge.revoked_at = utcnow()
-        audit.record("badge", badge.id, "revoke", actor=actor, week_id=badge.week_id,
-                     after={"name": badge.full_name, "reason": reason}, note=reason)
-        db.session.flush()  # the phone number is free again before the new badge takes it
-        fresh = _new_badge(badge.week, badge.kind_enum, {
-            "full_name": badge.full_name, "position": badge.position,
-            "organisation": badge.organisation, "phone": badge.phone, "email": badge.email},
-            actor=actor, walk_in=True)
-        fresh.contact_consent_at = badge.contact_consent_at
-        return fresh
+    try:
+        with write_transaction():
+            badge = lock_row(Badge, badge.id)
+            if badge.revoked_at is not None:
+                raise _already_replaced()
+            badge.revoked_at = utcnow()
+            audit.record("badge", badge.id, "revoke", actor=actor, week_id=badge.week_id,
+                         after={"name": badge.full_name, "reason": reason}, note=reason)
+            db.session.flush()  # the phone number is free again before the new badge takes it
+            fresh = _new_badge(badge.week, badge.kind_enum, {
+                "full_name": badge.full_name, "position": badge.position,
+                "organisation": badge.organisation, "phone": badge.phone, "email": badge.email},
+                actor=actor, walk_in=badge.walk_in)
+            fresh.contact_consent_at = badge.contact_consent_at
+    except IntegrityError as error:
+        # the phone number was taken by a badge issued this instant (another replacement
+        # that passed the lock's check before, or a registration)
+        if not is_unique_violation(error):
+            raise
+        raise _already_replaced() from None
+    return fresh
+
+
+def _already_replaced() -> Conflict:
+    return Conflict(_("This badge was already revoked, so it cannot be replaced again. Find the "
+                      "person's new badge at the desk."), code="revoked")
 
 
 def reissue_consequence(badge: Badge) -> str:

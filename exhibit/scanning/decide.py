@@ -15,9 +15,31 @@ sync (scanning.sync). The rules, in the order they are asked:
   *already_checked_in*, with the time of the first; where it allows more, it counts.
 
 The first entry of a day into the default zone (the exhibition hall) is the badge's check-in
-(badges.CheckIn, one per badge and day). A scan queued offline keeps its own time: when it
-arrives after a later scan of the same badge, the check-in's time moves back to it (the first
-scan wins) while the check-in stays one row.
+(badges.CheckIn, one per badge and day).
+
+Scans queued offline arrive late, and not always in the order they were made (another device
+synced first, or a batch was retried after a later one went through). A device's scan keeps its
+own time (a signed-in gate's scan is made now, and judged as it comes), and:
+
+* the first scan wins: a scan made before the day's first entry moves the check-in's (and the
+  zone presence's) first time back to it, while the check-in stays one row. The entry was
+  counted when the later scan arrived, so the late one counts nothing again: it is answered
+  *already_checked_in*, flagged ``late`` (not ``other_device`` nor ``repeat``: it is the real
+  first entry), and the later scan keeps the answer it was given. Entries per hour
+  (zones.zone_counts) count each badge's first entry at its first time, so they agree;
+* a scan older than the last one the zone knows of for the badge that day (its presence's
+  ``last_at``) is recorded and counted (an entry where the zone lets a badge in again, an exit
+  of a badge that had entered and not yet left as often), but never changes whether the badge
+  is inside: that is the later scan's to say.
+
+A scan whose own time cannot be right — more than CLOCK_AHEAD ahead of the server, or long
+before the week — came from a device with a wrong clock. It is never lost: it is recorded and
+decided at its arrival time, as if made then, and flagged ``clock``.
+
+Flags (GateScan.flag, one per scan): ``clock`` (the time is the arrival time; it wins over the
+others), ``late`` (made before the entry already counted), ``repeat`` (the same scanner let the
+badge in before), ``other_device`` (another scanner did), ``disagreed`` (an offline device
+showed another answer than the server's).
 
 Nothing is counted twice. Each scan carries its scanner's nonce: a replay gets the first answer
 and changes nothing (GateScan is unique per account and nonce, and per device and nonce). The
@@ -49,10 +71,15 @@ from exhibit.vn.dates import VIETNAM_TZ, to_vietnam_time
 _NONCE = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
 IN, OUT = "in", "out"
 DEVICE_ANSWERS = ("", OK, ALREADY, INVALID)
-#: a device's clock may run this far ahead of the server's
+#: a device's clock may run this far ahead of the server's; a scan further ahead is flagged
+#: "clock" and decided at its arrival time
 CLOCK_AHEAD = timedelta(minutes=5)
-#: the earliest a scan may say it was made: this long before the week's first day
+#: the earliest a scan may say it was made: this long before the week's first day (earlier:
+#: a device whose clock was never set, flagged "clock" like one running ahead)
 EARLIEST_BEFORE_WEEK = timedelta(days=14)
+#: GateScan.flag values (see the module docstring)
+CLOCK, LATE, REPEAT, OTHER_DEVICE, DISAGREED = ("clock", "late", "repeat", "other_device",
+                                                "disagreed")
 
 
 @dataclass
@@ -64,6 +91,8 @@ class Asked:
     #: when it was scanned; None: now
     scanned_at: datetime | None = None
     device_answer: str = ""
+    #: the time the device gave cannot be right (its clock): decided at arrival, flagged
+    clock: bool = False
 
 
 @dataclass(frozen=True)
@@ -171,26 +200,26 @@ def checked(scanner, zone: Zone | None, *, code: str, nonce: str, direction: str
         raise ValidationFailed(_("Unknown answer from the device."),
                                fields={"device_answer": _("One of ok, already_checked_in, "
                                                           "invalid, or empty.")})
+    clock = False
     if scanned_at is not None:
         if scanned_at.tzinfo is None:
             raise ValidationFailed(_("A scan's time needs its time zone."),
                                    fields={"scanned_at": _("Give the time with its zone.")})
         week = scanner.week if isinstance(scanner, ScanDevice) else zone.week if zone else None
-        _check_time(scanned_at, now, week)
+        if clock_wrong(scanned_at, now, week):
+            # someone was let in (or out) all the same: never lose the scan, decide it now
+            scanned_at, clock = None, True
     return Asked(nonce=nonce, code=normalised, direction=direction, scanned_at=scanned_at,
-                 device_answer=device_answer)
+                 device_answer=device_answer, clock=clock)
 
 
-def _check_time(scanned_at: datetime, now: datetime, week) -> None:
-    """A scan's own time may be a little ahead of the server (a device's clock) but not in the
-    future, and not long before the week (a device whose clock was never set)."""
-    message = None
+def clock_wrong(scanned_at: datetime, now: datetime, week) -> bool:
+    """Whether a scan's own time cannot be right: it may be a little ahead of the server (a
+    device's clock) but not in the future, and not long before the week (a device whose clock
+    was never set)."""
     if scanned_at > now + CLOCK_AHEAD:
-        message = _("The scan's time is in the future; check the device's clock.")
-    elif week is not None and scanned_at < _day_start(week.start_date) - EARLIEST_BEFORE_WEEK:
-        message = _("The scan's time is long before the week; check the device's clock.")
-    if message:
-        raise ValidationFailed(message, fields={"scanned_at": message})
+        return True
+    return week is not None and scanned_at < _day_start(week.start_date) - EARLIEST_BEFORE_WEEK
 
 
 def _day_start(day: date) -> datetime:
@@ -279,8 +308,9 @@ class _Batch:
         days = {to_vietnam_time(a.scanned_at or now).date() for a in asked}
         self.presence: dict[tuple, ZonePresence] = {}
         self.checkins: dict[tuple, CheckIn] = {}
-        #: (zone id, badge id, day) -> (scanned_at, user id, device id) of its latest let-in scan
-        self.let_in: dict[tuple, tuple] = {}
+        #: (zone id, badge id, day) -> [(scanned_at, user id, device id)] of its let-in scans
+        #: (answered ok, or the first entry that arrived late)
+        self.let_in: dict[tuple, list[tuple]] = {}
         self._let_in_read = True
         if not ids:
             return
@@ -301,7 +331,8 @@ class _Batch:
         for row in db.session.execute(
                 select(GateScan.badge_id, GateScan.zone_id, GateScan.scanned_at,
                        GateScan.scanned_by_id, GateScan.device_id)
-                .where(GateScan.badge_id.in_(self._ids), GateScan.result == OK,
+                .where(GateScan.badge_id.in_(self._ids),
+                       (GateScan.result == OK) | (GateScan.flag == LATE),
                        GateScan.direction == IN, GateScan.scanned_at >= start,
                        GateScan.scanned_at < end)):
             self._remember_let_in(row.zone_id, row.badge_id, row.scanned_at,
@@ -310,8 +341,7 @@ class _Batch:
     def _remember_let_in(self, zone_id, badge_id, scanned_at, user_id, device_id) -> None:
         # zone None: a scan made before zones, into the default zone (resolved when read)
         key = (zone_id, badge_id, to_vietnam_time(scanned_at).date())
-        if key not in self.let_in or self.let_in[key][0] <= scanned_at:
-            self.let_in[key] = (scanned_at, user_id, device_id)
+        self.let_in.setdefault(key, []).append((scanned_at, user_id, device_id))
 
     def default_zone(self, week) -> ZoneRules:
         if week.id not in self.default_zones:
@@ -341,15 +371,20 @@ class _Batch:
         week = db.session.get(ExhibitionWeek, week_id)
         return week.organizer_id == self.who.organizer_id
 
-    def let_in_by(self, zone: ZoneRules, badge: Badge, day: date) -> tuple | None:
+    def let_in_by(self, zone: ZoneRules, badge: Badge, day: date,
+                  at: datetime) -> tuple | None:
+        """The let-in a scan at ``at`` comes after: the latest made by then (one made later,
+        when there is none: two scans of one instant)."""
         if not self._let_in_read:
             self._read_let_in()
-        found = self.let_in.get((zone.id, badge.id, day))
+        found = list(self.let_in.get((zone.id, badge.id, day), ()))
         if zone.is_default:
-            older = self.let_in.get((None, badge.id, day))
-            if older and (found is None or older[0] > found[0]):
-                found = older
-        return found
+            found += self.let_in.get((None, badge.id, day), ())
+        if not found:
+            return None
+        before = [one for one in found if one[0] <= at]
+        return max(before, key=lambda one: one[0]) if before else max(found,
+                                                                      key=lambda one: one[0])
 
     def by_this_scanner(self, let_in: tuple) -> bool:
         _at, user_id, device_id = let_in
@@ -394,8 +429,10 @@ def _decide(batch: _Batch, one: Asked) -> tuple[ScanResult, GateScan]:
     result = _judge(batch, one, badge, zone, scanned_at)
     result.nonce, result.scanned_at, result.direction = one.nonce, scanned_at, one.direction
     result.zone_name = _zone_name(zone)
-    if not result.flag and one.device_answer and one.device_answer != result.status:
-        result.flag = "disagreed"
+    if one.clock:
+        result.flag = CLOCK  # its time is the arrival's: the first thing to know about it
+    elif not result.flag and one.device_answer and one.device_answer != result.status:
+        result.flag = DISAGREED
     gate_scan = GateScan(
         nonce=one.nonce, code=one.code, result=result.status, reason=result.reason,
         badge_id=result.badge.id if result.badge else None,
@@ -427,34 +464,51 @@ def _judge(batch: _Batch, one: Asked, badge: Badge | None, zone: ZoneRules | Non
         return ScanResult(INVALID, "kind_not_allowed", badge=badge)
     with_exits = zone.mode == ZoneMode.ENTRY_EXIT.value
     presence = batch.presence.get((zone.id, badge.id, day))
+    # a scan with its own time (a device's) made before the latest scan the zone knows of for
+    # this badge and day: counted, but whether the badge is inside now is that later scan's to
+    # say. (A scan made now is never late: two at the same instant are decided in turn.)
+    queued = one.scanned_at is not None
+    late = (queued and presence is not None and presence.last_at is not None
+            and scanned_at < presence.last_at)
     if one.direction == OUT:
         if not with_exits:
             return ScanResult(INVALID, "exits_not_used", badge=badge)
+        if late:
+            # inside at that time: it had entered before, and had not left as often as it entered
+            inside_then = (presence.entries > presence.exits and presence.first_entry_at
+                           is not None and presence.first_entry_at <= scanned_at)
+            if not inside_then:
+                return ScanResult(INVALID, "not_inside", badge=badge)
+            presence.exits += 1
+            return ScanResult(OK, badge=badge, first_at=presence.first_entry_at)
         if presence is None or not presence.inside:
             return ScanResult(INVALID, "not_inside", badge=badge)
         presence.exits += 1
         presence.inside = False
         presence.last_at = max(presence.last_at or scanned_at, scanned_at)
         return ScanResult(OK, badge=badge, first_at=presence.first_entry_at)
-    return _enter(batch, zone, badge, day, presence, scanned_at, with_exits)
+    return _enter(batch, zone, badge, day, presence, scanned_at, with_exits, queued, late)
 
 
 def _enter(batch: _Batch, zone: ZoneRules, badge: Badge, day: date, presence: ZonePresence | None,
-           scanned_at: datetime, with_exits: bool) -> ScanResult:
+           scanned_at: datetime, with_exits: bool, queued: bool, late: bool) -> ScanResult:
     checkin = batch.checkins.get((badge.id, day)) if zone.is_default else None
     entered = presence is not None and presence.entries > 0 or checkin is not None
     if entered:
-        again = zone.multiple_entries and not (with_exits and presence is not None
-                                               and presence.inside)
+        # inside now says nothing of a late scan's time: where the zone lets a badge in
+        # again, a late entry counts
+        again = zone.multiple_entries and (late or not (with_exits and presence is not None
+                                                        and presence.inside))
         if not again:
-            return _already(batch, zone, badge, day, presence, checkin, scanned_at)
+            return _already(batch, zone, badge, day, presence, checkin, scanned_at, queued)
     if presence is None:
         presence = ZonePresence(zone_id=zone.id, badge_id=badge.id, day=day, entries=0, exits=0,
                                 inside=False, first_entry_at=scanned_at, last_at=scanned_at)
         db.session.add(presence)
         batch.presence[(zone.id, badge.id, day)] = presence
     presence.entries += 1
-    presence.inside = with_exits
+    if not late:
+        presence.inside = with_exits
     presence.first_entry_at = min(presence.first_entry_at or scanned_at, scanned_at)
     presence.last_at = max(presence.last_at or scanned_at, scanned_at)
     result = ScanResult(OK, badge=badge, first_at=scanned_at)
@@ -476,17 +530,27 @@ def _enter(batch: _Batch, zone: ZoneRules, badge: Badge, day: date, presence: Zo
 
 def _already(batch: _Batch, zone: ZoneRules, badge: Badge, day: date,
              presence: ZonePresence | None, checkin: CheckIn | None,
-             scanned_at: datetime) -> ScanResult:
+             scanned_at: datetime, queued: bool) -> ScanResult:
     """A badge already let in: answered with the time of the first entry, which a scan made
-    earlier but arriving later (queued offline) moves back — the first scan wins."""
+    earlier but arriving later (queued offline) moves back — the first scan wins, flagged
+    "late" (see the module docstring)."""
+    first_at = checkin.first_at if checkin is not None else (
+        presence.first_entry_at if presence is not None else None)
+    earlier = queued and first_at is not None and scanned_at < first_at
     if checkin is not None and scanned_at < checkin.first_at:
         checkin.first_at = scanned_at
     if presence is not None and presence.first_entry_at and scanned_at < presence.first_entry_at:
         presence.first_entry_at = scanned_at
-    first_at = checkin.first_at if checkin is not None else (
-        presence.first_entry_at if presence is not None else None)
+    if earlier:
+        first_at = scanned_at
     result = ScanResult(ALREADY, first_at=first_at, badge=badge, checkin=checkin)
-    let_in = batch.let_in_by(zone, badge, day)
+    if earlier:
+        result.flag = LATE
+        batch._remember_let_in(zone.id, badge.id, scanned_at,
+                               None if batch.is_device else batch.who.id,
+                               batch.who.id if batch.is_device else None)
+        return result
+    let_in = batch.let_in_by(zone, badge, day, scanned_at)
     if let_in is not None:
-        result.flag = "repeat" if batch.by_this_scanner(let_in) else "other_device"
+        result.flag = REPEAT if batch.by_this_scanner(let_in) else OTHER_DEVICE
     return result

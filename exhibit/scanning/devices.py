@@ -11,7 +11,10 @@ Rules:
 * a new pairing code for a device ends the token it had (a lost phone stops working);
 * the week's organisers may revoke any of its devices, an exhibitor its own lead devices; a
   revoked device is refused from then on, and the scans it still sends are counted, never
-  decided.
+  decided;
+* a device belongs to its week: its token works until the end of the ``DAYS_AFTER_WEEK``-th day
+  after the week's last day (Vietnam time), long enough for late queues to sync, and is refused
+  after that (401 device_expired), as is pairing one.
 
 Another organisation's device, or another business's, is "not found", never "forbidden".
 """
@@ -19,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
@@ -32,6 +35,7 @@ from exhibit.core.errors import AppError, Conflict, Forbidden, NotFound, Validat
 from exhibit.core.links import absolute_url
 from exhibit.extensions import db
 from exhibit.scanning.models import DevicePurpose, ScanDevice, Zone
+from exhibit.vn.dates import VIETNAM_TZ
 from exhibit.vn.text import clean_text
 from exhibit.weeks.services import is_week_organiser
 
@@ -43,6 +47,10 @@ PAIRING_HOURS = 24
 TOKEN_PREFIX = "dv_"
 #: how often a device's "last seen" is written: a busy gate sends a scan every few seconds
 SEEN_EVERY = timedelta(seconds=30)
+#: a device's token works this many whole days after its week's last day (Vietnam time)
+DAYS_AFTER_WEEK = 2
+#: the largest count of queued scans kept (the column is a 32-bit integer)
+UNSYNCED_MAX = 2**31 - 1
 _NAME_MAX, _GATE_MAX, _REASON_MAX, _VERSION_MAX = 80, 80, 300, 40
 
 
@@ -50,6 +58,13 @@ class DeviceRevoked(AppError):
     """The device was revoked: nothing it sends is decided any more."""
     status = 403
     code = "device_revoked"
+
+
+class DeviceExpired(AppError):
+    """The device's week is over (DAYS_AFTER_WEEK days after its last day): its token no longer
+    works."""
+    status = 401
+    code = "device_expired"
 
 
 class PairingGone(AppError):
@@ -72,22 +87,49 @@ def revoked_message() -> str:
              "Ask the organiser for a new pairing QR.")
 
 
+def token_expires_at(week) -> datetime:
+    """When the devices of a week stop working: midnight, Vietnam time, after the
+    DAYS_AFTER_WEEK-th day after its last day."""
+    return datetime.combine(week.end_date + timedelta(days=DAYS_AFTER_WEEK + 1), time(0),
+                            tzinfo=VIETNAM_TZ)
+
+
+def is_expired(device: ScanDevice, now: datetime | None = None) -> bool:
+    return (now or utcnow()) >= token_expires_at(device.week)
+
+
+def expired_message(week) -> str:
+    last = token_expires_at(week) - timedelta(days=1)
+    return _("This scanner's week is over: its scanners worked until the end of %(day)s and "
+             "no longer do.", day=last.strftime("%d/%m/%Y"))
+
+
+def refuse_expired(device: ScanDevice, now: datetime | None = None) -> None:
+    """Refuse a device whose week is over (DeviceExpired, 401 device_expired)."""
+    if is_expired(device, now):
+        raise DeviceExpired(expired_message(device.week))
+
+
 # -- reading -----------------------------------------------------------------------------------
 
 def week_devices(week) -> list[ScanDevice]:
-    """Every device of the week, gate devices first, live before revoked, by name."""
+    """Every device of the week, gate devices first, live before revoked, by name; each with
+    its zone and business (one query, whatever their number)."""
     return list(db.session.scalars(
         select(ScanDevice).where(ScanDevice.week_id == week.id)
+        .options(joinedload(ScanDevice.zone), joinedload(ScanDevice.business))
         .order_by(ScanDevice.purpose, ScanDevice.revoked_at.isnot(None), ScanDevice.name,
                   ScanDevice.id)))
 
 
 def business_devices(week, business_id: int) -> list[ScanDevice]:
-    """A business's lead devices at the week, live before revoked, by name."""
+    """A business's lead devices at the week, live before revoked, by name (with their
+    business, one query)."""
     return list(db.session.scalars(
         select(ScanDevice).where(ScanDevice.week_id == week.id,
                                  ScanDevice.purpose == DevicePurpose.LEADS.value,
                                  ScanDevice.business_id == business_id)
+        .options(joinedload(ScanDevice.zone), joinedload(ScanDevice.business))
         .order_by(ScanDevice.revoked_at.isnot(None), ScanDevice.name, ScanDevice.id)))
 
 
@@ -235,7 +277,8 @@ def new_pairing_code(actor, device: ScanDevice) -> str:
 
 def pair(code: str | None, app_version: str | None = "") -> tuple[ScanDevice, str]:
     """Exchange a pairing code for the device's token (once). NotFound for a code never
-    issued, PairingGone (410) for one used or expired, DeviceRevoked for a revoked device."""
+    issued, PairingGone (410) for one used or expired, DeviceRevoked for a revoked device,
+    DeviceExpired once its week is over."""
     code = (code or "").strip()
     if not code or len(code) > 100:
         raise NotFound(_("This pairing code is not valid. Scan the QR again."),
@@ -251,6 +294,7 @@ def pair(code: str | None, app_version: str | None = "") -> tuple[ScanDevice, st
         now = utcnow()
         if device.revoked_at is not None:
             raise DeviceRevoked(revoked_message())
+        refuse_expired(device, now)
         if device.paired_at is not None:
             raise PairingGone(_("This pairing QR was already used. Ask for a new one."),
                               code="pairing_used")
@@ -272,7 +316,7 @@ def seen(device: ScanDevice, *, app_version: str | None = None, unsynced: int | 
     if app_version is not None and clean_text(app_version)[:_VERSION_MAX] != device.app_version:
         values["app_version"] = clean_text(app_version)[:_VERSION_MAX]
     if unsynced is not None and unsynced != device.unsynced:
-        values["unsynced"] = max(0, min(unsynced, 2**31 - 1))
+        values["unsynced"] = max(0, min(unsynced, UNSYNCED_MAX))
     if synced:
         values["last_sync_at"] = now
     if values or device.last_seen_at is None or now - device.last_seen_at >= SEEN_EVERY:

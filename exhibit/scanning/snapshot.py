@@ -16,8 +16,11 @@ cannot be matched against a gate device's.
 
 The first snapshot is full; later ones (``since`` = the cursor of the last one) hold only the
 badges changed since (issued, renamed, revoked: ``Badge.changed_at``). The cursor is the time
-the snapshot was read, less an overlap for changes committed while it was being read; a badge
-sent twice is simply replaced on the device. The rows are read with one query of plain columns
+the snapshot was read, less an overlap (OVERLAP): a badge's changed_at is set when its change
+is flushed, and the transaction may commit a while later (a walk-in printed at the desk, a
+batch of badges imported), so a cursor taken in between must not skip it. A badge sent twice
+is simply replaced on the device. A device whose week is over gets no snapshot
+(devices.DeviceExpired). The rows are read with one query of plain columns
 and written as compact JSON: 30,000 badges stay well under a megabyte once gzipped
 (bench/scanning.py).
 """
@@ -39,6 +42,7 @@ from exhibit.core.db import utcnow
 from exhibit.core.errors import ValidationFailed
 from exhibit.core.tokens import normalise_code
 from exhibit.extensions import db
+from exhibit.scanning.devices import refuse_expired
 from exhibit.scanning.models import DevicePurpose, ScanDevice, Zone
 from exhibit.vn.dates import vietnam_today
 
@@ -47,8 +51,10 @@ KIND_LETTERS = {BadgeKind.VISITOR.value: "v", BadgeKind.BUYER.value: "b",
                 BadgeKind.STAFF.value: "s", BadgeKind.ORGANISER.value: "o"}
 #: characters of a code's keyed hash a row holds: the code scanned, and the badge's other code
 HASH_CHARS, OTHER_HASH_CHARS = 12, 8
-#: a change committed up to this long after it was written still reaches the next snapshot
-OVERLAP = timedelta(seconds=5)
+#: a change committed up to this long after it was written (flushed) still reaches the next
+#: snapshot; a minute covers the longest write transaction, at the price of resending the
+#: badges changed in the last minute
+OVERLAP = timedelta(seconds=60)
 _CURSOR = re.compile(r"^([0-9a-f]{1,16})\.([A-Za-z0-9_-]{6})$")
 
 
@@ -124,7 +130,8 @@ def week_values(week) -> dict:
 
 def snapshot(device: ScanDevice, since: str | None = None) -> dict:
     """The device's snapshot (see the module docstring): every badge of its week, or, with the
-    cursor of an earlier one, the badges changed since."""
+    cursor of an earlier one, the badges changed since. DeviceExpired once its week is over."""
+    refuse_expired(device)
     week = device.week
     key = week_key(week.id, device.purpose)
     now = utcnow()

@@ -2,8 +2,9 @@
 
 A device decides offline from its snapshot and queues each scan with its nonce and its own time;
 it uploads the queue in batches of at most BATCH_LIMIT. The server is the judge: each scan is
-decided again, in the order it was made (by its scan time, not its place in the queue), by the
-same rules as an online scan — scanning.decide for a gate device, visitors.capture_badge for an
+decided again, in the order it was made (by its scan time, not its place in the queue; a scan
+from a device with a wrong clock at its arrival time, see scanning.decide), by the same rules as
+an online scan — scanning.decide for a gate device, visitors.capture_badge for an
 exhibitor's lead scanner. A batch sent again (the answer was lost) gets the same answers and
 counts nothing twice.
 
@@ -40,10 +41,11 @@ def upload(*, device: ScanDevice, scans: list[dict], unsynced: int = 0, app_vers
 
     Each scan is ``{"nonce", "code", "scanned_at" (an aware datetime or ISO text),
     "direction" ("in"/"out"), "device_answer"}``. A scan that cannot be judged (a malformed
-    nonce, an impossible time) is answered ``invalid`` with the field as its reason and is not
-    recorded. The device's last seen and last sync times, its app version and its count of
+    nonce or code, a time without its zone) is answered ``invalid`` with the field as its reason
+    and is not recorded; one whose time cannot be right (the device's clock) is decided at its
+    arrival, flagged "clock". The device's last seen and last sync times, its app version and its count of
     scans still queued are kept. A revoked device raises DeviceRevoked, after counting the
-    refused scans on it."""
+    refused scans on it; a device of a week long over, DeviceExpired."""
     now = now or utcnow()
     if device.is_revoked:
         refused = len(scans) if isinstance(scans, list) else 0
@@ -51,36 +53,25 @@ def upload(*, device: ScanDevice, scans: list[dict], unsynced: int = 0, app_vers
         raise DeviceRevoked(_("This scanner was revoked by the organiser, so its %(count)d "
                               "queued scans were not accepted. Ask the organiser for a new "
                               "pairing QR.", count=refused))
+    devices.refuse_expired(device, now)
     if not isinstance(scans, list) or not 1 <= len(scans) <= BATCH_LIMIT:
         message = _("Send 1 to %(count)d scans at a time.", count=BATCH_LIMIT)
         raise ValidationFailed(message, fields={"scans": message})
     try:
-        unsynced = max(0, int(unsynced or 0))
+        # the column is a 32-bit integer: a device's count beyond it is beyond belief anyway
+        unsynced = min(max(0, int(unsynced or 0)), devices.UNSYNCED_MAX)
     except (TypeError, ValueError):
         raise ValidationFailed(_("The count of queued scans is a whole number."),
                                fields={"unsynced": _("A whole number.")}) from None
     app_version = str(app_version or "")[:APP_VERSION_LIMIT]
-    order = sorted(range(len(scans)), key=lambda i: _sort_key(scans[i]))
     if device.purpose == DevicePurpose.GATE.value:
-        answers = _gate(device, scans, order, now, unsynced, app_version)
+        answers = _gate(device, scans, now, unsynced, app_version)
     else:
-        answers = _leads(device, scans, order, now)
+        answers = _leads(device, scans, now)
         device_id = device.id
         with write_transaction():
             _seen(device_id, device, now, unsynced, app_version)
     return [answers[i] for i in range(len(scans))]
-
-
-def _sort_key(scan) -> tuple:
-    moment = scan.get("scanned_at") if isinstance(scan, dict) else None
-    if isinstance(moment, str):
-        try:
-            moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
-        except ValueError:
-            moment = None
-    if not isinstance(moment, datetime) or moment.tzinfo is None:
-        return (1, 0.0)
-    return (0, moment.timestamp())
 
 
 def _scanned_at(value):
@@ -101,14 +92,18 @@ def _refused_answer(scan, error: AppError) -> dict:
             "flag": ""}
 
 
-def _gate(device: ScanDevice, scans: list, order: list[int], now: datetime, unsynced: int,
+def _in_scan_order(asked: list[tuple[int, decide.Asked]], now: datetime) -> None:
+    """Sort checked scans by when they were made (one decided at its arrival: now)."""
+    asked.sort(key=lambda pair: (pair[1].scanned_at or now, pair[0]))
+
+
+def _gate(device: ScanDevice, scans: list, now: datetime, unsynced: int,
           app_version: str) -> dict[int, dict]:
     zone = decide.authorised_zone(device, None)
     who, rules = decide.Scanner.of(device), decide.ZoneRules.of(zone)
     answers: dict[int, dict] = {}
     asked: list[tuple[int, decide.Asked]] = []
-    for i in order:
-        scan = scans[i]
+    for i, scan in enumerate(scans):
         try:
             if not isinstance(scan, dict):
                 raise ValidationFailed(_("Each scan is an object."), fields={"scans": ""})
@@ -119,6 +114,7 @@ def _gate(device: ScanDevice, scans: list, order: list[int], now: datetime, unsy
                 device_answer=scan.get("device_answer") or "", now=now)))
         except ValidationFailed as error:
             answers[i] = _refused_answer(scan, error)
+    _in_scan_order(asked, now)
     for attempt in range(2):
         try:
             with write_transaction():
@@ -146,12 +142,11 @@ def gate_answer(result) -> dict:
     return answer
 
 
-def _leads(device: ScanDevice, scans: list, order: list[int], now: datetime) -> dict[int, dict]:
+def _leads(device: ScanDevice, scans: list, now: datetime) -> dict[int, dict]:
     from exhibit.visitors.services import capture_badges
     answers: dict[int, dict] = {}
     asked: list[tuple[int, decide.Asked]] = []
-    for i in order:
-        scan = scans[i]
+    for i, scan in enumerate(scans):
         try:
             if not isinstance(scan, dict):
                 raise ValidationFailed(_("Each scan is an object."), fields={"scans": ""})
@@ -160,6 +155,7 @@ def _leads(device: ScanDevice, scans: list, order: list[int], now: datetime) -> 
                 scanned_at=_scanned_at(scan.get("scanned_at")), now=now)))
         except ValidationFailed as error:
             answers[i] = _refused_answer(scan, error)
+    _in_scan_order(asked, now)
     decided = capture_badges(device=device, scans=[(one.code, one.scanned_at or now)
                                                    for _i, one in asked]) if asked else []
     for (i, one), (status, lead, error) in zip(asked, decided):

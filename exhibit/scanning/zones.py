@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import case, event, func, select
+from sqlalchemy import Date, case, cast, event, func, literal_column, select, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from exhibit.badges.models import Badge, BadgeKind, CheckIn, GateScan
+from exhibit.badges.models import BadgeKind, CheckIn, GateScan
 from exhibit.core import audit
 from exhibit.core.db import in_write_transaction, is_postgres, utcnow, write_transaction
 from exhibit.core.errors import ValidationFailed
@@ -254,7 +254,9 @@ class ZoneCount:
     entries: int = 0
     #: different badges that entered that day
     people: int = 0
-    #: entries per hour of the day, Vietnam time: by_hour[9] is 09:00–09:59
+    #: entries per hour of the day, Vietnam time: by_hour[9] is 09:00–09:59. A badge's first
+    #: entry of the day counts at its first time (the check-in's, in the hall: a scan queued
+    #: offline that arrived late moves it back), each further entry at its scan's
     by_hour: list[int] = field(default_factory=lambda: [0] * 24)
 
     @property
@@ -293,7 +295,7 @@ def zone_counts(week, day: date) -> list[ZoneCount]:
     hall.people, hall.entries = max(hall.people, int(checkins)), max(hall.entries, int(entries))
     if default.mode != ZoneMode.ENTRY_EXIT.value:
         hall.inside = hall.people
-    for zone_id, hour, number in _entries_by_hour(week, day, default.id):
+    for zone_id, hour, number in _entries_by_hour(week, day, default.id, stored):
         if zone_id in counts and 0 <= hour < 24:  # (None: the stand-in's)
             counts[zone_id].by_hour[hour] += int(number)
     return [counts[zone.id] for zone in zones]
@@ -304,22 +306,54 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def _entries_by_hour(week, day: date, default_id: int | None) -> list[tuple]:
-    """(zone id, Vietnam hour, entries) of the day's let-in scans of the week's badges; a scan
-    made before zones (no zone) was into the default zone."""
-    start, end = _day_bounds(day)
-    zone_id = func.coalesce(GateScan.zone_id, default_id)
+def vietnam_hour(column):
+    """The hour of a stored moment, Vietnam time, in SQL."""
     if is_postgres():
-        hour = func.extract("hour", func.timezone("Asia/Ho_Chi_Minh", GateScan.scanned_at))
-    else:  # Vietnam keeps UTC+7 all year; SQLite stores UTC
-        hour = func.strftime("%H", GateScan.scanned_at, "+7 hours")
-    rows = db.session.execute(
-        select(zone_id, hour, func.count(GateScan.id))
-        .join(Badge, Badge.id == GateScan.badge_id)
-        .where(Badge.week_id == week.id, GateScan.result == "ok", GateScan.direction == "in",
-               GateScan.scanned_at >= start, GateScan.scanned_at < end)
-        .group_by(zone_id, hour)).all()
-    return [(None if row[0] is None else int(row[0]), int(row[1]), int(row[2]))
+        return func.extract("hour", func.timezone("Asia/Ho_Chi_Minh", column))
+    return func.strftime("%H", column, "+7 hours")  # Vietnam keeps UTC+7; SQLite stores UTC
+
+
+def vietnam_day(column):
+    """The day of a stored moment, Vietnam time, in SQL (comparable with a Date column)."""
+    if is_postgres():
+        return cast(func.timezone("Asia/Ho_Chi_Minh", column), Date)
+    return func.date(column, "+7 hours")
+
+
+def _entries_by_hour(week, day: date, default_id: int | None,
+                     stored: list[int]) -> list[tuple]:
+    """(zone id, Vietnam hour, entries) of the day, in one statement: each badge's first entry
+    at its first time — the hall's from its check-ins (so scans made before zones count too),
+    another zone's from its presence rows — and each further entry (a zone letting a badge in
+    again) at its own scan's time."""
+    start, end = _day_bounds(day)
+    hall_marker = 0  # zone ids start at 1: the hall's rows, whatever its id (or none yet)
+    # each hour expression is one object, so its SELECT and GROUP BY are the same SQL
+    hour = vietnam_hour(CheckIn.first_at)
+    hall_first = (
+        select(literal_column(str(hall_marker)).label("zone_id"), hour, func.count(CheckIn.id))
+        .where(CheckIn.week_id == week.id, CheckIn.day == day)
+        .group_by(hour))
+    others = [zone_id for zone_id in stored if zone_id != default_id]
+    hour = vietnam_hour(ZonePresence.first_entry_at)
+    zone_first = (
+        select(ZonePresence.zone_id, hour, func.count(ZonePresence.id))
+        .where(ZonePresence.zone_id.in_(others), ZonePresence.day == day,
+               ZonePresence.entries > 0)
+        .group_by(ZonePresence.zone_id, hour))
+    zone_id = func.coalesce(GateScan.zone_id, default_id)
+    hour = vietnam_hour(GateScan.scanned_at)
+    further = (
+        select(ZonePresence.zone_id, hour, func.count(GateScan.id))
+        .join(ZonePresence, (ZonePresence.zone_id == zone_id)
+              & (ZonePresence.badge_id == GateScan.badge_id) & (ZonePresence.day == day))
+        .where(ZonePresence.zone_id.in_(stored), ZonePresence.entries > 1,
+               GateScan.result == "ok", GateScan.direction == "in",
+               GateScan.scanned_at >= start, GateScan.scanned_at < end,
+               GateScan.scanned_at > ZonePresence.first_entry_at)
+        .group_by(ZonePresence.zone_id, hour))
+    rows = db.session.execute(union_all(hall_first, zone_first, further)).all()
+    return [(default_id if int(row[0]) == hall_marker else int(row[0]), int(row[1]), int(row[2]))
             for row in rows]
 
 

@@ -16,6 +16,7 @@ from exhibit.badges.models import Badge, CheckIn, GateScan
 from exhibit.core.db import utcnow
 from exhibit.extensions import db
 from exhibit.scanning import devices
+from exhibit.scanning import snapshot as snapshots
 from exhibit.scanning.models import ScanDevice
 from tests.api.test_contract import conforms
 from tests.conftest import PASSWORD, bearer
@@ -133,7 +134,8 @@ def test_the_snapshot_is_gzipped_and_then_comes_in_changes(app, client, document
     refused = client.get("/api/v1/device/snapshot",
                          headers={**device_auth(token), "Accept-Encoding": "gzip;q=0, br"})
     assert "Content-Encoding" not in refused.headers and refused.json["badges"]
-    db.session.execute(db.update(Badge).values(changed_at=utcnow() - timedelta(minutes=1)))
+    db.session.execute(db.update(Badge).values(
+        changed_at=utcnow() - snapshots.OVERLAP - timedelta(minutes=1)))
     db.session.commit()
     cursor = plain.json["cursor"]
     late = visitor(open_week, "Võ Minh Muộn")
@@ -306,3 +308,72 @@ def test_a_full_batch_of_scanned_addresses_fits_and_a_larger_body_is_413(app, cl
     too_large = conforms(document, "POST", "/device/scans", client.post(
         "/api/v1/device/scans", json=huge, headers=device_auth(token)))
     assert too_large.status_code == 413
+
+
+def test_a_device_of_a_week_long_over_is_refused_with_its_own_code(app, client, document,
+                                                                    organiser, open_week):
+    from exhibit.vn.dates import vietnam_today
+    _device, token = paired_gate(organiser, open_week)
+    _unused, code = gate_device(organiser, open_week, "Cổng B – máy 1")
+    open_week.start_date = vietnam_today() - timedelta(days=8)
+    open_week.end_date = vietnam_today() - timedelta(days=3)
+    db.session.commit()
+    answers = [conforms(document, "GET", "/device", client.get(
+                   "/api/v1/device", headers=device_auth(token))),
+               conforms(document, "GET", "/device/snapshot", client.get(
+                   "/api/v1/device/snapshot", headers=device_auth(token))),
+               conforms(document, "POST", "/device/scans", client.post(
+                   "/api/v1/device/scans", headers=device_auth(token),
+                   json={"scans": [scan("k7q29xmd3pla", 1)]}))]
+    for answer in answers:
+        assert answer.status_code == 401 and answer.json["error"] == "device_expired"
+        assert answer.json["message"]
+    paired = client.post("/api/v1/devices/pair", json={"code": code})
+    assert paired.status_code == 401 and paired.json["error"] == "device_expired"
+    assert db.session.scalar(select(func.count()).select_from(GateScan)) == 0
+
+
+def test_a_count_of_queued_scans_beyond_a_32_bit_integer_is_refused_on_its_field(
+        app, client, document, organiser, running_week):
+    hường = visitor(running_week)
+    device, token = paired_gate(organiser, running_week)
+    for unsynced, status in ((2**64, 422), (2**31, 422), (2**31 - 1, 200)):
+        answer = conforms(document, "POST", "/device/scans", client.post(
+            "/api/v1/device/scans", headers=device_auth(token),
+            json={"scans": [scan(hường.entry_code, unsynced % 10**6)], "unsynced": unsynced}))
+        assert answer.status_code == status, answer.json
+        if status == 422:
+            assert set(answer.json["fields"]) == {"unsynced"}
+    assert db.session.get(ScanDevice, device.id).unsynced == 2**31 - 1
+
+
+def test_the_organisers_list_of_devices_is_a_fixed_number_of_queries(
+        app, client, organiser, open_week, confirmed_exhibitor):
+    from tests.querycount import queries_of
+    mine = bearer(app, organiser)
+    url = f"/api/v1/weeks/{open_week.slug}/devices"
+
+    def queries() -> int:
+        db.session.remove()
+        with app.test_client() as fresh_client:
+            status, statements = queries_of(_Authorised(fresh_client, mine), url)
+        assert status == 200
+        return len(statements)
+
+    gate_device(organiser, open_week, "Cổng A")
+    few = queries()
+    for n in range(3):
+        gate_device(organiser, open_week, f"Cổng {n}")
+        exhibitor = confirmed_exhibitor(f"Hợp tác xã số {n}")
+        devices.create_device(exhibitor, open_week, "leads", f"Quầy {n}")
+    assert queries() == few, few
+
+
+class _Authorised:
+    """A test client sending one token with every GET."""
+
+    def __init__(self, client, headers):
+        self.client, self.headers = client, headers
+
+    def get(self, url):
+        return self.client.get(url, headers=self.headers)

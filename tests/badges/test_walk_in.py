@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import threading
 from html.parser import HTMLParser
 
 import pytest
@@ -453,3 +454,50 @@ def test_offline_gate_devices_learn_of_a_walk_in_with_their_next_snapshot(runnin
     rows = {row[0]: row for row in snapshot.snapshot(device, since=later["cursor"])["badges"]}
     assert rows[snapshot.code_hash(key, badge.entry_code)][4] == 1  # revoked
     assert rows[snapshot.code_hash(key, fresh.entry_code)][4] == 0
+
+
+@pytest.mark.parametrize("kind", ["visitor", "buyer"])
+def test_a_double_click_on_replace_issues_one_new_badge(app, running_week, organiser, kind):
+    """Two requests replacing one lost badge at once: one new badge, the other refused with
+    409 and words — never a server error (visitors: the phone is unique) nor two live badges
+    (buyers: it is not)."""
+    from exhibit.core.errors import Conflict
+    from tests.conftest import race
+    lost = services.register_walk_in(actor=organiser, week=running_week, kind=kind,
+                                     data=walk_in_data())
+    badge_id, user_id = lost.id, organiser.id
+    both_read = threading.Barrier(2)
+
+    def replace(_i):
+        from exhibit.accounts.models import User
+        actor, badge = db.session.get(User, user_id), db.session.get(Badge, badge_id)
+        assert badge.revoked_at is None
+        both_read.wait()  # both pages showed the badge live, then both clicks arrive
+        return services.reissue_badge(actor=actor, badge=badge, reason="Khách làm mất thẻ")
+
+    results = race(app, replace, 2)
+    issued = [r for r in results if isinstance(r, Badge)]
+    refused = [r for r in results if isinstance(r, Conflict)]
+    assert len(issued) == 1 and len(refused) == 1, results
+    assert (refused[0].status, refused[0].code) == (409, "revoked") and refused[0].message
+    db.session.rollback()  # read what the requests committed
+    live = db.session.scalars(select(Badge).where(Badge.revoked_at.is_(None))).all()
+    assert [b.id for b in live] == [issued[0].id]
+
+
+def test_a_replacement_keeps_whether_the_badge_was_a_walk_ins(client, running_week, organiser):
+    registered = services.register_visitor(week=running_week, data=visitor_data(
+        full_name="Đặng Thu Thảo", phone="0987 654 321", email=""))
+    assert registered.walk_in is False
+    fresh = services.reissue_badge(actor=organiser, badge=registered, reason="Mất thẻ")
+    assert fresh.walk_in is False and fresh.full_name == "Đặng Thu Thảo"
+    walked_in = services.register_walk_in(actor=organiser, week=running_week, kind="buyer",
+                                          data=walk_in_data())
+    assert services.reissue_badge(actor=organiser, badge=walked_in,
+                                  reason="Mất thẻ").walk_in is True
+    # the lost badge's page asked to replace it again (a second tab): 409, in words
+    login(client, organiser)
+    again = client.post(f"{desk(running_week)}/{registered.id}/reissue",
+                        data={"reason": "Mất thẻ"})
+    assert again.status_code == 409
+    assert badge_count() == 4

@@ -214,3 +214,51 @@ def test_what_a_device_says_of_itself_is_kept_without_a_write_per_request(app, o
     devices.seen(device, synced=True)
     db.session.refresh(stored)
     assert stored.last_sync_at is not None
+
+
+def test_a_devices_token_ends_two_days_after_its_week_vietnam_time(app, organiser, open_week):
+    from exhibit.vn.dates import VIETNAM_TZ
+    from datetime import datetime, time
+    device, _token = paired_gate(organiser, open_week)
+    last_day = open_week.end_date + timedelta(days=2)
+    end = datetime.combine(last_day + timedelta(days=1), time(0), tzinfo=VIETNAM_TZ)
+    assert devices.token_expires_at(open_week) == end
+    assert not devices.is_expired(device, end - timedelta(seconds=1))
+    assert devices.is_expired(device, end)
+    with pytest.raises(devices.DeviceExpired) as refused:
+        devices.refuse_expired(device, end)
+    assert (refused.value.status, refused.value.code) == (401, "device_expired")
+    assert last_day.strftime("%d/%m/%Y") in refused.value.message
+
+
+def test_a_week_long_over_pairs_no_device(app, organiser, open_week):
+    from exhibit.vn.dates import vietnam_today
+    device, code = gate_device(organiser, open_week)
+    open_week.start_date = vietnam_today() - timedelta(days=8)
+    open_week.end_date = vietnam_today() - timedelta(days=3)
+    db.session.commit()
+    with pytest.raises(devices.DeviceExpired):
+        devices.pair(code, "1")
+    assert db.session.get(ScanDevice, device.id).token_hash is None
+
+
+def test_listing_a_weeks_devices_reads_their_zones_and_businesses_at_once(
+        app, organiser, open_week, confirmed_exhibitor):
+    """One query for the week's devices with their zones and exhibitors, however many."""
+    from tests.querycount import counted_queries
+    numbers = []
+    for n in range(2):
+        exhibitor = confirmed_exhibitor(f"Hợp tác xã số {n}")
+        gate_device(organiser, open_week, f"Cổng {n}")
+        devices.create_device(exhibitor, open_week, "leads", f"Quầy {n}")
+        db.session.expire_all()  # nothing loaded before may spare a query ...
+        business_id, _week_id = exhibitor.business_id, open_week.id  # ... but these two
+        with counted_queries() as statements:
+            rows = devices.week_devices(open_week)
+            shown = [(d.zone.name if d.zone else None, d.business.name if d.business else None)
+                     for d in rows]
+            mine = devices.business_devices(open_week, business_id)
+            shown += [(d.zone, d.business.name) for d in mine]
+        assert len(rows) == 2 * (n + 1)
+        numbers.append(len(statements))
+    assert numbers[0] == numbers[1] == 2, numbers

@@ -461,3 +461,92 @@ def test_the_week_report_counts_visits_per_zone(client, running_week, organiser)
     sheet = load_workbook(io.BytesIO(response.data))["Visits per zone"]
     assert [list(r) for r in sheet.iter_rows(min_row=2, max_row=3, values_only=True)] == [
         ["Khu trưng bày", 3, 3], ["Hội trường hội nghị", 0, 0]]
+
+
+# -- the scans to look at ------------------------------------------------------------------------
+
+def test_flagged_scans_read_as_the_scanner_showed_them_with_every_flag(
+        client, running_week, organiser):
+    """Each flagged scan in the words its scanner showed (its zone, its direction, the first
+    entry's time), with the two flags of issue 18's review: a device's wrong clock and a queued
+    scan that arrived after a later entry."""
+    from exhibit.scanning.flagged import flagged_scans
+    from exhibit.core.db import utcnow
+    from flask_babel import force_locale
+    from tests.scanning.conftest import make_device, vietnam
+    week = running_week
+    talks = zones.create_zone(actor=organiser, week=week, data={"name": "Hội thảo",
+                                                                "mode": "entry_exit"})
+    door = make_device(week, zone=talks, name="Cửa hội thảo")
+    hall_gate = make_device(week, name="Cổng A – máy 1")
+    now = utcnow()
+    day = week.start_date  # yesterday: whole hours are in the past
+    ana, binh, chi = (visitor(week, name) for name in ("Ana", "Bình", "Chi"))
+    decide.scan(scanner=organiser, code=ana.entry_code, nonce="talks-000001", zone=talks,
+                now=vietnam(day, 9, 5))
+    # the door let Ana in offline, after the organiser had; and let Bình out offline, who
+    # had never entered
+    decide.scan(scanner=door, code=ana.entry_code, nonce="talks-000002", device_answer="ok",
+                scanned_at=vietnam(day, 9, 30), now=vietnam(day, 10))
+    decide.scan(scanner=door, code=binh.entry_code, nonce="talks-000003", direction="out",
+                device_answer="ok", scanned_at=vietnam(day, 9, 40), now=vietnam(day, 10))
+    # the hall: Chi checked in at 09:10; the gate's queue says 08:50
+    checkin.check_in(actor=organiser, code=chi.entry_code, nonce="hall-0000001",
+                     now=vietnam(day, 9, 10))
+    decide.scan(scanner=hall_gate, code=chi.entry_code, nonce="hall-0000002",
+                device_answer="ok", scanned_at=vietnam(day, 8, 50), now=vietnam(day, 11))
+    # and today, a phone whose clock was never set
+    decide.scan(scanner=hall_gate, code=binh.entry_code, nonce="hall-0000003",
+                device_answer="ok", scanned_at=vietnam(day - timedelta(days=400), 8), now=now)
+
+    in_english(organiser)
+    with force_locale("en"):
+        seen = {(s.flag, s.holder): s.words for s in flagged_scans(week)}
+        titles = {s.flag: s.flag_title for s in flagged_scans(week)}
+    assert seen == {
+        ("clock", "Bình"): "Checked in.",
+        ("late", "Chi"): "Already checked in at 08:50.",
+        ("other_device", "Ana"): "Already entered Hội thảo at 09:05.",
+        ("disagreed", "Bình"): "This badge has not entered, so it cannot leave.",
+    }, seen
+    assert set(titles) == {"clock", "late", "other_device", "disagreed"}
+    assert len(set(titles.values())) == 4 and not any(t in titles for t in titles.values())
+
+    login(client, organiser)
+    page = client.get(f"/organiser/weeks/{week.slug}/entrances").get_data(as_text=True)
+    flagged = page[page.index('id="flagged"'):]
+    for flag in ("clock", "late", "other_device", "disagreed"):
+        assert f'data-flag="{flag}"' in flagged
+    assert "Already entered Hội thảo at 09:05." in flagged
+    from html import unescape
+    assert titles["clock"] in unescape(text_of(flagged))
+
+
+def test_flagged_scans_are_the_weeks_own_in_one_query(running_week, organiser, other_body):
+    from exhibit.scanning.flagged import flagged_scans
+    from tests.querycount import counted_queries
+    from tests.scanning.conftest import make_device
+    theirs_user, theirs = other_body
+    theirs.start_date, theirs.end_date = running_week.start_date, running_week.end_date
+    db.session.commit()
+    their_gate = make_device(theirs, name="Cổng Long An")
+    stranger = visitor(theirs, "Khách Long An")
+    decide.scan(scanner=their_gate, code=stranger.entry_code, nonce="la-00000001")
+    decide.scan(scanner=their_gate, code=stranger.entry_code, nonce="la-00000002")
+    talks = zones.create_zone(actor=organiser, week=running_week, data={"name": "Hội thảo"})
+    numbers = []
+    for n in range(2):
+        for k in range(3):
+            guest = visitor(running_week, f"Khách {n}-{k}")
+            for where in (None, talks):
+                for attempt in range(2):
+                    decide.scan(scanner=organiser, code=guest.entry_code, zone=where,
+                                nonce=f"mine-{n}{k}{attempt}{where is None:d}-x")
+        with counted_queries() as statements:
+            listed = flagged_scans(running_week)
+        numbers.append(len(statements))
+        assert len(listed) == 6 * (n + 1)
+        assert {s.holder for s in listed} <= {f"Khách {i}-{k}" for i in range(2)
+                                               for k in range(3)}
+    assert numbers == [1, 1], numbers
+    assert [s.holder for s in flagged_scans(theirs)] == ["Khách Long An"]

@@ -19,9 +19,10 @@ from tests.scanning.helpers_devices import (expected_key, key_of, keyed, organis
 
 
 def _age_every_badge() -> None:
-    """Move every badge's change time a minute back (as if the snapshot came later), in SQL:
-    through the ORM the change time would move to now."""
-    db.session.execute(db.update(Badge).values(changed_at=utcnow() - timedelta(minutes=1)))
+    """Move every badge's change time back beyond the cursor's overlap (as if the snapshot came
+    later), in SQL: through the ORM the change time would move to now."""
+    db.session.execute(db.update(Badge).values(
+        changed_at=utcnow() - snapshots.OVERLAP - timedelta(minutes=1)))
     db.session.commit()
 
 
@@ -123,3 +124,31 @@ def test_the_fast_keyed_digest_is_hmac_sha256():
         digest = snapshots._keyed_digest(key)
         for message in (b"", b"k7q29xmd3pla", "Hường".encode()):
             assert digest(message) == hmac.new(key, message, hashlib.sha256).digest()
+
+
+def test_a_change_committed_a_while_after_it_was_written_still_reaches_the_next_snapshot(
+        app, organiser, open_week):
+    """changed_at is set when a change is flushed; its transaction may commit later (a walk-in
+    printed at the desk, a batch imported): a cursor taken in between must not skip it."""
+    visitor(open_week, "Lê Văn Giữ")
+    device, _token = paired_gate(organiser, open_week)
+    _age_every_badge()
+    first = snapshots.snapshot(device)
+    slow = visitor(open_week, "Võ Minh Chậm")
+    # written 30 seconds before the first snapshot was read, committed only now
+    db.session.execute(db.update(Badge).where(Badge.id == slow.id).values(
+        changed_at=utcnow() - timedelta(seconds=30)))
+    db.session.commit()
+    later = snapshots.snapshot(device, first["cursor"])
+    assert [row[0] for row in later["badges"]] == [keyed(key_of(later), slow.entry_code)]
+
+
+def test_a_device_of_a_week_long_over_gets_no_snapshot(app, organiser, open_week):
+    from exhibit.scanning.devices import DeviceExpired
+    from exhibit.vn.dates import vietnam_today
+    device, _token = paired_gate(organiser, open_week)
+    open_week.start_date = vietnam_today() - timedelta(days=8)
+    open_week.end_date = vietnam_today() - timedelta(days=3)
+    db.session.commit()
+    with pytest.raises(DeviceExpired):
+        snapshots.snapshot(device)
