@@ -347,7 +347,10 @@ class DeviceScan(RequestBody):
                                examples=["d12-000042"])
     code: BadgeCode = Field(description="what was scanned or typed", examples=["k7q29xmd3pla"])
     scanned_at: ScanMoment = Field(description="when it was scanned, by the device's clock, with "
-                                               "the offset; a scan queued offline keeps it")
+                                               "the offset; a scan queued offline keeps it (one "
+                                               "that cannot be right, the device's clock being "
+                                               "wrong, is counted at its arrival, flagged "
+                                               "\"clock\")")
     direction: text_choice(("in", "out"), lambda: _("Send in or out.")) = Field(
         "in", description="an entry (the default) or an exit")
     device_answer: text_choice(DEVICE_ANSWERS, lambda: _("Send the answer the device showed, or "

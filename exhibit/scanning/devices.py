@@ -100,8 +100,8 @@ def is_expired(device: ScanDevice, now: datetime | None = None) -> bool:
 
 def expired_message(week) -> str:
     last = token_expires_at(week) - timedelta(days=1)
-    return _("This scanner's week is over: its scanners worked until the end of %(day)s and "
-             "no longer do.", day=last.strftime("%d/%m/%Y"))
+    return _("This scanner's week is over: scanners could be used until the end of %(day)s.",
+             day=last.strftime("%d/%m/%Y"))
 
 
 def refuse_expired(device: ScanDevice, now: datetime | None = None) -> None:
