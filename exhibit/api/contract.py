@@ -89,7 +89,8 @@ class Operation:
             found[403] = f"The token's account is not {roles_text(self.roles)}"
         if self.device:
             found[401] = ("No device token, or an unknown one (a device given a new pairing QR "
-                          "has a new token)")
+                          "has a new token), or one of a week that ended more than two days ago "
+                          "(device_expired)")
             found[403] = "The device was revoked (device_revoked)"
         if path_variables:
             found[404] = "Nothing at this address"

@@ -234,13 +234,13 @@ def test_printing_is_counted_by_the_post_and_a_reprint_warns(client, open_week, 
     shown = to_vietnam_time(when).strftime("%H:%M %d/%m")
     html = client.get(page_url).get_data(as_text=True)
     warning = re.search(r"data-reprint-warning>(.*?)</p>", html, re.S).group(1)
-    assert shown in warning and "(1 " in warning  # "… lúc 10:02 05/12 (1 lần) …"
+    assert shown in warning and " 1 lần" in warning  # "… in thẻ này 1 lần, …"
     assert client.get(page_url).status_code == 200  # showing it again counts nothing
 
     client.post(f"{page_url}/print", data={"layout": "label-62"})
     db.session.refresh(badge)
     assert badge.printed_count == 2
-    assert "(2 " in re.search(r"data-reprint-warning>(.*?)</p>",
+    assert " 2 lần" in re.search(r"data-reprint-warning>(.*?)</p>",
                               client.get(page_url).get_data(as_text=True), re.S).group(1)
 
 
@@ -251,9 +251,9 @@ def test_the_reprint_warning_reads_in_english(client, open_week, organiser):
     client.post(f"{desk(open_week)}/{badge.id}/print", data={"layout": "a6-1"})
     client.post("/language", data={"locale": "en"})
     html = client.get(f"{desk(open_week)}/{badge.id}").get_data(as_text=True)
-    assert re.search(r"A badge was already printed for this person at \d\d:\d\d \d\d/\d\d "
-                     r"\(1 time\)\. The earlier badge still works; revoke it first if it was "
-                     r"lost and may be misused\.", html)
+    assert re.search(r"This desk has sent this badge to print 1 time, last at \d\d:\d\d \d\d/\d\d "
+                     r"\(prints made elsewhere are not counted\)\. Every printed copy still "
+                     r"works; if one was lost and may be misused, revoke it first\.", html)
     # the organiser may revoke it and issue a new one
     assert f'action="/gate/{open_week.slug}/walk-in/{badge.id}/reissue"' in html
 
