@@ -64,13 +64,16 @@ def upload(*, device: ScanDevice, scans: list[dict], unsynced: int = 0, app_vers
         raise ValidationFailed(_("The count of queued scans is a whole number."),
                                fields={"unsynced": _("A whole number.")}) from None
     app_version = str(app_version or "")[:APP_VERSION_LIMIT]
+    # decided on the device as authentication loaded it: a unit of work forgets what was read
+    # before it, and asking afterwards would read the row again
+    tell = _news(device, now, unsynced, app_version)
     if device.purpose == DevicePurpose.GATE.value:
-        answers = _gate(device, scans, now, unsynced, app_version)
+        answers = _gate(device, scans, now, tell)
     else:
         answers = _leads(device, scans, now)
-        device_id = device.id
-        with write_transaction():
-            _seen(device_id, device, now, unsynced, app_version)
+        if tell:
+            with write_transaction():
+                _seen(device.id, device, tell)
     return [answers[i] for i in range(len(scans))]
 
 
@@ -97,8 +100,7 @@ def _in_scan_order(asked: list[tuple[int, decide.Asked]], now: datetime) -> None
     asked.sort(key=lambda pair: (pair[1].scanned_at or now, pair[0]))
 
 
-def _gate(device: ScanDevice, scans: list, now: datetime, unsynced: int,
-          app_version: str) -> dict[int, dict]:
+def _gate(device: ScanDevice, scans: list, now: datetime, tell: dict) -> dict[int, dict]:
     zone = decide.authorised_zone(device, None)
     who, rules = decide.Scanner.of(device), decide.ZoneRules.of(zone)
     answers: dict[int, dict] = {}
@@ -120,7 +122,8 @@ def _gate(device: ScanDevice, scans: list, now: datetime, unsynced: int,
             with write_transaction():
                 results = decide.decide_all(who, rules, [one for _, one in asked], now) \
                     if asked else []
-                _seen(who.id, device, now, unsynced, app_version)
+                if tell:
+                    _seen(who.id, device, tell)
             break
         except IntegrityError as error:
             # the same batch sent twice at once (a retry before the first answer came): the
@@ -174,19 +177,23 @@ def _leads(device: ScanDevice, scans: list, now: datetime) -> dict[int, dict]:
     return answers
 
 
-def _seen(device_id: int, device: ScanDevice, now: datetime, unsynced: int,
-          app_version: str) -> None:
-    """What the organiser sees of the device: when it last synced, its app and its queue.
-    A device uploading scan after scan at a busy gate says nothing new each time: its row is
-    written again only when its queue or app changed, or every SEEN_EVERY (the organiser's
-    "last sync" is at most that old), not once per scan."""
+def _news(device: ScanDevice, now: datetime, unsynced: int, app_version: str) -> dict:
+    """What the organiser should now see of the device — when it last synced, its app and its
+    queue — or {} when that says nothing new. A device uploading scan after scan at a busy gate
+    has its row written again only when its queue or app changed, or every SEEN_EVERY (the
+    organiser's "last sync" is at most that old), not once per scan."""
     if (unsynced == device.unsynced and app_version in ("", device.app_version)
             and device.last_sync_at is not None
             and now - device.last_sync_at < devices.SEEN_EVERY):
-        return
+        return {}
     values = {"last_seen_at": now, "last_sync_at": now, "unsynced": unsynced}
     if app_version:
         values["app_version"] = app_version
+    return values
+
+
+def _seen(device_id: int, device: ScanDevice, values: dict) -> None:
+    """Write ``_news`` on the device's row (inside the caller's unit of work)."""
     db.session.execute(update(ScanDevice).where(ScanDevice.id == device_id).values(**values)
                        .execution_options(synchronize_session=False))
     for name, value in values.items():  # the caller's copy says the same, without a read
