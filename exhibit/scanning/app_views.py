@@ -223,6 +223,7 @@ def _messages() -> dict:
         "flag_other_device": _("Already let in by another device"),
         "flag_disagreed": _("The server's answer differs"),
         "flag_clock": _("The device's clock was wrong"),
+        "flag_late": _("Sent late: made before the entry already counted"),
         "pending": _("waiting to be sent"),
         "decoder_failed": _("The QR decoder could not load. Type the code instead."),
         "label_entry_code": _("Entrance code (typed)"),
