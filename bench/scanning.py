@@ -32,16 +32,16 @@ API tokens and 17 paired gate devices, then ANALYZE. It measures three things:
 
 Prints one JSON line per measurement, then a summary line.
 
-Two runs on this 2-CPU machine, shared with other work (load average 6–13), PostgreSQL 15,
-``--rounds 5 --seconds 8``: the snapshot of 30,000 badges is 2,078 KB of JSON, **750 KB
-gzipped** (a lead device's 515 KB), built in 275–338 ms and served in 337–345 ms; **2,000
-queued scans synced in 1.5–1.6 s** (4 × 500, 312–577 ms a batch; up to 5.7 s in earlier runs
-under heavier load); online at 16 scanners, medians of five rounds, **7,454 against 7,444
-check-ins a minute (ratio 1.00) and 8,572 against 9,158 (0.94)** for /device/scans against
-/checkins, round by round 0.83–1.00, p99 775–869 ms against 1,091–1,399 ms; every check-in
-accounted for. Both paths take 10 statements a scan, and in one process a device's scan costs
-the same CPU as an account's; the one write the device path adds is its row's last-sync time
-on every request (scanning.sync), the likely cause of the gap where there is one.
+On this 2-CPU machine, quiet, PostgreSQL 15, ``--rounds 5 --seconds 8`` (2026-12-05): the
+snapshot of 30,000 badges is 2,078 KB of JSON, **750 KB gzipped** (a lead device's 515 KB, no
+names), built in 169 ms and served in 431 ms; **2,000 queued scans synced in 1.4 s** (4 × 500,
+312–428 ms a batch); online at 16 scanners, medians of five rounds, **10,000 check-ins a minute
+through /device/scans against 9,710 through /checkins (ratio 1.03)**, round by round 8,266–10,943
+against 8,581–10,637, p99 186–239 ms against 171–257 ms; every check-in accounted for. A device's
+scan is 10 statements on PostgreSQL, one fewer than an account's: its row is written only when
+its queue or app changed, or every 30 s (scanning.sync). Earlier runs on the same machine shared
+with other work (load average 6–13) gave ratios of 0.81–1.00: the rounds differ from one
+another by more than the two paths do.
 """
 from __future__ import annotations
 
