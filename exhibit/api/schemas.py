@@ -18,7 +18,7 @@ from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fi
                       WithJsonSchema, model_validator)
 from pydantic_core import PydanticCustomError
 
-from exhibit.badges import checkin
+from exhibit.scanning import checkin
 from exhibit.badges.models import BadgeKind
 from exhibit.booking.models import ApplicationStatus
 from exhibit.businesses.models import LegalForm

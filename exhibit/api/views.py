@@ -304,7 +304,7 @@ def badges_pdf(slug, query: schemas.BadgeSheet):
                        "counted twice.",
            roles=("organiser", "entrance"), body=schemas.Scan, answer=schemas.ScanAnswer)
 def create_checkin(body: schemas.Scan):
-    from exhibit.badges import checkin
+    from exhibit.scanning import checkin
     result = checkin.check_in(actor=g.api_user, code=body.code, nonce=body.nonce)
     answer = {"status": result.status, "first_at": result.first_at,
               "reason": result.reason or None, "message": result.message}

@@ -9,7 +9,8 @@ from flask import (Blueprint, Response, flash, g, make_response, redirect, rende
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from exhibit.badges import checkin, listing, printing, services
+from exhibit.badges import listing, printing, services
+from exhibit.scanning import checkin
 from exhibit.badges.forms import (BadgeForm, CheckInForm, DeskPrintForm, PrintForm, ReasonForm,
                                   StaffForm, VisitorForm, WalkInForm)
 from exhibit.badges.models import BadgeKind

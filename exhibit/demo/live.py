@@ -23,7 +23,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 
 from exhibit.accounts.models import User
-from exhibit.badges import checkin
+from exhibit.scanning import checkin
 from exhibit.badges.models import Badge, BadgeKind, CheckIn, badge_search_text
 from exhibit.booking import queries
 from exhibit.booking import services as booking

@@ -7,6 +7,7 @@ The unique constraint on (organiser, year, sequence) is the second guard.
 """
 from __future__ import annotations
 
+from sqlalchemy import func, or_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from exhibit.core.db import is_postgres
@@ -27,3 +28,10 @@ def next_number(organizer_id: int, year: int) -> int:
 def format_number(sequence: int, year: int, kind: DocumentKind, short_name: str) -> str:
     """(15, 2024, contract, "ITPC") → "015/2024/HĐ-ITPC"."""
     return f"{sequence:03d}/{year}/{kind.number_code}-{short_name}"
+
+
+def number_contains(column, q: str):
+    """The condition "the document number in ``column`` contains ``q``", whatever its case:
+    SQLite's lower() leaves "Đ" as it is, so the upper-cased search is tried as well."""
+    return or_(column.contains(q.upper(), autoescape=True),
+               func.lower(column).contains(q.lower(), autoescape=True))

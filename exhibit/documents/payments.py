@@ -22,7 +22,7 @@ from exhibit.core.errors import NotFound, ValidationFailed
 from exhibit.core.paging import Page, counted_page, page_number, search_text
 from exhibit.documents.models import (Document, DocumentKind, DocumentStatus, Payment,
                                       PaymentKind)
-from exhibit.documents.services import number_contains
+from exhibit.documents.numbering import number_contains
 from exhibit.extensions import db
 from exhibit.vn import numbers
 from exhibit.vn.dates import parse_date

@@ -35,7 +35,6 @@ from exhibit.core.errors import NotFound
 from exhibit.documents.models import (Document, DocumentKind, DocumentStatus, Payment,
                                       PaymentKind, PaymentRequest, PaymentRequestStatus)
 from exhibit.documents.payments import paid_sum
-from exhibit.documents.services import require_reader
 from exhibit.extensions import db
 from exhibit.vn import banks, vietqr
 
@@ -237,13 +236,17 @@ def document_requests(document: Document) -> list[PaymentRequest]:
         key=lambda r: REQUESTED_KINDS.index(r.kind))
 
 
-def get_request(request_id: int, user) -> ShownRequest:
-    """A request its contract's readers may see (the organiser; the exhibitor once the
-    contract is issued); a cancelled one is gone for them too, so nobody pays it."""
+def open_request(request_id: int) -> PaymentRequest:
+    """A request still to be paid; a cancelled one is gone, so nobody pays it (who may see it
+    is the contract's rule: documents.services.payment_request_for)."""
     request = db.session.get(PaymentRequest, request_id)
     if request is None or request.status != PaymentRequestStatus.OPEN.value:
         raise NotFound(_("There is no such payment request."), code="payment_request_not_found")
-    require_reader(user, request.document)
+    return request
+
+
+def shown_request(request: PaymentRequest) -> ShownRequest:
+    """The request as the exhibitor's page and its PDF show it, with what was paid."""
     paid = _paid_at({(request.week_id, request.business_id)})
     return _shown(request, paid.get((request.week_id, request.business_id), 0))
 

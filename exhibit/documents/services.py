@@ -28,6 +28,7 @@ from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from exhibit.core.events import announce, document_cancelled, document_issued, document_signed
 from exhibit.core.paging import Page, counted_page, search_text
 from exhibit.documents import numbering
+from exhibit.documents.numbering import number_contains
 from exhibit.documents.wording import require_signed_wording
 from exhibit.documents.models import (
     Document,
@@ -86,13 +87,6 @@ class DocumentFilters:
         return cls(q=search_text(args),
                    kind=kind if kind in {k.value for k in DocumentKind} else "",
                    status=status if status in {s.value for s in DocumentStatus} else "")
-
-
-def number_contains(column, q: str):
-    """The condition "the document number in ``column`` contains ``q``", whatever its case:
-    SQLite's lower() leaves "Đ" as it is, so the upper-cased search is tried as well."""
-    return or_(column.contains(q.upper(), autoescape=True),
-               func.lower(column).contains(q.lower(), autoescape=True))
 
 
 def filtered_documents(week, filters: DocumentFilters):
@@ -235,6 +229,15 @@ def require_reader(user, document: Document) -> None:
         raise Forbidden(_("Sign in to read this document."))
     if not may_read(user, document):
         raise Forbidden(_("Only the organiser and the parties can read this document."))
+
+
+def payment_request_for(user, request_id: int):
+    """A payment request for the readers of its contract (the organiser; the exhibitor once
+    the contract is issued), as shown (documents.requests.ShownRequest)."""
+    from exhibit.documents import requests
+    request = requests.open_request(request_id)
+    require_reader(user, request.document)
+    return requests.shown_request(request)
 
 
 def _live_contract_holders(week):

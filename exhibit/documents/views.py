@@ -204,7 +204,7 @@ def signed_scan(document_id, file_id):
 def payment_request_pdf(request_id):
     """A deposit's or balance's payment request, one page with its VietQR code: for the
     exhibitor whose contract it is and for the contract's organiser."""
-    shown = requests.get_request(request_id, current_user)
+    shown = services.payment_request_for(current_user, request_id)
     content = request_render.render_request(request_render.sheet_for(shown, vietnam_today()))
     return _pdf(content, f"{shown.request.code}.pdf")
 

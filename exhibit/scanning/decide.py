@@ -1,7 +1,7 @@
 """The one owner of a gate decision: may this badge enter (or leave) this zone now?
 
 Every scan at a gate comes here: a signed-in organiser or entrance staff at the gate page or the
-API (badges.checkin.check_in, the week's default zone), and a scanning device's queued scans on
+API (scanning.checkin.check_in, the week's default zone), and a scanning device's queued scans on
 sync (scanning.sync). The rules, in the order they are asked:
 
 * the code must be an entrance code of a badge the scanner may see (another body's badge, or for
@@ -57,8 +57,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.exc import IntegrityError
 
-from exhibit.badges.checkin import ALREADY, INVALID, OK, ScanResult, may_check_in
 from exhibit.badges.models import Badge, CheckIn, GateScan
+from exhibit.badges.services import may_check_in
 from exhibit.core.db import utcnow, write_transaction
 from exhibit.core.errors import Forbidden, ValidationFailed
 from exhibit.core.tokens import normalise_code
@@ -66,6 +66,7 @@ from exhibit.extensions import db
 from exhibit.scanning import zones as zones_service
 from exhibit.scanning.devices import DeviceRevoked, revoked_message
 from exhibit.scanning.models import DevicePurpose, ScanDevice, Zone, ZoneMode, ZonePresence
+from exhibit.scanning.results import ALREADY, INVALID, OK, ScanResult
 from exhibit.vn.dates import VIETNAM_TZ, to_vietnam_time
 
 _NONCE = re.compile(r"^[A-Za-z0-9_.:-]{8,64}$")
@@ -354,7 +355,7 @@ class _Batch:
         if self.is_device:
             return True  # the query kept the device's week only
         # a user came through authorised_zone: an organiser or entrance staff, who sees the
-        # badges of its own body's weeks (badges.checkin.may_check_in)
+        # badges of its own body's weeks (badges.services.may_check_in)
         if badge.week.organizer_id != self.who.organizer_id:
             return False
         return zone is None or zone.week_id == badge.week_id

@@ -351,6 +351,16 @@ def revoke_device(actor, device: ScanDevice, reason: str) -> ScanDevice:
     return device
 
 
+def lead_business(device: ScanDevice) -> int:
+    """The business a lead scanner collects contacts for; a revoked device (DeviceRevoked) or an
+    entrance scanner (Forbidden) collects none."""
+    if device.is_revoked:
+        raise DeviceRevoked(revoked_message())
+    if device.purpose != DevicePurpose.LEADS.value or device.business_id is None:
+        raise Forbidden(_("This scanner checks badges in; it does not collect contacts."))
+    return device.business_id
+
+
 def record_refused(device: ScanDevice, count: int) -> None:
     """A revoked device tried to upload ``count`` scans: counted on it for the organiser,
     never decided."""

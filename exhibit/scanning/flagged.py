@@ -10,7 +10,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select, text
 
-from exhibit.badges.checkin import ScanResult
+from exhibit.scanning.results import ScanResult
 from exhibit.badges.models import Badge, BadgeKind, CheckIn, GateScan
 from exhibit.extensions import db
 from exhibit.scanning.models import ScanDevice, Zone, ZonePresence

@@ -159,8 +159,11 @@ def _leads(device: ScanDevice, scans: list, now: datetime) -> dict[int, dict]:
         except ValidationFailed as error:
             answers[i] = _refused_answer(scan, error)
     _in_scan_order(asked, now)
-    decided = capture_badges(device=device, scans=[(one.code, one.scanned_at or now)
-                                                   for _i, one in asked]) if asked else []
+    business_id = devices.lead_business(device)
+    decided = capture_badges(business_id=business_id, device_id=device.id,
+                             week_id=device.week_id,
+                             scans=[(one.code, one.scanned_at or now) for _i, one in asked]
+                             ) if asked else []
     for (i, one), (status, lead, error) in zip(asked, decided):
         if error is not None:
             # the business no longer has a booth there (403), or the code is not a contact

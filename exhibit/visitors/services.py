@@ -333,12 +333,16 @@ def capture_badge(*, actor=None, code: str, device=None,
     without a confirmed booth there is refused (403), whatever code it holds.
 
     The scanner is a signed-in exhibitor (``actor``) or the business's lead scanner
-    (``device``: see capture_badges, which decides a device's scans). A refused code raises
-    ValidationFailed with the code ``unknown_code`` (``entry_code`` from a device that scanned
-    the entrance code) or ``revoked``."""
+    (``device``, which scanning.devices.lead_business has let through: see capture_badges,
+    which decides a device's scans). A refused code raises ValidationFailed with the code
+    ``unknown_code`` (``entry_code`` from a device that scanned the entrance code) or
+    ``revoked``."""
     if device is not None:
-        [(status, lead, error)] = capture_badges(device=device,
-                                                 scans=[(code, scanned_at or utcnow())])
+        if device.business_id is None:
+            raise Forbidden(_("This scanner checks badges in; it does not collect contacts."))
+        [(status, lead, error)] = capture_badges(
+            business_id=device.business_id, device_id=device.id, week_id=device.week_id,
+            scans=[(code, scanned_at or utcnow())])
         if error is not None:
             raise error
         return lead, status == LEAD_SAVED
@@ -373,15 +377,16 @@ def capture_badge(*, actor=None, code: str, device=None,
 LEAD_SAVED, LEAD_ALREADY_SAVED, LEAD_INVALID = "saved", "already_saved", "invalid"
 
 
-def capture_badges(*, device, scans: list[tuple[str, datetime]]
+def capture_badges(*, business_id: int, device_id: int, week_id: int,
+                   scans: list[tuple[str, datetime]]
                    ) -> list[tuple[str, Lead | None, AppError | None]]:
     """A lead scanner's scans (code, when scanned), decided in the order given and in one
     transaction: each answers (status, lead, error) — ``saved`` with the new lead (dated by
     its scan), ``already_saved`` with the business's earlier one, or ``invalid`` with the
     error capture_badge would raise. A device collects at its own week only. The same scan
     sent again (its answer was lost) is ``saved`` again: the lead this device made at that
-    very moment. A few queries whatever the number of scans; a revoked device raises."""
-    business_id, device_id, week_id = _lead_device_business(device), device.id, device.week_id
+    very moment. A few queries whatever the number of scans. Which device may collect for which
+    business is the scanning package's rule (scanning.devices.lead_business), asked first."""
     codes = [normalise_code(code) for code, _at in scans]
     wanted = sorted({code for code in codes if code})
     for attempt in range(2):
@@ -466,18 +471,6 @@ def _revoked_contact() -> ValidationFailed:
 
 def _no_booth() -> Forbidden:
     return Forbidden(_("This badge belongs to a week where your business has no booth."))
-
-
-def _lead_device_business(device) -> int:
-    """The business a lead scanner collects for; a revoked device or a gate scanner is
-    refused."""
-    from exhibit.scanning.devices import DeviceRevoked, revoked_message
-    from exhibit.scanning.models import DevicePurpose
-    if device.is_revoked:
-        raise DeviceRevoked(revoked_message())
-    if device.purpose != DevicePurpose.LEADS.value or device.business_id is None:
-        raise Forbidden(_("This scanner checks badges in; it does not collect contacts."))
-    return device.business_id
 
 
 def business_leads(business_id: int, week_id: int | None = None) -> list[Lead]:

@@ -64,7 +64,7 @@ class ApiWorld:
 def api_world(app, organiser, open_week, make_exhibitor) -> ApiWorld:
     from exhibit.accounts.services import create_entrance_user
     from exhibit.badges import services as badges
-    from exhibit.badges.checkin import check_in
+    from exhibit.scanning.checkin import check_in
     from exhibit.booking import services as booking
     from exhibit.catalogue import services as catalogue
     from exhibit.documents import services as documents

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from exhibit.badges import checkin, services
+from exhibit.badges import services
+from exhibit.scanning import checkin
 from tests.conftest import login, visitor_data
 
 

@@ -6,7 +6,8 @@ from datetime import datetime, time, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from exhibit.badges import checkin, services
+from exhibit.badges import services
+from exhibit.scanning import checkin
 from exhibit.badges.models import Badge, CheckIn, GateScan
 from exhibit.core.errors import Conflict, Forbidden, ValidationFailed
 from exhibit.extensions import db

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, time, timedelta, timezone
 
-from exhibit.badges import checkin, services
+from exhibit.badges import services
+from exhibit.scanning import checkin
 from exhibit.extensions import db
 from tests.conftest import login, visitor_data
 

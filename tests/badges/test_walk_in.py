@@ -11,7 +11,8 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import func, select
 
-from exhibit.badges import checkin, services
+from exhibit.badges import services
+from exhibit.scanning import checkin
 from exhibit.badges.models import Badge
 from exhibit.badges.render import render_sheet
 from exhibit.core.audit import AuditEntry

@@ -47,7 +47,8 @@ from exhibit.accounts.services import (
     register_exhibitor,
 )
 from exhibit.b2b import services as b2b
-from exhibit.badges import checkin, printing
+from exhibit.badges import printing
+from exhibit.scanning import checkin
 from exhibit.badges import services as badges
 from exhibit.booking import services as booking
 from exhibit.catalogue import services as catalogue

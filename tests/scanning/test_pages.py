@@ -13,7 +13,7 @@ from flask import g
 from PIL import Image
 from sqlalchemy import func, select
 
-from exhibit.badges import checkin
+from exhibit.scanning import checkin
 from exhibit.badges import services as badges
 from exhibit.core.errors import NotFound
 from exhibit.extensions import db

@@ -9,7 +9,7 @@ import pytest
 from flask_babel import force_locale
 from sqlalchemy import delete, func, select
 
-from exhibit.badges import checkin
+from exhibit.scanning import checkin
 from exhibit.badges.models import CheckIn, GateScan
 from exhibit.badges.services import add_badge, revoke_badge
 from exhibit.core.audit import AuditEntry

@@ -11,80 +11,26 @@ default zone (the exhibition hall).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from exhibit.badges.models import Badge, BadgeKind, CheckIn, GateScan
+from exhibit.badges.services import may_check_in
 from exhibit.extensions import db
-from exhibit.vn.dates import to_vietnam_time
-from exhibit.weeks.services import is_organiser_of
+from exhibit.scanning import decide
+from exhibit.scanning.models import ScanDevice, Zone
+from exhibit.scanning.results import ALREADY, INVALID, OK, ScanResult
 
-OK, ALREADY, INVALID = "ok", "already_checked_in", "invalid"
-
-
-@dataclass
-class ScanResult:
-    status: str
-    #: for invalid scans: unknown, revoked, contact_code, not_running, wrong_day,
-    #: kind_not_allowed, not_inside, exits_not_used (scanning.decide)
-    reason: str = ""
-    first_at: datetime | None = None
-    badge: Badge | None = None
-    checkin_id: int | None = None
-    #: the zone's name; "" for the week's default zone (the exhibition hall), whose answers
-    #: say "checked in" as they did before zones
-    zone_name: str = ""
-    #: "in" (an entry) or "out" (an exit)
-    direction: str = "in"
-    #: why the organiser should look at it: "", "clock", "late", "repeat", "other_device",
-    #: "disagreed" (scanning.decide)
-    flag: str = ""
-    nonce: str = ""
-    #: when it was scanned (a queued scan's own time)
-    scanned_at: datetime | None = None
-    #: the day's check-in the scan made or found (default zone), until it has an id
-    checkin: CheckIn | None = field(default=None, repr=False, compare=False)
-
-    @property
-    def message(self) -> str:
-        if self.status == OK:
-            if self.direction == "out":
-                return _("Exit recorded.")
-            if self.zone_name:
-                return _("Entered %(zone)s.", zone=self.zone_name)
-            return _("Checked in.")
-        if self.status == ALREADY:
-            moment = self.first_at or self.scanned_at
-            time = to_vietnam_time(moment).strftime("%H:%M") if moment else ""
-            if self.zone_name:
-                return _("Already entered %(zone)s at %(time)s.", zone=self.zone_name, time=time)
-            return _("Already checked in at %(time)s.", time=time)
-        if self.reason == "kind_not_allowed" and self.badge is not None:
-            return _("%(kind)s may not enter here.", kind=self.badge.kind_enum.title)
-        return {
-            "revoked": _("This badge was revoked."),
-            "contact_code": _("This is the code exhibitors scan. Scan the entrance code."),
-            "not_running": _("This badge is for a week that is not open today."),
-            "wrong_day": _("This zone is closed today."),
-            "kind_not_allowed": _("This kind of badge may not enter here."),
-            "not_inside": _("This badge has not entered, so it cannot leave."),
-            "exits_not_used": _("This zone counts entries only: exits are not scanned here."),
-        }.get(self.reason, _("Unknown code."))
-
-
-def may_check_in(user, organizer_id: int) -> bool:
-    """The body's organisers and its entrance staff."""
-    return is_organiser_of(user, organizer_id) or bool(
-        user is not None and user.is_entrance and user.organizer_id == organizer_id)
+#: the answers and the rule of who may scan, where callers of check-in have always found them
+__all__ = ["ALREADY", "INVALID", "OK", "ScanResult", "may_check_in", "check_in", "RecentScan",
+           "recent_scans", "checkins_by_day"]
 
 
 def check_in(*, actor, code: str, nonce: str, now: datetime | None = None) -> ScanResult:
     """Check a badge in at the entrance: a scan into its week's default zone, made now (see the
     module docstring for the rules, and scanning.decide for all of them)."""
-    from exhibit.scanning import decide
     return decide.scan(scanner=actor, code=code, nonce=nonce, now=now)
 
 
@@ -117,7 +63,6 @@ def recent_scans(week, limit: int = 20) -> list[RecentScan]:
     """The week's latest scans, newest first by when they were scanned (a device's retried or
     late scan, or one recorded with its own time, takes its place in time, not in arrival);
     one query whatever the number."""
-    from exhibit.scanning.models import ScanDevice, Zone
     rows = db.session.execute(
         select(GateScan.scanned_at, GateScan.result, GateScan.reason, GateScan.flag,
                GateScan.direction, Badge.full_name, Badge.kind, CheckIn.first_at,
