@@ -153,10 +153,10 @@ def cache_version() -> str:
 
 def _messages() -> dict:
     """Every sentence the app's script shows, in the page's language (the script is static and
-    untranslated). The answers to scans use the same words as the server's (badges.checkin,
+    untranslated). The answers to scans use the same words as the server's (scanning.results,
     scanning.decide, visitors.services), so an offline answer reads as the later online one."""
     return {
-        # gate answers (keys: status, or reason for invalid ones), as badges.checkin.ScanResult
+        # gate answers (keys: status, or reason for invalid ones), as scanning.results.ScanResult
         "ok": _("Checked in."),
         "ok_zone": _("Entered %(zone)s."),
         "ok_out": _("Exit recorded."),
