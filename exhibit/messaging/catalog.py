@@ -77,6 +77,7 @@ EVENTS = {event.key: event for event in (
     Event("catalogue.rejected", zalo_params=("business", "week", "products", "reason")),
     # B2B meetings
     Event("b2b.request_received", zalo_params=("business", "other", "week")),
+    Event("b2b.request_expiring", zalo_params=("business", "other", "when", "week")),
     Event("b2b.accepted", zalo_params=("business", "other", "week")),
     Event("b2b.declined", zalo_params=("business", "other", "week")),
     Event("b2b.cancelled", zalo_params=("business", "other", "week", "reason")),

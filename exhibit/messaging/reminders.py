@@ -1,5 +1,5 @@
 """Messages the clock sends because time passed, not because someone acted: a hold about to
-lapse, a payment falling due, a meeting about to start. Each has an idempotency key naming the
+lapse, a payment falling due, a meeting about to start, a meeting request about to expire. Each has an idempotency key naming the
 moment it is about, so every tick may ask again and each person is told once."""
 from __future__ import annotations
 
@@ -21,11 +21,13 @@ HOLD_WARNING = {"short": timedelta(minutes=5), "review": timedelta(hours=24),
 
 #: a B2B meeting is announced to both sides this long before it starts
 MEETING_WARNING = timedelta(minutes=30)
+#: an unanswered B2B meeting request is recalled to the side asked this long before it expires
+REQUEST_WARNING = timedelta(hours=12)
 
 
 def queue_due(now: datetime) -> dict[str, int]:
     return {"hold_warnings": warn_lapsing_holds(now), "meeting_reminders": remind_meetings(now),
-            "payment_reminders": remind_payments(now)}
+            "payment_reminders": remind_payments(now), "request_reminders": remind_requests(now)}
 
 
 def remind_payments(now: datetime) -> int:
@@ -63,6 +65,27 @@ def remind_meetings(now: datetime) -> int:
                 queued += subscribers.tell_meeting(
                     "b2b.starting_soon", week, meeting, side, sides,
                     occasion=meeting.slot.starts_at.strftime("%Y%m%d%H%M"))
+    return queued
+
+
+def remind_requests(now: datetime) -> int:
+    """A meeting request still unanswered REQUEST_WARNING before its answer deadline: the side
+    asked is told once (per request and deadline) that it will expire."""
+    from exhibit.b2b.services import requests_expiring
+    expiring = requests_expiring(after=now, before=now + REQUEST_WARNING)
+    if not expiring:
+        return 0
+    queued = 0
+    with write_transaction():
+        for meeting in expiring:
+            week = db.session.get(ExhibitionWeek, meeting.week_id)
+            asked = "supplier" if meeting.requested_by == "buyer" else "buyer"
+            business = meeting.supplier_id if asked == "supplier" else meeting.buyer.business_id
+            other = meeting.buyer.business.name if asked == "supplier" else meeting.supplier.name
+            queued += subscribers.tell_business(
+                "b2b.request_expiring", week, business, about=("meeting", meeting.id),
+                occasion=f"{asked}-{meeting.expires_at:%Y%m%d%H%M}", other=other,
+                when=format_moment(meeting.expires_at), link=subscribers.public_url("b2b.home"))
     return queued
 
 

@@ -301,3 +301,21 @@ def test_a_supplier_marks_any_buyer_of_the_week_from_its_page(client, fair):
                 data={"other_id": str(buyers[2].id), "level": "no"})
     taking_part = services.participation(week, suppliers[0])
     assert services.my_preferences(week, taking_part) == {buyers[2].id: "no"}
+
+
+def test_the_side_asked_is_reminded_once_before_a_request_expires(organiser, fair):
+    from exhibit import clock
+    from exhibit.b2b import services
+    from exhibit.messaging.models import Message
+    from exhibit.extensions import db
+    week, buyers, suppliers, _slots, _tables = fair
+    services.update_settings(actor=organiser, week=week, request_hours="48", fixed_tables=False)
+    asked = services.request_meeting(actor=suppliers[0], week=week, buyer_id=buyers[0].id,
+                                     supplier_id=suppliers[0].business_id)
+    # a day before its deadline: nothing yet; six hours before: the buyer is told, once
+    assert clock.tick(now=asked.expires_at - timedelta(hours=24))["request_reminders"] == 0
+    assert clock.tick(now=asked.expires_at - timedelta(hours=6))["request_reminders"] >= 1
+    assert clock.tick(now=asked.expires_at - timedelta(hours=5))["request_reminders"] == 0
+    told = list(db.session.scalars(db.select(Message).where(
+        Message.event == "b2b.request_expiring")))
+    assert told and {m.business_id for m in told} == {buyers[0].business_id}
