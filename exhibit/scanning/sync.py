@@ -100,23 +100,32 @@ def _in_scan_order(asked: list[tuple[int, decide.Asked]], now: datetime) -> None
     asked.sort(key=lambda pair: (pair[1].scanned_at or now, pair[0]))
 
 
-def _gate(device: ScanDevice, scans: list, now: datetime, tell: dict) -> dict[int, dict]:
-    zone = decide.authorised_zone(device, None)
-    who, rules = decide.Scanner.of(device), decide.ZoneRules.of(zone)
+def _read(device: ScanDevice, zone, scans: list, now: datetime, *, gate: bool
+          ) -> tuple[dict[int, dict], list[tuple[int, decide.Asked]]]:
+    """The batch's scans checked one by one (decide.checked), in the order they were made:
+    (answers already given to the ones that cannot be judged, by position; (position, scan)
+    of the others). A lead scanner's scans are entries and carry no offline answer."""
     answers: dict[int, dict] = {}
     asked: list[tuple[int, decide.Asked]] = []
     for i, scan in enumerate(scans):
         try:
             if not isinstance(scan, dict):
                 raise ValidationFailed(_("Each scan is an object."), fields={"scans": ""})
+            extra = {"direction": scan.get("direction") or decide.IN,
+                     "device_answer": scan.get("device_answer") or ""} if gate else {}
             asked.append((i, decide.checked(
                 device, zone, code=str(scan.get("code") or ""), nonce=str(scan.get("nonce") or ""),
-                direction=scan.get("direction") or decide.IN,
-                scanned_at=_scanned_at(scan.get("scanned_at")),
-                device_answer=scan.get("device_answer") or "", now=now)))
+                scanned_at=_scanned_at(scan.get("scanned_at")), now=now, **extra)))
         except ValidationFailed as error:
             answers[i] = _refused_answer(scan, error)
     _in_scan_order(asked, now)
+    return answers, asked
+
+
+def _gate(device: ScanDevice, scans: list, now: datetime, tell: dict) -> dict[int, dict]:
+    zone = decide.authorised_zone(device, None)
+    who, rules = decide.Scanner.of(device), decide.ZoneRules.of(zone)
+    answers, asked = _read(device, zone, scans, now, gate=True)
     for attempt in range(2):
         try:
             with write_transaction():
@@ -147,18 +156,7 @@ def gate_answer(result) -> dict:
 
 def _leads(device: ScanDevice, scans: list, now: datetime) -> dict[int, dict]:
     from exhibit.visitors.services import capture_badges
-    answers: dict[int, dict] = {}
-    asked: list[tuple[int, decide.Asked]] = []
-    for i, scan in enumerate(scans):
-        try:
-            if not isinstance(scan, dict):
-                raise ValidationFailed(_("Each scan is an object."), fields={"scans": ""})
-            asked.append((i, decide.checked(
-                device, None, code=str(scan.get("code") or ""), nonce=str(scan.get("nonce") or ""),
-                scanned_at=_scanned_at(scan.get("scanned_at")), now=now)))
-        except ValidationFailed as error:
-            answers[i] = _refused_answer(scan, error)
-    _in_scan_order(asked, now)
+    answers, asked = _read(device, None, scans, now, gate=False)
     business_id = devices.lead_business(device)
     decided = capture_badges(business_id=business_id, device_id=device.id,
                              week_id=device.week_id,
