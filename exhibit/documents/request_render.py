@@ -54,9 +54,7 @@ def sheet_for(shown, today: date) -> RequestSheet:
     """The sheet of a :class:`~exhibit.documents.requests.ShownRequest`."""
     document, request, to = shown.document, shown.request, shown.pay_to
     a, b = document.party_a, document.party_b
-    bank = f"{to.bank_short_name} – {to.bank_name}" if to else a.get("bank_name", "")
-    if to and to.bank_short_name in to.bank_name:
-        bank = to.bank_name
+    bank = to.bank_label if to else a.get("bank_name", "")
     return RequestSheet(
         organiser=a.get("name", ""), place=document.place, today=today, kind=request.kind,
         code=request.code, amount_vnd=request.amount_vnd, due_on=request.due_on,

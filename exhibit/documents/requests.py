@@ -109,6 +109,14 @@ class PayTo:
     account: str
     beneficiary: str
 
+    @property
+    def bank_label(self) -> str:
+        """The bank as a payer reads it: "Vietcombank – Ngân hàng TMCP …", or the name alone
+        when it already says the short name (an organiser's "… (Vietcombank) – Chi nhánh …")."""
+        if self.bank_short_name in self.bank_name:
+            return self.bank_name
+        return f"{self.bank_short_name} – {self.bank_name}"
+
 
 def pay_to(party_a: dict) -> PayTo | None:
     """The account of a contract's Bên A when a VietQR code can name it (a bank of NAPAS's

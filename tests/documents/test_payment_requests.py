@@ -747,3 +747,12 @@ def test_racing_credits_for_one_request_match_it_once(app, bank_chosen, issued_c
     assert sorted(news) == [False] * 11 + [True]
     db.session.rollback()  # end this session's read, which on SQLite sees the time before the race
     assert db.session.query(Payment).filter_by(document_id=contract.id).count() == 1
+
+
+def test_the_bank_is_named_once_on_every_payment_request():
+    from exhibit.documents.requests import PayTo
+    own = PayTo("970436", "Vietcombank", "Ngân hàng TMCP Ngoại thương Việt Nam (Vietcombank) – "
+                "Chi nhánh TP. Hồ Chí Minh", "0071001234567", "ITPC")
+    assert own.bank_label == own.bank_name
+    listed = PayTo("970415", "VietinBank", "Ngân hàng TMCP Công Thương Việt Nam", "1", "ITPC")
+    assert listed.bank_label == "VietinBank – Ngân hàng TMCP Công Thương Việt Nam"
