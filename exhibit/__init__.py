@@ -101,6 +101,7 @@ def _import_models() -> None:
     from exhibit.documents import models as _documents  # noqa: F401
     from exhibit.floorplan import models as _floorplan  # noqa: F401
     from exhibit.messaging import models as _messaging  # noqa: F401
+    from exhibit.privacy import models as _privacy  # noqa: F401
     from exhibit.scanning import models as _scanning  # noqa: F401
     from exhibit.visitors import models as _visitors  # noqa: F401
     from exhibit.weeks import models as _weeks  # noqa: F401

@@ -129,6 +129,9 @@ class Lead(db.Model):
     rating: Mapped[int] = mapped_column(default=0)
     tags: Mapped[str] = mapped_column(String(300), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+    #: the visitor withdrew their consent: the lead shows as withdrawn, and its export and
+    #: messages leave it out (privacy.consents)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -98,6 +98,11 @@ class ExhibitionWeek(db.Model):
     #: how long a booth offered to the next waiting-list entry is held for it
     waitlist_offer_hours: Mapped[int] = mapped_column(default=48)
     description: Mapped[str] = mapped_column(Text, default="")
+    #: visitors' personal data is kept this many months after the week's last day, then purged
+    #: (privacy.purge); the week's figures stay
+    personal_data_months: Mapped[int] = mapped_column(default=12, server_default="12")
+    #: when the purge last replaced this week's expired personal data with placeholders
+    personal_data_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     organizer = relationship("Organizer")
