@@ -396,8 +396,144 @@ class BankCredit(db.Model):
         return str(CREDIT_REVIEW_REASONS.get(self.reason, self.reason))
 
 
+class InvoiceRequestKind(str, enum.Enum):
+    #: prepared for a payment received
+    ORIGINAL = "original"
+    #: corrects an invoiced request by a difference (hóa đơn điều chỉnh)
+    ADJUSTMENT = "adjustment"
+    #: takes the place of an invoiced request (hóa đơn thay thế)
+    REPLACEMENT = "replacement"
+
+    @property
+    def title(self) -> str:
+        return str(INVOICE_REQUEST_KIND_TITLES[self])
+
+
+INVOICE_REQUEST_KIND_TITLES = {InvoiceRequestKind.ORIGINAL: _l("Invoice"),
+                               InvoiceRequestKind.ADJUSTMENT: _l("Adjustment"),
+                               InvoiceRequestKind.REPLACEMENT: _l("Replacement")}
+
+
+class InvoiceRequestStatus(str, enum.Enum):
+    #: made with the payment, not yet handed to the provider
+    PREPARED = "prepared"
+    #: in an export the organiser downloaded
+    EXPORTED = "exported"
+    #: the provider's number, symbol and lookup code are recorded
+    INVOICED = "invoiced"
+    #: an adjustment record corrects it
+    ADJUSTED = "adjusted"
+    #: a replacement record takes its place
+    REPLACED = "replaced"
+    #: withdrawn before any invoice was issued for it
+    CANCELLED = "cancelled"
+
+    @property
+    def title(self) -> str:
+        return str(INVOICE_REQUEST_STATUS_TITLES[self])
+
+
+INVOICE_REQUEST_STATUS_TITLES = {
+    InvoiceRequestStatus.PREPARED: _l("Prepared"), InvoiceRequestStatus.EXPORTED: _l("Exported"),
+    InvoiceRequestStatus.INVOICED: _l("Invoiced"), InvoiceRequestStatus.ADJUSTED: _l("Adjusted"),
+    InvoiceRequestStatus.REPLACED: _l("Replaced"),
+    InvoiceRequestStatus.CANCELLED: _l("Cancelled"),
+}
+
+_invoice_kinds = "'original', 'adjustment', 'replacement'"
+_invoice_statuses = "'prepared', 'exported', 'invoiced', 'adjusted', 'replaced', 'cancelled'"
+
+
+class InvoiceRequest(db.Model):
+    """What an e-invoice for a payment received needs — seller, buyer, lines, VAT, totals, the
+    payment's day as the invoice date — prepared in the payment's own transaction, for the
+    organiser's e-invoice provider; and, once issued there, the invoice's number, symbol and
+    lookup code. exhibit issues no invoice. A correction is a new record (an adjustment or a
+    replacement) pointing at the original, which stays (see exhibit/documents/invoicing.py)."""
+    __tablename__ = "invoice_requests"
+    __table_args__ = (
+        CheckConstraint(f"kind IN ({_invoice_kinds})", name="kind"),
+        CheckConstraint(f"status IN ({_invoice_statuses})", name="status"),
+        CheckConstraint("vat_percent BETWEEN 0 AND 20", name="vat_percent"),
+        CheckConstraint("total_vnd = amount_before_vat_vnd + vat_vnd", name="amounts"),
+        CheckConstraint("kind = 'original' OR original_id IS NOT NULL", name="correction_of"),
+        CheckConstraint("status != 'invoiced' OR invoice_number != ''", name="invoiced_number"),
+        # one invoice request per payment received: a credit reported twice makes one
+        Index("uq_invoice_requests_payment", "payment_id", unique=True,
+              sqlite_where=text("kind = 'original'"), postgresql_where=text("kind = 'original'")),
+        # an invoice number is given once per symbol by the organiser's provider
+        Index("uq_invoice_requests_number", "organizer_id", "invoice_symbol", "invoice_number",
+              unique=True, sqlite_where=text("invoice_number != ''"),
+              postgresql_where=text("invoice_number != ''")),
+        Index("ix_invoice_requests_week_status", "week_id", "status"),
+        Index("ix_invoice_requests_business", "business_id", "week_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organizer_id: Mapped[int] = mapped_column(ForeignKey("organizers.id", ondelete="RESTRICT"))
+    week_id: Mapped[int] = mapped_column(ForeignKey("exhibition_weeks.id", ondelete="RESTRICT"))
+    business_id: Mapped[int] = mapped_column(ForeignKey("businesses.id", ondelete="RESTRICT"))
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="RESTRICT"))
+    #: the payment received (a correction keeps its original's)
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id", ondelete="RESTRICT"))
+    kind: Mapped[str] = mapped_column(String(12), default=InvoiceRequestKind.ORIGINAL.value)
+    #: the request an adjustment or a replacement corrects
+    original_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invoice_requests.id", ondelete="RESTRICT"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default=InvoiceRequestStatus.PREPARED.value)
+    #: the day the money was received (the invoice is due that day, DOMAIN.md §9)
+    invoice_date: Mapped[date]
+    #: the payment's kind ("deposit", "balance"), which the line's wording follows
+    payment_kind: Mapped[str] = mapped_column(String(10), default="")
+    #: {"name", "tax_code", "address", "email", "phone"} as at preparation
+    seller: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: {"name", "tax_code", "address", "email"} as at preparation
+    buyer: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: [{"description", "unit", "quantity", "unit_price_vnd", "amount_vnd", "vat_percent",
+    #:   "vat_vnd", "total_vnd"}]; amounts negative in an adjustment that lowers
+    lines: Mapped[list] = mapped_column(JSON, default=list)
+    vat_percent: Mapped[int] = mapped_column(default=0)
+    amount_before_vat_vnd: Mapped[int] = mapped_column(BigInteger, default=0)
+    vat_vnd: Mapped[int] = mapped_column(BigInteger, default=0)
+    total_vnd: Mapped[int] = mapped_column(BigInteger, default=0)
+    #: "Bảy trăm lẻ hai nghìn đồng"
+    amount_in_words: Mapped[str] = mapped_column(String(400), default="")
+    #: the contract's number, "015/2026/HĐ-ITPC"
+    contract_number: Mapped[str] = mapped_column(String(60), default="")
+    #: the payment's transfer reference (the bank's transaction id for a matched credit)
+    reference: Mapped[str] = mapped_column(String(120), default="")
+    #: why a correction was made, or why the request was cancelled
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    #: the invoice as issued by the provider: number (up to 8 digits), symbol ("1C26TAA"),
+    #: the code the buyer looks it up with on the provider's site
+    invoice_number: Mapped[str] = mapped_column(String(8), default="")
+    invoice_symbol: Mapped[str] = mapped_column(String(7), default="")
+    lookup_code: Mapped[str] = mapped_column(String(100), default="")
+    #: the provider adapter that returned them ("" when the organiser typed them)
+    provider: Mapped[str] = mapped_column(String(40), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    exported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    invoiced_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    invoiced_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    business = relationship("Business")
+    original = relationship("InvoiceRequest", remote_side=[id])
+
+    @property
+    def kind_enum(self) -> InvoiceRequestKind:
+        return InvoiceRequestKind(self.kind)
+
+    @property
+    def status_enum(self) -> InvoiceRequestStatus:
+        return InvoiceRequestStatus(self.status)
+
+
 # the audit history shows these fields by their titles (core/history.py)
 history.register_titles("document", "status", DocumentStatus)
 history.register_titles("document", "kind", DocumentKind)
 history.register_titles("payment", "kind", PaymentKind)
 history.register_titles("payment_request", "status", PaymentRequestStatus)
+history.register_titles("invoice_request", "status", InvoiceRequestStatus)
+history.register_titles("invoice_request", "kind", InvoiceRequestKind)
