@@ -1,0 +1,120 @@
+"""Shapes on a hall, in metres from its top-left corner: pure functions, no database.
+
+A booth's shape is one rectangle, or for a merged booth (an L or a U) several that touch; a
+fixed element (column, wall, exit…) is one rectangle. Positions are floats; two shapes that
+only share an edge do not overlap (EPSILON absorbs float noise from snapping and scaling).
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+#: a millimetre: shapes closer than this are touching, not overlapping
+EPSILON = 0.001
+
+
+@dataclass(frozen=True)
+class Rect:
+    x: float
+    y: float
+    w: float
+    h: float
+
+    @property
+    def x1(self) -> float:
+        return self.x + self.w
+
+    @property
+    def y1(self) -> float:
+        return self.y + self.h
+
+    @property
+    def area(self) -> float:
+        return self.w * self.h
+
+
+def overlaps(a: Rect, b: Rect) -> bool:
+    """The two rectangles share some area (sharing only an edge or a corner is not overlap)."""
+    return (a.x < b.x1 - EPSILON and b.x < a.x1 - EPSILON
+            and a.y < b.y1 - EPSILON and b.y < a.y1 - EPSILON)
+
+
+def touches(a: Rect, b: Rect) -> bool:
+    """The rectangles overlap or meet along an edge or at a corner."""
+    return (a.x <= b.x1 + EPSILON and b.x <= a.x1 + EPSILON
+            and a.y <= b.y1 + EPSILON and b.y <= a.y1 + EPSILON)
+
+
+def shares_edge(a: Rect, b: Rect) -> bool:
+    """The rectangles meet along a stretch of edge longer than EPSILON (not only a corner), so
+    two booths could be merged into one."""
+    if overlaps(a, b):
+        return False
+    vertical = (abs(a.x1 - b.x) <= EPSILON or abs(b.x1 - a.x) <= EPSILON) and \
+        min(a.y1, b.y1) - max(a.y, b.y) > EPSILON
+    horizontal = (abs(a.y1 - b.y) <= EPSILON or abs(b.y1 - a.y) <= EPSILON) and \
+        min(a.x1, b.x1) - max(a.x, b.x) > EPSILON
+    return vertical or horizontal
+
+
+def inside(shape: Rect, width: float, depth: float) -> bool:
+    """The rectangle lies within a hall of ``width`` × ``depth`` metres."""
+    return (shape.x >= -EPSILON and shape.y >= -EPSILON
+            and shape.x1 <= width + EPSILON and shape.y1 <= depth + EPSILON)
+
+
+def any_overlap(a: Iterable[Rect], b: Iterable[Rect]) -> bool:
+    b = list(b)
+    return any(overlaps(r, s) for r in a for s in b)
+
+
+def any_touch(a: Iterable[Rect], b: Iterable[Rect]) -> bool:
+    b = list(b)
+    return any(touches(r, s) for r in a for s in b)
+
+
+def connected(rects: list[Rect]) -> bool:
+    """The rectangles form one piece, each joined to the rest along an edge: a shape a merged
+    booth may have (an L, a U, a row)."""
+    if not rects:
+        return False
+    seen, todo = {0}, [0]
+    while todo:
+        i = todo.pop()
+        for j, other in enumerate(rects):
+            if j not in seen and shares_edge(rects[i], other):
+                seen.add(j)
+                todo.append(j)
+    return len(seen) == len(rects)
+
+
+def bounds(rects: Iterable[Rect]) -> Rect:
+    rects = list(rects)
+    x0, y0 = min(r.x for r in rects), min(r.y for r in rects)
+    x1, y1 = max(r.x1 for r in rects), max(r.y1 for r in rects)
+    return Rect(x0, y0, x1 - x0, y1 - y0)
+
+
+def parse_outline(text: str) -> list[Rect]:
+    """A booth's stored outline (JSON list of [x, y, w, h]); [] for a plain rectangle."""
+    if not text:
+        return []
+    return [Rect(*map(float, part)) for part in json.loads(text)]
+
+
+def dump_outline(rects: list[Rect]) -> str:
+    """The stored form of a merged booth's outline; "" for a single rectangle."""
+    if len(rects) <= 1:
+        return ""
+    return json.dumps([[round(r.x, 3), round(r.y, 3), round(r.w, 3), round(r.h, 3)]
+                       for r in rects])
+
+
+def booth_rects(booth) -> list[Rect]:
+    """The rectangles a booth covers: its outline when merged, else its footprint."""
+    return parse_outline(booth.outline) or [Rect(booth.x_m, booth.y_m, booth.w_m, booth.h_m)]
+
+
+def element_rect(element) -> Rect:
+    return Rect(element.x_m, element.y_m, element.w_m, element.h_m)
