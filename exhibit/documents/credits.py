@@ -13,15 +13,37 @@ again returns the first outcome and changes nothing.
 
 Notifications arrive at a signed webhook (:func:`verify_signature`: HMAC-SHA256 of the raw body
 with the organiser's key, hex, in the ``X-Exhibit-Signature`` header as ``sha256=<hex>``) in a
-generic JSON shape, or in a notification service's own (``?format=sepay``, see :data:`FORMATS`):
+generic JSON shape, or in a notification service's own (``?format=sepay`` or ``?format=casso``,
+see :data:`FORMATS`):
 
     {"transaction_id": "FT26009123456", "account": "0071001234567", "amount": 702000,
      "time": "2026-01-09T10:15:00+07:00", "description": "CT HD0012026DC NGUYEN VAN A"}
+
+Casso (casso.vn, "Webhook V2", developer.casso.vn) posts one transaction per call:
+
+    {"error": 0, "data": {"id": 218897, "reference": "FT24364030863634",
+     "description": "HD0012026DC chuyen tien", "amount": 702000, "runningBalance": 16775000,
+     "transactionDateTime": "2024-12-23 07:00:00", "accountNumber": "0071001234567",
+     "bankName": "MBBank", "bankAbbreviation": "MBB", "virtualAccountNumber": "", …}}
+
+``data.id`` is Casso's own id of the transaction (unique in Casso, the same on its retries; the
+bank's ``reference`` "may repeat in some cases" and some banks have none), so it keys the credit
+as ``casso-<id>``; the time is Vietnam time without an offset; money going out has a negative
+amount and asks for nothing. Casso signs each call itself in ``X-Casso-Signature``:
+``t=<unix ms>,v1=<hex>``, where v1 is HMAC-SHA512, keyed with the integration's "Key bảo mật",
+of ``t + "." + the JSON body with every object's keys sorted A→Z, written compactly``
+(github.com/CassoHQ/casso-webhook-v2-verify-signature). :func:`verify_request` accepts either
+our own ``X-Exhibit-Signature`` (a relay that signs with the organiser's key) or Casso's header
+checked with the organiser's key — which therefore must be the key entered in Casso's
+integration. Casso's signature covers the parsed JSON, not the raw bytes, so the body is
+verified as Casso rebuilds it; its timestamp is not checked for age (Casso retries a failed call
+later with the same ``t``), replays being harmless anyway: a transaction is received once.
 """
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import re
 import secrets
 from dataclasses import dataclass
@@ -67,6 +89,42 @@ def verify_signature(organizer: Organizer | None, body: bytes, header: str | Non
     given = header.strip()
     given = given[len("sha256="):] if given.lower().startswith("sha256=") else given
     return hmac.compare_digest(expected, given.lower())
+
+
+CASSO_SIGNATURE_HEADER = "X-Casso-Signature"
+_CASSO_SIGNATURE = re.compile(r"t=(\d+),v1=([0-9a-fA-F]+)")
+
+
+def casso_signature(key: str, data, timestamp: str) -> str:
+    """Casso's v1 signature of a webhook body: HMAC-SHA512 (hex) of ``<t>.<the body as JSON,
+    keys sorted, no spaces>``. Non-ASCII text is written as it is, as JavaScript's
+    JSON.stringify writes it (Casso's sample in Python escapes it; its own senders run on
+    JavaScript — a description with diacritics is the one place the two would differ)."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hmac.new(key.encode(), f"{timestamp}.{text}".encode(), hashlib.sha512).hexdigest()
+
+
+def verify_casso_signature(key: str | None, body: bytes, header: str | None) -> bool:
+    """The body carries Casso's signature made with ``key``; False without either, or when
+    the body is not JSON."""
+    match = _CASSO_SIGNATURE.fullmatch((header or "").strip())
+    if not key or match is None:
+        return False
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return False
+    timestamp, given = match.groups()
+    return hmac.compare_digest(casso_signature(key, data, timestamp), given.lower())
+
+
+def verify_request(organizer: Organizer | None, body: bytes, headers) -> bool:
+    """Signed with the organiser's key: our ``X-Exhibit-Signature``, or Casso's
+    ``X-Casso-Signature`` (``headers``: the request's, any mapping with ``get``)."""
+    if verify_signature(organizer, body, headers.get(SIGNATURE_HEADER)):
+        return True
+    return organizer is not None and verify_casso_signature(
+        organizer.bank_webhook_secret, body, headers.get(CASSO_SIGNATURE_HEADER))
 
 
 @dataclass(frozen=True)
@@ -128,9 +186,40 @@ def from_sepay(data) -> ReportedCredit | None:
         "description": data.get("content") or ""})
 
 
+def from_casso(data) -> ReportedCredit | None:
+    """Casso's Webhook V2 body (see the module's notes): ``{"error": 0, "data": {…}}`` with
+    one transaction (an older list of them with one item is read too). None for money going
+    out (a negative amount)."""
+    if not isinstance(data, dict):
+        return parse_credit(data)
+    transaction = data.get("data")
+    if isinstance(transaction, list) and len(transaction) == 1:
+        transaction = transaction[0]
+    if not isinstance(transaction, dict):
+        message = _("Casso sends one transaction in data.")
+        raise ValidationFailed(message, fields={"data": message})
+    amount = transaction.get("amount")
+    if isinstance(amount, (int, float)) and not isinstance(amount, bool) and amount < 0:
+        return None
+    if isinstance(amount, float) and amount.is_integer():
+        amount = int(amount)
+    when = str(transaction.get("transactionDateTime") or transaction.get("when") or "").strip()
+    when = when.replace(" ", "T")
+    if when and len(when) == 10:  # a date alone: the bank gave no time
+        when += "T00:00:00"
+    transaction_id = transaction.get("id")
+    return parse_credit({
+        "transaction_id": f"casso-{transaction_id}" if transaction_id not in (None, "") else "",
+        "account": transaction.get("accountNumber") or transaction.get("virtualAccountNumber")
+        or "",
+        "amount": amount,
+        "time": f"{when}+07:00" if when and "+" not in when and not when.endswith("Z") else when,
+        "description": transaction.get("description") or ""})
+
+
 #: the body formats the webhook reads (``?format=``): the generic shape and bank-notification
 #: services' own, each turned into a ReportedCredit (None: nothing to receive)
-FORMATS = {"generic": parse_credit, "sepay": from_sepay}
+FORMATS = {"generic": parse_credit, "sepay": from_sepay, "casso": from_casso}
 
 
 def codes_in(description: str) -> list[str]:
