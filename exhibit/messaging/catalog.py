@@ -61,7 +61,11 @@ EVENTS = {event.key: event for event in (
     Event("document.issued", zalo_params=("business", "number", "week")),
     Event("document.signed", zalo_params=("business", "number", "week")),
     Event("document.cancelled", zalo_params=("business", "number", "week", "reason")),
-    # payments (the clock)
+    # payments: what to transfer with which order code (a contract issued, or its amounts
+    # changed), money received (a bank credit matched, or a payment the organiser recorded),
+    # and the clock's reminders
+    Event("payment.requested", zalo_params=("business", "code", "amount", "due_on")),
+    Event("payment.received", zalo_params=("business", "amount", "code", "paid_on")),
     Event("payment.due_soon", zalo_params=("business", "number", "amount", "due_on")),
     Event("payment.overdue", zalo_params=("business", "number", "amount", "due_on")),
     # visitors: the badge link, and a receipt for a contact left at a booth

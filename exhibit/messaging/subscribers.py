@@ -2,6 +2,7 @@
 the outbox, in the transaction of the change itself (``core.events.record_with``)."""
 from __future__ import annotations
 
+from sqlalchemy import select
 
 from exhibit.accounts.models import User
 from exhibit.accounts.services import business_people
@@ -34,6 +35,8 @@ def connect() -> None:
     events.record_with(events.document_issued, on_document("document.issued"))
     events.record_with(events.document_signed, on_document("document.signed"))
     events.record_with(events.document_cancelled, on_document("document.cancelled"))
+    events.record_with(events.document_issued, on_payment_requested)
+    events.record_with(events.payment_recorded, on_payment_recorded)
     events.record_with(events.visitor_registered, on_visitor_registered)
     events.record_with(events.contact_left, on_contact_left)
     events.record_with(events.account_link_issued, on_account_link_issued)
@@ -223,6 +226,60 @@ def on_document(event: str):
         record.__name__ = f"on_{event.replace('.', '_')}"
         _document_recorders[event] = record
     return _document_recorders[event]
+
+
+def on_payment_requested(*, document_id: int, week_id: int, kind: str, number: str,
+                         version: int, business_id: int | None, **_more) -> None:
+    """A contract issued (or issued again) tells its exhibitor what to transfer: each open
+    payment request with its order code, amount and due date, and a link to its one-page
+    request with the VietQR code. A request is told again only when its amount or due date
+    differ from what its last message said (an unchanged reissue says nothing new)."""
+    if kind != "contract" or not business_id:
+        return
+    from exhibit.documents.models import PaymentRequest, PaymentRequestStatus
+    from exhibit.messaging.models import Message
+    from exhibit.vn.money import format_vnd
+    week = db.session.get(ExhibitionWeek, week_id)
+    asked = db.session.scalars(select(PaymentRequest).where(
+        PaymentRequest.document_id == document_id,
+        PaymentRequest.status == PaymentRequestStatus.OPEN.value)
+        .order_by(PaymentRequest.due_on, PaymentRequest.id)).all()
+    for request in asked:
+        told = db.session.scalars(select(Message.params).where(
+            Message.event == "payment.requested", Message.subject_type == "payment_request",
+            Message.subject_id == request.id).order_by(Message.id.desc()).limit(1)).first()
+        said = (told or {}).get("context") or {}
+        values = dict(number=number, version=version, which=request.kind, code=request.code,
+                      amount=format_vnd(request.amount_vnd),
+                      due_on=f"{request.due_on:%d/%m/%Y}" if request.due_on else "",
+                      pdf=public_url("documents.payment_request_pdf", request_id=request.id),
+                      link=public_url("booking.dashboard"))
+        if said and all(said.get(k) == values[k] for k in ("code", "amount", "due_on")):
+            continue
+        tell_business("payment.requested", week, business_id, about=("payment_request", request.id),
+                      occasion=f"v{version}", **values)
+
+
+def on_payment_recorded(*, payment_id: int, week_id: int, business_id: int, **_more) -> None:
+    """Money received — a bank credit matched by its order code, or a payment the organiser
+    recorded (e.g. settling a credit from the review queue) — is acknowledged to the
+    exhibitor: the amount, the order code it paid and the day. Refunds are not."""
+    from exhibit.documents.models import BankCredit, Document, Payment, PaymentRequest
+    from exhibit.vn.money import format_vnd
+    payment = db.session.get(Payment, payment_id)
+    if payment is None or payment.kind not in ("deposit", "balance"):
+        return
+    code = db.session.scalar(select(BankCredit.code).where(BankCredit.payment_id == payment.id))
+    if not code and payment.document_id:
+        code = db.session.scalar(select(PaymentRequest.code).where(
+            PaymentRequest.document_id == payment.document_id,
+            PaymentRequest.kind == payment.kind))
+    document = db.session.get(Document, payment.document_id) if payment.document_id else None
+    week = db.session.get(ExhibitionWeek, week_id)
+    tell_business("payment.received", week, business_id, about=("payment", payment.id),
+                  amount=format_vnd(payment.amount_vnd), code=code or "",
+                  which=payment.kind, number=document.number if document else "",
+                  paid_on=f"{payment.paid_on:%d/%m/%Y}", link=public_url("booking.dashboard"))
 
 
 def _visitor(email: str, phone: str, language: str) -> outbox.Recipient:
