@@ -21,6 +21,9 @@ class Role(str, enum.Enum):
     BUYER = "buyer"
     #: entrance staff: checks badges in at the gate for their organising body's weeks
     ENTRANCE = "entrance"
+    #: a delegation's coordinator: invited by an organiser to assign the booths of one cluster
+    #: (floorplan.clusters) to the delegation's businesses, and nothing else
+    COORDINATOR = "coordinator"
 
     @property
     def title(self) -> str:
@@ -28,7 +31,8 @@ class Role(str, enum.Enum):
 
 
 ROLE_TITLES = {Role.ORGANISER: _l("Organiser"), Role.EXHIBITOR: _l("Exhibitor"),
-               Role.BUYER: _l("Buyer"), Role.ENTRANCE: _l("Entrance staff")}
+               Role.BUYER: _l("Buyer"), Role.ENTRANCE: _l("Entrance staff"),
+               Role.COORDINATOR: _l("Delegation coordinator")}
 
 
 #: the password hash of an account that waits for its invitee (``invitations``): not a hash at
@@ -39,10 +43,13 @@ NO_PASSWORD_YET = "!invited"
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint("role IN ('organiser', 'exhibitor', 'buyer', 'entrance')", name="role"),
+        CheckConstraint("role IN ('organiser', 'exhibitor', 'buyer', 'entrance', 'coordinator')",
+                        name="role"),
         CheckConstraint("role != 'exhibitor' OR business_id IS NOT NULL", name="exhibitor_business"),
         CheckConstraint("role != 'organiser' OR organizer_id IS NOT NULL", name="organiser_org"),
         CheckConstraint("role != 'entrance' OR organizer_id IS NOT NULL", name="entrance_org"),
+        CheckConstraint("role != 'coordinator' OR organizer_id IS NOT NULL",
+                        name="coordinator_org"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -93,6 +100,10 @@ class User(UserMixin, db.Model):
     @property
     def is_entrance(self) -> bool:
         return self.role == Role.ENTRANCE.value
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == Role.COORDINATOR.value
 
     @property
     def is_invitation(self) -> bool:
