@@ -48,11 +48,20 @@ def headers() -> list[str]:
 
 
 def lead_columns(*more):
-    """A SELECT of the columns ``rows`` writes (and ``more``), the booth's code joined."""
+    """A SELECT of the columns ``rows`` writes (and ``more``), the booth's code joined. A lead
+    whose visitor withdrew their consent is left out: its contact is no longer to be used, by
+    the exhibitor's export or the organiser's (privacy.consents.withdraw)."""
     return (select(Lead.created_at, Lead.week_id, Booth.code.label("booth_code"), Lead.source,
                    Lead.full_name, Lead.phone, Lead.email, Lead.organisation, Lead.message,
                    Lead.rating, Lead.tags, Lead.notes, Lead.consent_at, *more)
-            .outerjoin(Booth, Booth.id == Lead.booth_id))
+            .outerjoin(Booth, Booth.id == Lead.booth_id)
+            .where(Lead.withdrawn_at.is_(None)))
+
+
+def usable(query):
+    """``query`` of leads without those whose visitor withdrew consent: for anything that uses
+    the contact (a file, a message), as opposed to the list that shows them as withdrawn."""
+    return query.where(Lead.withdrawn_at.is_(None))
 
 
 def rows(lines: Iterable, week_names: dict[int, str]) -> Iterator[tuple[object, list]]:
