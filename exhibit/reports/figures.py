@@ -14,8 +14,9 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import aliased
 
-from exhibit.b2b.models import Meeting, MeetingOutcome, MeetingStatus
+from exhibit.b2b.models import Buyer, Meeting, MeetingOutcome, MeetingStatus
 from exhibit.badges.models import Badge, BadgeKind, CheckIn
 from exhibit.booking import queries as booking
 from exhibit.booking.models import ApplicationStatus
@@ -202,6 +203,7 @@ def _figures(week, now: datetime, today: date, lang: str) -> tuple[datetime, lis
         _meetings_by_status(week),
         _meetings_by_outcome(week),
         _meetings_by_attendance(week),
+        *_meetings_by_buyer_and_province(week, lang),
         _documents(week, DocumentKind.MOU),
         _documents(week, DocumentKind.CONTRACT),
         _payments(week, today),
@@ -543,6 +545,75 @@ def _meetings_by_attendance(week) -> Table:
                          ("unconfirmed", _("Not confirmed"), counts.get("", 0))],
                         note=_("Scheduled meetings; %(n)d walk-in meetings are counted as held.",
                                n=walk_ins), total=True)
+
+
+#: the buyers listed on the dashboard and in the PDF (the workbook lists every one)
+BUYERS_SHOWN = 20
+
+
+def _meeting_columns():
+    """A meeting's contribution to each column of the per-buyer and per-province tables:
+    requested (every meeting asked for or paired, whatever became of it), scheduled (agreed,
+    with a time and a table), held, no-shows, and the outcomes of agreed meetings."""
+    accepted = Meeting.status == MeetingStatus.ACCEPTED.value
+    scheduled = accepted & Meeting.slot_id.is_not(None)
+
+    def count(condition):
+        return func.sum(case((condition, 1), else_=0))
+    return (func.count(Meeting.id), count(scheduled),
+            count(scheduled & (Meeting.attendance == "held")),
+            count(scheduled & (Meeting.attendance == "no_show")),
+            count(accepted & (Meeting.outcome == MeetingOutcome.INTERESTED.value)),
+            count(accepted & (Meeting.outcome == MeetingOutcome.SAMPLES.value)),
+            count(accepted & (Meeting.outcome == MeetingOutcome.MOU.value)))
+
+
+def _meeting_headers(first: str) -> list[str]:
+    return [first, _("Requested"), _("Scheduled"), _("Held"), _("No-shows"), _("Interested"),
+            _("Samples requested"), _("MoU to sign")]
+
+
+def _meetings_by_buyer_and_province(week, lang: str) -> list[Table]:
+    """Meetings per buyer (every buyer registered for the week, those with most meetings held
+    first) and per province of the supplier — the exhibitor's business, by the province it
+    registered with: where the week's producers come from, which is what a province's
+    supply–demand session reports."""
+    kinds = {c: COUNT for c in range(1, 8)}
+    buyer_business = aliased(Business)
+    per_buyer = db.session.execute(
+        select(Buyer.id, buyer_business.name, *_meeting_columns())
+        .join(buyer_business, buyer_business.id == Buyer.business_id)
+        .outerjoin(Meeting, (Meeting.buyer_id == Buyer.id) & (Meeting.week_id == week.id))
+        .where(Buyer.week_id == week.id)
+        .group_by(Buyer.id, buyer_business.name)).all()
+    per_buyer = sorted(per_buyer, key=lambda r: (-int(r[4] or 0), -int(r[2] or 0), r[1], r[0]))
+    rows = [[name, *(int(v or 0) for v in values)] for _id, name, *values in per_buyer]
+    keys = [str(buyer_id) for buyer_id, *_rest in per_buyer]
+    rows.append([_("Total"), *(sum(r[c] for r in rows) for c in range(1, 8))])
+    buyers = Table("meetings_by_buyer", _("B2B meetings per buyer"), _meeting_headers(_("Buyer")),
+                   rows, kinds, note=_("Every buyer registered for the week. Scheduled: agreed "
+                                       "meetings with a time and a table; outcomes of agreed "
+                                       "meetings."),
+                   has_total=True, row_keys=[*keys, "total"], shown=BUYERS_SHOWN)
+
+    per_province = db.session.execute(
+        select(Business.province_scheme, Business.province_code, *_meeting_columns())
+        .join(Business, Business.id == Meeting.supplier_id)
+        .where(Meeting.week_id == week.id)
+        .group_by(Business.province_scheme, Business.province_code)).all()
+    named = [(f"{scheme}:{code}", provinces.display_name(scheme, code, lang=lang),
+              [int(v or 0) for v in values]) for scheme, code, *values in per_province]
+    named.sort(key=lambda t: (-t[2][2], -t[2][0], t[1]))
+    rows = [[name, *values] for _key, name, values in named]
+    rows.append([_("Total"), *(sum(r[c] for r in rows) for c in range(1, 8))])
+    chart = Chart([name for _key, name, _values in named],
+                  [(_("Held"), [v[2] for _k, _n, v in named]),
+                   (_("No-shows"), [v[3] for _k, _n, v in named])]) if named else None
+    by_province = Table("meetings_by_province", _("B2B meetings per province"),
+                        _meeting_headers(_("Province of the supplier")), rows, kinds, chart,
+                        _("By the province the supplier (the exhibitor) registered with."),
+                        has_total=True, row_keys=[*(k for k, _n, _v in named), "total"])
+    return [buyers, by_province]
 
 
 def _documents(week, kind: DocumentKind) -> Table:

@@ -35,7 +35,9 @@ def sheet_titles() -> dict[str, str]:
         "scans_per_day": _("Scans per day"), "top_booths": _("Most-scanned booths"),
         "leads": _("Leads"), "meetings_by_status": _("Meetings by state"),
         "meetings_by_outcome": _("Meetings by outcome"),
-        "meetings_by_attendance": _("Meetings held"), "mous": _("MoUs"),
+        "meetings_by_attendance": _("Meetings held"),
+        "meetings_by_buyer": _("Meetings per buyer"),
+        "meetings_by_province": _("Meetings per province"), "mous": _("MoUs"),
         "contracts": _("Contracts"), "payments": _("Payments"),
     }
 
