@@ -36,6 +36,10 @@ application_changed = _signals.signal("application-changed")
 floor_plan_changed = _signals.signal("floor-plan-changed")
 #: a week's details changed. Payload: week_id, changed (the names of the fields that changed)
 week_changed = _signals.signal("week-changed")
+#: the organiser published a new version of a week's floor plan (floorplan.publish). Payload:
+#: week_id, version_id, number, affected (a list of {"business_id", "changes"}: each business
+#: holding a booth the publication changed, with those changes as floorplan.diff's plain dicts)
+floor_plan_published = _signals.signal("floor-plan-published")
 #: a contract or MoU was issued (or reissued), marked signed, or cancelled. Payload (the same
 #: for the three): document_id, week_id, kind ("contract", "mou"), number, version,
 #: business_id (Bên B, or the MoU's supplier), buyer_business_id (the MoU's buyer, else None),
