@@ -116,10 +116,20 @@ def _connect_features() -> None:
     from exhibit.reports import subscribers as reports
     from exhibit.visitors import subscribers as visitors
     booking.connect()
+    _connect_plan_draft()
     catalogue.connect()
     messaging.connect()
     reports.connect()
     visitors.connect()
+
+
+def _connect_plan_draft() -> None:
+    """The plan editor's draft asks booking who holds which booth (the floor plan itself
+    never imports booking)."""
+    from exhibit.booking import queries as booking_queries
+    from exhibit.floorplan import draft as plan_draft
+    if booking_queries.booth_states not in plan_draft.booking_readers:
+        plan_draft.booking_readers.append(booking_queries.booth_states)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -130,6 +140,7 @@ def _register_blueprints(app: Flask) -> None:
     from exhibit.booking.views import bp as booking_bp
     from exhibit.catalogue.views import bp as catalogue_bp
     from exhibit.documents.views import bp as documents_bp
+    from exhibit.floorplan.editor_views import bp as plan_editor_bp
     from exhibit.floorplan.views import bp as floorplan_bp
     from exhibit.media.views import bp as media_bp
     from exhibit.messaging.views import bp as messaging_bp
@@ -144,7 +155,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (public_bp, accounts_bp, weeks_bp, floorplan_bp, booking_bp, catalogue_bp,
                       media_bp, badges_bp, visitors_bp, documents_bp, b2b_bp, reports_bp, messaging_bp,
-                      profiles_bp, scanning_bp, scanner_bp, privacy_bp, api_bp):
+                      profiles_bp, scanning_bp, scanner_bp, privacy_bp, api_bp, plan_editor_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never cookies
 
