@@ -479,7 +479,7 @@ class InvoiceRequest(db.Model):
     kind: Mapped[str] = mapped_column(String(12), default=InvoiceRequestKind.ORIGINAL.value)
     #: the request an adjustment or a replacement corrects
     original_id: Mapped[int | None] = mapped_column(
-        ForeignKey("invoice_requests.id", ondelete="RESTRICT"), index=True)
+        ForeignKey("invoice_requests.id", ondelete="NO ACTION"), index=True)
     status: Mapped[str] = mapped_column(String(10), default=InvoiceRequestStatus.PREPARED.value)
     #: the day the money was received (the invoice is due that day, DOMAIN.md §9)
     invoice_date: Mapped[date]
@@ -519,6 +519,8 @@ class InvoiceRequest(db.Model):
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     business = relationship("Business")
+    week = relationship("ExhibitionWeek")
+    document = relationship("Document")
     original = relationship("InvoiceRequest", remote_side=[id])
 
     @property
