@@ -13,6 +13,7 @@ who invites (:class:`Team`) and in what the account becomes.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -75,6 +76,12 @@ def _staff_team(actor: User) -> Team:
     return Team(Role.ENTRANCE, "organizer_id", actor.organizer_id)
 
 
+def _coordinator_team(actor: User) -> Team:
+    if actor is None or not actor.is_organiser or actor.organizer_id is None:
+        raise Forbidden(_("Only organisers can do this."))
+    return Team(Role.COORDINATOR, "organizer_id", actor.organizer_id)
+
+
 def invite(*, actor: User, email: str, full_name: str, now: datetime | None = None) -> User:
     """The exhibitor invites a colleague to sign in for its business; the invitation email
     goes out after the commit. Conflict when the address already has an account (an
@@ -91,8 +98,18 @@ def invite_entrance_staff(*, actor: User, email: str, full_name: str,
                    action="invite_entrance")
 
 
+def invite_coordinator(*, actor: User, email: str, full_name: str,
+                       attach: Callable[[User], None], now: datetime | None = None) -> User:
+    """The organiser invites a delegation's coordinator of its body (an account that can only
+    assign the booths of the clusters it is given: floorplan.clusters), as :func:`invite`;
+    ``attach(user)`` gives the account its cluster in the same transaction. A coordinator of
+    the body who already signs in is only attached (no new link)."""
+    return _invite(_coordinator_team(actor), actor=actor, email=email, full_name=full_name,
+                   now=now, action="invite_coordinator", attach=attach)
+
+
 def _invite(team: Team, *, actor: User, email: str, full_name: str, now: datetime | None,
-            action: str) -> User:
+            action: str, attach: Callable[[User], None] | None = None) -> User:
     errors: dict[str, str] = {}
     name = clean_text(full_name)[:200]
     if not name:
@@ -117,10 +134,15 @@ def _invite(team: Team, *, actor: User, email: str, full_name: str, now: datetim
         elif team.holds(user) and _is_waiting(user.id):
             user.full_name = name
             action = f"{action}_again"
+        elif attach is not None and team.holds(user) and user.active:
+            attach(user)  # a coordinator who already signs in, given one more cluster
+            return user
         else:
             raise Conflict(_("An account with this email already exists."), code="email_taken",
                            fields={"email": _("Already registered.")})
         issue_link(user, "invite", INVITATION_LIFETIME, now=now)
+        if attach is not None:
+            attach(user)
         audit.record("user", user.id, action, actor=actor, business_id=user.business_id,
                      after={"email": address, "full_name": name, "role": team.role.value})
     return user

@@ -38,6 +38,8 @@ def home_for(user) -> str:
         return url_for("weeks.organiser_home")
     if user.is_entrance:
         return url_for("badges.gate_home")
+    if user.is_coordinator:
+        return url_for("coordinator.home")
     if user.role == "buyer":
         return url_for("b2b.home")
     return url_for("booking.dashboard")
@@ -295,6 +297,9 @@ def accept_invitation(token):
             browser.sign_in(user)
             if user.is_entrance:
                 flash(_("Welcome! You are signed in as entrance staff of %(organizer)s.",
+                        organizer=_team_name(user)), "success")
+            elif user.is_coordinator:
+                flash(_("Welcome! You are signed in as a delegation coordinator for %(organizer)s.",
                         organizer=_team_name(user)), "success")
             else:
                 flash(_("Welcome! You are signed in for %(business)s.", business=_team_name(user)),
