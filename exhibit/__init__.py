@@ -144,6 +144,7 @@ def _register_blueprints(app: Flask) -> None:
     from exhibit.floorplan.views import bp as floorplan_bp
     from exhibit.media.views import bp as media_bp
     from exhibit.messaging.views import bp as messaging_bp
+    from exhibit.privacy import desk_views
     from exhibit.privacy.page_views import bp as privacy_bp
     from exhibit.profiles.views import bp as profiles_bp
     from exhibit.public.views import bp as public_bp
@@ -155,7 +156,8 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (public_bp, accounts_bp, weeks_bp, floorplan_bp, booking_bp, catalogue_bp,
                       media_bp, badges_bp, visitors_bp, documents_bp, b2b_bp, reports_bp, messaging_bp,
-                      profiles_bp, scanning_bp, scanner_bp, privacy_bp, api_bp, plan_editor_bp):
+                      profiles_bp, scanning_bp, scanner_bp, privacy_bp, desk_views.bp,
+                      desk_views.tasks_bp, desk_views.export_bp, api_bp, plan_editor_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never cookies
 
