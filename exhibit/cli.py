@@ -47,6 +47,18 @@ def register_cli(app: Flask) -> None:
         done = clock.tick()
         click.echo(", ".join(f"{name}: {count}" for name, count in done.items()))
 
+    @app.cli.command("purge-personal-data")
+    def purge_personal_data():
+        """Replace the personal data of weeks past their retention period with placeholders
+        (the figures stay); the clock's tick does this too."""
+        from exhibit.privacy.purge import purge_due
+        results = purge_due()
+        for result in results:
+            counts = ", ".join(f"{name}: {count}" for name, count in result.counts.items())
+            click.echo(f"week {result.week_id}: {counts}")
+        if not results:
+            click.echo("No week is past its retention period.")
+
     @app.cli.command("worker")
     @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
     @click.option("--clock/--no-clock", "with_clock", default=True, show_default=True,

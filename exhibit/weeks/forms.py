@@ -29,6 +29,10 @@ class WeekForm(BaseForm):
         _l("Review deadline (working days)"), default=3,
         description=_l("How long a booth held with a complete application waits for your decision"))
     description = TextAreaField(_l("Description"))
+    personal_data_months = IntegerField(
+        _l("Keep visitors' personal data (months after the last day)"), default=12,
+        description=_l("Then names, phones and emails of visitors, buyers' contacts and leads are "
+                       "replaced by placeholders; the week's figures stay."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

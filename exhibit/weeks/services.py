@@ -20,7 +20,8 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 WEEK_FIELDS = ("slug", "name_vi", "name_en", "host_province_scheme", "host_province_code",
                "co_organizer", "venue_name", "venue_address", "start_date", "end_date",
                "opening_hours", "registration_opens_on", "registration_closes_on", "status",
-               "hold_minutes", "waitlist_offer_hours", "review_days", "description")
+               "hold_minutes", "waitlist_offer_hours", "review_days", "description",
+               "personal_data_months")
 
 
 def slugify(text: str) -> str:
@@ -77,7 +78,8 @@ def clean_week_data(data: dict) -> dict:
 
     for key, low, high, default in (("hold_minutes", 1, 10080, 15),
                                     ("waitlist_offer_hours", 1, 720, 48),
-                                    ("review_days", 1, 20, 3)):
+                                    ("review_days", 1, 20, 3),
+                                    ("personal_data_months", 1, 60, 12)):
         try:
             value = int(data.get(key) if data.get(key) not in (None, "") else default)
             if not low <= value <= high:
