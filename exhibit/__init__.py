@@ -110,6 +110,7 @@ def _import_models() -> None:
 def _connect_features() -> None:
     """Features that follow others' changes subscribe to their domain events, and rules a lower
     feature must ask a higher one are plugged in (both idempotent)."""
+    from exhibit.booking import plan_changes
     from exhibit.booking import services as booking
     from exhibit.catalogue import subscribers as catalogue
     from exhibit.messaging import subscribers as messaging
@@ -117,6 +118,7 @@ def _connect_features() -> None:
     from exhibit.visitors import subscribers as visitors
     booking.connect()
     _connect_plan_draft()
+    plan_changes.connect()
     catalogue.connect()
     messaging.connect()
     reports.connect()
@@ -137,10 +139,13 @@ def _register_blueprints(app: Flask) -> None:
     from exhibit.api import bp as api_bp
     from exhibit.b2b.views import bp as b2b_bp
     from exhibit.badges.views import bp as badges_bp
+    from exhibit.booking.delegation_views import bp as coordinator_bp
     from exhibit.booking.views import bp as booking_bp
     from exhibit.catalogue.views import bp as catalogue_bp
     from exhibit.documents.views import bp as documents_bp
     from exhibit.floorplan.editor_views import bp as plan_editor_bp
+    from exhibit.floorplan.versions_views import bp as plan_versions_bp
+    from exhibit.floorplan.versions_views import clusters_bp
     from exhibit.floorplan.views import bp as floorplan_bp
     from exhibit.media.views import bp as media_bp
     from exhibit.messaging.views import bp as messaging_bp
@@ -157,7 +162,8 @@ def _register_blueprints(app: Flask) -> None:
     for blueprint in (public_bp, accounts_bp, weeks_bp, floorplan_bp, booking_bp, catalogue_bp,
                       media_bp, badges_bp, visitors_bp, documents_bp, b2b_bp, reports_bp, messaging_bp,
                       profiles_bp, scanning_bp, scanner_bp, privacy_bp, desk_views.bp,
-                      desk_views.tasks_bp, desk_views.export_bp, api_bp, plan_editor_bp):
+                      desk_views.tasks_bp, desk_views.export_bp, api_bp, plan_editor_bp,
+                      plan_versions_bp, clusters_bp, coordinator_bp):
         app.register_blueprint(blueprint)
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never cookies
 
