@@ -87,6 +87,8 @@ EVENTS = {event.key: event for event in (
     Event("b2b.cancelled", zalo_params=("business", "other", "week", "reason")),
     Event("b2b.scheduled", zalo_params=("business", "other", "when", "table")),
     Event("b2b.starting_soon", zalo_params=("business", "other", "when", "table")),
+    # the final schedule, with the participant's schedule PDF and calendar file attached
+    Event("b2b.schedule_published", EMAIL_ONLY),
     # personal data requests (privacy/desk.py): the person's receipt and final answer, and the
     # task forwarded to each exhibitor holding the person's contact
     Event("privacy.request_received", zalo_params=("name", "code", "deadline")),

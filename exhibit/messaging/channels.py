@@ -1,7 +1,8 @@
 """How a message leaves: one transport per channel, all with the same ``send(message)``.
 
 - email: SMTP (``MAIL_SERVER`` …) with the standard library's ``smtplib`` and ``email``: a
-  multipart text + HTML message, UTF-8 headers. Without ``MAIL_SERVER`` it is written to
+  multipart text + HTML message, UTF-8 headers, and the files its references name, made as it
+  is sent (:mod:`exhibit.messaging.attachments`). Without ``MAIL_SERVER`` it is written to
   ``OUTBOX_DIR`` as an ``.eml`` file instead (the development default; see /dev/outbox).
 - zalo: Zalo Notification Service — a pre-approved template (``ZALO_ZNS_TEMPLATES`` maps each
   event to its template id) filled with parameters, sent to the phone as 84xxxxxxxxx.
@@ -24,6 +25,7 @@ from pathlib import Path
 
 from flask import current_app
 
+from exhibit.messaging import attachments
 from exhibit.messaging.models import Channel, Message
 
 #: Zalo answers HTTP 200 with an error code in the body; these say the phone cannot receive
@@ -87,6 +89,9 @@ def email_for(message: Message) -> EmailMessage:
     email.set_content(message.body_text, charset="utf-8")
     if message.body_html:
         email.add_alternative(message.body_html, subtype="html", charset="utf-8")
+    for attached in attachments.produce((message.params or {}).get("attachments")):
+        email.add_attachment(attached.content, maintype=attached.maintype,
+                             subtype=attached.subtype, filename=attached.filename)
     return email
 
 

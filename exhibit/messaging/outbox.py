@@ -92,20 +92,25 @@ def recipient_for(user) -> Recipient:
 
 
 def queue(event_key: str, recipient: Recipient, *, about: tuple[str, int], context: dict,
-          occasion: str = "", week_id: int | None = None, business_id: int | None = None) -> bool:
+          occasion: str = "", week_id: int | None = None, business_id: int | None = None,
+          attachments: list[dict] | None = None) -> bool:
     """Store the message telling ``recipient`` about ``event_key``, to be sent after commit.
 
     ``about`` is the domain object ("allocation", 12); ``occasion`` tells apart messages of the
     same event about the same object that are meant to be sent each time (a second reset link).
-    False when the message was already in the outbox.
+    ``attachments``: references to the files an email carries, made when it is sent
+    (:mod:`exhibit.messaging.attachments`). False when the message was already in the outbox.
     """
     require_write_transaction("queue a message")
     event = catalog.EVENTS[event_key]
     key = ":".join(part for part in (event_key, f"{about[0]}-{about[1]}", occasion, recipient.key)
                    if part)
     channel, reason = choose_channel(event, recipient)
-    inserted = _insert(_build(event, recipient, channel, key=key, about=about, context=context,
-                              week_id=week_id, business_id=business_id, suppressed=reason))
+    row = _build(event, recipient, channel, key=key, about=about, context=context,
+                 week_id=week_id, business_id=business_id, suppressed=reason)
+    if attachments:
+        row["params"]["attachments"] = [dict(reference) for reference in attachments]
+    inserted = _insert(row)
     _wake_after_commit()
     return inserted
 
@@ -254,6 +259,8 @@ def _move_on(failed: Message) -> None:
                  about=(failed.subject_type, failed.subject_id),
                  context=failed.params.get("context") or {}, week_id=failed.week_id,
                  business_id=failed.business_id, suppressed=reason)
+    if failed.params.get("attachments"):
+        row["params"]["attachments"] = failed.params["attachments"]
     _insert(row)
     _wake_after_commit()
 

@@ -183,6 +183,8 @@ def on_meeting_changed(*, meeting_id: int, week_id: int, action: str, requested_
         hearing = ["supplier" if requested_by == "buyer" else "buyer"]
     else:
         hearing = [requested_by] if requested_by in sides else []
+    if action == "schedule":
+        tell_published_schedule(week, meeting, sides)
     for side in hearing:
         tell_meeting(event, week, meeting, side, sides,
                      occasion=f"{meeting.slot_id or 0}-{meeting.table_id or 0}"
@@ -191,6 +193,29 @@ def on_meeting_changed(*, meeting_id: int, week_id: int, action: str, requested_
                      # a cancelled meeting's time and table, freed by the cancellation
                      slot=db.session.get(MeetingSlot, freed_slot_id) if freed_slot_id else None,
                      table=db.session.get(MeetingTable, freed_table_id) if freed_table_id else None)
+
+
+def tell_published_schedule(week, meeting, sides: dict) -> int:
+    """Once the final schedule is published, each side of a scheduled meeting gets — once per
+    week — an email carrying its whole schedule as a PDF and a calendar file (.ics), made when
+    the email is sent. Later changes are told meeting by meeting (b2b.scheduled)."""
+    from exhibit.b2b.services import is_published
+    if meeting.slot_id is None or not is_published(week):
+        return 0
+    queued = 0
+    for side, business_id in sides.items():
+        for person in business_people(business_id):
+            recipient = outbox.recipient_for(person)
+            queued += outbox.queue(
+                "b2b.schedule_published", recipient, about=("week", week.id),
+                occasion=f"final-{side}",
+                context={**week_context(week, recipient.language),
+                         "business": person.business.name, "venue": week.venue_name,
+                         "link": public_url("b2b.home")},
+                week_id=week.id, business_id=business_id,
+                attachments=[{"kind": "b2b.schedule", "week_id": week.id, "side": side,
+                              "business_id": business_id, "language": recipient.language}])
+    return queued
 
 
 def tell_meeting(event: str, week, meeting, side: str, sides: dict, *, occasion: str = "",
