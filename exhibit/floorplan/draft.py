@@ -645,12 +645,15 @@ def validate(week, document: dict, *, bookings: dict[int, Booking] | None = None
                     _("Booth %(code)s touches a column: exhibitors are told before booking.",
                       code=booth["code"]), WARNING, other=element["key"]))
 
-    problems += _booking_problems(document, bookings)
+    booked_codes = dict(db.session.execute(select(Booth.id, Booth.code).where(
+        Booth.id.in_(list(bookings)))).all()) if bookings else {}
+    problems += _booking_problems(document, bookings, booked_codes)
     problems.sort(key=lambda p: p["severity"] != ERROR)
     return problems
 
 
-def _booking_problems(document: dict, bookings: dict[int, Booking]) -> list[dict]:
+def _booking_problems(document: dict, bookings: dict[int, Booking],
+                      codes: dict[int, str]) -> list[dict]:
     """A deletion, merge or split must not break a booking silently: every booking of a booth
     that goes (deleted, merged away) or changes shape (survivor of a merge, split) is moved in
     "moves" — to a free booth, or to its own changed booth to keep it there."""
@@ -675,7 +678,7 @@ def _booking_problems(document: dict, bookings: dict[int, Booking]) -> list[dict
         else:
             continue
         if booking.allocation_id not in moves:
-            code = booths[key]["code"] if key in booths else key
+            code = booths[key]["code"] if key in booths else codes.get(booking.booth_id, key)
             problems.append(_problem(
                 key, "booking_needs_move",
                 _("Booth %(code)s is booked by %(holder)s and is %(change)s: choose where the "

@@ -49,6 +49,36 @@ def _hall_entry(hall) -> dict:
             "drawing": drawing}
 
 
+def _editor_text() -> dict:
+    """The editor's words, in the reader's language (%s, %t, %n… are filled in by the script)."""
+    return {
+        "booth": _("Booth"), "blocked": _("blocked"), "hasProblem": _("has a problem"),
+        "bookedBy": _("booked by %s"),
+        "outside": _("Booth %s lies outside its hall."),
+        "duplicate": _("Two booths are numbered %s."),
+        "overlap": _("Booth %s overlaps booth %t."),
+        "elementOutside": _("%s lies outside its hall."),
+        "overElement": _("Booth %s lies over a fixed element: %t."),
+        "touchesColumn": _("Booth %s touches a column: exhibitors are told before booking."),
+        "bookingGone": _("The booking of %s is on a deleted booth: choose where it goes."),
+        "problemCount": _("%e errors, %w warnings"), "noProblems": _("No problems."),
+        "liveBad": _("Here the booth overlaps or leaves the hall."),
+        "selected": _("%n selected: %s"), "nothingSelected": _("Nothing selected."),
+        "unsaved": _("Unsaved changes"), "savedRevision": _("Saved (revision %n)"),
+        "moved": _("Moved by %x m, %y m."), "resized": _("Now %s m."), "added": _("Added %s."),
+        "undone": _("Undone."), "redone": _("Redone."), "cancelled": _("Nothing changed."),
+        "saved": _("Done."), "serverError": _("Something went wrong on our side."),
+        "offline": _("The server could not be reached; your changes are still here."),
+        "keepOnBooth": _("Keep it on the changed booth"),
+        "savedWithProblems": _("Draft saved, with %n errors to solve before publishing."),
+        "stale": _("Someone else saved the plan since you opened it."),
+        "reload": _("Reload the plan"),
+        "done": {"merge": _("Booths merged."), "split": _("Booth split."),
+                 "delete": _("Deleted.")},
+        "kinds": {k.value: str(ELEMENT_KIND_TITLES[k]) for k in ElementKind},
+    }
+
+
 @bp.route("/organiser/weeks/<slug>/plan/editor")
 @organiser_required
 def editor(slug):
@@ -72,7 +102,7 @@ def editor(slug):
         "booth_types": [{"value": t.value, "title": t.title} for t in BoothType],
         "element_kinds": [{"value": k.value, "title": str(ELEMENT_KIND_TITLES[k])}
                           for k in ElementKind],
-        "grid_m": drafts.GRID_M, "csrf": generate_csrf(),
+        "grid_m": drafts.GRID_M, "csrf": generate_csrf(), "text": _editor_text(),
         "urls": {"save": url_for(".save", slug=week.slug),
                  "operation": url_for(".operation", slug=week.slug),
                  "reload": url_for(".editor", slug=week.slug, hall=hall.id if hall else None)},

@@ -226,7 +226,7 @@ def test_a_booked_booth_is_not_merged_deleted_or_split_without_a_move(week, conf
     problems = drafts.validate(week, drafts.clean_document(week, merged))
     need = [p for p in problems if p["code"] == "booking_needs_move"]
     assert [(p["key"], p["allocation_id"]) for p in need] == [(a02, allocation)]
-    assert other.business.name in need[0]["message"]
+    assert other.business.name in need[0]["message"] and "A02" in need[0]["message"]
     moved = drafts.add_moves(merged, [{"allocation_id": allocation, "to": a03}])
     assert drafts.validate(week, drafts.clean_document(week, moved)) == []
 
