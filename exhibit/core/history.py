@@ -51,6 +51,7 @@ Entry = Any
 ACTION_TITLES = {
     "register": _l("registered"), "add_member": _l("added a user"), "create": _l("created"),
     "update": _l("edited"), "import_booths": _l("imported booths"), "block": _l("blocked"),
+    "purge_personal_data": _l("purged personal data"),
     "unblock": _l("unblocked"), "submit": _l("applied"), "approve": _l("approved"),
     "reject": _l("rejected"), "waitlist": _l("put on the waiting list"),
     "waitlist_offer": _l("offered a booth from the waiting list"), "hold": _l("held the booth"),
@@ -359,6 +360,7 @@ FIELD_LABELS = {
     "hold_minutes": _l("Hold length (minutes)"),
     "waitlist_offer_hours": _l("Waiting-list offer length (hours)"),
     "review_days": _l("Review time (working days)"),
+    "personal_data_months": _l("Personal data kept (months)"),
     "host_province_scheme": _l("Host province map"), "host_province_code": _l("Host province"),
     "legal_form": _l("Legal form"), "tax_code": _l("Tax code"), "address": _l("Address"),
     "province": _l("Province / city"), "representative": _l("Representative"),
@@ -728,6 +730,10 @@ SENTENCES: dict[tuple[str, str], Callable[[_Told], str]] = {
         "%(who)s imported products from %(file)s: %(created)s new, %(updated)s updated",
         who=t.who, file=t.value("file") or EMPTY, created=t.value("created", 0),
         updated=t.value("updated", 0)),
+    ("week", "purge_personal_data"): lambda t: _(
+        "%(who)s replaced the personal data of %(badges)s badges and %(leads)s leads with "
+        "placeholders: the retention period had ended", who=t.who,
+        badges=t.value("badges", 0), leads=t.value("leads", 0)),
     ("week", "add_slots"): lambda t: _("%(who)s added %(count)s meeting slots",
                                        who=t.who, count=t.value("count", 0)),
     ("week", "add_tables"): lambda t: _("%(who)s added %(count)s meeting tables",
