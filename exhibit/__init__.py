@@ -114,6 +114,7 @@ def _connect_features() -> None:
     from exhibit.booking import services as booking
     from exhibit.catalogue import subscribers as catalogue
     from exhibit.messaging import subscribers as messaging
+    from exhibit.privacy import consents
     from exhibit.reports import subscribers as reports
     from exhibit.visitors import subscribers as visitors
     booking.connect()
@@ -121,6 +122,7 @@ def _connect_features() -> None:
     plan_changes.connect()
     catalogue.connect()
     messaging.connect()
+    consents.connect()
     reports.connect()
     visitors.connect()
 

@@ -299,7 +299,8 @@ def entrance_user(organiser):
 
 def visitor_data(**overrides) -> dict:
     data = {"full_name": "Nguyễn Thị Thu Hường", "phone": "0912 345 678",
-            "email": "huong@example.vn", "organisation": "Cửa hàng Quê Nhà", "consent": True}
+            "email": "huong@example.vn", "organisation": "Cửa hàng Quê Nhà", "consent": True,
+            "share_contact": True}
     data.update(overrides)
     return data
 

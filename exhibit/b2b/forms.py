@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import (DateField, IntegerField, PasswordField, SelectField, SelectMultipleField,
+from wtforms import (BooleanField, DateField, IntegerField, PasswordField, SelectField, SelectMultipleField,
                      StringField, TextAreaField, TimeField)
 from wtforms.validators import Optional
 
@@ -40,6 +40,16 @@ class BuyerForm(NeedForm):
     contact_position = StringField(_l("Position"))
     contact_phone = StringField(_l("Phone"), render_kw={"inputmode": "tel"})
     contact_email = StringField(_l("Email"))
+    #: never ticked beforehand; its label is the sentence filled in for the week (fill_consent)
+    consent = BooleanField(_l("I agree"), default=False)
+
+    def fill_consent(self, week) -> str:
+        """Label the box with the sentence for the week, as the service records it (called by
+        the template; returns "" so it prints nothing)."""
+        from exhibit.b2b.services import B2B_CONSENT
+        from exhibit.badges.services import consent_sentence
+        self.consent.label.text = consent_sentence(B2B_CONSENT, week)
+        return ""
 
 
 class NewBuyerForm(BuyerForm):

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
@@ -27,6 +28,7 @@ from sqlalchemy.orm import aliased, selectinload
 from exhibit.accounts.models import Role, User
 from exhibit.accounts.services import check_business_registration, create_business_user
 from exhibit.b2b import matching, optimise
+from exhibit.badges.services import consent_sentence, record_consent
 from exhibit.b2b.models import (
     BlockedSlot,
     Buyer,
@@ -57,6 +59,13 @@ from exhibit.vn.dates import VIETNAM_TZ, format_moment, vietnam_today
 from exhibit.vn.text import clean_text, fold_search_key
 from exhibit.weeks.models import ExhibitionWeek
 from exhibit.weeks.services import require_week_organiser
+
+#: the sentence a buyer's registration agrees to (kept in the consent ledger, privacy.consents)
+B2B_CONSENT = _l("I agree that %(recipient)s, the organiser, keeps the contact of the person who "
+                 "comes to the meetings (name, position, phone number, email) and our sourcing "
+                 "needs to run the B2B session, and that the week's suppliers see them to ask "
+                 "for and hold meetings, until %(until)s.")
+B2B_DATA = ["name", "position", "phone", "email", "organisation", "sourcing_needs"]
 
 OPEN_STATUSES = (MeetingStatus.REQUESTED.value, MeetingStatus.ACCEPTED.value)
 HELD, NO_SHOW = "held", "no_show"
@@ -546,6 +555,9 @@ def register_buyer(*, week: ExhibitionWeek, data: dict, user: User | None = None
         need_values = clean_need(data.get("need") or {})
     except ValidationFailed as exc:
         errors.update({f"need.{k}": v for k, v in exc.fields.items()})
+    if "consent" in data and not data["consent"]:  # the form's box (see record_consent below)
+        errors["consent"] = _("Tick the box to agree, or the session's suppliers cannot see "
+                              "your registration.")
     account = account or {}
     if user is None:
         email, business_values = check_business_registration(
@@ -568,6 +580,13 @@ def register_buyer(*, week: ExhibitionWeek, data: dict, user: User | None = None
         db.session.flush()
         audit.record("buyer", buyer.id, "register", actor=user, week_id=week.id,
                      business_id=user.business_id, after={"kind": buyer.kind})
+        if data.get("consent"):
+            record_consent(week=week, purpose="b2b", recipient_kind="exhibitors",
+                           subject_name=buyer.contact_name,
+                           subject_phone=buyer.contact_phone,
+                           subject_email=buyer.contact_email, data_categories=B2B_DATA,
+                           channel=data.get("channel") or "web",
+                           text=consent_sentence(B2B_CONSENT, week), buyer=buyer)
     return buyer, user
 
 

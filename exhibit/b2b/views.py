@@ -334,7 +334,7 @@ def register(slug):
     form = _need_form(BuyerForm() if signed_in else NewBuyerForm())
     if form.validate_on_submit():
         data = {key: form[key].data for key in ("kind", "contact_name", "contact_position",
-                                                "contact_phone", "contact_email")}
+                                                "contact_phone", "contact_email", "consent")}
         data["need"] = _need_data(form)
         try:
             if signed_in:

@@ -3,8 +3,9 @@
 Rules:
 * exhibitor staff need a confirmed booth, and a business may register at most
   ``STAFF_PER_BOOTH`` staff per confirmed booth;
-* a visitor registers once per week and phone number, and agrees that exhibitors who scan the
-  badge receive their contact;
+* a visitor registers once per week and phone number, agreeing to the registration (required)
+  and, if they wish, that exhibitors who scan the badge receive their contact (optional: without
+  it the badge's contact code cannot be collected); both are recorded in the consent ledger;
 * codes are never reused: a revoked badge keeps its codes, which then answer "revoked";
 * at the desk (walk-ins), the week's organisers and entrance staff register a visitor or buyer
   on the spot, once per phone number: a number that already has a live badge leads to that
@@ -12,7 +13,9 @@ Rules:
 """
 from __future__ import annotations
 
+import calendar
 from collections.abc import Iterator
+from datetime import date
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -39,9 +42,71 @@ from exhibit.weeks.models import ExhibitionWeek
 
 #: badges an exhibitor may register per confirmed booth
 STAFF_PER_BOOTH = 4
-#: the sentence a visitor agrees to; stored with each lead it produces
+#: the sentences a visitor or buyer agrees to, as shown (the desk reads them out) and kept as
+#: evidence in the consent ledger (privacy.consents versions them): the registration, for the
+#: organiser, required; sharing the contact with the exhibitors who scan the badge, optional —
+#: without it the badge's contact code cannot be collected
+REGISTRATION_CONSENT = _l("I agree that %(recipient)s, the organiser of this week, keeps my name, "
+                          "phone number, email and organisation to issue my badge and let me "
+                          "in, until %(until)s.")
+SHARE_CONSENT = _l("I agree that each exhibitor of this week who scans my badge receives my "
+                   "name, phone number, email and organisation, to contact me about its "
+                   "products, and keeps them until %(until)s.")
+SHARE_CONSENT_NOTE = _l("Optional. Exhibitors collect your contact by scanning the small code on "
+                        "your badge: that scan is covered by this box. Leave it unticked and "
+                        "their scanners refuse your badge. You can withdraw it at any time from "
+                        "the link in our messages.")
+#: the sentence visitors agreed to before the consent ledger (version 1 of sharing)
 CONTACT_CONSENT = _l("I agree that exhibitors who scan my badge receive my name, phone number, "
                      "email and organisation, to contact me about their products.")
+#: what a registration and a shared contact hold (the consent's data categories)
+REGISTRATION_DATA = ["name", "phone", "email", "organisation"]
+SHARE_DATA = ["name", "phone", "email", "organisation", "position"]
+
+#: the consent ledger (the privacy.consents module), plugged in once by create_app
+#: (privacy.consents.connect): badges, visitors, scanning and b2b record every consent they
+#: collect through record_consent, in their own transaction
+consent_ledger: list = []
+
+
+def record_consent(**consent) -> None:
+    """Record one consent in the ledger, in the caller's transaction; the keywords are
+    privacy.consents.record's (purpose, recipient_kind and channel by their values)."""
+    for ledger in consent_ledger:
+        ledger.record(**consent)
+
+
+def _move_badge_consents(old: Badge, new: Badge) -> None:
+    for ledger in consent_ledger:
+        ledger.move_badge(old, new)
+
+
+def personal_data_until(week) -> date:
+    """The last day a week's visitors' personal data is kept: its last day plus the week's
+    personal_data_months, the same day of the month (or the month's last)."""
+    months = week.personal_data_months if week.personal_data_months is not None else 12
+    end = week.end_date
+    index = end.month - 1 + months
+    year, month = end.year + index // 12, index % 12 + 1
+    return date(year, month, min(end.day, calendar.monthrange(year, month)[1]))
+
+
+def kept_until_text(week) -> str:
+    return personal_data_until(week).strftime("%d/%m/%Y")
+
+
+def consent_sentence(sentence, week, *, recipient: str = "") -> str:
+    """A consent sentence filled in for a week, in the current language, as shown."""
+    return str(sentence) % {"recipient": recipient or week.organizer.name,
+                            "until": kept_until_text(week), "data": ""}
+
+
+def shares_contact(badge: Badge) -> bool:
+    """Whether exhibitors may collect this badge's contact: its holder agreed (and has not
+    withdrawn), and it is not revoked."""
+    return badge.contact_consent_at is not None and badge.revoked_at is None
+
+
 _LIMITS = {"full_name": 200, "position": 120, "organisation": 255, "email": 254}
 
 
@@ -173,12 +238,36 @@ def add_badge(*, actor, week, kind: str, data: dict) -> Badge:
         raise ValidationFailed(_("Exhibitors register their own staff."),
                                fields={"kind": _("Exhibitors register their own staff.")})
     cleaned = clean_badge_data(data, phone_required=badge_kind == BadgeKind.VISITOR)
+    # a visitor's or buyer's agreement, given to the organiser on the person's word: the
+    # registration, and (optional) sharing the contact with exhibitors who scan the badge
+    agreed = badge_kind.has_contact_code and bool(data.get("consent"))
+    share = agreed and bool(data.get("share_contact"))
+    if badge_kind.has_contact_code and data.get("share_contact") and not agreed:
+        raise ValidationFailed(_("Please correct the marked fields."), fields={
+            "consent": _("Sharing the contact needs the registration agreed first.")})
     try:
         with write_transaction():
-            return _new_badge(week, badge_kind, cleaned, actor=actor,
-                              consent=badge_kind.has_contact_code)
+            badge = _new_badge(week, badge_kind, cleaned, actor=actor, consent=share)
+            if agreed:
+                record_badge_consents(week, badge, share=share, channel="desk")
+            return badge
     except IntegrityError:
         raise _phone_taken() from None
+
+
+def record_badge_consents(week, badge: Badge, *, share: bool, channel: str) -> None:
+    """The ledger's rows for a badge's registration (to the organiser) and, when the holder
+    agreed, for sharing the contact with the exhibitors who scan it — in the caller's
+    transaction, with the sentences as shown."""
+    subject = {"subject_name": badge.full_name, "subject_phone": badge.phone,
+               "subject_email": badge.email}
+    record_consent(week=week, purpose="registration", recipient_kind="organiser",
+                   data_categories=REGISTRATION_DATA, channel=channel, badge=badge,
+                   text=consent_sentence(REGISTRATION_CONSENT, week), **subject)
+    if share:
+        record_consent(week=week, purpose="share_with_exhibitors", recipient_kind="exhibitors",
+                       data_categories=SHARE_DATA, channel=channel, badge=badge,
+                       text=consent_sentence(SHARE_CONSENT, week), **subject)
 
 
 def _phone_taken() -> ValidationFailed:
@@ -205,22 +294,29 @@ def visitor_registration_closed(week) -> str | None:
     return None
 
 
-def register_visitor(*, week, data: dict) -> Badge:
-    """A visitor pre-registers online for a week and gets a badge to download."""
+def register_visitor(*, week, data: dict, channel: str = "web") -> Badge:
+    """A visitor pre-registers online for a week and gets a badge to download.
+
+    ``data["consent"]``, the registration's agreement (the organiser keeps the contact to issue
+    the badge), is required; ``data["share_contact"]``, sharing it with the exhibitors who scan
+    the badge, is optional: without it exhibitors cannot collect the badge's contact. Both are
+    recorded in the consent ledger with the badge."""
     closed = visitor_registration_closed(week)
     if closed:
         raise Forbidden(closed)
     cleaned = clean_badge_data(data, phone_required=True)
     if not data.get("consent"):
         raise ValidationFailed(_("Please correct the marked fields."), fields={
-            "consent": _("Tick the box to agree, or visitors cannot be given a badge.")})
+            "consent": _("Tick the box to agree, or we cannot issue your badge.")})
+    share = bool(data.get("share_contact"))
     if db.session.scalar(select(Badge.id).where(
             Badge.week_id == week.id, Badge.kind == BadgeKind.VISITOR.value,
             Badge.phone == cleaned["phone"], Badge.revoked_at.is_(None))):
         raise _phone_taken()
     try:
         with write_transaction():
-            badge = _new_badge(week, BadgeKind.VISITOR, cleaned, consent=True)
+            badge = _new_badge(week, BadgeKind.VISITOR, cleaned, consent=share)
+            record_badge_consents(week, badge, share=share, channel=channel)
             announce(visitor_registered, badge_id=badge.id, week_id=week.id,
                      language=str(get_locale() or "vi"))
             return badge
@@ -271,8 +367,9 @@ def register_walk_in(*, actor, week, kind: str, data: dict) -> Badge:
     """Entrance staff or an organiser register a visitor or buyer who arrived without a badge.
 
     The same rules as a visitor's own registration (the phone number checked and required, the
-    holder's agreement that exhibitors who scan the badge receive the contact, once per phone
-    number and week, while the week takes visitors), and the badge is marked as a walk-in and
+    holder's agreement to the registration required and to sharing the contact with exhibitors
+    optional, both read out and recorded in the consent ledger, once per phone number and
+    week, while the week takes visitors), and the badge is marked as a walk-in and
     issued by the staff member. A phone number that already has a live badge raises
     :class:`AlreadyRegistered` carrying that badge. The badge opens the gate at once; offline
     scanners learn of it with their next snapshot (its changed_at is new)."""
@@ -290,8 +387,9 @@ def register_walk_in(*, actor, week, kind: str, data: dict) -> Badge:
     except ValidationFailed as error:
         errors.update(error.fields)
     if not data.get("consent"):
-        errors["consent"] = _("Ask the person, and tick the box only if they agree: every "
-                              "visitor's and buyer's badge carries the code exhibitors scan.")
+        errors["consent"] = _("Ask the person, and tick the box only if they agree: without "
+                              "it no badge can be issued.")
+    share = bool(data.get("share_contact"))
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
     try:
@@ -302,8 +400,10 @@ def register_walk_in(*, actor, week, kind: str, data: dict) -> Badge:
             lock_row(ExhibitionWeek, week.id)
             existing = live_badge_by_phone(week, cleaned["phone"])
             if existing is None:
-                return _new_badge(week, badge_kind, cleaned, actor=actor, consent=True,
-                                  walk_in=True)
+                badge = _new_badge(week, badge_kind, cleaned, actor=actor, consent=share,
+                                   walk_in=True)
+                record_badge_consents(week, badge, share=share, channel="desk")
+                return badge
     except IntegrityError:  # a visitor registering online with the same number meanwhile
         existing = live_badge_by_phone(week, cleaned["phone"])
         if existing is None:
@@ -360,6 +460,7 @@ def reissue_badge(*, actor, badge: Badge, reason: str) -> Badge:
                 "organisation": badge.organisation, "phone": badge.phone, "email": badge.email},
                 actor=actor, walk_in=badge.walk_in)
             fresh.contact_consent_at = badge.contact_consent_at
+            _move_badge_consents(badge, fresh)  # the agreement follows its holder
     except IntegrityError as error:
         # the phone number was taken by a badge issued this instant (another replacement
         # that passed the lock's check before, or a registration)

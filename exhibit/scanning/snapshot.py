@@ -11,8 +11,9 @@ cannot be matched against a gate device's.
   contact code's hash (to answer "this is the code exhibitors scan").
 * A lead device gets, per badge with a contact code: that code's hash, the kind's letter, no
   name and no organisation — a contact's name reaches an exhibitor only for someone it actually
-  scanned, after the sync — whether it is revoked, and 8 characters of the entrance code's hash
-  (to answer "this is the entrance code").
+  scanned, after the sync — whether it is revoked (1) or its holder did not agree to share the
+  contact with exhibitors (2, NOT_SHARED: refused, as the server refuses it), and 8 characters
+  of the entrance code's hash (to answer "this is the entrance code").
 
 The first snapshot is full; later ones (``since`` = the cursor of the last one) hold only the
 badges changed since (issued, renamed, revoked: ``Badge.changed_at``). The cursor is the time
@@ -49,6 +50,9 @@ from exhibit.vn.dates import vietnam_today
 #: the letter of each badge kind in a snapshot row
 KIND_LETTERS = {BadgeKind.VISITOR.value: "v", BadgeKind.BUYER.value: "b",
                 BadgeKind.STAFF.value: "s", BadgeKind.ORGANISER.value: "o"}
+#: a lead device's row in place of "revoked" (1) for a badge whose holder did not agree to share
+#: the contact with exhibitors (or withdrew): the scanner refuses it, as the server does
+NOT_SHARED = 2
 #: characters of a code's keyed hash a row holds: the code scanned, and the badge's other code
 HASH_CHARS, OTHER_HASH_CHARS = 12, 8
 #: a change committed up to this long after it was written (flushed) still reaches the next
@@ -158,7 +162,8 @@ def badge_rows(week_id: int, purpose: str, key: bytes,
     leads = purpose == DevicePurpose.LEADS.value
     if leads:
         query = select(Badge.contact_code, Badge.entry_code, Badge.kind,
-                       Badge.revoked_at.isnot(None)).where(Badge.contact_code.isnot(None))
+                       Badge.revoked_at.isnot(None), Badge.contact_consent_at.isnot(None)
+                       ).where(Badge.contact_code.isnot(None))
     else:
         query = (select(Badge.entry_code, Badge.contact_code, Badge.kind,
                         Badge.revoked_at.isnot(None), Badge.full_name, Badge.organisation,
@@ -182,9 +187,9 @@ def badge_rows(week_id: int, purpose: str, key: bytes,
     # Core, not the ORM: plain tuples, without an ORM result's bookkeeping per row
     for row in db.session.connection().execute(query):
         if leads:
-            contact, entry, kind, revoked = row
+            contact, entry, kind, revoked, shared = row
             rows.append([hashed(contact, whole), letters.get(kind, "v"), "", "",
-                         1 if revoked else 0, hashed(entry, other)])
+                         1 if revoked else 0 if shared else NOT_SHARED, hashed(entry, other)])
         else:
             entry, contact, kind, revoked, name, organisation, business = row
             rows.append([hashed(entry, whole), letters.get(kind, "v"), name,

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 
+from exhibit.badges.services import consent_sentence
 from exhibit.core.forms import BaseForm
 from exhibit.visitors.services import LEAVE_CONTACT_CONSENT
 
@@ -16,7 +17,15 @@ class ContactForm(BaseForm):
                                                           "autocomplete": "email"})
     organisation = StringField(_l("Organisation (optional)"))
     message = TextAreaField(_l("Message (optional)"), render_kw={"rows": 3})
-    consent = BooleanField(LEAVE_CONTACT_CONSENT)
+    #: never ticked beforehand; its label names the exhibitor (fill_consent)
+    consent = BooleanField(_l("I agree"), default=False)
+
+    def fill_consent(self, business, week) -> str:
+        """Label the box with the sentence naming the exhibitor, as the service records it
+        (called by the template; prints nothing)."""
+        self.consent.label.text = consent_sentence(LEAVE_CONTACT_CONSENT, week,
+                                                   recipient=business.name)
+        return ""
 
 
 class LeadForm(BaseForm):

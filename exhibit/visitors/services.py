@@ -18,14 +18,21 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
 from exhibit.badges.models import Badge
-from exhibit.badges.services import CONTACT_CONSENT, clean_badge_data
+from exhibit.badges.services import (
+    SHARE_CONSENT,
+    SHARE_DATA,
+    clean_badge_data,
+    consent_sentence,
+    record_consent,
+    shares_contact,
+)
 from exhibit.booking import queries as booking
 from exhibit.booking.plan import booths_exhibited_by, confirmed_business_id, exhibitors_of
 from exhibit.businesses.models import Business
 from exhibit.catalogue.models import ProductListing
 from exhibit.core import audit
 from exhibit.core.db import after_commit, is_unique_violation, utcnow, write_transaction
-from exhibit.core.errors import AppError, Forbidden, NotFound, ValidationFailed
+from exhibit.core.errors import AppError, Conflict, Forbidden, NotFound, ValidationFailed
 from exhibit.core.paging import counted_page, search_text
 from exhibit.core.events import announce, contact_left
 from exhibit.core.tokens import new_code, normalise_code
@@ -43,10 +50,12 @@ from exhibit.visitors.models import (
 from exhibit.vn.numbers import parse_whole
 from exhibit.vn.text import clean_text, search_words
 
-#: the consent a visitor gives when leaving their contact on a booth page
-LEAVE_CONTACT_CONSENT = _l("I agree that this exhibitor receives my name, phone number, email "
-                           "and message, to contact me about its products. The organiser keeps "
-                           "them for this exhibition week only.")
+#: the consent a visitor gives when leaving their contact on a booth page (kept in the consent
+#: ledger, privacy.consents; %(recipient)s is the exhibitor)
+LEAVE_CONTACT_CONSENT = _l("I agree that %(recipient)s receives my name, phone number, email, "
+                           "organisation and message, to contact me about its products, and "
+                           "keeps them until %(until)s.")
+LEAVE_CONTACT_DATA = ["name", "phone", "email", "organisation", "message"]
 MAX_FAVOURITES = 200
 
 
@@ -297,7 +306,8 @@ def favourite_items(found: FavouriteList) -> list[ProductListing]:
 # -- leads -------------------------------------------------------------------------------------
 
 def leave_contact(*, target: ScanTarget, visitor_key: str, data: dict) -> Lead:
-    """A visitor leaves their contact for the exhibitor at a booth, with explicit consent."""
+    """A visitor leaves their contact for the exhibitor at a booth, with explicit consent
+    naming that exhibitor, recorded in the consent ledger with the lead."""
     if target.business is None or target.replaced_at is not None:
         raise NotFound(_("No exhibitor is at this booth yet."))
     cleaned = clean_badge_data(data)
@@ -311,15 +321,22 @@ def leave_contact(*, target: ScanTarget, visitor_key: str, data: dict) -> Lead:
         errors["consent"] = _("Tick the box to agree, or your contact cannot be passed on.")
     if errors:
         raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
+    week = target.booth.week
+    text = consent_sentence(LEAVE_CONTACT_CONSENT, week, recipient=target.business.name)
     with write_transaction():
         lead = Lead(week_id=target.booth.week_id, business_id=target.business.id,
                     booth_id=target.booth.id, source=LeadSource.CONTACT_FORM.value,
                     visitor_key=visitor_key[:32], full_name=cleaned["full_name"],
                     phone=cleaned["phone"], email=cleaned["email"],
                     organisation=cleaned["organisation"], message=message,
-                    consent_text=str(LEAVE_CONTACT_CONSENT), consent_at=utcnow())
+                    consent_text=text, consent_at=utcnow())
         db.session.add(lead)
         db.session.flush()
+        record_consent(week=week, purpose="leave_contact", recipient_kind="exhibitor",
+                       recipient_business=target.business, subject_name=lead.full_name,
+                       subject_phone=lead.phone, subject_email=lead.email,
+                       data_categories=LEAVE_CONTACT_DATA, channel="web", text=text, lead=lead,
+                       now=lead.consent_at)
         announce(contact_left, lead_id=lead.id, week_id=lead.week_id, business_id=lead.business_id,
                  language=str(get_locale() or "vi"))
     return lead
@@ -361,12 +378,15 @@ def capture_badge(*, actor=None, code: str, device=None,
         raise _no_booth()
     existing = db.session.scalar(select(Lead).where(Lead.business_id == business_id,
                                                     Lead.badge_id == badge.id))
-    if existing is not None:
+    if not shares_contact(badge):
+        raise _not_shared()
+    if existing is not None:  # withdrawn or not: scanning again changes nothing
         return existing, False
     try:
         with write_transaction():
             lead = _scanned_lead(badge, business_id, booths[0].booth_id, user_id=actor.id)
             db.session.add(lead)
+            _record_scan_consent(badge, lead, channel="web")
         return lead, True
     except IntegrityError:  # the same badge scanned twice at once
         db.session.rollback()
@@ -422,6 +442,8 @@ def _capture_all(business_id: int, device_id: int, week_id: int, codes: list[str
             error = _revoked_contact()
         elif not booths:
             error = _no_booth()
+        elif not shares_contact(badge):
+            error = _not_shared()
         else:
             error = None
         if error is not None:
@@ -433,6 +455,7 @@ def _capture_all(business_id: int, device_id: int, week_id: int, codes: list[str
                                  at=scanned_at)
             db.session.add(lead)
             leads[badge.id] = lead
+            _record_scan_consent(badge, lead, channel="scanner")
             answers.append((LEAD_SAVED, lead, None))
         elif lead.captured_by_device_id == device_id and lead.created_at == scanned_at:
             answers.append((LEAD_SAVED, lead, None))  # this very scan, sent again
@@ -448,9 +471,23 @@ def _scanned_lead(badge: Badge, business_id: int, booth_id: int, *, user_id=None
     return Lead(week_id=badge.week_id, business_id=business_id, booth_id=booth_id,
                 source=LeadSource.BADGE_SCAN.value, badge_id=badge.id,
                 full_name=badge.full_name, phone=badge.phone, email=badge.email,
-                organisation=badge.organisation_name, consent_text=str(CONTACT_CONSENT),
+                organisation=badge.organisation_name,
+                consent_text=consent_sentence(SHARE_CONSENT, badge.week),
                 consent_at=badge.contact_consent_at, captured_by_id=user_id,
                 captured_by_device_id=device_id, created_at=at, updated_at=at)
+
+
+def _record_scan_consent(badge: Badge, lead: Lead, *, channel: str) -> None:
+    """The ledger's row for a contact taken by scanning a badge: covered by the sharing the
+    holder agreed to at registration (its sentence, its time), now held by this exhibitor,
+    named — so the holder's privacy page shows who holds it."""
+    db.session.flush()  # the lead's id
+    record_consent(week=badge.week, purpose="share_with_exhibitors",
+                   recipient_kind="exhibitor", recipient_business=lead.business_id,
+                   subject_name=badge.full_name, subject_phone=badge.phone,
+                   subject_email=badge.email, data_categories=SHARE_DATA,
+                   channel=channel, text=lead.consent_text, badge=badge, lead=lead,
+                   now=badge.contact_consent_at)
 
 
 def _not_a_contact(code: str, *, for_device: bool, entry: bool | None = None
@@ -467,6 +504,14 @@ def _not_a_contact(code: str, *, for_device: bool, entry: bool | None = None
 def _revoked_contact() -> ValidationFailed:
     message = _("This badge was revoked.")
     return ValidationFailed(message, fields={"code": message}, code="revoked")
+
+
+def _not_shared() -> Conflict:
+    """The badge's holder did not agree (or no longer agrees) to share their contact with
+    exhibitors: it cannot be collected."""
+    message = _("This visitor did not agree to share their contact with exhibitors: it cannot "
+                "be collected. Ask them to leave it on your booth page instead.")
+    return Conflict(message, code="not_shared", fields={"code": message})
 
 
 def _no_booth() -> Forbidden:

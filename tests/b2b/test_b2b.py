@@ -18,7 +18,7 @@ def _register_buyer_page(client, week, **overrides):
             "representative_position": "Tổng Giám đốc", "phone": "028 3832 1234",
             "kind": "supermarket", "contact_name": "Lê Thu Hà", "contact_phone": "0908 123 456",
             "product_group": "thuc_pham", "description": "Thanh long, nước mắm", "min_stars": "4",
-            "monthly_volume": "2 tấn/tháng"}
+            "monthly_volume": "2 tấn/tháng", "consent": "y"}
     form.update(overrides)
     return client.post(f"/weeks/{week.slug}/b2b/register", data=form)
 

@@ -25,7 +25,8 @@ from tests.printed import check_printed_codes, pdf_text, printed_codes
 
 def walk_in_data(**overrides) -> dict:
     data = {"kind": "buyer", "full_name": "Trương Thị Ngọc Ánh", "phone": "0903 123 456",
-            "organisation": "Siêu thị Đồng Khởi", "email": "", "consent": "y"}
+            "organisation": "Siêu thị Đồng Khởi", "email": "", "consent": "y",
+            "share_contact": "y"}
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -94,18 +95,33 @@ def test_the_service_refuses_someone_who_does_not_work_the_gate(open_week, exhib
 
 # -- registering --------------------------------------------------------------------------------
 
-def test_the_consent_box_is_never_ticked_and_says_exhibitors_receive_the_contact(
-        client, open_week, entrance_user):
+def test_the_consent_boxes_are_never_ticked_and_say_who_receives_what(
+        app, client, open_week, entrance_user):
     login(client, entrance_user)
     page = client.get(desk(open_week)).get_data(as_text=True)
-    consent = Inputs(page).inputs["consent"]
-    assert len(consent) == 1 and consent[0]["type"] == "checkbox"
-    assert "checked" not in consent[0]
-    assert str(services.CONTACT_CONSENT) in page
-    assert "quét" in page  # Vietnamese by default: "Doanh nghiệp quét …"
+    for name in ("consent", "share_contact"):
+        box = Inputs(page).inputs[name]
+        assert len(box) == 1 and box[0]["type"] == "checkbox" and "checked" not in box[0]
+    with app.test_request_context():
+        for sentence in (services.REGISTRATION_CONSENT, services.SHARE_CONSENT):
+            text = services.consent_sentence(sentence, open_week)
+            assert text.replace("'", "&#39;") in page or text in page
+    assert services.kept_until_text(open_week) in page
     # a refused registration does not tick it either
     page = client.post(desk(open_week), data=walk_in_data(consent=None, phone="12"))
-    assert "checked" not in Inputs(page.get_data(as_text=True)).inputs["consent"][0]
+    inputs = Inputs(page.get_data(as_text=True)).inputs
+    assert "checked" not in inputs["consent"][0]
+    # no registration agreed: nothing issued, the field named
+    assert db.session.scalar(select(Badge)) is None
+
+
+def test_a_walk_in_who_does_not_share_gets_a_badge_exhibitors_cannot_collect(
+        client, running_week, entrance_user):
+    login(client, entrance_user)
+    response = client.post(desk(running_week), data=walk_in_data(share_contact=None))
+    assert response.status_code == 303
+    badge = db.session.scalar(select(Badge))
+    assert badge.contact_consent_at is None and not services.shares_contact(badge)
 
 
 def test_a_walk_in_is_issued_by_the_staff_member_and_opens_the_gate_at_once(

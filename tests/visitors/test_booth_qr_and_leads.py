@@ -119,7 +119,8 @@ def test_leaving_a_contact_needs_consent_and_is_rate_limited(
     assert client.post(f"/b/{token}/contact", data=contact()).status_code == 302
     lead = db.session.scalar(select(Lead))
     assert lead.business_id == exhibitor_with_booth.business_id and lead.phone == "+84987654321"
-    assert lead.consent_at and lead.consent_text.startswith("Tôi đồng ý")
+    assert lead.consent_at and "Hợp tác xã Thanh long Hàm Thuận Nam" in lead.consent_text
+    assert badges.kept_until_text(open_week) in lead.consent_text
     statuses = [client.post(f"/b/{token}/contact", data=contact()).status_code
                 for _ in range(6)]
     assert 429 in statuses
@@ -139,7 +140,8 @@ def test_exhibitor_scans_a_badge_into_leads_and_exports_them_safely(
     assert count(Lead) == 1
     lead = db.session.scalar(select(Lead))
     assert lead.source == "badge_scan" and lead.booth.code == "A01"
-    assert lead.consent_at == visitor.contact_consent_at and lead.consent_text.startswith("Tôi")
+    assert lead.consent_at == visitor.contact_consent_at
+    assert lead.consent_text == badges.consent_sentence(badges.SHARE_CONSENT, open_week)
     client.post(f"/my/leads/{lead.id}", data={f"l{lead.id}-rating": "4",
                                               f"l{lead.id}-tags": "đại lý, đại lý, xuất khẩu",
                                               f"l{lead.id}-notes": "Gọi lại thứ Hai"})

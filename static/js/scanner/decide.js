@@ -106,7 +106,8 @@
   }
 
   /* A lead scan (an exhibitor keeping a visitor's contact): "saved", "already_saved" (on this
-     device) or invalid (unknown, revoked, or the entrance code instead of the contact code). */
+     device) or invalid (unknown, revoked, a holder who did not agree to share the contact —
+     row[4] is 2 — or the entrance code instead of the contact code). */
   Index.prototype.lead = function (code, now) {
     var self = this;
     return this.hasher(code).then(function (hash) {
@@ -114,6 +115,7 @@
       if (!row) {
         return invalid(self.otherCodes.has(hash.slice(0, 8)) ? "entry_code" : "unknown");
       }
+      if (row[4] === 2) return invalid("not_shared", row);
       if (row[4]) return invalid("revoked", row);
       var key = "lead|" + row[0];
       return scan.store.get("presence", key).then(function (seen) {
