@@ -17,7 +17,8 @@ from exhibit.businesses.models import Business
 from exhibit.core.db import utcnow
 from exhibit.core.paging import counted_page
 from exhibit.extensions import db
-from exhibit.floorplan.models import Booth, Hall
+from exhibit.floorplan.models import Booth, Hall, PlanElement
+from exhibit.floorplan.services import live_booths
 from exhibit.floorplan.svg import render_hall
 from exhibit.vn.money import format_vnd
 
@@ -58,7 +59,7 @@ def hall_counts(week, now=None) -> list[HallCount]:
         select(Booth.hall_id, Allocation.status, Booth.blocked, func.count(Booth.id))
         .outerjoin(Allocation, and_(Allocation.booth_id == Booth.id,
                                     Allocation.week_id == week.id, queries.live(now)))
-        .where(Booth.week_id == week.id)
+        .where(Booth.week_id == week.id, live_booths())
         .group_by(Booth.hall_id, Allocation.status, Booth.blocked))
     for hall_id, allocation_status, blocked, count in rows:
         if allocation_status == AllocationStatus.CONFIRMED.value:
@@ -76,10 +77,11 @@ def hall_states(hall: Hall, now=None) -> dict[int, queries.BoothState]:
     """The status of every booth of one hall (as ``queries.booth_states`` gives a week's)."""
     states = {booth_id: queries.BoothState(queries.BLOCKED if blocked else queries.AVAILABLE)
               for booth_id, blocked in db.session.execute(
-                  select(Booth.id, Booth.blocked).where(Booth.hall_id == hall.id))}
+                  select(Booth.id, Booth.blocked).where(Booth.hall_id == hall.id,
+                                                        live_booths()))}
     taken = db.session.scalars(
         select(Allocation).join(Booth, Booth.id == Allocation.booth_id)
-        .where(Booth.hall_id == hall.id, queries.live(now or utcnow()))
+        .where(Booth.hall_id == hall.id, live_booths(), queries.live(now or utcnow()))
         .options(joinedload(Allocation.business))).all()
     for allocation in taken:
         status = (queries.CONFIRMED if allocation.status == AllocationStatus.CONFIRMED.value
@@ -94,16 +96,23 @@ def chosen_hall_id(args: Mapping) -> int | None:
     return int(value) if value.isdigit() and len(value) < 10 else None
 
 
-def plan_context(week, viewer, *, link=None, hall_id: int | None = None) -> dict:
+def plan_context(week, viewer, *, link=None, hall_id: int | None = None,
+                 found: dict[int, int] | None = None, drawing: bool = True) -> dict:
     """Everything a template needs to draw the week's plan one hall at a time: the halls with
-    their counts (for the chooser), the chosen hall (``hall_id``, else the first) drawn as SVG,
-    the legend's counts for that hall, and the viewer's own booths highlighted (an
-    exhibitor's). The number of queries does not grow with the number of booths or halls."""
+    their counts (for the chooser), the chosen hall (``hall_id``, else the hall of the first
+    booth ``found`` by a search, else the first) drawn as SVG over the venue's drawing (when
+    calibrated) with its fixed elements, the legend's counts for that hall, the viewer's own
+    booths highlighted (an exhibitor's) and the booths found marked. ``found`` maps booth ids
+    to their hall ids. The number of queries does not grow with the number of booths or
+    halls."""
     now = utcnow()
     counts = hall_counts(week, now)
+    found = found or {}
+    if hall_id is None and found:
+        hall_id = next(iter(found.values()))
     chosen = next((c for c in counts if c.hall.id == hall_id), counts[0] if counts else None)
     link = link or (lambda b: url_for("floorplan.booth_page", slug=week.slug, code=b.code))
-    plan_halls, states = [], {}
+    plan_halls, states, booths = [], {}, []
     if chosen is not None:
         hall = chosen.hall
         states = hall_states(hall, now)
@@ -112,15 +121,21 @@ def plan_context(week, viewer, *, link=None, hall_id: int | None = None) -> dict
             mine = {booth_id for booth_id, state in states.items()
                     if state.allocation and state.allocation.business_id == viewer.business_id}
         available = queries.BoothState(queries.AVAILABLE)
-        booths = db.session.scalars(select(Booth).where(Booth.hall_id == hall.id)
+        booths = db.session.scalars(select(Booth).where(Booth.hall_id == hall.id, live_booths())
                                     .order_by(Booth.code)).all()
+        elements = db.session.scalars(select(PlanElement).where(PlanElement.hall_id == hall.id)
+                                      .order_by(PlanElement.id)).all()
+        drawing_url = (url_for("floorplan.hall_drawing", slug=week.slug, hall_id=hall.id,
+                               name=hall.drawing_key.rsplit("/", 1)[-1])
+                       if drawing and hall.drawing_key else None)
         plan_halls = [(hall, render_hall(
             hall, booths, status=lambda b: states.get(b.id, available).status, link=link,
-            label=lambda b: booth_label(b, states.get(b.id, available)), highlight=mine))]
+            label=lambda b: booth_label(b, states.get(b.id, available)), highlight=mine,
+            elements=elements, drawing_url=drawing_url, found=set(found)))]
     return {"plan_halls": plan_halls, "plan_hall_counts": counts,
             "plan_hall": chosen.hall if chosen else None,
             "plan_counts": chosen.counts if chosen else dict.fromkeys(queries.BOOTH_STATUSES, 0),
-            "status_title": queries.status_title, "states": states}
+            "status_title": queries.status_title, "states": states, "plan_booths": booths}
 
 
 # -- the organiser's booth table ---------------------------------------------------------------
@@ -160,7 +175,7 @@ def booths_page(week, filters: BoothFilters, number: int, size: int = BOOTHS_PER
     query = (select(Booth, Allocation)
              .outerjoin(Allocation, and_(Allocation.booth_id == Booth.id,
                                          Allocation.week_id == week.id, queries.live(now)))
-             .where(Booth.week_id == week.id)
+             .where(Booth.week_id == week.id, live_booths())
              .options(joinedload(Booth.hall), joinedload(Allocation.business))
              .order_by(Booth.code, Booth.id))
     if filters.q:
@@ -225,12 +240,14 @@ def booths_exhibited_by(week, words: list[str]):
 def has_booths(week) -> bool:
     """Whether the week's floor plan has any booth to pick yet. Without one, applicants are
     told that the organiser assigns booths later, not sent to an empty plan."""
-    return db.session.scalar(select(Booth.id).where(Booth.week_id == week.id).limit(1)) is not None
+    return db.session.scalar(select(Booth.id).where(Booth.week_id == week.id, live_booths())
+                             .limit(1)) is not None
 
 
 def weeks_with_booths(week_ids) -> set[int]:
     """Which of these weeks have at least one booth on their plan (one query)."""
     if not week_ids:
         return set()
-    return set(db.session.scalars(select(Booth.week_id).where(Booth.week_id.in_(set(week_ids)))
+    return set(db.session.scalars(select(Booth.week_id).where(Booth.week_id.in_(set(week_ids)),
+                                                              live_booths())
                                   .distinct()))

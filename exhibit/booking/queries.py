@@ -61,7 +61,8 @@ def _confirmed():
 
 def booth_states(week, now: datetime | None = None) -> dict[int, BoothState]:
     """The status of every booth of a week, from the stored facts (never a counter)."""
-    booths = db.session.execute(select(Booth.id, Booth.blocked).where(Booth.week_id == week.id))
+    booths = db.session.execute(select(Booth.id, Booth.blocked).where(
+        Booth.week_id == week.id, Booth.retired_at.is_(None)))
     states = {booth_id: BoothState(BLOCKED if blocked else AVAILABLE)
               for booth_id, blocked in booths}
     taken = db.session.scalars(
@@ -476,7 +477,8 @@ def booth_status_counts(week, now: datetime | None = None) -> dict[str, int]:
         select(Booth.blocked, Allocation.status, func.count())
         .select_from(Booth)
         .outerjoin(Allocation, and_(Allocation.booth_id == Booth.id, live(now)))
-        .where(Booth.week_id == week.id).group_by(Booth.blocked, Allocation.status))
+        .where(Booth.week_id == week.id, Booth.retired_at.is_(None))
+        .group_by(Booth.blocked, Allocation.status))
     counts = {status: 0 for status in BOOTH_STATUSES}
     for blocked, status, n in rows:
         if status is not None:

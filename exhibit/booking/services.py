@@ -84,8 +84,8 @@ def typed_booth(week, code: str) -> Booth:
     """The week's booth whose code the organiser typed (case ignored); ValidationFailed on the
     "booth" field otherwise — a typo is a message on the desk, not a 404 page."""
     code = " ".join(str(code or "").split()).upper()
-    booth = db.session.scalar(select(Booth).where(Booth.week_id == week.id, Booth.code == code)) \
-        if code else None
+    booth = db.session.scalar(select(Booth).where(Booth.week_id == week.id, Booth.code == code,
+                                                  Booth.retired_at.is_(None))) if code else None
     if booth is None:
         message = (_("There is no booth %(code)s at this week.", code=code[:20]) if code
                    else _("Enter a booth code."))

@@ -218,6 +218,7 @@ def _floor_plan(s: _State) -> Iterator[str]:
         height = math.ceil(row_count / 2) * 10
         hall_id = _insert(Hall, [{"week_id": s.week_id, "name": f"Nhà {letter}",
                                   "grid_width": width, "grid_height": max(height, 10),
+                                  "width_m": width, "depth_m": max(height, 10),
                                   "position": h}], returning=True)[0]
         for n in range(count):
             r, i = divmod(n, PER_ROW)
@@ -231,7 +232,9 @@ def _floor_plan(s: _State) -> Iterator[str]:
                 "week_id": s.week_id, "hall_id": hall_id, "code": f"{letter}{r + 1:02d}-{i + 1:02d}",
                 "booth_type": kind, "width_m": 3.0, "depth_m": 3.0, "area_m2": 9.0,
                 "price_vnd": price, "grid_x": 2 + i * 3, "grid_y": 2 + (r // 2) * 10 + (r % 2) * 3,
-                "grid_w": 3, "grid_h": 3, "blocked": blocked,
+                "grid_w": 3, "grid_h": 3, "x_m": 2 + i * 3,
+                "y_m": 2 + (r // 2) * 10 + (r % 2) * 3, "w_m": 3, "h_m": 3,
+                "rotation": 180 if r % 2 == 0 else 0, "blocked": blocked,
                 "blocked_reason": "Cột nhà – không sử dụng" if blocked else "", "created_at": created})
     ids = _insert(Booth, rows, returning=True)
     s.booths = [{**row, "id": booth_id} for row, booth_id in zip(rows, ids)]

@@ -22,7 +22,7 @@ from exhibit.core.db import write_transaction
 from exhibit.demo import data, documents, live, products, visitors
 from exhibit.demo.accounts import DEMO_PASSWORD, demo_user, fictional_tax_code
 from exhibit.extensions import db
-from exhibit.floorplan.models import Booth, Hall
+from exhibit.floorplan.models import Booth, Hall, PlanElement
 from exhibit.visitors.services import issue_missing_tokens
 from exhibit.vn.provinces import SCHEME_2025, SCHEMES, get_province
 from exhibit.weeks.models import ExhibitionWeek
@@ -97,7 +97,8 @@ def _business(row, *, scheme, province, tax_code, email) -> Business:
 def _floor_plan(week: ExhibitionWeek, *, rows: str, per_row: int, price: int) -> list[Booth]:
     """A hall of back-to-back rows of 3 × 3 m booths; row ends are corner booths."""
     hall = Hall(week_id=week.id, name="Sảnh A", grid_width=per_row * 3 + 4,
-                grid_height=len(rows) // 2 * 10, position=0)
+                grid_height=len(rows) // 2 * 10, width_m=per_row * 3 + 4,
+                depth_m=len(rows) // 2 * 10, position=0)
     db.session.add(hall)
     db.session.flush()
     booths = []
@@ -109,8 +110,22 @@ def _floor_plan(week: ExhibitionWeek, *, rows: str, per_row: int, price: int) ->
                 week_id=week.id, hall_id=hall.id, code=f"{letter}{i + 1:02d}",
                 booth_type="corner" if corner else "standard", width_m=3, depth_m=3, area_m2=9,
                 price_vnd=int(price * 1.15) if corner and price else price,
-                grid_x=2 + i * 3, grid_y=y, grid_w=3, grid_h=3))
+                grid_x=2 + i * 3, grid_y=y, grid_w=3, grid_h=3,
+                x_m=2 + i * 3, y_m=y, w_m=3, h_m=3, rotation=180 if r % 2 == 0 else 0))
     db.session.add_all(booths)
+    width = per_row * 3 + 4
+    # the hall's fixed elements: the entrance's exit, the information desk in the first aisle,
+    # a column at the end of a row (the booth beside it is flagged before booking), fire
+    # equipment and the toilets
+    db.session.add_all([
+        PlanElement(hall_id=hall.id, kind="exit", label="Lối ra 1", x_m=0, y_m=9, w_m=1, h_m=2),
+        PlanElement(hall_id=hall.id, kind="information", label="Quầy thông tin",
+                    x_m=width / 2 - 2, y_m=9, w_m=4, h_m=2),
+        PlanElement(hall_id=hall.id, kind="column", label="Cột C1", x_m=width - 2, y_m=8,
+                    w_m=0.6, h_m=0.6),
+        PlanElement(hall_id=hall.id, kind="fire_equipment", label="Bình chữa cháy",
+                    x_m=width - 1, y_m=0.5, w_m=0.6, h_m=0.6),
+    ])
     db.session.flush()
     return booths
 
@@ -179,17 +194,18 @@ def _open_week(organiser) -> Iterator[str]:
         db.session.flush()
         booths = _floor_plan(week, rows="ABCD", per_row=10, price=1_300_000)
         premium = Hall(week_id=week.id, name="Sảnh B – Khu cao cấp", grid_width=26,
-                       grid_height=10, position=1)
+                       grid_height=10, width_m=26, depth_m=10, position=1)
         db.session.add(premium)
         db.session.flush()
         for i in range(4):
             db.session.add(Booth(week_id=week.id, hall_id=premium.id, code=f"P{i + 1:02d}",
                                  booth_type="premium", width_m=6, depth_m=3, area_m2=18,
                                  price_vnd=2_600_000, grid_x=1 + i * 6, grid_y=2, grid_w=6,
-                                 grid_h=3))
+                                 grid_h=3, x_m=1 + i * 6, y_m=2, w_m=6, h_m=3))
         db.session.add(Booth(week_id=week.id, hall_id=premium.id, code="R01",
                              booth_type="raw_space", width_m=6, depth_m=4, area_m2=24,
-                             price_vnd=3_000_000, grid_x=1, grid_y=6, grid_w=6, grid_h=4))
+                             price_vnd=3_000_000, grid_x=1, grid_y=6, grid_w=6, grid_h=4,
+                             x_m=1, y_m=6, w_m=6, h_m=4))
         booths[0].blocked, booths[0].blocked_reason = True, "Lối vào sự kiện"
         companies = [
             _business(row[:1] + row[1:2] + row[3:6], scheme="2025", province=row[2],

@@ -2,6 +2,7 @@
 booking's fact (exhibit/booking/queries.py); the floor plan is the geometry it sits on."""
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -15,7 +16,8 @@ from exhibit.core.events import announce, floor_plan_changed
 from exhibit.core.errors import NotFound, ValidationFailed
 from exhibit.core.spreadsheets import header_lookup, read_records
 from exhibit.extensions import db
-from exhibit.floorplan.models import Booth, BoothType, Hall
+from exhibit.floorplan import geometry
+from exhibit.floorplan.models import Booth, BoothType, ElementKind, Hall, PlanElement
 from exhibit.floorplan.svg import near_area
 from exhibit.vn.numbers import parse_decimal, parse_whole
 from exhibit.vn.text import clean_text, fold_search_key
@@ -38,8 +40,16 @@ def _check_blocking(booths: list[Booth]) -> None:
 
 # -- reading ---------------------------------------------------------------------------------
 
+def live_booths():
+    """The condition "this booth is on the published plan": not deleted or merged away. Every
+    reader that draws, offers, counts or lists booths adds it (a retired row stays only so
+    that scans, bookings and history that point at it keep their booth)."""
+    return Booth.retired_at.is_(None)
+
+
 def get_booth(week, code: str) -> Booth:
-    booth = db.session.scalar(select(Booth).where(Booth.week_id == week.id, Booth.code == code))
+    booth = db.session.scalar(select(Booth).where(Booth.week_id == week.id, Booth.code == code,
+                                                  live_booths()))
     if booth is None:
         raise NotFound(_("There is no booth %(code)s at this week.", code=code),
                        code="booth_not_found")
@@ -47,40 +57,70 @@ def get_booth(week, code: str) -> Booth:
 
 
 def booths_near(hall: Hall, booth: Booth):
-    """The booths of the hall within ``svg.NEAR_CELLS`` of the booth (itself included), as
-    rows of their place on the grid: what the visitor's page draws around the booth."""
-    x0, y0, x1, y1 = near_area(hall.grid_width, hall.grid_height, booth)
+    """The booths of the hall within ``svg.NEAR_M`` metres of the booth (itself included), as
+    rows of their place on the plan: what the visitor's page draws around the booth."""
+    x0, y0, x1, y1 = near_area(hall.width_m, hall.depth_m, booth)
     return db.session.execute(
-        select(Booth.id, Booth.code, Booth.grid_x, Booth.grid_y, Booth.grid_w, Booth.grid_h)
-        .where(Booth.hall_id == hall.id, Booth.grid_x < x1, Booth.grid_x + Booth.grid_w > x0,
-               Booth.grid_y < y1, Booth.grid_y + Booth.grid_h > y0)).all()
+        select(Booth.id, Booth.code, Booth.x_m, Booth.y_m, Booth.w_m, Booth.h_m, Booth.outline,
+               Booth.rotation)
+        .where(Booth.hall_id == hall.id, live_booths(), Booth.x_m < x1,
+               Booth.x_m + Booth.w_m > x0, Booth.y_m < y1, Booth.y_m + Booth.h_m > y0)).all()
 
 
 def week_booths(week) -> list[Booth]:
     return db.session.scalars(
-        select(Booth).where(Booth.week_id == week.id).options(joinedload(Booth.hall))
-        .order_by(Booth.code)).all()
+        select(Booth).where(Booth.week_id == week.id, live_booths())
+        .options(joinedload(Booth.hall)).order_by(Booth.code)).all()
+
+
+def hall_booths(hall: Hall) -> list[Booth]:
+    """The booths on a hall's published plan, in code order."""
+    return db.session.scalars(select(Booth).where(Booth.hall_id == hall.id, live_booths())
+                              .order_by(Booth.code)).all()
 
 
 # -- halls -------------------------------------------------------------------------------------
 
+#: the largest hall side, in metres (the biggest halls of SECC or VEC are far below it)
+MAX_HALL_M = 1000.0
+
+
+def _metres(data: dict, key: str, *aliases: str):
+    """A figure in metres from ``key`` (a decimal: "2,5" or "2.5") or, when it is missing, from
+    an older name of the same field (grid cells were one metre)."""
+    for name in (key, *aliases):
+        value = data.get(name)
+        if value is not None and value != "":
+            return parse_decimal(value)
+    return None
+
+
 def clean_hall_data(data: dict) -> dict:
+    """Keys: name, width_m, depth_m (metres; the old grid_width/grid_height are read as
+    metres too)."""
     errors = {}
     name = clean_text(data.get("name"))
     if not name:
         errors["name"] = _("Enter the hall's name.")
     cleaned = {"name": name[:120]}
-    for key in ("grid_width", "grid_height"):
+    for key, alias in (("width_m", "grid_width"), ("depth_m", "grid_height")):
         try:
-            value = int(data.get(key) or 0)
-            if not 1 <= value <= 500:
+            value = _metres(data, key, alias)
+            if value is None or not 1 <= value <= MAX_HALL_M:
                 raise ValueError
-            cleaned[key] = value
+            cleaned[key] = round(value, 3)
         except (TypeError, ValueError):
-            errors[key] = _("Enter a whole number of metres between 1 and 500.")
+            errors[key] = _("Enter a size in metres between 1 and %(max)d.", max=int(MAX_HALL_M))
     if errors:
         raise ValidationFailed(_("Some details of the hall are not valid."), fields=errors)
     return cleaned
+
+
+def set_hall_size(hall: Hall, width_m: float, depth_m: float) -> None:
+    """The hall's size in metres, and its legacy whole-metre grid size kept within its check."""
+    hall.width_m, hall.depth_m = width_m, depth_m
+    hall.grid_width = max(1, min(500, math.ceil(width_m - 0.001)))
+    hall.grid_height = max(1, min(500, math.ceil(depth_m - 0.001)))
 
 
 def save_hall(*, actor, week, data: dict, hall: Hall | None = None) -> Hall:
@@ -95,20 +135,22 @@ def save_hall(*, actor, week, data: dict, hall: Hall | None = None) -> Hall:
                                    fields={"name": _("Another hall has this name.")})
         if hall is None:
             count = len(db.session.scalars(select(Hall.id).where(Hall.week_id == week.id)).all())
-            hall = Hall(week_id=week.id, position=count, **cleaned)
+            hall = Hall(week_id=week.id, position=count, name=cleaned["name"])
             db.session.add(hall)
             action = "create"
         else:
             hall = db.session.get(Hall, hall.id)
-            for key, value in cleaned.items():
-                setattr(hall, key, value)
+            hall.name = cleaned["name"]
             action = "update"
+        set_hall_size(hall, cleaned["width_m"], cleaned["depth_m"])
         db.session.flush()
-        outside = [b.code for b in hall.booths if not _inside_hall(b, hall)]
+        outside = [b.code for b in hall_booths(hall)
+                   if not all(geometry.inside(r, hall.width_m, hall.depth_m)
+                              for r in geometry.booth_rects(b))]
         if outside:
             raise ValidationFailed(_("Booths %(codes)s would fall outside the hall.",
                                      codes=", ".join(outside)),
-                                   fields={"grid_width": _("Too small for the booths in this hall.")})
+                                   fields={"width_m": _("Too small for the booths in this hall.")})
         audit.record("hall", hall.id, action, actor=actor, week_id=week.id, after=cleaned)
     return hall
 
@@ -123,11 +165,16 @@ _TYPE_ALIASES = {
     "dat trong": BoothType.RAW_SPACE, "mat bang": BoothType.RAW_SPACE,
 }
 
+#: the sides a booth's front may face (see svg.py)
+ROTATIONS = (0, 90, 180, 270)
+
 
 def clean_booth_data(data: dict) -> dict:
     """Validate one booth's fields. Keys: code, booth_type, width_m, depth_m, area_m2 (optional,
-    default width × depth), price_vnd, grid_x, grid_y, grid_w, grid_h (default width/depth
-    rounded), blocked, blocked_reason."""
+    default width × depth), price_vnd, x_m, y_m (its top-left corner on the hall, metres),
+    w_m, h_m (its footprint on the plan, default width and depth), rotation (0, 90, 180, 270),
+    blocked, blocked_reason. The first design's grid_x, grid_y, grid_w, grid_h (cells of one
+    metre) are read as metres when the metre keys are missing."""
     errors: dict[str, str] = {}
     cleaned: dict = {}
     code = clean_text(data.get("code")).upper().replace(" ", "")
@@ -169,18 +216,26 @@ def clean_booth_data(data: dict) -> dict:
     except (TypeError, ValueError):
         errors["price_vnd"] = _("Enter a price in whole đồng (0 for a subsidised booth).")
 
-    defaults = {"grid_x": 0, "grid_y": 0,
-                "grid_w": max(1, round(cleaned.get("width_m") or 3)),
-                "grid_h": max(1, round(cleaned.get("depth_m") or 3))}
-    for key, default in defaults.items():
+    place = (("x_m", "grid_x", 0.0, 0.0), ("y_m", "grid_y", 0.0, 0.0),
+             ("w_m", "grid_w", cleaned.get("width_m") or 3.0, 0.1),
+             ("h_m", "grid_h", cleaned.get("depth_m") or 3.0, 0.1))
+    for key, alias, default, least in place:
         try:
-            value = parse_whole(data.get(key))
+            value = _metres(data, key, alias)
             value = default if value is None else value
-            if value < (1 if key in ("grid_w", "grid_h") else 0) or value > 500:
+            if not least <= value <= MAX_HALL_M or value != value:
                 raise ValueError
-            cleaned[key] = value
+            cleaned[key] = round(value, 3)
         except (TypeError, ValueError):
-            errors[key] = _("Enter a whole number of grid cells.")
+            errors[key] = (_("Enter a position in metres, 0 or more.") if least == 0
+                           else _("Enter a size in metres greater than 0."))
+    try:
+        rotation = parse_whole(data.get("rotation")) or 0
+        if rotation not in ROTATIONS:
+            raise ValueError
+        cleaned["rotation"] = rotation
+    except (TypeError, ValueError):
+        errors["rotation"] = _("Choose which side the booth's front faces.")
 
     blocked = data.get("blocked")
     if isinstance(blocked, str):
@@ -192,35 +247,59 @@ def clean_booth_data(data: dict) -> dict:
     return cleaned
 
 
-def _inside_hall(booth, hall: Hall) -> bool:
-    return booth.grid_x + booth.grid_w <= hall.grid_width and \
-        booth.grid_y + booth.grid_h <= hall.grid_height
+def place_booth(booth: Booth, cleaned: dict) -> None:
+    """Set a booth's fields from ``clean_booth_data``, and its legacy grid cells (whole metres,
+    kept within their check until the columns are dropped) from its place in metres."""
+    for key, value in cleaned.items():
+        setattr(booth, key, value)
+    booth.grid_x = max(0, min(500, int(booth.x_m)))
+    booth.grid_y = max(0, min(500, int(booth.y_m)))
+    booth.grid_w = max(1, min(500, round(booth.w_m)))
+    booth.grid_h = max(1, min(500, round(booth.h_m)))
 
 
-def _overlaps(a, b) -> bool:
-    return (a.grid_x < b.grid_x + b.grid_w and b.grid_x < a.grid_x + a.grid_w
-            and a.grid_y < b.grid_y + b.grid_h and b.grid_y < a.grid_y + a.grid_h)
+def _placed(booth: Booth) -> geometry.Placed:
+    return geometry.Placed(key=booth.code, kind="booth", hall_id=booth.hall_id,
+                           rects=tuple(geometry.booth_rects(booth)), label=booth.code)
+
+
+def problem_message(problem: geometry.Problem, hall_names: dict | None = None,
+                    hall_id: int | None = None) -> str:
+    """A layout problem (geometry.layout_problems) in the organiser's words."""
+    if problem.code == "outside":
+        return _("Booth %(code)s lies outside hall %(hall)s.", code=problem.key,
+                 hall=(hall_names or {}).get(hall_id, ""))
+    if problem.code == "overlap":
+        return _("Booth %(code)s overlaps booth %(other)s.", code=problem.key,
+                 other=problem.other)
+    kind = ElementKind(problem.other_kind).title if problem.other_kind in ELEMENT_KINDS else ""
+    if problem.code == "element":
+        return _("Booth %(code)s overlaps %(kind)s %(label)s: fixed elements cannot be booked "
+                 "over.", code=problem.key, kind=kind.lower(), label=problem.other)
+    return _("Booth %(code)s touches %(label)s.", code=problem.key, label=problem.other)
+
+
+ELEMENT_KINDS = {k.value for k in ElementKind}
 
 
 def _layout_problems(booths: list[Booth], halls: dict[int, Hall]) -> dict[str, str]:
-    """Booth codes that overlap another booth or leave their hall, with the reason."""
+    """Booth codes that overlap another booth or a fixed element, or leave their hall, with
+    the reason (touching a column is only a warning: not here)."""
+    hall_ids = {b.hall_id for b in booths}
+    elements = db.session.scalars(select(PlanElement).where(
+        PlanElement.hall_id.in_(hall_ids))).all() if hall_ids else []
+    found = geometry.layout_problems(
+        [_placed(b) for b in booths],
+        [geometry.Placed(key=f"e{e.id}", kind=e.kind, hall_id=e.hall_id,
+                         rects=(geometry.element_rect(e),), label=e.label or e.kind_enum.title)
+         for e in elements],
+        {h.id: (h.width_m, h.depth_m) for h in halls.values()})
+    hall_of = {b.code: b.hall_id for b in booths}
+    names = {h.id: h.name for h in halls.values()}
     problems: dict[str, str] = {}
-    by_hall: dict[int, list[Booth]] = {}
-    for booth in booths:
-        by_hall.setdefault(booth.hall_id, []).append(booth)
-    for hall_id, members in by_hall.items():
-        hall = halls[hall_id]
-        members.sort(key=lambda b: (b.grid_x, b.grid_y))
-        for i, booth in enumerate(members):
-            if not _inside_hall(booth, hall):
-                problems[booth.code] = _("Booth %(code)s lies outside hall %(hall)s.",
-                                         code=booth.code, hall=hall.name)
-            for other in members[i + 1:]:
-                if other.grid_x >= booth.grid_x + booth.grid_w:
-                    break
-                if _overlaps(booth, other):
-                    problems[other.code] = _("Booth %(code)s overlaps booth %(other)s.",
-                                             code=other.code, other=booth.code)
+    for problem in found:
+        if not problem.is_warning and problem.key not in problems:
+            problems[problem.key] = problem_message(problem, names, hall_of.get(problem.key))
     return problems
 
 
@@ -240,22 +319,32 @@ def save_booth(*, actor, week, hall_id: int, data: dict, booth: Booth | None = N
             raise ValidationFailed(_("Another booth already has code %(code)s.", code=cleaned["code"]),
                                    fields={"code": _("Already used in this week.")})
         if booth is None:
-            booth = Booth(week_id=week.id, hall_id=hall_id, **cleaned)
+            booth = Booth(week_id=week.id, hall_id=hall_id)
+            place_booth(booth, cleaned)
             db.session.add(booth)
             before = None
         else:
             booth = db.session.get(Booth, booth.id)
+            if booth.retired_at is not None:
+                raise NotFound(_("There is no booth %(code)s at this week.", code=booth.code),
+                               code="booth_not_found")
             before = _booth_snapshot(booth)
             if cleaned["blocked"] and not booth.blocked:
                 _check_blocking([booth])
             booth.hall_id = hall_id
-            for key, value in cleaned.items():
-                setattr(booth, key, value)
+            if booth.outline and (cleaned["x_m"], cleaned["y_m"]) != (booth.x_m, booth.y_m):
+                # a merged booth moved by its corner: its outline moves with it
+                dx, dy = cleaned["x_m"] - booth.x_m, cleaned["y_m"] - booth.y_m
+                booth.outline = geometry.dump_outline([
+                    geometry.Rect(r.x + dx, r.y + dy, r.w, r.h)
+                    for r in geometry.parse_outline(booth.outline)])
+            place_booth(booth, cleaned)
         db.session.flush()
-        all_booths = db.session.scalars(select(Booth).where(Booth.week_id == week.id)).all()
-        problems = _layout_problems(all_booths, halls)
+        hall_booths_now = db.session.scalars(select(Booth).where(
+            Booth.hall_id == hall_id, live_booths())).all()
+        problems = _layout_problems(hall_booths_now, halls)
         if booth.code in problems:
-            raise ValidationFailed(problems[booth.code], fields={"grid_x": problems[booth.code]})
+            raise ValidationFailed(problems[booth.code], fields={"x_m": problems[booth.code]})
         audit.record("booth", booth.id, "update" if before else "create", actor=actor,
                      week_id=week.id, before=before, after=_booth_snapshot(booth))
         if before is None:
@@ -266,7 +355,7 @@ def save_booth(*, actor, week, hall_id: int, data: dict, booth: Booth | None = N
 def _booth_snapshot(booth: Booth) -> dict:
     return {"code": booth.code, "type": booth.booth_type, "hall_id": booth.hall_id,
             "area_m2": booth.area_m2, "price_vnd": booth.price_vnd, "blocked": booth.blocked,
-            "grid": [booth.grid_x, booth.grid_y, booth.grid_w, booth.grid_h]}
+            "place_m": [booth.x_m, booth.y_m, booth.w_m, booth.h_m], "rotation": booth.rotation}
 
 
 def set_booth_blocked(*, actor, week, booth: Booth, blocked: bool, reason: str = "") -> Booth:
@@ -293,10 +382,11 @@ _HEADER_ALIASES = {
     "depth_m": ("depth", "depth_m", "depth m", "sau", "chieu sau", "sau m"),
     "area_m2": ("area", "area_m2", "area m2", "dien tich", "dien tich m2"),
     "price_vnd": ("price", "price_vnd", "price vnd", "gia", "don gia", "gia vnd", "gia thue"),
-    "grid_x": ("grid_x", "grid x", "x", "cot"),
-    "grid_y": ("grid_y", "grid y", "y", "hang"),
-    "grid_w": ("grid_w", "grid w", "w", "o ngang"),
-    "grid_h": ("grid_h", "grid h", "h", "o doc"),
+    "x_m": ("x_m", "x m", "x", "grid_x", "grid x", "cot"),
+    "y_m": ("y_m", "y m", "y", "grid_y", "grid y", "hang"),
+    "w_m": ("w_m", "w m", "w", "grid_w", "grid w", "o ngang"),
+    "h_m": ("h_m", "h m", "h", "grid_h", "grid h", "o doc"),
+    "rotation": ("rotation", "xoay", "huong"),
     "blocked": ("blocked", "khoa", "chan"),
     "blocked_reason": ("blocked_reason", "blocked reason", "ly do khoa"),
 }
@@ -352,31 +442,39 @@ def import_booths(*, actor, week, filename: str, content: bytes) -> ImportResult
         for _row, hall_name, cleaned in parsed:
             hall = halls.get(hall_name)
             if hall is None:
-                hall = Hall(week_id=week.id, name=hall_name, position=len(halls),
-                            grid_width=1, grid_height=1)
+                hall = Hall(week_id=week.id, name=hall_name, position=len(halls))
+                set_hall_size(hall, 1.0, 1.0)
                 db.session.add(hall)
                 halls[hall_name] = hall
                 new_halls.add(hall_name)
             if hall_name in new_halls:
-                # A hall the file introduces is sized to hold its booths, with a one-cell margin.
-                hall.grid_width = min(500, max(hall.grid_width, cleaned["grid_x"] + cleaned["grid_w"] + 1))
-                hall.grid_height = min(500, max(hall.grid_height, cleaned["grid_y"] + cleaned["grid_h"] + 1))
+                # A hall the file introduces is sized to hold its booths, with a metre's margin.
+                set_hall_size(hall,
+                              min(MAX_HALL_M, max(hall.width_m, cleaned["x_m"] + cleaned["w_m"] + 1)),
+                              min(MAX_HALL_M, max(hall.depth_m, cleaned["y_m"] + cleaned["h_m"] + 1)))
             booth = existing.get(cleaned["code"])
             if booth is None:
-                booth = Booth(week_id=week.id, hall=hall, **cleaned)
+                booth = Booth(week_id=week.id, hall=hall)
+                place_booth(booth, cleaned)
                 db.session.add(booth)
                 existing[booth.code] = booth
                 created += 1
             else:
+                if booth.retired_at is not None:
+                    raise ValidationFailed(
+                        _("The file has errors; nothing was imported."),
+                        fields={f"row {seen_codes[booth.code]}": _(
+                            "code %(code)s belonged to a booth removed from the plan; use "
+                            "another code.", code=booth.code)})
                 if cleaned["blocked"] and not booth.blocked:
                     newly_blocked.append(booth)
                 booth.hall = hall
-                for key, value in cleaned.items():
-                    setattr(booth, key, value)
+                place_booth(booth, cleaned)
                 updated += 1
         _check_blocking(newly_blocked)
         db.session.flush()
-        problems = _layout_problems(list(existing.values()), {h.id: h for h in halls.values()})
+        problems = _layout_problems([b for b in existing.values() if b.retired_at is None],
+                                    {h.id: h for h in halls.values()})
         if problems:
             raise ValidationFailed(
                 _("The file has errors; nothing was imported."),

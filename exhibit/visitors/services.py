@@ -32,7 +32,7 @@ from exhibit.businesses.models import Business
 from exhibit.catalogue.models import ProductListing
 from exhibit.core import audit
 from exhibit.core.db import after_commit, is_unique_violation, utcnow, write_transaction
-from exhibit.core.errors import AppError, Conflict, Forbidden, NotFound, ValidationFailed
+from exhibit.core.errors import AppError, Forbidden, NotFound, ValidationFailed
 from exhibit.core.paging import counted_page, search_text
 from exhibit.core.events import announce, contact_left
 from exhibit.core.tokens import new_code, normalise_code
@@ -81,7 +81,8 @@ def issue_missing_tokens(week_id: int) -> int:
         with write_transaction():
             have = select(BoothToken.booth_id).where(BoothToken.replaced_at.is_(None))
             missing = db.session.scalars(select(Booth.id).where(
-                Booth.week_id == week_id, Booth.id.not_in(have))).all()
+                Booth.week_id == week_id, Booth.retired_at.is_(None),
+                Booth.id.not_in(have))).all()
             db.session.add_all(BoothToken(booth_id=booth_id, token=new_code())
                                for booth_id in missing)
         return len(missing)
@@ -180,8 +181,8 @@ def qr_page(week, filters: QrFilters, number: int, size: int = QR_CODES_PER_PAGE
     query = (select(Booth, BoothToken.token)
              .outerjoin(BoothToken, (BoothToken.booth_id == Booth.id)
                         & BoothToken.replaced_at.is_(None))
-             .where(Booth.week_id == week.id).options(joinedload(Booth.hall))
-             .order_by(Booth.code, Booth.id))
+             .where(Booth.week_id == week.id, Booth.retired_at.is_(None))
+             .options(joinedload(Booth.hall)).order_by(Booth.code, Booth.id))
     if filters.hall_id:
         query = query.where(Booth.hall_id == filters.hall_id)
     if filters.q:
@@ -203,7 +204,7 @@ def qr_page(week, filters: QrFilters, number: int, size: int = QR_CODES_PER_PAGE
 def hall_booth_counts(week) -> dict[int, int]:
     """How many booths each hall of the week has, by hall id (one grouped query)."""
     return dict(db.session.execute(select(Booth.hall_id, func.count()).where(
-        Booth.week_id == week.id).group_by(Booth.hall_id)).all())
+        Booth.week_id == week.id, Booth.retired_at.is_(None)).group_by(Booth.hall_id)).all())
 
 
 def booth_url(token: str) -> str:
@@ -506,12 +507,12 @@ def _revoked_contact() -> ValidationFailed:
     return ValidationFailed(message, fields={"code": message}, code="revoked")
 
 
-def _not_shared() -> Conflict:
+def _not_shared() -> ValidationFailed:
     """The badge's holder did not agree (or no longer agrees) to share their contact with
-    exhibitors: it cannot be collected."""
+    exhibitors: it cannot be collected (422 on the "code" field, reason not_shared)."""
     message = _("This visitor did not agree to share their contact with exhibitors: it cannot "
                 "be collected. Ask them to leave it on your booth page instead.")
-    return Conflict(message, code="not_shared", fields={"code": message})
+    return ValidationFailed(message, code="not_shared", fields={"code": message})
 
 
 def _no_booth() -> Forbidden:

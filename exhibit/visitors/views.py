@@ -38,7 +38,7 @@ from exhibit.core.permissions import exhibitor_required, organiser_required
 from exhibit.extensions import csrf, db, limiter
 from exhibit.floorplan import services as floorplan
 from exhibit.floorplan.models import Booth
-from exhibit.floorplan.svg import render_neighbourhood
+from exhibit.floorplan import wayfinding
 from exhibit.visitors import leads as lead_files
 from exhibit.visitors import booth_pages, form_tokens, posters, scans, services
 from exhibit.visitors.form_tokens import SAVED_COOKIE, VISITOR_COOKIE, VISITOR_COOKIE_SECONDS
@@ -158,7 +158,7 @@ def _scan_page(token: str, target, form: ContactForm, *, key: str, saved: set[in
     if target.business is not None:
         products = search.search(week, search.Filters(business_id=target.business.id,
                                                       per_page=60))
-    plan = render_neighbourhood(booth.hall, booth, floorplan.booths_near(booth.hall, booth))
+    plan = wayfinding.neighbourhood(booth, here_label=_("You are here"))
     extra = {"csrf_token": lambda: booth_pages.FORM_TOKEN,
              "favourites_slot": Markup(booth_pages.FAVOURITES_SLOT)} if kept else {}
     html = render_template("visitors/scan.html", token=token, booth=booth, week=week,
