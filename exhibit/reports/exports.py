@@ -30,6 +30,7 @@ from exhibit.catalogue.models import ListingStatus, ProductListing
 from exhibit.core.errors import NotFound
 from exhibit.core.spreadsheets import (CSV_TYPE, XLSX_TYPE, Sheet, csv_stream, streamed,
                                        xlsx_stream)
+from exhibit.documents import invoicing
 from exhibit.documents import services as documents
 from exhibit.documents.models import Document, DocumentKind, DocumentStatus, Payment
 from exhibit.extensions import db
@@ -184,7 +185,8 @@ def _documents(week, lang):
 
 def _payment_headers():
     return [_("Business"), _("Tax code"), _("Kind"), _("Amount (VND)"), _("Paid on"),
-            _("Transfer reference"), _("Booth"), _("Contract"), _("Note"), _("Recorded")]
+            _("Transfer reference"), _("Booth"), _("Contract"), _("Note"), _("Recorded"),
+            _("Invoice request"), _("Invoice no."), _("Symbol"), _("Lookup code")]
 
 
 def _payments(week, lang):
@@ -195,10 +197,29 @@ def _payments(week, lang):
         select(Payment).where(Payment.week_id == week.id)
         .options(joinedload(Payment.business))
         .order_by(Payment.paid_on, Payment.id))
-    for p in payments:
-        yield [p.business.name, p.business.tax_code, p.kind_enum.title, p.signed_amount,
-               p.paid_on, p.reference, booths.get(p.allocation_id, ""),
-               numbers.get(p.document_id, "") if p.document_id else "", p.note, p.created_at]
+    for batch in _batches(payments, 500):
+        # each payment's invoice request (the latest, a replacement over its original)
+        invoices = invoicing.for_payments(p.id for p in batch)
+        for p in batch:
+            invoice = invoices.get(p.id)
+            yield [p.business.name, p.business.tax_code, p.kind_enum.title, p.signed_amount,
+                   p.paid_on, p.reference, booths.get(p.allocation_id, ""),
+                   numbers.get(p.document_id, "") if p.document_id else "", p.note, p.created_at,
+                   invoice.status_enum.title if invoice else "",
+                   invoice.invoice_number if invoice else "",
+                   invoice.invoice_symbol if invoice else "",
+                   invoice.lookup_code if invoice else ""]
+
+
+def _batches(rows, size: int):
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 EXPORTS = {e.name: e for e in (

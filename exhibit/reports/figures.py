@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import pgettext
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import aliased
 
@@ -24,6 +25,7 @@ from exhibit.businesses.models import Business, LegalForm
 from exhibit.catalogue import ocop
 from exhibit.catalogue.models import ListingStatus, Product, ProductListing
 from exhibit.core.db import utcnow
+from exhibit.documents import invoicing
 from exhibit.documents import payments as ledger
 from exhibit.documents.models import Document, DocumentKind, DocumentStatus
 from exhibit.extensions import db
@@ -207,6 +209,7 @@ def _figures(week, now: datetime, today: date, lang: str) -> tuple[datetime, lis
         _documents(week, DocumentKind.MOU),
         _documents(week, DocumentKind.CONTRACT),
         _payments(week, today),
+        _money_flow(week),
     ]
     report = WeekReport(week, lang, now, today, [], tables)
     return now, _headlines(report, sum(exhibitors.values())), tables
@@ -253,6 +256,12 @@ def _headlines(report: WeekReport, exhibitors: int) -> list[Headline]:
         Headline("mou_value", _("Expected value of signed MoUs"), signed_mous[2], VND),
         Headline("contract_value", _("Booth contracts (value)"), payments[2], VND),
         Headline("overdue", _("Payments overdue"), payments[5], VND),
+        Headline("received", _("Payments received"), report.table("money_flow").value("received", 2),
+                 VND, detail=_("%(n)d payments", n=report.table("money_flow").value("received"))),
+        Headline("invoiced", _("E-invoices issued"), report.table("money_flow").value("invoiced"),
+                 detail=_("%(n)d waiting", n=report.table("money_flow").value("to_invoice"))),
+        Headline("subsidised_booths", _("Subsidised booths"),
+                 report.table("money_flow").value("subsidised")),
     ]
 
 
@@ -569,7 +578,9 @@ def _meeting_columns():
 
 
 def _meeting_headers(first: str) -> list[str]:
-    return [first, _("Requested"), _("Scheduled"), _("Held"), _("No-shows"), _("Interested"),
+    """("meetings": counts of meetings, not a booth held or a request's state)"""
+    return [first, pgettext("meetings", "Requested"), pgettext("meetings", "Scheduled"),
+            pgettext("meetings", "Held"), pgettext("meetings", "No-shows"), _("Interested"),
             _("Samples requested"), _("MoU to sign")]
 
 
@@ -591,9 +602,10 @@ def _meetings_by_buyer_and_province(week, lang: str) -> list[Table]:
     keys = [str(buyer_id) for buyer_id, *_rest in per_buyer]
     rows.append([_("Total"), *(sum(r[c] for r in rows) for c in range(1, 8))])
     buyers = Table("meetings_by_buyer", _("B2B meetings per buyer"), _meeting_headers(_("Buyer")),
-                   rows, kinds, note=_("Every buyer registered for the week. Scheduled: agreed "
-                                       "meetings with a time and a table; outcomes of agreed "
-                                       "meetings."),
+                   rows, kinds, note=_("Every buyer registered for the week. Requested: every "
+                                       "meeting asked for, paired or generated, whatever became "
+                                       "of it; scheduled: agreed, with a time and a table; "
+                                       "outcomes of agreed meetings."),
                    has_total=True, row_keys=[*keys, "total"], shown=BUYERS_SHOWN)
 
     per_province = db.session.execute(
@@ -607,8 +619,9 @@ def _meetings_by_buyer_and_province(week, lang: str) -> list[Table]:
     rows = [[name, *values] for _key, name, values in named]
     rows.append([_("Total"), *(sum(r[c] for r in rows) for c in range(1, 8))])
     chart = Chart([name for _key, name, _values in named],
-                  [(_("Held"), [v[2] for _k, _n, v in named]),
-                   (_("No-shows"), [v[3] for _k, _n, v in named])]) if named else None
+                  [(pgettext("meetings", "Held"), [v[2] for _k, _n, v in named]),
+                   (pgettext("meetings", "No-shows"), [v[3] for _k, _n, v in named])]
+                  ) if named else None
     by_province = Table("meetings_by_province", _("B2B meetings per province"),
                         _meeting_headers(_("Province of the supplier")), rows, kinds, chart,
                         _("By the province the supplier (the exhibitor) registered with."),
@@ -653,6 +666,36 @@ def _payments(week, today: date) -> Table:
               [(_("Amount (VND)"), total[2:6])], money=True),
         _("Read on %(date)s. Amounts due come from each exhibitor's live contract.",
           date=format_date(today)), has_total=True, row_keys=[*states, "total"])
+
+
+def _money_flow(week) -> Table:
+    """What the contracts asked for, what came in (matched from bank credits or recorded by
+    hand), what waits in review, what was invoiced, and the booths let at 0 đồng."""
+    flow = invoicing.money_flow(week)
+    rows = [
+        ("requested", _("Payment requests open"), flow.requested, flow.requested_vnd),
+        ("received", _("Payments received"), flow.received, flow.received_vnd),
+        ("matched", _("of which matched from bank credits"), flow.matched, flow.matched_vnd),
+        ("by_hand", _("of which recorded by hand"), flow.received - flow.matched,
+         flow.received_vnd - flow.matched_vnd),
+        ("in_review", _("Bank credits in review"), flow.in_review, flow.in_review_vnd),
+        ("to_invoice", _("Invoice requests waiting for their invoice"), flow.to_invoice,
+         flow.to_invoice_vnd),
+        ("invoiced", _("E-invoices issued"), flow.invoiced, flow.invoiced_vnd),
+        ("subsidised", _("Subsidised booths (no invoice)"), flow.subsidised_booths,
+         flow.subsidised_value_vnd),
+    ]
+    head = [_("Item"), _("Number"), _("Amount (VND)")]
+    return Table(
+        "money_flow", _("Requested, received and invoiced"), head,
+        [[str(label), n, amount] for _key, label, n, amount in rows], {1: COUNT, 2: VND},
+        Chart([str(label) for key, label, _n, _a in rows if key not in ("matched", "by_hand")],
+              [(head[2], [a for key, _l, _n, a in rows if key not in ("matched", "by_hand")])],
+              money=True),
+        _("Subsidised booths are valued before VAT at the week's average rent per m² of the "
+          "booths let for money (%(area)s m² in all); they ask for no invoice.",
+          area=f"{flow.subsidised_area_m2:g}"),
+        row_keys=[key for key, *_rest in rows])
 
 
 # -- several weeks -----------------------------------------------------------------------------

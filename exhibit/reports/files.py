@@ -39,6 +39,7 @@ def sheet_titles() -> dict[str, str]:
         "meetings_by_buyer": _("Meetings per buyer"),
         "meetings_by_province": _("Meetings per province"), "mous": _("MoUs"),
         "contracts": _("Contracts"), "payments": _("Payments"),
+        "money_flow": _("Money and invoices"),
     }
 
 
