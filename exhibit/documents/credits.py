@@ -58,6 +58,7 @@ from exhibit.core.db import lock_row, utcnow, write_transaction
 from exhibit.core.errors import Forbidden, ValidationFailed
 from exhibit.documents.models import (BankCredit, CreditOutcome, Document, Payment,
                                       PaymentRequest, PaymentRequestStatus)
+from exhibit.documents import invoicing
 from exhibit.documents.requests import is_valid_code
 from exhibit.extensions import db
 from exhibit.vn.dates import vietnam_today
@@ -320,6 +321,7 @@ def _record_payment(row: BankCredit, request: PaymentRequest) -> None:
                         "code": request.code})
     events.announce(events.payment_recorded, payment_id=payment.id, week_id=request.week_id,
                     business_id=request.business_id)
+    invoicing.prepare_for_payment(payment)  # its e-invoice request, in the same transaction
 
 
 def _digits(account: str | None) -> str:

@@ -111,3 +111,28 @@ class OrganisationForm(BaseForm):
     bank_name = StringField(_l("Bank as printed"), description=_l(
         "Filled from the list; add the branch if you wish, e.g. Ngân hàng TMCP Ngoại thương "
         "Việt Nam – Chi nhánh TP. Hồ Chí Minh"))
+
+
+class InvoiceNumberForm(BaseForm):
+    """The invoice the provider issued for a request (checked by invoicing.check_identity)."""
+    invoice_number = StringField(_l("Invoice number"), render_kw={"inputmode": "numeric",
+                                                                  "maxlength": 8},
+                                 description=_l("Up to 8 digits, e.g. 0000123"))
+    invoice_symbol = StringField(_l("Symbol (ký hiệu)"), render_kw={"maxlength": 7},
+                                 description=_l("7 characters, e.g. 1C26TAA"))
+    lookup_code = StringField(_l("Lookup code (mã tra cứu)"), render_kw={"maxlength": 100},
+                              description=_l("What the buyer types on the provider's site"))
+
+
+class InvoiceCorrectionForm(BaseForm):
+    kind = SelectField(_l("Correction"), choices=[
+        ("adjustment", _l("Adjustment (a difference, or corrected details)")),
+        ("replacement", _l("Replacement (the same lines, corrected buyer details)"))])
+    reason = StringField(_l("Reason"), render_kw={"maxlength": 500})
+    amount_vnd = StringField(_l("Difference incl. VAT (đồng)"),
+                             description=_l("Adjustment only: negative to lower, e.g. -100.000; 0 to "
+                                            "correct details only"))
+    buyer_name = StringField(_l("Buyer's legal name"))
+    buyer_tax_code = StringField(_l("Buyer's tax code"))
+    buyer_address = StringField(_l("Buyer's address"))
+    buyer_email = StringField(_l("Buyer's email"))

@@ -17,11 +17,12 @@ from sqlalchemy import and_, case, func, literal, or_, select
 from exhibit.booking import queries as booking
 from exhibit.businesses.models import Business
 from exhibit.core import audit, events
-from exhibit.core.db import write_transaction
-from exhibit.core.errors import NotFound, ValidationFailed
+from exhibit.core.db import lock_row, utcnow, write_transaction
+from exhibit.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from exhibit.core.paging import Page, counted_page, page_number, search_text
-from exhibit.documents.models import (Document, DocumentKind, DocumentStatus, Payment,
-                                      PaymentKind)
+from exhibit.documents import invoicing
+from exhibit.documents.models import (BankCredit, CreditOutcome, Document, DocumentKind,
+                                      DocumentStatus, Payment, PaymentKind)
 from exhibit.documents.numbering import number_contains
 from exhibit.extensions import db
 from exhibit.vn import numbers
@@ -388,8 +389,11 @@ def reminders(today: date, days_ahead: int = 3) -> list[Reminder]:
 
 def record_payment(*, actor, week, data: dict) -> Payment:
     """Record a payment: business_id, kind, amount_vnd, paid_on, reference, note and optionally
-    allocation_id (a booth of that business at the week)."""
+    allocation_id (a booth of that business at the week), and credit_id: a bank credit in the
+    review queue the payment settles (it leaves the queue, pointing at the payment). The
+    payment's e-invoice request is prepared in the same transaction (documents/invoicing.py)."""
     require_week_organiser(actor, week)
+    credit_id = _whole(data.get("credit_id"))
     errors: dict[str, str] = {}
     kind = str(data.get("kind") or "")
     if kind not in {k.value for k in PaymentKind}:
@@ -431,6 +435,7 @@ def record_payment(*, actor, week, data: dict) -> Payment:
             Document.week_id == week.id, Document.business_id == business_id,
             Document.kind == DocumentKind.CONTRACT.value,
             Document.status != DocumentStatus.CANCELLED.value))
+        credit = _credit_in_review(credit_id, week) if credit_id else None
         payment = Payment(week_id=week.id, business_id=business_id,
                           allocation_id=allocation_id,
                           document_id=contract_id, kind=kind, amount_vnd=amount, paid_on=paid_on,
@@ -444,7 +449,54 @@ def record_payment(*, actor, week, data: dict) -> Payment:
                             "reference": payment.reference})
         events.announce(events.payment_recorded, payment_id=payment.id, week_id=week.id,
                         business_id=business_id)
+        if credit is not None:
+            credit.payment_id, credit.settled_at, credit.settled_by_id = payment.id, utcnow(), actor.id
+            credit.settlement = _("Recorded in the ledger as a payment (%(kind)s, %(amount)s đồng)",
+                                  kind=PaymentKind(kind).title,
+                                  amount=numbers.format_number(amount))[:300]
+            if not payment.reference:
+                payment.reference = credit.transaction_id[:120]
+            audit.record("bank_credit", credit.id, "settle", actor=actor, week_id=week.id,
+                         business_id=business_id,
+                         after={"transaction_id": credit.transaction_id, "reason": credit.reason,
+                                "payment_id": payment.id}, note=credit.settlement)
+        invoicing.prepare_for_payment(payment)
     return payment
+
+
+def _credit_in_review(credit_id: int, week) -> BankCredit:
+    """The organiser's bank credit still waiting for review, locked (404 if it is not the
+    week's organiser's, 409 if it was settled meanwhile)."""
+    credit = lock_row(BankCredit, credit_id)
+    if credit is None or credit.organizer_id != week.organizer_id:
+        raise NotFound(_("There is no such bank credit."), code="bank_credit_not_found")
+    if credit.outcome != CreditOutcome.REVIEW.value or credit.settled_at is not None:
+        raise Conflict(_("This credit is not waiting for review."), code="not_in_review")
+    return credit
+
+
+def record_credit_payment(*, actor, credit_id: int, data: dict) -> Payment:
+    """Settle a credit in review by recording it in the ledger as a payment of the business
+    whose order code it names (kind, amount_vnd; paid on the day it was credited, its
+    transaction id as the reference unless others are given)."""
+    from exhibit.weeks.services import is_organiser_of
+    credit = db.session.get(BankCredit, credit_id)
+    if credit is None or not is_organiser_of(actor, credit.organizer_id):
+        if credit is not None and actor is not None and actor.is_organiser:
+            raise Forbidden(_("Only the organiser can settle this credit."))
+        raise NotFound(_("There is no such bank credit."), code="bank_credit_not_found")
+    request = credit.payment_request
+    if request is None:
+        message = _("This credit names no order code: record its payment in the ledger below.")
+        raise ValidationFailed(message, fields={"credit_id": message})
+    week = db.session.get(ExhibitionWeek, request.week_id)
+    from exhibit.vn.dates import vietnam_today
+    return record_payment(actor=actor, week=week, data={
+        "business_id": request.business_id, "kind": data.get("kind") or request.kind,
+        "amount_vnd": data.get("amount_vnd") or credit.amount_vnd,
+        "paid_on": data.get("paid_on") or vietnam_today(credit.credited_at).strftime("%d/%m/%Y"),
+        "reference": data.get("reference") or credit.transaction_id,
+        "note": data.get("note") or "", "credit_id": credit.id})
 
 
 def _whole(value) -> int | None:

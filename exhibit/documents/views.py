@@ -8,22 +8,26 @@ from flask_login import current_user, login_required
 
 from exhibit.core import audit
 from exhibit.core.downloads import download, uploaded_file
-from exhibit.core.errors import ValidationFailed, attempt
+from exhibit.core.errors import AppError, ValidationFailed, attempt
 from exhibit.core.forms import ActionForm, row_id
 from exhibit.core.limits import upload_limited
 from exhibit.core.paging import page_number
 from exhibit.core.permissions import organiser_required
 from exhibit.core.redirects import safe_next
-from exhibit.documents import credits, payments, request_render, requests, services, statements
+from exhibit.documents import (credits, einvoice_providers, invoicing, payments, request_render,
+                               requests, services, statements)
 from exhibit.documents.forms import (
     CancelForm,
     ContractForm,
+    InvoiceCorrectionForm,
+    InvoiceNumberForm,
     MouForm,
     OrganisationForm,
     PaymentForm,
     SignedScanForm,
 )
-from exhibit.documents.models import DocumentKind, DocumentStatus, PaymentKind
+from exhibit.documents.models import (DocumentKind, DocumentStatus, InvoiceRequestStatus,
+                                      PaymentKind)
 from exhibit.extensions import csrf, db
 from exhibit.media import storage
 from exhibit.vn.dates import vietnam_today
@@ -274,10 +278,14 @@ def week_payments(slug):
             except ValidationFailed as error:
                 form.apply_errors(error)
         status = 422
+    shown = [row[0] for row in ledger.page.rows] if ledger.view == "payments" else [
+        p for row in ledger.page.rows for p in row.payments]
     return render_template("documents/payments.html", week=week, ledger=ledger, form=form,
                            states=payments.STATES, kinds=list(PaymentKind),
                            state_title=payments.state_title, today=today,
                            review=credits.review_queue(week.organizer_id, week.id),
+                           flow=invoicing.money_flow(week),
+                           invoices=invoicing.for_payments(p.id for p in shown),
                            action=ActionForm()), status
 
 
@@ -358,3 +366,139 @@ def organisation():
             form.apply_errors(error)
     return _organisation_page(form, 422)
 
+
+
+@bp.route("/organiser/bank-credits/<int:credit_id>/record", methods=["POST"])
+@organiser_required
+def record_credit(credit_id):
+    """Settle a credit in review by recording it in the ledger as a payment (kind, amount)."""
+    if ActionForm().validate_on_submit():
+        attempt(lambda: payments.record_credit_payment(
+            actor=current_user, credit_id=credit_id,
+            data={"kind": request.form.get("kind", ""),
+                  "amount_vnd": request.form.get("amount_vnd", "")}),
+            _("Payment recorded; the credit is settled."))
+    return redirect(safe_next(url_for("weeks.organiser_home")))
+
+
+# -- e-invoice requests ---------------------------------------------------------------------------
+
+@bp.app_template_global()
+def business_invoices(business_id):
+    """The invoices issued for a business's payments, for its own page (/my)."""
+    return invoicing.business_invoices(business_id) if business_id else []
+
+
+@bp.route("/organiser/weeks/<slug>/invoice-requests")
+@organiser_required
+def invoice_requests(slug):
+    week = get_managed_week(slug, current_user)
+    status = request.args.get("status", "")
+    status = status if status in invoicing.STATUSES else ""
+    return render_template(
+        "documents/invoice_requests.html", week=week, status=status,
+        statuses=list(InvoiceRequestStatus), counts=invoicing.status_counts(week),
+        page=invoicing.week_page(week, status, page_number(request.args)),
+        flow=invoicing.money_flow(week), action=ActionForm())
+
+
+@bp.route("/organiser/weeks/<slug>/invoice-requests/export", methods=["POST"])
+@organiser_required
+def export_invoice_requests(slug):
+    """The week's requests as XLSX or JSON (invoicing's layout); the prepared ones become
+    exported, so it is a POST."""
+    week = get_managed_week(slug, current_user)
+    target = url_for("documents.invoice_requests", slug=week.slug)
+    if not ActionForm().validate_on_submit():
+        return redirect(target)
+    try:
+        content, mimetype, filename = invoicing.export(
+            actor=current_user, week=week, file_format=request.form.get("format", ""),
+            status=request.form.get("status", ""))
+    except ValidationFailed as error:
+        flash(" ".join([error.message, *error.fields.values()][:2]), "error")
+        return redirect(target)
+    return download(content, mimetype, filename)
+
+
+def _invoice_page(invoice, number_form=None, correction_form=None, status: int = 200):
+    if number_form is None:
+        number_form = InvoiceNumberForm(data={
+            "invoice_number": invoice.invoice_number, "invoice_symbol": invoice.invoice_symbol,
+            "lookup_code": invoice.lookup_code})
+    if correction_form is None:
+        correction_form = InvoiceCorrectionForm(data={
+            f"buyer_{k}": invoice.buyer.get(k, "") for k in invoicing.BUYER_FIELDS})
+    return render_template(
+        "documents/invoice_request.html", invoice=invoice, week=invoice.week, number_form=number_form,
+        correction_form=correction_form, action=ActionForm(), key=invoicing.request_key(invoice),
+        corrections=invoicing.corrections_of(invoice), provider=einvoice_providers.configured_name(),
+        history=audit.entries(entity="invoice_request", entity_id=invoice.id),
+        audit_action=audit.action_title), status
+
+
+@bp.route("/organiser/invoice-requests/<int:request_id>")
+@organiser_required
+def invoice_request(request_id):
+    return _invoice_page(invoicing.get_request(request_id, current_user))
+
+
+@bp.route("/organiser/invoice-requests/<int:request_id>/invoice", methods=["POST"])
+@organiser_required
+def record_invoice(request_id):
+    invoice = invoicing.get_request(request_id, current_user)
+    form = InvoiceNumberForm()
+    if form.validate_on_submit():
+        try:
+            invoicing.record_invoice(actor=current_user, request_id=invoice.id, data=form.data)
+            flash(_("The invoice is recorded; the exhibitor sees it on their page."), "success")
+            return redirect(url_for("documents.invoice_request", request_id=invoice.id))
+        except ValidationFailed as error:
+            form.apply_errors(error)
+        except AppError as error:
+            flash(error.message, "error")
+            return redirect(url_for("documents.invoice_request", request_id=invoice.id))
+    db.session.refresh(invoice)
+    return _invoice_page(invoice, number_form=form, status=422)
+
+
+@bp.route("/organiser/invoice-requests/<int:request_id>/correction", methods=["POST"])
+@organiser_required
+def correct_invoice(request_id):
+    invoice = invoicing.get_request(request_id, current_user)
+    form = InvoiceCorrectionForm()
+    if form.validate_on_submit():
+        try:
+            made = invoicing.correct(actor=current_user, request_id=invoice.id,
+                                     kind=form.kind.data, data=form.data)
+            flash(_("The correction is prepared; the original is kept."), "success")
+            return redirect(url_for("documents.invoice_request", request_id=made.id))
+        except ValidationFailed as error:
+            form.apply_errors(error)
+        except AppError as error:
+            flash(error.message, "error")
+            return redirect(url_for("documents.invoice_request", request_id=invoice.id))
+    db.session.refresh(invoice)
+    return _invoice_page(invoice, correction_form=form, status=422)
+
+
+@bp.route("/organiser/invoice-requests/<int:request_id>/cancel", methods=["POST"])
+@organiser_required
+def cancel_invoice_request(request_id):
+    invoice = invoicing.get_request(request_id, current_user)
+    if ActionForm().validate_on_submit():
+        attempt(lambda: invoicing.cancel(actor=current_user, request_id=invoice.id,
+                                         reason=request.form.get("reason", "")),
+                _("The invoice request is cancelled."))
+    return redirect(url_for("documents.invoice_request", request_id=invoice.id))
+
+
+@bp.route("/organiser/invoice-requests/<int:request_id>/submit", methods=["POST"])
+@organiser_required
+def submit_invoice_request(request_id):
+    """Send the request to the configured e-invoice provider's adapter."""
+    invoice = invoicing.get_request(request_id, current_user)
+    if ActionForm().validate_on_submit():
+        attempt(lambda: invoicing.submit_to_provider(actor=current_user, request_id=invoice.id),
+                _("The provider issued the invoice; it is recorded."))
+    return redirect(url_for("documents.invoice_request", request_id=invoice.id))
