@@ -68,9 +68,11 @@ EVENTS = {event.key: event for event in (
     Event("payment.received", zalo_params=("business", "amount", "code", "paid_on")),
     Event("payment.due_soon", zalo_params=("business", "number", "amount", "due_on")),
     Event("payment.overdue", zalo_params=("business", "number", "amount", "due_on")),
-    # visitors: the badge link, and a receipt for a contact left at a booth
-    Event("visitor.registered", zalo_params=("name", "week", "dates")),
-    Event("visitor.contact_receipt", zalo_params=("name", "exhibitor", "booth", "week")),
+    # visitors: the badge link, and a receipt for a contact left at a booth; both carry the
+    # link to the visitor's privacy page (what is held about them; withdraw in one tap)
+    Event("visitor.registered", zalo_params=("name", "week", "dates", "privacy"), version=2),
+    Event("visitor.contact_receipt", zalo_params=("name", "exhibitor", "booth", "week", "privacy"),
+          version=2),
     # applications
     Event("application.received", zalo_params=("business", "week")),
     Event("application.approved", zalo_params=("business", "week")),

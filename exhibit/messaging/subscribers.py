@@ -8,6 +8,7 @@ from exhibit.accounts.models import User
 from exhibit.accounts.services import business_people
 from exhibit.core import events
 from exhibit.core.links import public_url
+from exhibit.core.privacy_links import privacy_link
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth
 from exhibit.messaging import dispatch, outbox
@@ -308,7 +309,9 @@ def on_payment_recorded(*, payment_id: int, week_id: int, business_id: int, **_m
 
 
 def _visitor(email: str, phone: str, language: str) -> outbox.Recipient:
-    """Someone without an account (a visitor), reached at what they gave the form."""
+    """Someone without an account (a visitor), reached at what they gave the form. Every
+    message to a visitor carries ``privacy``: the signed link to their privacy page (what is
+    held about them, by whom; withdraw in one tap — core.privacy_links)."""
     return outbox.Recipient(email=email or "", phone=phone or "",
                             language=language if language in ("vi", "en") else "vi")
 
@@ -322,7 +325,9 @@ def on_visitor_registered(*, badge_id: int, week_id: int, language: str = "vi", 
                  context={**week_context(week, recipient.language), "name": badge.full_name,
                           "venue": week.venue_name,
                           "dates": f"{week.start_date:%d/%m} – {week.end_date:%d/%m/%Y}",
-                          "link": public_url("badges.entry", code=badge.entry_code)},
+                          "link": public_url("badges.entry", code=badge.entry_code),
+                          "privacy": privacy_link(week.organizer_id, phone=badge.phone,
+                                                  email=badge.email)},
                  week_id=week_id)
 
 
@@ -336,5 +341,7 @@ def on_contact_left(*, lead_id: int, week_id: int, business_id: int, language: s
                  context={**week_context(week, recipient.language), "name": lead.full_name,
                           "exhibitor": lead.business.name,
                           "booth": lead.booth.code if lead.booth else "",
-                          "link": public_url("public.week_page", slug=week.slug)},
+                          "link": public_url("public.week_page", slug=week.slug),
+                          "privacy": privacy_link(week.organizer_id, phone=lead.phone,
+                                                  email=lead.email)},
                  week_id=week_id)

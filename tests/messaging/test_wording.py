@@ -14,7 +14,7 @@ CONTEXT_VALUES = {
     "week", "organiser", "sender", "business", "booth", "from_booth", "deadline", "link",
     "name", "email", "valid_until", "how", "reason", "products", "count", "other", "when",
     "table", "number", "version", "is_contract", "which", "amount", "due_on", "venue", "dates",
-    "exhibitor", "inviter", "for_gate", "by_organiser", "code", "pdf", "paid_on",
+    "exhibitor", "inviter", "for_gate", "by_organiser", "code", "pdf", "paid_on", "privacy",
 }
 
 
@@ -34,7 +34,10 @@ def test_sms_text_is_unaccented_and_short(app):
     """A Vietnamese message rendered with long-ish values still fits two GSM parts."""
     values = {name: "X" * 12 for name in CONTEXT_VALUES}
     values.update(week="Tuần lễ OCOP Bình Thuận 2027", sender="ITPC", booth="A01",
-                  link="https://hoicho.example.vn/e/abcd1234efgh", is_contract=True, version=1)
+                  link="https://hoicho.example.vn/e/abcd1234efgh", is_contract=True, version=1,
+                  # a privacy link as long as a real one (phone and email in its signed token)
+                  privacy="https://hoicho.example.vn/privacy/"
+                          "WzEsIis4NDk4NzY1NDMyMSIsInF1YW5AZXhhbXBsZS52biJd.MM8sdLebpRzErWWtfCXWGVM9Ls0")
     with app.test_request_context():
         for event in catalog.EVENTS:
             short = catalog.unaccented(catalog.render(event, "vi", values).short)
