@@ -34,8 +34,10 @@ def render(snapshot: dict, hall: dict, *, changed: set[int] | None = None,
         if shape.hall_id != hall["id"]:
             continue
         x, y, w, h = (v * SCALE for v in (shape.x, shape.y, shape.w, shape.h))
+        # the name just above the area (below it when the area touches the hall's top)
+        label_y = y - 5 if y >= 16 else y + h + 14
         parts.append(f'<g class="cluster"><rect x="{x:g}" y="{y:g}" width="{w:g}" height="{h:g}"/>'
-                     f'<text x="{x + 4:g}" y="{y + 14:g}" font-size="12">{escape(shape.name)}'
+                     f'<text x="{max(x, 2):g}" y="{label_y:g}" font-size="13">{escape(shape.name)}'
                      f'</text></g>')
     for element in snapshot.get("elements", []):
         if element["hall_id"] != hall["id"]:
