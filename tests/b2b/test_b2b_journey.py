@@ -1,7 +1,7 @@
 """A B2B session's rounds in Chromium: a buyer marks preferences and blocks a slot; the
 organiser generates the schedule, swaps a meeting and publishes; on the day the supplier says a
-meeting was held and the buyer that another did not happen; the live board shows one held and
-one no-show."""
+meeting was held and the buyer that another did not happen; the live board and the week's
+dashboard show one held and one no-show."""
 from __future__ import annotations
 
 from datetime import time, timedelta
@@ -106,4 +106,19 @@ def test_preferences_to_a_published_schedule_to_attendance_on_the_board(
     page.goto(f"{manage}/board")
     counts = page.locator("[data-board-counts]")
     assert (counts.get_attribute("data-held"), counts.get_attribute("data-no-shows")) == ("1", "1")
+
+    # the week's dashboard counts the same: in its headlines, per buyer and per province
+    page.goto(f"{live_server}/organiser/weeks/{week.slug}/dashboard")
+    assert page.get_attribute("li[data-key=meetings_held]", "data-value") == "1"
+    assert page.get_attribute("li[data-key=no_shows]", "data-value") == "1"
+
+    def cells(table: str, row: str) -> list[str]:
+        return page.locator(f"table[data-table={table}] tr[data-key='{row}'] td[data-value]"
+                            ).evaluate_all("cells => cells.map(c => c.dataset.value)")
+    # requested, scheduled, held, no-shows (then the outcomes, none recorded)
+    assert cells("meetings_by_buyer", str(buyer.id))[:4] == ["2", "2", "1", "1"]
+    assert cells("meetings_by_province", "total")[:4] == ["2", "2", "1", "1"]
+    assert cells("meetings_by_attendance", "held") == ["1"]
+    assert cells("meetings_by_attendance", "no_show") == ["1"]
+    page.screenshot(path="/tmp/b2b-journey-dashboard.png", full_page=True)
     context.close()
