@@ -187,6 +187,44 @@ def draft_document(draft: PlanDraft) -> dict:
     return json.loads(draft.document or "{}")
 
 
+def editor_document(week, draft: PlanDraft) -> dict:
+    """The draft's document as the editor opens it, brought up to date with the published rows:
+    a booth or element gone from them since the draft was saved (retired, deleted) leaves it,
+    with the moves and merges that named it; a booth added to them after the draft's last save
+    (the booth form, an import) joins it, so publishing does not delete it unseen."""
+    document = draft_document(draft)
+    if not draft.revision:
+        return document
+    live = {b.id: b for b in db.session.scalars(select(Booth).where(
+        Booth.week_id == week.id, Booth.retired_at.is_(None)))}
+    hall_ids = [h.id for h in week_halls(week)]
+    elements = set(db.session.scalars(select(PlanElement.id).where(
+        PlanElement.hall_id.in_(hall_ids)))) if hall_ids else set()
+
+    def current(key):
+        number = _key_id(key, _BOOTH_KEY)
+        return number is None or number in live
+
+    booths = [b for b in document.get("booths") or [] if current(b["key"])]
+    for booth in booths:
+        booth["merged_from"] = [k for k in booth.get("merged_from") or [] if current(k)]
+        if booth.get("split_from") and not current(booth["split_from"]):
+            booth["split_from"] = None
+    known = {_key_id(k, _BOOTH_KEY) for b in booths for k in [b["key"], *b["merged_from"]]}
+    saved_at = draft.updated_at
+    booths += [booth_entry(b) for b in sorted(live.values(), key=lambda b: b.code)
+               if b.id not in known and saved_at is not None and b.created_at > saved_at]
+    document["booths"] = booths
+    document["elements"] = [e for e in document.get("elements") or []
+                            if _key_id(e["key"], _ELEMENT_KEY) in elements
+                            or _key_id(e["key"], _ELEMENT_KEY) is None]
+    keys = {b["key"] for b in booths}
+    document["moves"] = [m for m in document.get("moves") or [] if m["to"] in keys]
+    halls = document.get("halls") or {}
+    document["halls"] = {k: v for k, v in halls.items() if k.isdigit() and int(k) in hall_ids}
+    return document
+
+
 def _locked_draft(week_id: int) -> PlanDraft | None:
     query = select(PlanDraft).where(PlanDraft.week_id == week_id) \
         .execution_options(populate_existing=True)

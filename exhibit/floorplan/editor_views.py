@@ -65,6 +65,7 @@ def _editor_text() -> dict:
         "liveBad": _("Here the booth overlaps or leaves the hall."),
         "selected": _("%n selected: %s"), "nothingSelected": _("Nothing selected."),
         "unsaved": _("Unsaved changes"), "savedRevision": _("Saved (revision %n)"),
+        "noDraft": _("No draft yet: this is the published plan"),
         "moved": _("Moved by %x m, %y m."), "resized": _("Now %s m."), "added": _("Added %s."),
         "undone": _("Undone."), "redone": _("Redone."), "cancelled": _("Nothing changed."),
         "saved": _("Done."), "serverError": _("Something went wrong on our side."),
@@ -84,7 +85,7 @@ def _editor_text() -> dict:
 def editor(slug):
     week = get_managed_week(slug, current_user)
     draft = drafts.load_draft(week)
-    document = drafts.draft_document(draft)
+    document = drafts.editor_document(week, draft)
     bookings = drafts.active_bookings(week)
     halls = drafts.week_halls(week)
     try:

@@ -143,3 +143,46 @@ def test_organiser_drags_merges_with_the_booking_moved_adds_a_column_and_saves(
     assert page.locator("#pe-status a").count() == 1
     page.screenshot(path=str(tmp_path / "editor-stale.png"), full_page=True)
     context.close()
+
+
+def test_on_a_touch_tablet_taps_select_split_and_the_page_passes_axe(
+        live_server, browser, organiser, make_exhibitor, tmp_path):
+    """Taps select, "Select several" makes taps add, a booth splits in two from the toolbar;
+    axe finds nothing serious on the editor (tablet and phone); the page does not scroll
+    sideways on a phone."""
+    from playwright.sync_api import expect
+
+    from tests.a11y.conftest import AXE_SCRIPT, axe_findings
+    week, _holder = plan_week(organiser, make_exhibitor, slug="ocop-plan-editor-touch")
+    context = browser.new_context(viewport={"width": 820, "height": 1180}, has_touch=True,
+                                  is_mobile=True, bypass_csp=True)  # axe is a script of its own
+    page = sign_in(context, live_server, organiser)
+    page.goto(f"{live_server}/organiser/weeks/{week.slug}/plan/editor")
+    page.wait_for_selector("#plan-editor.ready")
+    booth_node(page, week, "A04").tap()
+    expect(page.locator("#pe-selection")).to_contain_text("A04")
+    page.tap("#pe-multi")
+    booth_node(page, week, "A05").tap()
+    expect(page.locator("#pe-canvas .pe-booth.selected")).to_have_count(2)
+    booth_node(page, week, "A05").tap()  # taking it out again
+    expect(page.locator("#pe-canvas .pe-booth.selected")).to_have_count(1)
+    page.tap("#pe-multi")
+    page.fill("#pe-parts", "2")
+    page.tap("#pe-split")
+    expect(page.locator("#pe-canvas .pe-booths > g")).to_have_count(7)
+    expect(page.locator("#pe-canvas g[aria-label^='Booth A04-2'], #pe-canvas g[aria-label*='A04-2']")).to_have_count(1)
+    page.screenshot(path=str(tmp_path / "editor-tablet-split.png"), full_page=True)
+    if AXE_SCRIPT.exists():
+        assert axe_findings(page, AXE_SCRIPT) == []
+    context.close()
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
+                                is_mobile=True, bypass_csp=True)
+    page = sign_in(phone, live_server, organiser)
+    page.goto(f"{live_server}/organiser/weeks/{week.slug}/plan/editor")
+    page.wait_for_selector("#plan-editor.ready")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 391
+    page.screenshot(path=str(tmp_path / "editor-phone.png"), full_page=True)
+    if AXE_SCRIPT.exists():
+        assert axe_findings(page, AXE_SCRIPT) == []
+    phone.close()

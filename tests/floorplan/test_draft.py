@@ -290,3 +290,24 @@ def test_endpoints_save_409_and_merge_with_the_booking_moved(client, week, organ
 
     assert client.post(f"{base}/discard").status_code == 302
     assert drafts.load_draft(week).revision == 0
+
+
+def test_the_editor_opens_the_draft_brought_up_to_date_with_the_rows(week, organiser):
+    from exhibit.core.db import utcnow
+    from exhibit.floorplan.services import save_booth
+    document = drafts.draft_document(drafts.load_draft(week))
+    a03, a04 = key(week, "A03"), key(week, "A04")
+    document = drafts.delete(document, [a03])
+    drafts.save_draft(actor=organiser, week=week, document=document, revision=0)
+    # a booth added with the booth form after the save, and one retired by a publication
+    added = save_booth(actor=organiser, week=week, hall_id=week.halls[0].id, data={
+        "code": "A07", "price_vnd": 1_300_000, "grid_x": 20, "grid_y": 5})
+    retired = get_booth(week, "A04")
+    retired.retired_at = utcnow()
+    db.session.commit()
+    opened = drafts.editor_document(week, drafts.load_draft(week))
+    keys = [b["key"] for b in opened["booths"]]
+    assert a03 not in keys  # deleted in the draft: stays deleted
+    assert a04 not in keys  # gone from the rows
+    assert drafts.booth_key(added.id) in keys
+    drafts.clean_document(week, opened)  # and it can be saved again

@@ -116,7 +116,8 @@ function renderButtons() {
     : text.nothingSelected;
   const unsaved = dirty();
   $("pe-save").classList.toggle("unsaved", unsaved);
-  $("pe-saved").textContent = unsaved ? text.unsaved : text.savedRevision.replace("%n", state.revision);
+  $("pe-saved").textContent = unsaved ? text.unsaved
+    : (state.revision ? text.savedRevision.replace("%n", state.revision) : text.noDraft);
   for (const button of document.querySelectorAll("[data-hall]")) {
     button.setAttribute("aria-pressed", Number(button.dataset.hall) === state.hallId ? "true" : "false");
   }
@@ -403,7 +404,7 @@ svg.addEventListener("pointerdown", (event) => {
       state.selected = new Set([key]);
     }
     // set first: the focus that follows must not change the selection again
-    gesture = { kind: "maybe-move", start: at, key, client: [event.clientX, event.clientY] };
+    gesture = { kind: "maybe-move", start: at, key, additive, client: [event.clientX, event.clientY] };
     render();
     view.focus(key);
   } else if (event.pointerType === "touch" && !state.multi) {
@@ -487,6 +488,9 @@ function finishGesture() {
     state.history.change(done.working);
     const shape = findShape(doc(), done.key);
     say(text.resized.replace("%s", `${fmt(shape.w_m)} × ${fmt(shape.h_m)}`));
+  } else if (done.kind === "maybe-move" && !done.additive) {
+    // a click (no drag) on a booth of a larger selection picks that booth alone
+    state.selected = new Set([done.key]);
   } else if (done.kind === "box") {
     view.showMarquee(null);
     if (done.box && done.box.w > 0.05 && done.box.h > 0.05) {
