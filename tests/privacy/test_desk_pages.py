@@ -90,6 +90,7 @@ def test_actions_on_a_request_page(app, client, organiser, open_week, confirmed_
 
     client.post("/logout")
     login(client, exhibitor)
+    assert 'data-privacy-tasks="1"' in client.get("/my").get_data(as_text=True)
     tasks = client.get("/my/privacy-requests").get_data(as_text=True)
     assert desk.reference(request) in tasks and "Trần Thị Hương" in tasks
     assert client.post(f"/my/privacy-requests/{task.id}/confirm",
