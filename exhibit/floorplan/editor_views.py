@@ -7,6 +7,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
+from werkzeug.routing import BuildError
 
 from exhibit.core.errors import AppError, ValidationFailed, json_error
 from exhibit.core.forms import ActionForm
@@ -36,17 +37,30 @@ def _bookings_by_key(bookings: dict[int, drafts.Booking]) -> dict:
             for b in bookings.values()}
 
 
-def _hall_entry(hall) -> dict:
+def _optional_url(endpoint: str, **values) -> str | None:
+    """The address of another floor plan page, or None while that page does not exist."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+def _hall_entry(week, hall) -> dict:
+    """A hall as the editor draws it: its size, and the venue's drawing underneath once it is
+    calibrated (its top-left at the hall's origin, metres = pixels / pixels per metre)."""
     drawing = None
-    if hall.drawing_key and hall.drawing_kind != "pdf" and hall.drawing_width_px:
-        # uncalibrated, the drawing is stretched over the hall's width
-        per_m = hall.drawing_px_per_m or (hall.drawing_width_px / (hall.width_m or 1))
-        drawing = {"url": url_for("media.serve", key=hall.drawing_key),
-                   "width_m": round(hall.drawing_width_px / per_m, 3),
-                   "depth_m": round((hall.drawing_height_px or 0) / per_m, 3),
-                   "calibrated": bool(hall.drawing_px_per_m)}
+    if hall.drawing_key and hall.drawing_px_per_m and hall.drawing_width_px:
+        url = _optional_url("floorplan.hall_drawing", slug=week.slug, hall_id=hall.id,
+                            name=hall.drawing_key.rsplit("/", 1)[-1])
+        if url:
+            drawing = {"url": url,
+                       "width_m": round(hall.drawing_width_px / hall.drawing_px_per_m, 3),
+                       "depth_m": round((hall.drawing_height_px or 0) / hall.drawing_px_per_m, 3)}
     return {"id": hall.id, "name": hall.name, "width_m": hall.width_m, "depth_m": hall.depth_m,
-            "drawing": drawing}
+            "drawing": drawing,
+            "drawing_page": _optional_url("floorplan.edit_drawing", slug=week.slug,
+                                          hall_id=hall.id),
+            "uncalibrated": bool(hall.drawing_key and not hall.drawing_px_per_m)}
 
 
 def _editor_text() -> dict:
@@ -71,6 +85,10 @@ def _editor_text() -> dict:
         "saved": _("Done."), "serverError": _("Something went wrong on our side."),
         "offline": _("The server could not be reached; your changes are still here."),
         "keepOnBooth": _("Keep it on the changed booth"),
+        "uncalibrated": _("The hall's drawing is not calibrated yet, so it is not shown."),
+        "calibrate": _("Calibrate it"),
+        "noDrawing": _("No venue drawing under this hall."),
+        "uploadDrawing": _("Upload the drawing"),
         "savedWithProblems": _("Draft saved, with %n errors to solve before publishing."),
         "stale": _("Someone else saved the plan since you opened it."),
         "reload": _("Reload the plan"),
@@ -97,7 +115,7 @@ def editor(slug):
     config = {
         "revision": draft.revision, "base_version": draft.base_version,
         "hall_id": hall.id if hall else None,
-        "halls": [_hall_entry(h) for h in halls],
+        "halls": [_hall_entry(week, h) for h in halls],
         "document": document, "problems": problems,
         "bookings": _bookings_by_key(bookings),
         "booth_types": [{"value": t.value, "title": t.title} for t in BoothType],

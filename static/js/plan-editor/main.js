@@ -68,6 +68,7 @@ function render() {
   if (!preview) {
     renderProblems(problems);
     renderPanel(single);
+    renderDrawingNote();
     renderButtons();
   } else {
     $("pe-live").textContent = problems.some((p) => p.severity === "error" && state.selected.has(p.key))
@@ -121,6 +122,18 @@ function renderButtons() {
   for (const button of document.querySelectorAll("[data-hall]")) {
     button.setAttribute("aria-pressed", Number(button.dataset.hall) === state.hallId ? "true" : "false");
   }
+}
+
+function renderDrawingNote() {
+  const note = $("pe-drawing-note");
+  const current = hall();
+  note.replaceChildren();
+  if (!current || !current.drawing_page || current.drawing) return;
+  note.append(document.createTextNode(`${current.uncalibrated ? text.uncalibrated : text.noDrawing} `));
+  const link = document.createElement("a");
+  link.href = current.drawing_page;
+  link.textContent = current.uncalibrated ? text.calibrate : text.uploadDrawing;
+  note.append(link);
 }
 
 function renderPanel(single) {
