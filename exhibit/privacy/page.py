@@ -188,6 +188,7 @@ def make_request(subject: Subject, *, kind: str, details: str = ""):
         raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
     with write_transaction():
         return desk.receive_request(organizer_id=subject.organizer_id, kind=RequestKind(kind),
-                                    subject_name=subject_name(subject),
+                                    subject_name=subject_name(subject)
+                                    or subject.phone or subject.email,
                                     subject_phone=subject.phone, subject_email=subject.email,
                                     details=details, via="privacy_page")
