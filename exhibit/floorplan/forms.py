@@ -107,6 +107,8 @@ class DxfImportForm(BaseForm):
     prefix = StringField(_l("Code prefix for booths without a code"), default="D")
     price_vnd = StringField(_l("Price of each new booth (VND, before VAT)"), default="0",
                             render_kw={"inputmode": "numeric", "data-money": ""})
+    offset_x_m = MetresField(_l("Outlines start from the hall's left side at (m)"), default=0)
+    offset_y_m = MetresField(_l("Outlines start from the hall's top side at (m)"), default=0)
 
     def __init__(self, *args, halls=(), layers=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,8 +116,3 @@ class DxfImportForm(BaseForm):
         self.layer.choices = [(name, name) for name in layers]
         self.text_layer.choices = [("", _l("(none: number the booths)"))] + \
             [(name, name) for name in layers]
-
-
-class PlanSearchForm(BaseForm):
-    class Meta:
-        csrf = False

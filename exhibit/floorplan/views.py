@@ -18,9 +18,9 @@ from exhibit.core.paging import page_number
 from exhibit.core.permissions import organiser_required
 from exhibit.core.security import UPLOAD_POLICY
 from exhibit.extensions import db
-from exhibit.floorplan import drawing, elements, services, wayfinding
-from exhibit.floorplan.forms import (BoothForm, CalibrationForm, DrawingForm, ElementForm,
-                                     HallForm, ImportForm)
+from exhibit.floorplan import drawing, dxf, elements, services, wayfinding
+from exhibit.floorplan.forms import (BoothForm, CalibrationForm, DrawingForm, DxfImportForm,
+                                     DxfUploadForm, ElementForm, HallForm, ImportForm)
 from exhibit.floorplan.models import Booth, Hall
 from exhibit.vn.dates import vietnam_today
 from exhibit.vn.text import search_words
@@ -115,6 +115,7 @@ def manage(slug):
     return render_template("floorplan/manage.html", week=week, filters=filters,
                            page=booths_page(week, filters, page_number(request.args)),
                            hall_form=HallForm(), import_form=ImportForm(),
+                           dxf_form=DxfUploadForm(),
                            **plan_context(week, current_user, link=link,
                                           hall_id=filters.hall_id))
 
@@ -312,3 +313,59 @@ def delete_element(slug, element_id):
         elements.delete_element(actor=current_user, week=week, element=element)
         flash(_("Element deleted."), "success")
     return redirect(url_for("floorplan.list_elements", slug=slug))
+
+
+# -- booth outlines from the venue's CAD (DXF) --------------------------------------------------
+
+@bp.route("/organiser/weeks/<slug>/booths/dxf", methods=["POST"])
+@organiser_required
+@upload_limited
+def upload_dxf(slug):
+    """First step: the DXF is checked and kept, and its layers offered to choose from."""
+    week = get_managed_week(slug, current_user)
+    form = DxfUploadForm()
+    if not week.halls:
+        flash(_("Add a hall first."), "warning")
+        return redirect(url_for("floorplan.manage", slug=slug))
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            token, layers = dxf.keep_upload(week, upload.read())
+        except ValidationFailed as exc:
+            form.apply_errors(exc)
+        else:
+            choose = DxfImportForm(halls=week.halls, layers=layers, formdata=None,
+                                   data={"upload": token})
+            guess = next((n for n in layers if any(w in n.casefold() for w in
+                                                   ("booth", "gian", "stand"))), None)
+            text_guess = next((n for n in layers if any(w in n.casefold() for w in
+                                                        ("text", "code", "so", "num", "ma"))),
+                              "")
+            choose.layer.data = guess or layers[0]
+            choose.text_layer.data = text_guess if text_guess != choose.layer.data else ""
+            return render_template("floorplan/dxf.html", week=week, form=choose,
+                                   filename=upload.filename or "")
+    return render_template("floorplan/dxf_upload.html", week=week, form=form), 422
+
+
+@bp.route("/organiser/weeks/<slug>/booths/dxf/import", methods=["POST"])
+@organiser_required
+def import_dxf(slug):
+    """Second step: the booths of the chosen layer are created; the page lists what was
+    created and what was skipped, with why."""
+    week = get_managed_week(slug, current_user)
+    token = request.form.get("upload", "")
+    layers = dxf.kept_layers(week, token)
+    form = DxfImportForm(halls=week.halls, layers=layers)
+    if form.validate_on_submit():
+        try:
+            result = dxf.import_dxf(actor=current_user, week=week, hall_id=form.hall_id.data,
+                                    content=dxf.kept_upload(week, token),
+                                    data={k: f.data for k, f in form._fields.items()})
+        except ValidationFailed as exc:
+            form.apply_errors(exc)
+        else:
+            dxf.forget_upload(week, token)
+            return render_template("floorplan/dxf_result.html", week=week, result=result,
+                                   hall=db.session.get(Hall, form.hall_id.data))
+    return render_template("floorplan/dxf.html", week=week, form=form, filename=""), 422
