@@ -47,7 +47,7 @@ EVENTS = {event.key: event for event in (
     Event("account.verify_email", EMAIL_ONLY, always=True),
     Event("account.password_reset", EMAIL_ONLY, always=True),
     Event("account.password_changed", EMAIL_ONLY, always=True),
-    Event("account.invitation", EMAIL_ONLY, always=True),
+    Event("account.invitation", EMAIL_ONLY, always=True, version=2),
     # booking
     Event("booking.hold_placed", zalo_params=("business", "booth", "week", "deadline")),
     Event("booking.hold_lapsing", zalo_params=("business", "booth", "week", "deadline")),
@@ -57,6 +57,8 @@ EVENTS = {event.key: event for event in (
     Event("booking.moved", zalo_params=("business", "from_booth", "booth", "week")),
     Event("booking.released", zalo_params=("business", "booth", "week")),
     Event("booking.offer_lapsed", zalo_params=("business", "booth", "week")),
+    # the floor plan: a published version changed the exhibitor's booth (what changed, for them)
+    Event("floorplan.changed", zalo_params=("business", "booths", "week", "first_change")),
     # contracts and MoUs
     Event("document.issued", zalo_params=("business", "number", "week")),
     Event("document.signed", zalo_params=("business", "number", "week")),

@@ -2,6 +2,7 @@
 the outbox, in the transaction of the change itself (``core.events.record_with``)."""
 from __future__ import annotations
 
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from exhibit.accounts.models import User
@@ -10,6 +11,7 @@ from exhibit.core import events
 from exhibit.core.links import public_url
 from exhibit.core.privacy_links import privacy_link
 from exhibit.extensions import db
+from exhibit.floorplan import diff as plan_diff
 from exhibit.floorplan.models import Booth
 from exhibit.messaging import dispatch, outbox
 from exhibit.vn.dates import format_moment
@@ -30,6 +32,7 @@ BOOKING_EVENTS = {
 def connect() -> None:
     outbox.on_queued(dispatch.kick)
     events.record_with(events.booking_changed, on_booking_changed)
+    events.record_with(events.floor_plan_published, on_floor_plan_published)
     events.record_with(events.application_changed, on_application_changed)
     events.record_with(events.product_reviewed, on_product_reviewed)
     events.record_with(events.meeting_changed, on_meeting_changed)
@@ -57,6 +60,8 @@ def on_booking_changed(*, week_id: int, business_id: int, booth_id: int, action:
     """``reason``: why the organiser released the booth (told to the business); ``occasion``
     tells a message apart from an earlier one of the same event about the same booking (a
     release undone: "confirmed" again)."""
+    if action == "move" and _more.get("plan_version"):
+        return  # moved by a published floor plan: its floorplan.changed message says so
     event = BOOKING_EVENTS.get(action)
     if action == "expire" and hold_kind == "offer":
         event = "booking.offer_lapsed"
@@ -80,6 +85,33 @@ def on_booking_changed(*, week_id: int, business_id: int, booth_id: int, action:
                      context=context, week_id=week_id, business_id=business_id)
 
 
+def on_floor_plan_published(*, week_id: int, version_id: int, number: int, affected: list,
+                            **_more) -> None:
+    """Each exhibitor whose booth a new version of the floor plan changed is told what changed
+    for them (floorplan.diff's sentences, in their own language), once per version."""
+    week = db.session.get(ExhibitionWeek, week_id)
+    for told in affected:
+        business_id, changes = told["business_id"], told["changes"]
+        booths = sorted({c["code"] for c in changes if c.get("code")})
+        for person in business_people(business_id):
+            recipient = outbox.recipient_for(person)
+            with force_locale(recipient.language):
+                lines = [plan_diff.describe(change) for change in changes]
+            # SMS says the first change, and how many more the email and the page list
+            first = lines[0] if len(lines[0]) <= 120 else lines[0][:119] + "…"
+            if len(lines) > 1:
+                first = f"{first} (+{len(lines) - 1})"
+            outbox.queue("floorplan.changed", recipient, about=("plan_version", version_id),
+                         occasion=f"business-{business_id}",
+                         context={**week_context(week, recipient.language),
+                                  "business": person.business.name, "number": number,
+                                  "booths": ", ".join(booths),
+                                  "changes": "\n".join(f"– {line}" for line in lines),
+                                  "first_change": first,
+                                  "link": public_url("booking.dashboard")},
+                         week_id=week_id, business_id=business_id)
+
+
 #: account link purpose → (event, the page the link opens)
 LINK_EVENTS = {"reset": ("account.password_reset", "accounts.reset_password"),
                "verify": ("account.verify_email", "accounts.verify_email"),
@@ -100,7 +132,8 @@ def on_account_link_issued(*, user_id: int, purpose: str, token: str, expires_at
                           # of entrance staff
                           "business": person.business.name if person.business else
                           person.organizer.name if person.organizer else "",
-                          "for_gate": person.is_entrance},
+                          "for_gate": person.is_entrance,
+                          "for_cluster": person.is_coordinator},
                  business_id=person.business_id)
 
 

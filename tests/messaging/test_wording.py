@@ -14,7 +14,8 @@ CONTEXT_VALUES = {
     "week", "organiser", "sender", "business", "booth", "from_booth", "deadline", "link",
     "name", "email", "valid_until", "how", "reason", "products", "count", "other", "when",
     "table", "number", "version", "is_contract", "which", "amount", "due_on", "venue", "dates",
-    "exhibitor", "inviter", "for_gate", "by_organiser", "code", "pdf", "paid_on", "privacy",
+    "exhibitor", "inviter", "for_gate", "by_organiser", "code", "pdf", "paid_on",
+    "for_cluster", "booths", "changes", "first_change", "privacy",
 }
 
 
