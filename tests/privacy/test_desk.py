@@ -243,3 +243,40 @@ def test_an_exhibitor_sees_only_its_own_tasks(app, organiser, open_week, confirm
     assert [t.request_id for t in desk.business_tasks(first.business_id)] == [request.id]
     assert desk.business_tasks(second.business_id) == []
     assert db.session.scalar(select(DataRequestTask.business_id)) == first.business_id
+
+
+def test_a_stop_request_withdraws_the_consents_through_the_ledger(app, organiser, open_week,
+                                                                  confirmed_exhibitor):
+    from exhibit.privacy.models import Consent
+    from exhibit.visitors.models import Lead
+    exhibitor = confirmed_exhibitor()
+    lead = leave_contact(open_week, "A01")
+    assert db.session.scalars(select(Consent).where(Consent.lead_id == lead.id)).all()
+    request = receive(organiser, kind="stop")
+    [task] = desk.forward(request.id, actor=organiser)
+    desk.confirm_task(task.id, actor=exhibitor)
+    desk.complete(request.id, actor=organiser)
+    db.session.expire_all()
+    consents = db.session.scalars(select(Consent).where(Consent.subject_phone == PHONE)).all()
+    assert consents and all(c.withdrawn_at and c.withdrawn_via == "request" for c in consents)
+    assert db.session.get(Lead, lead.id).withdrawn_at is not None
+    # the data itself stays (a stop is not a deletion)
+    assert db.session.get(Lead, lead.id).phone == PHONE
+
+
+def test_a_deletion_empties_the_consents_and_the_badge(app, organiser, open_week):
+    from exhibit.badges import services as badges
+    from exhibit.privacy.models import Consent
+    badge = badges.register_visitor(week=open_week, data={
+        "full_name": "Trần Thị Hương", "phone": "0903 111 222", "email": EMAIL,
+        "consent": "y", "share_contact": "y"})
+    request = receive(organiser)
+    desk.complete(request.id, actor=organiser)
+    db.session.expire_all()
+    from exhibit.badges.models import Badge
+    badge = db.session.get(Badge, badge.id)
+    assert (badge.full_name, badge.email, badge.phone) == (desk.DELETED, "", f"#{badge.id}")
+    assert badge.contact_consent_at is None
+    for consent in db.session.scalars(select(Consent).where(Consent.badge_id == badge.id)):
+        assert consent.withdrawn_at and consent.purged_at
+        assert not (consent.subject_name or consent.subject_phone or consent.subject_email)
