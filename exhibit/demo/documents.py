@@ -92,6 +92,7 @@ def seed_documents(organiser) -> Iterator[str]:
     yield from _contracts(organiser, "ket-noi-cung-cau-dak-lak-2024", vat=8,
                           dated=date(2024, 6, 14), signed_share=0.8)
     yield from _payments(organiser, "ket-noi-cung-cau-dak-lak-2024")
+    yield from seed_invoice_requests(organiser, "ket-noi-cung-cau-dak-lak-2024")
     yield from _b2b(organiser, "ket-noi-cung-cau-dak-lak-2024")
 
 
@@ -173,6 +174,32 @@ def _payments(organiser, slug: str) -> Iterator[str]:
                 "reference": f"FT24{200 + n:03d}{n * 104729 % 100000:05d}"})
             count += 1
     yield f"payments {slug}: {count} recorded"
+
+
+def seed_invoice_requests(organiser, slug: str) -> Iterator[str]:
+    """The week's payments made their e-invoice requests as they were recorded; the first
+    matched deposit's invoice was issued by the organiser's provider, which gave it a number,
+    a symbol and a lookup code (shown on the exhibitor's page and in the ledger)."""
+    from exhibit.documents import invoicing
+    from exhibit.documents.models import BankCredit, InvoiceRequest
+    week = _week(slug)
+    if week is None:
+        return
+    if db.session.scalar(select(InvoiceRequest.id).where(
+            InvoiceRequest.week_id == week.id, InvoiceRequest.invoice_number != "").limit(1)):
+        yield f"invoice requests {slug}: already there"
+        return
+    first = db.session.scalar(
+        select(InvoiceRequest).join(BankCredit, BankCredit.payment_id == InvoiceRequest.payment_id)
+        .where(InvoiceRequest.week_id == week.id, InvoiceRequest.kind == "original")
+        .order_by(InvoiceRequest.invoice_date, InvoiceRequest.id).limit(1))
+    if first is not None:
+        invoicing.record_invoice(actor=organiser, request_id=first.id, data={
+            "invoice_number": "125", "invoice_symbol": f"1C{first.invoice_date.year % 100:02d}TAA",
+            "lookup_code": "B1HEIRR8RC"})
+    counts = invoicing.status_counts(week)
+    yield (f"invoice requests {slug}: {sum(counts.values())}, "
+           f"{counts['invoiced']} with their invoice")
 
 
 def _b2b(organiser, slug: str) -> Iterator[str]:
