@@ -673,7 +673,7 @@ def _money_flow(week) -> Table:
     hand), what waits in review, what was invoiced, and the booths let at 0 đồng."""
     flow = invoicing.money_flow(week)
     rows = [
-        ("requested", _("Payment requests open"), flow.requested, flow.requested_vnd),
+        ("requested", _("Payment requests"), flow.requested, flow.requested_vnd),
         ("received", _("Payments received"), flow.received, flow.received_vnd),
         ("matched", _("of which matched from bank credits"), flow.matched, flow.matched_vnd),
         ("by_hand", _("of which recorded by hand"), flow.received - flow.matched,
