@@ -13,7 +13,8 @@ from exhibit.core.privacy_links import privacy_link
 from exhibit.extensions import db
 from exhibit.floorplan import diff as plan_diff
 from exhibit.floorplan.models import Booth
-from exhibit.messaging import dispatch, outbox
+from exhibit.messaging import catalog, dispatch, outbox
+from exhibit.messaging.models import Channel
 from exhibit.vn.dates import format_moment
 from exhibit.weeks.models import ExhibitionWeek
 
@@ -349,6 +350,17 @@ def _visitor(email: str, phone: str, language: str) -> outbox.Recipient:
                             language=language if language in ("vi", "en") else "vi")
 
 
+def _privacy_link(week, event_key: str, recipient: outbox.Recipient) -> str:
+    """The privacy link of a message to a visitor, for the address the message goes to: the
+    email when it is sent by email, else the phone. Never both: a page found by the phone or
+    the email would show someone who typed another person's email (or phone) at a booth that
+    person's badge and contacts, the moment the message reached their own address."""
+    channel, _why = outbox.choose_channel(catalog.EVENTS[event_key], recipient)
+    if channel is Channel.EMAIL and recipient.email or not recipient.phone:
+        return privacy_link(week.organizer_id, email=recipient.email)
+    return privacy_link(week.organizer_id, phone=recipient.phone)
+
+
 def on_visitor_registered(*, badge_id: int, week_id: int, language: str = "vi", **_more) -> None:
     from exhibit.badges.models import Badge
     badge = db.session.get(Badge, badge_id)
@@ -359,8 +371,7 @@ def on_visitor_registered(*, badge_id: int, week_id: int, language: str = "vi", 
                           "venue": week.venue_name,
                           "dates": f"{week.start_date:%d/%m} – {week.end_date:%d/%m/%Y}",
                           "link": public_url("badges.entry", code=badge.entry_code),
-                          "privacy": privacy_link(week.organizer_id, phone=badge.phone,
-                                                  email=badge.email)},
+                          "privacy": _privacy_link(week, "visitor.registered", recipient)},
                  week_id=week_id)
 
 
@@ -375,6 +386,6 @@ def on_contact_left(*, lead_id: int, week_id: int, business_id: int, language: s
                           "exhibitor": lead.business.name,
                           "booth": lead.booth.code if lead.booth else "",
                           "link": public_url("public.week_page", slug=week.slug),
-                          "privacy": privacy_link(week.organizer_id, phone=lead.phone,
-                                                  email=lead.email)},
+                          "privacy": _privacy_link(week, "visitor.contact_receipt",
+                                                   recipient)},
                  week_id=week_id)

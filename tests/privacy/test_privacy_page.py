@@ -194,9 +194,35 @@ def test_a_request_from_the_page_reaches_the_desk(client, organiser, open_week,
 
 def test_the_contact_receipt_carries_the_privacy_link(client, organiser, open_week,
                                                       exhibitor_with_booth):
-    leave_contact(client, open_week, "A01", email="quan@example.vn")
+    """The link in a message names the address the message goes to (here by email, the one
+    channel of the tests), and opens the page."""
+    leave_contact(client, open_week, "A01", email="Quan@Example.vn")
     message = db.session.scalar(select(Message).where(Message.event == "visitor.contact_receipt"))
-    link = privacy_link(organiser.organizer_id, phone=PHONE, email="quan@example.vn")
-    assert message.params["context"]["privacy"] == link
+    link = privacy_link(organiser.organizer_id, email="quan@example.vn")
+    assert message.channel == "email" and message.params["context"]["privacy"] == link
     assert link in message.body_text
-    assert client.get(path(link)).status_code == 200
+    html = client.get(path(link)).get_data(as_text=True)
+    assert "Hợp tác xã Thanh long Hàm Thuận Nam" in html
+
+
+def test_a_link_sent_to_a_phone_shows_nothing_found_by_an_email_typed_with_it(
+        app, client, organiser, open_week, exhibitor_with_booth):
+    """Someone leaving a contact with their own phone and another person's email gets, at
+    their phone, a link keyed by the phone alone: the other person's badge is not on it."""
+    from exhibit.badges.services import register_visitor
+    from tests.conftest import visitor_data
+    register_visitor(week=open_week, data=visitor_data(
+        full_name="Trần Thị Bích", phone="0903 111 222", email="bich@example.vn"))
+    app.config["SMS_API_URL"] = "http://sms.invalid/send"
+    try:
+        leave_contact(client, open_week, "A01", email="bich@example.vn")
+    finally:
+        app.config["SMS_API_URL"] = None
+    message = db.session.scalar(select(Message).where(Message.event == "visitor.contact_receipt"))
+    assert message.channel == "sms" and message.address == PHONE
+    link = message.params["context"]["privacy"]
+    assert link == privacy_link(organiser.organizer_id, phone=PHONE)
+    assert link.split("/privacy/")[1] in message.body_text  # the SMS text carries it
+    html = client.get(path(link)).get_data(as_text=True)
+    assert "Hợp tác xã Thanh long Hàm Thuận Nam" in html
+    assert "Trần Thị Bích" not in html and "0903 111 222" not in html
