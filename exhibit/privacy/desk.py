@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import case, func, or_, select
 
 from exhibit.core import audit
@@ -415,7 +416,8 @@ def complete(request_id: int, *, actor, outcome: str = "", corrections: dict | N
         request = _locked_open(actor.organizer_id, request_id)
         waiting = [task for task in request.tasks if task.confirmed_at is None]
         if waiting:
-            raise Conflict(_("%(count)s exhibitor(s) have not confirmed yet.", count=len(waiting)),
+            raise Conflict(ngettext("%(num)d exhibitor has not confirmed yet.",
+                                    "%(num)d exhibitors have not confirmed yet.", len(waiting)),
                            code="tasks_open")
         kind = request.kind_enum
         if kind.exhibitors_act:

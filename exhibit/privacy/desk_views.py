@@ -154,11 +154,19 @@ def _back(request_id: int):
     return redirect(url_for("privacy_desk.detail", request_id=request_id))
 
 
+def _posted(form=None) -> bool:
+    """The form came from our page (its CSRF token holds); else the person is told to retry."""
+    if (form or ActionForm()).validate_on_submit():
+        return True
+    flash(_("The page had expired. Please try again."), "error")
+    return False
+
+
 @bp.route("/requests/<int:request_id>/acknowledge", methods=["POST"])
 @organiser_required
 def acknowledge(request_id):
     desk.request_for(current_user.organizer_id, request_id)
-    if ActionForm().validate_on_submit():
+    if _posted():
         attempt(lambda: desk.acknowledge(request_id, actor=current_user),
                 _("Request acknowledged."))
     return _back(request_id)
@@ -168,7 +176,7 @@ def acknowledge(request_id):
 @organiser_required
 def extend(request_id):
     desk.request_for(current_user.organizer_id, request_id)
-    if ActionForm().validate_on_submit():
+    if _posted():
         attempt(lambda: desk.extend(request_id, actor=current_user,
                                     days=request.form.get("days"),
                                     reason=request.form.get("reason", "")),
@@ -180,7 +188,7 @@ def extend(request_id):
 @organiser_required
 def forward(request_id):
     desk.request_for(current_user.organizer_id, request_id)
-    if ActionForm().validate_on_submit():
+    if _posted():
         attempt(lambda: desk.forward(request_id, actor=current_user),
                 _("Forwarded to the exhibitors holding the person's contact."))
     return _back(request_id)
@@ -191,7 +199,7 @@ def forward(request_id):
 def complete(request_id):
     item = desk.request_for(current_user.organizer_id, request_id)
     form = CompleteForm()
-    if form.validate_on_submit():
+    if _posted(form):
         corrections = {name: getattr(form, name).data or "" for name in desk.CORRECTABLE} \
             if item.kind == RequestKind.CORRECTION.value else None
         attempt(lambda: desk.complete(request_id, actor=current_user,
@@ -204,7 +212,7 @@ def complete(request_id):
 @organiser_required
 def refuse(request_id):
     desk.request_for(current_user.organizer_id, request_id)
-    if ActionForm().validate_on_submit():
+    if _posted():
         attempt(lambda: desk.refuse(request_id, actor=current_user,
                                     reason=request.form.get("reason", "")),
                 _("Request refused; the person was sent the reason."))
@@ -238,7 +246,7 @@ def tasks():
 @exhibitor_required
 def confirm(task_id):
     form = ConfirmTaskForm()
-    if form.validate_on_submit():
+    if _posted(form):
         attempt(lambda: desk.confirm_task(task_id, actor=current_user, note=form.note.data),
                 _("Thank you: confirmed to the organiser."))
     return redirect(url_for("privacy_tasks.tasks"))
