@@ -133,8 +133,8 @@ def editor(slug):
 @bp.route("/organiser/weeks/<slug>/plan/editor/draft", methods=["POST"])
 @organiser_required
 def save(slug):
-    week = get_managed_week(slug, current_user)
     try:
+        week = get_managed_week(slug, current_user)
         body = _body()
         draft = drafts.save_draft(actor=current_user, week=week, document=body.get("document"),
                                   revision=body.get("revision"))
@@ -152,8 +152,8 @@ def operation(slug):
     new document with its problems. A change that would leave a booking without a place is
     refused (422 booking_needs_move) with the bookings and the booths they could go to: the
     editor asks, then posts again with ``moves``."""
-    week = get_managed_week(slug, current_user)
     try:
+        week = get_managed_week(slug, current_user)
         body = _body()
         document = drafts.clean_document(week, body.get("document"))
         bookings = drafts.active_bookings(week)

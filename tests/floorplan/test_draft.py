@@ -311,3 +311,22 @@ def test_the_editor_opens_the_draft_brought_up_to_date_with_the_rows(week, organ
     assert a04 not in keys  # gone from the rows
     assert drafts.booth_key(added.id) in keys
     drafts.clean_document(week, opened)  # and it can be saved again
+
+
+def test_only_the_weeks_organisers_open_the_editor(client, week, organiser, make_exhibitor):
+    from exhibit.accounts.services import create_organiser_user
+    base = f"/organiser/weeks/{week.slug}/plan/editor"
+    calls = [("get", base, {}), ("post", f"{base}/draft", {"json": {"document": {}, "revision": 0}}),
+             ("post", f"{base}/operation", {"json": {"document": {}, "operation": "check"}}),
+             ("post", f"{base}/discard", {"data": {}})]
+    for method, url, extra in calls:
+        response = getattr(client, method)(url, **extra)
+        assert response.status_code == 302 and "/login" in response.location, url
+    other = create_organiser_user(email="khac@btc.example", password="thanhlong2024",
+                                  organizer_name="Sở Công Thương khác", organizer_short_name="SCT")
+    for user in (make_exhibitor(), other):
+        login(client, user)
+        for method, url, extra in calls:
+            assert getattr(client, method)(url, **extra).status_code == 403, (user.email, url)
+        client.post("/logout")
+    assert db.session.get(PlanDraft, week.id) is None

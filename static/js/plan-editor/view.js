@@ -22,8 +22,8 @@ export class PlanView {
     const defs = make("defs", {}, svg);
     const pattern = make("pattern", { id: "pe-grid", width: 1, height: 1, patternUnits: "userSpaceOnUse" }, defs);
     make("path", { d: "M 1 0 L 0 0 0 1", class: "pe-gridline" }, pattern);
-    this.drawing = make("image", { class: "pe-drawing", x: 0, y: 0, preserveAspectRatio: "none" }, svg);
     this.hall = make("rect", { class: "pe-hall", x: 0, y: 0 }, svg);
+    this.drawing = make("image", { class: "pe-drawing", x: 0, y: 0, preserveAspectRatio: "none" }, svg);
     this.grid = make("rect", { class: "pe-gridfill", x: 0, y: 0, fill: "url(#pe-grid)" }, svg);
     this.elementLayer = make("g", { class: "pe-elements" }, svg);
     this.boothLayer = make("g", { class: "pe-booths" }, svg);
@@ -150,7 +150,10 @@ export class PlanView {
     const { x_m: x, y_m: y, w_m: w, h_m: h } = shape;
     const at = { nw: [x, y], n: [x + w / 2, y], ne: [x + w, y], e: [x + w, y + h / 2],
       se: [x + w, y + h], s: [x + w / 2, y + h], sw: [x, y + h], w: [x, y + h / 2] };
-    for (const name of HANDLES) {
+    // a shape too small for eight handles gets one, off its corner
+    const small = w * this.zoom < 40 || h * this.zoom < 40;
+    if (small) at.se = [x + w + s / 2, y + h + s / 2];
+    for (const name of small ? ["se"] : HANDLES) {
       const [cx, cy] = at[name];
       make("rect", { x: cx - s / 2, y: cy - s / 2, width: s, height: s, class: `pe-handle h-${name}`, "data-handle": name }, this.handleLayer);
     }
