@@ -337,10 +337,9 @@ def calibrate(*, actor, week, hall: Hall, data: dict, size_from_drawing: bool = 
                        if not all(geometry.inside(r, width, depth)
                                   for r in geometry.booth_rects(b))]
             if outside:
-                raise ValidationFailed(
-                    _("Booths %(codes)s would fall outside the hall.",
-                      codes=", ".join(outside[:20])),
-                    fields={"size_from_drawing": _("Too small for the booths in this hall.")})
+                message = _("Booths %(codes)s would fall outside the hall.",
+                            codes=", ".join(outside[:20]))
+                raise ValidationFailed(message, fields={"size_from_drawing": message})
         audit.record("hall", hall.id, "calibrate", actor=actor, week_id=week.id, before=before,
                      after={"px_per_m": round(hall.drawing_px_per_m, 4),
                             "width_m": hall.width_m, "depth_m": hall.depth_m,

@@ -8,7 +8,8 @@ from flask_login import current_user
 
 from exhibit.booking import holds
 from exhibit.booking import queries as booking
-from exhibit.booking.plan import BoothFilters, booths_page, chosen_hall_id, plan_context
+from exhibit.booking.plan import (BoothFilters, booths_exhibited_by, booths_page, chosen_hall_id,
+                                  exhibitors_of, plan_context)
 from exhibit.catalogue import search
 from exhibit.core.db import utcnow
 from exhibit.core.errors import ValidationFailed
@@ -40,7 +41,7 @@ def _plan_search(week, q: str) -> wayfinding.Found:
         for item in page.items:
             if item.booth_code:
                 codes.setdefault(item.booth_code, []).append(item.product.name)
-    id_queries = [booking.booths_exhibited_by(week, words)] if words else []
+    id_queries = [booths_exhibited_by(week, words)] if words else []
     return wayfinding.find_booths(week, q, codes=codes, id_queries=id_queries)
 
 
@@ -58,7 +59,7 @@ def plan(slug):
     if found.booths and hall_id not in set(found.booths.values()):
         hall_id = None  # the hall of the first booth found
     return render_template("floorplan/plan.html", week=week, found=found, q=q,
-                           exhibitors=booking.exhibitors_of(found.booths) if found.booths
+                           exhibitors=exhibitors_of(found.booths) if found.booths
                            else {}, **plan_context(week, current_user, hall_id=hall_id,
                                                    found=found.booths))
 

@@ -66,7 +66,7 @@
     } else {
       field("x2").value = x; field("y2").value = y;
       var px = Math.hypot(x - parseFloat(field("x1").value), y - parseFloat(field("y1").value));
-      say((words.second || "").replace("%(px)s", px.toFixed(1)) + " " + (words.again || ""));
+      say((words.second || "").replace("{px}", px.toFixed(1)) + " " + (words.again || ""));
       var distance = field("distance_m");
       if (distance) { distance.focus(); }
     }
