@@ -58,12 +58,6 @@ def lead_columns(*more):
             .where(Lead.withdrawn_at.is_(None)))
 
 
-def usable(query):
-    """``query`` of leads without those whose visitor withdrew consent: for anything that uses
-    the contact (a file, a message), as opposed to the list that shows them as withdrawn."""
-    return query.where(Lead.withdrawn_at.is_(None))
-
-
 def rows(lines: Iterable, week_names: dict[int, str]) -> Iterator[tuple[object, list]]:
     """(line, row of the file) for each line of ``lead_columns``; ``week_names`` by week id."""
     sources = {source.value: str(source.title) for source in LeadSource}
