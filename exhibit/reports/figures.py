@@ -29,7 +29,7 @@ from exhibit.documents import invoicing
 from exhibit.documents import payments as ledger
 from exhibit.documents.models import Document, DocumentKind, DocumentStatus
 from exhibit.extensions import db
-from exhibit.floorplan.models import Booth
+from exhibit.floorplan.models import Booth, BoothCluster
 from exhibit.reports import cache
 from exhibit.scanning.zones import visits_by_zone
 from exhibit.visitors.models import BoothScan, Lead, LeadSource
@@ -201,6 +201,7 @@ def _figures(week, now: datetime, today: date, lang: str) -> tuple[datetime, lis
         _visits_by_zone(week),
         _scans_per_day(week),
         _top_booths(week, states),
+        *_clusters(week, states),
         _leads(week),
         _meetings_by_status(week),
         _meetings_by_outcome(week),
@@ -498,6 +499,48 @@ def _top_booths(week, states: dict) -> Table:
                  Chart([f"{r[0]} {r[1]}".strip() for r in table_rows],
                        [(_("Scans"), [r[2] for r in table_rows])]),
                  row_keys=[r[0] for r in table_rows])
+
+
+def _clusters(week, states: dict) -> list[Table]:
+    """Per booth cluster (a province's or delegation's block of booths): its booths on the
+    published plan, how many are held or confirmed, the businesses holding them, and the
+    visitors' QR scans and leads at them. No table for a week without clusters."""
+    members = db.session.execute(
+        select(BoothCluster.id, BoothCluster.name, Booth.id)
+        .outerjoin(Booth, (Booth.cluster_id == BoothCluster.id) & Booth.retired_at.is_(None))
+        .where(BoothCluster.week_id == week.id).order_by(BoothCluster.name, BoothCluster.id)).all()
+    if not members:
+        return []
+    clusters: dict[int, tuple[str, list[int]]] = {}
+    for cluster_id, name, booth_id in members:
+        clusters.setdefault(cluster_id, (name, []))
+        if booth_id is not None:
+            clusters[cluster_id][1].append(booth_id)
+    booth_ids = [b for _name, ids in clusters.values() for b in ids]
+    scans = dict(db.session.execute(
+        select(BoothScan.booth_id, func.count()).where(BoothScan.week_id == week.id,
+                                                       BoothScan.booth_id.in_(booth_ids))
+        .group_by(BoothScan.booth_id)).all()) if booth_ids else {}
+    leads = dict(db.session.execute(
+        select(Lead.booth_id, func.count()).where(Lead.week_id == week.id,
+                                                  Lead.booth_id.in_(booth_ids))
+        .group_by(Lead.booth_id)).all()) if booth_ids else {}
+    rows, keys = [], []
+    for cluster_id, (name, ids) in clusters.items():
+        taken = [states[b] for b in ids if b in states
+                 and states[b].status in (booking.HELD, booking.CONFIRMED)]
+        businesses = {state.allocation.business_id for state in taken if state.allocation}
+        rows.append([name, len(ids), len(taken), len(businesses),
+                     sum(scans.get(b, 0) for b in ids), sum(leads.get(b, 0) for b in ids)])
+        keys.append(str(cluster_id))
+    return [Table(
+        "clusters", _("Booth clusters"),
+        [_("Cluster"), _("Booths"), _("Taken"), _("Businesses"), _("QR scans"), _("Leads")],
+        rows, {1: COUNT, 2: COUNT, 3: COUNT, 4: COUNT, 5: COUNT},
+        Chart([r[0] for r in rows], [(_("Booths"), [r[1] for r in rows]),
+                                     (_("Taken"), [r[2] for r in rows])]),
+        _("\"Taken\" counts booths held or confirmed; scans and leads are those at the "
+          "cluster's booths."), row_keys=keys)]
 
 
 def _leads(week) -> Table:

@@ -32,7 +32,7 @@ def sheet_titles() -> dict[str, str]:
         "products_by_group": _("OCOP groups"), "products_by_stars": _("OCOP stars"),
         "certificates": _("Certificates expiring"), "visitors_per_day": _("Visitors per day"),
         "visits_by_zone": _("Visits per zone"),
-        "scans_per_day": _("Scans per day"), "top_booths": _("Most-scanned booths"),
+        "scans_per_day": _("Scans per day"), "top_booths": _("Most-scanned booths"), "clusters": _("Clusters"),
         "leads": _("Leads"), "meetings_by_status": _("Meetings by state"),
         "meetings_by_outcome": _("Meetings by outcome"),
         "meetings_by_attendance": _("Meetings held"),

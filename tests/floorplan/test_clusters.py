@@ -204,3 +204,24 @@ def test_deleting_a_cluster_keeps_its_booths(week, organiser, daklak, coordinato
     assert get_booth(week, "A01").cluster_id is None
     assert db.session.scalar(select(ClusterCoordinator)) is None
     assert clusters.clusters_of(coordinator) == []
+
+
+def test_the_week_report_counts_per_cluster(week, organiser, daklak, coordinator, make_exhibitor):
+    from exhibit.core.db import utcnow
+    from exhibit.reports import figures
+    from exhibit.visitors.models import BoothScan, Lead
+    member = applicant(make_exhibitor, week, "Hợp tác xã Cà phê Ea Tu", "66")
+    a01, a02, a04 = (get_booth(week, c) for c in ("A01", "A02", "A04"))
+    delegations.assign_for_delegation(actor=coordinator, cluster_id=daklak.id, booth_id=a01.id,
+                                      business_id=member.business_id)
+    clusters.save_cluster(actor=organiser, week=week, data={"name": "Cụm trống"})
+    db.session.add_all([BoothScan(booth_id=a01.id, week_id=week.id, visitor_key="p1"),
+                        BoothScan(booth_id=a02.id, week_id=week.id, visitor_key="p2"),
+                        BoothScan(booth_id=a04.id, week_id=week.id, visitor_key="p3"),
+                        Lead(week_id=week.id, business_id=member.business_id, booth_id=a01.id,
+                             source="contact_form", full_name="Khách Một", phone="0912345678")])
+    db.session.commit()
+    table = figures.week_report(week, now=utcnow()).table("clusters")
+    assert table.row(str(daklak.id)) == ["Cụm gian hàng tỉnh Đắk Lắk", 3, 1, 1, 2, 1]
+    empty = next(k for k in table.row_keys if k != str(daklak.id))
+    assert table.row(empty) == ["Cụm trống", 0, 0, 0, 0, 0]
