@@ -18,11 +18,13 @@ def tick(now: datetime | None = None) -> dict[str, int]:
     from exhibit.b2b.services import expire_requests
     from exhibit.booking.services import expire_due_holds
     from exhibit.messaging import outbox, reminders
+    from exhibit.privacy.desk import remind_due
     from exhibit.privacy.purge import purge_due
     now = now or utcnow()
     done = {"holds_ended": expire_due_holds(now=now),
             "meeting_requests_expired": expire_requests(now=now),
             "weeks_purged": sum(1 for r in purge_due(now, again=False) if r.total)}
     done.update(reminders.queue_due(now))
+    done["privacy_request_reminders"] = remind_due(now)
     done["messages_sent"] = outbox.send_due(now)
     return done

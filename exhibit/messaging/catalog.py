@@ -98,6 +98,8 @@ EVENTS = {event.key: event for event in (
     Event("privacy.request_received", zalo_params=("name", "code", "deadline")),
     Event("privacy.request_completed", zalo_params=("name", "code")),
     Event("privacy.task_forwarded", zalo_params=("business", "code", "deadline")),
+    # the clock: a request's deadline (acknowledge or complete) near or passed, to the organiser
+    Event("privacy.request_due", zalo_params=("code", "deadline")),
 )}
 
 

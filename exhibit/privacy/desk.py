@@ -43,6 +43,8 @@ DUE_DAYS_EXHIBITORS = 20
 EXTENSION_MAX_DAYS = 15
 #: requests due within this long are "due soon" on the desk
 DUE_SOON = timedelta(days=2)
+#: the clock reminds the organiser this long before a request's deadline (and once if missed)
+REMIND_BEFORE = timedelta(hours=24)
 #: Vietnamese public holidays known to the desk (none: see the module's docstring)
 HOLIDAYS: frozenset[date] = frozenset()
 #: what a deleted name reads as (the purge writes the same, exhibit/privacy/purge.py)
@@ -557,6 +559,51 @@ def _withdraw_all(request: DataRequest, now: datetime) -> int:
     for consent in chosen:
         ledger.withdraw(consent=consent, via="request", now=now)
     return len(chosen)
+
+
+# ---------------------------------------------------------------------------- the clock
+
+def remind_due(now: datetime | None = None) -> int:
+    """The organiser's people are told of an open request whose next deadline (acknowledge,
+    else complete) is within REMIND_BEFORE or passed: once per request, clock and deadline (an
+    extension is told again). How many messages were new."""
+    from exhibit.accounts.models import Role, User
+    from exhibit.messaging import outbox
+    now = now or utcnow()
+    soon = now + REMIND_BEFORE
+    due = db.session.scalars(select(DataRequest).where(
+        DataRequest.status.in_(_OPEN),
+        or_(DataRequest.due_at <= soon,
+            DataRequest.acknowledged_at.is_(None) & (DataRequest.acknowledge_due <= soon)))
+        .order_by(DataRequest.id)).all()
+    due_ids = [request.id for request in due]
+    db.session.rollback()
+    if not due_ids:
+        return 0
+    queued = 0
+    with write_transaction():
+        for request in db.session.scalars(select(DataRequest).where(
+                DataRequest.id.in_(due_ids), DataRequest.status.in_(_OPEN))):
+            if request.acknowledged_at is None and request.acknowledge_due <= soon:
+                clock, deadline = "acknowledge", request.acknowledge_due
+            else:
+                clock, deadline = "complete", request.due_at
+            organizer = request_organizer(request)
+            people = db.session.scalars(select(User).where(
+                User.organizer_id == request.organizer_id, User.role == Role.ORGANISER.value,
+                User.active.is_(True)).order_by(User.id))
+            for person in people:
+                queued += outbox.queue(
+                    "privacy.request_due", outbox.recipient_for(person),
+                    about=("data_request", request.id),
+                    occasion=f"{clock}-{deadline:%Y%m%d%H%M}",
+                    context={"organiser": organizer.name, "sender": organizer.short_name,
+                             "which": request.kind, "code": reference(request), "how": clock,
+                             "deadline": format_moment(deadline),
+                             "link": public_url("privacy_desk.detail",
+                                                request_id=request.id)},
+                    week_id=request.week_id)
+    return queued
 
 
 # ---------------------------------------------------------------------------- messages

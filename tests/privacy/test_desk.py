@@ -280,3 +280,25 @@ def test_a_deletion_empties_the_consents_and_the_badge(app, organiser, open_week
     for consent in db.session.scalars(select(Consent).where(Consent.badge_id == badge.id)):
         assert consent.withdrawn_at and consent.purged_at
         assert not (consent.subject_name or consent.subject_phone or consent.subject_email)
+
+
+def test_the_clock_reminds_the_organiser_once_per_deadline(app, organiser):
+    from exhibit import clock
+    request = receive(organiser, kind="access")
+    # a day and a half before the acknowledgement deadline: nothing yet
+    assert desk.remind_due(FRIDAY + timedelta(days=2, hours=12)) == 0
+    monday = FRIDAY + timedelta(days=3, hours=1)  # Tuesday 10:00 is within a day
+    assert clock.tick(now=monday)["privacy_request_reminders"] == 1
+    assert clock.tick(now=monday + timedelta(minutes=1))["privacy_request_reminders"] == 0
+    [reminder] = messages(event="privacy.request_due")
+    assert reminder.user_id == organiser.id and desk.reference(request) in reminder.subject
+    desk.acknowledge(request.id, actor=organiser, now=monday)
+    # then the completion deadline, a day ahead, and again after an extension
+    assert desk.remind_due(request.due_at - timedelta(hours=23)) == 1
+    assert desk.remind_due(request.due_at - timedelta(hours=22)) == 0
+    desk.extend(request.id, actor=organiser, days=5, reason="Cần thêm thời gian",
+                now=request.due_at - timedelta(hours=22))
+    request = db.session.get(DataRequest, request.id)
+    assert desk.remind_due(request.due_at - timedelta(hours=1)) == 1
+    desk.complete(request.id, actor=organiser, now=request.due_at - timedelta(minutes=30))
+    assert desk.remind_due(request.due_at + timedelta(days=1)) == 0
