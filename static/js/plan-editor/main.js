@@ -81,7 +81,7 @@ function renderProblems(problems) {
   list.replaceChildren();
   const errors = problems.filter((p) => p.severity === "error").length;
   $("pe-problem-count").textContent = problems.length
-    ? text.problemCount.replace("%e", errors).replace("%w", problems.length - errors) : text.noProblems;
+    ? text.problemCount.replace("{errors}", errors).replace("{warnings}", problems.length - errors) : text.noProblems;
   for (const p of problems.slice(0, 200)) {
     const item = document.createElement("li");
     item.className = p.severity;
@@ -113,12 +113,12 @@ function renderButtons() {
   $("pe-undo").disabled = !state.history.past.length;
   $("pe-redo").disabled = !state.history.future.length;
   $("pe-selection").textContent = chosen.length
-    ? text.selected.replace("%n", chosen.length).replace("%s", chosen.map((k) => findShape(doc(), k)?.code || findShape(doc(), k)?.kind).slice(0, 6).join(", "))
+    ? text.selected.replace("{n}", chosen.length).replace("{names}", chosen.map((k) => findShape(doc(), k)?.code || findShape(doc(), k)?.kind).slice(0, 6).join(", "))
     : text.nothingSelected;
   const unsaved = dirty();
   $("pe-save").classList.toggle("unsaved", unsaved);
   $("pe-saved").textContent = unsaved ? text.unsaved
-    : (state.revision ? text.savedRevision.replace("%n", state.revision) : text.noDraft);
+    : (state.revision ? text.savedRevision.replace("{n}", state.revision) : text.noDraft);
   for (const button of document.querySelectorAll("[data-hall]")) {
     button.setAttribute("aria-pressed", Number(button.dataset.hall) === state.hallId ? "true" : "false");
   }
@@ -158,7 +158,7 @@ function renderPanel(single) {
   const merged = Boolean(single.outline && single.outline.length);
   for (const input of boothPanel.querySelectorAll("[data-size]")) input.disabled = merged;
   const booking = config.bookings[single.key];
-  $("pe-booth-booking").textContent = booking ? text.bookedBy.replace("%s", booking.holder) : "";
+  $("pe-booth-booking").textContent = booking ? text.bookedBy.replace("{holder}", booking.holder) : "";
   $("pe-booth-area").textContent = `${fmt(single.area_m2 || single.w_m * single.h_m)} m²`;
 }
 
@@ -203,7 +203,7 @@ function nudge(dx, dy) {
   change((next) => {
     for (const shape of selectedShapes(next)) moveShape(shape, dx, dy);
   });
-  say(text.moved.replace("%x", fmt(dx)).replace("%y", fmt(dy)));
+  say(text.moved.replace("{x}", fmt(dx)).replace("{y}", fmt(dy)));
 }
 
 function resizeBy(dw, dh) {
@@ -238,7 +238,7 @@ function addBooth() {
   state.selected = new Set([key]);
   render();
   view.focus(key);
-  say(text.added.replace("%s", findShape(doc(), key).code));
+  say(text.added.replace("{name}", findShape(doc(), key).code));
 }
 
 function addElement() {
@@ -254,7 +254,7 @@ function addElement() {
   state.selected = new Set([key]);
   render();
   view.focus(key);
-  say(text.added.replace("%s", text.kinds[kind]));
+  say(text.added.replace("{name}", text.kinds[kind]));
 }
 
 function undo() {
@@ -375,7 +375,7 @@ async function save() {
       state.serverProblems = answer.problems.filter(isBookingProblem);
       render();
       const errors = answer.problems.filter((p) => p.severity === "error").length;
-      say(errors ? text.savedWithProblems.replace("%n", errors) : answer.message, errors ? "warning" : "success");
+      say(errors ? text.savedWithProblems.replace("{n}", errors) : answer.message, errors ? "warning" : "success");
     } else if (status === 409) {
       const status409 = say(`${text.stale} `, "error");
       const link = document.createElement("a");
@@ -496,11 +496,11 @@ function finishGesture() {
   preview = null;
   if (done.kind === "move" && done.delta && (done.delta.dx || done.delta.dy)) {
     state.history.change(done.working);
-    say(text.moved.replace("%x", fmt(done.delta.dx)).replace("%y", fmt(done.delta.dy)));
+    say(text.moved.replace("{x}", fmt(done.delta.dx)).replace("{y}", fmt(done.delta.dy)));
   } else if (done.kind === "resize" && done.changed) {
     state.history.change(done.working);
     const shape = findShape(doc(), done.key);
-    say(text.resized.replace("%s", `${fmt(shape.w_m)} × ${fmt(shape.h_m)}`));
+    say(text.resized.replace("{size}", `${fmt(shape.w_m)} × ${fmt(shape.h_m)}`));
   } else if (done.kind === "maybe-move" && !done.additive) {
     // a click (no drag) on a booth of a larger selection picks that booth alone
     state.selected = new Set([done.key]);

@@ -195,10 +195,10 @@ export function check(doc, halls, bookings, text) {
     const rects = rectsOf(booth);
     const { width, depth } = hallSize(doc, halls, booth.hall_id);
     if (!rects.every((r) => inside(r, width, depth))) {
-      problems.push(problem(booth.key, "outside_hall", text.outside.replace("%s", booth.code)));
+      problems.push(problem(booth.key, "outside_hall", text.outside.replace("{code}", booth.code)));
     }
     if (codes.has(booth.code)) {
-      problems.push(problem(booth.key, "duplicate_code", text.duplicate.replace("%s", booth.code)));
+      problems.push(problem(booth.key, "duplicate_code", text.duplicate.replace("{code}", booth.code)));
     } else {
       codes.set(booth.code, booth.key);
     }
@@ -214,7 +214,7 @@ export function check(doc, halls, bookings, text) {
         if (b.box.x >= a.box.x + a.box.w - EPSILON) break;
         if (overlaps(a.box, b.box) && anyOverlap(a.rects, b.rects)) {
           problems.push(problem(b.booth.key, "overlap",
-            text.overlap.replace("%s", b.booth.code).replace("%t", a.booth.code), a.booth.key));
+            text.overlap.replace("{code}", b.booth.code).replace("{other}", a.booth.code), a.booth.key));
         }
       }
     }
@@ -224,16 +224,16 @@ export function check(doc, halls, bookings, text) {
     const { width, depth } = hallSize(doc, halls, element.hall_id);
     const name = elementName(element, text);
     if (!inside(shape, width, depth)) {
-      problems.push(problem(element.key, "outside_hall", text.elementOutside.replace("%s", name)));
+      problems.push(problem(element.key, "outside_hall", text.elementOutside.replace("{element}", name)));
     }
     for (const { booth, rects, box } of byHall.get(element.hall_id) || []) {
       if (!touches(box, shape)) continue;
       if (anyOverlap(rects, [shape])) {
         problems.push(problem(booth.key, "over_element",
-          text.overElement.replace("%s", booth.code).replace("%t", name), element.key));
+          text.overElement.replace("{code}", booth.code).replace("{element}", name), element.key));
       } else if (element.kind === "column" && anyTouch(rects, [shape])) {
         problems.push(problem(booth.key, "touches_column",
-          text.touchesColumn.replace("%s", booth.code), element.key, "warning"));
+          text.touchesColumn.replace("{code}", booth.code), element.key, "warning"));
       }
     }
   }
@@ -245,7 +245,7 @@ export function check(doc, halls, bookings, text) {
   for (const [key, booking] of Object.entries(bookings)) {
     if (!keys.has(key) && !absorbed.has(key) && !moved.has(booking.allocation_id)) {
       problems.push(problem(key, "booking_needs_move",
-        text.bookingGone.replace("%s", booking.holder)));
+        text.bookingGone.replace("{holder}", booking.holder)));
     }
   }
   problems.sort((a, b) => (a.severity === "error" ? 0 : 1) - (b.severity === "error" ? 0 : 1));

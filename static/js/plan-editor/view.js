@@ -120,7 +120,7 @@ export class PlanView {
     const label = make("text", { x: largest.x + largest.w / 2, y: largest.y + largest.h / 2, "font-size": size.toFixed(2) }, group);
     label.textContent = booth.code;
     const parts = [booth.code, `${fmt(booth.area_m2)} m²`];
-    if (booking) parts.push(this.text.bookedBy.replace("%s", booking.holder));
+    if (booking) parts.push(this.text.bookedBy.replace("{holder}", booking.holder));
     if (booth.blocked) parts.push(this.text.blocked);
     if (flag === "error") parts.push(this.text.hasProblem);
     group.setAttribute("aria-label", `${this.text.booth} ${parts.join(", ")}`);
