@@ -64,3 +64,11 @@ def test_visitor_withdraws_from_the_receipt_link_and_the_exhibitor_sees_it_at_on
     assert "0987 654 321" not in inbox.content()
     inbox.screenshot(path=SHOTS.format("4-exhibitor-leads"), full_page=True)
     staff_phone.close()
+
+    # the same page on a desk, for the look
+    desk = browser.new_context(viewport={"width": 1280, "height": 900})
+    wide = desk.new_page()
+    wide.goto(re.sub(r"^https?://[^/]+", live_server, link))
+    assert wide.locator("article.consent[data-state='withdrawn']").count() == 1
+    wide.screenshot(path=SHOTS.format("5-page-desktop"), full_page=True)
+    desk.close()

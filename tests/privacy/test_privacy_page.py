@@ -226,3 +226,45 @@ def test_a_link_sent_to_a_phone_shows_nothing_found_by_an_email_typed_with_it(
     html = client.get(path(link)).get_data(as_text=True)
     assert "Hợp tác xã Thanh long Hàm Thuận Nam" in html
     assert "Trần Thị Bích" not in html and "0903 111 222" not in html
+
+
+def test_withdrawing_sharing_from_the_page_withdraws_the_scanned_leads(
+        client, organiser, open_week, exhibitor_with_booth):
+    """The page names the exhibitor that scanned the badge; withdrawing the registration's
+    sharing takes the scanned contact away from that exhibitor at once and refuses new scans."""
+    from exhibit.badges.services import register_visitor
+    from tests.conftest import visitor_data
+    badge = register_visitor(week=open_week, data=visitor_data())
+    exhibitor = client.application.test_client()
+    login(exhibitor, exhibitor_with_booth)
+    assert exhibitor.post("/my/leads/scan", data={"code": badge.contact_code}).status_code == 302
+    assert "0912 345 678" in exhibitor.get("/my/leads").get_data(as_text=True)
+    lead = db.session.scalar(select(Lead).where(Lead.badge_id == badge.id))
+
+    link = path(privacy_link(organiser.organizer_id, phone="+84912345678"))
+    html = client.get(link).get_data(as_text=True)
+    assert f'data-badge="{badge.id}"' in html
+    assert f'data-lead="{lead.id}" data-state="held"' in html
+    assert "Hợp tác xã Thanh long Hàm Thuận Nam" in html
+    sharing = db.session.scalar(select(Consent).where(
+        Consent.badge_id == badge.id, Consent.lead_id.is_(None),
+        Consent.purpose == ConsentPurpose.SHARE_WITH_EXHIBITORS.value))
+    scan = db.session.scalar(select(Consent).where(Consent.lead_id == lead.id))
+    assert scan is not None and scan.recipient_business_id == exhibitor_with_booth.business_id
+    assert client.post(f"{link}/consents/{sharing.id}/withdraw").status_code == 302
+
+    db.session.expire_all()
+    assert db.session.get(Lead, lead.id).withdrawn_at is not None
+    assert db.session.get(Consent, scan.id).withdrawn_at is not None
+    listed = exhibitor.get("/my/leads").get_data(as_text=True)
+    assert "Nguyễn Thị Thu Hường" not in listed and "0912 345 678" not in listed
+    assert 'data-state="withdrawn"' in listed
+    rows = list(csv.reader(io.StringIO(
+        exhibitor.get("/my/leads/export.csv").data.decode("utf-8-sig"))))
+    assert rows[1:] == []
+    # the contact code can no longer be collected
+    assert exhibitor.post("/my/leads/scan", data={"code": badge.contact_code}).status_code in (
+        409, 422)
+    # the registration itself stays (the organiser runs the week with it), with its button
+    page = client.get(link).get_data(as_text=True)
+    assert f'data-consent="{sharing.id}" data-state="withdrawn"' in page
