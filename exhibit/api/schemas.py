@@ -741,7 +741,10 @@ SnapshotRow = Annotated[tuple[str, str, str, str, int, str], WithJsonSchema({
                     {"type": "string", "enum": ["v", "b", "s", "o"]},
                     {"type": "string", "description": "name (gate devices; empty for leads)"},
                     {"type": "string", "description": "organisation (gate devices)"},
-                    {"type": "integer", "enum": [0, 1], "description": "revoked"},
+                    {"type": "integer", "enum": [0, 1, 2],
+                     "description": "1: revoked; 2 (lead devices): the holder did not agree "
+                                    "to share the contact with exhibitors — refuse it "
+                                    "(reason not_shared); 0: neither"},
                     {"type": "string", "description": "8 characters of the badge's other "
                                                       "code's keyed hash, or empty"}]})]
 

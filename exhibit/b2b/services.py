@@ -581,6 +581,7 @@ def register_buyer(*, week: ExhibitionWeek, data: dict, user: User | None = None
         audit.record("buyer", buyer.id, "register", actor=user, week_id=week.id,
                      business_id=user.business_id, after={"kind": buyer.kind})
         if data.get("consent"):
+            week = db.session.get(ExhibitionWeek, week.id)  # this session's copy
             record_consent(week=week, purpose="b2b", recipient_kind="exhibitors",
                            subject_name=buyer.contact_name,
                            subject_phone=buyer.contact_phone,

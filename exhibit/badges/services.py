@@ -259,6 +259,7 @@ def record_badge_consents(week, badge: Badge, *, share: bool, channel: str) -> N
     """The ledger's rows for a badge's registration (to the organiser) and, when the holder
     agreed, for sharing the contact with the exhibitors who scan it — in the caller's
     transaction, with the sentences as shown."""
+    week = db.session.get(ExhibitionWeek, badge.week_id)  # this session's (a caller's may not be)
     subject = {"subject_name": badge.full_name, "subject_phone": badge.phone,
                "subject_email": badge.email}
     record_consent(week=week, purpose="registration", recipient_kind="organiser",

@@ -40,6 +40,7 @@ from exhibit.core.events import announce
 from exhibit.extensions import db
 from exhibit.privacy.models import Consent, ConsentChannel, ConsentPurpose, RecipientKind
 from exhibit.visitors.models import Lead
+from exhibit.weeks.models import ExhibitionWeek
 from exhibit.visitors.services import LEAVE_CONTACT_CONSENT
 from exhibit.vn import phones
 
@@ -104,6 +105,7 @@ def record(*, week, purpose, recipient_kind, recipient_business=None, subject_na
     ``recipient_business`` is a Business or its id (an exhibitor or a buyer's business, for
     the named recipient kinds); ``text`` is the sentence exactly as shown; ``badge``, ``lead``
     and ``buyer`` are where the data sits (objects; flushed here when still new)."""
+    week = db.session.get(ExhibitionWeek, week.id)  # this session's copy
     purpose, kind = ConsentPurpose(purpose), RecipientKind(recipient_kind)
     channel = ConsentChannel(channel)
     if isinstance(recipient_business, int):

@@ -434,7 +434,7 @@ def _capture_all(business_id: int, device_id: int, week_id: int, codes: list[str
     leads = {lead.badge_id: lead for lead in db.session.scalars(select(Lead).where(
         Lead.business_id == business_id,
         Lead.badge_id.in_([badge.id for badge in badges.values()])))} if badges else {}
-    answers = []
+    answers, new = [], []
     for code, scanned_at in zip(codes, times):
         badge = badges.get(code)
         if badge is None:
@@ -456,13 +456,15 @@ def _capture_all(business_id: int, device_id: int, week_id: int, codes: list[str
                                  at=scanned_at)
             db.session.add(lead)
             leads[badge.id] = lead
-            _record_scan_consent(badge, lead, channel="scanner")
+            new.append((badge, lead))
             answers.append((LEAD_SAVED, lead, None))
         elif lead.captured_by_device_id == device_id and lead.created_at == scanned_at:
             answers.append((LEAD_SAVED, lead, None))  # this very scan, sent again
         else:
             answers.append((LEAD_ALREADY_SAVED, lead, None))
-    db.session.flush()
+    db.session.flush()  # the leads first, at once: a contact saved meanwhile fails here
+    for badge, lead in new:
+        _record_scan_consent(badge, lead, channel="scanner")
     return answers
 
 
@@ -482,7 +484,6 @@ def _record_scan_consent(badge: Badge, lead: Lead, *, channel: str) -> None:
     """The ledger's row for a contact taken by scanning a badge: covered by the sharing the
     holder agreed to at registration (its sentence, its time), now held by this exhibitor,
     named — so the holder's privacy page shows who holds it."""
-    db.session.flush()  # the lead's id
     record_consent(week=badge.week, purpose="share_with_exhibitors",
                    recipient_kind="exhibitor", recipient_business=lead.business_id,
                    subject_name=badge.full_name, subject_phone=badge.phone,

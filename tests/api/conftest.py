@@ -119,7 +119,8 @@ def api_world(app, organiser, open_week, make_exhibitor) -> ApiWorld:
                            data={"full_name": "Lê Thị Hạnh", "position": "Kế toán"})
     visitor = badges.register_visitor(week=open_week, data={
         "full_name": "Nguyễn Thị Thu Hường", "phone": "0912 345 678",
-        "email": "huong@example.vn", "organisation": "Cửa hàng Quê Nhà", "consent": True})
+        "email": "huong@example.vn", "organisation": "Cửa hàng Quê Nhà", "consent": True,
+        "share_contact": True})
     check_in(actor=entrance, code=visitor.entry_code, nonce="world-scan-0001")
 
     today = date.today()

@@ -37,7 +37,7 @@ def visitor(week, name: str = "Nguyễn Thị Thu Hường", organisation: str =
     from exhibit.badges.services import register_visitor
     return register_visitor(week=week, data={
         "full_name": name, "phone": f"0912 34{next(_phones) % 10000:04d}",
-        "organisation": organisation, "consent": True})
+        "organisation": organisation, "consent": True, "share_contact": True})
 
 
 def organiser_badge(organiser, week, name: str = "Trần Văn Bảo"):
