@@ -285,3 +285,26 @@ def test_exhibitors_see_the_changes_that_touched_their_booth(week, organiser, ma
     assert [(v.number, kinds(c)) for v, c in found] == [(1, ["price_changed"])]
     told = plan_messages(user.business_id)
     assert len(told) == 1 and "A02" in told[0].body_text and "A14" not in told[0].body_text
+
+
+def test_the_publish_button_answers_409_when_stale_and_422_with_problems(week, organiser, client):
+    from tests.conftest import login
+    login(client, organiser)
+    document = drafts.draft_document(drafts.load_draft(week))
+    entry(document, key(week, "A02")).update(x_m=1.0)  # over A01
+    revision = save(organiser, week, document)
+    url = f"/organiser/weeks/{week.slug}/plan/publish"
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="revision"' not in page  # no button while the plan has errors
+    refused = client.post(url, data={"revision": revision})
+    assert refused.status_code == 422 and "A02" in refused.get_data(as_text=True)
+    entry(document, key(week, "A02")).update(x_m=3.0, code="A12")
+    revision = save(organiser, week, document)
+    stale = client.post(url, data={"revision": revision - 1})
+    assert stale.status_code == 409
+    done = client.post(url, data={"revision": revision, "note": "Đổi số gian"})
+    assert done.status_code == 302 and done.headers["Location"].endswith("/plan/versions/1")
+    page = client.get(done.headers["Location"]).get_data(as_text=True)
+    assert "A12" in page and "Đổi số gian" in page
+    assert client.get(f"/organiser/weeks/{week.slug}/plan/versions").status_code == 200
+    assert client.get(f"/organiser/weeks/{week.slug}/plan/versions/2").status_code == 404
