@@ -112,6 +112,17 @@ def test_organiser_drags_merges_with_the_booking_moved_adds_a_column_and_saves(
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Shift+ArrowDown")
     page.keyboard.press("Control+z")
+    expect(page.locator("#pe-y")).to_have_value("1.5")
+
+    # a box drawn with the mouse from an empty place selects the booths it touches
+    canvas = page.locator("#pe-canvas").bounding_box()
+    start = (canvas["x"] + (1 + 7) * zoom, canvas["y"] + (1 + 0.5) * zoom)   # (7, 0.5) m
+    page.mouse.move(*start)
+    page.mouse.down()
+    page.mouse.move(start[0] + 4 * zoom, start[1] + 2 * zoom, steps=4)       # to (11, 2.5) m
+    page.mouse.up()
+    expect(page.locator("#pe-canvas .pe-booth.selected")).to_have_count(2)  # A03 and A04
+    page.keyboard.press("Escape")
     page.screenshot(path=str(tmp_path / "editor-before-save.png"), full_page=True)
 
     page.click("#pe-save")
