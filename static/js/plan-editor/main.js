@@ -113,7 +113,7 @@ function renderButtons() {
   $("pe-undo").disabled = !state.history.past.length;
   $("pe-redo").disabled = !state.history.future.length;
   $("pe-selection").textContent = chosen.length
-    ? text.selected.replace("{n}", chosen.length).replace("{names}", chosen.map((k) => findShape(doc(), k)?.code || findShape(doc(), k)?.kind).slice(0, 6).join(", "))
+    ? text.selected.replace("{n}", chosen.length).replace("{names}", chosen.slice(0, 6).map((k) => shapeName(findShape(doc(), k))).join(", "))
     : text.nothingSelected;
   const unsaved = dirty();
   $("pe-save").classList.toggle("unsaved", unsaved);
@@ -122,6 +122,11 @@ function renderButtons() {
   for (const button of document.querySelectorAll("[data-hall]")) {
     button.setAttribute("aria-pressed", Number(button.dataset.hall) === state.hallId ? "true" : "false");
   }
+}
+
+function shapeName(shape) {
+  if (!shape) return "";
+  return shape.code || (text.kinds[shape.kind] + (shape.label ? ` ${shape.label}` : ""));
 }
 
 function renderDrawingNote() {
