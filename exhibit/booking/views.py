@@ -18,6 +18,7 @@ from exhibit.core.permissions import exhibitor_required, organiser_required
 from exhibit.core.redirects import safe_next
 from exhibit.documents import requests as payment_requests
 from exhibit.extensions import db
+from exhibit.floorplan import publish as plan_versions
 from exhibit.floorplan import services as floorplan
 from exhibit.vn.dates import format_moment, to_vietnam_time, vietnam_today
 from exhibit.vn.words import amount_in_words
@@ -37,9 +38,13 @@ def dashboard():
     applied = {a.week_id for a in applications}
     open_weeks = [w for w in weeks.public_weeks()
                   if w.id not in applied and weeks.booking_closed_reason(w, today) is None]
+    allocations = queries.business_allocations(business.id)
     return render_template(
         "booking/dashboard.html", business=business, open_weeks=open_weeks,
-        applications=applications, allocations=queries.business_allocations(business.id),
+        applications=applications, allocations=allocations,
+        # the booths a published version of the floor plan changed: a link to what changed
+        plan_changed=plan_versions.touched_booths({a.week_id for a in allocations},
+                                                  {a.booth_id for a in allocations}),
         own_release_consequence=own_release_consequence, now=utcnow(),
         planned_weeks=plan.weeks_with_booths([a.week_id for a in applications]),
         product_count=catalogue.product_count(business.id),

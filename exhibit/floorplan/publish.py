@@ -143,6 +143,20 @@ def changes_for_booths(week, booth_ids) -> list[tuple[PlanVersion, list[dict]]]:
     return found
 
 
+def touched_booths(week_ids, booth_ids) -> set[int]:
+    """Which of ``booth_ids`` a published version of the weeks ``week_ids`` changed (an
+    exhibitor's booths, for a link to what changed)."""
+    booth_ids, week_ids = set(booth_ids), set(week_ids)
+    if not booth_ids or not week_ids:
+        return set()
+    touched: set[int] = set()
+    for changes in db.session.scalars(select(PlanVersion.changes)
+                                      .where(PlanVersion.week_id.in_(week_ids))):
+        for change in json.loads(changes or "[]"):
+            touched |= booth_ids & set(change.get("booth_ids", ()))
+    return touched
+
+
 @dataclass(frozen=True)
 class Pending:
     """What publishing the draft would change now."""

@@ -285,6 +285,21 @@ def test_exhibitors_see_the_changes_that_touched_their_booth(week, organiser, ma
     assert [(v.number, kinds(c)) for v, c in found] == [(1, ["price_changed"])]
     told = plan_messages(user.business_id)
     assert len(told) == 1 and "A02" in told[0].body_text and "A14" not in told[0].body_text
+    assert publish.touched_booths({week.id}, {a02.id, get_booth(week, "A03").id}) == {a02.id}
+
+
+def test_my_page_links_to_what_changed_on_the_plan(week, organiser, make_exhibitor, client):
+    from tests.conftest import login
+    user, _allocation = book(make_exhibitor, organiser, week, "A02", "Hộ kinh doanh Bánh pía")
+    login(client, user)
+    assert "/plan-changes" not in client.get("/my").get_data(as_text=True)
+    document = drafts.draft_document(drafts.load_draft(week))
+    entry(document, key(week, "A02")).update(y_m=5.0)
+    publish.publish(actor=organiser, week=week, revision=save(organiser, week, document))
+    page = client.get("/my").get_data(as_text=True)
+    assert f"/my/weeks/{week.slug}/plan-changes" in page
+    changes = client.get(f"/my/weeks/{week.slug}/plan-changes").get_data(as_text=True)
+    assert "A02" in changes
 
 
 def test_the_publish_button_answers_409_when_stale_and_422_with_problems(week, organiser, client):
