@@ -112,20 +112,30 @@ def element_title(element) -> str:
 # -- booths ------------------------------------------------------------------------------------
 
 def _front_mark(rect: Rect, rotation: int) -> str:
-    """A thick line along the side the booth's front faces."""
-    x0, y0 = rect.x * PX_PER_M + INSET, rect.y * PX_PER_M + INSET
-    x1, y1 = rect.x1 * PX_PER_M - INSET, rect.y1 * PX_PER_M - INSET
-    inset = 3
+    """A short stretch of path along the side the booth's front faces (drawn with the others
+    as one <path>: one element per hall, not one per booth)."""
+    x0, y0 = rect.x * PX_PER_M + INSET + 3, rect.y * PX_PER_M + INSET + 3
+    x1, y1 = rect.x1 * PX_PER_M - INSET - 3, rect.y1 * PX_PER_M - INSET - 3
     if rotation == 90:
-        line = (x0 + inset, y0 + inset, x0 + inset, y1 - inset)
-    elif rotation == 180:
-        line = (x0 + inset, y0 + inset, x1 - inset, y0 + inset)
-    elif rotation == 270:
-        line = (x1 - inset, y0 + inset, x1 - inset, y1 - inset)
-    else:
-        line = (x0 + inset, y1 - inset, x1 - inset, y1 - inset)
-    return (f'<path class="front" d="M{_n(line[0])} {_n(line[1])}L{_n(line[2])} {_n(line[3])}" '
-            f'stroke="#1d2430" stroke-opacity=".45" stroke-width="3" fill="none"/>')
+        return f"M{_n(x0)} {_n(y0)}V{_n(y1)}"
+    if rotation == 180:
+        return f"M{_n(x0)} {_n(y0)}H{_n(x1)}"
+    if rotation == 270:
+        return f"M{_n(x1)} {_n(y0)}V{_n(y1)}"
+    return f"M{_n(x0)} {_n(y1)}H{_n(x1)}"
+
+
+def _fronts(booths) -> str:
+    """Every booth's front as one path, above the booths (thin: it never hides a code)."""
+    marks = []
+    for booth in booths:
+        rects = shape_rects(booth)
+        anchor = max(rects, key=lambda r: r.area) if len(rects) > 1 else rects[0]
+        marks.append(_front_mark(anchor, getattr(booth, "rotation", 0) or 0))
+    if not marks:
+        return ""
+    return (f'<path class="fronts" d="{"".join(marks)}" stroke="#1d2430" stroke-opacity=".45" '
+            f'stroke-width="3" fill="none" pointer-events="none"/>')
 
 
 def _booth_shape(booth, booth_status: str, label: str, href: str | None,
@@ -147,9 +157,6 @@ def _booth_shape(booth, booth_status: str, label: str, href: str | None,
         parts.append(f'<rect x="{_n(r.x * PX_PER_M + INSET)}" y="{_n(r.y * PX_PER_M + INSET)}" '
                      f'width="{_n(max(1, r.w * PX_PER_M - 2 * INSET))}" '
                      f'height="{_n(max(1, r.h * PX_PER_M - 2 * INSET))}"/>')
-    rotation = getattr(booth, "rotation", 0) or 0
-    if rotation or len(rects) == 1:
-        parts.append(_front_mark(anchor, rotation))
     cx, cy = (anchor.x + anchor.w / 2) * PX_PER_M, (anchor.y + anchor.h / 2) * PX_PER_M
     parts.append(f'<text x="{_n(cx)}" y="{_n(cy)}"{size}>{escape(booth.code)}</text></g>')
     shape = "".join(parts)
@@ -194,6 +201,7 @@ def render_hall(hall: Hall, booths: list, *, status: Callable[[object], str],
     for booth in booths:
         parts.append(_booth_shape(booth, status(booth), label(booth), link(booth),
                                   booth.id in highlight, booth.id in found))
+    parts.append(_fronts(booths))
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -273,6 +281,7 @@ def _neighbourhood(hall_name: str, hall_width: float, hall_depth: float, booth_i
     ]
     parts += [_element_shape(e, element_title(e)) for e in fixed]
     parts += [_booth_shape(b, "available", b.code, None, b.id == booth_id) for b in placed]
+    parts.append(_fronts(placed))
     if here_label:
         box = bounds(shape_rects(target))
         # the pin above the booth (below it when the booth is at the top of the drawing)
