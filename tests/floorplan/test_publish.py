@@ -323,3 +323,24 @@ def test_the_publish_button_answers_409_when_stale_and_422_with_problems(week, o
     assert "A12" in page and "Đổi số gian" in page
     assert client.get(f"/organiser/weeks/{week.slug}/plan/versions").status_code == 200
     assert client.get(f"/organiser/weeks/{week.slug}/plan/versions/2").status_code == 404
+
+
+def test_two_organisers_publishing_at_once_make_one_version(app, week, organiser):
+    """The draft's row lock: the second publication of the same revision waits, then finds the
+    draft spent (409)."""
+    from exhibit.weeks.models import ExhibitionWeek
+    from tests.conftest import race
+    document = drafts.draft_document(drafts.load_draft(week))
+    entry(document, key(week, "A01")).update(code="A21")
+    revision = save(organiser, week, document)
+    week_id, organiser_id = week.id, organiser.id
+
+    def work(_i):
+        from exhibit.accounts.models import User
+        return publish.publish(actor=db.session.get(User, organiser_id),
+                               week=db.session.get(ExhibitionWeek, week_id), revision=revision).number
+
+    results = race(app, work, 2)
+    assert sorted(str(r) if isinstance(r, int) else type(r).__name__ for r in results) == [
+        "1", "Conflict"], results
+    assert [v.number for v in publish.versions(week)] == [1]
