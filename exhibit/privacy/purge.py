@@ -14,8 +14,9 @@ clock's tick then purge, each week in its own transaction:
 - B2B buyers' contact person: name, position, phone, email and notes (the buying organisation
   is a business, not a person, and stays);
 - the consent ledger: the subject's name, phone and email (purpose, recipient, text and dates
-  stay as evidence that consent was given), marked ``purged_at``; closed data-subject requests
-  the same way;
+  stay as evidence that consent was given), marked ``purged_at``; the week's answered
+  data-subject requests the same way (requests naming no week, REQUEST_MONTHS after their
+  answer);
 - messages sent to visitors (about a badge, a lead, a consent or a request): address, subject,
   body and parameters;
 - the audit history of badges, leads, consents, buyers and requests: their before/after values
@@ -94,7 +95,33 @@ def purge_due(now: datetime | None = None, *, again: bool = True) -> list[PurgeR
         query = query.where(ExhibitionWeek.personal_data_purged_at.is_(None))
     due = [w.id for w in db.session.scalars(query) if is_due(w, today)]
     db.session.rollback()
-    return [purge_week(week_id, now=now) for week_id in due]
+    results = [purge_week(week_id, now=now) for week_id in due]
+    purge_closed_requests(now)
+    return results
+
+
+#: a request about no particular week (taken by phone, say) is kept this long after its answer
+REQUEST_MONTHS = 12
+
+
+def purge_closed_requests(now: datetime) -> int:
+    """Empty the person's details on requests answered more than REQUEST_MONTHS ago that name
+    no week (a week's own requests go with its purge). The request, its kind, clocks and
+    outcome stay, as the record that it was handled."""
+    from exhibit.privacy.models import DataRequest
+    today = now.astimezone(VIETNAM_TZ).date()
+    cutoff = add_months(today, -REQUEST_MONTHS)
+    with write_transaction():
+        return db.session.execute(
+            update(DataRequest).where(
+                DataRequest.week_id.is_(None), DataRequest.completed_at.is_not(None),
+                DataRequest.completed_at < datetime.combine(cutoff, datetime.min.time(),
+                                                            tzinfo=VIETNAM_TZ),
+                DataRequest.status.in_(("completed", "refused")),
+                or_(DataRequest.subject_name != "", DataRequest.subject_phone != "",
+                    DataRequest.subject_email != "", DataRequest.details != ""))
+            .values(subject_name="", subject_phone="", subject_email="", details="")
+            .execution_options(synchronize_session=False)).rowcount
 
 
 def purge_week(week_id: int, *, now: datetime | None = None) -> PurgeResult:

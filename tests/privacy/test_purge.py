@@ -187,3 +187,35 @@ def test_the_clock_purges_a_week_once_its_retention_ends(seeded):
             Badge.full_name != PURGED)) == 0
         # the clock leaves purged weeks alone
         assert clock.tick(now=utcnow())["weeks_purged"] == 0
+
+
+def test_answered_requests_naming_no_week_lose_the_person_after_a_year(app, organiser):
+    from datetime import timedelta
+
+    from exhibit.privacy.models import DataRequest
+    from exhibit.privacy.purge import purge_closed_requests
+    now = datetime(2026, 12, 5, 3, 0, tzinfo=timezone.utc)
+
+    def answered(days_ago: int, status: str = "completed") -> int:
+        at = now - timedelta(days=days_ago)
+        row = DataRequest(organizer_id=organiser.organizer_id, kind="access", status=status,
+                          subject_name="Trần Thị Bích", subject_phone="+84903111222",
+                          subject_email="bich@example.vn", details="Gọi điện", via="staff",
+                          received_at=at, acknowledge_due=at, due_at=at, completed_at=at,
+                          outcome="Đã gửi")
+        db.session.add(row)
+        db.session.commit()
+        return row.id
+
+    old, recent, open_id = answered(400), answered(300), answered(400, status="acknowledged")
+    db.session.get(DataRequest, open_id).completed_at = None
+    db.session.commit()
+    assert purge_closed_requests(now) == 1
+    db.session.expire_all()
+    gone = db.session.get(DataRequest, old)
+    assert (gone.subject_name, gone.subject_phone, gone.subject_email, gone.details) == \
+        ("", "", "", "")
+    assert gone.outcome == "Đã gửi" and gone.kind == "access"
+    for kept in (recent, open_id):
+        assert db.session.get(DataRequest, kept).subject_phone == "+84903111222"
+    assert purge_closed_requests(now) == 0
