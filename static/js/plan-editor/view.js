@@ -19,6 +19,7 @@ export class PlanView {
     this.text = text;
     this.zoom = 16; // pixels per metre
     this.nodes = new Map();
+    this.signatures = new Map();
     const defs = make("defs", {}, svg);
     const pattern = make("pattern", { id: "pe-grid", width: 1, height: 1, patternUnits: "userSpaceOnUse" }, defs);
     make("path", { d: "M 1 0 L 0 0 0 1", class: "pe-gridline" }, pattern);
@@ -82,18 +83,24 @@ export class PlanView {
       if (!seen.has(key)) {
         node.remove();
         this.nodes.delete(key);
+        this.signatures.delete(key);
       }
     }
     this.drawHandles(state);
   }
 
-  groupFor(key, layer, className) {
+  /** The shape's group, emptied for drawing; null when it is drawn already as ``signature``
+   * says (a hall of 500 booths is redrawn on every step of a drag: only what moved changes). */
+  groupFor(key, layer, className, signature) {
     let node = this.nodes.get(key);
     if (!node || node.parentNode !== layer) {
       if (node) node.remove();
       node = make("g", { "data-key": key, tabindex: "0", role: "button" }, layer);
       this.nodes.set(key, node);
+    } else if (this.signatures.get(key) === signature) {
+      return null;
     }
+    this.signatures.set(key, signature);
     node.setAttribute("class", className);
     while (node.firstChild) node.firstChild.remove();
     return node;
@@ -106,7 +113,9 @@ export class PlanView {
     if (booth.blocked) classes.push("blocked");
     if (flag) classes.push(flag === "error" ? "bad" : "warn");
     if (booth.key.startsWith("n")) classes.push("new");
-    const group = this.groupFor(booth.key, this.boothLayer, classes.join(" "));
+    const group = this.groupFor(booth.key, this.boothLayer, classes.join(" "),
+      JSON.stringify([booth, classes, booking || null]));
+    if (!group) return;
     const rects = rectsOf(booth);
     for (const r of rects) make("rect", { x: r.x, y: r.y, width: r.w, height: r.h, class: "pe-part" }, group);
     if (rects.length > 1) {
@@ -131,7 +140,9 @@ export class PlanView {
     const classes = ["pe-element", `kind-${element.kind}`];
     if (isSelected) classes.push("selected");
     if (flag) classes.push(flag === "error" ? "bad" : "warn");
-    const group = this.groupFor(element.key, this.elementLayer, classes.join(" "));
+    const group = this.groupFor(element.key, this.elementLayer, classes.join(" "),
+      JSON.stringify([element, classes]));
+    if (!group) return;
     make("rect", { x: element.x_m, y: element.y_m, width: element.w_m, height: element.h_m, class: "pe-part" }, group);
     const icon = ICONS[element.kind] || "";
     const size = Math.max(0.3, Math.min(0.9, element.w_m * 0.7, element.h_m * 0.7));
