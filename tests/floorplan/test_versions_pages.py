@@ -74,3 +74,40 @@ def test_the_organiser_publishes_and_reads_the_version(week, organiser, make_exh
     assert "A02" in text and "A16" not in text
     page.screenshot(path="/tmp/versions-mine-phone.png", full_page=True)
     context.close()
+
+
+def test_the_cluster_pages_on_a_phone(week, organiser, make_exhibitor, live_server, browser):  # noqa: F811
+    from tests.floorplan.test_clusters import applicant
+    cluster = clusters.save_cluster(actor=organiser, week=week, data={
+        "name": "Cụm gian hàng tỉnh Đắk Lắk", "province_code": "66"})
+    saved = clusters.set_cluster_booths(
+        actor=organiser, week=week, cluster=cluster, revision=0,
+        booth_keys=[drafts.booth_key(get_booth(week, c).id) for c in ("A01", "A02", "A03")])
+    publish.publish(actor=organiser, week=week, revision=saved.revision)
+    applicant(make_exhibitor, week, "Hợp tác xã Cà phê Ea Tu", "66")
+    invited = clusters.invite_coordinator(actor=organiser, week=week, cluster=cluster,
+                                          email="dieuphoi@daklak.example", full_name="Y Điều Phối")
+    from exhibit.accounts import invitations
+    from tests.accounts.test_team_invitations import CHOSEN, invitation_path
+    token = invitation_path("dieuphoi@daklak.example").rsplit("/", 1)[-1]
+    invitations.accept(token, password=CHOSEN)
+
+    context = browser.new_context(viewport=PHONE, locale="vi-VN")
+    page = sign_in(context, live_server, organiser)
+    page.goto(f"{live_server}/organiser/weeks/{week.slug}/clusters/{cluster.id}")
+    assert "Y Điều Phối" in page.inner_text("main")
+    page.screenshot(path="/tmp/cluster-organiser-phone.png", full_page=True)
+    context.close()
+
+    context = browser.new_context(viewport=PHONE, locale="vi-VN")
+    page = sign_in(context, live_server, invited, CHOSEN)
+    assert page.url.endswith("/coordinator")
+    page.click(f"a[href='/coordinator/clusters/{cluster.id}']")
+    page.wait_for_load_state()
+    page.select_option(f"#business-{get_booth(week, 'A01').id}", label="Hợp tác xã Cà phê Ea Tu")
+    page.click(f"#business-{get_booth(week, 'A01').id} ~ button")
+    page.wait_for_load_state()
+    text = page.inner_text("main")
+    assert "Hợp tác xã Cà phê Ea Tu" in text and "2 of 3" in text or "2 trên 3" in text
+    page.screenshot(path="/tmp/cluster-coordinator-phone.png", full_page=True)
+    context.close()
