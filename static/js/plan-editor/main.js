@@ -66,6 +66,7 @@ function render() {
   view.render({ doc: current, hallId: state.hallId, size, hall: hall(), selected: state.selected,
     problems, bookings: config.bookings, single });
   if (!preview) {
+    $("pe-live").textContent = "";
     renderProblems(problems);
     renderPanel(single);
     renderDrawingNote();
@@ -664,7 +665,8 @@ window.addEventListener("beforeunload", (event) => {
 {
   const size = hallSize(doc(), config.halls, state.hallId);
   const room = Math.max(320, wrap.clientWidth - 8);
-  view.setZoom(Math.floor(room / (size.width + 2)));
+  // the whole hall when it fits at a readable scale; a large hall scrolls instead
+  view.setZoom(Math.max(8, Math.floor(room / (size.width + 2))));
 }
 root.classList.add("ready");
 render();
