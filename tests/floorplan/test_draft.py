@@ -277,6 +277,20 @@ def test_endpoints_save_409_and_merge_with_the_booking_moved(client, week, organ
     assert merged.json["problems"] == []
     assert booth(merged.json["document"], a03)["merged_from"] == [a02]
 
+    # deleting the booked booth is refused the same way, and done with its booking moved
+    deleting = {"document": document, "operation": "delete", "keys": [a02]}
+    assert client.post(f"{base}/operation", json=deleting).json["error"] == "booking_needs_move"
+    deleted = client.post(f"{base}/operation", json={
+        **deleting, "moves": [{"allocation_id": allocation, "to": key(week, "A06")}]})
+    assert deleted.status_code == 200 and deleted.json["problems"] == []
+    assert a02 not in [b["key"] for b in deleted.json["document"]["booths"]]
+    split = client.post(f"{base}/operation", json={"document": document, "operation": "split",
+                                                   "keys": [a03], "parts": 3, "axis": "y"})
+    assert [b["code"] for b in split.json["document"]["booths"] if b["code"].startswith("A03")] == [
+        "A03", "A03-2", "A03-3"]
+    assert client.post(f"{base}/operation", json={"document": document, "operation": "explode",
+                                                   "keys": [a03]}).status_code == 422
+
     saved = client.post(f"{base}/draft", json={"document": merged.json["document"],
                                                "revision": revision})
     assert saved.status_code == 200 and saved.json["revision"] == revision + 1
