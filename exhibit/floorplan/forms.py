@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DecimalField, HiddenField, SelectField, StringField
-from wtforms.validators import DataRequired, Optional
+from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms.validators import DataRequired
 
 from exhibit.core.forms import BaseForm
 from exhibit.floorplan.models import BoothType, ElementKind
@@ -37,10 +37,9 @@ class BoothForm(BaseForm):
     hall_id = SelectField(_l("Hall"), coerce=int, choices=[])
     code = StringField(_l("Booth code"), validators=[DataRequired()], description=_l("e.g. A01"))
     booth_type = SelectField(_l("Type"), choices=[])
-    width_m = DecimalField(_l("Width (m)"), default=3, places=2)
-    depth_m = DecimalField(_l("Depth (m)"), default=3, places=2)
-    area_m2 = DecimalField(_l("Area (m²)"), validators=[Optional()], places=2,
-                           description=_l("Left empty: width × depth"))
+    width_m = MetresField(_l("Width (m)"), default=3)
+    depth_m = MetresField(_l("Depth (m)"), default=3)
+    area_m2 = MetresField(_l("Area (m²)"), description=_l("Left empty: width × depth"))
     #: text, read by the service as Vietnamese write amounts ("12.500.000"), so the thousands
     #: separators shown while typing (static/js/money-input.js) are accepted
     price_vnd = StringField(_l("Price (VND, before VAT)"), default="0",

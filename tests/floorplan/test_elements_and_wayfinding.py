@@ -152,3 +152,24 @@ def test_the_visitors_booth_page_says_you_are_here(client, open_week):
         BoothToken.booth_id == _a(open_week, "A03").id))
     page = client.get(f"/b/{token}").text
     assert 'class="here"' in page and "Bạn đang ở đây" in page or "You are here" in page
+
+
+def test_the_booth_form_takes_decimal_metres(client, organiser, open_week):
+    login(client, organiser)
+    hall = open_week.halls[0]
+    response = client.post(f"/organiser/weeks/{open_week.slug}/booths/new", data={
+        "hall_id": hall.id, "code": "m01", "booth_type": "standard", "width_m": "2,5",
+        "depth_m": "2", "area_m2": "", "price_vnd": "1.000.000", "x_m": "20,25", "y_m": "6.5",
+        "w_m": "", "h_m": "", "rotation": "90"})
+    assert response.status_code == 302, response.text[:3000]
+    booth = get_booth(open_week, "M01")
+    assert (booth.x_m, booth.y_m, booth.w_m, booth.h_m, booth.area_m2, booth.rotation) == (
+        20.25, 6.5, 2.5, 2, 5, 90)
+    form = client.get(f"/organiser/weeks/{open_week.slug}/booths/{booth.id}/edit").text
+    assert 'name="x_m" type="text" value="20.25"' in form or 'value="20.25"' in form
+    # overlapping A06 (15–18 × 1–4): refused on the place field, nothing saved
+    response = client.post(f"/organiser/weeks/{open_week.slug}/booths/new", data={
+        "hall_id": hall.id, "code": "M02", "booth_type": "standard", "width_m": "3",
+        "depth_m": "3", "price_vnd": "0", "x_m": "17", "y_m": "2", "rotation": "0"})
+    assert response.status_code == 200 and "A06" in response.text
+    assert db.session.scalar(select(Booth.id).where(Booth.code == "M02")) is None
