@@ -19,6 +19,7 @@ from exhibit.b2b.models import Buyer
 from exhibit.badges.models import Badge
 from exhibit.core.db import write_transaction
 from exhibit.core.errors import NotFound, ValidationFailed
+from exhibit.core.forms import MAX_ROW_ID
 from exhibit.core.privacy_links import Subject, privacy_link, privacy_token, read_token
 from exhibit.extensions import db
 from exhibit.privacy.models import Consent, RecipientKind, RequestKind
@@ -150,6 +151,8 @@ def subject_name(subject: Subject) -> str:
 
 def own_consent(subject: Subject, consent_id: int) -> Consent:
     """The consent, if it is the person's at the link's organiser; anyone else's is 404."""
+    if not 1 <= consent_id <= MAX_ROW_ID:  # no id a column could hold
+        raise NotFound(_("There is no such consent."))
     consent = db.session.scalar(
         select(Consent).where(Consent.id == consent_id,
                               Consent.organizer_id == subject.organizer_id,

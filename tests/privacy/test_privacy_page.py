@@ -163,6 +163,7 @@ def test_another_persons_consent_is_refused(client, organiser, open_week, exhibi
     link = path(privacy_link(organiser.organizer_id, phone=PHONE))
     assert client.post(f"{link}/consents/{hers.id}/withdraw").status_code == 404
     assert client.post(f"{link}/consents/99999999/withdraw").status_code == 404
+    assert client.post(f"{link}/consents/{10**12}/withdraw").status_code == 404  # no 500
     # the same phone at another organiser's link: nothing of this organiser's
     elsewhere = path(privacy_link(organiser.organizer_id + 1000, phone=PHONE))
     mine = contact_consent(exhibitor_with_booth.business_id)
