@@ -293,7 +293,8 @@ def _neighbourhood(hall_name: str, hall_width: float, hall_depth: float, booth_i
             f'<g class="here"><path d="M{_n(cx)} {_n(tip_y)}l-7 {_n(dy * 12)}h14z" '
             f'fill="#d1006f"/><text x="{_n(cx)}" y="{_n(tip_y + dy * 18)}" '
             f'text-anchor="middle" dominant-baseline="{"auto" if above else "hanging"}" '
-            f'font-size="13" font-weight="700" fill="#d1006f">{escape(here_label)}</text></g>')
+            f'font-size="13" font-weight="700" fill="#d1006f" stroke="#fff" stroke-width="3" '
+            f'paint-order="stroke">{escape(here_label)}</text></g>')
     parts.append("</svg>")
     # the whole hall as an outline, the booth as a mark: where the neighbourhood lies
     scale = 4
