@@ -224,21 +224,15 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('leads', schema=None) as batch_op:
-        batch_op.drop_column('withdrawn_at')
-
-    with op.batch_alter_table('halls', schema=None) as batch_op:
-        batch_op.drop_column('drawing_px_per_m')
-        batch_op.drop_column('drawing_height_px')
-        batch_op.drop_column('drawing_width_px')
-        batch_op.drop_column('drawing_kind')
-        batch_op.drop_column('drawing_key')
-        batch_op.drop_column('depth_m')
-        batch_op.drop_column('width_m')
-
-    with op.batch_alter_table('exhibition_weeks', schema=None) as batch_op:
-        batch_op.drop_column('personal_data_purged_at')
-        batch_op.drop_column('personal_data_months')
+    # not batch: SQLite would copy these tables and rewrite their column CHECKs as table
+    # CHECKs, which an older revision's DROP COLUMN (review_days) then cannot get past
+    for table, column in (("leads", "withdrawn_at"), ("halls", "drawing_px_per_m"),
+                          ("halls", "drawing_height_px"), ("halls", "drawing_width_px"),
+                          ("halls", "drawing_kind"), ("halls", "drawing_key"),
+                          ("halls", "depth_m"), ("halls", "width_m"),
+                          ("exhibition_weeks", "personal_data_purged_at"),
+                          ("exhibition_weeks", "personal_data_months")):
+        op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
 
     with op.batch_alter_table('booths', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_booths_cluster_id_booth_clusters'), type_='foreignkey')
