@@ -103,6 +103,12 @@ def scan(token):
         return render_template("visitors/replaced.html", booth=target.booth,
                                week=target.booth.week), 410
     booth = target.booth
+    if booth.retired_at is not None and booth.merged_into_id:
+        # merged into another booth on a published plan: its QR opens the booth it became
+        survivor = db.session.get(Booth, booth.merged_into_id)
+        survivor_token = services.current_token(survivor) if survivor is not None else None
+        if survivor_token and survivor.retired_at is None:
+            return redirect(url_for("visitors.scan", token=survivor_token))
     html, listing_ids = _scan_page(token, target, ContactForm(meta={"csrf": False}), key=key,
                                    saved=saved if not plain else set(),
                                    sent=request.args.get("sent") == "1", kept=plain,

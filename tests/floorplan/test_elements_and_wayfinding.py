@@ -173,3 +173,15 @@ def test_the_booth_form_takes_decimal_metres(client, organiser, open_week):
         "depth_m": "3", "price_vnd": "0", "x_m": "17", "y_m": "2", "rotation": "0"})
     assert response.status_code == 200 and "A06" in response.text
     assert db.session.scalar(select(Booth.id).where(Booth.code == "M02")) is None
+
+
+def test_a_merged_booths_qr_opens_the_booth_it_became(client, open_week):
+    from exhibit.visitors.models import BoothToken
+    a05, a06 = _a(open_week, "A05"), _a(open_week, "A06")
+    tokens = dict(db.session.execute(select(BoothToken.booth_id, BoothToken.token).where(
+        BoothToken.booth_id.in_([a05.id, a06.id]))).all())
+    a06.retired_at, a06.merged_into_id = utcnow(), a05.id
+    db.session.commit()
+    response = client.get(f"/b/{tokens[a06.id]}")
+    assert response.status_code == 302 and response.location.endswith(f"/b/{tokens[a05.id]}")
+    assert client.get(f"/b/{tokens[a05.id]}").status_code == 200
