@@ -214,14 +214,14 @@ def payment_request_pdf(request_id):
 
 
 @bp.route("/hooks/bank-credits/<int:organizer_id>", methods=["POST"])
-@csrf.exempt  # signed with the organiser's key instead (credits.verify_signature)
+@csrf.exempt  # signed with the organiser's key instead (credits.verify_request)
 def bank_credit_hook(organizer_id):
     """A bank-notification service reports a credit to the organiser's account: 401 unless
     the body is signed with the organiser's key; 422 naming a wrong field; else 200 with the
     outcome (a transaction seen before: its first outcome, ``"replay": true``)."""
     organizer = db.session.get(Organizer, organizer_id)
     body = request.get_data(cache=True)
-    if not credits.verify_signature(organizer, body, request.headers.get(credits.SIGNATURE_HEADER)):
+    if not credits.verify_request(organizer, body, request.headers):
         return jsonify(error="bad_signature", message=_("The signature does not match.")), 401
     adapter = credits.FORMATS.get(request.args.get("format", "generic"))
     if adapter is None:

@@ -162,3 +162,32 @@ def test_casso_own_signature_is_accepted_with_the_organisers_key(app, bank_chose
     assert not credits.verify_request(organizer, raw, other)
     assert not credits.verify_request(organizer, raw, Headers())
     assert not credits.verify_request(None, raw, signed)
+
+
+def test_the_webhook_accepts_a_call_casso_signed_itself(app, client, bank_chosen,  # noqa: F811
+                                                        issued_contract):  # noqa: F811
+    """Casso signs with X-Casso-Signature, not ours: the endpoint itself must take it (review:
+    the view checked only X-Exhibit-Signature, so every call Casso made was a 401)."""
+    from exhibit.documents import credits
+    from exhibit.documents.models import Payment
+    from exhibit.documents.requests import document_requests
+    from exhibit.extensions import db
+    secret = credits.new_webhook_secret(actor=bank_chosen)
+    _user, contract = issued_contract()
+    deposit, _balance = document_requests(contract)
+    body = casso_body(deposit.code)
+    raw = json.dumps(body, ensure_ascii=False).encode()
+    t = "1767942157000"
+
+    def post(signature):
+        return client.post(f"/hooks/bank-credits/{bank_chosen.organizer_id}?format=casso",
+                           data=raw, content_type="application/json",
+                           headers={"X-Casso-Signature": f"t={t},v1={signature}"})
+
+    assert post(credits.casso_signature("another key", body, t)).status_code == 401
+    assert db_credits() == [] and db.session.query(Payment).count() == 0
+    answer = post(credits.casso_signature(secret, body, t))
+    assert answer.status_code == 200, answer.json
+    assert (answer.json["outcome"], answer.json["replay"]) == ("matched", False)
+    assert post(credits.casso_signature(secret, body, t)).json["replay"] is True
+    assert db.session.query(Payment).count() == 1
