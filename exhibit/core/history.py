@@ -83,6 +83,22 @@ ACTION_TITLES = {
     "generate_schedule": _l("generated the schedule"),
     "publish_schedule": _l("published the schedule"),
     "webhook_secret": _l("made a new bank-notification key"),
+    # e-invoice requests
+    "prepare": _l("prepared"), "invoice": _l("recorded the invoice"),
+    "adjustment": _l("prepared an adjustment"), "replacement": _l("prepared a replacement"),
+    "export": _l("exported"),
+    # floor plans
+    "upload_drawing": _l("uploaded the venue drawing"),
+    "remove_drawing": _l("removed the venue drawing"), "calibrate": _l("calibrated"),
+    "import_dxf": _l("imported booths from a DXF drawing"), "save": _l("saved"),
+    "discard": _l("discarded"), "publish": _l("published"),
+    "add_coordinator": _l("added a coordinator"),
+    "remove_coordinator": _l("removed a coordinator"),
+    "invite_coordinator": _l("invited a delegation coordinator"),
+    # personal data requests
+    "acknowledge": _l("acknowledged receipt"), "extend": _l("extended the deadline"),
+    "forward": _l("forwarded to exhibitors"), "complete": _l("completed"),
+    "refuse": _l("refused"),
 }
 ENTITY_TITLES = {
     "business": _l("Business"), "user": _l("User"), "week": _l("Week"), "hall": _l("Hall"),
@@ -91,7 +107,10 @@ ENTITY_TITLES = {
     "need": _l("Sourcing need"), "meeting": _l("B2B meeting"), "organizer": _l("Organisation"),
     "product": _l("Product"), "listing": _l("Product at a week"), "badge": _l("Badge"),
     "print_job": _l("Print job"), "zone": _l("Zone"), "scan_device": _l("Scanning device"),
-    "bank_credit": _l("Bank credit"),
+    "bank_credit": _l("Bank credit"), "invoice_request": _l("Invoice request"),
+    "plan_element": _l("Fixed element"), "plan_draft": _l("Plan draft"),
+    "plan_version": _l("Floor plan version"), "booth_cluster": _l("Booth cluster"),
+    "consent": _l("Consent"), "data_request": _l("Personal data request"),
 }
 
 
@@ -265,6 +284,7 @@ _READERS: dict[str, Callable[[set[int]], dict[int, Any]]] = {
     "meeting": _meeting_buyers,
     "listing": _listing_products,
     "need": _id_name("b2b_needs", "description"),
+    "booth_cluster": _id_name("booth_clusters", "name"),
 }
 
 #: fields whose value is the id of another record, and which kind of record
@@ -361,6 +381,9 @@ FIELD_LABELS = {
     "waitlist_offer_hours": _l("Waiting-list offer length (hours)"),
     "review_days": _l("Review time (working days)"),
     "personal_data_months": _l("Personal data kept (months)"),
+    "invoice_number": _l("Invoice number"), "invoice_symbol": _l("Invoice symbol"),
+    "lookup_code": _l("Lookup code"), "provider": _l("Provider"),
+    "invoice_date": _l("Invoice date"), "contract_number": _l("Contract"),
     "host_province_scheme": _l("Host province map"), "host_province_code": _l("Host province"),
     "legal_form": _l("Legal form"), "tax_code": _l("Tax code"), "address": _l("Address"),
     "province": _l("Province / city"), "representative": _l("Representative"),
@@ -399,6 +422,23 @@ _LABELS_BY_KIND = {
     ("buyer", "kind"): _l("Kind of buyer"), ("hall", "name"): _l("Hall"),
     ("zone", "name"): _l("Zone"), ("zone", "position"): _l("Order in the list"),
     ("scan_device", "name"): _l("Scanner"),
+    ("invoice_request", "total_vnd"): _l("Total"),
+    ("invoice_request", "payment_id"): _l("Payment"),
+    ("invoice_request", "original_id"): _l("Original invoice"),
+    ("invoice_request", "original_status"): _l("Original's status"),
+    ("plan_version", "number"): _l("Version"), ("plan_version", "booths"): _l("Booths"),
+    ("plan_version", "changes"): _l("Changes"),
+    ("booth_cluster", "name"): _l("Cluster"), ("booth_cluster", "province"): _l("Province"),
+    ("data_request", "kind"): _l("Request"), ("data_request", "due_at"): _l("Complete by"),
+    ("data_request", "via"): _l("Received through"),
+    ("data_request", "late"): _l("After the deadline"),
+    ("data_request", "days"): _l("Days added"),
+    ("data_request", "businesses"): _l("Exhibitors"), ("data_request", "task"): _l("Task"),
+    ("data_request", "badges"): _l("Badges"), ("data_request", "leads"): _l("Contacts"),
+    ("data_request", "consents"): _l("Consents withdrawn"),
+    ("data_request", "fields"): _l("Fields corrected"),
+    ("hall", "px_per_m"): _l("Pixels per metre"),
+    ("hall", "distance_m"): _l("Measured distance (m)"),
 }
 
 
@@ -608,6 +648,17 @@ def _hold(told: _Told) -> str:
              who=told.who, booth=told.booth(), business=told.business)
 
 
+def _withdrawn_via(via: str | None) -> str:
+    return {"privacy_page": _("the person's privacy page"),
+            "request": _("a request to the organiser"),
+            "staff": _("the organiser's staff")}.get(via or "", via or EMPTY)
+
+
+def _request_ref(told: _Told) -> str:
+    """A personal data request as the desk shows it: "YC-000012"."""
+    return f"YC-{told.entry.entity_id or 0:06d}"
+
+
 def _meeting_parts(told: _Told) -> dict[str, str]:
     """The two sides of a meeting: its buyer (read by the meeting, or the buyer it names) and
     its supplier (the entry's business)."""
@@ -730,6 +781,99 @@ SENTENCES: dict[tuple[str, str], Callable[[_Told], str]] = {
         "%(who)s imported products from %(file)s: %(created)s new, %(updated)s updated",
         who=t.who, file=t.value("file") or EMPTY, created=t.value("created", 0),
         updated=t.value("updated", 0)),
+    ("invoice_request", "prepare"): lambda t: _(
+        "The invoice request for a payment from %(business)s was prepared: %(amount)s, "
+        "dated %(day)s", business=t.business, amount=t.formatted("total_vnd"),
+        day=t.formatted("invoice_date")),
+    ("invoice_request", "invoice"): lambda t: _(
+        "%(who)s recorded invoice no. %(number)s, symbol %(symbol)s, for %(business)s",
+        who=t.who, number=t.value("invoice_number") or EMPTY,
+        symbol=t.value("invoice_symbol") or EMPTY, business=t.business),
+    ("invoice_request", "adjustment"): lambda t: _(
+        "%(who)s prepared an adjustment of %(amount)s to an invoice of %(business)s",
+        who=t.who, amount=t.formatted("total_vnd"), business=t.business),
+    ("invoice_request", "replacement"): lambda t: _(
+        "%(who)s prepared a replacement for an invoice of %(business)s",
+        who=t.who, business=t.business),
+    ("invoice_request", "cancel"): lambda t: _(
+        "%(who)s cancelled an invoice request of %(business)s", who=t.who, business=t.business),
+    ("invoice_request", "export"): lambda t: _(
+        "%(who)s exported %(count)s invoice requests (%(format)s)", who=t.who,
+        count=t.value("requests", 0), format=str(t.value("format") or "").upper()),
+    ("hall", "upload_drawing"): lambda t: _(
+        "%(who)s put the venue drawing %(file)s under the hall %(hall)s", who=t.who,
+        file=t.value("file") or EMPTY, hall=t.record("hall")),
+    ("hall", "remove_drawing"): lambda t: _(
+        "%(who)s removed the venue drawing of the hall %(hall)s", who=t.who,
+        hall=t.record("hall")),
+    ("hall", "calibrate"): lambda t: _(
+        "%(who)s calibrated the drawing of the hall %(hall)s: the hall is %(width)s × "
+        "%(depth)s m", who=t.who, hall=t.record("hall"), width=t.value("width_m", EMPTY),
+        depth=t.value("depth_m", EMPTY)),
+    ("week", "import_dxf"): lambda t: _(
+        "%(who)s imported booths from the drawing %(file)s: %(created)s new, %(skipped)s "
+        "skipped", who=t.who, file=t.value("file") or EMPTY, created=t.value("created", 0),
+        skipped=t.value("skipped", 0)),
+    ("plan_element", "create"): lambda t: _(
+        "%(who)s added a fixed element: %(kind)s", who=t.who, kind=t.lower_title("kind")),
+    ("plan_element", "update"): lambda t: _(
+        "%(who)s changed a fixed element: %(kind)s", who=t.who, kind=t.lower_title("kind")),
+    ("plan_element", "delete"): lambda t: _(
+        "%(who)s removed a fixed element: %(kind)s", who=t.who, kind=t.lower_title("kind")),
+    ("plan_draft", "save"): lambda t: _(
+        "%(who)s saved the floor plan draft (revision %(revision)s: %(booths)s booths, "
+        "%(elements)s fixed elements, %(moves)s booking moves)", who=t.who,
+        revision=t.value("revision", 0), booths=t.value("booths", 0),
+        elements=t.value("elements", 0), moves=t.value("moves", 0)),
+    ("plan_draft", "discard"): lambda t: _("%(who)s discarded the floor plan draft", who=t.who),
+    ("plan_version", "publish"): lambda t: _(
+        "%(who)s published version %(number)s of the floor plan", who=t.who,
+        number=t.value("number", EMPTY)),
+    ("booth_cluster", "create"): lambda t: _(
+        "%(who)s created the booth cluster %(name)s", who=t.who,
+        name=t.value("name") or t.record()),
+    ("booth_cluster", "update"): lambda t: _(
+        "%(who)s edited the booth cluster %(name)s", who=t.who,
+        name=t.value("name") or t.record()),
+    ("booth_cluster", "delete"): lambda t: _(
+        "%(who)s deleted the booth cluster %(name)s", who=t.who,
+        name=t.value("name") or t.record()),
+    ("booth_cluster", "add_coordinator"): lambda t: _(
+        "%(who)s made %(email)s a coordinator of the booth cluster %(name)s", who=t.who,
+        email=t.value("email") or EMPTY, name=t.record()),
+    ("booth_cluster", "remove_coordinator"): lambda t: _(
+        "%(who)s removed %(email)s from coordinating the booth cluster %(name)s", who=t.who,
+        email=t.value("email") or EMPTY, name=t.record()),
+    ("user", "invite_coordinator"): lambda t: _(
+        "%(who)s invited %(user)s to coordinate a delegation", who=t.who, user=_user(t)),
+    ("user", "invite_coordinator_again"): lambda t: _(
+        "%(who)s invited %(user)s to coordinate a delegation again", who=t.who, user=_user(t)),
+    ("consent", "withdraw"): lambda t: _(
+        "A consent was withdrawn (%(purpose)s) through %(via)s", purpose=t.lower_title("purpose"),
+        via=_withdrawn_via(t.value("via"))),
+    ("data_request", "receive"): lambda t: (
+        _("%(who)s entered request %(ref)s taken by phone or letter: %(kind)s", who=t.who,
+          ref=_request_ref(t), kind=t.lower_title("kind"))
+        if t.value("via") == "staff" else
+        _("Request %(ref)s arrived from the privacy page: %(kind)s", ref=_request_ref(t),
+          kind=t.lower_title("kind"))),
+    ("data_request", "acknowledge"): lambda t: _(
+        "%(who)s acknowledged request %(ref)s", who=t.who, ref=_request_ref(t)),
+    ("data_request", "extend"): lambda t: _(
+        "%(who)s extended request %(ref)s by %(days)s days", who=t.who, ref=_request_ref(t),
+        days=t.value("days", EMPTY)),
+    ("data_request", "forward"): lambda t: ngettext(
+        "%(who)s forwarded request %(ref)s to %(num)d exhibitor",
+        "%(who)s forwarded request %(ref)s to %(num)d exhibitors",
+        len(t.value("businesses") or []), who=t.who, ref=_request_ref(t)),
+    ("data_request", "confirm"): lambda t: _(
+        "%(who)s of %(business)s confirmed having acted on request %(ref)s", who=t.who,
+        business=t.business, ref=_request_ref(t)),
+    ("data_request", "complete"): lambda t: _(
+        "%(who)s completed request %(ref)s and answered the person", who=t.who,
+        ref=_request_ref(t)),
+    ("data_request", "refuse"): lambda t: _(
+        "%(who)s refused request %(ref)s", who=t.who, ref=_request_ref(t)),
     ("week", "purge_personal_data"): lambda t: _(
         "%(who)s replaced the personal data of %(badges)s badges and %(leads)s leads with "
         "placeholders: the retention period had ended", who=t.who,

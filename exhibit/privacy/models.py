@@ -12,6 +12,7 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -175,7 +176,7 @@ class RequestStatus(str, enum.Enum):
 
 
 REQUEST_STATUS_TITLES = {
-    RequestStatus.RECEIVED: _l("Received"),
+    RequestStatus.RECEIVED: _lp("request status", "Received"),
     RequestStatus.ACKNOWLEDGED: _l("Acknowledged"),
     RequestStatus.FORWARDED: _l("Waiting for exhibitors"),
     RequestStatus.COMPLETED: _l("Completed"),
@@ -265,5 +266,6 @@ class DataRequestTask(db.Model):
 
 
 # the audit history shows these fields by their titles (core/history.py)
+history.register_titles("consent", "purpose", ConsentPurpose)
 history.register_titles("data_request", "kind", RequestKind)
 history.register_titles("data_request", "status", RequestStatus)
