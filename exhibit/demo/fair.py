@@ -39,6 +39,7 @@ from exhibit.demo.visitors import GIVEN, MIDDLE, POSITIONS, SURNAMES, VISITOR_OR
 from exhibit.documents.models import Document, DocumentLine, Payment
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth, Hall
+from exhibit.privacy.models import Consent
 from exhibit.visitors.models import BoothScan, BoothToken, Lead
 from exhibit.vn import provinces
 from exhibit.vn.text import fold_search_key, search_document
@@ -737,8 +738,41 @@ def _badges(s: _State) -> Iterator[str]:
     s.visitor_badges = [(badge_id, b["full_name"], b["phone"], b["email"], b["organisation"],
                          b["contact_consent_at"])
                         for b, badge_id in zip(badges[staff_count:], ids[staff_count:])]
+    # every buyer's and visitor's registration and sharing, in the consent ledger
+    registration, sharing = _consent_bases(s)
+    consent_rows = []
+    for b, badge_id in zip(badges, ids):
+        if b["contact_code"] is None:
+            continue
+        subject = {"subject_name": b["full_name"], "subject_phone": b["phone"],
+                   "subject_email": b["email"], "given_at": created, "badge_id": badge_id}
+        consent_rows.append({**registration, **subject})
+        consent_rows.append({**sharing, **subject})
+    _insert(Consent, consent_rows)
     s.counts["badges"] = len(badges)
     yield f"badges: {staff_count} staff/buyers/organisers, {s.options.visitors} visitors"
+
+
+def _consent_bases(s: _State) -> tuple[dict, dict]:
+    """The consent rows of a registration and of its sharing with exhibitors at the fair's
+    week, but for the subject (privacy.consents.values once, copied per badge: fast)."""
+    from exhibit.badges.services import (
+        REGISTRATION_CONSENT,
+        REGISTRATION_DATA,
+        SHARE_CONSENT,
+        SHARE_DATA,
+        consent_sentence,
+    )
+    from exhibit.privacy import consents
+    week = db.session.get(ExhibitionWeek, s.week_id)
+    common = {"week": week, "subject_name": "", "subject_phone": "", "subject_email": "",
+              "channel": "web", "given_at": None}
+    return (consents.values(purpose="registration", recipient_kind="organiser",
+                            recipient_name=week.organizer.name, data_categories=REGISTRATION_DATA,
+                            text=consent_sentence(REGISTRATION_CONSENT, week), **common),
+            consents.values(purpose="share_with_exhibitors", recipient_kind="exhibitors",
+                            data_categories=SHARE_DATA,
+                            text=consent_sentence(SHARE_CONSENT, week), **common))
 
 
 def _days_so_far(s: _State) -> list[date]:
@@ -781,12 +815,17 @@ CONTACT_MESSAGES = ("Tôi muốn đặt hàng số lượng lớn, xin báo giá
 def _scans_and_leads(s: _State) -> Iterator[str]:
     """Booth scans of the booths in use (some booths far more popular than others) on the days
     so far, by anonymous visitor keys; leads from the booth page and from scanned badges."""
-    from exhibit.badges.services import CONTACT_CONSENT
-    from exhibit.visitors.services import LEAVE_CONTACT_CONSENT
+    from exhibit.badges.services import SHARE_CONSENT, SHARE_DATA, consent_sentence
+    from exhibit.privacy import consents
+    from exhibit.visitors.services import LEAVE_CONTACT_CONSENT, LEAVE_CONTACT_DATA
     rng = random.Random(f"{s.options.seed}-scans")
+    week = db.session.get(ExhibitionWeek, s.week_id)
     days = _days_so_far(s)
     stands = [(business_id, booth) for business_id, allocations in s.confirmed.items()
               for _aid, booth in allocations] or [(None, b) for b in s.booths]
+    exhibiting = {business_id for business_id, _booth in stands} - {None}
+    names = {row.id: row.name for row in db.session.execute(
+        select(Business.id, Business.name).where(Business.id.in_(exhibiting)))}
     weights = [rng.choice((1, 2, 4, 8, 16)) for _ in stands]
     keys = [f"{rng.getrandbits(96):024x}" for _ in range(max(1, s.options.visitors // 2))]
     chosen = rng.choices(range(len(stands)), weights=weights, k=s.options.scans)
@@ -794,7 +833,9 @@ def _scans_and_leads(s: _State) -> Iterator[str]:
               "scanned_at": _moment(rng, rng.choice(days), s.now)} for i in chosen]
     _insert(BoothScan, scans)
     leads = []
-    form_consent, badge_consent = str(LEAVE_CONTACT_CONSENT), str(CONTACT_CONSENT)
+    badge_consent = consent_sentence(SHARE_CONSENT, week)
+    left_texts = {business_id: consent_sentence(LEAVE_CONTACT_CONSENT, week, recipient=name)
+                  for business_id, name in names.items()}
     if stands[0][0] is not None:
         for i in chosen[: s.options.scans // 60]:
             business_id, booth = stands[i]
@@ -803,7 +844,8 @@ def _scans_and_leads(s: _State) -> Iterator[str]:
                           "source": "contact_form", "badge_id": None, "visitor_key": rng.choice(keys),
                           "full_name": _person(rng), "phone": f"+8498{rng.randrange(10**7):07d}",
                           "email": "", "organisation": rng.choice(VISITOR_ORGS),
-                          "message": rng.choice(CONTACT_MESSAGES), "consent_text": form_consent,
+                          "message": rng.choice(CONTACT_MESSAGES),
+                          "consent_text": left_texts[business_id],
                           "consent_at": at, "captured_by_id": None, "rating": 0, "tags": "",
                           "notes": "", "created_at": at, "updated_at": at})
         seen: set[tuple[int, int]] = set()
@@ -824,6 +866,16 @@ def _scans_and_leads(s: _State) -> Iterator[str]:
                           "rating": rng.choice((0, 0, 3, 4, 5)),
                           "tags": rng.choice(("", "đại lý", "khách sỉ, xuất khẩu")), "notes": "",
                           "created_at": at, "updated_at": at})
-    _insert(Lead, leads)
+    lead_ids = _insert(Lead, leads, returning=True)
+    # each lead's consent, naming the exhibitor that holds it
+    _insert(Consent, [consents.values(
+        week=week, recipient_kind="exhibitor", recipient_business_id=lead["business_id"],
+        recipient_name=names[lead["business_id"]], subject_name=lead["full_name"],
+        subject_phone=lead["phone"], subject_email=lead["email"], channel="web",
+        text=lead["consent_text"], given_at=lead["consent_at"], badge_id=lead["badge_id"],
+        lead_id=lead_id, **({"purpose": "share_with_exhibitors", "data_categories": SHARE_DATA}
+                            if lead["badge_id"] else
+                            {"purpose": "leave_contact", "data_categories": LEAVE_CONTACT_DATA}))
+        for lead, lead_id in zip(leads, lead_ids)])
     s.counts.update(booth_scans=len(scans), leads=len(leads))
     yield f"scans and leads: {len(scans)} booth scans, {len(leads)} leads"

@@ -20,7 +20,7 @@ import random
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from exhibit.accounts.models import User
 from exhibit.scanning import checkin
@@ -33,10 +33,11 @@ from exhibit.core.tokens import grouped, new_code
 from exhibit.demo import data, products
 from exhibit.demo.accounts import fictional_tax_code
 from exhibit.demo.visitors import (ENTRANCE_EMAIL, GIVEN, MIDDLE, POSITIONS, SURNAMES,
-                                   VISITOR_ORGS)
+                                   VISITOR_ORGS, consent_rows)
 from exhibit.documents import payments
 from exhibit.documents import services as documents
 from exhibit.extensions import db
+from exhibit.privacy.models import Consent
 from exhibit.scanning import decide, devices, zones
 from exhibit.visitors.models import BoothScan
 from exhibit.visitors.services import issue_missing_tokens
@@ -229,6 +230,9 @@ def _visitors(organiser, week, now: datetime) -> Iterator[str]:
                           contact_consent_at=created, created_at=created)
             db.session.add(badge)
             visitors.append(badge)
+        db.session.flush()
+        # their registrations and sharing, in the consent ledger as online registration does
+        db.session.execute(insert(Consent), consent_rows(week, visitors, [], [], {}))
     days = [week.start_date + timedelta(days=d) for d in range(DAYS_BEFORE + 1)]
     checked = 0
     for day, count in zip(days, CHECKINS_PER_DAY):

@@ -8,17 +8,29 @@ import secrets
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from exhibit.accounts.models import Role
 from exhibit.badges.models import Badge, BadgeKind, CheckIn, GateScan
-from exhibit.badges.services import CONTACT_CONSENT
+from exhibit.badges.services import (
+    REGISTRATION_CONSENT,
+    REGISTRATION_DATA,
+    SHARE_CONSENT,
+    SHARE_DATA,
+    consent_sentence,
+)
 from exhibit.booking import queries
 from exhibit.core.db import write_transaction
 from exhibit.core.tokens import new_code
 from exhibit.extensions import db
 from exhibit.visitors.models import BoothScan, Lead
-from exhibit.visitors.services import LEAVE_CONTACT_CONSENT, issue_missing_tokens
+from exhibit.privacy import consents
+from exhibit.privacy.models import Consent
+from exhibit.visitors.services import (
+    LEAVE_CONTACT_CONSENT,
+    LEAVE_CONTACT_DATA,
+    issue_missing_tokens,
+)
 from exhibit.weeks.models import ExhibitionWeek
 
 ENTRANCE_EMAIL = "congvao@exhibit.demo"
@@ -76,13 +88,15 @@ def seed_visitors(organiser, slug: str, *, visitors: int, buyers: int, seed: int
                     business_id=allocation.business_id,
                     entry_code=new_code(), created_at=created))
                 staff += 1
+        registered = []  # buyers' and visitors' badges: their consents below
         for organisation, position in BUYERS[:buyers]:
-            db.session.add(Badge(
+            registered.append(Badge(
                 week_id=week.id, kind=BadgeKind.BUYER.value, full_name=_name(rng),
                 position=position, organisation=organisation, entry_code=new_code(),
                 contact_code=new_code(), contact_consent_at=created, created_at=created,
                 phone=f"+8490{rng.randrange(10**7):07d}",
                 email=f"thumua{len(organisation)}@{organisation.split()[0].lower()}.example"))
+            db.session.add(registered[-1])
         for position in ("Trưởng ban tổ chức", "Điều phối gian hàng", "Hỗ trợ khách tham quan"):
             db.session.add(Badge(
                 week_id=week.id, kind=BadgeKind.ORGANISER.value, full_name=_name(rng),
@@ -96,6 +110,7 @@ def seed_visitors(organiser, slug: str, *, visitors: int, buyers: int, seed: int
                 contact_code=new_code(), contact_consent_at=created, created_at=created)
             db.session.add(badge)
             visitor_badges.append(badge)
+        registered += visitor_badges
         db.session.flush()
 
         checkins = 0
@@ -114,6 +129,8 @@ def seed_visitors(organiser, slug: str, *, visitors: int, buyers: int, seed: int
                 checkins += 1
         visitor_keys = [secrets.token_urlsafe(16) for _ in range(visitors * 2)]
         scans = leads = 0
+        shared_text = consent_sentence(SHARE_CONSENT, week)
+        left, scanned = [], []
         for allocation in allocations:
             popularity = rng.choice((3, 8, 15, 30, 60))
             for _i in range(rng.randint(popularity // 2, popularity)):
@@ -121,9 +138,11 @@ def seed_visitors(organiser, slug: str, *, visitors: int, buyers: int, seed: int
                                          visitor_key=rng.choice(visitor_keys),
                                          scanned_at=_moment(rng.choice(days), rng)))
                 scans += 1
+            left_text = consent_sentence(LEAVE_CONTACT_CONSENT, week,
+                                         recipient=allocation.business.name)
             for _i in range(rng.randint(0, 3)):
                 at = _moment(rng.choice(days), rng)
-                db.session.add(Lead(
+                left.append(Lead(
                     week_id=week.id, business_id=allocation.business_id,
                     booth_id=allocation.booth_id, source="contact_form",
                     visitor_key=rng.choice(visitor_keys), full_name=_name(rng),
@@ -132,22 +151,64 @@ def seed_visitors(organiser, slug: str, *, visitors: int, buyers: int, seed: int
                     message=rng.choice(["Tôi muốn đặt hàng số lượng lớn, xin báo giá sỉ.",
                                         "Cho tôi xin catalogue sản phẩm.",
                                         "Quan tâm làm đại lý tại Thủ Đức.", ""]),
-                    consent_text=str(LEAVE_CONTACT_CONSENT), consent_at=at, created_at=at,
-                    updated_at=at))
+                    consent_text=left_text, consent_at=at, created_at=at, updated_at=at))
+                db.session.add(left[-1])
                 leads += 1
             for badge in rng.sample(visitor_badges, rng.randint(0, 3)):
                 at = _moment(rng.choice(days), rng)
-                db.session.add(Lead(
+                scanned.append(Lead(
                     week_id=week.id, business_id=allocation.business_id,
                     booth_id=allocation.booth_id, source="badge_scan", badge_id=badge.id,
                     full_name=badge.full_name, phone=badge.phone, email=badge.email,
-                    organisation=badge.organisation, consent_text=str(CONTACT_CONSENT),
+                    organisation=badge.organisation, consent_text=shared_text,
                     consent_at=badge.contact_consent_at, created_at=at, updated_at=at,
                     rating=rng.choice((0, 0, 3, 4, 5)),
                     tags=rng.choice(("", "đại lý", "khách sỉ, xuất khẩu"))))
+                db.session.add(scanned[-1])
                 leads += 1
+        db.session.flush()
+        db.session.execute(insert(Consent), consent_rows(week, registered, left, scanned,
+                                                          {a.business_id: a.business.name
+                                                           for a in allocations}))
     yield (f"badges {slug}: {staff} staff, {min(buyers, len(BUYERS))} buyers, {visitors} "
            f"visitors, {checkins} check-ins, {scans} booth scans, {leads} leads")
+
+
+def consent_rows(week, registered: list[Badge], left: list[Lead], scanned: list[Lead],
+                  names: dict[int, str]) -> list[dict]:
+    """The consent ledger's rows for the seeded badges and leads, as the services record them:
+    each registration to the organiser and its sharing with exhibitors, each contact left at a
+    booth for its exhibitor, each badge scanned by the exhibitor that scanned it."""
+    registration = consent_sentence(REGISTRATION_CONSENT, week)
+    sharing = consent_sentence(SHARE_CONSENT, week)
+    rows = []
+    for badge in registered:
+        subject = {"subject_name": badge.full_name, "subject_phone": badge.phone,
+                   "subject_email": badge.email, "given_at": badge.created_at,
+                   "badge_id": badge.id, "channel": "web"}
+        rows.append(consents.values(week=week, purpose="registration",
+                                    recipient_kind="organiser",
+                                    recipient_name=week.organizer.name,
+                                    data_categories=REGISTRATION_DATA, text=registration,
+                                    **subject))
+        rows.append(consents.values(week=week, purpose="share_with_exhibitors",
+                                    recipient_kind="exhibitors", data_categories=SHARE_DATA,
+                                    text=sharing, **subject))
+    for lead in left:
+        rows.append(consents.values(
+            week=week, purpose="leave_contact", recipient_kind="exhibitor",
+            recipient_business_id=lead.business_id, recipient_name=names[lead.business_id],
+            subject_name=lead.full_name, subject_phone=lead.phone, subject_email=lead.email,
+            data_categories=LEAVE_CONTACT_DATA, channel="web", text=lead.consent_text,
+            given_at=lead.consent_at, lead_id=lead.id))
+    for lead in scanned:
+        rows.append(consents.values(
+            week=week, purpose="share_with_exhibitors", recipient_kind="exhibitor",
+            recipient_business_id=lead.business_id, recipient_name=names[lead.business_id],
+            subject_name=lead.full_name, subject_phone=lead.phone, subject_email=lead.email,
+            data_categories=SHARE_DATA, channel="web", text=lead.consent_text,
+            given_at=lead.consent_at, badge_id=lead.badge_id, lead_id=lead.id))
+    return rows
 
 
 def _utc_before(day: date) -> datetime:
