@@ -74,7 +74,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from exhibit.businesses.models import Business
 from exhibit.core import audit
@@ -327,14 +327,16 @@ def _require_organiser(actor, request: InvoiceRequest) -> None:
 def record_invoice(*, actor, request_id: int, data: dict, provider: str = "") -> InvoiceRequest:
     """The invoice issued for the request: its number, symbol and lookup code (typed by the
     organiser, or returned by ``provider``). A request already invoiced takes corrected
-    identifiers (audited with the ones before)."""
+    identifiers typed by the organiser (audited with the ones before); a provider's answer
+    is refused with 409 then (the request was invoiced while the provider worked)."""
     request = get_request(request_id, actor)
     identity = check_identity(request, data)
     try:
         with write_transaction():
             request = lock_row(InvoiceRequest, request_id)
             _require_organiser(actor, request)
-            if request.status not in (*WAITING, InvoiceRequestStatus.INVOICED.value):
+            correctable = () if provider else (InvoiceRequestStatus.INVOICED.value,)
+            if request.status not in (*WAITING, *correctable):
                 raise Conflict(_("This request is %(status)s: its invoice cannot be recorded.",
                                  status=request.status_enum.title), code="not_invoiceable")
             taken = db.session.scalar(select(InvoiceRequest.id).where(
@@ -619,7 +621,8 @@ class MoneyFlow:
     #: invoice requests waiting for their invoice (prepared or exported)
     to_invoice: int = 0
     to_invoice_vnd: int = 0
-    #: invoice requests with their invoice issued (originals and corrections)
+    #: invoice requests with their invoice issued (originals and corrections; a replaced one
+    #: only until its replacement is issued)
     invoiced: int = 0
     invoiced_vnd: int = 0
     #: booths of live contracts let at 0 đồng, their area, and their value at the week's
@@ -631,6 +634,7 @@ class MoneyFlow:
 
 def money_flow(week) -> MoneyFlow:
     """The week's figures in a handful of grouped queries."""
+    original = aliased(InvoiceRequest)
     requested, requested_vnd = db.session.execute(
         select(func.count(), func.coalesce(func.sum(PaymentRequest.amount_vnd), 0))
         .join(Document, Document.id == PaymentRequest.document_id)
@@ -656,6 +660,16 @@ def money_flow(week) -> MoneyFlow:
         .where(InvoiceRequest.week_id == week.id).group_by(InvoiceRequest.status))}
     to_invoice = [invoices.get(s, (0, 0)) for s in WAITING]
     issued = [invoices.get(s, (0, 0)) for s in ISSUED]
+    # a replaced invoice whose replacement is issued is counted through its replacement only
+    replacement = select(InvoiceRequest.id).where(
+        InvoiceRequest.original_id == original.id,
+        InvoiceRequest.kind == InvoiceRequestKind.REPLACEMENT.value,
+        InvoiceRequest.status.in_(ISSUED)).exists()
+    n, total = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(original.total_vnd), 0))
+        .where(original.week_id == week.id,
+               original.status == InvoiceRequestStatus.REPLACED.value, replacement)).one()
+    issued.append((-n, -int(total)))
     lines = db.session.execute(
         select(DocumentLine.unit_price_vnd, DocumentLine.area_m2)
         .join(Document, Document.id == DocumentLine.document_id)

@@ -1,0 +1,84 @@
+# ruff: noqa: F811 (the fixtures imported from other test modules are used as arguments)
+"""Review findings on e-invoice requests (issue 19): a replaced invoice is not counted twice in
+the week's invoiced amount, and a provider's answer does not overwrite an invoice recorded
+meanwhile."""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import login
+from tests.documents.test_invoice_requests import credit, invoice_requests, webhook  # noqa: F401
+from tests.documents.test_payment_requests import (  # noqa: F401 (fixtures)
+    bank_chosen,
+    issued_contract,
+)
+
+
+def test_a_replaced_invoice_is_counted_once_in_the_invoiced_figures(
+        app, client, bank_chosen, open_week, issued_contract, webhook):
+    from exhibit.documents import invoicing
+    from exhibit.documents.requests import document_requests
+    from exhibit.extensions import db
+    _user, contract = issued_contract()
+    deposit, balance = document_requests(contract)
+    webhook(credit("FT-1", deposit.code, 702_000))
+    webhook(credit("FT-2", balance.code, 702_000))
+    first, second = invoice_requests(document_id=contract.id)
+    login(client, bank_chosen)
+    for request, number in ((first, "1"), (second, "2")):
+        client.post(f"/organiser/invoice-requests/{request.id}/invoice",
+                    data={"invoice_number": number, "invoice_symbol": "1C26TAA"})
+    flow = invoicing.money_flow(open_week)
+    assert (flow.invoiced, flow.invoiced_vnd) == (2, 1_404_000)
+
+    answer = client.post(f"/organiser/invoice-requests/{second.id}/correction", data={
+        "kind": "replacement", "reason": "Sai địa chỉ người mua", "buyer_address": "Số 1 Lê Duẩn"})
+    assert answer.status_code == 302
+    db.session.expire_all()
+    [replacement] = invoice_requests(kind="replacement")
+    client.post(f"/organiser/invoice-requests/{replacement.id}/invoice",
+                data={"invoice_number": "3", "invoice_symbol": "1C26TAA"})
+    db.session.expire_all()
+    assert replacement.status == "invoiced"
+    flow = invoicing.money_flow(open_week)
+    # the replacement takes the place of invoice no. 2: the contract's 1.404.000 invoiced once
+    assert (flow.invoiced, flow.invoiced_vnd) == (2, 1_404_000)
+    assert (flow.to_invoice, flow.to_invoice_vnd) == (0, 0)
+
+
+class TypedMeanwhileProvider:
+    """A provider slow enough that the organiser types the invoice's number by hand while it
+    works, then answers with another invoice."""
+    actor = None
+    name = "typed-meanwhile"
+
+    def __init__(self, config):
+        pass
+
+    def submit(self, record):
+        from exhibit.documents import invoicing
+        from exhibit.documents.einvoice_providers import ProviderResult
+        request_id = int(record["request_key"].rsplit("-", 1)[1])
+        invoicing.record_invoice(actor=self.actor, request_id=request_id,
+                                 data={"invoice_number": "41", "invoice_symbol": "1C26TAA"})
+        return ProviderResult("42", "1C26TEX", "TEST-0042")
+
+
+def test_a_provider_answer_does_not_overwrite_an_invoice_recorded_meanwhile(
+        app, bank_chosen, issued_contract, webhook):
+    from exhibit.core.errors import Conflict
+    from exhibit.documents import invoicing
+    from exhibit.documents.requests import document_requests
+    from exhibit.extensions import db
+    _user, contract = issued_contract()
+    deposit, _balance = document_requests(contract)
+    webhook(credit("FT-1", deposit.code, 702_000))
+    [request] = invoice_requests()
+    TypedMeanwhileProvider.actor = bank_chosen
+    with pytest.raises(Conflict):
+        invoicing.submit_to_provider(actor=bank_chosen, request_id=request.id,
+                                     provider=TypedMeanwhileProvider({}))
+    db.session.rollback()
+    db.session.expire_all()
+    assert (request.status, request.invoice_number, request.invoice_symbol) == (
+        "invoiced", "41", "1C26TAA")
