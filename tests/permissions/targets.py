@@ -402,6 +402,108 @@ TARGETS: dict[tuple[str, str], Builder] = {
     ("accounts.accept_invitation", "pending"): lambda o: Target(
         f"/account/invitation/{o.invitation_token}", form={
             "full_name": "Hoàng Văn Mời", "password": "ma-tran-2026", "password_again": "ma-tran-2026"}),
+    # -- e-invoice requests ------------------------------------------------------------------------
+    ("documents.invoice_requests", ""): lambda o: Target(f"{desk(o)}/invoice-requests"),
+    ("documents.export_invoice_requests", ""): lambda o: Target(
+        f"{desk(o)}/invoice-requests/export", form={"format": "json"}),
+    ("documents.invoice_request", ""): lambda o: Target(
+        f"/organiser/invoice-requests/{o.invoice_request_id}"),
+    ("documents.record_invoice", ""): lambda o: Target(
+        f"/organiser/invoice-requests/{o.invoice_request_id}/invoice",
+        form={"invoice_number": "x"}),
+    ("documents.correct_invoice", ""): lambda o: Target(
+        f"/organiser/invoice-requests/{o.invoice_request_id}/correction",
+        form={"kind": "adjustment", "reason": ""}),
+    ("documents.cancel_invoice_request", ""): lambda o: Target(
+        f"/organiser/invoice-requests/{o.invoice_request_id}/cancel", form={"reason": ""}),
+    ("documents.submit_invoice_request", ""): lambda o: Target(
+        f"/organiser/invoice-requests/{o.invoice_request_id}/submit", form={}),
+    ("documents.record_credit", ""): lambda o: Target(
+        f"/organiser/bank-credits/{o.bank_credit_id}/record", form={"kind": "deposit"}),
+
+    # -- personal data: the privacy page, the requests desk, the exhibitor's tasks ---------------
+    ("privacy.page", ""): lambda o: Target(f"/privacy/{o.privacy_token}"),
+    ("privacy.page", "forged"): lambda o: Target(f"/privacy/{forged(o.privacy_token)}"),
+    ("privacy.withdraw", ""): lambda o: Target(
+        f"/privacy/{o.privacy_token}/consents/{o.consent_id}/withdraw", form={}),
+    ("privacy.withdraw", "other-person"): lambda o: Target(
+        f"/privacy/{o.privacy_token}/consents/{other_consent_id(o)}/withdraw", form={}),
+    ("privacy.make_request", ""): lambda o: Target(
+        f"/privacy/{o.privacy_token}/requests", form={"kind": "access"}),
+    ("privacy.make_request", "forged"): lambda o: Target(
+        f"/privacy/{forged(o.privacy_token)}/requests", form={"kind": "access"}),
+    ("privacy_desk.requests", ""): lambda o: Target("/organiser/privacy/requests"),
+    ("privacy_desk.new_request", ""): lambda o: Target("/organiser/privacy/requests/new", form={
+        "kind": "access", "subject_name": "Khách", "subject_phone": "0903 111 222"}),
+    ("privacy_desk.detail", ""): lambda o: Target(
+        f"/organiser/privacy/requests/{o.data_request_id}"),
+    ("privacy_desk.acknowledge", ""): lambda o: Target(
+        f"/organiser/privacy/requests/{o.data_request_id}/acknowledge", form={}),
+    ("privacy_desk.extend", ""): lambda o: Target(
+        f"/organiser/privacy/requests/{o.data_request_id}/extend",
+        form={"days": "5", "reason": "x"}),
+    ("privacy_desk.forward", ""): lambda o: Target(
+        f"/organiser/privacy/requests/{o.data_request_id}/forward", form={}),
+    ("privacy_desk.complete", ""): lambda o: Target(
+        f"/organiser/privacy/requests/{o.data_request_id}/complete", form={}),
+    ("privacy_desk.refuse", ""): lambda o: Target(
+        f"/organiser/privacy/requests/{o.data_request_id}/refuse", form={"reason": "x"}),
+    ("privacy_desk.export_json", ""): lambda o: Target(
+        f"/organiser/privacy/requests/{o.data_request_id}/export.json"),
+    ("privacy_tasks.tasks", ""): lambda o: Target("/my/privacy-requests"),
+    ("privacy_tasks.confirm", ""): lambda o: Target(
+        f"/my/privacy-requests/{o.data_task_id}/confirm", form={"note": "ok"}),
+    ("privacy_export.download", ""): lambda o: Target(f"/privacy-export/{o.export_token}"),
+
+    # -- floor plan: the editor, published versions, clusters and their coordinators -------------
+    ("plan_editor.editor", ""): lambda o: Target(f"{desk(o)}/plan/editor"),
+    ("plan_editor.save", ""): lambda o: Target(f"{desk(o)}/plan/editor/draft",
+                                               json={"document": {}, "revision": 0}),
+    ("plan_editor.operation", ""): lambda o: Target(
+        f"{desk(o)}/plan/editor/operation", json={"document": {}, "operation": "check"}),
+    ("plan_editor.discard", ""): lambda o: Target(f"{desk(o)}/plan/editor/discard", form={}),
+    ("plan_versions.index", ""): lambda o: Target(f"{desk(o)}/plan/versions"),
+    ("plan_versions.version", "v1"): lambda o: Target(f"{desk(o)}/plan/versions/1"),
+    ("plan_versions.pending", ""): lambda o: Target(f"{desk(o)}/plan/publish",
+                                                    form={"revision": "0"}),
+    ("plan_versions.mine", ""): lambda o: Target(f"{mine(o)}/plan-changes"),
+    ("plan_versions.mine", "draft"): lambda o: Target(f"/my/weeks/{o.draft_week}/plan-changes"),
+    ("clusters.index", ""): lambda o: Target(f"{desk(o)}/clusters", form={"name": ""}),
+    ("clusters.detail", "cluster"): lambda o: Target(f"{desk(o)}/clusters/{o.cluster_id}",
+                                                     form={"name": ""}),
+    ("clusters.set_booths", "cluster"): lambda o: Target(
+        f"{desk(o)}/clusters/{o.cluster_id}/booths", form={}),
+    ("clusters.delete", "cluster"): lambda o: Target(
+        f"{desk(o)}/clusters/{o.cluster_id}/delete", form={"confirm": ""}),
+    ("clusters.invite", "cluster"): lambda o: Target(
+        f"{desk(o)}/clusters/{o.cluster_id}/coordinators", form={"email": ""}),
+    ("clusters.remove_coordinator", "cluster"): lambda o: Target(
+        f"{desk(o)}/clusters/{o.cluster_id}/coordinators/{o.coordinator_id}/remove", form={}),
+    ("floorplan.hall_drawing", ""): lambda o: Target(
+        f"{week(o)}/halls/{o.hall_id}/drawing/{o.drawing_name}"),
+    ("floorplan.hall_drawing", "draft"): lambda o: Target(
+        f"/weeks/{o.draft_week}/halls/{o.draft_hall_id}/drawing/{o.draft_drawing_name}"),
+    ("floorplan.edit_drawing", "hall"): lambda o: Target(
+        f"{desk(o)}/halls/{o.hall_id}/drawing", form={}),
+    ("floorplan.calibrate_drawing", "hall"): lambda o: Target(
+        f"{desk(o)}/halls/{o.hall_id}/drawing/calibrate", form={}),
+    ("floorplan.remove_drawing", "hall"): lambda o: Target(
+        f"{desk(o)}/halls/{o.hall_id}/drawing/remove", form={}),
+    ("floorplan.list_elements", ""): lambda o: Target(f"{desk(o)}/elements"),
+    ("floorplan.edit_element", "new"): lambda o: Target(f"{desk(o)}/elements/new", form={}),
+    ("floorplan.edit_element", "element"): lambda o: Target(
+        f"{desk(o)}/elements/{o.element_id}", form={}),
+    ("floorplan.delete_element", "element"): lambda o: Target(
+        f"{desk(o)}/elements/{o.element_id}/delete", form={}),
+    ("floorplan.upload_dxf", ""): lambda o: Target(f"{desk(o)}/booths/dxf", form={}),
+    ("floorplan.import_dxf", ""): lambda o: Target(f"{desk(o)}/booths/dxf/import",
+                                                   form={"upload": o.dxf_token}),
+    ("coordinator.home", ""): lambda o: Target("/coordinator"),
+    ("coordinator.cluster", "cluster"): lambda o: Target(f"/coordinator/clusters/{o.cluster_id}"),
+    ("coordinator.assign", "cluster"): lambda o: Target(
+        f"/coordinator/clusters/{o.cluster_id}/booths/{o.booth_ids['A04']}/assign",
+        form={"business_id": "0"}),
+
     ("accounts.accept_invitation", "unknown-link"): lambda o: Target(
         "/account/invitation/not-a-link-anyone-was-sent", form={}),
     ("accounts.cancel_staff_invitation", "pending"): lambda o: Target(
@@ -411,6 +513,21 @@ TARGETS: dict[tuple[str, str], Builder] = {
             "full_name": "Nhân viên cổng mới", "password": "ma-tran-2026",
             "password_again": "ma-tran-2026"}),
 }
+
+
+def forged(token: str) -> str:
+    """The token with its last character changed: its signature no longer matches."""
+    return token[:-1] + ("A" if token[-1] != "A" else "B")
+
+
+def other_consent_id(o: OrgWorld) -> int:
+    """A consent that is not on X's visitor's page: the other organisation's visitor's."""
+    from sqlalchemy import select
+
+    from exhibit.extensions import db
+    from exhibit.privacy.models import Consent
+    return db.session.scalar(select(Consent.id).where(Consent.organizer_id != o.organizer_id)
+                             .order_by(Consent.id))
 
 
 def week_message_id(o: OrgWorld) -> int:

@@ -58,6 +58,10 @@ NOBODY_LOGIN     = "login login login login login login login login login"
 DRAFT_WEEK       = "deny  deny  deny  deny  deny  deny  deny  ok    deny"
 #: an issued, signed or cancelled contract: X's organiser and the exhibitor (Bên B)
 CONTRACT         = "login ok    deny  deny  deny  deny  deny  ok    deny"
+#: nobody, signed in or not (a forged link)
+NOBODY           = "deny  deny  deny  deny  deny  deny  deny  deny  deny"
+#: signed-in accounts of another kind than the route's (a coordinator's pages)
+NOBODY_LOGIN_DENY = "login deny  deny  deny  deny  deny  deny  deny  deny"
 #: an issued MoU: X's organiser, the exhibitor (supplier) and the buyer
 MOU              = "login ok    deny  ok    deny  deny  deny  ok    deny"
 
@@ -385,6 +389,75 @@ TABLE: dict[tuple[str, str, str], str] = {
     ("accounts.cancel_staff_invitation", "POST", "pending"): X_ORGANISER,
     ("accounts.accept_invitation", "GET", "staff-pending"): PUBLIC,
     ("accounts.accept_invitation", "POST", "staff-pending"): PUBLIC,
+    # -- e-invoice requests: the organiser's, of its own weeks -------------------------------------
+    ("documents.invoice_requests", "GET", ""):              X_ORGANISER,
+    ("documents.export_invoice_requests", "POST", ""):      X_ORGANISER,
+    ("documents.invoice_request", "GET", ""):               X_ORGANISER,
+    ("documents.record_invoice", "POST", ""):               X_ORGANISER,
+    ("documents.correct_invoice", "POST", ""):              X_ORGANISER,
+    ("documents.cancel_invoice_request", "POST", ""):       X_ORGANISER,
+    ("documents.submit_invoice_request", "POST", ""):       X_ORGANISER,
+    ("documents.record_credit", "POST", ""):                X_ORGANISER,
+    # -- personal data -----------------------------------------------------------------------
+    # the privacy page: the signed link is the key, whoever holds it; a forged one shows nothing
+    ("privacy.page", "GET", ""):                            PUBLIC,
+    ("privacy.page", "GET", "forged"):                      NOBODY,
+    ("privacy.withdraw", "POST", ""):                       PUBLIC,
+    # a consent that is not the link's person's is not on their page
+    ("privacy.withdraw", "POST", "other-person"):           NOBODY,
+    ("privacy.make_request", "POST", ""):                   PUBLIC,
+    ("privacy.make_request", "POST", "forged"):             NOBODY,
+    ("privacy_desk.requests", "GET", ""):                   ORGANISERS,
+    ("privacy_desk.new_request", "GET", ""):                ORGANISERS,
+    ("privacy_desk.new_request", "POST", ""):               ORGANISERS,
+    ("privacy_desk.detail", "GET", ""):                     X_ORGANISER,
+    ("privacy_desk.acknowledge", "POST", ""):               X_ORGANISER,
+    ("privacy_desk.extend", "POST", ""):                    X_ORGANISER,
+    ("privacy_desk.forward", "POST", ""):                   X_ORGANISER,
+    ("privacy_desk.complete", "POST", ""):                  X_ORGANISER,
+    ("privacy_desk.refuse", "POST", ""):                    X_ORGANISER,
+    ("privacy_desk.export_json", "GET", ""):                X_ORGANISER,
+    ("privacy_tasks.tasks", "GET", ""):                     EXHIBITORS,
+    ("privacy_tasks.confirm", "POST", ""):                  X_EXHIBITOR,
+    # the person's export: the signed link is the key
+    ("privacy_export.download", "GET", ""):                 PUBLIC,
+    # -- floor plan editor, versions, clusters -----------------------------------------------
+    ("floorplan.hall_drawing", "GET", ""):                  PUBLIC,
+    ("floorplan.hall_drawing", "GET", "draft"):             DRAFT_WEEK,
+    ("floorplan.edit_drawing", "GET", "hall"):              X_ORGANISER,
+    ("floorplan.edit_drawing", "POST", "hall"):             X_ORGANISER,
+    ("floorplan.calibrate_drawing", "POST", "hall"):        X_ORGANISER,
+    ("floorplan.remove_drawing", "POST", "hall"):           X_ORGANISER,
+    ("floorplan.list_elements", "GET", ""):                 X_ORGANISER,
+    ("floorplan.edit_element", "POST", "new"):              X_ORGANISER,
+    ("floorplan.edit_element", "GET", "element"):           X_ORGANISER,
+    ("floorplan.edit_element", "POST", "element"):          X_ORGANISER,
+    ("floorplan.delete_element", "POST", "element"):        X_ORGANISER,
+    ("floorplan.upload_dxf", "POST", ""):                   X_ORGANISER,
+    ("floorplan.import_dxf", "POST", ""):                   X_ORGANISER,
+    ("plan_editor.editor", "GET", ""):                      X_ORGANISER,
+    ("plan_editor.save", "POST", ""):                       X_ORGANISER,
+    ("plan_editor.operation", "POST", ""):                  X_ORGANISER,
+    ("plan_editor.discard", "POST", ""):                    X_ORGANISER,
+    ("plan_versions.index", "GET", ""):                     X_ORGANISER,
+    ("plan_versions.version", "GET", "v1"):                 X_ORGANISER,
+    ("plan_versions.pending", "GET", ""):                   X_ORGANISER,
+    ("plan_versions.pending", "POST", ""):                  X_ORGANISER,
+    ("plan_versions.mine", "GET", ""):                      EXHIBITORS,
+    ("plan_versions.mine", "GET", "draft"):                 "login deny  deny  deny  deny  deny  deny  deny  deny",
+    ("clusters.index", "GET", ""):                          X_ORGANISER,
+    ("clusters.index", "POST", ""):                         X_ORGANISER,
+    ("clusters.detail", "GET", "cluster"):                  X_ORGANISER,
+    ("clusters.detail", "POST", "cluster"):                 X_ORGANISER,
+    ("clusters.set_booths", "POST", "cluster"):             X_ORGANISER,
+    ("clusters.delete", "POST", "cluster"):                 X_ORGANISER,
+    ("clusters.invite", "POST", "cluster"):                 X_ORGANISER,
+    ("clusters.remove_coordinator", "POST", "cluster"):     X_ORGANISER,
+    # a delegation coordinator's own pages (no persona here is one: tests/floorplan/
+    # test_clusters.py signs a coordinator in)
+    ("coordinator.home", "GET", ""):                        NOBODY_LOGIN_DENY,
+    ("coordinator.cluster", "GET", "cluster"):              NOBODY_LOGIN_DENY,
+    ("coordinator.assign", "POST", "cluster"):              NOBODY_LOGIN_DENY,
 }
 
 #: routes being added while the table is written: their rows are in TABLE, but while such a route

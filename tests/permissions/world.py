@@ -166,6 +166,23 @@ class OrgWorld:
     invitation_token: str = ""
     staff_invitation_user_id: int = 0
     staff_invitation_token: str = ""
+    # e-invoices, personal data, published floor plans
+    invoice_request_id: int = 0
+    data_request_id: int = 0
+    data_task_id: int = 0
+    export_token: str = ""
+    #: the privacy page of X's visitor who left a contact at A01, and the consent it holds
+    privacy_token: str = ""
+    consent_id: int = 0
+    cluster_id: int = 0
+    coordinator_id: int = 0
+    # the venue drawing under the open week's hall and the draft week's, a fixed element, and a
+    # DXF kept for its import step
+    drawing_name: str = ""
+    draft_hall_id: int = 0
+    draft_drawing_name: str = ""
+    element_id: int = 0
+    dxf_token: str = ""
 
     @property
     def accounts(self) -> list[Account]:
@@ -239,7 +256,78 @@ def build_org(spec: OrgSpec) -> OrgWorld:
     _badges_and_visitors(spec, org, organiser, exhibitor, weeks["open"])
     _b2b(spec, org, organiser, exhibitor, weeks["open"])
     _account_links(spec, org, organiser, exhibitor)
+    _invoices_privacy_and_plan(spec, org, organiser, get_week(org.week))
     return org
+
+
+def _invoices_privacy_and_plan(spec: OrgSpec, org: OrgWorld, organiser, week) -> None:
+    """The invoice request of the recorded payment; the visitor's privacy page and a consent
+    on it; a deletion request forwarded to the exhibitor and an access request answered with
+    its export link; a booth cluster with a coordinator invited; the plan published once."""
+    from exhibit.core.privacy_links import privacy_link
+    from exhibit.documents import invoicing
+    from exhibit.floorplan import clusters, publish
+    from exhibit.privacy import desk, export
+    from exhibit.privacy.models import Consent
+    from exhibit.visitors.models import Lead
+
+    org.invoice_request_id = invoicing.for_payments([org.payment_id])[org.payment_id].id
+    lead = db.session.get(Lead, org.lead_id)
+    org.privacy_token = privacy_link(org.organizer_id, phone=lead.phone).rsplit("/", 1)[1]
+    org.consent_id = db.session.scalar(select(Consent.id).where(Consent.lead_id == lead.id))
+    deletion = desk.receive_request(organizer_id=org.organizer_id, kind="deletion",
+                                    subject_name=lead.full_name, subject_phone=lead.phone,
+                                    subject_email="")
+    org.data_request_id = deletion.id
+    org.data_task_id = desk.forward(deletion.id, actor=organiser)[0].id
+    access = desk.receive_request(organizer_id=org.organizer_id, kind="access",
+                                  subject_name=lead.full_name, subject_phone=lead.phone,
+                                  subject_email="")
+    desk.complete(access.id, actor=organiser)
+    org.export_token = export.download_token(db.session.get(type(access), access.id))
+    cluster = clusters.save_cluster(actor=organiser, week=week, data={
+        "name": f"Cụm gian hàng {spec.short_name}"})
+    org.cluster_id = cluster.id
+    org.coordinator_id = clusters.invite_coordinator(
+        actor=organiser, week=week, cluster=cluster, email=f"dieuphoi@{spec.domain}",
+        full_name="Người điều phối đoàn").id
+    publish.publish(actor=organiser, week=week, revision=0, note="Phiên bản đầu")
+    _drawings_and_elements(org, organiser, week)
+
+
+def tiny_png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (300, 100), "white").save(out, "PNG")
+    return out.getvalue()
+
+
+def tiny_dxf() -> bytes:
+    """A drawing with one closed booth outline on layer BOOTHS."""
+    import ezdxf
+    document = ezdxf.new("R2010")
+    document.layers.add("BOOTHS")
+    document.modelspace().add_lwpolyline([(0, 0), (3000, 0), (3000, 3000), (0, 3000)],
+                                         close=True, dxfattribs={"layer": "BOOTHS"})
+    out = io.StringIO()
+    document.write(out)
+    return out.getvalue().encode()
+
+
+def _drawings_and_elements(org: OrgWorld, organiser, week) -> None:
+    from exhibit.floorplan import drawing, dxf, elements
+    from exhibit.floorplan.models import Hall
+    hall = drawing.upload_drawing(actor=organiser, week=week, hall=db.session.get(Hall, org.hall_id),
+                                  content=tiny_png(), filename="sanh-a.png")
+    org.drawing_name = hall.drawing_key.rsplit("/", 1)[-1]
+    draft = get_week(org.draft_week)
+    draft_hall = db.session.scalar(select(Hall).where(Hall.week_id == draft.id))
+    draft_hall = drawing.upload_drawing(actor=organiser, week=draft, hall=draft_hall,
+                                        content=tiny_png(), filename="nhap.png")
+    org.draft_hall_id = draft_hall.id
+    org.draft_drawing_name = draft_hall.drawing_key.rsplit("/", 1)[-1]
+    org.element_id = elements.save_element(actor=organiser, week=week, hall_id=org.hall_id, data={
+        "kind": "column", "x_m": "25", "y_m": "8", "w_m": "0.5", "h_m": "0.5"}).id
+    org.dxf_token = dxf.keep_upload(week, tiny_dxf())[0]
 
 
 def _sent_token(user_id: int, event: str) -> str:
