@@ -710,7 +710,7 @@ def test_a_sepay_notification_is_read_by_its_adapter(app, client, bank_chosen, i
     assert post({**body, "id": 92705, "transferType": "out"}).json == {
         "outcome": "ignored", "success": True}
     assert len(db_credits()) == 1
-    assert post(body, fmt="casso").status_code == 422
+    assert post(body, fmt="no-such-format").status_code == 422
 
 
 def db_credits():
