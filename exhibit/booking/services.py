@@ -548,7 +548,10 @@ def _booth_taken(booth: Booth) -> Conflict:
 def _require_free(booth: Booth, *, name_occupant: bool = False) -> None:
     """Refuse a blocked or taken booth. ``name_occupant`` (the organiser's moves and
     assignments) says who has the booth and how: held until when, or confirmed; an exhibitor
-    is only told that the booth is someone else's."""
+    is only told that the booth is someone else's. A booth retired from the plan (deleted or
+    merged into another, perhaps while this request waited for its lock) is gone."""
+    if booth.retired_at is not None:
+        raise NotFound(_("This booth no longer exists."), code="booth_not_found")
     if booth.blocked:
         raise Conflict(_("Booth %(code)s is not available.", code=booth.code),
                        code="booth_unavailable")

@@ -344,3 +344,21 @@ def test_two_organisers_publishing_at_once_make_one_version(app, week, organiser
     assert sorted(str(r) if isinstance(r, int) else type(r).__name__ for r in results) == [
         "1", "Conflict"], results
     assert [v.number for v in publish.versions(week)] == [1]
+
+
+def test_a_retired_booth_cannot_be_held_or_assigned(app, organiser, open_week, make_exhibitor):
+    """A request that waited for a booth's lock while publishing retired it finds it gone."""
+    from exhibit.booking.services import hold_booth
+    from exhibit.core.db import utcnow
+    from exhibit.core.errors import NotFound
+    from exhibit.floorplan.models import Booth
+    from exhibit.floorplan.services import get_booth
+    user = make_exhibitor()
+    apply_to_week(actor=user, week=open_week, data={"booth_count": 1})
+    booth = get_booth(open_week, "A01")
+    db.session.get(Booth, booth.id).retired_at = utcnow()
+    db.session.commit()
+    with pytest.raises(NotFound):
+        hold_booth(actor=user, week=open_week, booth=booth)
+    with pytest.raises(NotFound):
+        assign_booth(actor=organiser, week=open_week, booth=booth, business_id=user.business_id)
