@@ -650,6 +650,8 @@ def validate(week, document: dict, *, bookings: dict[int, Booking] | None = None
         codes.setdefault(booth["code"], booth["key"])
         by_hall.setdefault(booth["hall_id"], []).append((geometry.bounds(rects), booth, rects))
 
+    problems += _reserved_codes(booths)
+
     for members in by_hall.values():
         members.sort(key=lambda m: m[0].x)
         for i, (box, booth, rects) in enumerate(members):
@@ -688,6 +690,22 @@ def validate(week, document: dict, *, bookings: dict[int, Booking] | None = None
     problems += _booking_problems(document, bookings, booked_codes)
     problems.sort(key=lambda p: p["severity"] != ERROR)
     return problems
+
+
+def _reserved_codes(booths: list[dict]) -> list[dict]:
+    """Publishing frees the code of a booth that leaves the plan by renaming it "A02~346", and
+    renumbers through "~345": a "~" in a code is the plan's own, refused unless the booth
+    already has that code on the published plan (typed in the booth form)."""
+    marked = [b for b in booths if "~" in b["code"]]
+    if not marked:
+        return []
+    ids = [b["id"] for b in marked if b.get("id")]
+    current = dict(db.session.execute(select(Booth.id, Booth.code).where(
+        Booth.id.in_(ids))).all()) if ids else {}
+    return [_problem(b["key"], "reserved_code",
+                     _("Booth code %(code)s has a “~”, which the plan keeps for booths that left "
+                       "it: choose another code.", code=b["code"]))
+            for b in marked if not (b.get("id") and current.get(b["id"]) == b["code"])]
 
 
 def _booking_problems(document: dict, bookings: dict[int, Booking],
@@ -740,9 +758,11 @@ def _booking_problems(document: dict, bookings: dict[int, Booking],
             continue
         own = booth_key(booking.booth_id)
         if target == own:
+            targets[target] = allocation_id
             continue  # stays on its changed booth
         holder = taken.get(target)
-        busy = holder is not None and holder.allocation_id not in moves
+        # the booth's own booking is still there unless it is moved elsewhere ("stays" keeps it)
+        busy = holder is not None and moves.get(holder.allocation_id, target) == target
         if busy or target in targets or entry["blocked"]:
             problems.append(_problem(target, "move_target_taken",
                                      _("Booth %(code)s cannot take the booking of %(holder)s: it "

@@ -24,6 +24,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from exhibit.core import audit
 from exhibit.core.db import is_postgres, utcnow, write_transaction
@@ -180,7 +181,7 @@ def pending(week) -> Pending:
     """The draft's changes against the published plan, and its problems: what the Publish
     button would do. Reads only."""
     row = draft.load_draft(week)
-    document = draft.draft_document(row)
+    document = draft.editor_document(week, row)
     before = snapshot(week)
     after, merged, split_from = _document_snapshot(before, document)
     by_allocation = {b.allocation_id: b for b in draft.active_bookings(week).values()}
@@ -260,15 +261,28 @@ def publish(*, actor, week, revision, note: str = "", now: datetime | None = Non
     note = clean_text(note or "")[:MAX_NOTE]
     now = now or utcnow()
     hooks = _hooks()
+    try:
+        return _publish(actor=actor, week=week, revision=revision, note=note, now=now,
+                        hooks=hooks)
+    except IntegrityError:
+        # another publication of the same plan took this version's number meanwhile (a week
+        # without a saved draft has no draft row to wait on)
+        raise _stale() from None
+
+
+def _publish(*, actor, week, revision: int, note: str, now: datetime,
+             hooks: BookingHooks) -> PlanVersion:
     with write_transaction():
         row = _locked_draft(week.id)
         stored = row.revision if row is not None else 0
         if revision != stored:
             raise _stale()
-        number = latest_number(week) + 1
-        document = draft.clean_document(week, draft.draft_document(row)) if row is not None \
-            else draft.published_document(week)
+        # the draft brought up to date with the rows: a booth the booth form added after the
+        # draft's last save stays on the plan, one retired meanwhile is not named
+        document = draft.clean_document(week, draft.editor_document(week, row)) \
+            if row is not None else draft.published_document(week)
         live = _lock_booths(week)
+        number = latest_number(week) + 1  # read once the booths are locked
         bookings = draft.active_bookings(week)
         problems = [p for p in draft.validate(week, document, bookings=bookings)
                     if p["severity"] == draft.ERROR]

@@ -1,0 +1,101 @@
+"""Publishing edge cases found in review (floorplan.draft / floorplan.publish): a booking moved
+onto a booth whose own booking stays there is a problem, not a publication refused halfway; a
+code the plan keeps for retired booths is a problem, not a database error; a booth added by the
+booth form after the draft was saved stays on the plan; two first publications at once make one
+version and a 409 — on SQLite and PostgreSQL."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from exhibit.extensions import db
+from exhibit.floorplan import draft as drafts
+from exhibit.floorplan import publish
+from exhibit.floorplan.models import Booth
+from exhibit.floorplan.services import get_booth, save_booth
+from tests.floorplan.test_publish import book, entry, key, new_booth, save
+
+
+@pytest.fixture
+def week(open_week):
+    """The open week (A01–A06 in a row at y = 1 m, 3 × 3 m, hall 30 × 10 m), in metres."""
+    for booth in db.session.scalars(select(Booth).where(Booth.week_id == open_week.id)):
+        booth.x_m, booth.y_m, booth.w_m, booth.h_m = booth.grid_x, booth.grid_y, booth.grid_w, booth.grid_h
+    hall = open_week.halls[0]
+    hall.width_m, hall.depth_m = 30.0, 10.0
+    db.session.commit()
+    return open_week
+
+
+def problem_codes(problems: list[dict]) -> list[str]:
+    return [p["code"] for p in problems if p["severity"] == drafts.ERROR]
+
+
+def test_a_booking_moved_onto_a_booth_whose_booking_stays_is_a_problem(week, organiser,
+                                                                         make_exhibitor):
+    _, staying = book(make_exhibitor, organiser, week, "A01", "Hợp tác xã Ở lại")
+    _, moving = book(make_exhibitor, organiser, week, "A05", "Hợp tác xã Dời đi")
+    document = drafts.draft_document(drafts.load_draft(week))
+    document = drafts.merge(document, [key(week, "A01"), key(week, "A02")])
+    document["booths"] = [b for b in document["booths"] if b["key"] != key(week, "A05")]
+    # A01's booking stays on the merged booth, and A05's is sent there too
+    document["moves"] = [{"allocation_id": moving.id, "to": key(week, "A01")},
+                         {"allocation_id": staying.id, "to": key(week, "A01")}]
+    document = drafts.clean_document(week, document)
+    assert "move_target_taken" in problem_codes(drafts.validate(week, document))
+    document["moves"].reverse()
+    assert "move_target_taken" in problem_codes(drafts.validate(week, document))
+    assert drafts.booth_key(get_booth(week, "A01").id) not in {
+        b["key"] for b in drafts.free_booths(document, drafts.active_bookings(week))}
+
+
+def test_a_code_kept_by_a_retired_booth_is_a_problem_not_a_database_error(week, organiser):
+    gone = get_booth(week, "A06")
+    document = drafts.draft_document(drafts.load_draft(week))
+    document["booths"] = [b for b in document["booths"] if b["key"] != key(week, "A06")]
+    publish.publish(actor=organiser, week=week, revision=save(organiser, week, document))
+    retired_code = db.session.get(Booth, gone.id).code
+    assert "~" in retired_code
+
+    document = drafts.draft_document(drafts.load_draft(week))
+    new_booth(document, "n1", retired_code, 20.0, 5.0)
+    revision = save(organiser, week, document)
+    problems = drafts.validate(week, drafts.draft_document(drafts.load_draft(week)))
+    assert "reserved_code" in problem_codes(problems)
+    try:
+        publish.publish(actor=organiser, week=week, revision=revision)
+    except Exception as refused:  # noqa: BLE001 - the kind of refusal is the point
+        assert getattr(refused, "status", None) == 422, repr(refused)
+    else:
+        raise AssertionError("published a code a retired booth keeps")
+
+
+def test_a_booth_added_by_the_form_after_the_draft_was_saved_stays(week, organiser):
+    document = drafts.draft_document(drafts.load_draft(week))
+    entry(document, key(week, "A01")).update(price_vnd=2_000_000)
+    revision = save(organiser, week, document)
+    added = save_booth(actor=organiser, week=week, hall_id=week.halls[0].id, data={
+        "code": "Z01", "price_vnd": 1_000_000, "grid_x": 20, "grid_y": 6})
+
+    assert [c["kind"] for c in publish.pending(week).changes] == ["price_changed"]
+    version = publish.publish(actor=organiser, week=week, revision=revision)
+    db.session.expire_all()
+    assert db.session.get(Booth, added.id).retired_at is None
+    assert [c["kind"] for c in publish.version_changes(version)] == ["price_changed"]
+
+
+def test_two_first_publications_without_a_draft_make_one_version(app, week, organiser):
+    from exhibit.weeks.models import ExhibitionWeek
+    from tests.conftest import race
+    week_id, organiser_id = week.id, organiser.id
+
+    def work(_i):
+        from exhibit.accounts.models import User
+        return publish.publish(actor=db.session.get(User, organiser_id),
+                               week=db.session.get(ExhibitionWeek, week_id), revision=0).number
+
+    results = race(app, work, 2)
+    assert sorted(str(r) if isinstance(r, int) else type(r).__name__ for r in results) == [
+        "1", "Conflict"], results
+    db.session.rollback()  # read afresh, not this session's earlier snapshot
+    assert [v.number for v in publish.versions(week)] == [1]
