@@ -31,8 +31,10 @@ const state = {
 };
 const view = new PlanView($("pe-canvas"), text);
 
+// the problems only the server finds (bookings and their moves, codes kept for retired booths);
+// the others are checked here, live
 function isBookingProblem(p) {
-  return p.code.startsWith("booking") || p.code.startsWith("move");
+  return p.code.startsWith("booking") || p.code.startsWith("move") || p.code === "reserved_code";
 }
 
 function doc() {
