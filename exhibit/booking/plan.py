@@ -17,7 +17,8 @@ from exhibit.businesses.models import Business
 from exhibit.core.db import utcnow
 from exhibit.core.paging import counted_page
 from exhibit.extensions import db
-from exhibit.floorplan.models import Booth, Hall, PlanElement
+from exhibit.floorplan.clusters import shapes as cluster_shapes
+from exhibit.floorplan.models import Booth, BoothCluster, Hall, PlanElement
 from exhibit.floorplan.services import live_booths
 from exhibit.floorplan.svg import render_hall
 from exhibit.vn.money import format_vnd
@@ -128,10 +129,13 @@ def plan_context(week, viewer, *, link=None, hall_id: int | None = None,
         drawing_url = (url_for("floorplan.hall_drawing", slug=week.slug, hall_id=hall.id,
                                name=hall.drawing_key.rsplit("/", 1)[-1])
                        if drawing and hall.drawing_key else None)
+        names = dict(db.session.execute(select(BoothCluster.id, BoothCluster.name).where(
+            BoothCluster.week_id == week.id)).all())
         plan_halls = [(hall, render_hall(
             hall, booths, status=lambda b: states.get(b.id, available).status, link=link,
             label=lambda b: booth_label(b, states.get(b.id, available)), highlight=mine,
-            elements=elements, drawing_url=drawing_url, found=set(found)))]
+            elements=elements, drawing_url=drawing_url, found=set(found),
+            clusters=cluster_shapes(booths, names) if names else ()))]
     return {"plan_halls": plan_halls, "plan_hall_counts": counts,
             "plan_hall": chosen.hall if chosen else None,
             "plan_counts": chosen.counts if chosen else dict.fromkeys(queries.BOOTH_STATUSES, 0),

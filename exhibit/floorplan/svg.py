@@ -180,10 +180,12 @@ def _drawing_image(hall: Hall, drawing_url: str | None) -> str:
 def render_hall(hall: Hall, booths: list, *, status: Callable[[object], str],
                 link: Callable[[object], str | None], label: Callable[[object], str],
                 highlight: set[int] | None = None, elements: Iterable = (),
-                drawing_url: str | None = None, found: set[int] | None = None) -> Markup:
+                drawing_url: str | None = None, found: set[int] | None = None,
+                clusters: Iterable = ()) -> Markup:
     """One hall as an inline <svg>; each booth is a link (when ``link`` gives one) with a title,
     coloured by the CSS class ``st-<status>`` (the plan's legend uses the same classes); booths
-    in ``found`` (a search) are marked. The drawing is a group named after the hall, not an
+    in ``found`` (a search) are marked; ``clusters`` (floorplan.clusters.shapes of this hall)
+    are drawn as labelled areas under the booths. The drawing is a group named after the hall, not an
     image: an image's links would be hidden from a screen reader and the keyboard (WCAG
     4.1.2)."""
     width, height = hall.width_m * PX_PER_M, hall.depth_m * PX_PER_M
@@ -196,6 +198,7 @@ def render_hall(hall: Hall, booths: list, *, status: Callable[[object], str],
         f'<rect class="hall" x="0" y="0" width="{_n(width)}" height="{_n(height)}"/>',
         _drawing_image(hall, drawing_url),
     ]
+    parts += [_cluster_area(c) for c in clusters if c.hall_id == hall.id]
     parts += [_element_shape(e, element_title(e)) for e in elements]
     highlight, found = highlight or set(), found or set()
     for booth in booths:
@@ -204,6 +207,15 @@ def render_hall(hall: Hall, booths: list, *, status: Callable[[object], str],
     parts.append(_fronts(booths))
     parts.append("</svg>")
     return Markup("".join(parts))
+
+
+def _cluster_area(shape) -> str:
+    """A province's or delegation's cluster: a dashed area round its booths, its name above it
+    (below where the area touches the hall's top)."""
+    x, y, w, h = (v * PX_PER_M for v in (shape.x, shape.y, shape.w, shape.h))
+    label_y = y - 6 if y >= TEXT_SIZE else y + h + TEXT_SIZE
+    return (f'<g class="cluster"><rect x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}"/>'
+            f'<text x="{_n(max(x, 2))}" y="{_n(label_y)}">{escape(shape.name)}</text></g>')
 
 
 # -- a booth's neighbourhood ---------------------------------------------------------------------

@@ -225,3 +225,13 @@ def test_the_week_report_counts_per_cluster(week, organiser, daklak, coordinator
     assert table.row(str(daklak.id)) == ["Cụm gian hàng tỉnh Đắk Lắk", 3, 1, 1, 2, 1]
     empty = next(k for k in table.row_keys if k != str(daklak.id))
     assert table.row(empty) == ["Cụm trống", 0, 0, 0, 0, 0]
+
+
+def test_the_public_plan_draws_the_cluster_as_one_named_area(week, daklak, client):
+    page = client.get(f"/weeks/{week.slug}/plan").get_data(as_text=True)
+    assert page.count('<g class="cluster">') == 1
+    area = page[page.index('<g class="cluster">'):]
+    area = area[:area.index("</g>")]
+    assert "Cụm gian hàng tỉnh Đắk Lắk" in area
+    # the area lies under the booths: drawn before the first booth
+    assert page.index('<g class="cluster">') < page.index('class="booth ')
