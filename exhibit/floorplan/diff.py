@@ -64,11 +64,18 @@ def diff(before: dict, after: dict, *, merged: dict[int, int] | None = None,
     for booth_id, booth in sorted(new.items(), key=lambda item: item[1]["code"]):
         was = old.get(booth_id)
         if was is None:
-            if booth_id in split_from and split_from[booth_id] in parts_of:
-                continue  # told with the booth it was cut from
+            if split_from.get(booth_id) in new:
+                continue  # told with the booth it was cut from, which stays on the plan
             changes.append({"kind": "added", "booth_id": booth_id, "code": booth["code"],
                             "booth_ids": [booth_id], "hall": _hall_name(halls, booth),
                             "area_m2": booth["area_m2"]})
+            if booth_id in merged_into:  # a new booth that booths of the plan were merged into
+                gone = sorted(merged_into[booth_id], key=lambda i: old[i]["code"])
+                changes.append({"kind": "merged", "booth_id": booth_id, "code": booth["code"],
+                                "booth_ids": [booth_id, *gone],
+                                "merged_codes": [old[i]["code"] for i in gone],
+                                "area_from": sum(old[i]["area_m2"] for i in gone),
+                                "area_to": booth["area_m2"]})
             continue
         reshaped = False
         if booth_id in merged_into:

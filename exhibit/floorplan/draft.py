@@ -731,6 +731,14 @@ def _booking_problems(document: dict, bookings: dict[int, Booking],
             change = _("merged with other booths")
         elif key in split:
             change = _("split")
+        elif booths[key]["blocked"]:
+            # a booked booth is not blocked: its booking is released or moved first
+            if moves.get(booking.allocation_id, key) == key:
+                problems.append(_problem(
+                    key, "booking_blocked",
+                    _("Booth %(code)s is booked; release its booking before blocking it.",
+                      code=booths[key]["code"]), allocation_id=booking.allocation_id))
+            continue
         else:
             continue
         if booking.allocation_id not in moves:

@@ -99,3 +99,43 @@ def test_two_first_publications_without_a_draft_make_one_version(app, week, orga
         "1", "Conflict"], results
     db.session.rollback()  # read afresh, not this session's earlier snapshot
     assert [v.number for v in publish.versions(week)] == [1]
+
+
+def test_a_booked_booth_blocked_in_the_draft_is_a_problem(week, organiser, make_exhibitor):
+    _, booking = book(make_exhibitor, organiser, week, "A03", "Hợp tác xã Bị chặn")
+    document = drafts.draft_document(drafts.load_draft(week))
+    entry(document, key(week, "A03")).update(blocked=True, blocked_reason="Cột điện")
+    document = drafts.clean_document(week, document)
+    assert "booking_blocked" in problem_codes(drafts.validate(week, document))
+    document["moves"] = [{"allocation_id": booking.id, "to": key(week, "A03")}]
+    assert "booking_blocked" in problem_codes(drafts.validate(week, document))
+    document["moves"] = [{"allocation_id": booking.id, "to": key(week, "A06")}]
+    assert problem_codes(drafts.validate(week, document)) == []
+    a03, a06 = get_booth(week, "A03"), get_booth(week, "A06")
+    publish.publish(actor=organiser, week=week, revision=save(organiser, week, document))
+    db.session.expire_all()
+    assert db.session.get(Booth, a03.id).blocked
+    assert set(drafts.active_bookings(week)) == {a06.id}
+
+
+def test_the_diff_tells_parts_of_a_deleted_booth_and_merges_into_a_new_one(week, organiser):
+    a01, a02 = get_booth(week, "A01"), get_booth(week, "A02")
+    document = drafts.draft_document(drafts.load_draft(week))
+    # A01 cut in two, then its first part deleted: the second part is a new booth
+    document = drafts.split(document, key(week, "A01"), 2)
+    document["booths"] = [b for b in document["booths"] if b["key"] != key(week, "A01")]
+    # a new booth drawn below A02, A02 merged into it
+    new_booth(document, "n9", "N09", 3.0, 4.0)
+    document = drafts.merge(document, ["n9", key(week, "A02")])
+    version = publish.publish(actor=organiser, week=week, revision=save(organiser, week, document))
+
+    changes = publish.version_changes(version)
+    part = db.session.scalar(select(Booth).where(Booth.week_id == week.id, Booth.code == "A01-2"))
+    merged = db.session.scalar(select(Booth).where(Booth.week_id == week.id, Booth.code == "N09"))
+    told = {(c["kind"], c["booth_id"]) for c in changes}
+    assert ("removed", a01.id) in told
+    assert ("added", part.id) in told
+    assert ("merged", merged.id) in told
+    merge = next(c for c in changes if c["kind"] == "merged")
+    assert set(merge["booth_ids"]) == {merged.id, a02.id} and merge["merged_codes"] == ["A02"]
+    assert all(publish.diff.describe(c) for c in changes)
