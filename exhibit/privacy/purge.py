@@ -18,7 +18,8 @@ clock's tick then purge, each week in its own transaction:
   data-subject requests the same way (requests naming no week, REQUEST_MONTHS after their
   answer);
 - messages sent to visitors (about a badge, a lead, a consent or a request): address, subject,
-  body and parameters;
+  body, parameters and the idempotency key that names the address (answered requests naming
+  no week: their messages with them);
 - the audit history of badges, leads, consents, buyers and requests: their before/after values
   of personal fields;
 - stored files that hold visitors' names: printed badge sheets of visitors and buyers.
@@ -108,20 +109,40 @@ def purge_closed_requests(now: datetime) -> int:
     """Empty the person's details on requests answered more than REQUEST_MONTHS ago that name
     no week (a week's own requests go with its purge). The request, its kind, clocks and
     outcome stay, as the record that it was handled."""
+    from exhibit.messaging.models import Message
     from exhibit.privacy.models import DataRequest
     today = now.astimezone(VIETNAM_TZ).date()
     cutoff = add_months(today, -REQUEST_MONTHS)
+    answered = select(DataRequest.id).where(
+        DataRequest.week_id.is_(None), DataRequest.completed_at.is_not(None),
+        DataRequest.completed_at < datetime.combine(cutoff, datetime.min.time(),
+                                                    tzinfo=VIETNAM_TZ),
+        DataRequest.status.in_(("completed", "refused")))
     with write_transaction():
+        # what was sent to the person about them (receipt, answer: their name and address)
+        _blank_messages(Message.subject_type == "data_request", Message.subject_id.in_(answered))
         return db.session.execute(
             update(DataRequest).where(
-                DataRequest.week_id.is_(None), DataRequest.completed_at.is_not(None),
-                DataRequest.completed_at < datetime.combine(cutoff, datetime.min.time(),
-                                                            tzinfo=VIETNAM_TZ),
-                DataRequest.status.in_(("completed", "refused")),
+                DataRequest.id.in_(answered),
                 or_(DataRequest.subject_name != "", DataRequest.subject_phone != "",
                     DataRequest.subject_email != "", DataRequest.details != ""))
             .values(subject_name="", subject_phone="", subject_email="", details="")
             .execution_options(synchronize_session=False)).rowcount
+
+
+def _blank_messages(*where) -> int:
+    """Empty the address, subject, body and parameters of the messages ``where`` selects, and
+    their idempotency key, which names the address a message went to ("…:to-<email>"): each
+    becomes "purged-<id>", unique as the column must be. How many were changed."""
+    from exhibit.messaging.models import Message
+    purged_key = literal("purged-").concat(cast(Message.id, String))
+    return db.session.execute(
+        update(Message).where(*where, or_(Message.address != "", Message.body_text != "",
+                                          Message.subject != "",
+                                          Message.idempotency_key != purged_key))
+        .values(address="", subject="", body_text="", body_html="", params={},
+                idempotency_key=purged_key)
+        .execution_options(synchronize_session=False)).rowcount
 
 
 def purge_week(week_id: int, *, now: datetime | None = None) -> PurgeResult:
@@ -175,13 +196,8 @@ def purge_week(week_id: int, *, now: datetime | None = None) -> PurgeResult:
                                           DataRequest.details != ""))
             .values(subject_name="", subject_phone="", subject_email="", details="")
             .execution_options(synchronize_session=False)).rowcount
-        counts["messages"] = db.session.execute(
-            update(Message).where(Message.week_id == week_id,
-                                  Message.subject_type.in_(_VISITOR_SUBJECTS),
-                                  or_(Message.address != "", Message.body_text != "",
-                                      Message.subject != ""))
-            .values(address="", subject="", body_text="", body_html="", params={})
-            .execution_options(synchronize_session=False)).rowcount
+        counts["messages"] = _blank_messages(Message.week_id == week_id,
+                                             Message.subject_type.in_(_VISITOR_SUBJECTS))
         counts["history"] = _scrub_history(week_id)
         jobs = db.session.scalars(select(PrintJob).where(
             PrintJob.week_id == week_id, PrintJob.kind.in_(_PEOPLE_KINDS),
