@@ -305,10 +305,15 @@ def register_visitor(*, week, data: dict, channel: str = "web") -> Badge:
     closed = visitor_registration_closed(week)
     if closed:
         raise Forbidden(closed)
-    cleaned = clean_badge_data(data, phone_required=True)
+    errors = {}
+    try:
+        cleaned = clean_badge_data(data, phone_required=True)
+    except ValidationFailed as error:
+        errors.update(error.fields)
     if not data.get("consent"):
-        raise ValidationFailed(_("Please correct the marked fields."), fields={
-            "consent": _("Tick the box to agree, or we cannot issue your badge.")})
+        errors["consent"] = _("Tick the box to agree, or we cannot issue your badge.")
+    if errors:
+        raise ValidationFailed(_("Please correct the marked fields."), fields=errors)
     share = bool(data.get("share_contact"))
     if db.session.scalar(select(Badge.id).where(
             Badge.week_id == week.id, Badge.kind == BadgeKind.VISITOR.value,

@@ -220,3 +220,11 @@ def test_a_buyers_registration_records_its_b2b_consent(client, open_week):
     assert consent.buyer_id and consent.recipient_kind == "exhibitors"
     assert consent.subject_name == "Lê Thu Hà" and consent.subject_phone == "+84908123456"
     assert consent.text_version == "b2b/1" and badges.kept_until_text(open_week) in consent.text
+
+
+def test_a_refused_registration_names_every_field_at_once(open_week):
+    with pytest.raises(ValidationFailed) as refused:
+        badges.register_visitor(week=open_week, data={"full_name": "", "phone": "12",
+                                                      "share_contact": True})
+    assert {"full_name", "phone", "consent"} <= set(refused.value.fields)
+    assert rows() == [] and db.session.scalar(select(Badge)) is None
