@@ -521,6 +521,8 @@ def _carry_out(request: DataRequest, kind: RequestKind, corrections: dict,
     if kind in (RequestKind.STOP, RequestKind.WITHDRAWAL):
         return {"consents": _withdraw_all(request, now)}
     if kind is RequestKind.CORRECTION:
+        if "phone" in corrections:
+            _refuse_taken_phone(badges, corrections["phone"])
         for badge in badges:
             for name, value in corrections.items():
                 setattr(badge, name, value)
@@ -535,6 +537,23 @@ def _carry_out(request: DataRequest, kind: RequestKind, corrections: dict,
             consent.subject_email = corrections.get("email", consent.subject_email)
         return {"badges": len(badges), "leads": len(leads), "fields": sorted(corrections)}
     return {}
+
+
+def _refuse_taken_phone(badges: list, phone: str) -> None:
+    """A week has one live visitor badge per phone: a correction to the number another
+    visitor of one of the person's weeks registered with is refused by name."""
+    from exhibit.badges.models import Badge
+    weeks = {badge.week_id for badge in badges if badge.kind == "visitor"}
+    if not weeks:
+        return
+    with db.session.no_autoflush:
+        taken = db.session.scalar(select(Badge.id).where(
+            Badge.week_id.in_(weeks), Badge.phone == phone, Badge.kind == "visitor",
+            Badge.revoked_at.is_(None), Badge.id.not_in([badge.id for badge in badges]))
+            .limit(1))
+    if taken is not None:
+        message = _("Another visitor of the week registered with this phone number.")
+        raise ValidationFailed(_("Please correct the marked fields."), fields={"phone": message})
 
 
 def _consents(request: DataRequest) -> list:

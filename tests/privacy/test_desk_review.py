@@ -1,0 +1,45 @@
+"""Review findings on the requests desk (privacy/desk.py): a correction to a phone another
+visitor of the week registered with is refused by name, not a database error (500)."""
+from __future__ import annotations
+
+import pytest
+
+from exhibit.core.errors import ValidationFailed
+from exhibit.extensions import db
+from exhibit.privacy import desk
+from exhibit.privacy.models import DataRequest
+from tests.conftest import login
+
+EMAIL = "khach.hang@example.vn"
+
+
+def _visitor(week, name, phone, email=""):
+    from exhibit.badges import services as badges
+    return badges.register_visitor(week=week, data={
+        "full_name": name, "phone": phone, "email": email, "consent": "y"})
+
+
+def test_a_correction_to_another_visitors_phone_is_refused_by_name(app, client, organiser,
+                                                                    open_week):
+    from exhibit.badges.models import Badge
+    mine = _visitor(open_week, "Trần Thị Hương", "0903 111 222", EMAIL)
+    _visitor(open_week, "Lê Văn Nam", "0903 999 888")
+    request = desk.receive_request(organizer_id=organiser.organizer_id, kind="correction",
+                                   subject_name="Trần Thị Hương", subject_phone="0903 111 222",
+                                   subject_email=EMAIL, details="Số điện thoại mới")
+    with pytest.raises(ValidationFailed) as refused:
+        desk.complete(request.id, actor=organiser, corrections={"phone": "0903 999 888"})
+    assert "phone" in refused.value.fields
+    db.session.rollback()
+
+    login(client, organiser)
+    answer = client.post(f"/organiser/privacy/requests/{request.id}/complete",
+                         data={"phone": "0903 999 888"})
+    assert answer.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(DataRequest, request.id).is_open
+    assert db.session.get(Badge, mine.id).phone == "+84903111222"
+    # the person's own number, or a new one, is written
+    desk.complete(request.id, actor=organiser, corrections={"phone": "0903 111 333"})
+    db.session.expire_all()
+    assert db.session.get(Badge, mine.id).phone == "+84903111333"
