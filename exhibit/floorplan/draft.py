@@ -344,6 +344,12 @@ class _Shape:
         return int(value)
 
 
+def _an_id(value) -> bool:
+    """A whole number as JSON sends one (not true/false, a list or an object, which a set
+    lookup would choke on)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _key_id(key: str, pattern: re.Pattern) -> int | None:
     match = pattern.match(key)
     return int(match.group(1)) if match else None
@@ -490,11 +496,11 @@ def _clean_booth(item, path: str, shape: _Shape, *, halls: dict, live: set[int],
         return None
     key, booth_id = found
     hall_id = item.get("hall_id")
-    if hall_id not in halls or isinstance(hall_id, bool):
+    if not _an_id(hall_id) or hall_id not in halls:
         shape.fail(f"{path}.hall_id", _("Choose a hall of this week."))
     code = shape.text(item, "code", path, limit=20, required=True).upper().replace(" ", "")
     booth_type = item.get("booth_type") or BoothType.STANDARD.value
-    if booth_type not in {t.value for t in BoothType}:
+    if not isinstance(booth_type, str) or booth_type not in {t.value for t in BoothType}:
         shape.fail(f"{path}.booth_type", _("Unknown booth type; use standard, corner, premium or raw_space."))
     entry = {"key": key, "id": booth_id, "hall_id": hall_id, "code": code,
              "booth_type": booth_type,
@@ -545,7 +551,7 @@ def _clean_booth(item, path: str, shape: _Shape, *, halls: dict, live: set[int],
     entry["blocked"] = bool(blocked)
     entry["blocked_reason"] = shape.text(item, "blocked_reason", path, limit=200) if blocked else ""
     cluster_id = item.get("cluster_id")
-    if cluster_id is not None and (cluster_id not in clusters or isinstance(cluster_id, bool)):
+    if cluster_id is not None and (not _an_id(cluster_id) or cluster_id not in clusters):
         shape.fail(f"{path}.cluster_id", _("Choose a cluster of this week."))
         cluster_id = None
     entry["cluster_id"] = cluster_id
@@ -573,10 +579,10 @@ def _clean_element(item, path: str, shape: _Shape, *, halls: dict, live: set[int
         return None
     key, element_id = found
     hall_id = item.get("hall_id")
-    if hall_id not in halls or isinstance(hall_id, bool):
+    if not _an_id(hall_id) or hall_id not in halls:
         shape.fail(f"{path}.hall_id", _("Choose a hall of this week."))
     kind = item.get("kind")
-    if kind not in {k.value for k in ElementKind}:
+    if not isinstance(kind, str) or kind not in {k.value for k in ElementKind}:
         shape.fail(f"{path}.kind", _("Choose what the element is."))
     return {"key": key, "id": element_id, "hall_id": hall_id, "kind": kind,
             "label": shape.text(item, "label", path, limit=120),

@@ -139,3 +139,21 @@ def test_the_diff_tells_parts_of_a_deleted_booth_and_merges_into_a_new_one(week,
     merge = next(c for c in changes if c["kind"] == "merged")
     assert set(merge["booth_ids"]) == {merged.id, a02.id} and merge["merged_codes"] == ["A02"]
     assert all(publish.diff.describe(c) for c in changes)
+
+
+@pytest.mark.parametrize("field, value", [
+    ("hall_id", []), ("hall_id", {}), ("hall_id", True), ("booth_type", ["standard"]),
+    ("booth_type", {"a": 1}), ("cluster_id", [1]), ("cluster_id", {})])
+def test_a_list_or_object_where_an_id_or_type_goes_is_a_422(client, week, organiser, field, value):
+    from tests.conftest import login
+    login(client, organiser)
+    document = drafts.draft_document(drafts.load_draft(week))
+    document["booths"][0][field] = value
+    document["elements"] = [{"key": "n1", "hall_id": week.halls[0].id, "kind": ["column"],
+                             "x_m": 1, "y_m": 1, "w_m": 1, "h_m": 1}] if field == "booth_type" else []
+    base = f"/organiser/weeks/{week.slug}/plan/editor"
+    for url, body in ((f"{base}/draft", {"document": document, "revision": 0}),
+                      (f"{base}/operation", {"document": document, "operation": "check"})):
+        answer = client.post(url, json=body)
+        assert answer.status_code == 422, (url, answer.status_code)
+        assert f"booths[0].{field}" in answer.json["fields"]
