@@ -185,3 +185,16 @@ def test_messages_stop_when_withdrawn(app, open_week):
     assert consents.may_message(open_week.organizer_id, phone="+84912345678")
     consents.withdraw(consent=consent, via="privacy_page")
     assert not consents.may_message(open_week.organizer_id, phone="0912345678")
+
+
+def test_withdrawing_the_registration_also_stops_sharing(app, open_week, exhibitor_with_booth):
+    badge = badges.register_visitor(week=open_week, data=visitor_data(share_contact=True))
+    with write_transaction():
+        lead = _lead(open_week, exhibitor_with_booth.business_id, badge=badge)
+    registration, sharing = consents.badge_consents(badge.id)
+    assert (registration.purpose, sharing.purpose) == ("registration", "share_with_exhibitors")
+    consents.withdraw(consent=registration, via="request")
+    db.session.expire_all()
+    assert db.session.get(Badge, badge.id).contact_consent_at is None
+    assert db.session.get(Consent, sharing.id).withdrawn_via == "request"
+    assert db.session.get(Lead, lead.id).withdrawn_at is not None
