@@ -147,10 +147,19 @@ def _cluster_name(clusters: dict[int, dict], cluster_id) -> str:
     return cluster["name"] if cluster else ""
 
 
+def holders_booths(change: dict) -> list[int]:
+    """The booths whose holders a change concerns: a booking moved concerns the booth it went
+    to (its holder), not the booth it left (whoever holds that one later); any other change,
+    every booth it touches."""
+    if change["kind"] == "booking_moved":
+        return [int(change["booth_id"])]
+    return [int(i) for i in change.get("booth_ids", ())]
+
+
 def touching(changes: list[dict], booth_ids) -> list[dict]:
-    """The changes that touch any of ``booth_ids`` (an exhibitor's booths)."""
+    """The changes that concern the holder of any of ``booth_ids`` (an exhibitor's booths)."""
     wanted = {int(i) for i in booth_ids}
-    return [c for c in changes if wanted & {int(i) for i in c.get("booth_ids", ())}]
+    return [c for c in changes if wanted.intersection(holders_booths(c))]
 
 
 def counts(changes: list[dict]) -> dict[str, int]:

@@ -154,7 +154,7 @@ def touched_booths(week_ids, booth_ids) -> set[int]:
     for changes in db.session.scalars(select(PlanVersion.changes)
                                       .where(PlanVersion.week_id.in_(week_ids))):
         for change in json.loads(changes or "[]"):
-            touched |= booth_ids & set(change.get("booth_ids", ()))
+            touched |= booth_ids.intersection(diff.holders_booths(change))
     return touched
 
 
@@ -473,8 +473,7 @@ def _affected(changes: list[dict], holders: dict[int, int]) -> list[dict]:
     found: dict[int, list[dict]] = {}
     for change in changes:
         # a booking moved concerns its holder, not whoever the freed booth is offered to next
-        booths = [change["booth_id"]] if change["kind"] == "booking_moved" \
-            else change.get("booth_ids", ())
+        booths = diff.holders_booths(change)
         for business_id in dict.fromkeys(holders[b] for b in booths if b in holders):
             found.setdefault(business_id, []).append(change)
     return [{"business_id": business_id, "changes": told} for business_id, told in found.items()]

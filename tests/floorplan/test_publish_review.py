@@ -157,3 +157,23 @@ def test_a_list_or_object_where_an_id_or_type_goes_is_a_422(client, week, organi
         answer = client.post(url, json=body)
         assert answer.status_code == 422, (url, answer.status_code)
         assert f"booths[0].{field}" in answer.json["fields"]
+
+
+def test_a_booking_moved_away_is_not_told_to_the_next_holder_of_the_booth(
+        week, organiser, make_exhibitor):
+    from exhibit.booking.services import apply_to_week, assign_booth
+    _, moved = book(make_exhibitor, organiser, week, "A03", "Hợp tác xã Dời đi")
+    a03, a06 = get_booth(week, "A03"), get_booth(week, "A06")
+    document = drafts.draft_document(drafts.load_draft(week))
+    document["moves"] = [{"allocation_id": moved.id, "to": key(week, "A06")}]
+    publish.publish(actor=organiser, week=week, revision=save(organiser, week, document))
+    later = make_exhibitor("Hợp tác xã Đến sau")
+    apply_to_week(actor=later, week=week, data={"booth_count": 1})
+    assign_booth(actor=organiser, week=week, booth=db.session.get(Booth, a03.id),
+                 business_id=later.business_id)
+
+    assert publish.changes_for_booths(week, {a03.id}) == []
+    assert publish.touched_booths({week.id}, {a03.id}) == set()
+    assert publish.touched_booths({week.id}, {a06.id}) == {a06.id}
+    assert [c["kind"] for _v, found in publish.changes_for_booths(week, {a06.id})
+            for c in found] == ["booking_moved"]
