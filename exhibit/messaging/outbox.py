@@ -254,15 +254,31 @@ def _move_on(failed: Message) -> None:
     channel, reason = choose_channel(event, recipient, after=Channel(failed.channel))
     if channel is Channel(failed.channel):
         return  # email refused for good: no channel after it
+    context = dict(failed.params.get("context") or {})
+    if context.get("privacy"):
+        context["privacy"] = _privacy_link_for(context["privacy"], recipient, channel)
     # the next channel, or — when it cannot be used either — a suppressed row saying why
     row = _build(event, recipient, channel, key=f"{failed.idempotency_key}:{channel.value}",
                  about=(failed.subject_type, failed.subject_id),
-                 context=failed.params.get("context") or {}, week_id=failed.week_id,
+                 context=context, week_id=failed.week_id,
                  business_id=failed.business_id, suppressed=reason)
     if failed.params.get("attachments"):
         row["params"]["attachments"] = failed.params["attachments"]
     _insert(row)
     _wake_after_commit()
+
+
+def _privacy_link_for(link: str, recipient: Recipient, channel: Channel) -> str:
+    """A visitor's privacy link (core.privacy_links) made again for the address ``channel``
+    reaches: a link keyed by the phone a refused SMS went to must not travel on to the email
+    given with it, which may be someone else's (and the other way round)."""
+    from exhibit.core.privacy_links import privacy_link, read_token
+    subject = read_token(link.rstrip("/").rsplit("/", 1)[-1])
+    if subject is None:
+        return ""
+    if channel is Channel.EMAIL:
+        return privacy_link(subject.organizer_id, email=recipient.email)
+    return privacy_link(subject.organizer_id, phone=recipient.phone)
 
 
 def resend(message: Message, *, actor) -> Message:
