@@ -191,7 +191,7 @@ def _forget_in_draft(actor, week, cluster_id: int) -> None:
     row = db.session.get(draft.PlanDraft, week.id)
     if row is None:
         return
-    document = draft.draft_document(row)
+    document = draft.editor_document(week, row)
     changed = False
     for entry in document.get("booths") or []:
         if entry.get("cluster_id") == cluster_id:
@@ -211,7 +211,9 @@ def set_cluster_booths(*, actor, week, cluster: BoothCluster, booth_keys: list[s
     the change is published with the plan."""
     require_week_organiser(actor, week)
     row = draft.load_draft(week)
-    document = draft.draft_document(row)
+    # brought up to date with the rows, as the editor opens it: a booth the booth form added
+    # since the draft's last save is kept in the draft this saves
+    document = draft.editor_document(week, row)
     keys = set(booth_keys or [])
     known = {entry["key"] for entry in document.get("booths") or []}
     unknown = keys - known
@@ -228,7 +230,8 @@ def set_cluster_booths(*, actor, week, cluster: BoothCluster, booth_keys: list[s
 
 def draft_members(week, cluster: BoothCluster) -> set[str]:
     """The keys of the booths the cluster holds in the draft."""
-    document = draft.draft_document(draft.load_draft(week))
+    row = draft.load_draft(week)
+    document = draft.editor_document(week, row)
     return {e["key"] for e in document.get("booths") or [] if e.get("cluster_id") == cluster.id}
 
 

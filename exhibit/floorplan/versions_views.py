@@ -151,7 +151,7 @@ def detail(slug, cluster_id):
             flash(_("Cluster saved."), "success")
             return redirect(url_for("clusters.detail", slug=slug, cluster_id=cluster.id))
     row = draft.load_draft(week)
-    document = draft.draft_document(row)
+    document = draft.editor_document(week, row)
     members = {e["key"] for e in document.get("booths") or [] if e.get("cluster_id") == cluster.id}
     published = {b.id for b in clusters.cluster_booths(cluster)}
     return render_template("floorplan/cluster.html", week=week, cluster=cluster,

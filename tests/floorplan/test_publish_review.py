@@ -177,3 +177,21 @@ def test_a_booking_moved_away_is_not_told_to_the_next_holder_of_the_booth(
     assert publish.touched_booths({week.id}, {a06.id}) == {a06.id}
     assert [c["kind"] for _v, found in publish.changes_for_booths(week, {a06.id})
             for c in found] == ["booking_moved"]
+
+
+def test_a_booth_added_by_the_form_stays_when_the_cluster_page_saves_the_draft(week, organiser):
+    from exhibit.floorplan import clusters
+    document = drafts.draft_document(drafts.load_draft(week))
+    entry(document, key(week, "A01")).update(price_vnd=2_000_000)
+    save(organiser, week, document)
+    added = save_booth(actor=organiser, week=week, hall_id=week.halls[0].id, data={
+        "code": "Z01", "price_vnd": 1_000_000, "grid_x": 20, "grid_y": 6})
+    cluster = clusters.save_cluster(actor=organiser, week=week, data={"name": "Cụm Z"})
+    saved = clusters.set_cluster_booths(actor=organiser, week=week, cluster=cluster,
+                                        booth_keys=[key(week, "A02")],
+                                        revision=drafts.load_draft(week).revision)
+    assert drafts.booth_key(added.id) in {b["key"] for b in drafts.draft_document(saved)["booths"]}
+
+    publish.publish(actor=organiser, week=week, revision=saved.revision)
+    db.session.expire_all()
+    assert db.session.get(Booth, added.id).retired_at is None
