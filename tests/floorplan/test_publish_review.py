@@ -5,6 +5,8 @@ booth form after the draft was saved stays on the plan; two first publications a
 version and a 409 — on SQLite and PostgreSQL."""
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -195,3 +197,31 @@ def test_a_booth_added_by_the_form_stays_when_the_cluster_page_saves_the_draft(w
     publish.publish(actor=organiser, week=week, revision=saved.revision)
     db.session.expire_all()
     assert db.session.get(Booth, added.id).retired_at is None
+
+
+def test_deleting_booths_sends_as_many_queries_for_five_booths_as_for_one(app, organiser):
+    """Booths leaving the plan are checked for bookings in one query, not one or two each."""
+    from exhibit.floorplan.services import save_booth as add_booth
+    from exhibit.floorplan.services import save_hall
+    from exhibit.weeks.services import create_week
+    from tests.querycount import counted_queries
+    counts = []
+    for n, gone in enumerate((1, 5)):
+        other = create_week(actor=organiser, data={
+            "name_vi": f"Tuần {n}", "name_en": f"Week {n}", "slug": f"tuan-dem-{n}",
+            "host_province_scheme": "2025", "host_province_code": "79", "venue_name": "ITPC",
+            "start_date": date.today() + timedelta(days=60),
+            "end_date": date.today() + timedelta(days=62),
+            "status": "open", "hold_minutes": 15})
+        hall = save_hall(actor=organiser, week=other, data={"name": "Sảnh", "grid_width": 40,
+                                                              "grid_height": 10})
+        for i in range(6):
+            add_booth(actor=organiser, week=other, hall_id=hall.id, data={
+                "code": f"B{i + 1:02d}", "price_vnd": 1_000_000, "grid_x": i * 3, "grid_y": 1})
+        document = drafts.draft_document(drafts.load_draft(other))
+        document["booths"] = document["booths"][gone:]
+        revision = save(organiser, other, document)
+        with counted_queries() as statements:
+            publish.publish(actor=organiser, week=other, revision=revision)
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
