@@ -402,7 +402,8 @@ def complete(request_id: int, *, actor, outcome: str = "", corrections: dict | N
 
     - deletion: the person's visitor and buyer badges and every lead of them lose their name,
       phone, email and organisation (placeholders; the rows and their counts stay for the
-      week's figures), and their consents are withdrawn and emptied the same way;
+      week's figures), their consents are withdrawn and emptied the same way, and the
+      personal values in those records' audit history are blanked;
     - stop and withdrawal: the consents are withdrawn (exhibit.privacy.consents.withdraw: the
       leads show as withdrawn, badge contacts can no longer be taken); a withdrawal naming one
       consent withdraws that one;
@@ -517,6 +518,11 @@ def _carry_out(request: DataRequest, kind: RequestKind, corrections: dict,
             lead.message = lead.notes = lead.tags = lead.visitor_key = ""
             lead.withdrawn_at = lead.withdrawn_at or now
             lead.updated_at = now
+        # their names and numbers in the records' history go too (not a year later, with
+        # the week's purge)
+        from exhibit.privacy.purge import scrub_history_of
+        scrub_history_of({"badge": [b.id for b in badges], "lead": [lead.id for lead in leads],
+                          "consent": [c.id for c in _consents(request)]})
         return {"badges": len(badges), "leads": len(leads)}
     if kind in (RequestKind.STOP, RequestKind.WITHDRAWAL):
         return {"consents": _withdraw_all(request, now)}

@@ -48,7 +48,9 @@ _PERSONAL_ENTITIES = ("badge", "lead", "consent", "b2b_buyer", "buyer", "data_re
 #: keys whose values are personal in an audit entry's before/after
 _PERSONAL_KEYS = {"full_name", "name", "phone", "email", "organisation", "position", "message",
                   "notes", "tags", "contact_name", "contact_position", "contact_phone",
-                  "contact_email", "subject_name", "subject_phone", "subject_email", "details"}
+                  "contact_email", "subject_name", "subject_phone", "subject_email", "details",
+                  # free text typed about the person, as the entry's note (blanked too)
+                  "reason"}
 #: messages about these records went to a visitor or a buyer's contact person
 _VISITOR_SUBJECTS = ("badge", "lead", "consent", "data_request")
 _PEOPLE_KINDS = ("visitor", "buyer")
@@ -218,8 +220,23 @@ def purge_week(week_id: int, *, now: datetime | None = None) -> PurgeResult:
 def _scrub_history(week_id: int) -> int:
     """Blank the personal values in the audit history of the week's people records."""
     from exhibit.core.audit import AuditEntry
-    entries = db.session.scalars(select(AuditEntry).where(
-        AuditEntry.week_id == week_id, AuditEntry.entity.in_(_PERSONAL_ENTITIES))).all()
+    return _scrub(db.session.scalars(select(AuditEntry).where(
+        AuditEntry.week_id == week_id, AuditEntry.entity.in_(_PERSONAL_ENTITIES))).all())
+
+
+def scrub_history_of(records: dict[str, list[int]]) -> int:
+    """Blank the personal values in the audit history of these records ({entity: ids}, e.g.
+    a person's badges and leads, for a deletion request: privacy/desk.py); how many entries
+    changed."""
+    from exhibit.core.audit import AuditEntry
+    wanted = [AuditEntry.entity_id.in_(ids) & (AuditEntry.entity == entity)
+              for entity, ids in records.items() if ids and entity in _PERSONAL_ENTITIES]
+    if not wanted:
+        return 0
+    return _scrub(db.session.scalars(select(AuditEntry).where(or_(*wanted))).all())
+
+
+def _scrub(entries) -> int:
     scrubbed = 0
     for entry in entries:
         changed = False

@@ -43,3 +43,27 @@ def test_a_correction_to_another_visitors_phone_is_refused_by_name(app, client, 
     desk.complete(request.id, actor=organiser, corrections={"phone": "0903 111 333"})
     db.session.expire_all()
     assert db.session.get(Badge, mine.id).phone == "+84903111333"
+
+
+def test_a_deletion_blanks_the_persons_values_in_the_history(app, organiser, open_week):
+    """A revoked badge's audit entry names the visitor ("name"): a deletion request must not
+    leave it there until the week's purge, a year later."""
+    from sqlalchemy import select
+
+    from exhibit.badges import services as badges
+    from exhibit.core.audit import AuditEntry
+    badge = _visitor(open_week, "Trần Thị Hương", "0903 111 222", EMAIL)
+    badges.revoke_badge(actor=organiser, badge=badge, reason="Trần Thị Hương gọi điện xin hủy")
+    entries = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.entity == "badge", AuditEntry.entity_id == badge.id)).all()
+    assert any("Trần Thị Hương" in str(e.after) + str(e.note or "") for e in entries)
+    request = desk.receive_request(organizer_id=organiser.organizer_id, kind="deletion",
+                                   subject_name="Trần Thị Hương", subject_phone="0903 111 222",
+                                   subject_email=EMAIL)
+    desk.complete(request.id, actor=organiser)
+    db.session.expire_all()
+    for entry in db.session.scalars(select(AuditEntry).where(
+            AuditEntry.entity.in_(("badge", "lead", "consent")))):
+        text = f"{entry.before} {entry.after} {entry.note or ''}"
+        assert "Trần Thị Hương" not in text and "0903111222" not in text.replace(" ", "")
+        assert EMAIL not in text
