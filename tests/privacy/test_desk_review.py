@@ -67,3 +67,22 @@ def test_a_deletion_blanks_the_persons_values_in_the_history(app, organiser, ope
         text = f"{entry.before} {entry.after} {entry.note or ''}"
         assert "Trần Thị Hương" not in text and "0903111222" not in text.replace(" ", "")
         assert EMAIL not in text
+
+
+def test_an_exhibitors_task_shows_only_the_contact_it_already_holds(app, client, organiser,
+                                                                    open_week,
+                                                                    confirmed_exhibitor):
+    """A request taken by staff names the person's phone and email; an exhibitor that holds
+    their email only must not learn their phone from the task (nor the other way round)."""
+    from tests.privacy.test_desk import leave_contact
+    by_email = confirmed_exhibitor("Công ty TNHH Trà Hai")
+    leave_contact(open_week, "A01", phone="", email=EMAIL)
+    request = desk.receive_request(organizer_id=organiser.organizer_id, kind="deletion",
+                                   subject_name="Trần Thị Hương", subject_phone="0903 111 222",
+                                   subject_email=EMAIL)
+    [task] = desk.forward(request.id, actor=organiser)
+    assert task.business_id == by_email.business_id
+    login(client, by_email)
+    page = client.get("/my/privacy-requests").get_data(as_text=True)
+    assert EMAIL in page
+    assert "0903 111 222" not in page and "903111222" not in page.replace(" ", "")
