@@ -62,6 +62,8 @@ MAX_OUTLINE_PARTS = 24
 MAX_COORDINATE = 2000.0
 MAX_SIZE = 500.0
 ROTATIONS = (0, 90, 180, 270)
+#: booths.price_vnd is a 32-bit integer column: two billion đồng, far above any booth's price
+MAX_PRICE_VND = 2_000_000_000
 #: the grid the editor snaps to; split parts are cut on it when they can be
 GRID_M = 0.5
 #: prices recomputed from a rate per m² are rounded to a thousand đồng
@@ -535,7 +537,7 @@ def _clean_booth(item, path: str, shape: _Shape, *, halls: dict, live: set[int],
     price = item.get("price_vnd")
     if isinstance(price, float) and price.is_integer():
         price = int(price)
-    if isinstance(price, bool) or not isinstance(price, int) or not 0 <= price <= 10**13:
+    if isinstance(price, bool) or not isinstance(price, int) or not 0 <= price <= MAX_PRICE_VND:
         shape.fail(f"{path}.price_vnd", _("Enter a price in whole đồng (0 for a subsidised booth)."))
         price = 0
     entry["price_vnd"] = price

@@ -225,3 +225,18 @@ def test_deleting_booths_sends_as_many_queries_for_five_booths_as_for_one(app, o
             publish.publish(actor=organiser, week=other, revision=revision)
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+
+
+def test_a_price_the_booths_column_cannot_hold_is_a_422_not_a_database_error(week, organiser):
+    document = drafts.draft_document(drafts.load_draft(week))
+    entry(document, key(week, "A01")).update(price_vnd=3_000_000_000)
+    try:
+        save(organiser, week, document)
+    except Exception as refused:  # noqa: BLE001 - the kind of refusal is the point
+        assert getattr(refused, "status", None) == 422, repr(refused)
+        assert "booths[0].price_vnd" in refused.fields
+    else:
+        raise AssertionError("saved a price PostgreSQL's integer column cannot hold")
+    entry(document, key(week, "A01")).update(price_vnd=drafts.MAX_PRICE_VND)
+    publish.publish(actor=organiser, week=week, revision=save(organiser, week, document))
+    assert get_booth(week, "A01").price_vnd == drafts.MAX_PRICE_VND
