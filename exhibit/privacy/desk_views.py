@@ -20,7 +20,7 @@ from exhibit.core.db import utcnow
 from exhibit.core.downloads import PRIVATE
 from exhibit.core.downloads import download as send_download
 from exhibit.core.errors import ValidationFailed, attempt
-from exhibit.core.forms import ActionForm, BaseForm
+from exhibit.core.forms import ActionForm, BaseForm, row_id
 from exhibit.core.permissions import exhibitor_required, organiser_required
 from exhibit.extensions import db, limiter
 from exhibit.privacy import desk, export
@@ -113,13 +113,20 @@ def new_request():
     form = NewRequestForm()
     form.week.choices = _week_choices()
     if form.validate_on_submit():
-        week_id = form.week.data if form.week.data and form.week.data.isdigit() else None
         try:
+            # one of the weeks offered (the service checks it is the organiser's), or none
+            week_id = row_id(form.week.data) if form.week.data else None
+        except ValueError:
+            week_id = 0
+        try:
+            if week_id == 0:
+                raise ValidationFailed(_("Please correct the marked fields."),
+                                       fields={"week": _("Choose one of your weeks.")})
             made = desk.receive_request(
                 organizer_id=current_user.organizer_id, kind=form.kind.data,
                 subject_name=form.subject_name.data, subject_phone=form.subject_phone.data,
                 subject_email=form.subject_email.data, details=form.details.data, via="staff",
-                week=int(week_id) if week_id else None, entered_by=current_user)
+                week=week_id, entered_by=current_user)
         except ValidationFailed as error:
             form.apply_errors(error)
         else:

@@ -86,3 +86,17 @@ def test_an_exhibitors_task_shows_only_the_contact_it_already_holds(app, client,
     page = client.get("/my/privacy-requests").get_data(as_text=True)
     assert EMAIL in page
     assert "0903 111 222" not in page and "903111222" not in page.replace(" ", "")
+
+
+@pytest.mark.parametrize("week", ["²", "99999999999999999999", "-1", "abc"])
+def test_a_week_no_form_offered_is_a_field_error_not_a_500(app, client, organiser, week):
+    login(client, organiser)
+    answer = client.post("/organiser/privacy/requests/new", data={
+        "kind": "access", "subject_name": "Trần Thị Hương", "subject_phone": "0903 111 222",
+        "week": week})
+    assert answer.status_code == 422, answer.status_code
+    assert "Choose one of your weeks." in answer.get_data(as_text=True) or \
+        "Chọn một tuần lễ của đơn vị mình." in answer.get_data(as_text=True) or \
+        'aria-invalid="true"' in answer.get_data(as_text=True)
+    db.session.rollback()
+    assert db.session.query(DataRequest).count() == 0
