@@ -761,9 +761,11 @@ def _booking_problems(document: dict, bookings: dict[int, Booking],
     for allocation_id, target in moves.items():
         booking = by_allocation.get(allocation_id)
         if booking is None:
+            # ended since the move was chosen (released, a hold that lapsed): nothing to move,
+            # and publishing leaves the move out — a warning, so the draft is not stuck
             problems.append(_problem(target, "move_unknown",
                                      _("A booking to move has ended or is not of this week."),
-                                     allocation_id=allocation_id))
+                                     WARNING, allocation_id=allocation_id))
             continue
         entry = booths.get(target)
         if entry is None:

@@ -391,7 +391,9 @@ def _apply(week, document: dict, live: dict[int, Booth], bookings: dict, *, acto
     for move in document.get("moves") or []:
         booking = by_allocation.get(move["allocation_id"])
         target = ids.get(move["to"])
-        if booking is None or target is None:
+        if booking is None:
+            continue  # the booking ended since the move was chosen: nothing to move
+        if target is None:
             raise Conflict(_("A booking to move has ended or its booth is gone; reload the "
                              "editor."), code="move_failed")
         if target != booking.booth_id:

@@ -240,3 +240,21 @@ def test_a_price_the_booths_column_cannot_hold_is_a_422_not_a_database_error(wee
     entry(document, key(week, "A01")).update(price_vnd=drafts.MAX_PRICE_VND)
     publish.publish(actor=organiser, week=week, revision=save(organiser, week, document))
     assert get_booth(week, "A01").price_vnd == drafts.MAX_PRICE_VND
+
+
+def test_a_move_saved_for_a_booking_that_ended_since_does_not_block_publishing(
+        week, organiser, make_exhibitor):
+    from exhibit.booking.services import release_allocation
+    _, booking = book(make_exhibitor, organiser, week, "A05", "Hợp tác xã Trả gian")
+    document = drafts.draft_document(drafts.load_draft(week))
+    document = drafts.delete(document, [key(week, "A05")],
+                             [{"allocation_id": booking.id, "to": key(week, "A06")}])
+    revision = save(organiser, week, document)
+    # the booking ends before the draft is published (released, or a hold that lapsed)
+    release_allocation(actor=organiser, allocation=booking, reason="Doanh nghiệp rút lui")
+
+    document = drafts.draft_document(drafts.load_draft(week))
+    assert problem_codes(drafts.validate(week, document)) == []
+    version = publish.publish(actor=organiser, week=week, revision=revision)
+    assert [c["kind"] for c in publish.version_changes(version)] == ["removed"]
+    assert drafts.active_bookings(week) == {}
