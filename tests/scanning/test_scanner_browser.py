@@ -39,7 +39,8 @@ def _badges(organiser, week, count: int) -> list:
     for i in range(count):
         if i % 2:
             made.append(add_badge(actor=organiser, week=week, kind="buyer", data={
-                "full_name": f"Người mua Số {i}", "organisation": f"Siêu thị {i}"}))
+                "full_name": f"Người mua Số {i}", "organisation": f"Siêu thị {i}",
+                "consent": True, "share_contact": True}))
         else:
             made.append(visitor(week, name=f"Khách Tham Quan {i}"))
     return made
@@ -159,13 +160,16 @@ def test_lead_device_keeps_contacts_offline_then_leads_appear(
     plan += [(gone.contact_code, "invalid", "revoked")]
     plan += [(c.contact_code, "saved", "") for c in contacts[30:]]
     plan += [(contacts[40].contact_code, "already_saved", "")]
-    plan += [(new_code(), "invalid", "unknown")]
+    # a buyer who did not agree to share the contact with exhibitors: refused on the spot
+    private = add_badge(actor=organiser, week=week, kind="buyer", data={
+        "full_name": "Người mua Không Chia Sẻ", "consent": True})
+    plan += [(private.contact_code, "invalid", "not_shared")]
     assert len(plan) == 50
 
     phone = phone_context(browser)
     page = pair_in_browser(phone, live_server, code)
     snapshot = page.evaluate(READ_SNAPSHOT)
-    assert len(snapshot["badges"]) == 45
+    assert len(snapshot["badges"]) == 46
     # privacy: a lead device's snapshot holds no names, not even organisations
     assert all(row[2] == "" and row[3] == "" for row in snapshot["badges"])
     stored = json.dumps(snapshot, ensure_ascii=False)
