@@ -19,7 +19,7 @@ from exhibit.catalogue import services as catalogue
 from exhibit.catalogue.models import ListingStatus, ProductListing
 from exhibit.core import audit
 from exhibit.core.db import write_transaction
-from exhibit.demo import data, documents, live, products, visitors
+from exhibit.demo import data, documents, live, plans, privacy, products, visitors
 from exhibit.demo.accounts import DEMO_PASSWORD, demo_user, fictional_tax_code
 from exhibit.extensions import db
 from exhibit.floorplan.models import Booth, Hall, PlanElement
@@ -75,6 +75,8 @@ def seed_demo() -> Iterator[str]:
     yield visitors.seed_entrance_user(organiser, demo_user)
     yield from documents.seed_documents(organiser)
     yield from live.seed_live_week(organiser, make_business=_business, floor_plan=_floor_plan)
+    yield from plans.seed_plan(organiser)
+    yield from privacy.seed_requests(organiser)
     for week_id in db.session.scalars(select(ExhibitionWeek.id)).all():
         issue_missing_tokens(week_id)  # the booths were drawn here, not through the floor plan
     yield f"every demo account's password: {DEMO_PASSWORD}"
@@ -143,7 +145,10 @@ def _past_week(organiser, *, slug, name_vi, name_en, province, co_organizer, sta
             start_date=start, end_date=end, opening_hours="8:00 – 21:00",
             registration_opens_on=start - timedelta(days=60),
             registration_closes_on=start - timedelta(days=10), status="archived",
-            description=description, created_at=_utc(start - timedelta(days=70)))
+            description=description, created_at=_utc(start - timedelta(days=70)),
+            # the demo keeps its 2024 visitors for five years, so the clock's purge leaves them
+            # for people to look at (a real week keeps them 12 months unless its organiser says)
+            personal_data_months=60)
         db.session.add(week)
         db.session.flush()
         booths = _floor_plan(week, rows="ABCD", per_row=9, price=price)
