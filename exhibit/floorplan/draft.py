@@ -35,6 +35,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from statistics import median
 
 from flask_babel import gettext as _
@@ -240,18 +241,22 @@ def _stale() -> Conflict:
                       "changes, then make yours again."), code="stale_revision")
 
 
-def save_draft(*, actor, week, document, revision: int) -> PlanDraft:
+def save_draft(*, actor, week, document, revision: int, opened_at=None) -> PlanDraft:
     """Store the editor's document as the week's draft. ``revision`` is the one the editor
     started from: an older one means someone else saved meanwhile (409). A malformed document
     is refused (422, naming the field); a well-formed one with problems on the plan is saved
-    (publishing refuses it until they are solved)."""
+    (publishing refuses it until they are solved).
+
+    ``opened_at`` (ISO 8601, when the editor read the plan): a booth the booth form or an
+    import added after that, which the editor never showed, is kept in the draft — a booth
+    missing from the document means deleted, and this one was not."""
     require_week_organiser(actor, week)
     try:
         revision = int(revision)
     except (TypeError, ValueError):
         raise ValidationFailed(_("The draft's revision is missing."),
                                fields={"revision": _("Enter a whole number.")}) from None
-    cleaned = clean_document(week, document)
+    cleaned = _with_booths_added_since(week, clean_document(week, document), opened_at)
     try:
         with write_transaction():
             draft = _locked_draft(week.id)
@@ -275,6 +280,22 @@ def save_draft(*, actor, week, document, revision: int) -> PlanDraft:
         # another editor created the week's first draft at the same moment
         raise _stale() from None
     return draft
+
+
+def _with_booths_added_since(week, document: dict, opened_at) -> dict:
+    try:
+        since = datetime.fromisoformat(opened_at) if isinstance(opened_at, str) else None
+    except ValueError:
+        since = None
+    if since is None or since.tzinfo is None:
+        return document
+    known = {_key_id(k, _BOOTH_KEY) for b in document["booths"]
+             for k in [b["key"], *b["merged_from"]]}
+    added = db.session.scalars(select(Booth).where(
+        Booth.week_id == week.id, Booth.retired_at.is_(None), Booth.created_at > since)
+        .order_by(Booth.code)).all()
+    document["booths"] += [booth_entry(b) for b in added if b.id not in known]
+    return document
 
 
 def discard_draft(*, actor, week) -> bool:

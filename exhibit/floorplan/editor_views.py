@@ -9,6 +9,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from werkzeug.routing import BuildError
 
+from exhibit.core.db import utcnow
 from exhibit.core.errors import AppError, ValidationFailed, json_error
 from exhibit.core.forms import ActionForm
 from exhibit.core.permissions import organiser_required
@@ -102,6 +103,7 @@ def _editor_text() -> dict:
 @organiser_required
 def editor(slug):
     week = get_managed_week(slug, current_user)
+    opened_at = utcnow()
     draft = drafts.load_draft(week)
     document = drafts.editor_document(week, draft)
     bookings = drafts.active_bookings(week)
@@ -122,6 +124,9 @@ def editor(slug):
         "element_kinds": [{"value": k.value, "title": str(ELEMENT_KIND_TITLES[k])}
                           for k in ElementKind],
         "grid_m": drafts.GRID_M, "csrf": generate_csrf(), "text": _editor_text(),
+        # when the plan was read: a booth added after it (the booth form, an import) is not
+        # one the organiser deleted (drafts.save_draft)
+        "opened_at": opened_at.isoformat(),
         "urls": {"save": url_for(".save", slug=week.slug),
                  "operation": url_for(".operation", slug=week.slug),
                  "reload": url_for(".editor", slug=week.slug, hall=hall.id if hall else None)},
@@ -137,7 +142,7 @@ def save(slug):
         week = get_managed_week(slug, current_user)
         body = _body()
         draft = drafts.save_draft(actor=current_user, week=week, document=body.get("document"),
-                                  revision=body.get("revision"))
+                                  revision=body.get("revision"), opened_at=body.get("opened_at"))
     except AppError as error:
         return _json_failure(error)
     document = drafts.draft_document(draft)

@@ -258,3 +258,32 @@ def test_a_move_saved_for_a_booking_that_ended_since_does_not_block_publishing(
     version = publish.publish(actor=organiser, week=week, revision=revision)
     assert [c["kind"] for c in publish.version_changes(version)] == ["removed"]
     assert drafts.active_bookings(week) == {}
+
+
+def test_an_editor_opened_before_the_form_added_a_booth_saves_without_deleting_it(
+        client, week, organiser):
+    import json as json_module
+    import re
+
+    from tests.conftest import login
+    login(client, organiser)
+    base = f"/organiser/weeks/{week.slug}/plan/editor"
+    page = client.get(base).get_data(as_text=True)
+    config = json_module.loads(re.search(
+        r'<script type="application/json" id="plan-editor-data">(.*?)</script>', page,
+        re.S).group(1))
+    # meanwhile, in another tab, a booth is added with the booth form
+    added = save_booth(actor=organiser, week=week, hall_id=week.halls[0].id, data={
+        "code": "Z01", "price_vnd": 1_000_000, "grid_x": 20, "grid_y": 6})
+    document = config["document"]
+    entry(document, key(week, "A01")).update(price_vnd=2_000_000)
+    saved = client.post(f"{base}/draft", json={"document": document, "revision": config["revision"],
+                                               "opened_at": config["opened_at"]})
+    assert saved.status_code == 200, saved.json
+    stored = drafts.draft_document(drafts.load_draft(week))
+    assert drafts.booth_key(added.id) in {b["key"] for b in stored["booths"]}
+
+    publish.publish(actor=organiser, week=week, revision=saved.json["revision"])
+    db.session.expire_all()
+    assert db.session.get(Booth, added.id).retired_at is None
+    assert db.session.get(Booth, get_booth(week, "A01").id).price_vnd == 2_000_000

@@ -376,7 +376,8 @@ async function save() {
   $("pe-save").disabled = true;
   try {
     const snapshot = doc();
-    const { status, answer } = await post(config.urls.save, { document: snapshot, revision: state.revision });
+    const { status, answer } = await post(config.urls.save,
+      { document: snapshot, revision: state.revision, opened_at: config.opened_at });
     if (status === 200) {
       state.revision = answer.revision;
       state.saved = JSON.stringify(snapshot);
