@@ -177,6 +177,9 @@ def _messages() -> dict:
         "entry_code": _("This is the badge's entrance code. Scan the smaller code marked for "
                         "exhibitors."),
         "no_booth": _("This badge belongs to a week where your business has no booth."),
+        "not_shared": _("This visitor did not agree to share their contact with exhibitors: "
+                        "it cannot be collected. Ask them to leave it on your booth page "
+                        "instead."),
         # the screen
         "online": _("Online"),
         "offline": _("Offline — scans are kept on this device"),

@@ -180,9 +180,12 @@ def test_lead_device_keeps_contacts_offline_then_leads_appear(
 
     phone.set_offline(True)
     names = {c.contact_code: c.full_name for c in contacts}
+    not_shared_words = json.loads(page.locator("#scanner-messages").text_content())["not_shared"]
     for n, (typed, status, reason) in enumerate(plan, start=1):
         answer = scan_typed(page, typed, n)
         assert (answer["status"], answer["reason"]) == (status, reason), (n, typed, answer)
+        if reason == "not_shared":  # the reason in words, offline as online
+            assert not_shared_words in answer["text"]
         if status == "saved":
             assert saved_words in answer["text"]
             assert names[typed] not in answer["text"]
