@@ -782,7 +782,10 @@ class DeviceScanResult(Answer):
     status: one_of(DEVICE_STATUSES)
     reason: str | None = Field(description="why a scan is invalid: unknown, revoked, "
                                            "contact_code, entry_code, not_running, wrong_day, "
-                                           "kind_not_allowed, not_inside, exits_not_used…")
+                                           "kind_not_allowed, not_inside, exits_not_used, "
+                                           "no_booth, not_shared (a lead scan of a badge "
+                                           "whose holder did not agree to share the "
+                                           "contact with exhibitors)…")
     message: str
     flag: str = Field(description="why the organiser should look at it: clock (the device's "
                                   "clock was wrong: counted at its arrival), late (made before "
