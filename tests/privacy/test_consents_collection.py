@@ -228,3 +228,17 @@ def test_a_refused_registration_names_every_field_at_once(open_week):
                                                       "share_contact": True})
     assert {"full_name", "phone", "consent"} <= set(refused.value.fields)
     assert rows() == [] and db.session.scalar(select(Badge)) is None
+
+
+def test_a_private_badges_contact_page_shows_exhibitors_no_name(client, exhibitor_with_booth,
+                                                                open_week):
+    private = badges.register_visitor(week=open_week, data=visitor_data(
+        full_name="Võ Thị Riêng Tư", share_contact=False))
+    shared = badges.register_visitor(week=open_week, data=visitor_data(
+        full_name="Đặng Văn Chia Sẻ", phone="0912 000 333"))
+    login(client, exhibitor_with_booth)
+    page = client.get(f"/c/{private.contact_code}").get_data(as_text=True)
+    assert "Võ Thị Riêng Tư" not in page and 'data-reason="not_shared"' in page
+    assert 'action="/my/leads/scan"' not in page
+    page = client.get(f"/c/{shared.contact_code}").get_data(as_text=True)
+    assert "Đặng Văn Chia Sẻ" in page and 'action="/my/leads/scan"' in page
