@@ -150,6 +150,10 @@ def save(slug):
             "message": _("Draft saved.")}
 
 
+#: the problems operation "ask" answers with the bookings to place (and where they could go)
+ASKED = ("booking_needs_move", "move_target_taken", "booking_blocked")
+
+
 @bp.route("/organiser/weeks/<slug>/plan/editor/operation", methods=["POST"])
 @organiser_required
 def operation(slug):
@@ -168,20 +172,30 @@ def operation(slug):
     except AppError as error:
         return _json_failure(error)
     problems = drafts.validate(week, changed, bookings=bookings)
-    known = {(p["key"], p.get("allocation_id")) for p in before if p["code"] == "booking_needs_move"}
-    broken = [p for p in problems if p["code"] == "booking_needs_move"
-              and (p["key"], p.get("allocation_id")) not in known]
+    if body.get("operation") == "ask":
+        # every booking still waiting for a place: one that arrived on a booth the draft had
+        # already deleted, or whose chosen booth was taken meanwhile
+        broken = [p for p in problems if p["code"] in ASKED and p.get("allocation_id")
+                  and p["allocation_id"] in {b.allocation_id for b in bookings.values()}]
+    else:
+        known = {(p["key"], p.get("allocation_id")) for p in before
+                 if p["code"] == "booking_needs_move"}
+        broken = [p for p in problems if p["code"] == "booking_needs_move"
+                  and (p["key"], p.get("allocation_id")) not in known]
     if broken and body.get("operation") != "check":
         by_allocation = {b.allocation_id: b for b in bookings.values()}
-        keys = {b["key"] for b in changed["booths"]}
-        needing = []
+        open_booths = {b["key"] for b in changed["booths"] if not b["blocked"]}
+        needing, asked = [], set()
         for problem in broken:
             booking = by_allocation[problem["allocation_id"]]
+            if booking.allocation_id in asked:
+                continue
+            asked.add(booking.allocation_id)
             own = drafts.booth_key(booking.booth_id)
             # the booth itself may keep the booking when it survives the change (merge, split)
             needing.append({"allocation_id": booking.allocation_id, "holder": booking.holder,
                             "from": own, "message": problem["message"],
-                            "can_stay": own in keys})
+                            "can_stay": own in open_booths})
         response = jsonify({"error": "booking_needs_move", "message": broken[0]["message"],
                             "fields": {"moves": broken[0]["message"]}, "bookings": needing,
                             "free_booths": drafts.free_booths(changed, bookings)})
@@ -211,7 +225,7 @@ def _apply(week, document: dict, body: dict) -> dict:
                                              body.get("axis") or "x", price_rule, originals), moves)
     if kind == "delete":
         return drafts.delete(document, keys, moves)
-    if kind in ("check", "move"):
+    if kind in ("check", "move", "ask"):
         return drafts.add_moves(document, moves)
     raise ValidationFailed(_("Choose merge, split or delete."),
                            fields={"operation": _("Choose merge, split or delete.")})

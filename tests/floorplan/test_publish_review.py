@@ -287,3 +287,31 @@ def test_an_editor_opened_before_the_form_added_a_booth_saves_without_deleting_i
     db.session.expire_all()
     assert db.session.get(Booth, added.id).retired_at is None
     assert db.session.get(Booth, get_booth(week, "A01").id).price_vnd == 2_000_000
+
+
+def test_a_booking_that_arrived_on_a_booth_the_draft_deleted_can_be_given_a_move(
+        client, week, organiser, make_exhibitor):
+    """The editor asks where it goes (operation "ask": every booking still needing a move, with
+    the booths it could go to), then posts the move."""
+    from tests.conftest import login
+    login(client, organiser)
+    document = drafts.draft_document(drafts.load_draft(week))
+    document["booths"] = [b for b in document["booths"] if b["key"] != key(week, "A05")]
+    save(organiser, week, document)
+    _, late = book(make_exhibitor, organiser, week, "A05", "Hợp tác xã Đặt muộn")
+    base = f"/organiser/weeks/{week.slug}/plan/editor"
+
+    asked = client.post(f"{base}/operation", json={"document": document, "operation": "ask"})
+    assert asked.status_code == 422 and asked.json["error"] == "booking_needs_move"
+    assert [b["allocation_id"] for b in asked.json["bookings"]] == [late.id]
+    assert not asked.json["bookings"][0]["can_stay"]
+    assert key(week, "A06") in {b["key"] for b in asked.json["free_booths"]}
+    moved = client.post(f"{base}/operation", json={
+        "document": document, "operation": "ask",
+        "moves": [{"allocation_id": late.id, "to": key(week, "A06")}]})
+    assert moved.status_code == 200
+    assert moved.json["document"]["moves"] == [{"allocation_id": late.id, "to": key(week, "A06")}]
+    assert problem_codes(moved.json["problems"]) == []
+    # nothing to ask: the document as it is
+    assert client.post(f"{base}/operation", json={"document": moved.json["document"],
+                                                  "operation": "ask"}).status_code == 200

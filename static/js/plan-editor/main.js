@@ -18,6 +18,8 @@ const $ = (id) => document.getElementById(id);
 const ELEMENT_SIZES = { column: [1, 1], wall: [4, 0.3], exit: [2, 0.5], fire_equipment: [0.5, 0.5],
   stage: [6, 4], toilets: [4, 3], information: [2, 2] };
 const SNAP_REACH_PX = 8;
+// problems whose booking the moves dialog places (editor_views.ASKED)
+const ASKED = ["booking_needs_move", "move_target_taken", "booking_blocked"];
 
 const state = {
   history: new History(config.document),
@@ -92,7 +94,8 @@ function renderProblems(problems) {
     button.type = "button";
     button.className = "link";
     button.textContent = p.message;
-    button.addEventListener("click", () => reveal(p.key));
+    // a booking waiting for a place: the server asks where it goes (the moves dialog)
+    button.addEventListener("click", () => (ASKED.includes(p.code) ? operate("ask") : reveal(p.key)));
     item.append(button);
     list.append(item);
   }
