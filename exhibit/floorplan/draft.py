@@ -808,6 +808,29 @@ def _booking_problems(document: dict, bookings: dict[int, Booking],
                                        "is taken or blocked.", code=entry["code"],
                                        holder=booking.holder), allocation_id=allocation_id))
         targets[target] = allocation_id
+    problems += _move_cycles(moves, by_allocation)
+    return problems
+
+
+def _move_cycles(moves: dict[int, str], by_allocation: dict[int, Booking]) -> list[dict]:
+    """Bookings that would swap booths (A's to B, B's to A, or round a longer ring): each
+    target is only free once its booking has left, so none can go first. Publishing refuses
+    them; said here, so the organiser moves one of them to a free booth first."""
+    leaving = {booth_key(b.booth_id): a for a, b in by_allocation.items()
+               if a in moves and moves[a] != booth_key(b.booth_id)}
+    leads_to = {key: moves[a] for key, a in leaving.items()}
+    problems, seen = [], set()
+    for start in leads_to:
+        ring, at = [], start
+        while at in leads_to and at not in ring and at not in seen:
+            ring.append(at)
+            at = leads_to[at]
+        seen.update(ring)
+        if at in ring:
+            cycle = ring[ring.index(at):]
+            problems.append(_problem(cycle[0], "move_cycle", _(
+                "Bookings that swap booths cannot be moved in one publication: move one of "
+                "them to a free booth first."), allocation_id=leaving[cycle[0]]))
     return problems
 
 

@@ -151,7 +151,7 @@ def save(slug):
 
 
 #: the problems operation "ask" answers with the bookings to place (and where they could go)
-ASKED = ("booking_needs_move", "move_target_taken", "booking_blocked")
+ASKED = ("booking_needs_move", "move_target_taken", "booking_blocked", "move_cycle")
 
 
 @bp.route("/organiser/weeks/<slug>/plan/editor/operation", methods=["POST"])

@@ -315,3 +315,22 @@ def test_a_booking_that_arrived_on_a_booth_the_draft_deleted_can_be_given_a_move
     # nothing to ask: the document as it is
     assert client.post(f"{base}/operation", json={"document": moved.json["document"],
                                                   "operation": "ask"}).status_code == 200
+
+
+def test_two_bookings_swapping_booths_are_a_problem_not_a_409_at_publishing(
+        week, organiser, make_exhibitor):
+    _, first = book(make_exhibitor, organiser, week, "A01", "Hợp tác xã Một")
+    _, second = book(make_exhibitor, organiser, week, "A02", "Hợp tác xã Hai")
+    document = drafts.draft_document(drafts.load_draft(week))
+    document["moves"] = [{"allocation_id": first.id, "to": key(week, "A02")},
+                         {"allocation_id": second.id, "to": key(week, "A01")}]
+    assert "move_cycle" in problem_codes(drafts.validate(week, document))
+    cycle = next(p for p in drafts.validate(week, document) if p["code"] == "move_cycle")
+    assert cycle["allocation_id"] in {first.id, second.id}  # the editor asks where it goes
+    # a chain is fine: A01's booking to A03, A02's to A01
+    document["moves"] = [{"allocation_id": first.id, "to": key(week, "A03")},
+                         {"allocation_id": second.id, "to": key(week, "A01")}]
+    assert problem_codes(drafts.validate(week, document)) == []
+    publish.publish(actor=organiser, week=week, revision=save(organiser, week, document))
+    assert set(drafts.active_bookings(week)) == {get_booth(week, "A03").id,
+                                                 get_booth(week, "A01").id}

@@ -19,7 +19,7 @@ const ELEMENT_SIZES = { column: [1, 1], wall: [4, 0.3], exit: [2, 0.5], fire_equ
   stage: [6, 4], toilets: [4, 3], information: [2, 2] };
 const SNAP_REACH_PX = 8;
 // problems whose booking the moves dialog places (editor_views.ASKED)
-const ASKED = ["booking_needs_move", "move_target_taken", "booking_blocked"];
+const ASKED = ["booking_needs_move", "move_target_taken", "booking_blocked", "move_cycle"];
 
 const state = {
   history: new History(config.document),
