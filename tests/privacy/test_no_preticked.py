@@ -30,6 +30,9 @@ STORED_CHOICES: dict[tuple[str, str], str] = {
     ("catalogue.week_products", "product"): "stored selection",
     # the weeks named in the comparison's own address (?week=…&week=…)
     ("reports.compare", "week"): "the query's selection",
+    # a setting of the organiser's own drawing tool (the hall takes the drawing's size), no
+    # one's personal data
+    ("floorplan.edit_drawing", "size_from_drawing"): "a tool's default setting",
 }
 
 
