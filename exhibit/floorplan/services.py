@@ -13,11 +13,11 @@ from sqlalchemy.orm import joinedload
 from exhibit.core import audit
 from exhibit.core.db import write_transaction
 from exhibit.core.events import announce, floor_plan_changed
-from exhibit.core.errors import NotFound, ValidationFailed
+from exhibit.core.errors import Conflict, NotFound, ValidationFailed
 from exhibit.core.spreadsheets import header_lookup, read_records
 from exhibit.extensions import db
 from exhibit.floorplan import geometry
-from exhibit.floorplan.models import Booth, BoothType, ElementKind, Hall, PlanElement
+from exhibit.floorplan.models import Booth, BoothType, ElementKind, Hall, PlanDraft, PlanElement
 from exhibit.floorplan.svg import near_area
 from exhibit.vn.numbers import parse_decimal, parse_whole
 from exhibit.vn.text import clean_text, fold_search_key
@@ -210,11 +210,12 @@ def clean_booth_data(data: dict) -> dict:
         errors["area_m2"] = _("Enter an area in square metres greater than 0.")
     try:
         price = parse_whole(data.get("price_vnd"))
-        if price is None or price < 0:
+        if price is None or not 0 <= price <= MAX_PRICE_VND:
             raise ValueError
         cleaned["price_vnd"] = price
     except (TypeError, ValueError):
-        errors["price_vnd"] = _("Enter a price in whole đồng (0 for a subsidised booth).")
+        errors["price_vnd"] = _("Enter a price in whole đồng, from 0 (a subsidised booth) to "
+                                "2,000,000,000.")
 
     place = (("x_m", "grid_x", 0.0, 0.0), ("y_m", "grid_y", 0.0, 0.0),
              ("w_m", "grid_w", cleaned.get("width_m") or 3.0, 0.1),
@@ -303,6 +304,18 @@ def _layout_problems(booths: list[Booth], halls: dict[int, Hall]) -> dict[str, s
     return problems
 
 
+#: booths.price_vnd is a 32-bit integer; no booth costs two billion đồng
+MAX_PRICE_VND = 2_000_000_000
+
+
+def _refuse_while_drafted(week) -> None:
+    """A booth edited here while the editor holds a draft of the plan would be put back as the
+    draft has it when the draft is published: the change belongs in the editor then."""
+    if db.session.get(PlanDraft, week.id) is not None:
+        raise Conflict(_("A draft of this plan is open in the plan editor: change the booth "
+                         "there, or discard the draft first."), code="plan_drafted")
+
+
 def save_booth(*, actor, week, hall_id: int, data: dict, booth: Booth | None = None) -> Booth:
     """Create a booth or edit one (renumbering keeps its id, so its allocations and QR stay)."""
     require_week_organiser(actor, week)
@@ -328,6 +341,7 @@ def save_booth(*, actor, week, hall_id: int, data: dict, booth: Booth | None = N
             if booth.retired_at is not None:
                 raise NotFound(_("There is no booth %(code)s at this week.", code=booth.code),
                                code="booth_not_found")
+            _refuse_while_drafted(week)
             before = _booth_snapshot(booth)
             if cleaned["blocked"] and not booth.blocked:
                 _check_blocking([booth])
@@ -363,6 +377,7 @@ def set_booth_blocked(*, actor, week, booth: Booth, blocked: bool, reason: str =
     require_week_organiser(actor, week)
     with write_transaction():
         booth = db.session.get(Booth, booth.id)
+        _refuse_while_drafted(week)
         if blocked and not booth.blocked:
             _check_blocking([booth])
         before = _booth_snapshot(booth)

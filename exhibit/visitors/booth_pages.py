@@ -47,7 +47,8 @@ FORM_TOKEN = f"form-token-{secrets.token_hex(16)}"
 #: stands where the link to the visitor's favourites goes (empty for a phone without any)
 FAVOURITES_SLOT = f"<!--favourites-{secrets.token_hex(16)}-->"
 #: audit entities whose change may show on a booth page
-PAGE_ENTITIES = ("allocation", "booth", "hall", "listing", "product", "business", "week")
+PAGE_ENTITIES = ("allocation", "booth", "hall", "listing", "product", "business", "week",
+                 "plan_version", "plan_element", "booth_cluster")
 CHANGE_CHECK_SECONDS = 1.0
 _EXTENSION = "exhibit.booth_pages"
 

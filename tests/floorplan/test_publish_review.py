@@ -334,3 +334,32 @@ def test_two_bookings_swapping_booths_are_a_problem_not_a_409_at_publishing(
     publish.publish(actor=organiser, week=week, revision=save(organiser, week, document))
     assert set(drafts.active_bookings(week)) == {get_booth(week, "A03").id,
                                                  get_booth(week, "A01").id}
+
+
+def test_the_booth_form_refuses_edits_while_a_draft_is_open_and_prices_beyond_two_billion(
+        app, organiser, open_week):
+    """An edit through the booth form while the editor holds a draft would be put back at
+    publishing: it is refused (409) with the way out; a price the column cannot hold is a field
+    error, not a database error."""
+    from exhibit.core.errors import Conflict as _Conflict
+    from exhibit.core.errors import ValidationFailed
+    from exhibit.floorplan import draft as _drafts
+    from exhibit.floorplan.services import get_booth, save_booth, set_booth_blocked
+    booth = get_booth(open_week, "A01")
+    data = {"code": "A01", "price_vnd": "2000000001", "x_m": "0", "y_m": "1"}
+    with pytest.raises(ValidationFailed) as refused:
+        save_booth(actor=organiser, week=open_week, hall_id=booth.hall_id, data=data,
+                   booth=booth)
+    assert "price_vnd" in refused.value.fields
+    draft = _drafts.load_draft(open_week)
+    _drafts.save_draft(actor=organiser, week=open_week, document=_drafts.draft_document(draft),
+                       revision=draft.revision)
+    with pytest.raises(_Conflict) as drafted:
+        save_booth(actor=organiser, week=open_week, hall_id=booth.hall_id,
+                   data={**data, "price_vnd": "5000000"}, booth=booth)
+    assert drafted.value.code == "plan_drafted"
+    with pytest.raises(_Conflict):
+        set_booth_blocked(actor=organiser, week=open_week, booth=booth, blocked=True)
+    # a new booth is still welcome: the editor picks it up
+    save_booth(actor=organiser, week=open_week, hall_id=booth.hall_id,
+               data={"code": "Z01", "price_vnd": "0", "x_m": "20", "y_m": "6"})
