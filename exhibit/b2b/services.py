@@ -555,7 +555,7 @@ def register_buyer(*, week: ExhibitionWeek, data: dict, user: User | None = None
         need_values = clean_need(data.get("need") or {})
     except ValidationFailed as exc:
         errors.update({f"need.{k}": v for k, v in exc.fields.items()})
-    if "consent" in data and not data["consent"]:  # the form's box (see record_consent below)
+    if not data.get("consent"):  # the form's box, never ticked for them (see record_consent)
         errors["consent"] = _("Tick the box to agree, or the session's suppliers cannot see "
                               "your registration.")
     account = account or {}

@@ -82,7 +82,7 @@ def test_api_sign_up_and_buyer_sign_up_are_unverified_and_sent_a_link(app, clien
     assert response.status_code == 201
     _buyer, buyer_user = b2b.register_buyer(
         week=open_week, data={"kind": "supermarket", "contact_name": "Lê Thu Hà",
-                              "contact_phone": "0908 123 456",
+                              "contact_phone": "0908 123 456", "consent": True,
                               "need": {"product_group": "thuc_pham", "description": "Đặc sản",
                                        "min_stars": "3", "monthly_volume": "1 tấn"}},
         account={"email": "thumua@example.vn", "password": PASSWORD},

@@ -14,6 +14,7 @@ def new_buyer(week, **overrides):
     from exhibit.b2b import services
     from tests.conftest import business_data
     data = {"kind": "supermarket", "contact_name": "Lê Thu Hà", "contact_phone": "0908 123 456",
+            "consent": True,
             "need": {"product_group": "thuc_pham", "description": "Thanh long, cà phê",
                      "min_stars": "3", "monthly_volume": "2 tấn/tháng"}}
     data.update(overrides)

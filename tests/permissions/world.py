@@ -520,7 +520,7 @@ def _b2b(spec: OrgSpec, org: OrgWorld, organiser, exhibitor, week) -> None:
     accepted, scheduled at the first slot and table) and the MoU issued from it."""
     buyer, buyer_user = b2b.register_buyer(
         week=week, data={"kind": "supermarket", "contact_name": "Lê Thu Hà",
-                         "contact_phone": "0908 123 456",
+                         "contact_phone": "0908 123 456", "consent": True,
                          "need": {"product_group": "thuc_pham", "description": "Đặc sản OCOP",
                                   "min_stars": "3", "monthly_volume": "2 tấn/tháng"}},
         account={"email": f"thumua@{spec.stem}.example.vn", "password": PASSWORD},
