@@ -5,7 +5,7 @@ import io
 import secrets
 
 from flask import (Blueprint, Response, flash, g, make_response, redirect, render_template,
-                   request, send_file, url_for)
+                   request, send_file, session, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -19,6 +19,7 @@ from exhibit.core.downloads import PRIVATE, download
 from exhibit.core.errors import AppError, NotFound, ValidationFailed
 from exhibit.core.forms import ActionForm
 from exhibit.core.paging import page_number, search_text
+from exhibit.core.privacy_links import privacy_link
 from exhibit.core.permissions import exhibitor_required, organiser_required, role_required
 from exhibit.extensions import limiter
 from exhibit.media import storage
@@ -234,6 +235,11 @@ def register_visitor(slug):
     if form.validate_on_submit():
         try:
             badge = services.register_visitor(week=week, data=form.data)
+            # the privacy page's link, shown once on the next page: never in its address,
+            # which anyone holding the badge's entry code could open
+            session["privacy_link"] = privacy_link(
+                week.organizer_id, phone=badge.phone) if badge.phone else privacy_link(
+                week.organizer_id, email=badge.email)
             return redirect(url_for("badges.entry", code=badge.entry_code, new=1))
         except AppError as error:
             form.apply_errors(error)
@@ -251,9 +257,10 @@ def entry(code):
     can_check_in = current_user.is_authenticated and checkin.may_check_in(
         current_user, badge.week.organizer_id)
     form = CheckInForm(code=badge.entry_code, nonce=secrets.token_urlsafe(12))
+    new = request.args.get("new") == "1"
     return render_template("badges/entry.html", badge=badge, week=badge.week,
-                           can_check_in=can_check_in, form=form,
-                           new=request.args.get("new") == "1")
+                           can_check_in=can_check_in, form=form, new=new,
+                           privacy_url=session.pop("privacy_link", "") if new else "")
 
 
 @bp.route("/e/<code>/badge.pdf")

@@ -170,6 +170,12 @@ def _leads(device: ScanDevice, scans: list, now: datetime) -> dict[int, dict]:
             answers[i] = {"nonce": one.nonce, "status": decide.INVALID, "reason": reason,
                           "message": error.message, "flag": ""}
             continue
+        if lead.withdrawn_at is not None:
+            # the holder withdrew this contact from the business: said without their name
+            answers[i] = {"nonce": one.nonce, "status": decide.INVALID, "reason": "withdrawn",
+                          "message": _("This visitor withdrew their consent: their contact is "
+                                       "no longer yours to use."), "flag": ""}
+            continue
         answers[i] = {
             "nonce": one.nonce, "status": status, "reason": None,
             "message": _("Contact saved.") if status == SAVED

@@ -32,7 +32,7 @@ from exhibit.businesses.models import Business
 from exhibit.catalogue.models import ProductListing
 from exhibit.core import audit
 from exhibit.core.db import after_commit, is_unique_violation, utcnow, write_transaction
-from exhibit.core.errors import AppError, Forbidden, NotFound, ValidationFailed
+from exhibit.core.errors import AppError, Conflict, Forbidden, NotFound, ValidationFailed
 from exhibit.core.paging import counted_page, search_text
 from exhibit.core.events import announce, contact_left
 from exhibit.core.tokens import new_code, normalise_code
@@ -547,7 +547,8 @@ def leads_page(business_id: int, week_id: int | None, q: str, number: int,
                    for column in (Lead.full_name, Lead.organisation, Lead.email)]
         if len(digits) >= 3:
             matches.append(Lead.phone.contains(digits.lstrip("0") or digits))
-        query = query.where(or_(*matches))
+        # a withdrawn contact is never found by what it held (a search would tell who withdrew)
+        query = query.where(or_(*matches), Lead.withdrawn_at.is_(None))
     return counted_page(query, number, size)
 
 
@@ -559,7 +560,11 @@ def get_own_lead(actor, lead_id: int) -> Lead:
 
 
 def update_lead(*, actor, lead: Lead, data: dict) -> Lead:
-    """The exhibitor's follow-up on a lead: rating 0–5, tags, notes."""
+    """The exhibitor's follow-up on a lead: rating 0–5, tags, notes; none on a contact its
+    holder withdrew."""
+    if lead.withdrawn_at is not None:
+        raise Conflict(_("The visitor withdrew their consent: this contact can no longer be "
+                         "used."), code="lead_withdrawn")
     errors = {}
     try:
         rating = parse_whole(data.get("rating")) or 0

@@ -307,6 +307,11 @@ def export_leads(fmt):
     return download(content, mimetype, f"lien-he-khach-hang.{fmt}")
 
 
+#: a badge scanned again whose holder withdrew the contact from this business: no name shown
+WITHDRAWN_NOTE = _l("This visitor withdrew their consent: their contact is no longer yours to "
+                    "use.")
+
+
 @bp.route("/my/leads/scan", methods=["GET", "POST"])
 @exhibitor_required
 def capture():
@@ -316,6 +321,9 @@ def capture():
     if form.validate_on_submit():
         try:
             lead, created = services.capture_badge(actor=current_user, code=form.code.data)
+            if lead.withdrawn_at is not None:
+                flash(WITHDRAWN_NOTE, "warning")
+                return redirect(url_for("visitors.leads"))
             flash(_("Contact saved: %(name)s.", name=lead.full_name) if created
                   else _("%(name)s is already in your contacts.", name=lead.full_name),
                   "success")
