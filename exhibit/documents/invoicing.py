@@ -11,7 +11,8 @@ organiser's tax adviser to confirm).
 **Which payments.** A payment of kind deposit or balance recorded in the ledger — matched from a
 bank credit (documents/credits.py), recorded by hand, or recorded from a credit in review
 (payments.record_payment with ``credit_id``) — towards a live contract whose total is above
-zero gets exactly one request (a partial unique index on the payment). None is made for a
+zero gets exactly one request (a partial unique index on the payment); one paid towards a
+contract still in draft gets it when the contract is issued (numbered, its lines final). None is made for a
 refund (the organiser corrects the invoice it refunds with an adjustment), for a payment
 without a contract, or for a subsidised contract (0 đồng): those booths are counted as subsidy
 instead (:func:`money_flow`).
@@ -193,9 +194,11 @@ def prepare_for_payment(payment: Payment) -> InvoiceRequest | None:
     if found is not None:
         return found
     document = db.session.get(Document, payment.document_id)
+    # a draft has no number yet and its booths, prices and VAT may still change: its
+    # payments get their requests when it is issued (prepare_for_issued)
     if (document is None or document.kind != DocumentKind.CONTRACT.value
-            or document.status == DocumentStatus.CANCELLED.value or document.total_vnd <= 0
-            or not _priced(document)):
+            or document.status in (DocumentStatus.CANCELLED.value, DocumentStatus.DRAFT.value)
+            or document.total_vnd <= 0 or not _priced(document)):
         return None
     earlier = db.session.scalars(select(InvoiceRequest).where(
         InvoiceRequest.document_id == document.id,
@@ -220,6 +223,20 @@ def prepare_for_payment(payment: Payment) -> InvoiceRequest | None:
                         "invoice_date": request.invoice_date.isoformat(),
                         "contract_number": request.contract_number})
     return request
+
+
+def prepare_for_issued(document: Document) -> list[InvoiceRequest]:
+    """Inside the transaction that issues ``document``: the requests of the payments recorded
+    while it was a draft (in the order they were paid), which had none."""
+    require_write_transaction("prepare_for_issued")
+    waiting = db.session.scalars(select(Payment).where(
+        Payment.document_id == document.id, Payment.kind != PaymentKind.REFUND.value,
+        ~select(InvoiceRequest.id).where(
+            InvoiceRequest.payment_id == Payment.id,
+            InvoiceRequest.kind == InvoiceRequestKind.ORIGINAL.value).exists())
+        .order_by(Payment.paid_on, Payment.id)).all()
+    made = [prepare_for_payment(payment) for payment in waiting]
+    return [request for request in made if request is not None]
 
 
 # -- reading --------------------------------------------------------------------------------------

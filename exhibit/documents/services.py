@@ -658,6 +658,9 @@ def issue(*, actor, document: Document, now: datetime | None = None) -> Document
             _take_bank_bin(document)
             # before rendering: the PDF prints the codes and amounts the rows hold
             asked = requests.sync_requests(document, now)
+            # payments recorded while it was a draft: their e-invoice requests, now it is final
+            from exhibit.documents import invoicing
+            invoicing.prepare_for_issued(document)
             content = render.render_pdf(document)
             key = storage.save("documents", ".pdf", content)
             written.append(key)

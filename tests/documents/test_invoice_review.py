@@ -82,3 +82,31 @@ def test_a_provider_answer_does_not_overwrite_an_invoice_recorded_meanwhile(
     db.session.expire_all()
     assert (request.status, request.invoice_number, request.invoice_symbol) == (
         "invoiced", "41", "1C26TAA")
+
+
+def test_a_payment_towards_a_draft_contract_gets_its_request_when_it_is_issued(
+        app, bank_chosen, open_week, confirmed_exhibitor):
+    """A deposit recorded while the contract was a draft (no number, lines still editable)
+    gets its invoice request when the contract is issued, naming the contract's number."""
+    from datetime import date
+
+    from exhibit.documents import payments, services
+    user = confirmed_exhibitor()
+    document = services.create_contract(actor=bank_chosen, week=open_week,
+                                        business_id=user.business_id)
+    services.update_draft(actor=bank_chosen, document=document, data={
+        "vat_percent": 8, "deposit_percent": 50, "deposit_due_on": date(2026, 1, 10),
+        "balance_due_on": date(2026, 2, 10)})
+    payments.record_payment(actor=bank_chosen, week=open_week, data={
+        "business_id": str(user.business_id), "kind": "deposit", "amount_vnd": "702.000",
+        "paid_on": "09/01/2026"})
+    assert invoice_requests() == []
+    issued = services.issue(actor=bank_chosen, document=document)
+    [request] = invoice_requests()
+    assert issued.number and request.contract_number == issued.number
+    assert f"theo HĐ số {issued.number} (đặt cọc)" in request.lines[0]["description"]
+    assert (request.total_vnd, request.invoice_date) == (702_000, date(2026, 1, 9))
+    # issued again after a revision: nothing more
+    services.issue(actor=bank_chosen, document=services.revise(actor=bank_chosen,
+                                                               document=issued))
+    assert len(invoice_requests()) == 1
