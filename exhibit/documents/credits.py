@@ -59,7 +59,7 @@ from exhibit.core.errors import Forbidden, ValidationFailed
 from exhibit.documents.models import (BankCredit, CreditOutcome, Document, Payment,
                                       PaymentRequest, PaymentRequestStatus)
 from exhibit.documents import invoicing
-from exhibit.documents.requests import is_valid_code
+from exhibit.documents.requests import is_valid_code, shown_request
 from exhibit.extensions import db
 from exhibit.vn.dates import vietnam_today
 from exhibit.weeks.models import Organizer
@@ -138,6 +138,10 @@ class ReportedCredit:
     description: str
 
 
+#: more than any transfer a fair sees (and than the ledger's columns hold)
+MAX_CREDIT_VND = 10**15
+
+
 def parse_credit(data) -> ReportedCredit:
     """The generic JSON shape, checked field by field (ValidationFailed naming each)."""
     errors: dict[str, str] = {}
@@ -149,7 +153,7 @@ def parse_credit(data) -> ReportedCredit:
     amount = data.get("amount")
     if isinstance(amount, str) and amount.strip().isdigit():
         amount = int(amount.strip())
-    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_CREDIT_VND:
         errors["amount"] = _("A whole number of đồng above zero.")
     try:
         credited_at = datetime.fromisoformat(str(data.get("time") or ""))
@@ -294,6 +298,10 @@ def _match(row: BankCredit, organizer: Organizer, codes: list[str]) -> PaymentRe
             BankCredit.payment_request_id == request.id,
             BankCredit.outcome == CreditOutcome.MATCHED.value)) is not None:
         review("duplicate")
+    elif shown_request(request).settled:
+        # paid already, e.g. recorded by hand before the bank's notification came: recording
+        # it again would count the money (and its invoice) twice
+        review("already_paid")
     elif row.amount_vnd < request.amount_vnd:
         review("partial")
     elif row.amount_vnd > request.amount_vnd:

@@ -341,6 +341,7 @@ CREDIT_REVIEW_REASONS = {
     "unknown_code": _l("No known order code in the description"),
     "not_open": _l("The order code's request is cancelled"),
     "duplicate": _l("The request was already paid by another credit"),
+    "already_paid": _l("The amount was already recorded as paid"),
     "partial": _l("Less than the amount requested"),
     "excess": _l("More than the amount requested"),
 }

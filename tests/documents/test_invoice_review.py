@@ -110,3 +110,28 @@ def test_a_payment_towards_a_draft_contract_gets_its_request_when_it_is_issued(
     services.issue(actor=bank_chosen, document=services.revise(actor=bank_chosen,
                                                                document=issued))
     assert len(invoice_requests()) == 1
+
+
+def test_a_credit_for_a_deposit_already_recorded_by_hand_waits_for_review(
+        app, bank_chosen, open_week, issued_contract, webhook):
+    """The organiser typed the deposit in before the bank's notification came: the credit is
+    not recorded a second time (nor invoiced twice) but waits, saying why."""
+    from exhibit.documents import invoicing, payments
+    from exhibit.documents.requests import document_requests
+    user, contract = issued_contract()
+    deposit, _balance = document_requests(contract)
+    payments.record_payment(actor=bank_chosen, week=open_week, data={
+        "business_id": user.business_id, "kind": "deposit", "amount_vnd": str(deposit.amount_vnd),
+        "paid_on": "2026-01-08", "reference": "Tiền mặt"})
+    answer = webhook(credit("FT-HAND", deposit.code, deposit.amount_vnd))
+    assert (answer["outcome"], answer["reason"]) == ("review", "already_paid")
+    assert len(invoice_requests(document_id=contract.id)) == 1
+    assert invoicing.money_flow(open_week).received_vnd == deposit.amount_vnd
+
+
+def test_an_impossible_amount_is_a_field_error(app, bank_chosen):
+    from exhibit.core.errors import ValidationFailed
+    from exhibit.documents import credits
+    with pytest.raises(ValidationFailed) as refused:
+        credits.parse_credit(credit("FT-HUGE", "HD0000000D", 10**30))
+    assert "amount" in refused.value.fields

@@ -82,6 +82,11 @@ def _names_kept_elsewhere() -> set[str]:
     for column in (Lead.phone, Lead.email):
         kept |= set(db.session.scalars(select(column).where(Lead.week_id != week.id)))
     kept |= set(db.session.scalars(select(User.email)))
+    # a request still open must be answered: it keeps who asked until then
+    from exhibit.privacy.models import DataRequest
+    for column in (DataRequest.subject_name, DataRequest.subject_phone, DataRequest.subject_email):
+        kept |= set(db.session.scalars(select(column).where(
+            DataRequest.status.not_in(("completed", "refused")))))
     # a buyer's contact may be its business's own address, which is the business's, not a person's
     kept |= set(db.session.scalars(select(Business.email))) | set(
         db.session.scalars(select(Business.phone)))
