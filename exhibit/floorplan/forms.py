@@ -95,7 +95,9 @@ class ElementForm(BaseForm):
 
 
 class DxfUploadForm(BaseForm):
-    file = FileField(_l("DXF file from the venue's CAD"), validators=[FileRequired()])
+    # its own id: the booth page also has the table import's "file"
+    file = FileField(_l("DXF file from the venue's CAD"), validators=[FileRequired()],
+                     id="dxf-file")
 
 
 class DxfImportForm(BaseForm):

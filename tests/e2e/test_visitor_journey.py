@@ -28,7 +28,7 @@ def test_visitor_scans_saves_and_leaves_contact_then_entrance_checks_in(
     page.fill("#message", "Xin báo giá sỉ thanh long hộp quà")
     page.check("#consent")
     page.click("form[action*='/contact'] button[type=submit]")
-    assert "sẽ liên hệ với bạn" in page.locator("#contact ~ p.flash").inner_text()
+    assert "sẽ liên hệ với quý khách" in page.locator("#contact ~ p.flash").inner_text()
     page.goto(f"{live_server}/favourites")
     assert "Thanh long ruột đỏ hộp quà" in page.content()
     phone.close()
