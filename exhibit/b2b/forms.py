@@ -6,7 +6,7 @@ from wtforms import (BooleanField, DateField, IntegerField, PasswordField, Selec
                      StringField, TextAreaField, TimeField)
 from wtforms.validators import Optional
 
-from exhibit.b2b.models import MEETING_OUTCOME_TITLES, BuyerKind
+from exhibit.b2b.models import BUYER_KIND_TITLES, MEETING_OUTCOME_TITLES, BuyerKind
 from exhibit.businesses.models import LegalForm
 from exhibit.catalogue import ocop
 from exhibit.core.forms import BaseForm, current_province_choices
@@ -35,7 +35,7 @@ class NeedForm(BaseForm):
 
 
 class BuyerForm(NeedForm):
-    kind = SelectField(_l("Kind of buyer"), choices=[(k.value, k.title) for k in BuyerKind])
+    kind = SelectField(_l("Kind of buyer"), choices=[(k.value, BUYER_KIND_TITLES[k]) for k in BuyerKind])
     contact_name = StringField(_l("Who comes to the meetings"))
     contact_position = StringField(_l("Position"))
     contact_phone = StringField(_l("Phone"), render_kw={"inputmode": "tel"})

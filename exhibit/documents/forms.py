@@ -7,7 +7,7 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.validators import Optional
 
 from exhibit.core.forms import BaseForm
-from exhibit.documents.models import PaymentKind
+from exhibit.documents.models import PAYMENT_KIND_TITLES, PaymentKind
 from exhibit.documents.services import VAT_RATES
 from exhibit.vn.banks import banks
 
@@ -86,7 +86,8 @@ class PaymentForm(BaseForm):
     #: the choices are the businesses on the ledger's current page; the service checks the
     #: one sent (it must have booked a booth at the week), so WTForms does not
     business_id = SelectField(_l("Exhibitor"), coerce=str, validate_choice=False)
-    kind = SelectField(_l("Kind"), choices=[(k.value, k.title) for k in PaymentKind])
+    # the lazy titles, put into words when the form is drawn (in the page's language)
+    kind = SelectField(_l("Kind"), choices=[(k.value, PAYMENT_KIND_TITLES[k]) for k in PaymentKind])
     amount_vnd = StringField(_l("Amount (đồng)"), render_kw={"inputmode": "numeric", "data-money": ""})
     paid_on = StringField(_l("Paid on"), description=_l("dd/mm/yyyy"))
     reference = StringField(_l("Transfer reference or receipt number"))
