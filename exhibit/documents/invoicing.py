@@ -97,8 +97,8 @@ from exhibit.weeks.services import is_organiser_of
 
 FORMAT = "exhibit.invoice-requests/1"
 #: TT 78/2021: form digit (1 VAT invoice, 2 sales invoice), C/K, year, type letter, two capitals
-SYMBOL = re.compile(r"([12])([CK])(\d{2})([TDLMNBGH])([A-Z]{2})")
-NUMBER = re.compile(r"\d{1,8}")
+SYMBOL = re.compile(r"([12])([CK])([0-9]{2})([TDLMNBGH])([A-Z]{2})")
+NUMBER = re.compile(r"[0-9]{1,8}")
 LOOKUP_CODE = re.compile(r"[A-Za-z0-9._\-]{3,100}")
 STATUSES = tuple(s.value for s in InvoiceRequestStatus)
 #: requests that still wait for their invoice

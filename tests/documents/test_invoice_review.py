@@ -135,3 +135,18 @@ def test_an_impossible_amount_is_a_field_error(app, bank_chosen):
     with pytest.raises(ValidationFailed) as refused:
         credits.parse_credit(credit("FT-HUGE", "HD0000000D", 10**30))
     assert "amount" in refused.value.fields
+
+
+def test_the_symbol_and_number_take_latin_digits_only():
+    from datetime import date
+    from types import SimpleNamespace
+
+    from exhibit.core.errors import ValidationFailed
+    from exhibit.documents.invoicing import check_identity
+    request = SimpleNamespace(invoice_date=date(2026, 1, 9), vat_percent=8)
+    assert check_identity(request, {"invoice_number": "123", "invoice_symbol": "1c26taa"}
+                          ).symbol == "1C26TAA"
+    for typed in ({"invoice_number": "123", "invoice_symbol": "1C٢٦TAA"},
+                  {"invoice_number": "١٢٣", "invoice_symbol": "1C26TAA"}):
+        with pytest.raises(ValidationFailed):
+            check_identity(request, typed)
