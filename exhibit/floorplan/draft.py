@@ -228,7 +228,8 @@ def editor_document(week, draft: PlanDraft) -> dict:
     return document
 
 
-def _locked_draft(week_id: int) -> PlanDraft | None:
+def locked_draft(week_id: int) -> PlanDraft | None:
+    """The week's stored draft, read afresh and locked (on PostgreSQL) for the transaction."""
     query = select(PlanDraft).where(PlanDraft.week_id == week_id) \
         .execution_options(populate_existing=True)
     if is_postgres():
@@ -259,7 +260,7 @@ def save_draft(*, actor, week, document, revision: int, opened_at=None) -> PlanD
     cleaned = _with_booths_added_since(week, clean_document(week, document), opened_at)
     try:
         with write_transaction():
-            draft = _locked_draft(week.id)
+            draft = locked_draft(week.id)
             if draft is None:
                 if revision != 0:
                     raise _stale()
@@ -303,7 +304,7 @@ def discard_draft(*, actor, week) -> bool:
     there was none."""
     require_week_organiser(actor, week)
     with write_transaction():
-        draft = _locked_draft(week.id)
+        draft = locked_draft(week.id)
         if draft is None:
             return False
         revision = draft.revision

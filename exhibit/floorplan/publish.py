@@ -234,14 +234,6 @@ def _document_snapshot(before: dict, document: dict) -> tuple[dict, dict, dict]:
 
 # -- publishing ------------------------------------------------------------------------------------
 
-def _locked_draft(week_id: int) -> PlanDraft | None:
-    query = select(PlanDraft).where(PlanDraft.week_id == week_id) \
-        .execution_options(populate_existing=True)
-    if is_postgres():
-        query = query.with_for_update()
-    return db.session.scalar(query)
-
-
 def _stale() -> Conflict:
     return Conflict(_("The draft was saved again since you looked at it. Reload to see what "
                       "publishing will change now."), code="stale_revision")
@@ -273,7 +265,7 @@ def publish(*, actor, week, revision, note: str = "", now: datetime | None = Non
 def _publish(*, actor, week, revision: int, note: str, now: datetime,
              hooks: BookingHooks) -> PlanVersion:
     with write_transaction():
-        row = _locked_draft(week.id)
+        row = draft.locked_draft(week.id)
         stored = row.revision if row is not None else 0
         if revision != stored:
             raise _stale()
