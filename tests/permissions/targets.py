@@ -516,8 +516,11 @@ TARGETS: dict[tuple[str, str], Builder] = {
 
 
 def forged(token: str) -> str:
-    """The token with its last character changed: its signature no longer matches."""
-    return token[:-1] + ("A" if token[-1] != "A" else "B")
+    """The token with its signature's first character changed, so it no longer matches (not
+    its last: in base64 the last character's low bits are padding, and changing them may
+    decode to the same signature)."""
+    body, signature = token.rsplit(".", 1)
+    return f"{body}.{'A' if signature[0] != 'A' else 'B'}{signature[1:]}"
 
 
 def other_consent_id(o: OrgWorld) -> int:
