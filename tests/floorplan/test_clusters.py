@@ -17,20 +17,10 @@ from exhibit.core.errors import Forbidden, NotFound, ValidationFailed
 from exhibit.extensions import db
 from exhibit.floorplan import clusters, publish
 from exhibit.floorplan import draft as drafts
-from exhibit.floorplan.models import Booth, ClusterCoordinator
+from exhibit.floorplan.models import ClusterCoordinator
 from exhibit.floorplan.services import get_booth
 from tests.accounts.test_team_invitations import CHOSEN, accept_form, invitation_path
 from tests.conftest import login
-
-
-@pytest.fixture
-def week(open_week):
-    for booth in db.session.scalars(select(Booth).where(Booth.week_id == open_week.id)):
-        booth.x_m, booth.y_m, booth.w_m, booth.h_m = booth.grid_x, booth.grid_y, booth.grid_w, booth.grid_h
-    hall = open_week.halls[0]
-    hall.width_m, hall.depth_m = 30.0, 10.0
-    db.session.commit()
-    return open_week
 
 
 def key(week, code: str) -> str:

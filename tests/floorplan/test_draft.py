@@ -13,21 +13,9 @@ from exhibit.core.audit import AuditEntry
 from exhibit.core.errors import Conflict, Forbidden, ValidationFailed
 from exhibit.extensions import db
 from exhibit.floorplan import draft as drafts
-from exhibit.floorplan.models import Booth, PlanDraft
+from exhibit.floorplan.models import PlanDraft
 from exhibit.floorplan.services import get_booth
 from tests.conftest import login
-
-
-@pytest.fixture
-def week(open_week):
-    """The open week (booths A01–A06 in a row at y = 1 m, 3 × 3 m, hall 30 × 10 m), with the
-    booths' places in metres."""
-    for booth in db.session.scalars(select(Booth).where(Booth.week_id == open_week.id)):
-        booth.x_m, booth.y_m, booth.w_m, booth.h_m = booth.grid_x, booth.grid_y, booth.grid_w, booth.grid_h
-    hall = open_week.halls[0]
-    hall.width_m, hall.depth_m = 30.0, 10.0
-    db.session.commit()
-    return open_week
 
 
 def key(week, code: str) -> str:

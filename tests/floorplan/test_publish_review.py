@@ -18,17 +18,6 @@ from exhibit.floorplan.services import get_booth, save_booth
 from tests.floorplan.test_publish import book, entry, key, new_booth, save
 
 
-@pytest.fixture
-def week(open_week):
-    """The open week (A01–A06 in a row at y = 1 m, 3 × 3 m, hall 30 × 10 m), in metres."""
-    for booth in db.session.scalars(select(Booth).where(Booth.week_id == open_week.id)):
-        booth.x_m, booth.y_m, booth.w_m, booth.h_m = booth.grid_x, booth.grid_y, booth.grid_w, booth.grid_h
-    hall = open_week.halls[0]
-    hall.width_m, hall.depth_m = 30.0, 10.0
-    db.session.commit()
-    return open_week
-
-
 def problem_codes(problems: list[dict]) -> list[str]:
     return [p["code"] for p in problems if p["severity"] == drafts.ERROR]
 

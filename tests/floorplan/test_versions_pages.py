@@ -4,26 +4,12 @@ its changes; the exhibitor whose booth changed sees that change; the coordinator
 cluster. No script or style the Content-Security-Policy forbids is needed."""
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import select
 
 from exhibit.booking.services import apply_to_week, assign_booth
-from exhibit.extensions import db
 from exhibit.floorplan import clusters, publish
 from exhibit.floorplan import draft as drafts
-from exhibit.floorplan.models import Booth
 from exhibit.floorplan.services import get_booth
 from tests.e2e.conftest import PHONE, browser, live_server, sign_in  # noqa: F401 (fixtures)
-
-
-@pytest.fixture
-def week(open_week):
-    for booth in db.session.scalars(select(Booth).where(Booth.week_id == open_week.id)):
-        booth.x_m, booth.y_m, booth.w_m, booth.h_m = booth.grid_x, booth.grid_y, booth.grid_w, booth.grid_h
-    hall = open_week.halls[0]
-    hall.width_m, hall.depth_m = 30.0, 10.0
-    db.session.commit()
-    return open_week
 
 
 def test_the_organiser_publishes_and_reads_the_version(week, organiser, make_exhibitor,
