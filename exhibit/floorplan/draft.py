@@ -662,13 +662,8 @@ def validate(week, document: dict, *, bookings: dict[int, Booking] | None = None
         return (hall.width_m, hall.depth_m) if hall else (0.0, 0.0)
 
     codes: dict[str, str] = {}
-    by_hall: dict[int, list[tuple[Rect, str, list[Rect]]]] = {}
     for booth in booths:
         rects = rects_of(booth)
-        width, depth = hall_size(booth["hall_id"])
-        if not all(geometry.inside(r, width, depth) for r in rects):
-            problems.append(_problem(booth["key"], "outside_hall",
-                                     _("Booth %(code)s lies outside its hall.", code=booth["code"])))
         if len(rects) > 1 and not geometry.connected(rects):
             problems.append(_problem(booth["key"], "not_connected",
                                      _("Booth %(code)s is in pieces: its parts must share an edge.",
@@ -678,42 +673,40 @@ def validate(week, document: dict, *, bookings: dict[int, Booking] | None = None
                                      _("Two booths are numbered %(code)s.", code=booth["code"]),
                                      other=codes[booth["code"]]))
         codes.setdefault(booth["code"], booth["key"])
-        by_hall.setdefault(booth["hall_id"], []).append((geometry.bounds(rects), booth, rects))
-
     problems += _reserved_codes(booths)
 
-    for members in by_hall.values():
-        members.sort(key=lambda m: m[0].x)
-        for i, (box, booth, rects) in enumerate(members):
-            for other_box, other, other_rects in members[i + 1:]:
-                if other_box.x >= box.x1 - geometry.EPSILON:
-                    break
-                if geometry.overlaps(box, other_box) and geometry.any_overlap(rects, other_rects):
-                    problems.append(_problem(
-                        other["key"], "overlap",
-                        _("Booth %(code)s overlaps booth %(other)s.", code=other["code"],
-                          other=booth["code"]), other=booth["key"]))
-
     for element in elements:
-        width, depth = hall_size(element["hall_id"])
-        shape = Rect(element["x_m"], element["y_m"], element["w_m"], element["h_m"])
-        if not geometry.inside(shape, width, depth):
+        if not geometry.inside(rects_of(element)[0], *hall_size(element["hall_id"])):
             problems.append(_problem(element["key"], "outside_hall",
                                      _("%(element)s lies outside its hall.",
                                        element=_element_name(element))))
-        for box, booth, rects in by_hall.get(element["hall_id"], []):
-            if not geometry.touches(box, shape):
-                continue
-            if geometry.any_overlap(rects, [shape]):
-                problems.append(_problem(
-                    booth["key"], "over_element",
-                    _("Booth %(code)s lies over a fixed element: %(element)s.",
-                      code=booth["code"], element=_element_name(element)), other=element["key"]))
-            elif element["kind"] == ElementKind.COLUMN.value and geometry.any_touch(rects, [shape]):
-                problems.append(_problem(
-                    booth["key"], "touches_column",
-                    _("Booth %(code)s touches a column: exhibitors are told before booking.",
-                      code=booth["code"]), WARNING, other=element["key"]))
+    # outside the hall, overlaps, over a fixed element, touching a column: the layout's one
+    # rule (geometry.layout_problems), as the booth form and the imports check it
+    by_key = {b["key"]: b for b in booths}
+    layout = geometry.layout_problems(
+        [geometry.Placed(b["key"], "booth", b["hall_id"], tuple(rects_of(b))) for b in booths],
+        [geometry.Placed(e["key"], e["kind"], e["hall_id"], tuple(rects_of(e)),
+                         _element_name(e)) for e in elements],
+        {hall_id: hall_size(hall_id) for hall_id in {b["hall_id"] for b in booths}})
+    for found in layout:
+        code = by_key[found.key]["code"]
+        if found.code == "outside":
+            problems.append(_problem(found.key, "outside_hall",
+                                     _("Booth %(code)s lies outside its hall.", code=code)))
+        elif found.code == "overlap":
+            problems.append(_problem(
+                found.key, "overlap", _("Booth %(code)s overlaps booth %(other)s.", code=code,
+                                        other=by_key[found.other]["code"]), other=found.other))
+        elif found.code == "element":
+            problems.append(_problem(
+                found.key, "over_element",
+                _("Booth %(code)s lies over a fixed element: %(element)s.", code=code,
+                  element=found.other_label), other=found.other))
+        else:
+            problems.append(_problem(
+                found.key, "touches_column",
+                _("Booth %(code)s touches a column: exhibitors are told before booking.",
+                  code=code), WARNING, other=found.other))
 
     booked_codes = dict(db.session.execute(select(Booth.id, Booth.code).where(
         Booth.id.in_(list(bookings)))).all()) if bookings else {}

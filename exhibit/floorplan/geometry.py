@@ -136,12 +136,13 @@ class Placed:
 @dataclass(frozen=True)
 class Problem:
     """What is wrong with booth ``key``: "outside" its hall, "overlap" with booth ``other``,
-    "element" (overlaps fixed element ``other`` of kind ``other_kind``), or the warning
-    "column" (touches a column, ``other``)."""
+    "element" (overlaps fixed element ``other`` of kind ``other_kind``, named
+    ``other_label``), or the warning "column" (touches a column, ``other``)."""
     key: str
     code: str
     other: str = ""
     other_kind: str = ""
+    other_label: str = ""
 
     @property
     def is_warning(self) -> bool:
@@ -179,11 +180,11 @@ def layout_problems(booths: Iterable[Placed], elements: Iterable[Placed],
                 booth, element = (other, placed) if is_element else (placed, other)
                 if is_element or other_is_element:
                     if overlaps(rect, other_rect):
-                        found = Problem(booth.key, "element", element.label or element.kind,
-                                        element.kind)
+                        found = Problem(booth.key, "element", element.key, element.kind,
+                                        element.label or element.kind)
                     elif element.kind == "column" and touches(rect, other_rect):
-                        found = Problem(booth.key, "column", element.label or element.kind,
-                                        element.kind)
+                        found = Problem(booth.key, "column", element.key, element.kind,
+                                        element.label or element.kind)
                     else:
                         continue
                 elif overlaps(rect, other_rect):

@@ -276,8 +276,8 @@ def problem_message(problem: geometry.Problem, hall_names: dict | None = None,
     kind = ElementKind(problem.other_kind).title if problem.other_kind in ELEMENT_KINDS else ""
     if problem.code == "element":
         return _("Booth %(code)s overlaps %(kind)s %(label)s: fixed elements cannot be booked "
-                 "over.", code=problem.key, kind=kind.lower(), label=problem.other)
-    return _("Booth %(code)s touches %(label)s.", code=problem.key, label=problem.other)
+                 "over.", code=problem.key, kind=kind.lower(), label=problem.other_label)
+    return _("Booth %(code)s touches %(label)s.", code=problem.key, label=problem.other_label)
 
 
 ELEMENT_KINDS = {k.value for k in ElementKind}

@@ -86,8 +86,8 @@ def test_a_column_at_a_booths_edge_is_told_before_booking(client, organiser, ope
         [geometry.Placed("A02", "booth", hall.id, (geometry.Rect(3, 1, 3, 3),))],
         [geometry.Placed("e", "column", hall.id, (geometry.Rect(3, 4, 0.5, 0.5),), "C3")],
         {hall.id: (30, 10)})
-    assert [(p.key, p.code, p.other, p.is_warning) for p in problems] == [
-        ("A02", "column", "C3", True)]
+    assert [(p.key, p.code, p.other, p.other_label, p.is_warning) for p in problems] == [
+        ("A02", "column", "e", "C3", True)]
     login(client, make_exhibitor())
     page = client.get(f"/weeks/{open_week.slug}/booths/A02").text
     assert "data-column-note" in page and "C3" in page
