@@ -16,6 +16,7 @@ from exhibit.core.errors import Conflict, ValidationFailed
 from exhibit.core.forms import ActionForm
 from exhibit.core.permissions import exhibitor_required, organiser_required
 from exhibit.core.redirects import safe_next
+from exhibit.documents import invoicing
 from exhibit.documents import requests as payment_requests
 from exhibit.extensions import db
 from exhibit.floorplan import publish as plan_versions
@@ -50,6 +51,7 @@ def dashboard():
         product_count=catalogue.product_count(business.id),
         listing_counts=catalogue.listing_counts(business.id),
         payment_requests=payment_requests.business_requests(business.id),
+        invoices=invoicing.business_invoices(business.id),
         qr_image=payment_requests.qr_data_uri, in_words=amount_in_words)
 
 

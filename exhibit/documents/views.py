@@ -383,12 +383,6 @@ def record_credit(credit_id):
 
 # -- e-invoice requests ---------------------------------------------------------------------------
 
-@bp.app_template_global()
-def business_invoices(business_id):
-    """The invoices issued for a business's payments, for its own page (/my)."""
-    return invoicing.business_invoices(business_id) if business_id else []
-
-
 @bp.route("/organiser/weeks/<slug>/invoice-requests")
 @organiser_required
 def invoice_requests(slug):
