@@ -25,6 +25,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import case, func, or_, select
 
+from exhibit.accounts.services import normalize_email
 from exhibit.core import audit
 from exhibit.core.db import in_write_transaction, lock_row, utcnow, write_transaction
 from exhibit.core.errors import Conflict, NotFound, ValidationFailed
@@ -140,7 +141,7 @@ def _clean_subject(subject_name, subject_phone, subject_email) -> tuple[str, str
     errors = {}
     name = clean_text(subject_name)[:200]
     phone = clean_text(subject_phone)
-    email = clean_text(subject_email).lower()
+    email = clean_text(subject_email)
     if not name:
         errors["subject_name"] = _("Enter the person's name.")
     if phone:
@@ -148,8 +149,11 @@ def _clean_subject(subject_name, subject_phone, subject_email) -> tuple[str, str
             phone = normalize_phone(phone)
         except InvalidPhone:
             errors["subject_phone"] = _("Enter a Vietnamese phone number, e.g. 0912 345 678.")
-    if email and ("@" not in email or len(email) > 254 or " " in email):
-        errors["subject_email"] = _("Enter a valid email address.")
+    if email:
+        try:
+            email = normalize_email(email)  # as accounts and badges store addresses
+        except ValidationFailed as error:
+            errors["subject_email"] = error.fields["email"]
     if not phone and not email and "subject_phone" not in errors:
         errors["subject_phone"] = _("Give a phone number or an email address to find the "
                                     "person's data and answer them.")

@@ -100,3 +100,17 @@ def test_a_week_no_form_offered_is_a_field_error_not_a_500(app, client, organise
         'aria-invalid="true"' in answer.get_data(as_text=True)
     db.session.rollback()
     assert db.session.query(DataRequest).count() == 0
+
+
+def test_a_requests_email_is_checked_as_accounts_check_theirs(organiser):
+    from exhibit.core.errors import ValidationFailed
+    from exhibit.privacy import desk
+    for typed in ("hoà@gmail.com", "not-an-address", "a@b@c"):
+        with pytest.raises(ValidationFailed) as refused:
+            desk.receive_request(organizer_id=organiser.organizer_id, kind="access",
+                                 subject_name="Khách", subject_phone="", subject_email=typed)
+        assert "subject_email" in refused.value.fields, typed
+    made = desk.receive_request(organizer_id=organiser.organizer_id, kind="access",
+                                subject_name="Khách", subject_phone="",
+                                subject_email=" Khach@Example.VN ")
+    assert made.subject_email == "khach@example.vn"
