@@ -198,24 +198,34 @@ def render_hall(hall: Hall, booths: list, *, status: Callable[[object], str],
         f'<rect class="hall" x="0" y="0" width="{_n(width)}" height="{_n(height)}"/>',
         _drawing_image(hall, drawing_url),
     ]
-    parts += [_cluster_area(c) for c in clusters if c.hall_id == hall.id]
+    clusters = [c for c in clusters if c.hall_id == hall.id]
+    parts += [_cluster_area(c) for c in clusters]
     parts += [_element_shape(e, element_title(e)) for e in elements]
     highlight, found = highlight or set(), found or set()
     for booth in booths:
         parts.append(_booth_shape(booth, status(booth), label(booth), link(booth),
                                   booth.id in highlight, booth.id in found))
     parts.append(_fronts(booths))
+    parts += [_cluster_name(c, height) for c in clusters]
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
 def _cluster_area(shape) -> str:
-    """A province's or delegation's cluster: a dashed area round its booths, its name above it
-    (below where the area touches the hall's top)."""
+    """A province's or delegation's cluster: a dashed area round its booths, under them."""
     x, y, w, h = (v * PX_PER_M for v in (shape.x, shape.y, shape.w, shape.h))
-    label_y = y - 6 if y >= TEXT_SIZE else y + h + TEXT_SIZE
-    return (f'<g class="cluster"><rect x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}"/>'
-            f'<text x="{_n(max(x, 2))}" y="{_n(label_y)}">{escape(shape.name)}</text></g>')
+    return (f'<g class="cluster"><rect x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" '
+            f'height="{_n(h)}"/></g>')
+
+
+def _cluster_name(shape, hall_height: float) -> str:
+    """The cluster's name, drawn over the booths so no row hides it: just below its area (rows
+    of booths often stand back to back above it), or just above where the hall ends there."""
+    x, y, h = shape.x * PX_PER_M, shape.y * PX_PER_M, shape.h * PX_PER_M
+    below = y + h + TEXT_SIZE
+    label_y = below if below <= hall_height - 2 else max(TEXT_SIZE, y - 6)
+    return (f'<text class="cluster-name" x="{_n(max(x, 2))}" y="{_n(label_y)}">'
+            f'{escape(shape.name)}</text>')
 
 
 # -- a booth's neighbourhood ---------------------------------------------------------------------

@@ -220,8 +220,9 @@ def test_the_week_report_counts_per_cluster(week, organiser, daklak, coordinator
 def test_the_public_plan_draws_the_cluster_as_one_named_area(week, daklak, client):
     page = client.get(f"/weeks/{week.slug}/plan").get_data(as_text=True)
     assert page.count('<g class="cluster">') == 1
-    area = page[page.index('<g class="cluster">'):]
-    area = area[:area.index("</g>")]
-    assert "Cụm gian hàng tỉnh Đắk Lắk" in area
-    # the area lies under the booths: drawn before the first booth
+    # the area lies under the booths, its name over them (no row of booths hides it)
     assert page.index('<g class="cluster">') < page.index('class="booth ')
+    assert page.count('class="cluster-name"') == 1
+    assert page.rindex('class="booth ') < page.index('class="cluster-name"')
+    name = page[page.index('class="cluster-name"'):]
+    assert name[name.index(">") + 1:name.index("</text>")] == "Cụm gian hàng tỉnh Đắk Lắk"
